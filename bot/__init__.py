@@ -1,0 +1,1 @@
+"""Reception assistant: a chat bot that helps staff prepare client visits and keep relationships warm."""

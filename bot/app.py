@@ -1,0 +1,56 @@
+"""Entry point: read settings, open the database, build the core, run the chosen transport."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+
+from bot import bootstrap
+from bot.core.runner import Runner
+from bot.settings import Settings, SettingsError, load_settings
+from bot.storage import Database, DatabaseError
+from bot.transports.console import CONSOLE_USER_ID, run_console
+
+log = logging.getLogger("bot")
+
+# Telegram-style language codes for the console user, from the configured default locale.
+CONSOLE_LANGUAGE = {"zh_Hans": "zh-hans", "zh_Hant": "zh-hant", "en": "en"}
+
+
+def main() -> int:
+    """Runs the bot; returns the process exit code (2 for a bad setting or unreadable data)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        console = settings.token is None
+        if console:
+            # The person at the keyboard is the local admin.
+            settings = settings.model_copy(update={"bot_admin_ids": settings.bot_admin_ids | {CONSOLE_USER_ID}})
+        db = Database.open(settings.bot_data_dir)
+    except (SettingsError, DatabaseError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    if console:
+        logging.getLogger().setLevel(logging.WARNING)  # the chat is the output; logs only for trouble
+    runner = Runner(bootstrap.build(settings, db=db))
+    try:
+        return asyncio.run(_run(runner, settings))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        runner.close()
+        db.close()
+
+
+async def _run(runner: Runner, settings: Settings) -> int:
+    token = settings.token
+    if token is None:
+        return await run_console(runner, CONSOLE_LANGUAGE[settings.bot_default_locale])
+    if settings.bot_framework == "ptb":
+        from bot.transports.telegram_ptb import run_ptb  # imported only when chosen: each is heavy
+
+        return await run_ptb(runner, token, settings.telegram_api_url)
+    from bot.transports.telegram_aiogram import run_aiogram
+
+    return await run_aiogram(runner, token, settings.telegram_api_url)

@@ -1,0 +1,1 @@
+"""The conversation core: events in, actions out, the same for every transport."""

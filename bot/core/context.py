@@ -1,0 +1,74 @@
+"""What a handler sees: the event, the services, the user, a translator, and the replies so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from babel.dates import format_datetime
+
+from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
+from bot.domain.staff import Staff
+from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+
+
+@dataclass
+class Context:
+    event: Event
+    services: Services
+    staff: Staff | None
+    t: Translator
+    # The words after a command, or the arguments of a callback.
+    args: list[str] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    answered: bool = False
+
+    @property
+    def now(self) -> datetime:
+        return self.services.clock.now()
+
+    def reply(self, text: str, buttons: Keyboard = ()) -> None:
+        """Sends a new message to the chat the event came from."""
+        self.actions.append(Send(self.event.chat_id, text, buttons))
+
+    def show(self, text: str, buttons: Keyboard = ()) -> None:
+        """Updates the message whose button was pressed; a new message for a typed command."""
+        if self.event.is_callback and self.event.message_id is not None:
+            self.actions.append(Edit(self.event.chat_id, self.event.message_id, text, buttons))
+        else:
+            self.reply(text, buttons)
+
+    def toast(self, text: str, alert: bool = False) -> None:
+        """Answers the pressed button with a short notice."""
+        if self.event.callback_id is not None and not self.answered:
+            self.actions.insert(0, AnswerCallback(self.event.callback_id, text, alert))
+            self.answered = True
+
+    def push(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
+        """Sends a message to someone else (admins, a team member)."""
+        self.actions.append(Send(chat_id, text, buttons))
+
+    def translator_for(self, staff: Staff | None, language_code: str = "") -> Translator:
+        """The translator for another person: their chosen locale, else their Telegram language."""
+        i18n = self.services.i18n
+        if staff is not None and staff.locale:
+            return i18n.get(staff.locale)
+        return i18n.for_language_code(staff.language_code if staff else language_code)
+
+    def format_time(self, moment: datetime, pattern_key: str = "format.datetime") -> str:
+        """A moment in the company time zone, in this user's locale, e.g. "周二 12月1日 10:00"."""
+        local = moment.astimezone(self.services.settings.tz)
+        return format_datetime(local, self.t(pattern_key), locale=_babel_locale(self.t.locale))
+
+
+def _babel_locale(locale: str) -> str:
+    return {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(locale, "en")
+
+
+def keyboard(*rows: list[Button] | tuple[Button, ...]) -> Keyboard:
+    """A keyboard from rows of buttons, dropping empty rows."""
+    return tuple(tuple(row) for row in rows if row)

@@ -1,0 +1,118 @@
+"""The core's front door: one event in, the actions to carry out back.
+
+It decides who is asking (staff, deactivated, stranger), picks their language, routes commands and
+button presses, and makes sure a failing handler costs the user one apologetic message, never the
+bot. It is synchronous on purpose: ``bot.core.runner`` runs it on the single database thread.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.core.callbacks import unpack
+from bot.core.context import Context
+from bot.core.events import Action, AnswerCallback, Event, Outcome
+from bot.core.router import Route, Router
+from bot.domain.staff import Role, Staff
+from bot.i18n import Translator
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+
+log = logging.getLogger(__name__)
+
+# Called with the context of someone who may not see anything: refuses and records the request.
+StrangerHandler = Callable[[Context], None]
+# Called for plain text from staff that is no command (dialogs, questions, the help fallback).
+TextHandler = Callable[[Context], None]
+
+
+@dataclass
+class Dispatcher:
+    services: Services
+    routes: Router
+    on_stranger: StrangerHandler
+    on_text: TextHandler
+
+    def handle(self, event: Event) -> list[Action]:
+        """Processes one event and returns what to send."""
+        ctx = self._context(event)
+        try:
+            self._route(ctx)
+        except Exception:
+            log.exception("handler failed for %s", _describe(event))
+            ctx.actions = [a for a in ctx.actions if isinstance(a, AnswerCallback)]
+            ctx.reply(ctx.t("error.generic"))
+        if event.callback_id is not None and not ctx.answered:
+            ctx.actions.insert(0, AnswerCallback(event.callback_id))
+        return ctx.actions
+
+    def learn(self, outcomes: list[Outcome]) -> None:
+        """Records what delivery found out: who blocked the bot, who is reachable again."""
+        for outcome in outcomes:
+            chat_id = getattr(outcome.action, "chat_id", None)
+            if chat_id is None or chat_id <= 0:
+                continue
+            if outcome.blocked:
+                self.services.access.staff.set_reachable(chat_id, False)
+
+    def _context(self, event: Event) -> Context:
+        staff = self.services.access.staff.get(event.user.id)
+        ctx = Context(event, self.services, staff, self._translator(staff, event))
+        if staff is not None and not staff.active:
+            ctx.staff = None
+        return ctx
+
+    def _translator(self, staff: Staff | None, event: Event) -> Translator:
+        i18n = self.services.i18n
+        if staff is not None and staff.locale:
+            return i18n.get(staff.locale)
+        return i18n.for_language_code(event.user.language_code or (staff.language_code if staff else ""))
+
+    def _route(self, ctx: Context) -> None:
+        event = ctx.event
+        if event.callback_data is not None:
+            prefix, ctx.args = unpack(event.callback_data)
+            route = self.routes.callbacks.get(prefix)
+            if route is None:
+                ctx.toast(ctx.t("error.stale_button"))
+                return
+            self._call(route, ctx)
+            return
+        text = (event.text or "").strip()
+        if text.startswith("/"):
+            name, _, rest = text[1:].partition(" ")
+            name = name.split("@", 1)[0].lower()
+            ctx.args = rest.split()
+            route = self.routes.commands.get(name)
+            if route is not None:
+                self._call(route, ctx)
+                return
+        if ctx.staff is None:
+            self._refuse(ctx)
+            return
+        self.on_text(ctx)
+
+    def _call(self, route: Route, ctx: Context) -> None:
+        if route.role is None:
+            route.handler(ctx)
+        elif ctx.staff is None:
+            self._refuse(ctx)
+        elif not ctx.staff.role.at_least(route.role):
+            key = "access.admins_only" if route.role is Role.ADMIN else "access.managers_only"
+            ctx.toast(ctx.t(key)) if ctx.event.is_callback else ctx.reply(ctx.t(key))
+        else:
+            route.handler(ctx)
+
+    def _refuse(self, ctx: Context) -> None:
+        if ctx.event.chat_type != "private":
+            return  # strangers in a group get no answer at all: nothing to see, nothing to spam
+        self.on_stranger(ctx)
+
+
+def _describe(event: Event) -> str:
+    kind = "button " + (event.callback_data or "") if event.is_callback else "message"
+    return f"{kind} from user {event.user.id}"

@@ -1,0 +1,121 @@
+"""What the conversation core takes in and gives out, with no messenger framework in sight.
+
+A transport (aiogram, python-telegram-bot, the console) turns what it receives into an
+``Event`` and carries out the ``Action`` objects the core returns. Everything the core says is
+already translated and rendered as Telegram HTML; the transport only moves it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """The person behind an event, as the messenger describes them."""
+
+    id: int
+    first_name: str = ""
+    last_name: str = ""
+    username: str = ""
+    language_code: str = ""
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part) or self.username
+
+
+# "private", "group", "supergroup" or "channel", as Telegram names them.
+ChatType = str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One incoming update: a message with text, or a press on an inline button."""
+
+    user: User
+    chat_id: int
+    chat_type: ChatType = "private"
+    text: str | None = None
+    # A button press: the callback data, the id to answer, and the message the button sits on.
+    callback_data: str | None = None
+    callback_id: str | None = None
+    message_id: int | None = None
+
+    @property
+    def is_callback(self) -> bool:
+        return self.callback_data is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """An inline button. ``data`` is an id for the core, never the translated label."""
+
+    label: str
+    data: str = ""
+    url: str = ""
+
+
+Keyboard = tuple[tuple[Button, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Send:
+    """Send a new message (text is Telegram HTML)."""
+
+    chat_id: int
+    text: str
+    buttons: Keyboard = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text and buttons of a message the bot sent before."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    buttons: Keyboard = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerCallback:
+    """Acknowledge a button press, optionally with a short toast."""
+
+    callback_id: str
+    text: str = ""
+    alert: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SendDocument:
+    """Send a file."""
+
+    chat_id: int
+    filename: str
+    content: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SetCommands:
+    """Set the command menu, for one chat or (chat_id None) as a language's default."""
+
+    commands: tuple[tuple[str, str], ...]
+    chat_id: int | None = None
+    language_code: str = ""
+
+
+Action = Send | Edit | AnswerCallback | SendDocument | SetCommands
+
+
+@dataclass(slots=True)
+class Outcome:
+    """How a transport fared delivering one action; the core learns of unreachable users."""
+
+    action: Action
+    delivered: bool
+    blocked: bool = False
+    message_id: int | None = None
+    error: str = field(default="")

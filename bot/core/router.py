@@ -1,0 +1,62 @@
+"""Routes commands and button presses to handlers, each with the least role it needs.
+
+Handler modules declare ``router = Router()`` and decorate small functions; ``bot.handlers``
+gathers the routers in one list. ``role=None`` marks a handler that strangers may reach too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from bot.domain.staff import Role
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+Handler = Callable[["Context"], None]
+
+
+@dataclass(frozen=True)
+class Route:
+    handler: Handler
+    role: Role | None
+    # The message key of the command's one-line description, for /help and the command menu.
+    menu_key: str = ""
+
+
+@dataclass
+class Router:
+    commands: dict[str, Route] = field(default_factory=dict)
+    callbacks: dict[str, Route] = field(default_factory=dict)
+
+    def command(self, name: str, *, role: Role | None = Role.STAFF, menu: str = "") -> Callable[[Handler], Handler]:
+        """Registers ``/name``; ``menu`` is the message key describing it in /help and the menu."""
+
+        def register(handler: Handler) -> Handler:
+            self.commands[name] = Route(handler, role, menu)
+            return handler
+
+        return register
+
+    def callback(self, prefix: str, *, role: Role | None = Role.STAFF) -> Callable[[Handler], Handler]:
+        """Registers the handler of buttons whose callback data starts with ``prefix:``."""
+
+        def register(handler: Handler) -> Handler:
+            self.callbacks[prefix] = Route(handler, role)
+            return handler
+
+        return register
+
+
+def merge(routers: list[Router]) -> Router:
+    """One routing table from many; a name claimed twice is a programming error."""
+    merged = Router()
+    for router in routers:
+        for table, source in ((merged.commands, router.commands), (merged.callbacks, router.callbacks)):
+            clash = table.keys() & source.keys()
+            if clash:
+                raise ValueError(f"routed twice: {sorted(clash)}")
+            table.update(source)
+    return merged

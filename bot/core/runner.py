@@ -1,0 +1,49 @@
+"""Runs the synchronous core off the event loop and hands its actions to delivery.
+
+All database work happens on one dedicated thread (a single-worker executor): TinyDB is not
+thread-safe, one thread keeps every read consistent without locks, and the event loop stays free
+to poll and send for everybody else while a write reaches the disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from bot.core.delivery import Delivery
+from bot.core.dispatcher import Dispatcher
+from bot.core.events import Action, Event, Outcome
+
+T = TypeVar("T")
+
+
+class Runner:
+    """The bridge between a transport's event loop and the core."""
+
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self.dispatcher = dispatcher
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="core")
+        self.delivery: Delivery | None = None
+
+    async def call(self, fn: Callable[..., T], *args: object) -> T:
+        """Runs ``fn(*args)`` on the core thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def process(self, event: Event) -> list[Outcome]:
+        """Handles one incoming event end to end."""
+        actions = await self.call(self.dispatcher.handle, event)
+        return await self.push(actions)
+
+    async def push(self, actions: list[Action]) -> list[Outcome]:
+        """Delivers actions (replies, or pushes the core decided on by itself)."""
+        if self.delivery is None:
+            raise RuntimeError("no transport attached")
+        outcomes = await self.delivery.deliver(actions)
+        if any(outcome.blocked for outcome in outcomes):
+            await self.call(self.dispatcher.learn, outcomes)
+        return outcomes
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)

@@ -1,0 +1,64 @@
+"""Staff members, their roles, and the invitations and access requests that bring them in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What a staff member may do: admins manage people, managers see every visit."""
+
+    STAFF = "staff"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    def at_least(self, other: Role) -> bool:
+        order = (Role.STAFF, Role.MANAGER, Role.ADMIN)
+        return order.index(self) >= order.index(other)
+
+
+@dataclass(frozen=True)
+class Staff:
+    """A registered user of the bot. ``user_id`` is the Telegram user id (also their private chat)."""
+
+    user_id: int
+    name: str
+    role: Role
+    joined_at: datetime
+    username: str = ""
+    active: bool = True
+    # None until they choose with /lang; then it wins over Telegram's language_code.
+    locale: str | None = None
+    language_code: str = ""
+    reachable: bool = True
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A one-time code behind a ``t.me/<bot>?start=<code>`` link."""
+
+    code: str
+    role: Role
+    created_by: int
+    created_at: datetime
+    expires_at: datetime
+    used_by: int | None = None
+    used_at: datetime | None = None
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_by is None and now < self.expires_at
+
+
+@dataclass(frozen=True)
+class AccessRequest:
+    """A stranger who wrote to the bot; admins approve or deny."""
+
+    user_id: int
+    name: str
+    username: str
+    language_code: str
+    requested_at: datetime
+    status: str = "pending"  # pending | approved | denied
+    decided_by: int | None = None

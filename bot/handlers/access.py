@@ -1,0 +1,92 @@
+"""/start, the refusal strangers get, and the admins' Approve / Deny buttons."""
+
+from __future__ import annotations
+
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button
+from bot.core.router import Router
+from bot.domain.staff import AccessRequest, Role
+from bot.handlers.menu import role_name, set_menu
+from bot.services.access import AccessError, StartResult
+
+router = Router()
+
+
+@router.command("start", role=None, menu="cmd.start")
+def start(ctx: Context) -> None:
+    """Welcomes staff, registers admins and invitees, and refuses strangers politely."""
+    payload = ctx.args[0] if ctx.args else ""
+    outcome = ctx.services.access.start(ctx.event.user, payload, ctx.now)
+    staff = outcome.staff
+    if outcome.result is StartResult.DEACTIVATED:
+        ctx.reply(ctx.t("access.deactivated"))
+        return
+    if staff is None:
+        ctx.reply(ctx.t("access.invite_invalid" if outcome.result is StartResult.INVITE_INVALID
+                        else "access.refused"))
+        _tell_admins(ctx, outcome.new_request)
+        return
+    if outcome.result is StartResult.WELCOME_BACK:
+        ctx.reply(ctx.t("start.welcome_back", name=staff.name))
+        return
+    if outcome.result is StartResult.JOINED and outcome.invite is not None:
+        inviter = ctx.services.access.staff.get(outcome.invite.created_by)
+        if inviter is not None and inviter.active:
+            t = ctx.translator_for(inviter)
+            ctx.push(inviter.user_id, t("invite.joined", name=staff.name, role=role_name(t, staff.role)))
+    ctx.reply(ctx.t("start.welcome", name=staff.name, role=role_name(ctx.t, staff.role)))
+    set_menu(ctx, staff)
+
+
+def refuse_stranger(ctx: Context) -> None:
+    """Anyone not registered: a polite refusal, and the admins hear of it once."""
+    known = ctx.services.access.staff.get(ctx.event.user.id)
+    if known is not None and not known.active:
+        ctx.reply(ctx.t("access.deactivated"))
+        return
+    request = ctx.services.access.note_stranger(ctx.event.user, ctx.now)
+    if ctx.event.is_callback:
+        ctx.toast(ctx.t("access.refused_short"), alert=True)
+    else:
+        ctx.reply(ctx.t("access.refused"))
+    _tell_admins(ctx, request)
+
+
+def _tell_admins(ctx: Context, request: AccessRequest | None) -> None:
+    if request is None:
+        return
+    for admin in ctx.services.access.staff.active_admins():
+        t = ctx.translator_for(admin)
+        username = f"@{request.username}" if request.username else "—"
+        text = t("access.request", name=request.name, username=username, user_id=request.user_id)
+        buttons = keyboard(
+            [Button(t("access.approve_as", role=role_name(t, role)), pack("acc", "ok", request.user_id, role))
+             for role in (Role.STAFF, Role.MANAGER)],
+            [Button(t("access.deny"), pack("acc", "no", request.user_id))],
+        )
+        ctx.push(admin.user_id, text, buttons)
+
+
+@router.callback("acc", role=Role.ADMIN)
+def decide(ctx: Context) -> None:
+    """Approves or denies an access request from the admins' notice."""
+    assert ctx.staff is not None
+    verdict, user_id = ctx.args[0], int(ctx.args[1])
+    role = Role(ctx.args[2]) if verdict == "ok" else None
+    try:
+        request, staff = ctx.services.access.decide(ctx.staff, user_id, role, ctx.now)
+    except AccessError as error:
+        ctx.toast(ctx.t(error.key), alert=True)
+        ctx.show(ctx.t(error.key))
+        return
+    if staff is not None:
+        ctx.show(ctx.t("access.approved", name=request.name, role=role_name(ctx.t, staff.role),
+                       admin=ctx.staff.name))
+        t = ctx.translator_for(staff)
+        ctx.push(staff.user_id, t("start.welcome", name=staff.name, role=role_name(t, staff.role)))
+        set_menu(ctx, staff)
+    else:
+        ctx.show(ctx.t("access.denied", name=request.name, admin=ctx.staff.name))
+        t = ctx.translator_for(None, request.language_code)
+        ctx.push(request.user_id, t("access.denied_user"))

@@ -1,0 +1,14 @@
+"""The routing table of the whole bot."""
+
+from __future__ import annotations
+
+from bot.core.router import Router, merge
+from bot.handlers import access, cancel, help, invite, language, staff
+
+# Order matters: it is the order of /help and of the command menu.
+MODULES = (access, help, language, cancel, invite, staff)
+
+
+def routes() -> Router:
+    """Every command and button of the bot in one table."""
+    return merge([module.router for module in MODULES])

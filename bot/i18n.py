@@ -1,0 +1,109 @@
+"""Translations: gettext catalogs in ``locales/<locale>/LC_MESSAGES/messages.po``.
+
+Code names messages by key (``t("start.welcome", name=...)``); the catalogs hold the sentences for
+zh_Hans, zh_Hant and en, including plural forms. The ``.po`` files are compiled in memory at start
+(Babel), so there is no build step and no binary ``.mo`` in the repository.
+
+Parameters are HTML-escaped as they are formatted, because every message goes out in Telegram's
+HTML parse mode; pass ``Html(...)`` for a parameter that is already safe markup.
+"""
+
+from __future__ import annotations
+
+import gettext
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALES = ("zh_Hans", "zh_Hant", "en")
+DOMAIN = "messages"
+
+# Telegram sends IETF-like codes ("zh-hans", "zh-TW", "en-GB"); a few mean Traditional script.
+_TRADITIONAL = {"zh-tw", "zh-hk", "zh-mo", "zh-hant"}
+
+
+def locale_for(language_code: str | None, default: str) -> str:
+    """Maps Telegram's ``language_code`` to one of our locales; unknown or empty gives ``default``."""
+    code = (language_code or "").strip().lower().replace("_", "-")
+    if not code:
+        return default
+    if code == "zh" or code.startswith("zh-"):
+        traditional = code in _TRADITIONAL or code.startswith("zh-hant")
+        return "zh_Hant" if traditional else "zh_Hans"
+    return "en"
+
+
+class Html(str):
+    """A string that is already safe Telegram HTML and must not be escaped again."""
+
+    __slots__ = ()
+
+
+def escape(value: object) -> str:
+    """Escapes user text for Telegram's HTML parse mode (Html passes through)."""
+    if isinstance(value, Html):
+        return value
+    return html.escape(str(value), quote=False)
+
+
+def locales_dir() -> Path:
+    """Finds the catalogs: inside an installed package, else at the repository root."""
+    packaged = Path(__file__).parent / "locales"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "locales"
+
+
+def load_catalog(locale: str, directory: Path | None = None) -> gettext.GNUTranslations:
+    """Reads one ``.po`` file and compiles it in memory."""
+    path = (directory or locales_dir()) / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as po_file:
+        catalog = read_po(po_file)  # plural rules come from the file's own Plural-Forms header
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Sentences for one locale."""
+
+    locale: str
+    catalog: gettext.GNUTranslations
+
+    def __call__(self, key: str, /, **params: object) -> str:
+        return self._format(self.catalog.gettext(key), params)
+
+    def plural(self, key: str, count: int, /, **params: object) -> str:
+        """A sentence whose form depends on ``count`` (available as ``{count}``)."""
+        return self._format(self.catalog.ngettext(key, key + ".plural", count), {"count": count, **params})
+
+    @staticmethod
+    def _format(template: str, params: dict[str, object]) -> str:
+        if not params:
+            return template
+        return template.format(**{name: escape(value) for name, value in params.items()})
+
+
+class I18n:
+    """All catalogs, loaded once at start; hands out a Translator per locale."""
+
+    def __init__(self, default_locale: str, directory: Path | None = None) -> None:
+        self.default_locale = default_locale
+        self._translators = {
+            locale: Translator(locale, load_catalog(locale, directory)) for locale in LOCALES
+        }
+
+    def get(self, locale: str | None) -> Translator:
+        return self._translators.get(locale or self.default_locale) or self._translators[self.default_locale]
+
+    def for_language_code(self, language_code: str | None) -> Translator:
+        return self.get(locale_for(language_code, self.default_locale))
+
+
+def N_(key: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction only"
+    """Marks a message key in data (flows, menus) so the catalog check finds it."""
+    return key

@@ -1,0 +1,1 @@
+"""Services: the business operations handlers call, over repositories and the clock."""

@@ -1,0 +1,144 @@
+"""Who may use the bot: admins from the settings, invitations, access requests, deactivation.
+
+Plain functions over the repositories; the handlers only turn the results into messages.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from bot.core.events import User
+from bot.domain.staff import AccessRequest, Invite, Role, Staff
+from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+
+INVITE_LIFETIME = timedelta(days=7)
+# A denied stranger who writes again is shown to the admins once more only after this long.
+REQUEST_RENOTIFY_AFTER = timedelta(days=7)
+
+
+class StartResult(StrEnum):
+    """What happened when someone opened the bot."""
+
+    WELCOME_BACK = "welcome_back"
+    NEW_ADMIN = "new_admin"
+    JOINED = "joined"
+    DEACTIVATED = "deactivated"
+    INVITE_INVALID = "invite_invalid"
+    STRANGER = "stranger"
+
+
+@dataclass(frozen=True)
+class StartOutcome:
+    result: StartResult
+    staff: Staff | None = None
+    invite: Invite | None = None
+    # Set when the admins should hear about this stranger now.
+    new_request: AccessRequest | None = None
+
+
+class AccessError(Exception):
+    """An admin action that cannot be done; ``key`` is the message key that explains why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class AccessService:
+    """Registration and access decisions."""
+
+    def __init__(
+        self,
+        staff: StaffRepository,
+        invites: InviteRepository,
+        requests: AccessRequestRepository,
+        admin_ids: frozenset[int],
+    ) -> None:
+        self.staff = staff
+        self.invites = invites
+        self.requests = requests
+        self.admin_ids = admin_ids
+
+    def active_staff(self, user_id: int) -> Staff | None:
+        staff = self.staff.get(user_id)
+        return staff if staff is not None and staff.active else None
+
+    def start(self, user: User, payload: str, now: datetime) -> StartOutcome:
+        """Handles /start with an optional deep-link payload (an invitation code)."""
+        known = self.staff.get(user.id)
+        if known is not None:
+            if not known.active:
+                return StartOutcome(StartResult.DEACTIVATED, known)
+            return StartOutcome(StartResult.WELCOME_BACK, self._refresh(known, user))
+        if user.id in self.admin_ids:
+            return StartOutcome(StartResult.NEW_ADMIN, self._register(user, Role.ADMIN, now))
+        invite = self.invites.get(payload) if payload else None
+        if invite is not None and invite.usable(now):
+            staff = self._register(user, invite.role, now)
+            invite = self.invites.save(replace(invite, used_by=user.id, used_at=now))
+            return StartOutcome(StartResult.JOINED, staff, invite)
+        request = self.note_stranger(user, now)
+        result = StartResult.INVITE_INVALID if payload else StartResult.STRANGER
+        return StartOutcome(result, new_request=request)
+
+    def note_stranger(self, user: User, now: datetime) -> AccessRequest | None:
+        """Records a stranger's request; returns it when the admins should be told now."""
+        earlier = self.requests.get(user.id)
+        if earlier is not None and earlier.status == "pending":
+            return None
+        if earlier is not None and now - earlier.requested_at < REQUEST_RENOTIFY_AFTER:
+            return None
+        request = AccessRequest(user.id, user.full_name, user.username, user.language_code, now)
+        return self.requests.save(request)
+
+    def create_invite(self, admin: Staff, role: Role, now: datetime) -> Invite:
+        self._require_admin(admin)
+        invite = Invite(secrets.token_urlsafe(12), role, admin.user_id, now, now + INVITE_LIFETIME)
+        return self.invites.save(invite)
+
+    def decide(self, admin: Staff, user_id: int, role: Role | None, now: datetime) -> tuple[AccessRequest, Staff | None]:
+        """Approves (``role`` given) or denies (``role`` None) a pending request."""
+        self._require_admin(admin)
+        request = self.requests.get(user_id)
+        if request is None:
+            raise AccessError("access.request_unknown")
+        if request.status != "pending":
+            raise AccessError("access.request_already_decided")
+        staff = None
+        if role is not None:
+            user = User(request.user_id, request.name, "", request.username, request.language_code)
+            staff = self.staff.get(user_id) or self._register(user, role, now)
+        status = "approved" if role is not None else "denied"
+        request = self.requests.save(replace(request, status=status, decided_by=admin.user_id))
+        return request, staff
+
+    def set_active(self, admin: Staff, user_id: int, active: bool) -> Staff:
+        self._require_admin(admin)
+        if user_id == admin.user_id:
+            raise AccessError("staff.not_yourself")
+        staff = self.staff.get(user_id)
+        if staff is None:
+            raise AccessError("staff.unknown")
+        return self.staff.save(replace(staff, active=active))
+
+    def set_locale(self, staff: Staff, locale: str) -> Staff:
+        return self.staff.save(replace(staff, locale=locale))
+
+    def _register(self, user: User, role: Role, now: datetime) -> Staff:
+        staff = Staff(user.id, user.full_name or str(user.id), role, now, user.username,
+                      language_code=user.language_code)
+        return self.staff.save(staff)
+
+    def _refresh(self, staff: Staff, user: User) -> Staff:
+        """Keeps the name and language Telegram reports up to date; they change."""
+        fresh = replace(staff, name=user.full_name or staff.name, username=user.username,
+                        language_code=user.language_code or staff.language_code, reachable=True)
+        return self.staff.save(fresh) if fresh != staff else staff
+
+    @staticmethod
+    def _require_admin(staff: Staff) -> None:
+        if not (staff.active and staff.role is Role.ADMIN):
+            raise AccessError("access.admins_only")

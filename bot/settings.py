@@ -1,0 +1,120 @@
+"""Typed settings from the environment or a ``.env`` file.
+
+A bad value stops the program with one readable line that names the setting (see
+``SettingsError``); ``bot.app`` turns that into exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.i18n import LOCALES
+
+OFFICIAL_API_URL = "https://api.telegram.org"
+
+
+class SettingsError(Exception):
+    """A setting has a value the bot cannot run with; the message is one line for a person."""
+
+
+class Settings(BaseSettings):
+    """Everything the operator configures. Field aliases are the environment variable names."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_api_url: str = Field(default=OFFICIAL_API_URL, alias="TELEGRAM_API_URL")
+    bot_framework: Literal["aiogram", "ptb"] = Field(default="aiogram", alias="BOT_FRAMEWORK")
+    bot_data_dir: Path = Field(default=Path("data"), alias="BOT_DATA_DIR")
+    bot_admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), alias="BOT_ADMIN_IDS")
+    bot_timezone: str = Field(default="Asia/Shanghai", alias="BOT_TIMEZONE")
+    bot_default_locale: str = Field(default="zh_Hans", alias="BOT_DEFAULT_LOCALE")
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _empty_token_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("bot_admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, int):
+            return frozenset({value})
+        if not isinstance(value, str):
+            return value
+        ids = set()
+        for part in value.replace(";", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            if not part.lstrip("-").isdigit():
+                raise ValueError(f"{part!r} is not a numeric Telegram user id")
+            ids.add(int(part))
+        return frozenset(ids)
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (use a name such as Asia/Shanghai)") from None
+        return value
+
+    @field_validator("bot_default_locale")
+    @classmethod
+    def _check_locale(cls, value: str) -> str:
+        if value not in LOCALES:
+            raise ValueError(f"{value!r} is not one of {', '.join(LOCALES)}")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.bot_timezone)
+
+    @property
+    def token(self) -> str | None:
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Reads and checks the settings; raises ``SettingsError`` with one line naming the culprit."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = _env_name(str(first["loc"][0])) if first["loc"] else "settings"
+        message = str(first["msg"]).removeprefix("Value error, ")
+        raise SettingsError(f"Setting {name}: {message}") from None
+    _check_data_dir(settings.bot_data_dir)
+    return settings
+
+
+def _env_name(field: str) -> str:
+    alias = Settings.model_fields[field].alias if field in Settings.model_fields else None
+    return alias or field.upper()
+
+
+def _check_data_dir(path: Path) -> None:
+    """Fails early on a data dir the bot could not write, rather than on the first save."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise SettingsError(f"Setting BOT_DATA_DIR: {os.fspath(path)!r} is not writable ({reason})") from None

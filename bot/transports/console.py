@@ -1,0 +1,93 @@
+"""The console chat: the same core and database in a terminal, no Telegram token needed.
+
+The person at the keyboard is the local admin (user id 0, which no Telegram account has). Buttons
+are shown as numbers; typing the number presses the button of the latest message that has them.
+Messages for other people (an admin notice, a colleague) are printed with their recipient. End of
+input ends the chat with exit code 0, so ``printf '/start\\n/help\\n' | python -m bot`` works.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import itertools
+import re
+import sys
+from typing import TextIO
+
+from bot.core.delivery import Delivery
+from bot.core.events import Action, AnswerCallback, Edit, Event, Keyboard, Send, SendDocument, User
+from bot.core.runner import Runner
+
+CONSOLE_USER_ID = 0
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def plain(text: str) -> str:
+    """Telegram HTML as a terminal shows it."""
+    return html.unescape(_TAGS.sub("", text))
+
+
+class ConsolePerformer:
+    """Prints actions; remembers the latest buttons so a number can press them."""
+
+    def __init__(self, out: TextIO, user_id: int) -> None:
+        self._out = out
+        self._user_id = user_id
+        self._ids = itertools.count(1)
+        self.buttons: Keyboard = ()
+        self.buttons_message: int | None = None
+
+    async def perform(self, action: Action) -> int | None:
+        if isinstance(action, Send | Edit):
+            return self._show(action)
+        if isinstance(action, AnswerCallback) and action.text:
+            self._print(f"  ({plain(action.text)})")
+        if isinstance(action, SendDocument):
+            self._print(f"📎 {action.filename} ({len(action.content)} bytes)")
+        return None
+
+    def _show(self, action: Send | Edit) -> int:
+        message_id = action.message_id if isinstance(action, Edit) else next(self._ids)
+        if action.chat_id != self._user_id:
+            self._print(f"→ [{action.chat_id}] {plain(action.text)}")
+            return message_id
+        self._print(("✎ " if isinstance(action, Edit) else "") + plain(action.text))
+        buttons = [button for row in action.buttons for button in row]
+        for number, button in enumerate(buttons, 1):
+            self._print(f"  [{number}] {plain(button.label)}" + (f" {button.url}" if button.url else ""))
+        if buttons or (isinstance(action, Edit) and action.message_id == self.buttons_message):
+            self.buttons, self.buttons_message = action.buttons, message_id
+        return message_id
+
+    def _print(self, line: str) -> None:
+        print(line, file=self._out, flush=True)
+
+
+async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.stdin,
+                      out: TextIO = sys.stdout) -> int:
+    """Reads lines until end of input; each is a message or a button number."""
+    performer = ConsolePerformer(out, CONSOLE_USER_ID)
+    runner.delivery = Delivery(performer)
+    user = User(CONSOLE_USER_ID, "Console", "Admin", "console", language_code)
+    services = runner.dispatcher.services
+    await runner.call(services.access.start, user, "", services.clock.now())
+    await runner.push([Send(CONSOLE_USER_ID, services.i18n.for_language_code(language_code)("console.hint"))])
+    echo = not stdin.isatty()
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, stdin.readline):
+        text = line.strip()
+        if not text:
+            continue
+        if echo:
+            print(f"> {text}", file=out, flush=True)
+        await runner.process(_event(user, text, performer))
+    return 0
+
+
+def _event(user: User, text: str, performer: ConsolePerformer) -> Event:
+    buttons = [button for row in performer.buttons for button in row if button.data]
+    if text.isdigit() and 1 <= int(text) <= len(buttons):
+        return Event(user, CONSOLE_USER_ID, callback_data=buttons[int(text) - 1].data,
+                     callback_id=f"console-{text}", message_id=performer.buttons_message)
+    return Event(user, CONSOLE_USER_ID, text=text)

@@ -1,0 +1,148 @@
+"""aiogram 3 adapter: long polling in, actions out through the shared delivery path."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    BotCommandScopeChat,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+)
+
+from bot.core.delivery import Blocked, Delivery, Rejected, RetryAfter, Transient
+from bot.core.events import (
+    Action,
+    AnswerCallback,
+    Edit,
+    Event,
+    Keyboard,
+    Send,
+    SendDocument,
+    SetCommands,
+    User,
+)
+from bot.core.runner import Runner
+from bot.transports.common import default_menus
+from bot.transports.retry import until_reachable
+
+log = logging.getLogger(__name__)
+
+
+class AiogramPerformer:
+    """Carries out one action with aiogram, translating its errors for ``Delivery``."""
+
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
+
+    async def perform(self, action: Action) -> int | None:
+        try:
+            return await self._call(action)
+        except TelegramRetryAfter as error:
+            raise RetryAfter(error.retry_after) from error
+        except TelegramForbiddenError as error:
+            raise Blocked(error.message) from error
+        except (TelegramServerError, TelegramNetworkError) as error:
+            raise Transient(str(error)) from error
+        except TelegramBadRequest as error:
+            if "message is not modified" in error.message:
+                return None  # the same text pressed twice: nothing to change is success
+            raise Rejected(error.message) from error
+        except TelegramAPIError as error:
+            raise Rejected(error.message) from error
+
+    async def _call(self, action: Action) -> int | None:
+        bot = self._bot
+        if isinstance(action, Send):
+            sent = await bot.send_message(action.chat_id, action.text, parse_mode="HTML",
+                                          reply_markup=_markup(action.buttons))
+            return sent.message_id
+        if isinstance(action, Edit):
+            await bot.edit_message_text(text=action.text, chat_id=action.chat_id,
+                                        message_id=action.message_id, parse_mode="HTML",
+                                        reply_markup=_markup(action.buttons))
+            return action.message_id
+        if isinstance(action, AnswerCallback):
+            await bot.answer_callback_query(action.callback_id, text=action.text or None,
+                                            show_alert=action.alert)
+            return None
+        if isinstance(action, SendDocument):
+            sent = await bot.send_document(action.chat_id, BufferedInputFile(action.content, action.filename),
+                                           caption=action.caption or None, parse_mode="HTML")
+            return sent.message_id
+        if isinstance(action, SetCommands):
+            commands = [BotCommand(command=name, description=text) for name, text in action.commands]
+            scope = BotCommandScopeChat(chat_id=action.chat_id) if action.chat_id is not None else None
+            await bot.set_my_commands(commands, scope=scope, language_code=action.language_code or None)
+        return None
+
+
+def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=[
+        [InlineKeyboardButton(text=b.label, url=b.url) if b.url
+         else InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row]
+        for row in buttons
+    ])
+
+
+def _user(source: object) -> User:
+    return User(
+        id=getattr(source, "id", 0),
+        first_name=getattr(source, "first_name", "") or "",
+        last_name=getattr(source, "last_name", "") or "",
+        username=getattr(source, "username", "") or "",
+        language_code=getattr(source, "language_code", "") or "",
+    )
+
+
+async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
+    """Polls until stopped (SIGINT/SIGTERM)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
+    bot = Bot(token, session=session)
+    runner.delivery = Delivery(AiogramPerformer(bot))
+    router = Router()
+
+    @router.message()
+    async def on_message(message: Message) -> None:
+        if message.from_user is None or message.text is None:
+            return
+        await runner.process(Event(_user(message.from_user), message.chat.id, message.chat.type,
+                                   text=message.text))
+
+    @router.callback_query()
+    async def on_button(query: CallbackQuery) -> None:
+        message = query.message
+        chat_id = message.chat.id if message is not None else query.from_user.id
+        await runner.process(Event(_user(query.from_user), chat_id,
+                                   callback_data=query.data or "", callback_id=query.id,
+                                   message_id=message.message_id if message is not None else None))
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    try:
+        me = await until_reachable(bot.get_me, (TelegramNetworkError, TelegramServerError))
+        runner.dispatcher.services.bot_username = me.username or runner.dispatcher.services.bot_username
+        await runner.push(default_menus(runner))
+        await bot.delete_webhook(drop_pending_updates=False)
+        log.info("aiogram polling as @%s", me.username)
+        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        await bot.session.close()
+    return 0
