@@ -26,7 +26,8 @@ def main() -> int:
         console = settings.token is None
         if console:
             # The person at the keyboard is the local admin.
-            settings = settings.model_copy(update={"bot_admin_ids": settings.bot_admin_ids | {CONSOLE_USER_ID}})
+            admins = settings.bot_admin_ids | {CONSOLE_USER_ID}
+            settings = settings.model_copy(update={"bot_admin_ids": admins})
         db = Database.open(settings.bot_data_dir)
     except (SettingsError, DatabaseError) as error:
         print(f"error: {error}", file=sys.stderr)

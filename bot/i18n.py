@@ -104,6 +104,6 @@ class I18n:
         return self.get(locale_for(language_code, self.default_locale))
 
 
-def N_(key: str) -> str:  # noqa: N802 - the gettext convention for "mark for extraction only"
+def N_(key: str) -> str:
     """Marks a message key in data (flows, menus) so the catalog check finds it."""
     return key

@@ -57,8 +57,8 @@ class Settings(BaseSettings):
         if not isinstance(value, str):
             return value
         ids = set()
-        for part in value.replace(";", ",").split(","):
-            part = part.strip()
+        for raw in value.replace(";", ",").split(","):
+            part = raw.strip()
             if not part:
                 continue
             if not part.lstrip("-").isdigit():

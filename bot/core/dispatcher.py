@@ -17,7 +17,7 @@ from bot.core.context import Context
 from bot.core.events import Action, AnswerCallback, Event, Outcome
 from bot.core.router import Route, Router
 from bot.domain.staff import Role, Staff
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -102,7 +102,7 @@ class Dispatcher:
         elif ctx.staff is None:
             self._refuse(ctx)
         elif not ctx.staff.role.at_least(route.role):
-            key = "access.admins_only" if route.role is Role.ADMIN else "access.managers_only"
+            key = N_("access.admins_only") if route.role is Role.ADMIN else N_("access.managers_only")
             ctx.toast(ctx.t(key)) if ctx.event.is_callback else ctx.reply(ctx.t(key))
         else:
             route.handler(ctx)

@@ -31,7 +31,9 @@ class Router:
     commands: dict[str, Route] = field(default_factory=dict)
     callbacks: dict[str, Route] = field(default_factory=dict)
 
-    def command(self, name: str, *, role: Role | None = Role.STAFF, menu: str = "") -> Callable[[Handler], Handler]:
+    def command(
+        self, name: str, *, role: Role | None = Role.STAFF, menu: str = ""
+    ) -> Callable[[Handler], Handler]:
         """Registers ``/name``; ``menu`` is the message key describing it in /help and the menu."""
 
         def register(handler: Handler) -> Handler:

@@ -8,12 +8,13 @@ from bot.core.events import Button
 from bot.core.router import Router
 from bot.domain.staff import AccessRequest, Role
 from bot.handlers.menu import role_name, set_menu
+from bot.i18n import N_
 from bot.services.access import AccessError, StartResult
 
 router = Router()
 
 
-@router.command("start", role=None, menu="cmd.start")
+@router.command("start", role=None, menu=N_("cmd.start"))
 def start(ctx: Context) -> None:
     """Welcomes staff, registers admins and invitees, and refuses strangers politely."""
     payload = ctx.args[0] if ctx.args else ""
@@ -23,8 +24,8 @@ def start(ctx: Context) -> None:
         ctx.reply(ctx.t("access.deactivated"))
         return
     if staff is None:
-        ctx.reply(ctx.t("access.invite_invalid" if outcome.result is StartResult.INVITE_INVALID
-                        else "access.refused"))
+        invalid = outcome.result is StartResult.INVITE_INVALID
+        ctx.reply(ctx.t(N_("access.invite_invalid") if invalid else N_("access.refused")))
         _tell_admins(ctx, outcome.new_request)
         return
     if outcome.result is StartResult.WELCOME_BACK:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.handlers.menu import command_menu
+from bot.i18n import N_
 
 router = Router()
 
 
-@router.command("help", menu="cmd.help")
+@router.command("help", menu=N_("cmd.help"))
 def show_help(ctx: Context) -> None:
     """Lists the commands this person's role allows."""
     ctx.reply(_commands(ctx, ctx.t("help.header")))

@@ -8,11 +8,12 @@ from bot.core.events import Button
 from bot.core.router import Router
 from bot.domain.staff import Role
 from bot.handlers.menu import role_name
+from bot.i18n import N_
 
 router = Router()
 
 
-@router.command("invite", role=Role.ADMIN, menu="cmd.invite")
+@router.command("invite", role=Role.ADMIN, menu=N_("cmd.invite"))
 def choose_role(ctx: Context) -> None:
     """Asks which role the invited person gets."""
     buttons = [Button(role_name(ctx.t, role), pack("inv", role)) for role in Role]

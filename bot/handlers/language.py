@@ -15,7 +15,7 @@ LANGUAGE_NAMES = {"zh_Hans": N_("lang.name.zh_Hans"), "zh_Hant": N_("lang.name.z
                   "en": N_("lang.name.en")}
 
 
-@router.command("lang", menu="cmd.lang")
+@router.command("lang", menu=N_("cmd.lang"))
 def choose(ctx: Context) -> None:
     """Offers the three languages as buttons."""
     buttons = [Button(ctx.t(LANGUAGE_NAMES[locale]), pack("lang", locale)) for locale in LOCALES]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.events import SetCommands
-from bot.domain.staff import Role, Staff
 from bot.core.router import Router
+from bot.domain.staff import Role, Staff
 from bot.i18n import N_, Translator
 
 ROLE_KEYS = {Role.STAFF: N_("role.staff"), Role.MANAGER: N_("role.manager"), Role.ADMIN: N_("role.admin")}

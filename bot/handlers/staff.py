@@ -8,13 +8,14 @@ from bot.core.events import Button
 from bot.core.router import Router
 from bot.domain.staff import Role, Staff
 from bot.handlers.menu import role_name
+from bot.i18n import N_
 from bot.services.access import AccessError
 
 router = Router()
 PAGE_SIZE = 8
 
 
-@router.command("staff", role=Role.ADMIN, menu="cmd.staff")
+@router.command("staff", role=Role.ADMIN, menu=N_("cmd.staff"))
 def list_staff(ctx: Context) -> None:
     """Shows the first page of staff."""
     _render(ctx, 0)
@@ -31,7 +32,7 @@ def act(ctx: Context) -> None:
         except AccessError as error:
             ctx.toast(ctx.t(error.key), alert=True)
         else:
-            key = "staff.reactivated" if changed.active else "staff.deactivated"
+            key = N_("staff.reactivated") if changed.active else N_("staff.deactivated")
             ctx.toast(ctx.t(key, name=changed.name))
     _render(ctx, page)
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from bot.core.events import User
 from bot.domain.staff import AccessRequest, Invite, Role, Staff
+from bot.i18n import N_
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
 
 INVITE_LIFETIME = timedelta(days=7)
@@ -99,14 +100,16 @@ class AccessService:
         invite = Invite(secrets.token_urlsafe(12), role, admin.user_id, now, now + INVITE_LIFETIME)
         return self.invites.save(invite)
 
-    def decide(self, admin: Staff, user_id: int, role: Role | None, now: datetime) -> tuple[AccessRequest, Staff | None]:
+    def decide(
+        self, admin: Staff, user_id: int, role: Role | None, now: datetime
+    ) -> tuple[AccessRequest, Staff | None]:
         """Approves (``role`` given) or denies (``role`` None) a pending request."""
         self._require_admin(admin)
         request = self.requests.get(user_id)
         if request is None:
-            raise AccessError("access.request_unknown")
+            raise AccessError(N_("access.request_unknown"))
         if request.status != "pending":
-            raise AccessError("access.request_already_decided")
+            raise AccessError(N_("access.request_already_decided"))
         staff = None
         if role is not None:
             user = User(request.user_id, request.name, "", request.username, request.language_code)
@@ -118,10 +121,10 @@ class AccessService:
     def set_active(self, admin: Staff, user_id: int, active: bool) -> Staff:
         self._require_admin(admin)
         if user_id == admin.user_id:
-            raise AccessError("staff.not_yourself")
+            raise AccessError(N_("staff.not_yourself"))
         staff = self.staff.get(user_id)
         if staff is None:
-            raise AccessError("staff.unknown")
+            raise AccessError(N_("staff.unknown"))
         return self.staff.save(replace(staff, active=active))
 
     def set_locale(self, staff: Staff, locale: str) -> Staff:
@@ -141,4 +144,4 @@ class AccessService:
     @staticmethod
     def _require_admin(staff: Staff) -> None:
         if not (staff.active and staff.role is Role.ADMIN):
-            raise AccessError("access.admins_only")
+            raise AccessError(N_("access.admins_only"))

@@ -72,7 +72,8 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
     user = User(CONSOLE_USER_ID, "Console", "Admin", "console", language_code)
     services = runner.dispatcher.services
     await runner.call(services.access.start, user, "", services.clock.now())
-    await runner.push([Send(CONSOLE_USER_ID, services.i18n.for_language_code(language_code)("console.hint"))])
+    t = services.i18n.for_language_code(language_code)
+    await runner.push([Send(CONSOLE_USER_ID, t("console.hint"))])
     echo = not stdin.isatty()
     loop = asyncio.get_running_loop()
     while line := await loop.run_in_executor(None, stdin.readline):

@@ -67,7 +67,7 @@ class PtbPerformer:
         if isinstance(action, Send):
             sent = await bot.send_message(action.chat_id, action.text, parse_mode="HTML",
                                           reply_markup=_markup(action.buttons))
-            return sent.message_id
+            return int(sent.message_id)
         if isinstance(action, Edit):
             await bot.edit_message_text(action.text, chat_id=action.chat_id, message_id=action.message_id,
                                         parse_mode="HTML", reply_markup=_markup(action.buttons))
@@ -77,9 +77,10 @@ class PtbPerformer:
                                             show_alert=action.alert)
             return None
         if isinstance(action, SendDocument):
-            sent = await bot.send_document(action.chat_id, InputFile(action.content, filename=action.filename),
-                                           caption=action.caption or None, parse_mode="HTML")
-            return sent.message_id
+            document = InputFile(action.content, filename=action.filename)
+            sent = await bot.send_document(action.chat_id, document, caption=action.caption or None,
+                                           parse_mode="HTML")
+            return int(sent.message_id)
         if isinstance(action, SetCommands):
             commands = [BotCommand(name, text) for name, text in action.commands]
             scope = BotCommandScopeChat(action.chat_id) if action.chat_id is not None else None
@@ -91,8 +92,8 @@ def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(b.label, url=b.url) if b.url else InlineKeyboardButton(b.label, callback_data=b.data)
-         for b in row]
+        [InlineKeyboardButton(b.label, url=b.url) if b.url
+         else InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
         for row in buttons
     ])
 

@@ -1,0 +1,1 @@
+"""Business rules as plain data and functions: no storage, no messenger."""

@@ -1,0 +1,183 @@
+"""A crash-safe TinyDB storage: one JSON file, decoded once, replaced atomically on every write.
+
+Why we do not use TinyDB's ``JSONStorage``: it rewrites its file in place (seek, write, truncate), so a
+``kill -9`` or a power cut in the middle of a write leaves a torn file (about one corruption per 200
+kills in our measurement), and it re-reads and re-parses the whole file on every operation (~65 ms per
+query, ~150 ms per insert at 10k documents).
+
+``AtomicJSONStorage`` instead:
+
+- reads its file once, when it is created, and keeps the decoded data in memory. TinyDB's ``Table``
+  calls ``read()`` before every operation and gets that same object back, so reads never touch the
+  disk. This is only correct while this process is the only writer, which ``Database`` enforces with
+  a lock file.
+- writes the whole file with orjson to a temporary file in the same directory, fsyncs it, renames it
+  over the target with ``os.replace`` (atomic on POSIX) and fsyncs the directory. At any instant the
+  file on disk is either the old or the new complete version, and a write that returned is durable.
+- when a write fails (a value orjson cannot encode, disk full, I/O error) it puts the in-memory data
+  back to what the file holds before re-raising: ``Table`` has already mutated the dict it got from
+  ``read()``, so without this the memory would stay ahead of the disk.
+
+Two consequences of the in-memory copy for callers: store only JSON types (str, int, float, bool,
+None, list, dict with str keys) so that memory and a later reload agree; dates and dataclasses are
+refused rather than silently turned into strings. And TinyDB hands out shallow copies of documents, so
+nested lists and dicts in a result are the stored ones: change data through ``Table`` methods only,
+never by mutating a returned document.
+
+Not thread-safe; see ``bot.storage.database`` for the one-worker-thread contract.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from bot.storage.errors import DatabaseError
+
+Fsync = Callable[[int], None]
+Tables = dict[str, dict[str, Any]]
+
+TEMP_SUFFIX = ".tmp"
+# Refuse types orjson would silently turn into strings or lists: the in-memory copy would then hold a
+# datetime while a reload gives a str.
+_ENCODE_OPTIONS = (
+    orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+)
+_DOC_ID = re.compile(r"-?[0-9]+")
+
+
+def is_temp_file(path: Path) -> bool:
+    """Whether ``path`` is a temporary file left by ``replace_file`` (hidden, ``.tmp``): never data."""
+    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
+
+
+def fsync_directory(directory: Path, fsync: Fsync = os.fsync) -> None:
+    """Make a rename or file creation in ``directory`` durable (it is recorded in the directory)."""
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_file(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> None:
+    """Make ``target`` hold exactly ``payload``, atomically; does not fsync the directory.
+
+    If this raises, ``target`` is untouched and the temporary file has been removed. The temporary file
+    lives in the target's directory because ``os.replace`` is only atomic within one filesystem.
+    """
+    fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
+    temp = Path(temp_name)
+    try:
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
+            fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomically(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> None:
+    """``replace_file`` then fsync the directory: when this returns, ``payload`` survives a crash."""
+    replace_file(target, payload, fsync)
+    fsync_directory(target.parent, fsync)
+
+
+def decode_tables(path: Path, raw: bytes) -> Tables:
+    """Parse a TinyDB file (``{table: {doc_id: {...}}}``); ``DatabaseError`` naming ``path`` if it is not."""
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise DatabaseError(f"data file {path} is not valid JSON ({exc}); it was left unchanged") from exc
+    problem = _shape_problem(data)
+    if problem is not None:
+        raise DatabaseError(f"data file {path} is not a TinyDB database: {problem}; it was left unchanged")
+    tables: Tables = data
+    return tables
+
+
+def _shape_problem(data: object) -> str | None:
+    if not isinstance(data, dict):
+        return f"the top level is a JSON {type(data).__name__}, not an object"
+    for table_name, table in data.items():
+        if not isinstance(table, dict):
+            return f"table {table_name!r} is not an object"
+        for doc_id, doc in table.items():
+            if not _DOC_ID.fullmatch(doc_id):
+                return f"table {table_name!r} has a document id {doc_id!r} that is not an integer"
+            if not isinstance(doc, dict):
+                return f"document {doc_id} in table {table_name!r} is not an object"
+    return None
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage for one file, kept in memory and written atomically (see the module docstring).
+
+    ``fsync`` is the seam tests use to inject a disk failure (ENOSPC, EIO) at the exact point where a
+    real disk reports it; production code leaves the default.
+    """
+
+    def __init__(self, path: Path, *, fsync: Fsync = os.fsync) -> None:
+        super().__init__()
+        self._path = path
+        self._fsync = fsync
+        self._closed = False
+        # Called after a failed write has restored the data, so the owner can drop anything derived
+        # from the rolled-back state (Database clears the table's query cache).
+        self.on_rollback: Callable[[], None] | None = None
+        # The exact bytes of the file on disk (None: no file yet); the rollback point for failed writes.
+        self._committed: bytes | None = None
+        try:
+            self._committed = path.read_bytes()
+        except FileNotFoundError:
+            self._data: Tables | None = None
+        except OSError as exc:
+            raise DatabaseError(f"data file {path} cannot be read: {exc}") from exc
+        else:
+            self._data = decode_tables(path, self._committed)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    def read(self) -> Tables | None:
+        self._check_open()
+        return self._data
+
+    def write(self, data: Tables) -> None:
+        self._check_open()
+        try:
+            payload = orjson.dumps(data, option=_ENCODE_OPTIONS)
+            replace_file(self._path, payload, self._fsync)
+        except BaseException:
+            self._rollback()
+            raise
+        self._data = data
+        self._committed = payload
+        # If this fsync fails the file already holds the new data (the rename is visible), so memory
+        # matches it; the caller still gets the error because durability is not confirmed.
+        fsync_directory(self._path.parent, self._fsync)
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise DatabaseError(f"data file {self._path} is closed (its Database was closed)")
+
+    def _rollback(self) -> None:
+        self._data = None if self._committed is None else orjson.loads(self._committed)
+        if self.on_rollback is not None:
+            self.on_rollback()

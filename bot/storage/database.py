@@ -1,0 +1,219 @@
+"""The application's database: a directory of JSON files, one per collection, owned by one process.
+
+Layout of ``data_dir``:
+
+- ``meta.json``: ``{"schema_version": N}``, see ``bot.storage.migrations``.
+- ``<collection>.json``: one per collection, in TinyDB's own format (``{"<collection>": {"<id>": {}}}``)
+  so plain TinyDB can open a copy for inspection. One file per collection because every write rewrites
+  its whole file: a write to a small, hot collection never rewrites a big one.
+- ``.lock``: held with an exclusive ``flock`` while the database is open. The storages keep the data in
+  memory and would silently overwrite changes made by anyone else, so a second opener (another
+  process, or a second ``Database`` in this one) is refused with ``DatabaseError``. Readers that do not
+  write, such as a backup copying ``files()``, are safe at any time: each file is always complete.
+- ``.<file>.<random>.tmp``: exist only during a write; leftovers from a crash are deleted at open.
+
+Threading contract: nothing here is thread-safe, and TinyDB's read-modify-write cycles must not
+interleave. The application runs every call on a Database and its tables on ONE dedicated worker
+thread (a single-thread executor), which also keeps the fsyncs off the asyncio event loop.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Final
+
+import orjson
+from tinydb.table import Table
+
+from bot.storage.atomic import AtomicJSONStorage, fsync_directory, is_temp_file, write_atomically
+from bot.storage.errors import DatabaseError
+from bot.storage.migrations import MIGRATIONS, Migration, target_version
+
+META_FILE: Final = "meta.json"
+LOCK_FILE: Final = ".lock"
+_COLLECTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+class Database:
+    """An open data directory; create it with ``Database.open`` and ``close`` it when done."""
+
+    def __init__(self, data_dir: Path, lock_fd: int) -> None:
+        """Private: use ``Database.open``, which takes the lock and loads and migrates the data."""
+        self._data_dir = data_dir
+        self._lock_fd: int | None = lock_fd
+        self._storages: dict[str, AtomicJSONStorage] = {}
+        self._tables: dict[str, Table] = {}
+        self._meta: dict[str, Any] = {}
+        self._version = 0
+
+    @classmethod
+    def open(cls, data_dir: Path, migrations: Sequence[Migration] | None = None) -> Database:
+        """Lock ``data_dir`` (created if missing), load every collection, bring the schema up to date.
+
+        ``migrations`` defaults to ``MIGRATIONS``; tests pass their own chain. Raises ``DatabaseError``
+        if the directory is locked, a file is unreadable, or the data is newer than ``migrations``.
+        """
+        chain = MIGRATIONS if migrations is None else tuple(migrations)
+        target = target_version(chain)
+        data_dir = Path(data_dir)
+        _make_dir(data_dir)
+        db = cls(data_dir, _lock(data_dir))
+        try:
+            db._load()
+            db._migrate(chain, target)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def table(self, name: str) -> Table:
+        """The collection ``name``, stored in ``data_dir/<name>.json``; the same object on every call."""
+        self._check_open()
+        table = self._tables.get(name)
+        if table is None:
+            if not _COLLECTION_NAME.fullmatch(name) or f"{name}.json" == META_FILE:
+                raise ValueError(f"invalid collection name {name!r}: use [a-z][a-z0-9_]*, not 'meta'")
+            storage = self._storages.get(name)
+            if storage is None:
+                storage = self._storages[name] = AtomicJSONStorage(self._data_dir / f"{name}.json")
+            table = self._tables[name] = Table(storage, name)
+            # A failed write rolls the storage back; results cached by the table may reflect the
+            # rolled-back change (TinyDB updates nested values in place), so drop them.
+            storage.on_rollback = table.clear_cache
+        return table
+
+    @property
+    def schema_version(self) -> int:
+        return self._version
+
+    @property
+    def data_dir(self) -> Path:
+        return self._data_dir
+
+    def files(self) -> list[Path]:
+        """Every data file that exists (``meta.json`` and the collections): what a backup must copy."""
+        paths = [self._data_dir / META_FILE]
+        paths += sorted(s.path for s in self._storages.values() if s.path.exists())
+        return paths
+
+    def close(self) -> None:
+        """Release the lock. Tables obtained from this Database raise ``DatabaseError`` afterwards."""
+        for storage in self._storages.values():
+            storage.close()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
+            self._lock_fd = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _check_open(self) -> None:
+        if self._lock_fd is None:
+            raise DatabaseError(f"the database in {self._data_dir} is closed")
+
+    def _load(self) -> None:
+        """Read every file now, so a damaged one stops the program at start rather than mid-request."""
+        for path in sorted(self._data_dir.iterdir()):
+            if is_temp_file(path):
+                # Left by a crash between creating and renaming it; we hold the lock, so no write is
+                # in progress, and the target file still has its previous complete version.
+                path.unlink()
+            elif path.name != META_FILE and path.suffix == ".json" and path.is_file():
+                name = path.stem
+                if not _COLLECTION_NAME.fullmatch(name):
+                    continue  # not a name we would ever create: not ours, leave it alone
+                storage = AtomicJSONStorage(path)
+                unexpected = set(storage.read() or {}) - {name}
+                if unexpected:
+                    raise DatabaseError(f"data file {path} holds unexpected tables {sorted(unexpected)}")
+                self._storages[name] = storage
+        meta_path = self._data_dir / META_FILE
+        self._meta = _read_meta(meta_path)
+        if not self._meta:
+            if self._storages:
+                raise DatabaseError(
+                    f"{meta_path} is missing but {self._data_dir} holds data files "
+                    f"({', '.join(sorted(self._storages))}); restore it from a backup"
+                )
+            self._stamp(0)  # a new directory starts at 0 and goes through every migration
+        self._version = self._meta["schema_version"]
+
+    def _migrate(self, chain: Sequence[Migration], target: int) -> None:
+        meta_path = self._data_dir / META_FILE
+        if self._version > target:
+            raise DatabaseError(
+                f"{meta_path}: schema version {self._version} is newer than this program supports "
+                f"({target}); run a newer version of the program"
+            )
+        for migration in chain:
+            if migration.from_version < self._version:
+                continue
+            if migration.from_version != self._version:
+                raise DatabaseError(f"{meta_path}: no migration starts at schema version {self._version}")
+            migration.apply(self)
+            self._stamp(migration.to_version)
+
+    def _stamp(self, version: int) -> None:
+        self._meta = {**self._meta, "schema_version": version}
+        write_atomically(self._data_dir / META_FILE, orjson.dumps(self._meta))
+        self._version = version
+
+
+def _make_dir(data_dir: Path) -> None:
+    """Create ``data_dir`` if needed, durably: a new directory entry is lost in a crash unless synced."""
+    try:
+        data_dir.mkdir(parents=True)
+    except FileExistsError:
+        return
+    fsync_directory(data_dir.parent)
+
+
+def _lock(data_dir: Path) -> int:
+    """Take the exclusive lock on ``data_dir``; the returned descriptor holds it until closed."""
+    path = data_dir / LOCK_FILE
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+        os.close(fd)
+        raise DatabaseError(
+            f"{path}: the database in {data_dir} is already open (lock held by pid {holder}); "
+            "only one process may use it at a time"
+        ) from exc
+    except BaseException:
+        os.close(fd)
+        raise
+    # Who holds the lock, for the error message above; informative only, the flock is what counts.
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    return fd
+
+
+def _read_meta(path: Path) -> dict[str, Any]:
+    """The contents of ``meta.json``, or ``{}`` if there is none yet."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise DatabaseError(f"{path} cannot be read: {exc}") from exc
+    try:
+        meta = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise DatabaseError(f"{path} is not valid JSON ({exc}); it was left unchanged") from exc
+    version = meta.get("schema_version") if isinstance(meta, dict) else None
+    if type(version) is not int or version < 0:
+        raise DatabaseError(f"{path} has no valid schema_version (expected an integer >= 0): {raw[:200]!r}")
+    checked: dict[str, Any] = meta
+    return checked

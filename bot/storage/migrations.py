@@ -1,0 +1,58 @@
+"""Schema versions of the data directory and the ordered steps between them.
+
+``meta.json`` records the version the data is at. ``Database.open`` runs, in order, every migration
+whose ``from_version`` is at or above it, and stamps ``to_version`` in ``meta.json`` after each one, so
+a migration interrupted by a crash runs again at the next start: write migrations so that running one
+twice is harmless (for example "set field if missing", not "increment"). A migration that touches
+several collections is not atomic across them, for the same reason.
+
+To change the schema: append ``Migration(N, N + 1, fn)`` to ``MIGRATIONS``. A data directory at a
+version newer than the last ``to_version`` is refused, so an old build never misreads new data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from bot.storage.database import Database
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step: turns data at ``from_version`` into data at ``to_version`` by calling ``apply(db)``."""
+
+    from_version: int
+    to_version: int
+    apply: Callable[[Database], None]
+    description: str = ""
+
+
+def _initial_schema(db: Database) -> None:
+    """Version 1, the first schema: collections are created on first write, so there is nothing to do.
+
+    It exists so that a new data directory goes through the same path as every later upgrade.
+    """
+
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (Migration(0, 1, _initial_schema, "initial schema"),)
+
+CURRENT_SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].to_version
+
+
+def target_version(migrations: Sequence[Migration]) -> int:
+    """The version ``migrations`` lead to, after checking they form one chain starting at 0.
+
+    A broken chain is a programming error (``ValueError``), not a problem with the data.
+    """
+    version = 0
+    for migration in migrations:
+        if migration.from_version != version or migration.to_version <= migration.from_version:
+            raise ValueError(
+                f"migrations must form a chain from version 0 upwards; at version {version} found "
+                f"{migration.from_version} -> {migration.to_version}"
+            )
+        version = migration.to_version
+    return version

@@ -1,0 +1,133 @@
+"""A chat simulator over the real core: people send text and press buttons by their label.
+
+It builds the bot exactly as production does (``bot.bootstrap.build``) on a real TinyDB in a
+temporary folder, with a fixed clock, and keeps every message the bot sent per chat, with message
+ids, so that pressing a button edits the right message as Telegram would.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import bootstrap
+from bot.clock import FixedClock
+from bot.core.dispatcher import Dispatcher
+from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Send, SetCommands, User
+from bot.settings import load_settings
+from bot.storage import Database
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Message:
+    message_id: int
+    html: str
+    buttons: tuple[tuple[Button, ...], ...]
+
+    @property
+    def text(self) -> str:
+        return html.unescape(_TAGS.sub("", self.html))
+
+    def button(self, label: str) -> Button:
+        for row in self.buttons:
+            for button in row:
+                if label in button.label:
+                    return button
+        labels = [b.label for row in self.buttons for b in row]
+        raise AssertionError(f"no button {label!r} on the message; buttons: {labels}")
+
+
+@dataclass
+class World:
+    """The bot and everyone's chats with it."""
+
+    data_dir: Path
+    admin_ids: frozenset[int] = frozenset({1})
+    clock: FixedClock = field(default_factory=FixedClock)
+    default_locale: str = "zh_Hans"
+    chats: dict[int, list[Message]] = field(default_factory=dict)
+    toasts: list[str] = field(default_factory=list)
+    menus: list[SetCommands] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(1)
+        self.open()
+
+    def open(self) -> None:
+        """Starts the bot (again) on the same data dir: a restart."""
+        settings = load_settings(
+            BOT_DATA_DIR=self.data_dir, BOT_ADMIN_IDS=",".join(map(str, self.admin_ids)),
+            BOT_DEFAULT_LOCALE=self.default_locale, TELEGRAM_BOT_TOKEN="",
+        )
+        self.db = Database.open(self.data_dir)
+        self.dispatcher: Dispatcher = bootstrap.build(settings, clock=self.clock, db=self.db)
+        self.dispatcher.services.bot_username = "reception_test_bot"
+
+    def restart(self) -> None:
+        self.db.close()
+        self.open()
+
+    def person(self, user_id: int, first_name: str = "Test", language_code: str = "zh-hans",
+               last_name: str = "", username: str = "") -> Person:
+        return Person(self, User(user_id, first_name, last_name, username, language_code))
+
+    def deliver(self, actions: list[Action]) -> None:
+        for action in actions:
+            if isinstance(action, Send):
+                chat = self.chats.setdefault(action.chat_id, [])
+                chat.append(Message(next(self._ids), action.text, action.buttons))
+            elif isinstance(action, Edit):
+                for message in self.chats.get(action.chat_id, []):
+                    if message.message_id == action.message_id:
+                        message.html, message.buttons = action.text, action.buttons
+            elif isinstance(action, AnswerCallback) and action.text:
+                self.toasts.append(action.text)
+            elif isinstance(action, SetCommands):
+                self.menus.append(action)
+
+
+@dataclass
+class Person:
+    world: World
+    user: User
+
+    @property
+    def id(self) -> int:
+        return self.user.id
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.world.chats.get(self.user.id, [])
+
+    @property
+    def last(self) -> Message:
+        assert self.messages, f"user {self.id} has received nothing"
+        return self.messages[-1]
+
+    def send(self, text: str) -> Person:
+        self.world.deliver(self.world.dispatcher.handle(Event(self.user, self.user.id, text=text)))
+        return self
+
+    def press(self, label: str, message: Message | None = None) -> Person:
+        """Presses the button whose label contains ``label`` on the latest message that has one."""
+        if message is None:
+            with_buttons = [m for m in self.messages if m.buttons]
+            assert with_buttons, "no message with buttons"
+            message = next((m for m in reversed(with_buttons)
+                            if any(label in b.label for row in m.buttons for b in row)), with_buttons[-1])
+        return self.press_data(message.button(label).data, message.message_id)
+
+    def press_data(self, data: str, message_id: int = 1) -> Person:
+        """Presses a button by its callback data (also one this person was never shown)."""
+        event = Event(self.user, self.user.id, callback_data=data, callback_id=f"cb{message_id}",
+                      message_id=message_id)
+        self.world.deliver(self.world.dispatcher.handle(event))
+        return self
+
+    def sees(self, fragment: str) -> bool:
+        return any(fragment in m.text for m in self.messages)
