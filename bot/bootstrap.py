@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from bot.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.router import Router
+from bot.flows import all_flows
+from bot.flows.engine import FlowEngine
+from bot.flows.model import Flow
 from bot.handlers import registry
 from bot.handlers.access import refuse_stranger
-from bot.handlers.help import not_understood
+from bot.handlers.dialogs import on_text
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.repositories.dialogs import DialogRepository
 from bot.services.access import AccessService
 from bot.settings import Settings
 from bot.storage import Database
@@ -27,12 +31,17 @@ class Services:
     i18n: I18n
     access: AccessService
     routes: Router
+    flows: FlowEngine
     # Learnt from Telegram's getMe once a transport connects; used in invitation links.
     bot_username: str = "your_bot"
 
 
-def build(settings: Settings, clock: Clock | None = None, db: Database | None = None) -> Dispatcher:
-    """Wires settings, storage, clock, translations and handlers into a ready dispatcher."""
+def build(settings: Settings, clock: Clock | None = None, db: Database | None = None,
+          flows: dict[str, Flow] | None = None) -> Dispatcher:
+    """Wires settings, storage, clock, translations and handlers into a ready dispatcher.
+
+    ``clock``, ``db`` and ``flows`` default to the real ones; tests pass their own.
+    """
     db = db or Database.open(settings.bot_data_dir)
     access = AccessService(
         StaffRepository(db.table("staff")),
@@ -40,6 +49,7 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
         AccessRequestRepository(db.table("access_requests")),
         settings.bot_admin_ids,
     )
+    engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")))
     services = Services(settings, clock or SystemClock(), db, I18n(settings.bot_default_locale), access,
-                        registry.routes())
-    return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=not_understood)
+                        registry.routes(), engine)
+    return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text)

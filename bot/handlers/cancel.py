@@ -11,5 +11,6 @@ router = Router()
 
 @router.command("cancel", menu=N_("cmd.cancel"))
 def cancel(ctx: Context) -> None:
-    """Drops the open dialog, if any, and says so."""
-    ctx.reply(ctx.t("cancel.nothing"))
+    """Drops the open flow (asking first when much was typed), or says there is nothing to drop."""
+    if not ctx.services.flows.cancel(ctx):
+        ctx.reply(ctx.t("cancel.nothing"))

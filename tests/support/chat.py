@@ -15,8 +15,10 @@ from pathlib import Path
 
 from bot import bootstrap
 from bot.clock import FixedClock
+from bot.core.context import Context
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Send, SetCommands, User
+from bot.flows.model import Flow
 from bot.settings import load_settings
 from bot.storage import Database
 
@@ -53,6 +55,7 @@ class World:
     chats: dict[int, list[Message]] = field(default_factory=dict)
     toasts: list[str] = field(default_factory=list)
     menus: list[SetCommands] = field(default_factory=list)
+    flows: dict[str, Flow] | None = None
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -65,7 +68,7 @@ class World:
             BOT_DEFAULT_LOCALE=self.default_locale, TELEGRAM_BOT_TOKEN="",
         )
         self.db = Database.open(self.data_dir)
-        self.dispatcher: Dispatcher = bootstrap.build(settings, clock=self.clock, db=self.db)
+        self.dispatcher: Dispatcher = bootstrap.build(settings, clock=self.clock, db=self.db, flows=self.flows)
         self.dispatcher.services.bot_username = "reception_test_bot"
 
     def restart(self) -> None:
@@ -127,6 +130,16 @@ class Person:
         event = Event(self.user, self.user.id, callback_data=data, callback_id=f"cb{message_id}",
                       message_id=message_id)
         self.world.deliver(self.world.dispatcher.handle(event))
+        return self
+
+    def start_flow(self, name: str) -> Person:
+        """Opens a flow as a command handler would."""
+        services = self.world.dispatcher.services
+        staff = services.access.staff.get(self.id)
+        ctx = Context(Event(self.user, self.user.id, text="/flow"), services, staff,
+                      services.i18n.for_language_code(self.user.language_code))
+        services.flows.start(ctx, name)
+        self.world.deliver(ctx.actions)
         return self
 
     def sees(self, fragment: str) -> bool:

@@ -1,0 +1,133 @@
+"""Typed answers read by step kind: the value, or a specific complaint in the user's language."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from bot.core.context import Context
+from bot.domain.dates import read_datetime
+from bot.flows.model import Choice, Kind, Step
+from bot.flows.state import Dialog
+
+YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
+NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
+
+
+@dataclass(frozen=True)
+class Value:
+    value: Any
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """A date-time read from text, to be confirmed by the person before it is taken."""
+
+    value: datetime
+
+
+@dataclass(frozen=True)
+class AskTime:
+    """A day without a time: ask for the time."""
+
+    day: datetime
+
+
+def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
+                dialog: Dialog) -> Value | Problem:
+    """Reads typed text for any kind but date-time."""
+    if not text:
+        return Problem(ctx.t("flow.empty"))
+    folded = unicodedata.normalize("NFKC", text).strip().lower()
+    if step.kind is Kind.TEXT:
+        return Value(text)
+    if step.kind is Kind.YES_NO:
+        if folded in YES_WORDS:
+            return Value(True)
+        if folded in NO_WORDS:
+            return Value(False)
+        return Problem(ctx.t("flow.yes_no_hint"))
+    if step.kind is Kind.NUMBER:
+        return _number(ctx, step, folded)
+    labels = {_fold(ctx, c): c.id for c in choices}
+    if step.kind is Kind.CHOICE:
+        if folded in labels:
+            return Value(labels[folded])
+        return Problem(ctx.t("flow.choice_hint"))
+    return _multi(ctx, step, labels, text, dialog)
+
+
+def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
+    digits = folded.rstrip("人位个個元块塊¥￥ ").replace(",", "")
+    try:
+        number = float(digits)
+    except ValueError:
+        return Problem(ctx.t("flow.number_hint"))
+    low = step.minimum if step.minimum is not None else float("-inf")
+    high = step.maximum if step.maximum is not None else float("inf")
+    if not low <= number <= high:
+        return Problem(ctx.t("flow.number_range", low=_plain(step.minimum), high=_plain(step.maximum)))
+    return Value(int(number) if number.is_integer() else number)
+
+
+def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: Dialog) -> Value | Problem:
+    """Typed items, separated by commas: known ones become their ids, others stay as typed."""
+    ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+    for raw in text.replace("，", ",").replace("、", ",").replace(";", ",").split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        known = labels.get(unicodedata.normalize("NFKC", item).lower())
+        if known is None and not step.free_text:
+            return Problem(ctx.t("flow.choice_hint"))
+        value = known or item
+        if value not in ticked:
+            ticked.append(value)
+    return Value(ticked)
+
+
+def datetime_text(ctx: Context, dialog: Dialog, text: str) -> Confirm | AskTime | Problem:
+    """Reads a date-time; with a day already chosen, the text only needs to give the time."""
+    tz = ctx.services.settings.tz
+    day = dialog.pending.get("date")
+    # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins.
+    reading = read_datetime(text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz)
+    if reading.kind == "unreadable" or reading.value is None:
+        return Problem(ctx.t("flow.time_hint") if day else ctx.t("flow.date_unreadable"))
+    if reading.kind == "date_only":
+        if reading.value.date() < ctx.now.astimezone(tz).date():
+            return Problem(ctx.t("flow.date_past"))
+        return AskTime(reading.value)
+    return _not_past(ctx, reading.value)
+
+
+def _not_past(ctx: Context, moment: datetime) -> Confirm | Problem:
+    if moment < ctx.now:
+        return Problem(ctx.t("flow.date_past"))
+    return Confirm(moment)
+
+
+def quick_day(ctx: Context, days_ahead: int) -> datetime:
+    """Midnight of today or tomorrow in the company time zone (the Today / Tomorrow buttons)."""
+    tz = ctx.services.settings.tz
+    today = ctx.now.astimezone(tz).date() + timedelta(days=days_ahead)
+    return datetime.combine(today, time(0), tzinfo=tz)
+
+
+def _fold(ctx: Context, choice: Choice) -> str:
+    label = choice.label if choice.literal else ctx.t(choice.label)
+    return unicodedata.normalize("NFKC", label).strip().lower()
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return "∞"
+    return str(int(number)) if float(number).is_integer() else str(number)
+

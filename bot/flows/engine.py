@@ -1,0 +1,368 @@
+"""Runs every flow: asks each step, checks answers, Back / Skip / Cancel, the review card, Save.
+
+Buttons carry ``f:<token>:<op>[:<arg>]``. The token belongs to one dialog, so a button from an
+older form (or from before the person finished it) is answered with "this form has expired" and the
+current question again, never acted on. The dialog is saved after every answer, so a restart
+resumes exactly where the person was.
+
+    start ──▶ step ──answer ok──▶ next applicable step ──…──▶ review ──Save──▶ on_save
+               ▲  └─answer bad──▶ hint + same step        │  ▲
+               └────────── Back / Edit ◀──────────────────┘  └─ edited step returns here
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button
+from bot.flows import answers as parse
+from bot.flows.model import Answers, Choice, Flow, Kind, Step
+from bot.flows.state import Dialog
+from bot.i18n import N_, escape
+from bot.repositories.dialogs import DialogRepository
+
+PREFIX = "f"
+MAX_TEXT = 1000
+# Once this many answers are given, /cancel asks before throwing them away.
+CONFIRM_CANCEL_FROM = 3
+
+
+class FlowEngine:
+    def __init__(self, flows: Mapping[str, Flow], dialogs: DialogRepository) -> None:
+        self.flows = dict(flows)
+        self.dialogs = dialogs
+
+    # ---- entry points -------------------------------------------------------------------------
+
+    def start(self, ctx: Context, flow_name: str, answers: Answers | None = None) -> None:
+        """Opens a flow (replacing any open one) and asks its first question."""
+        flow = self.flows[flow_name]
+        dialog = Dialog(ctx.event.user.id, flow_name, secrets.token_hex(3), ctx.now, None,
+                        answers={**flow.initial(ctx), **(answers or {})})
+        dialog.step = self._next_step(flow, dialog, after=None)
+        self._ask(ctx, flow, dialog, new_message=True)
+
+    def active(self, user_id: int) -> Dialog | None:
+        dialog = self.dialogs.get(user_id)
+        return dialog if dialog is not None and dialog.flow in self.flows else None
+
+    def on_text(self, ctx: Context) -> bool:
+        """Takes typed text as the answer to the open question; False when no flow is open."""
+        dialog = self.active(ctx.event.user.id)
+        if dialog is None:
+            return False
+        flow = self.flows[dialog.flow]
+        text = (ctx.event.text or "").strip()
+        if len(text) > MAX_TEXT:
+            self._complain(ctx, flow, dialog, ctx.t("flow.too_long", limit=MAX_TEXT, length=len(text)))
+        elif dialog.step is None:
+            self._complain(ctx, flow, dialog, ctx.t("flow.review_use_buttons"))
+        else:
+            self._take_text(ctx, flow, dialog, flow.step(dialog.step), text)
+        return True
+
+    def on_button(self, ctx: Context) -> None:
+        """Handles every ``f:`` button."""
+        token, op, arg = ctx.args[0], ctx.args[1], ":".join(ctx.args[2:])
+        dialog = self.active(ctx.event.user.id)
+        if dialog is None or dialog.token != token:
+            self._expired(ctx, dialog)
+            return
+        flow = self.flows[dialog.flow]
+        handler = _BUTTONS.get(op)
+        if handler is None:
+            self._expired(ctx, dialog)
+            return
+        handler(self, ctx, flow, dialog, arg)
+
+    def cancel(self, ctx: Context) -> bool:
+        """/cancel: asks first when much was typed; False when there was nothing to cancel."""
+        dialog = self.active(ctx.event.user.id)
+        if dialog is None:
+            return False
+        if len(dialog.answers) >= CONFIRM_CANCEL_FROM and not dialog.confirming_cancel:
+            dialog.confirming_cancel = True
+            self.dialogs.save(dialog)
+            yes = Button(ctx.t("flow.cancel_yes"), pack(PREFIX, dialog.token, "xy"))
+            no = Button(ctx.t("flow.cancel_no"), pack(PREFIX, dialog.token, "xn"))
+            ctx.reply(ctx.t.plural("flow.cancel_confirm", len(dialog.answers)), keyboard([yes, no]))
+            return True
+        self._drop(ctx, dialog)
+        return True
+
+    # ---- answers ------------------------------------------------------------------------------
+
+    def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str) -> None:
+        result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime
+        if step.kind is Kind.DATETIME:
+            result = parse.datetime_text(ctx, dialog, text)
+        else:
+            result = parse.text_answer(ctx, step, self._choices(ctx, step, dialog), text, dialog)
+        if isinstance(result, parse.Problem):
+            self._complain(ctx, flow, dialog, result.message)
+        elif isinstance(result, parse.Confirm):
+            self._confirm_reading(ctx, dialog, result, new_message=True)
+        elif isinstance(result, parse.AskTime):
+            dialog.pending = {"date": result.day.isoformat()}
+            self.dialogs.save(dialog)
+            ctx.reply(ctx.t("flow.date_need_time", date=ctx.format_time(result.day, N_("format.date"))))
+        else:
+            self._accept(ctx, flow, dialog, step, result.value, new_message=True)
+
+    def _accept(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, value: Any, *,
+                new_message: bool) -> None:
+        problem = step.check(value, dialog.answers, ctx.now) if step.check else None
+        if problem is not None:
+            dialog.pending = {}
+            self._complain(ctx, flow, dialog, ctx.t(problem), new_message=new_message)
+            return
+        dialog.answers[step.id] = value
+        self._advance(ctx, flow, dialog, step, new_message=new_message)
+
+    def _advance(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, *, new_message: bool) -> None:
+        dialog.pending = {}
+        if step.id not in dialog.history:
+            dialog.history.append(step.id)
+        if dialog.editing:
+            # An edit can make steps apply that did not (lodging now "yes"): ask those, then the card.
+            dialog.step = self._first_unanswered(flow, dialog)
+            dialog.editing = dialog.step is not None
+        else:
+            dialog.step = self._next_step(flow, dialog, after=step.id)
+        self._ask(ctx, flow, dialog, new_message=new_message)
+
+    # ---- asking -------------------------------------------------------------------------------
+
+    def _ask(self, ctx: Context, flow: Flow, dialog: Dialog, *, new_message: bool) -> None:
+        self.dialogs.save(dialog)
+        if dialog.step is None:
+            self._review(ctx, flow, dialog, new_message=new_message)
+            return
+        step = flow.step(dialog.step)
+        applicable = [s for s in flow.steps if s.applies(dialog.answers)]
+        number = next(i for i, s in enumerate(applicable, 1) if s.id == step.id)
+        text = ctx.t("flow.progress", number=number, total=len(applicable)) + " " + ctx.t(step.question)
+        if step.kind is Kind.MULTI:
+            ticked = dialog.pending.get("ticked", dialog.answers.get(step.id, []))
+            extra = [item for item in ticked if item not in {c.id for c in self._choices(ctx, step, dialog)}]
+            if extra:
+                text += "\n" + ctx.t("flow.multi_typed", items=", ".join(extra))
+        rows = self._answer_buttons(ctx, step, dialog)
+        rows.append(self._nav_buttons(ctx, step, dialog))
+        (ctx.reply if new_message else ctx.show)(text, keyboard(*rows))
+
+    def _answer_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
+        token = dialog.token
+        if step.kind is Kind.YES_NO:
+            return [[Button(ctx.t("flow.yes"), pack(PREFIX, token, "c", "1")),
+                     Button(ctx.t("flow.no"), pack(PREFIX, token, "c", "0"))]]
+        if step.kind is Kind.DATETIME:
+            return [[Button(ctx.t("flow.today"), pack(PREFIX, token, "d", "0")),
+                     Button(ctx.t("flow.tomorrow"), pack(PREFIX, token, "d", "1"))]]
+        choices = self._choices(ctx, step, dialog)
+        if step.kind is Kind.CHOICE:
+            return _in_rows([Button(_label(ctx, c), pack(PREFIX, token, "c", c.id)) for c in choices])
+        if step.kind is Kind.MULTI:
+            ticked = set(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+            buttons = [Button(("✅ " if c.id in ticked else "▫️ ") + _label(ctx, c),
+                              pack(PREFIX, token, "m", c.id)) for c in choices]
+            return [*_in_rows(buttons), [Button(ctx.t("flow.multi_done"), pack(PREFIX, token, "md"))]]
+        return []
+
+    def _nav_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[Button]:
+        token, row = dialog.token, []
+        if dialog.history or dialog.editing:
+            row.append(Button(ctx.t("flow.back"), pack(PREFIX, token, "b")))
+        if step.optional:
+            row.append(Button(ctx.t("flow.skip"), pack(PREFIX, token, "s")))
+        row.append(Button(ctx.t("flow.cancel"), pack(PREFIX, token, "x")))
+        return row
+
+    def _complain(self, ctx: Context, flow: Flow, dialog: Dialog, message: str, *,
+                  new_message: bool = True) -> None:
+        """A specific hint, then the same question again; the dialog keeps every earlier answer."""
+        (ctx.reply if new_message else ctx.show)(message)
+        self._ask(ctx, flow, dialog, new_message=True)
+
+    def _confirm_reading(self, ctx: Context, dialog: Dialog, reading: parse.Confirm, *,
+                         new_message: bool) -> None:
+        dialog.pending = {"reading": reading.value.isoformat()}
+        self.dialogs.save(dialog)
+        yes = Button(ctx.t("flow.date_yes"), pack(PREFIX, dialog.token, "dy"))
+        no = Button(ctx.t("flow.date_no"), pack(PREFIX, dialog.token, "dn"))
+        text = ctx.t("flow.date_confirm", when=ctx.format_time(reading.value))
+        (ctx.reply if new_message else ctx.show)(text, keyboard([yes, no]))
+
+    # ---- review card --------------------------------------------------------------------------
+
+    def _review(self, ctx: Context, flow: Flow, dialog: Dialog, *, new_message: bool) -> None:
+        lines = [f"<b>{ctx.t(flow.title)}</b>", ""]
+        edit_buttons = []
+        for step in flow.steps:
+            if not step.applies(dialog.answers):
+                continue
+            shown = self._describe(ctx, flow, dialog, step)
+            lines.append(f"{ctx.t(step.label)}: {shown}")
+            edit_buttons.append(Button("✏️ " + ctx.t(step.label), pack(PREFIX, dialog.token, "e", step.id)))
+        save = Button(ctx.t("flow.save"), pack(PREFIX, dialog.token, "sv"))
+        cancel = Button(ctx.t("flow.cancel"), pack(PREFIX, dialog.token, "x"))
+        lines += ["", ctx.t("flow.review_hint")]
+        buttons = keyboard(*_in_rows(edit_buttons), [save, cancel])
+        (ctx.reply if new_message else ctx.show)("\n".join(lines), buttons)
+
+    def _describe(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step) -> str:
+        if step.id not in dialog.answers:
+            return ctx.t("flow.skipped")
+        value = dialog.answers[step.id]
+        if flow.describe is not None:
+            custom = flow.describe(ctx, step, value)
+            if custom:
+                return custom
+        if step.kind is Kind.YES_NO:
+            return ctx.t("flow.yes") if value else ctx.t("flow.no")
+        if step.kind is Kind.DATETIME:
+            return ctx.format_time(datetime.fromisoformat(value))
+        if step.kind in (Kind.CHOICE, Kind.MULTI):
+            labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
+            items = value if isinstance(value, list) else [value]
+            return ", ".join(labels.get(item) or escape(item) for item in items) or ctx.t("flow.none")
+        return escape(value)
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _choices(self, ctx: Context, step: Step, dialog: Dialog) -> tuple[Choice, ...]:
+        return step.dynamic_choices(ctx, dialog.answers) if step.dynamic_choices else step.choices
+
+    @staticmethod
+    def _next_step(flow: Flow, dialog: Dialog, after: str | None) -> str | None:
+        ids = [s.id for s in flow.steps]
+        start = ids.index(after) + 1 if after is not None else 0
+        return next((s.id for s in flow.steps[start:] if s.applies(dialog.answers)), None)
+
+    @staticmethod
+    def _first_unanswered(flow: Flow, dialog: Dialog) -> str | None:
+        applicable = (s for s in flow.steps if s.applies(dialog.answers))
+        return next((s.id for s in applicable if s.id not in dialog.history), None)
+
+    def _expired(self, ctx: Context, dialog: Dialog | None) -> None:
+        ctx.toast(ctx.t("flow.expired"), alert=True)
+        if dialog is not None and dialog.flow in self.flows:
+            ctx.reply(ctx.t("flow.where_you_were"))
+            self._ask(ctx, self.flows[dialog.flow], dialog, new_message=True)
+
+    def _drop(self, ctx: Context, dialog: Dialog) -> None:
+        self.dialogs.delete(dialog.user_id)
+        ctx.show(ctx.t("flow.cancelled")) if ctx.event.is_callback else ctx.reply(ctx.t("flow.cancelled"))
+
+    # ---- buttons ------------------------------------------------------------------------------
+
+    def _on_choice(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        step = self._current(flow, dialog)
+        if step is None:
+            return self._expired(ctx, dialog)
+        if step.kind is Kind.YES_NO:
+            return self._accept(ctx, flow, dialog, step, arg == "1", new_message=False)
+        if arg not in {c.id for c in self._choices(ctx, step, dialog)}:
+            return self._expired(ctx, dialog)
+        return self._accept(ctx, flow, dialog, step, arg, new_message=False)
+
+    def _on_tick(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        step = self._current(flow, dialog)
+        if step is None or step.kind is not Kind.MULTI:
+            return self._expired(ctx, dialog)
+        ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+        ticked.remove(arg) if arg in ticked else ticked.append(arg)
+        dialog.pending = {"ticked": ticked}
+        return self._ask(ctx, flow, dialog, new_message=False)
+
+    def _on_multi_done(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        step = self._current(flow, dialog)
+        if step is None or step.kind is not Kind.MULTI:
+            return self._expired(ctx, dialog)
+        ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+        if not ticked and not step.optional:
+            ctx.toast(ctx.t("flow.multi_pick_one"), alert=True)
+            return None
+        return self._accept(ctx, flow, dialog, step, ticked, new_message=False)
+
+    def _on_quick_date(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        day = parse.quick_day(ctx, int(arg))
+        dialog.pending = {"date": day.isoformat()}
+        self.dialogs.save(dialog)
+        ctx.show(ctx.t("flow.date_need_time", date=ctx.format_time(day, N_("format.date"))))
+
+    def _on_date_yes(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        step = self._current(flow, dialog)
+        reading = dialog.pending.get("reading")
+        if step is None or reading is None:
+            return self._expired(ctx, dialog)
+        return self._accept(ctx, flow, dialog, step, reading, new_message=False)
+
+    def _on_date_no(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        dialog.pending = {}
+        self._ask(ctx, flow, dialog, new_message=False)
+
+    def _on_back(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        dialog.pending, dialog.editing = {}, False
+        if dialog.step is not None and dialog.step in dialog.history:
+            dialog.history.remove(dialog.step)
+        if dialog.history:
+            dialog.step = dialog.history.pop()
+        self._ask(ctx, flow, dialog, new_message=False)
+
+    def _on_skip(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        step = self._current(flow, dialog)
+        if step is None or not step.optional:
+            return self._expired(ctx, dialog)
+        dialog.answers.pop(step.id, None)
+        return self._advance(ctx, flow, dialog, step, new_message=False)
+
+    def _on_edit(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        if dialog.step is not None or arg not in {s.id for s in flow.steps}:
+            return self._expired(ctx, dialog)
+        dialog.step, dialog.editing = arg, True
+        return self._ask(ctx, flow, dialog, new_message=False)
+
+    def _on_save(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        if dialog.step is not None:
+            return self._expired(ctx, dialog)
+        self.dialogs.delete(dialog.user_id)
+        flow.on_save(ctx, {k: v for k, v in dialog.answers.items() if flow.step(k).applies(dialog.answers)})
+        return None
+
+    def _on_cancel(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        self.cancel(ctx)
+
+    def _on_cancel_yes(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        self._drop(ctx, dialog)
+
+    def _on_cancel_no(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        dialog.confirming_cancel = False
+        ctx.show(ctx.t("flow.continuing"))
+        self._ask(ctx, flow, dialog, new_message=True)
+
+    @staticmethod
+    def _current(flow: Flow, dialog: Dialog) -> Step | None:
+        return flow.step(dialog.step) if dialog.step is not None else None
+
+
+_BUTTONS = {
+    "c": FlowEngine._on_choice, "m": FlowEngine._on_tick, "md": FlowEngine._on_multi_done,
+    "d": FlowEngine._on_quick_date, "dy": FlowEngine._on_date_yes, "dn": FlowEngine._on_date_no,
+    "b": FlowEngine._on_back, "s": FlowEngine._on_skip, "e": FlowEngine._on_edit,
+    "sv": FlowEngine._on_save, "x": FlowEngine._on_cancel, "xy": FlowEngine._on_cancel_yes,
+    "xn": FlowEngine._on_cancel_no,
+}
+
+
+def _label(ctx: Context, choice: Choice) -> str:
+    return escape(choice.label) if choice.literal else ctx.t(choice.label)
+
+
+def _in_rows(buttons: list[Button], per_row: int = 2) -> list[list[Button]]:
+    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]

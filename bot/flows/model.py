@@ -1,0 +1,83 @@
+"""How a guided conversation is declared: a flow is data, a tuple of steps.
+
+A step says what it asks (a message key), what kind of answer it takes, whether it may be skipped,
+when it does not apply, and how an answer is checked beyond its kind. ``bot.flows.engine`` runs
+every flow the same way; see ``bot/flows/README.md`` for the state diagram.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.core.context import Context
+
+# Answers by step id, as JSON: text and choice ids are strings, multi-choice a list of ids,
+# numbers int/float, yes/no a bool, a date-time an ISO string with its offset.
+Answers = dict[str, Any]
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    CHOICE = "choice"
+    MULTI = "multi"
+    DATETIME = "datetime"
+    NUMBER = "number"
+    YES_NO = "yes_no"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A button of a choice step. ``label`` is a message key unless ``literal`` (e.g. a client name)."""
+
+    id: str
+    label: str
+    literal: bool = False
+
+
+# A check gets the parsed answer, the answers so far and the current time; it returns the message
+# key of a specific complaint (asked again with the question), or None when the answer is fine.
+Check = Callable[[Any, Answers, datetime], str | None]
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    kind: Kind
+    question: str
+    label: str
+    optional: bool = False
+    choices: tuple[Choice, ...] = ()
+    # Choices that depend on earlier answers or stored data (known clients, staff).
+    dynamic_choices: Callable[[Context, Answers], tuple[Choice, ...]] | None = None
+    skip_if: Callable[[Answers], bool] | None = None
+    check: Check | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    # A multi-choice step may also take typed items that are none of its choices.
+    free_text: bool = False
+
+    def applies(self, answers: Answers) -> bool:
+        return self.skip_if is None or not self.skip_if(answers)
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    title: str
+    steps: tuple[Step, ...]
+    # Stores the result and says what happened; called from the review card's Save button.
+    on_save: Callable[[Context, Answers], None]
+    # Renders one answer for the review card; the engine's default covers every kind.
+    describe: Callable[[Context, Step, Any], str] | None = None
+    initial: Callable[[Context], Answers] = field(default=lambda ctx: {})
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(f"{self.name} has no step {step_id!r}")

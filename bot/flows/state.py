@@ -1,0 +1,32 @@
+"""Where a person is in a flow; stored with the data so a restart resumes at the same step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class Dialog:
+    """One person's open flow. ``step`` None means the review card is showing."""
+
+    user_id: int
+    flow: str
+    # Changes with every new dialog, so buttons of an older one are recognised as expired.
+    token: str
+    started_at: datetime
+    step: str | None
+    answers: dict[str, Any] = field(default_factory=dict)
+    # Step ids in the order they were asked, for Back.
+    history: list[str] = field(default_factory=list)
+    # True while one step is edited from the review card: answering returns to the card.
+    editing: bool = False
+    # Half-finished answers: a date waiting for its time, a reading waiting for "yes", ticks so far.
+    pending: dict[str, Any] = field(default_factory=dict)
+    confirming_cancel: bool = False
+
+    @property
+    def state(self) -> str:
+        """The named state, e.g. ``new_visit:arrival`` or ``new_visit:review``."""
+        return f"{self.flow}:{self.step or 'review'}"

@@ -1,0 +1,22 @@
+"""Plain text and flow buttons: an open flow takes them; otherwise the bot says what it can do."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.router import Router
+from bot.flows.engine import PREFIX
+from bot.handlers.help import not_understood
+
+router = Router()
+
+
+@router.callback(PREFIX)
+def flow_button(ctx: Context) -> None:
+    """Back, Skip, Cancel, a choice, Save: everything pressed inside a flow."""
+    ctx.services.flows.on_button(ctx)
+
+
+def on_text(ctx: Context) -> None:
+    """Typed text is the answer to the open question, if there is one."""
+    if not ctx.services.flows.on_text(ctx):
+        not_understood(ctx)

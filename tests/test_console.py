@@ -1,0 +1,47 @@
+"""The console chat, driven through standard input exactly as a newcomer would script it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def chat(data_dir: Path, *lines: str, locale: str = "en") -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env |= {"BOT_DATA_DIR": str(data_dir), "BOT_DEFAULT_LOCALE": locale}
+    return subprocess.run([sys.executable, "-m", "bot"], input="".join(f"{line}\n" for line in lines),
+                          env=env, cwd=data_dir.parent, capture_output=True, text=True, timeout=60)
+
+
+def test_start_help_and_language_in_the_console(tmp_path: Path) -> None:
+    done = chat(tmp_path / "data", "/start", "/help", "/lang", "1", "/help")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Console chat: type messages" in out
+    assert "Welcome back, Console Admin!" in out
+    assert "/invite — Invite a colleague" in out
+    assert "  [2] 繁體中文" in out
+    assert "好的，以后我将使用简体中文与您交流。" in out
+    assert "/invite — 邀请同事加入" in out.split("> /help")[-1]
+
+
+def test_buttons_are_numbers_and_other_peoples_messages_are_marked(tmp_path: Path) -> None:
+    done = chat(tmp_path / "data", "/invite", "2", locale="zh_Hant")
+    assert done.returncode == 0, done.stderr
+    assert "  [2] 經理" in done.stdout
+    assert "這是一個經理的一次性邀請連結" in done.stdout
+
+
+def test_unknown_text_and_out_of_range_numbers_get_help_not_a_crash(tmp_path: Path) -> None:
+    done = chat(tmp_path / "data", "7", "随便说点什么", locale="zh_Hans")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("抱歉，我没有理解这句话。") == 2
+    assert "Traceback" not in done.stderr
+
+
+def test_choices_persist_across_console_sessions(tmp_path: Path) -> None:
+    chat(tmp_path / "data", "/lang", "3")
+    done = chat(tmp_path / "data", "/help", locale="zh_Hans")
+    assert "Here is what I can do for you:" in done.stdout
