@@ -12,7 +12,8 @@ def chat(data_dir: Path, *lines: str, locale: str = "en") -> subprocess.Complete
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env |= {"BOT_DATA_DIR": str(data_dir), "BOT_DEFAULT_LOCALE": locale}
     return subprocess.run([sys.executable, "-m", "bot"], input="".join(f"{line}\n" for line in lines),
-                          env=env, cwd=data_dir.parent, capture_output=True, text=True, timeout=60)
+                          env=env, cwd=data_dir.parent, capture_output=True, text=True, timeout=60,
+                          check=False)
 
 
 def test_start_help_and_language_in_the_console(tmp_path: Path) -> None:

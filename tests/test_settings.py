@@ -57,21 +57,22 @@ def test_bad_value_names_the_setting(tmp_path: Path, name: str, value: str, mess
 def test_unwritable_data_dir(tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
-    with pytest.raises(SettingsError, match="Setting BOT_DATA_DIR: .* is not writable"):
+    with pytest.raises(SettingsError, match=r"Setting BOT_DATA_DIR: .* is not writable"):
         load_settings(BOT_DATA_DIR=locked)
 
 
 def test_data_dir_that_is_a_file(tmp_path: Path) -> None:
     occupied = tmp_path / "occupied"
     occupied.write_text("not a folder")
-    with pytest.raises(SettingsError, match="Setting BOT_DATA_DIR: .* is not writable"):
+    with pytest.raises(SettingsError, match=r"Setting BOT_DATA_DIR: .* is not writable"):
         load_settings(BOT_DATA_DIR=occupied)
 
 
 def test_program_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "BOT_TIMEZONE": "Nowhere/Land", "BOT_DATA_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-m", "bot"], env=env, cwd=tmp_path, capture_output=True,
-                          text=True, timeout=60, stdin=subprocess.DEVNULL)
+                          text=True, timeout=60, stdin=subprocess.DEVNULL, check=False)
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == ["error: Setting BOT_TIMEZONE: unknown time zone 'Nowhere/Land' "
-                                                "(use a name such as Asia/Shanghai)"]
+    expected = ("error: Setting BOT_TIMEZONE: unknown time zone 'Nowhere/Land' "
+                "(use a name such as Asia/Shanghai)")
+    assert done.stderr.strip().splitlines() == [expected]

@@ -51,11 +51,13 @@ _ENCODE_OPTIONS = (
     orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 )
 _DOC_ID = re.compile(r"-?[0-9]+")
+# ".<target name>.<mkstemp's 8 random characters>.tmp": hidden, and not ending in .json.
+_TEMP_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
 
 
 def is_temp_file(path: Path) -> bool:
-    """Whether ``path`` is a temporary file left by ``replace_file`` (hidden, ``.tmp``): never data."""
-    return path.name.startswith(".") and path.name.endswith(TEMP_SUFFIX)
+    """Whether ``path`` is named like a temporary file of ``replace_file``; those are never data."""
+    return _TEMP_NAME.fullmatch(path.name) is not None
 
 
 def fsync_directory(directory: Path, fsync: Fsync = os.fsync) -> None:
@@ -73,6 +75,7 @@ def replace_file(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> None:
     If this raises, ``target`` is untouched and the temporary file has been removed. The temporary file
     lives in the target's directory because ``os.replace`` is only atomic within one filesystem.
     """
+    # mkstemp creates the file readable by this user only, which suits confidential client data.
     fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=TEMP_SUFFIX)
     temp = Path(temp_name)
     try:

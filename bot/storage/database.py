@@ -96,7 +96,11 @@ class Database:
         return self._data_dir
 
     def files(self) -> list[Path]:
-        """Every data file that exists (``meta.json`` and the collections): what a backup must copy."""
+        """Every data file that exists (``meta.json`` and the collections): what a backup must copy.
+
+        Each file is always complete; copied from the database's worker thread, they are also
+        consistent with each other, since no write can happen in between.
+        """
         paths = [self._data_dir / META_FILE]
         paths += sorted(s.path for s in self._storages.values() if s.path.exists())
         return paths

@@ -68,7 +68,7 @@ class World:
             BOT_DEFAULT_LOCALE=self.default_locale, TELEGRAM_BOT_TOKEN="",
         )
         self.db = Database.open(self.data_dir)
-        self.dispatcher: Dispatcher = bootstrap.build(settings, clock=self.clock, db=self.db, flows=self.flows)
+        self.dispatcher: Dispatcher = bootstrap.build(settings, self.clock, self.db, self.flows)
         self.dispatcher.services.bot_username = "reception_test_bot"
 
     def restart(self) -> None:
