@@ -51,8 +51,9 @@ _ENCODE_OPTIONS = (
     orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
 )
 _DOC_ID = re.compile(r"-?[0-9]+")
-# ".<target name>.<mkstemp's 8 random characters>.tmp": hidden, and not ending in .json.
-_TEMP_NAME = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+# ".<name>.json.<mkstemp's 8 random characters>.tmp": hidden and not ending in .json, so never taken
+# for a collection, and specific enough that cleaning them up never deletes someone else's file.
+_TEMP_NAME = re.compile(r"\..+\.json\.[a-z0-9_]{8}\.tmp")
 
 
 def is_temp_file(path: Path) -> bool:

@@ -1,0 +1,1 @@
+"""Files the program ships with: the default reception policy (``policy.toml``)."""

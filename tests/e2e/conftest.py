@@ -1,0 +1,90 @@
+"""End-to-end: the real bot process, with aiogram or python-telegram-bot, against the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.fakeapi import FakeBotApi
+
+ADMIN_ID = 1001
+
+
+@dataclass
+class BotProcess:
+    process: asyncio.subprocess.Process
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@pytest.fixture(params=["aiogram", "ptb"])
+def framework(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[FakeBotApi]:
+    async with FakeBotApi() as server:
+        yield server
+
+
+async def start_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) -> BotProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env |= {
+        "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url, "BOT_FRAMEWORK": framework,
+        "BOT_DATA_DIR": str(data_dir), "BOT_ADMIN_IDS": str(ADMIN_ID), "BOT_DEFAULT_LOCALE": "zh_Hans",
+    }
+    handle = log.open("ab")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", env=env, cwd=data_dir.parent, stdin=asyncio.subprocess.DEVNULL,
+        stdout=handle, stderr=handle,
+    )
+    handle.close()
+    bot = BotProcess(process, log)
+    try:
+        await api.wait_for_polling(timeout=30)
+    except AssertionError:
+        process.kill()
+        raise AssertionError("the bot did not start polling:\n" + bot.output()) from None
+    return bot
+
+
+async def stop_bot(bot: BotProcess, *, network_errors_logged: bool = False) -> None:
+    """Stops the bot as systemd would; it must exit cleanly, with no traceback unless told to expect
+    the frameworks' own logged network errors (python-telegram-bot logs those with a traceback)."""
+    if bot.process.returncode is None:
+        bot.process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(bot.process.wait(), 20)
+        except TimeoutError:
+            bot.process.kill()
+            raise AssertionError("the bot did not stop on SIGTERM:\n" + bot.output()) from None
+    assert bot.process.returncode == 0, bot.output()
+    if network_errors_logged:
+        errors = [line for line in bot.output().splitlines() if " ERROR " in line]
+        assert all("polling" in line.lower() or "network" in line.lower() for line in errors), errors
+    else:
+        assert "Traceback" not in bot.output(), bot.output()
+
+
+@pytest.fixture
+async def bot(api: FakeBotApi, framework: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    running = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+    yield running
+    await stop_bot(running)
+
+
+@pytest.fixture
+async def bot_through_outage(api: FakeBotApi, framework: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
+    running = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+    yield running
+    await stop_bot(running, network_errors_logged=True)
