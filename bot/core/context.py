@@ -10,7 +10,7 @@ from babel.dates import format_datetime
 
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
 from bot.domain.staff import Staff
-from bot.i18n import N_, Translator
+from bot.i18n import Translator
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -59,10 +59,17 @@ class Context:
             return i18n.get(staff.locale)
         return i18n.for_language_code(staff.language_code if staff else language_code)
 
-    def format_time(self, moment: datetime, pattern_key: str = N_("format.datetime")) -> str:
-        """A moment in the company time zone, in this user's locale, e.g. "周二 12月1日 10:00"."""
+    def format_time(self, moment: datetime) -> str:
+        """A moment in the company time zone, in this user's locale, e.g. "12月1日 周二 10:00"."""
+        return self._format(moment, self.t("format.datetime"))
+
+    def format_date(self, moment: datetime) -> str:
+        """The day of a moment in the company time zone, e.g. "12月1日 周二"."""
+        return self._format(moment, self.t("format.date"))
+
+    def _format(self, moment: datetime, pattern: str) -> str:
         local = moment.astimezone(self.services.settings.tz)
-        return format_datetime(local, self.t(pattern_key), locale=_babel_locale(self.t.locale))
+        return format_datetime(local, pattern, locale=_babel_locale(self.t.locale))
 
 
 def _babel_locale(locale: str) -> str:

@@ -23,7 +23,7 @@ from bot.core.events import Button
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.flows.state import Dialog
-from bot.i18n import N_, escape
+from bot.i18n import escape
 from bot.repositories.dialogs import DialogRepository
 
 PREFIX = "f"
@@ -110,7 +110,7 @@ class FlowEngine:
         elif isinstance(result, parse.AskTime):
             dialog.pending = {"date": result.day.isoformat()}
             self.dialogs.save(dialog)
-            ctx.reply(ctx.t("flow.date_need_time", date=ctx.format_time(result.day, N_("format.date"))))
+            ctx.reply(ctx.t("flow.date_need_time", date=ctx.format_date(result.day)))
         else:
             self._accept(ctx, flow, dialog, step, result.value, new_message=True)
 
@@ -294,7 +294,7 @@ class FlowEngine:
         day = parse.quick_day(ctx, int(arg))
         dialog.pending = {"date": day.isoformat()}
         self.dialogs.save(dialog)
-        ctx.show(ctx.t("flow.date_need_time", date=ctx.format_time(day, N_("format.date"))))
+        ctx.show(ctx.t("flow.date_need_time", date=ctx.format_date(day)))
 
     def _on_date_yes(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
         step = self._current(flow, dialog)

@@ -35,7 +35,8 @@ async def test_admin_stranger_and_invitation(api: FakeBotApi, bot: BotProcess) -
     api.user_sends(newcomer, f"/start {code}")
     await api.wait_for_message(3003, contains="欢迎，Zhou！您已作为员工加入接待助手")
     await api.wait_for_message(ADMIN_ID, contains="Zhou joined through your invitation")
-    menu = await api.wait_for_call("setMyCommands", lambda r: r.params.get("scope", {}).get("chat_id") == 3003)
+    menu = await api.wait_for_call("setMyCommands",
+                                   lambda call: call.params.get("scope", {}).get("chat_id") == 3003)
     assert [c["command"] for c in menu.params["commands"]] == ["start", "help", "lang", "cancel"]
     assert not api.errors()
 
