@@ -1,7 +1,7 @@
 """A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests; see :mod:`.server`."""
 
-from .html import HtmlParseError, ParsedText, parse_html
 from .models import ApiRequest, BotMessage, CallbackAnswer, FakeUser, UploadedFile, UserLike, user_dict
+from .parse_mode import HtmlParseError, ParsedText, parse_html
 from .server import DEFAULT_TOKEN, ApiError, Call, FakeBotApi, MethodHandler
 
 __all__ = [

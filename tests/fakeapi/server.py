@@ -12,7 +12,7 @@ answered, as the person would see it. The server behaves like Telegram where our
   as JSON text; they are decoded back so ``ApiRequest.params`` holds real ints, bools and dicts;
 * long polling with ``offset`` confirmation, ``timeout``, ``limit`` and ``allowed_updates``; a second
   concurrent ``getUpdates`` terminates the first with ``409 Conflict`` as Telegram does;
-* strict HTML parse mode (see :mod:`.html`), text and caption length limits, ``callback_data`` of at
+* strict HTML parse mode (see :mod:`.parse_mode`), text and caption length limits, ``callback_data`` of at
   most 64 bytes, "message is not modified" on no-op edits, unknown callback queries;
 * failure injection (429 with ``retry_after``, 5xx, 403 blocked), blocked chats, and going offline.
 
@@ -46,7 +46,6 @@ from typing import Any, Literal, Self, TypeVar
 
 from aiohttp import web
 
-from .html import HtmlParseError, ParsedText, parse_html, trim, utf16_len
 from .models import (
     ApiRequest,
     BotMessage,
@@ -56,6 +55,7 @@ from .models import (
     UserLike,
     user_dict,
 )
+from .parse_mode import HtmlParseError, ParsedText, parse_html, trim, utf16_len
 
 __all__ = ["DEFAULT_TOKEN", "ApiError", "Call", "FakeBotApi", "MethodHandler"]
 
