@@ -10,28 +10,21 @@ from dataclasses import replace
 from datetime import datetime
 
 from tinydb import Query
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from bot.domain.staff import AccessRequest, Invite, Role, Staff
 from bot.repositories.codec import from_doc, to_doc
+from bot.repositories.keyed import KeyedDocuments
 
 
-class StaffRepository:
+class StaffRepository(KeyedDocuments[Staff]):
     """Registered staff members by Telegram user id."""
 
     def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def get(self, user_id: int) -> Staff | None:
-        doc = self._table.get(doc_id=user_id)
-        return from_doc(Staff, doc) if isinstance(doc, dict) else None
-
-    def save(self, staff: Staff) -> Staff:
-        self._table.upsert(Document(to_doc(staff), doc_id=staff.user_id))
-        return staff
+        super().__init__(table, Staff, lambda staff: staff.user_id)
 
     def all(self) -> list[Staff]:
-        return sorted((from_doc(Staff, doc) for doc in self._table.all()), key=lambda s: s.joined_at)
+        return sorted(super().all(), key=lambda s: s.joined_at)
 
     def active_admins(self) -> list[Staff]:
         return [s for s in self.all() if s.active and s.role is Role.ADMIN]
@@ -60,16 +53,8 @@ class InviteRepository:
         return [i for i in (from_doc(Invite, d) for d in self._table.all()) if i.usable(now)]
 
 
-class AccessRequestRepository:
+class AccessRequestRepository(KeyedDocuments[AccessRequest]):
     """Strangers who asked for access, one record per user."""
 
     def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def get(self, user_id: int) -> AccessRequest | None:
-        doc = self._table.get(doc_id=user_id)
-        return from_doc(AccessRequest, doc) if isinstance(doc, dict) else None
-
-    def save(self, request: AccessRequest) -> AccessRequest:
-        self._table.upsert(Document(to_doc(request), doc_id=request.user_id))
-        return request
+        super().__init__(table, AccessRequest, lambda request: request.user_id)

@@ -1,0 +1,35 @@
+"""A collection of one dataclass type keyed by an integer id, which is also the TinyDB document id,
+so a look-up by id is a dictionary access rather than a scan of the table."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from tinydb.table import Document, Table
+
+from bot.repositories.codec import from_doc, to_doc
+
+T = TypeVar("T")
+
+
+class KeyedDocuments(Generic[T]):
+    def __init__(self, table: Table, kind: type[T], key: Callable[[T], int]) -> None:
+        self._table = table
+        self._kind = kind
+        self._key = key
+
+    def get(self, key: int) -> T | None:
+        doc = self._table.get(doc_id=key)
+        return from_doc(self._kind, doc) if isinstance(doc, dict) else None
+
+    def save(self, item: T) -> T:
+        self._table.upsert(Document(to_doc(item), doc_id=self._key(item)))
+        return item
+
+    def delete(self, key: int) -> None:
+        if self._table.contains(doc_id=key):
+            self._table.remove(doc_ids=[key])
+
+    def all(self) -> list[T]:
+        return [from_doc(self._kind, doc) for doc in self._table.all()]
