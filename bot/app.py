@@ -8,6 +8,7 @@ import sys
 
 from bot import bootstrap
 from bot.core.runner import Runner
+from bot.domain.policy import PolicyError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import Database, DatabaseError
 from bot.transports.console import CONSOLE_USER_ID, run_console
@@ -34,7 +35,12 @@ def main() -> int:
         return 2
     if console:
         logging.getLogger().setLevel(logging.WARNING)  # the chat is the output; logs only for trouble
-    runner = Runner(bootstrap.build(settings, db=db))
+    try:
+        runner = Runner(bootstrap.build(settings, db=db))
+    except PolicyError as error:
+        db.close()
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         return asyncio.run(_run(runner, settings))
     except KeyboardInterrupt:

@@ -1,0 +1,31 @@
+"""Visits, keyed by their number (the TinyDB document id), so "/visit 12" is a dictionary access."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tinydb.table import Table
+
+from bot.domain.visits import Visit, VisitStatus
+from bot.repositories.keyed import KeyedDocuments
+
+
+class VisitRepository(KeyedDocuments[Visit]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, Visit, lambda visit: visit.id)
+        self._table = table
+
+    def next_id(self) -> int:
+        """Visit numbers count up from 1 and are never reused, even after a cancellation."""
+        return max((doc.doc_id for doc in self._table.all()), default=0) + 1
+
+    def for_client(self, client_id: int) -> list[Visit]:
+        """The client's visits, newest first."""
+        visits = [v for v in self.all() if v.client_id == client_id]
+        return sorted(visits, key=lambda v: v.arrival, reverse=True)
+
+    def between(self, start: datetime, end: datetime) -> list[Visit]:
+        """Planned visits overlapping [start, end), by arrival."""
+        found = [v for v in self.all()
+                 if v.status is not VisitStatus.CANCELLED and v.arrival < end and v.departure >= start]
+        return sorted(found, key=lambda v: v.arrival)

@@ -1,0 +1,60 @@
+"""Visits: saving, changing, who may change them, and the hook that plans their nudges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from bot.domain.staff import Role, Staff
+from bot.domain.visits import Note, Visit, VisitStatus
+from bot.repositories.visits import VisitRepository
+
+# Plans (or re-plans, or clears for a cancelled visit) the nudges of a visit; returns how many are
+# planned. The nudge layer provides it; until then nothing is planned.
+NudgePlanner = Callable[[Visit], int]
+
+
+def _no_nudges(visit: Visit) -> int:
+    del visit
+    return 0
+
+
+class VisitService:
+    def __init__(self, visits: VisitRepository, planner: NudgePlanner = _no_nudges) -> None:
+        self.visits = visits
+        self.planner = planner
+
+    def get(self, visit_id: int) -> Visit | None:
+        return self.visits.get(visit_id)
+
+    def create(self, visit: Visit) -> tuple[Visit, int]:
+        """Stores a new visit under the next number; returns it and how many nudges were planned."""
+        saved = self.visits.save(replace(visit, id=self.visits.next_id()))
+        return saved, self.planner(saved)
+
+    def update(self, visit: Visit) -> tuple[Visit, int]:
+        """Stores a changed visit and re-plans its nudges (deterministic ids: no duplicates)."""
+        saved = self.visits.save(visit)
+        return saved, self.planner(saved)
+
+    def reschedule(self, visit: Visit, arrival: datetime, departure: datetime) -> tuple[Visit, int]:
+        return self.update(replace(visit, arrival=arrival, departure=departure))
+
+    def cancel(self, visit: Visit, reason: str) -> Visit:
+        saved, _ = self.update(replace(visit, status=VisitStatus.CANCELLED, cancel_reason=reason))
+        return saved
+
+    def add_note(self, visit: Visit, by: int, text: str, now: datetime) -> Visit:
+        saved, _ = self.update(replace(visit, notes=(*visit.notes, Note(now, by, text))))
+        return saved
+
+    @staticmethod
+    def can_see(staff: Staff, visit: Visit) -> bool:
+        """Staff see visits they host or are on the team of; managers and admins see all."""
+        return staff.role.at_least(Role.MANAGER) or staff.user_id in visit.people
+
+    @staticmethod
+    def can_change(staff: Staff, visit: Visit) -> bool:
+        """Only the host, the team, managers and admins may change a visit."""
+        return VisitService.can_see(staff, visit)
