@@ -332,7 +332,7 @@ class FlowEngine:
         if dialog.step is not None:
             return self._expired(ctx, dialog)
         self.dialogs.delete(dialog.user_id)
-        flow.on_save(ctx, {k: v for k, v in dialog.answers.items() if flow.step(k).applies(dialog.answers)})
+        flow.on_save(ctx, _applicable(flow, dialog.answers))
         return None
 
     def _on_cancel(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
@@ -358,6 +358,13 @@ _BUTTONS = {
     "sv": FlowEngine._on_save, "x": FlowEngine._on_cancel, "xy": FlowEngine._on_cancel_yes,
     "xn": FlowEngine._on_cancel_no,
 }
+
+
+def _applicable(flow: Flow, answers: Answers) -> Answers:
+    """The answers to keep: those of steps that apply, and context a flow was started with (ids)."""
+    steps = {step.id: step for step in flow.steps}
+    return {key: value for key, value in answers.items()
+            if key not in steps or steps[key].applies(answers)}
 
 
 def _label(ctx: Context, choice: Choice) -> str:
