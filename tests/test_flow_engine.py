@@ -22,9 +22,9 @@ def _save(ctx: Context, answers: Answers) -> None:
     ctx.show("saved")
 
 
-def _after_arrival(value: Any, answers: Answers, now: datetime) -> str | None:
+def _after_arrival(ctx: Context, value: Any, answers: Answers) -> str | None:
     if "arrival" in answers and datetime.fromisoformat(value) <= datetime.fromisoformat(answers["arrival"]):
-        return "flow.date_past"
+        return ctx.t("flow.date_past")
     return None
 
 

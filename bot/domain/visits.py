@@ -78,8 +78,9 @@ class Visit:
     lodging: Lodging | None = None
     meals: Meals | None = None
     gifts: str = ""
-    banner: str = ""
+    banner: str = ""  # the welcome banner's text, drafted from the names; empty: no banner
     photo: bool = False
+    name_cards: bool = False
     # Estimated spend per person by budget item (meal, escort_meal, gift, hotel), in the policy currency.
     budget: tuple[tuple[str, float], ...] = ()
     status: VisitStatus = VisitStatus.PLANNED

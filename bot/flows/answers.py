@@ -60,6 +60,8 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
     if step.kind is Kind.CHOICE:
         if folded in labels:
             return Value(labels[folded])
+        if step.free_text:
+            return Value(text)
         return Problem(ctx.t("flow.choice_hint"))
     return _multi(ctx, step, labels, text, dialog)
 
@@ -80,7 +82,7 @@ def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
 def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: Dialog) -> Value | Problem:
     """Typed items, separated by commas: known ones become their ids, others stay as typed."""
     ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
-    for raw in text.replace("，", ",").replace("、", ",").replace(";", ",").split(","):
+    for raw in text.replace("，", ",").replace("、", ",").replace(";", ",").replace("\n", ",").split(","):
         item = raw.strip()
         if not item:
             continue

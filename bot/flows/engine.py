@@ -39,12 +39,20 @@ class FlowEngine:
 
     # ---- entry points -------------------------------------------------------------------------
 
-    def start(self, ctx: Context, flow_name: str, answers: Answers | None = None) -> None:
-        """Opens a flow (replacing any open one) and asks its first question."""
+    def start(self, ctx: Context, flow_name: str, answers: Answers | None = None, *,
+              at_review: bool = False) -> None:
+        """Opens a flow (replacing any open one) and asks its first question.
+
+        ``at_review`` opens the review card of answers given here (editing a saved record).
+        """
         flow = self.flows[flow_name]
         dialog = Dialog(ctx.event.user.id, flow_name, secrets.token_hex(3), ctx.now, None,
                         answers={**flow.initial(ctx), **(answers or {})})
-        dialog.step = self._next_step(flow, dialog, after=None)
+        if at_review:
+            dialog.history = [s.id for s in flow.steps if s.applies(dialog.answers)]
+            dialog.step = self._first_unanswered(flow, dialog)
+        else:
+            dialog.step = self._next_step(flow, dialog, after=None)
         self._ask(ctx, flow, dialog, new_message=True)
 
     def active(self, user_id: int) -> Dialog | None:
@@ -99,6 +107,10 @@ class FlowEngine:
 
     def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str) -> None:
         result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime
+        if step.kind is Kind.SEARCH:
+            dialog.pending = {"query": text}
+            self._ask(ctx, flow, dialog, new_message=True)
+            return
         if step.kind is Kind.DATETIME:
             result = parse.datetime_text(ctx, dialog, text)
         else:
@@ -116,10 +128,10 @@ class FlowEngine:
 
     def _accept(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, value: Any, *,
                 new_message: bool) -> None:
-        problem = step.check(value, dialog.answers, ctx.now) if step.check else None
+        problem = step.check(ctx, value, dialog.answers) if step.check else None
         if problem is not None:
             dialog.pending = {}
-            self._complain(ctx, flow, dialog, ctx.t(problem), new_message=new_message)
+            self._complain(ctx, flow, dialog, problem, new_message=new_message)
             return
         dialog.answers[step.id] = value
         self._advance(ctx, flow, dialog, step, new_message=new_message)
@@ -140,6 +152,9 @@ class FlowEngine:
 
     def _ask(self, ctx: Context, flow: Flow, dialog: Dialog, *, new_message: bool) -> None:
         self.dialogs.save(dialog)
+        if dialog.step is None and not flow.review:
+            self._on_save(ctx, flow, dialog, "")
+            return
         if dialog.step is None:
             self._review(ctx, flow, dialog, new_message=new_message)
             return
@@ -164,6 +179,8 @@ class FlowEngine:
         if step.kind is Kind.DATETIME:
             return [[Button(ctx.t("flow.today"), pack(PREFIX, token, "d", "0")),
                      Button(ctx.t("flow.tomorrow"), pack(PREFIX, token, "d", "1"))]]
+        if step.kind is Kind.SEARCH:
+            return self._search_buttons(ctx, step, dialog)
         choices = self._choices(ctx, step, dialog)
         if step.kind is Kind.CHOICE:
             return _in_rows([Button(_label(ctx, c), pack(PREFIX, token, "c", c.id)) for c in choices])
@@ -173,6 +190,16 @@ class FlowEngine:
                               pack(PREFIX, token, "m", c.id)) for c in choices]
             return [*_in_rows(buttons), [Button(ctx.t("flow.multi_done"), pack(PREFIX, token, "md"))]]
         return []
+
+    def _search_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
+        query = dialog.pending.get("query")
+        if not query or step.search is None:
+            return []
+        rows = [[Button(_label(ctx, c), pack(PREFIX, dialog.token, "c", c.id))]
+                for c in step.search(ctx, query)]
+        if step.create_label:
+            rows.append([Button(ctx.t(step.create_label, name=query), pack(PREFIX, dialog.token, "c", "+"))])
+        return rows
 
     def _nav_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[Button]:
         token, row = dialog.token, []
@@ -220,7 +247,7 @@ class FlowEngine:
             return ctx.t("flow.skipped")
         value = dialog.answers[step.id]
         if flow.describe is not None:
-            custom = flow.describe(ctx, step, value)
+            custom = flow.describe(ctx, step, value, dialog.answers)
             if custom:
                 return custom
         if step.kind is Kind.YES_NO:
@@ -267,7 +294,19 @@ class FlowEngine:
             return self._expired(ctx, dialog)
         if step.kind is Kind.YES_NO:
             return self._accept(ctx, flow, dialog, step, arg == "1", new_message=False)
+        if step.kind is Kind.SEARCH:
+            return self._on_found(ctx, flow, dialog, step, arg)
         if arg not in {c.id for c in self._choices(ctx, step, dialog)}:
+            return self._expired(ctx, dialog)
+        return self._accept(ctx, flow, dialog, step, arg, new_message=False)
+
+    def _on_found(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, arg: str) -> None:
+        """A search result pressed (its id), or "+": create a new one named as the query."""
+        query = str(dialog.pending.get("query", ""))
+        if arg == "+" and query:
+            return self._accept(ctx, flow, dialog, step, {"new": query}, new_message=False)
+        found = step.search(ctx, query) if step.search else ()
+        if arg not in {c.id for c in found}:
             return self._expired(ctx, dialog)
         return self._accept(ctx, flow, dialog, step, arg, new_message=False)
 

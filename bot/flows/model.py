@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +27,8 @@ class Kind(StrEnum):
     DATETIME = "datetime"
     NUMBER = "number"
     YES_NO = "yes_no"
+    # Typed text is a query; the matches come back as buttons, plus "new" to create one from it.
+    SEARCH = "search"
 
 
 @dataclass(frozen=True)
@@ -39,9 +40,10 @@ class Choice:
     literal: bool = False
 
 
-# A check gets the parsed answer, the answers so far and the current time; it returns the message
-# key of a specific complaint (asked again with the question), or None when the answer is fine.
-Check = Callable[[Any, Answers, datetime], str | None]
+# A check gets the context (the person, services, ``ctx.now``), the parsed answer and the answers so
+# far; it returns a specific complaint, already translated (``ctx.t(...)``), which is said before the
+# question is asked again, or None when the answer is fine.
+Check = Callable[["Context", Any, Answers], str | None]
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class Step:
     maximum: float | None = None
     # A multi-choice step may also take typed items that are none of its choices.
     free_text: bool = False
+    # For a search step: the matches for a query, and the message key of the "create new" button.
+    search: Callable[[Context, str], tuple[Choice, ...]] | None = None
+    create_label: str = ""
 
     def applies(self, answers: Answers) -> bool:
         return self.skip_if is None or not self.skip_if(answers)
@@ -72,9 +77,12 @@ class Flow:
     steps: tuple[Step, ...]
     # Stores the result and says what happened; called from the review card's Save button.
     on_save: Callable[[Context, Answers], None]
-    # Renders one answer for the review card; the engine's default covers every kind.
-    describe: Callable[[Context, Step, Any], str] | None = None
+    # Renders one answer for the review card (with all answers, for context), or returns "" to let
+    # the engine's default, which covers every kind, do it.
+    describe: Callable[[Context, Step, Any, Answers], str] | None = None
     initial: Callable[[Context], Answers] = field(default=lambda ctx: {})
+    # False for a short flow (a note, a reason) that saves after its last answer, without a card.
+    review: bool = True
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

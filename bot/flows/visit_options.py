@@ -1,0 +1,141 @@
+"""The choices, searches and checks of the visit form, read from the policy and the stored data.
+
+Kept apart from ``new_visit`` so the flow itself reads as the arrangement form, step by step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from babel import Locale
+
+from bot.core.context import Context
+from bot.domain.staff import Staff
+from bot.flows.model import Answers, Choice
+from bot.i18n import N_
+
+# Countries offered as buttons; any other is typed as its two-letter code (JP, FR...).
+COUNTRIES = ("CN", "HK", "TW", "SG", "JP", "KR", "US", "DE", "GB")
+TRAVEL_MODES = (Choice("flight", N_("visit.travel.flight")), Choice("train", N_("visit.travel.train")),
+                Choice("car", N_("visit.travel.car")))
+EXTRAS = (Choice("projector", N_("visit.extra.projector")), Choice("banner", N_("visit.extra.banner")),
+          Choice("name_cards", N_("visit.extra.name_cards")), Choice("photo", N_("visit.extra.photo")),
+          Choice("gifts", N_("visit.extra.gifts")))
+PAYERS = (Choice("guest", N_("visit.payer.guest")), Choice("company", N_("visit.payer.company")))
+TEAM_BUTTONS = 12
+
+
+def babel_locale(ctx: Context) -> Locale:
+    return Locale.parse({"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(ctx.t.locale, "en"))
+
+
+def country_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    """Country names in the reader's language, from Babel's CLDR data."""
+    names = babel_locale(ctx).territories
+    return tuple(Choice(code, names.get(code, code), literal=True) for code in COUNTRIES)
+
+
+def find_clients(ctx: Context, query: str) -> tuple[Choice, ...]:
+    return tuple(Choice(str(c.id), c.name, literal=True) for c in ctx.services.clients.search(query))
+
+
+def client_is_new(answers: Answers) -> bool:
+    return isinstance(answers.get("client"), dict)
+
+
+def client_id(answers: Answers) -> int | None:
+    value = answers.get("client")
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def known_contacts(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    found = client_id(answers)
+    if found is None:
+        return ()
+    return tuple(Choice(f"c{c.id}", f"{c.name} {c.title}".strip(), literal=True)
+                 for c in ctx.services.clients.contacts(found))
+
+
+def split_visitor(item: str) -> tuple[str, str]:
+    """"张伟 总经理" / "David Lee / Purchasing Director" / "David Lee (CTO)" into name and title."""
+    for separator in ("/", "(", "（", " - "):
+        if separator in item:
+            name, _, title = item.partition(separator)
+            return name.strip(), title.strip(" )）")
+    if any("\u4e00" <= char <= "\u9fff" for char in item):
+        name, _, title = item.strip().partition(" ")
+        return name.strip(), title.strip()
+    return item.strip(), ""
+
+
+def visitor_names(ctx: Context, answers: Answers) -> list[str]:
+    """The visitors as people read them, in the order given (known contacts by their stored name)."""
+    known = {c.id: c.label for c in known_contacts(ctx, answers)}
+    return [known.get(item, " ".join(part for part in split_visitor(item) if part))
+            for item in answers.get("visitors", [])]
+
+
+def lead_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    return tuple(Choice(str(i), name, literal=True) for i, name in enumerate(visitor_names(ctx, answers)))
+
+
+def class_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    policy = ctx.services.policy
+    return tuple(Choice(cid, policy.class_(cid).name_key) for cid, _ in policy.classes.items())
+
+
+def purpose_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    return tuple(Choice(p.id, p.key) for p in ctx.services.policy.purposes)
+
+
+def executive_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    return tuple(Choice(eid, e.key) for eid, e in ctx.services.policy.executives.items())
+
+
+def colleagues(ctx: Context) -> list[Staff]:
+    me = ctx.event.user.id
+    return [s for s in ctx.services.access.staff.all() if s.active and s.user_id != me]
+
+
+def team_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    """The first colleagues as buttons; anyone else is typed by name (a 2,000-person company)."""
+    return tuple(Choice(str(s.user_id), s.name, literal=True) for s in colleagues(ctx)[:TEAM_BUTTONS])
+
+
+def staff_by_name(ctx: Context, typed: str) -> Staff | None:
+    wanted = typed.strip().lstrip("@").lower()
+    return next((s for s in colleagues(ctx) if wanted in (s.name.lower(), s.username.lower())), None)
+
+
+def is_flight_or_train(answers: Answers) -> bool:
+    return answers.get("travel") in ("flight", "train")
+
+
+def check_departure(ctx: Context, value: Any, answers: Answers) -> str | None:
+    if "arrival" in answers and datetime.fromisoformat(value) <= datetime.fromisoformat(answers["arrival"]):
+        return ctx.t("visit.departure_before_arrival", arrival=ctx.format_time(_when(answers["arrival"])))
+    return None
+
+
+def check_travel_arrival(ctx: Context, value: Any, answers: Answers) -> str | None:
+    if "arrival" in answers and datetime.fromisoformat(value) > datetime.fromisoformat(answers["arrival"]):
+        return ctx.t("visit.travel_after_arrival", arrival=ctx.format_time(_when(answers["arrival"])))
+    return None
+
+
+def check_country(ctx: Context, value: Any, answers: Answers) -> str | None:
+    if isinstance(value, str) and len(value.strip()) == 2 and value.strip().isalpha():
+        return None
+    return ctx.t("visit.country_hint")
+
+
+def check_team(ctx: Context, value: Any, answers: Answers) -> str | None:
+    """Colleagues typed by name must exist; the hint names the ones that do not."""
+    ids = {c.id for c in team_choices(ctx, answers)}
+    unknown = [item for item in value if item not in ids and staff_by_name(ctx, item) is None]
+    return ctx.t("visit.team_unknown", names=", ".join(unknown)) if unknown else None
+
+
+def _when(iso: str) -> datetime:
+    return datetime.fromisoformat(iso)
