@@ -59,17 +59,19 @@ class Context:
             return i18n.get(staff.locale)
         return i18n.for_language_code(staff.language_code if staff else language_code)
 
-    def format_time(self, moment: datetime) -> str:
-        """A moment in the company time zone, in this user's locale, e.g. "12月1日 周二 10:00"."""
-        return self._format(moment, self.t("format.datetime"))
+    def format_time(self, moment: datetime, t: Translator | None = None) -> str:
+        """A moment in the company time zone, in this user's locale (or ``t``'s): "12月1日 周二 10:00"."""
+        t = t or self.t
+        return self._format(moment, t("format.datetime"), t.locale)
 
-    def format_date(self, moment: datetime) -> str:
+    def format_date(self, moment: datetime, t: Translator | None = None) -> str:
         """The day of a moment in the company time zone, e.g. "12月1日 周二"."""
-        return self._format(moment, self.t("format.date"))
+        t = t or self.t
+        return self._format(moment, t("format.date"), t.locale)
 
-    def _format(self, moment: datetime, pattern: str) -> str:
+    def _format(self, moment: datetime, pattern: str, locale: str) -> str:
         local = moment.astimezone(self.services.settings.tz)
-        return format_datetime(local, pattern, locale=_babel_locale(self.t.locale))
+        return format_datetime(local, pattern, locale=_babel_locale(locale))
 
 
 def _babel_locale(locale: str) -> str:

@@ -7,5 +7,8 @@ from bot.flows.model import Flow
 
 def all_flows() -> dict[str, Flow]:
     """Every flow of the bot by name. Flows are added here as they are written."""
-    flows: list[Flow] = []
+    from bot.flows.new_visit import NEW_VISIT  # imported here: flows import the views, which import Context
+    from bot.flows.visit_changes import CANCEL, NOTE, RESCHEDULE
+
+    flows: list[Flow] = [NEW_VISIT, RESCHEDULE, CANCEL, NOTE]
     return {flow.name: flow for flow in flows}

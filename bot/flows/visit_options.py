@@ -114,13 +114,14 @@ def is_flight_or_train(answers: Answers) -> bool:
 
 def check_departure(ctx: Context, value: Any, answers: Answers) -> str | None:
     if "arrival" in answers and datetime.fromisoformat(value) <= datetime.fromisoformat(answers["arrival"]):
-        return ctx.t("visit.departure_before_arrival", arrival=ctx.format_time(_when(answers["arrival"])))
+        arrival = ctx.format_time(parse_when(answers["arrival"]))
+        return ctx.t("visit.departure_before_arrival", arrival=arrival)
     return None
 
 
 def check_travel_arrival(ctx: Context, value: Any, answers: Answers) -> str | None:
     if "arrival" in answers and datetime.fromisoformat(value) > datetime.fromisoformat(answers["arrival"]):
-        return ctx.t("visit.travel_after_arrival", arrival=ctx.format_time(_when(answers["arrival"])))
+        return ctx.t("visit.travel_after_arrival", arrival=ctx.format_time(parse_when(answers["arrival"])))
     return None
 
 
@@ -137,5 +138,6 @@ def check_team(ctx: Context, value: Any, answers: Answers) -> str | None:
     return ctx.t("visit.team_unknown", names=", ".join(unknown)) if unknown else None
 
 
-def _when(iso: str) -> datetime:
+def parse_when(iso: str) -> datetime:
+    """A date-time answer (ISO text with its offset) as a datetime."""
     return datetime.fromisoformat(iso)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from bot.core.router import Router, merge
-from bot.handlers import access, cancel, dialogs, help, invite, language, staff
+from bot.handlers import access, cancel, dialogs, help, invite, language, staff, visits
 
 # Order matters: it is the order of /help and of the command menu.
-MODULES = (access, help, language, cancel, invite, staff, dialogs)
+MODULES = (access, visits, help, language, cancel, invite, staff, dialogs)
 
 
 def routes() -> Router:

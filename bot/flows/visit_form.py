@@ -1,0 +1,207 @@
+"""From the form's answers to a saved visit (and back, to edit one), and how answers read on the card."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from bot.core.context import Context
+from bot.domain.clients import Client
+from bot.domain.policy import BudgetItem
+from bot.domain.visits import Lodging, Meals, Travel, Visit, Visitor
+from bot.flows import visit_options as opt
+from bot.flows.model import Answers, Step
+from bot.i18n import N_, escape
+from bot.views.visits import notify_team, show_saved
+
+# Budget steps and the policy's budget item each is checked against.
+BUDGET_STEPS: dict[str, BudgetItem] = {"meal_budget": "meal", "gift_budget": "gift"}
+
+
+def save(ctx: Context, answers: Answers) -> None:
+    """Stores the visit (new, or the one being edited), then shows its card and tells the team."""
+    assert ctx.staff is not None
+    client = _client(ctx, answers)
+    editing = ctx.services.visits.get(int(answers["visit_id"])) if "visit_id" in answers else None
+    visit = _visit(ctx, answers, client, editing)
+    if editing is None:
+        saved, planned = ctx.services.visits.create(visit)
+    else:
+        saved, planned = ctx.services.visits.update(visit)
+    show_saved(ctx, saved, planned, edited=editing is not None)
+    notify_team(ctx, saved, N_("visit.notify_edited") if editing else N_("visit.notify_added"))
+
+
+def _client(ctx: Context, answers: Answers) -> Client:
+    assert ctx.staff is not None
+    chosen = answers["client"]
+    if isinstance(chosen, dict):
+        return ctx.services.clients.create(
+            chosen["new"], country=str(answers.get("country", "CN")).strip().upper(),
+            industry=answers.get("industry", ""), default_class=answers["cls"],
+            by=ctx.staff.user_id, now=ctx.now)
+    client = ctx.services.clients.get(int(chosen))
+    assert client is not None, "a client chosen from the search exists"
+    return client
+
+
+def _visitors(ctx: Context, answers: Answers, client: Client) -> tuple[Visitor, ...]:
+    lead = int(answers.get("lead", 0))
+    known = {f"c{c.id}": c for c in ctx.services.clients.contacts(client.id)}
+    visitors = []
+    for index, item in enumerate(answers.get("visitors", [])):
+        contact = known.get(item)
+        if contact is None:
+            name, title = opt.split_visitor(item)
+            contact = ctx.services.clients.find_or_add_contact(client.id, name, title)
+        visitors.append(Visitor(contact.id, contact.name, contact.title, lead=index == lead))
+    return tuple(visitors)
+
+
+def _team(ctx: Context, answers: Answers) -> tuple[int, ...]:
+    team = []
+    for item in answers.get("team", []):
+        staff = ctx.services.access.staff.get(int(item)) if item.isdigit() else opt.staff_by_name(ctx, item)
+        if staff is not None and staff.user_id not in team:
+            team.append(staff.user_id)
+    return tuple(team)
+
+
+def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None) -> Visit:
+    assert ctx.staff is not None
+    arrival, departure = opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"])
+    extras = set(answers.get("extras", []))
+    visitors = _visitors(ctx, answers, client)
+    fields: dict[str, Any] = {
+        "client_id": client.id, "client_name": client.name, "class_id": answers["cls"],
+        "arrival": arrival, "departure": departure, "visitors": visitors,
+        "purposes": tuple(answers.get("purposes", [])), "team": _team(ctx, answers),
+        "executives": tuple(answers.get("executives", [])), "travel": _travel(answers),
+        "room": answers.get("room", ""), "projector": "projector" in extras, "tour": answers.get("tour", ""),
+        "lodging": Lodging(answers["hotel"], arrival, departure, ", ".join(v.name for v in visitors),
+                           answers.get("payer", "guest")) if answers.get("lodging") else None,
+        "meals": Meals(int(answers["meals"]), dietary=answers.get("dietary", ""))
+        if answers.get("meals") else None,
+        "gifts": "gifts" if "gifts" in extras else "", "photo": "photo" in extras,
+        "name_cards": "name_cards" in extras,
+        "banner": banner_text(ctx, client, visitors) if "banner" in extras else "",
+        "budget": tuple((item, float(answers[step]))
+                        for step, item in BUDGET_STEPS.items() if step in answers),
+    }
+    if editing is not None:
+        return replace(editing, **fields)
+    return Visit(id=0, host=ctx.staff.user_id, created_at=ctx.now, created_by=ctx.staff.user_id, **fields)
+
+
+def _travel(answers: Answers) -> Travel | None:
+    mode = answers.get("travel")
+    if mode is None:
+        return None
+    arrives = answers.get("travel_arrives")
+    return Travel(mode, answers.get("travel_number", ""), answers.get("travel_place", ""),
+                  opt.parse_when(arrives) if arrives else None, bool(answers.get("pickup", False)))
+
+
+def banner_text(ctx: Context, client: Client, visitors: tuple[Visitor, ...]) -> str:
+    """The welcome line of the handbook, 「欢迎***莅临**公司考察指导工作」, drafted from the names."""
+    lead = next((v for v in visitors if v.lead), visitors[0] if visitors else None)
+    contacts = ctx.services.clients.contacts(client.id)
+    contact = next((c for c in contacts if lead is not None and c.id == lead.contact_id), None)
+    guest = ctx.services.clients.greeting_name(contact, ctx.t.locale) if contact else client.name
+    return ctx.t("visit.banner_text", guest=guest, client=client.name)
+
+
+def answers_of(visit: Visit, contacts: dict[int, str]) -> Answers:
+    """A saved visit as the form's answers, to open its review card for editing."""
+    extras = [name for name, on in (("projector", visit.projector), ("banner", bool(visit.banner)),
+                                    ("name_cards", visit.name_cards), ("photo", visit.photo),
+                                    ("gifts", bool(visit.gifts))) if on]
+    answers: Answers = {
+        "visit_id": visit.id, "client": str(visit.client_id),
+        "visitors": [f"c{v.contact_id}" if v.contact_id in contacts else v.name for v in visit.visitors],
+        "cls": visit.class_id, "purposes": list(visit.purposes), "arrival": visit.arrival.isoformat(),
+        "departure": visit.departure.isoformat(), "team": [str(member) for member in visit.team],
+        "executives": list(visit.executives), "extras": extras, "lodging": visit.lodging is not None,
+        "meals": visit.meals.count if visit.meals else 0,
+    }
+    lead = next((i for i, v in enumerate(visit.visitors) if v.lead), None)
+    if lead is not None and len(visit.visitors) > 1:
+        answers["lead"] = str(lead)
+    optional = {"room": visit.room, "tour": visit.tour,
+                "dietary": visit.meals.dietary if visit.meals else ""}
+    answers |= {key: value for key, value in optional.items() if value}
+    if visit.travel is not None:
+        answers |= _travel_answers(visit.travel)
+    if visit.lodging is not None:
+        answers |= {"hotel": visit.lodging.hotel, "payer": visit.lodging.payer}
+    for step, item in BUDGET_STEPS.items():
+        amount = dict(visit.budget).get(item)
+        if amount is not None:
+            answers[step] = int(amount) if float(amount).is_integer() else amount
+    return answers
+
+
+def _travel_answers(travel: Travel) -> Answers:
+    answers: Answers = {"travel": travel.mode, "pickup": travel.pickup}
+    if travel.number:
+        answers["travel_number"] = travel.number
+    if travel.place:
+        answers["travel_place"] = travel.place
+    if travel.arrives_at is not None:
+        answers["travel_arrives"] = travel.arrives_at.isoformat()
+    return answers
+
+
+def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
+    """Answers that need names or a warning on the review card; "" leaves the rest to the engine."""
+    if step.id == "client":
+        if isinstance(value, dict):
+            return ctx.t("visit.client_is_new", name=value["new"])
+        client = ctx.services.clients.get(int(value))
+        return escape(client.name) if client else ""
+    if step.id == "visitors":
+        names = opt.visitor_names(ctx, answers)
+        return ", ".join(escape(name) for name in names)
+    if step.id == "lead":
+        names = opt.visitor_names(ctx, answers)
+        return escape(names[int(value)]) if int(value) < len(names) else ""
+    if step.id == "team":
+        return ", ".join(escape(_staff_name(ctx, item)) for item in value) or ctx.t("flow.none")
+    if step.id == "executives":
+        return _executives(ctx, value, answers)
+    if step.id in BUDGET_STEPS:
+        return _budget(ctx, BUDGET_STEPS[step.id], value, answers)
+    return ""
+
+
+def _staff_name(ctx: Context, item: str) -> str:
+    staff = ctx.services.access.staff.get(int(item)) if item.isdigit() else opt.staff_by_name(ctx, item)
+    return staff.name if staff else item
+
+
+def _executives(ctx: Context, value: list[str], answers: Answers) -> str:
+    policy = ctx.services.policy
+    names = ", ".join(ctx.t(policy.executives[e].key) for e in value if e in policy.executives)
+    if not names:
+        return ctx.t("flow.none")
+    needed = policy.notice_days(value)
+    days_left = (opt.parse_when(answers["arrival"]) - ctx.now).days if "arrival" in answers else needed
+    if days_left < needed:
+        return names + "\n" + ctx.t("visit.notice_short", days=needed)
+    return names
+
+
+def _budget(ctx: Context, item: BudgetItem, value: float, answers: Answers) -> str:
+    policy, cls = ctx.services.policy, answers.get("cls", "C")
+    shown = ctx.t("visit.per_person", amount=_amount(value))
+    if policy.over_budget(cls, item, Decimal(str(value))):
+        approvers = ", ".join(ctx.t(key) for key in policy.approvers_for(cls, item))
+        limit = policy.limit(cls, item)
+        return shown + "\n" + ctx.t("visit.over_budget", limit=_amount(limit), approvers=approvers)
+    return shown
+
+
+def _amount(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+

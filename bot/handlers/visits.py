@@ -1,0 +1,65 @@
+"""/new, /visit <n> and the buttons of a visit card: edit, reschedule, cancel, add a note."""
+
+from __future__ import annotations
+
+from bot.core.context import Context
+from bot.core.router import Router
+from bot.domain.visits import Visit
+from bot.flows.visit_form import answers_of
+from bot.i18n import N_
+from bot.views.visits import card
+
+router = Router()
+
+
+@router.command("new", menu=N_("cmd.new"))
+def new_visit(ctx: Context) -> None:
+    """Opens the arrangement form."""
+    ctx.services.flows.start(ctx, "new_visit")
+
+
+@router.command("visit", menu=N_("cmd.visit"))
+def show_visit(ctx: Context) -> None:
+    """Shows the card of visit number <n>."""
+    number = ctx.args[0].lstrip("#") if ctx.args else ""
+    if not number.isdigit():
+        ctx.reply(ctx.t("visit.number_hint"))
+        return
+    visit = _visible(ctx, int(number))
+    if visit is not None:
+        ctx.reply(*card(ctx, visit))
+
+
+@router.callback("vis")
+def card_button(ctx: Context) -> None:
+    """Open, Edit, Reschedule, Cancel visit, Add note."""
+    action, number = ctx.args[0], int(ctx.args[1])
+    visit = _visible(ctx, number)
+    if visit is None:
+        return
+    if action == "show":
+        ctx.reply(*card(ctx, visit))
+        return
+    assert ctx.staff is not None
+    if not ctx.services.visits.can_change(ctx.staff, visit):
+        ctx.toast(ctx.t("visit.not_yours"), alert=True)
+        return
+    flows = ctx.services.flows
+    if action == "edit":
+        contacts = {c.id: c.name for c in ctx.services.clients.contacts(visit.client_id)}
+        flows.start(ctx, "new_visit", answers_of(visit, contacts), at_review=True)
+    elif action in _CHANGE_FLOWS:
+        flows.start(ctx, _CHANGE_FLOWS[action], {"visit_id": visit.id})
+
+
+_CHANGE_FLOWS = {"move": "reschedule_visit", "cancel": "cancel_visit", "note": "visit_note"}
+
+
+def _visible(ctx: Context, number: int) -> Visit | None:
+    """The visit if this person may see it; the same answer whether it is missing or not theirs."""
+    visit = ctx.services.visits.get(number)
+    if visit is None or ctx.staff is None or not ctx.services.visits.can_see(ctx.staff, visit):
+        message = ctx.t("visit.not_found", number=number)
+        ctx.toast(message, alert=True) if ctx.event.is_callback else ctx.reply(message)
+        return None
+    return visit

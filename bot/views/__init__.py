@@ -1,0 +1,1 @@
+"""Renderings shared by handlers and flows: cards and notices."""

@@ -1,0 +1,116 @@
+"""The visit card, and the notices the team gets when a visit is added, changed or cancelled."""
+
+from __future__ import annotations
+
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button, Keyboard
+from bot.domain.visits import Visit, VisitStatus
+from bot.i18n import N_, escape
+
+TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
+               "car": N_("visit.travel.car")}
+PAYER_KEYS = {"guest": N_("visit.payer.guest"), "company": N_("visit.payer.company")}
+
+
+def card(ctx: Context, visit: Visit) -> tuple[str, Keyboard]:
+    """Everything about a visit on one screen, with the actions this person may take."""
+    t = ctx.t
+    policy = ctx.services.policy
+    lines = [t("visit.card.title", number=visit.id, client=visit.client_name,
+               cls=t(policy.class_(visit.class_id).name_key))]
+    if visit.status is VisitStatus.CANCELLED:
+        lines.append(t("visit.card.cancelled", reason=visit.cancel_reason))
+    lines.append(t("visit.card.when", arrival=ctx.format_time(visit.arrival),
+                   departure=ctx.format_time(visit.departure)))
+    lines += _people(ctx, visit)
+    lines += _logistics(ctx, visit)
+    lines += [t("visit.card.note", when=ctx.format_time(n.at), text=n.text) for n in visit.notes]
+    return "\n".join(lines), _buttons(ctx, visit)
+
+
+def _people(ctx: Context, visit: Visit) -> list[str]:
+    t = ctx.t
+    lines = []
+    if visit.visitors:
+        names = [f"{escape(v.name)} {escape(v.title)}".strip() + (t("visit.card.lead_mark") if v.lead else "")
+                 for v in visit.visitors]
+        lines.append(t.plural("visit.card.visitors", len(visit.visitors), names=", ".join(names)))
+    if visit.purposes:
+        labels = {p.id: t(p.key) for p in ctx.services.policy.purposes}
+        purposes = ", ".join(labels.get(p) or escape(p) for p in visit.purposes)
+        lines.append(t("visit.card.purposes", purposes=purposes))
+    team = [_name(ctx, member) for member in visit.team]
+    lines.append(t("visit.card.host", host=_name(ctx, visit.host), team=", ".join(team) or "—"))
+    if visit.executives:
+        executives = ctx.services.policy.executives
+        lines.append(t("visit.card.executives",
+                       names=", ".join(t(executives[e].key) for e in visit.executives if e in executives)))
+    return lines
+
+
+def _logistics(ctx: Context, visit: Visit) -> list[str]:
+    t = ctx.t
+    lines = []
+    travel = visit.travel
+    if travel is not None:
+        arrives = ctx.format_time(travel.arrives_at) if travel.arrives_at else "—"
+        pickup = t("visit.card.pickup_yes") if travel.pickup else ""
+        lines.append(t("visit.card.travel", mode=t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")),
+                       number=travel.number, place=travel.place, arrives=arrives, pickup=pickup))
+    if visit.room or visit.projector:
+        projector = t("visit.extra.projector") if visit.projector else ""
+        lines.append(t("visit.card.room", room=visit.room or "—", projector=projector))
+    if visit.tour:
+        lines.append(t("visit.card.tour", tour=visit.tour))
+    if visit.lodging is not None:
+        lines.append(t("visit.card.lodging", hotel=visit.lodging.hotel,
+                       payer=t(PAYER_KEYS.get(visit.lodging.payer, "visit.payer.guest"))))
+    if visit.meals is not None:
+        lines.append(t("visit.card.meals", count=visit.meals.count, dietary=visit.meals.dietary or "—"))
+    if visit.banner:
+        lines.append(t("visit.card.banner", text=visit.banner))
+    return lines
+
+
+def _buttons(ctx: Context, visit: Visit) -> Keyboard:
+    if ctx.staff is None or visit.status is not VisitStatus.PLANNED:
+        return ()
+    if not ctx.services.visits.can_change(ctx.staff, visit):
+        return ()
+    return keyboard(
+        [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
+         Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
+        [Button(ctx.t("visit.button.note"), pack("vis", "note", visit.id)),
+         Button(ctx.t("visit.button.cancel"), pack("vis", "cancel", visit.id))],
+    )
+
+
+def _name(ctx: Context, user_id: int) -> str:
+    staff = ctx.services.access.staff.get(user_id)
+    return staff.name if staff else str(user_id)
+
+
+def show_saved(ctx: Context, visit: Visit, planned: int, *, edited: bool) -> None:
+    """After Save: the card, its number, and how many reminders were planned."""
+    text, buttons = card(ctx, visit)
+    key = N_("visit.saved_edited") if edited else N_("visit.saved_new")
+    footer = ctx.t(key, number=visit.id) + "\n" + ctx.t.plural("visit.planned", planned)
+    ctx.show(text + "\n\n" + footer, buttons)
+
+
+def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "") -> None:
+    """Tells everyone on the visit but the person acting, each in their own language.
+
+    ``key`` is one of the ``visit.notify_*`` messages, marked with N_ where it is chosen.
+    """
+    actor = ctx.event.user.id
+    author = ctx.staff.name if ctx.staff else ""
+    for user_id in visit.people:
+        staff = ctx.services.access.staff.get(user_id)
+        if user_id == actor or staff is None or not staff.active:
+            continue
+        t = ctx.translator_for(staff)
+        text = t(key, author=author, number=visit.id, client=visit.client_name,
+                 when=ctx.format_time(visit.arrival, t), reason=reason)
+        ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
