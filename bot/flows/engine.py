@@ -162,6 +162,8 @@ class FlowEngine:
         applicable = [s for s in flow.steps if s.applies(dialog.answers)]
         number = next(i for i, s in enumerate(applicable, 1) if s.id == step.id)
         text = ctx.t("flow.progress", number=number, total=len(applicable)) + " " + ctx.t(step.question)
+        if step.detail is not None:
+            text += "\n" + step.detail(ctx, dialog.answers)
         if step.kind is Kind.MULTI:
             ticked = dialog.pending.get("ticked", dialog.answers.get(step.id, []))
             extra = [item for item in ticked if item not in {c.id for c in self._choices(ctx, step, dialog)}]

@@ -62,6 +62,8 @@ class Step:
     maximum: float | None = None
     # A multi-choice step may also take typed items that are none of its choices.
     free_text: bool = False
+    # More to say under the question, from the policy or the data (e.g. what each class means).
+    detail: Callable[[Context, Answers], str] | None = None
     # For a search step: the matches for a query, and the message key of the "create new" button.
     search: Callable[[Context, str], tuple[Choice, ...]] | None = None
     create_label: str = ""

@@ -85,6 +85,18 @@ def class_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     return tuple(Choice(cid, policy.class_(cid).name_key) for cid, _ in policy.classes.items())
 
 
+def class_detail(ctx: Context, answers: Answers) -> str:
+    """What each class means and its meal standard, from the policy, under the question."""
+    lines = []
+    for _, cls in ctx.services.policy.classes.items():
+        budget = cls.meal_budget
+        meals = (ctx.t("visit.class_meals_guest_pays") if cls.guest_pays_meals
+                 else ctx.t("visit.class_meals", low=budget.min, high=budget.max))
+        lines.append(ctx.t("visit.class_line", name=ctx.t(cls.name_key), summary=ctx.t(cls.summary_key),
+                           meals=meals))
+    return "\n".join(lines)
+
+
 def purpose_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     return tuple(Choice(p.id, p.key) for p in ctx.services.policy.purposes)
 

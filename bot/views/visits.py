@@ -6,7 +6,7 @@ from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.domain.visits import Visit, VisitStatus
-from bot.i18n import N_, escape
+from bot.i18n import N_
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
@@ -33,12 +33,13 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
     t = ctx.t
     lines = []
     if visit.visitors:
-        names = [f"{escape(v.name)} {escape(v.title)}".strip() + (t("visit.card.lead_mark") if v.lead else "")
+        # Plain text: the translator escapes parameters, so user text is escaped exactly once.
+        names = [f"{v.name} {v.title}".strip() + (t("visit.card.lead_mark") if v.lead else "")
                  for v in visit.visitors]
         lines.append(t.plural("visit.card.visitors", len(visit.visitors), names=", ".join(names)))
     if visit.purposes:
         labels = {p.id: t(p.key) for p in ctx.services.policy.purposes}
-        purposes = ", ".join(labels.get(p) or escape(p) for p in visit.purposes)
+        purposes = ", ".join(labels.get(p) or p for p in visit.purposes)
         lines.append(t("visit.card.purposes", purposes=purposes))
     team = [_name(ctx, member) for member in visit.team]
     lines.append(t("visit.card.host", host=_name(ctx, visit.host), team=", ".join(team) or "—"))

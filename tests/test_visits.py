@@ -1,0 +1,171 @@
+"""Preparing a visit from a phone: the whole arrangement form, editing, restarting, rescheduling,
+cancelling, who is told and who may change it — in Simplified, Traditional Chinese and English."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.support.chat import Person, World
+
+MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    created = World(tmp_path / "data")
+    created.clock.current = MONDAY_9AM
+    yield created
+    created.db.close()
+
+
+def class_a_visit(host: Person) -> None:
+    """A complete class-A visit with a flight pickup, lodging and meals, typed in Simplified Chinese."""
+    host.send("/new")
+    assert "哪家客户来访" in host.last.text
+    host.send("华为")
+    host.press("新客户：华为")
+    host.press("中国")
+    host.send("通信设备")
+    host.send("张伟 总经理，李娜 采购经理")
+    host.press("选好了")
+    host.press("张伟 总经理")
+    assert "A类" in host.last.text and "130–150" in host.last.text
+    host.press("A类")
+    host.press("商务洽谈").press("了解生产体系").press("选好了")
+    host.send("明天下午3点").press("对")
+    host.send("明天下午6点").press("对")
+    host.press("飞机")
+    host.send("CA1234")
+    host.send("首都机场")
+    host.send("明天中午12点").press("对")
+    host.press("是")  # pickup
+    host.press("Ma")  # team
+    host.press("选好了")
+    host.press("总经理").press("选好了")
+    host.send("3楼大会议室")
+    host.press("投影").press("欢迎横幅").press("选好了")
+    host.send("生产车间 16:00")
+    host.press("是")  # lodging
+    host.send("香格里拉酒店")
+    host.press("我方承担")
+    host.send("6")
+    host.send("不吃辣")
+    host.send("180")
+
+
+def test_a_class_a_visit_from_start_to_saved_card(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    colleague = world.person(2, "Ma", language_code="en").send("/start")
+    host.press("批准为员工")
+    class_a_visit(host)
+    card = host.last.text
+    assert "客户接待安排表" in card
+    assert "客户: 华为（新客户）" in card
+    assert "来访人员: 张伟 总经理, 李娜 采购经理" in card
+    assert "带队: 张伟 总经理" in card
+    assert "⚠️ 超出本级别标准（150 元/人），需" in card
+    assert "⚠️ 按规定需提前 3 天通知领导" in card
+    host.press("保存")
+    saved = host.last.text
+    assert "📋 来访 #1 · 华为" in saved
+    assert "11月24日 周二 15:00 → 11月24日 周二 18:00" in saved
+    assert "张伟 总经理（带队）" in saved
+    assert "热烈欢迎张总一行莅临我司考察指导工作" in saved
+    assert "✅ 已保存为来访 #1。" in saved
+    assert "📋 Lin added you to visit #1: 华为, Tue 24 Nov 15:00." in colleague.last.text
+
+
+def test_edit_one_answer_from_the_review_card(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    world.person(2, "Ma", language_code="en").send("/start")
+    host.press("批准为员工")
+    class_a_visit(host)
+    host.press("✏️ 用餐人数")
+    host.send("8")
+    assert "用餐人数: 8" in host.last.text
+    host.press("保存")
+    assert "用餐 8 人" in host.last.text
+
+
+def test_restart_halfway_and_finish(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Acme").press("New client: Acme").press("Germany")
+    host.press("Skip")
+    world.restart()
+    host.send("Anna Schmidt / CTO")
+    host.press("Done")
+    host.press("Class C")
+    host.send("business talks")
+    host.press("Done")
+    host.send("next Tuesday 10am").press("Correct")
+    host.send("next Tuesday 4pm").press("Correct")
+    host.press("Car")
+    host.press("Done")  # no team
+    host.press("Skip")  # executives
+    host.press("Skip")  # room
+    host.press("Done")  # extras
+    host.press("Skip")  # tour
+    host.press("No")  # lodging
+    host.send("0")  # no meals
+    assert "Reception arrangement form" in host.last.text
+    host.press("Save")
+    assert "📋 Visit #1 · Acme" in host.last.text
+    assert "Anna Schmidt CTO" in host.last.text
+
+
+def test_wrong_answers_along_the_way_are_explained(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+    host.send("/new").send("台積電").press("新客戶：台積電")
+    host.send("Taiwan")
+    assert "請點擊一個國家，或輸入兩位國家代碼" in host.messages[-2].text
+    host.send("TW")
+    host.press("跳過")
+    host.send("林先生 / 經理")
+    host.press("選好了")
+    host.press("C類")
+    host.press("商務洽談").press("選好了")
+    host.send("昨天下午3點")
+    assert host.messages[-2].text == "這個時間已經過去了。請輸入一個未來的時間。"
+    host.send("後天下午3點").press("對")
+    host.send("後天下午2點").press("對")
+    assert "離開時間必須晚於到達時間" in host.messages[-2].text
+
+
+def test_reschedule_and_cancel_tell_the_team(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    colleague = world.person(2, "Ma", language_code="en").send("/start")
+    host.press("批准为员工")
+    class_a_visit(host)
+    host.press("保存")
+    host.press("改期")
+    host.send("12月3日上午10点").press("对")
+    host.send("12月3日下午5点").press("对")
+    host.press("保存")
+    assert "12月3日 周四 10:00" in host.last.text
+    assert "Lin moved visit #1 (华为) to Thu 3 Dec 10:00." in colleague.last.text
+    host.send("/visit 1").press("取消来访")
+    host.send("客户行程有变")
+    host.press("保存")
+    assert "❌ 已取消：客户行程有变" in host.last.text
+    assert "Reason: 客户行程有变" in colleague.last.text
+
+
+def test_only_the_visit_people_and_managers_see_it(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    world.person(2, "Ma", language_code="en").send("/start")
+    host.press("批准为员工")
+    outsider = world.person(3, "Zhao", language_code="en").send("/start")
+    host.press("批准为员工")
+    class_a_visit(host)
+    host.press("保存")
+    outsider.send("/visit 1")
+    assert outsider.last.text == "There is no visit #1 that you can see."
+    outsider.press_data("vis:cancel:1")
+    assert world.toasts[-1] == "There is no visit #1 that you can see."
+    stranger = world.person(9, "Eve", language_code="en")
+    stranger.send("/visit 1")
+    assert "registered staff of the company only" in stranger.last.text
