@@ -9,6 +9,7 @@ import sys
 from bot import bootstrap
 from bot.core.runner import Runner
 from bot.domain.policy import PolicyError
+from bot.domain.workdays import WorkdaysError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import Database, DatabaseError
 from bot.transports.console import CONSOLE_USER_ID, run_console
@@ -37,7 +38,7 @@ def main() -> int:
         logging.getLogger().setLevel(logging.WARNING)  # the chat is the output; logs only for trouble
     try:
         runner = Runner(bootstrap.build(settings, db=db))
-    except PolicyError as error:
+    except (PolicyError, WorkdaysError) as error:
         db.close()
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
 from bot.core.router import Router
 from bot.domain.policy import Policy, load_policy
+from bot.domain.workdays import WorkCalendar, china_calendar
 from bot.flows import all_flows
 from bot.flows.engine import FlowEngine
 from bot.flows.model import Flow
@@ -16,9 +17,14 @@ from bot.handlers.access import refuse_stranger
 from bot.handlers.dialogs import on_text
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository
+from bot.repositories.nudges import NudgeRepository
+from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
+from bot.services.debriefs import DebriefService
+from bot.services.nudges import NudgeService
 from bot.services.visits import VisitService
 from bot.settings import Settings
 from bot.storage import Database
@@ -37,8 +43,12 @@ class Services:
     flows: FlowEngine
     policy: Policy
     visits: VisitService
+    nudges: NudgeService
+    calendar: WorkCalendar
     # Learnt from Telegram's getMe once a transport connects; used in invitation links.
     bot_username: str = "your_bot"
+    # Keyword-only, so fields with defaults may come before it.
+    debriefs: DebriefService = field(kw_only=True)
 
 
 def build(settings: Settings, clock: Clock | None = None, db: Database | None = None,
@@ -46,7 +56,7 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
     """Wires settings, storage, clock, translations and handlers into a ready dispatcher.
 
     ``clock``, ``db`` and ``flows`` default to the real ones; tests pass their own. Raises
-    ``PolicyError`` for an invalid company policy file.
+    ``PolicyError`` or ``WorkdaysError`` for an invalid company policy or working-days file.
     """
     db = db or Database.open(settings.bot_data_dir)
     access = AccessService(
@@ -56,7 +66,13 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
         settings.bot_admin_ids,
     )
     engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")))
-    visits = VisitService(VisitRepository(db.table("visits")))
-    services = Services(settings, clock or SystemClock(), db, I18n(settings.bot_default_locale), access,
-                        registry.routes(), engine, load_policy(settings.bot_data_dir), visits)
+    clock = clock or SystemClock()
+    policy = load_policy(settings.bot_data_dir)
+    calendar = china_calendar(settings.bot_data_dir)
+    nudges = NudgeService(NudgeRepository(db.table("nudges")), policy, calendar, settings.tz, clock)
+    visits = VisitService(VisitRepository(db.table("visits")), planner=nudges.plan_visit)
+    services = Services(settings, clock, db, I18n(settings.bot_default_locale), access,
+                        registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
+                        debriefs=DebriefService(DebriefRepository(db.table("debriefs")),
+                                                TaskRepository(db.table("tasks"))))
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text)

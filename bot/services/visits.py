@@ -39,7 +39,17 @@ class VisitService:
         return saved, self.planner(saved)
 
     def reschedule(self, visit: Visit, arrival: datetime, departure: datetime) -> tuple[Visit, int]:
-        return self.update(replace(visit, arrival=arrival, departure=departure))
+        """Moves the visit; the flight or train and the hotel nights move by the same amount."""
+        shift = arrival - visit.arrival
+        travel = visit.travel
+        if travel is not None and travel.arrives_at is not None:
+            travel = replace(travel, arrives_at=travel.arrives_at + shift)
+        lodging = visit.lodging
+        if lodging is not None:
+            lodging = replace(lodging, check_in=lodging.check_in + shift,
+                              check_out=lodging.check_out + (departure - visit.departure))
+        moved = replace(visit, arrival=arrival, departure=departure, travel=travel, lodging=lodging)
+        return self.update(moved)
 
     def cancel(self, visit: Visit, reason: str) -> Visit:
         saved, _ = self.update(replace(visit, status=VisitStatus.CANCELLED, cancel_reason=reason))

@@ -1,0 +1,195 @@
+"""Nudges: the reminders a visit's timeline produces, and the pure rules that plan and re-plan them.
+
+A nudge is one timeline item of one visit (``Policy.timeline``) at a moment: "the venue, one working
+day before arrival". Its id is ``visit:<visit id>:<item id>``, so planning a visit again finds the
+same records and moves them instead of adding new ones (style habit 9).
+
+``plan_visit`` turns a visit into the nudges it should have now; ``reconcile`` compares that with
+what is stored and says what to write. Both are plain functions so that the rules read, and are
+tested, without storage or a clock.
+
+Re-planning rules (``reconcile``), per item:
+
+- new item: planned.
+- planned, snoozed or failed with the same due time: kept as it is (a save that did not move the
+  visit must not undo a snooze or reset a failure); its message and recipients follow the policy.
+- planned, snoozed, failed or cancelled with another due time, or cancelled and applying again:
+  planned afresh at the new time (a snooze or a failure was about the old time).
+- done: kept. Someone said the task is done; a reschedule does not undo a printed banner.
+- sent: kept, unless the new due time is after the moment it was sent. Then the reminder went out
+  too early for the new schedule (the visit moved later, typically by days), so it is planned again.
+- an item that no longer applies (lodging removed, visit cancelled, item gone from the policy):
+  cancelled if still open; sent and done ones stay as history.
+
+Late nudges: a visit saved at short notice has items whose time has passed ("-1d" for a visit saved
+two hours ahead). They are planned with ``late=True``: the host gets them once, as one catch-up
+list, rather than one message each (the sender does that; this module only marks them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
+from enum import StrEnum
+from typing import Literal
+
+from bot.domain.policy import CLASS_IDS, Anchor, ClassId, Policy, Recipient, VisitFacts
+from bot.domain.visits import Visit, VisitStatus
+from bot.domain.workdays import WorkCalendar
+
+NudgeKind = Literal["visit"]
+
+
+class NudgeState(StrEnum):
+    PLANNED = "planned"
+    SENT = "sent"
+    DONE = "done"
+    SNOOZED = "snoozed"
+    CANCELLED = "cancelled"
+    FAILED = "failed"
+
+
+OPEN_STATES = frozenset({NudgeState.PLANNED, NudgeState.SNOOZED, NudgeState.FAILED})
+"""States a re-plan may move or cancel: nothing has been achieved yet."""
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """One reminder: whom (roles, resolved to people when sent), what (a message key), when."""
+
+    id: str  # visit:<visit id>:<timeline item id>
+    due: datetime  # timezone-aware, in the company zone
+    visit_id: int
+    item: str  # the timeline item id
+    key: str  # message key from the policy
+    recipients: tuple[Recipient, ...]
+    kind: NudgeKind = "visit"
+    state: NudgeState = NudgeState.PLANNED
+    late: bool = False  # already past when planned: goes into the host's catch-up list
+    snoozed_until: datetime | None = None
+    sent_at: datetime | None = None
+    done_at: datetime | None = None
+    done_by: int | None = None  # staff user id
+
+    def pending(self, now: datetime) -> bool:
+        """Planned and not yet due: what "N nudges planned" counts."""
+        return self.state is NudgeState.PLANNED and self.due >= now
+
+
+def nudge_id(visit_id: int, item_id: str) -> str:
+    return f"visit:{visit_id}:{item_id}"
+
+
+def visit_prefix(visit_id: int) -> str:
+    """What every nudge id of the visit starts with."""
+    return f"visit:{visit_id}:"
+
+
+# --- planning --------------------------------------------------------------------------------
+
+
+def visit_facts(visit: Visit, policy: Policy) -> VisitFacts:
+    """What the timeline's conditions look at.
+
+    Executives count only in a class whose policy involves them (``executives_involved``): the
+    arrangement form of a class C or D visit does not ask for them, so any left over from an
+    earlier class must not nudge the president.
+    """
+    class_id = _class_id(visit.class_id)
+    involved = policy.class_(class_id).executives_involved
+    return VisitFacts(
+        class_id=class_id,
+        executives=frozenset(visit.executives) if involved else frozenset(),
+        has_pickup=visit.travel is not None and visit.travel.pickup,
+        has_lodging=visit.lodging is not None,
+        has_tour=bool(visit.tour),
+        has_meals=visit.meals is not None,
+    )
+
+
+def visit_anchors(visit: Visit, tz: tzinfo) -> dict[Anchor, datetime]:
+    """The visit's anchor times in the company zone.
+
+    In that zone because a working-day offset keeps the clock time and takes the date: 07:00 on a
+    Tuesday in Shanghai is still Monday in UTC, and "-1wd" from Monday is the Friday before.
+    """
+    anchors: dict[Anchor, datetime] = {
+        "arrival": visit.arrival,
+        "departure": visit.departure,
+        "saved": visit.created_at,
+    }
+    if visit.travel is not None and visit.travel.arrives_at is not None:
+        anchors["pickup"] = visit.travel.arrives_at
+    for name, at in anchors.items():
+        if at.tzinfo is None:
+            raise ValueError(f"visit {visit.id}: {name} time {at.isoformat()} has no time zone")
+    return {name: at.astimezone(tz) for name, at in anchors.items()}
+
+
+def plan_visit(
+    visit: Visit, policy: Policy, calendar: WorkCalendar, now: datetime, *, tz: tzinfo
+) -> list[Nudge]:
+    """The nudges ``visit`` should have, by due time; past ones (at ``now``) are marked ``late``.
+
+    A cancelled visit has none. An item whose anchor the visit lacks (no flight time) is skipped.
+    """
+    if visit.status is VisitStatus.CANCELLED:
+        return []
+    anchors = visit_anchors(visit, tz)
+    nudges: list[Nudge] = []
+    for item in policy.timeline_for(visit_facts(visit, policy)):
+        due = item.due(anchors, calendar.add_working_days)
+        if due is None:
+            continue
+        nudges.append(
+            Nudge(
+                id=nudge_id(visit.id, item.id),
+                due=due,
+                visit_id=visit.id,
+                item=item.id,
+                key=item.key,
+                recipients=item.to,
+                late=due < now,
+            )
+        )
+    return sorted(nudges, key=lambda nudge: nudge.due)  # stable: same time keeps the policy's order
+
+
+def _class_id(value: str) -> ClassId:
+    for class_id in CLASS_IDS:
+        if value == class_id:
+            return class_id
+    raise ValueError(f"unknown reception class {value!r}; use one of {', '.join(CLASS_IDS)}")
+
+
+# --- re-planning -----------------------------------------------------------------------------
+
+
+def reconcile(stored: Iterable[Nudge], plan: Sequence[Nudge]) -> list[Nudge]:
+    """The nudges to write so that one visit's stored nudges follow ``plan`` (rules: module docstring).
+
+    ``stored`` and ``plan`` belong to the same visit; unchanged nudges are left out of the result.
+    """
+    remaining = {nudge.id: nudge for nudge in stored}
+    changes: list[Nudge] = []
+    for new in plan:
+        old = remaining.pop(new.id, None)
+        merged = new if old is None else _replanned(old, new)
+        if merged != old:
+            changes.append(merged)
+    for old in remaining.values():
+        if old.state in OPEN_STATES:
+            changes.append(replace(old, state=NudgeState.CANCELLED, snoozed_until=None))
+    return changes
+
+
+def _replanned(old: Nudge, new: Nudge) -> Nudge:
+    if old.state is NudgeState.DONE:
+        return old
+    if old.state is NudgeState.SENT:
+        sent_too_early = old.sent_at is not None and new.due > old.sent_at
+        return new if sent_too_early else old
+    if old.state in OPEN_STATES and old.due == new.due:
+        return replace(old, key=new.key, recipients=new.recipients)
+    return new

@@ -1,0 +1,52 @@
+"""Planning a visit's nudges into storage, and finding the ones that are due.
+
+``NudgeService.plan_visit`` is the ``NudgePlanner`` hook ``VisitService`` calls on every create,
+update and cancel: it plans the visit with the policy and China's working days, writes what changed
+(``bot.domain.nudges.reconcile`` holds the rules) and returns how many nudges are pending. Sending
+them, quiet hours and the catch-up list for late ones are the sender's work, not this module's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from bot.clock import Clock
+from bot.domain.nudges import Nudge, NudgeState, plan_visit, reconcile
+from bot.domain.policy import Policy
+from bot.domain.visits import Visit
+from bot.domain.workdays import WorkCalendar
+from bot.repositories.nudges import NudgeRepository
+
+
+class NudgeService:
+    def __init__(
+        self, nudges: NudgeRepository, policy: Policy, calendar: WorkCalendar, tz: tzinfo, clock: Clock
+    ) -> None:
+        self.nudges = nudges
+        self.policy = policy
+        self.calendar = calendar
+        self.tz = tz
+        self.clock = clock
+
+    def plan_visit(self, visit: Visit) -> int:
+        """Plans, re-plans or (for a cancelled visit) cancels the visit's nudges; returns how many
+        are planned and not yet due. Late ones (already past) are stored but not counted."""
+        now = self.clock.now()
+        stored = self.nudges.for_visit(visit.id)
+        plan = plan_visit(visit, self.policy, self.calendar, now, tz=self.tz)
+        changes = reconcile(stored, plan)
+        self.nudges.save_all(changes)
+        current = {nudge.id: nudge for nudge in stored} | {nudge.id: nudge for nudge in changes}
+        return sum(1 for nudge in current.values() if nudge.pending(now))
+
+    def due(self, now: datetime) -> list[Nudge]:
+        """Planned nudges due at ``now``, oldest first; late ones among them belong in a catch-up list."""
+        return sorted(self.nudges.planned_by(now), key=lambda nudge: (nudge.due, nudge.id))
+
+    def for_visit(self, visit_id: int) -> list[Nudge]:
+        """The visit's nudges in every state, by due time."""
+        return self.nudges.for_visit(visit_id)
+
+    def late(self, visit_id: int) -> list[Nudge]:
+        """The visit's planned nudges that were already past when planned: the host's catch-up list."""
+        return [n for n in self.nudges.for_visit(visit_id) if n.state is NudgeState.PLANNED and n.late]
