@@ -74,7 +74,7 @@ def test_a_class_a_visit_from_start_to_saved_card(world: World) -> None:
     assert "📋 来访 #1 · 华为" in saved
     assert "11月24日 周二 15:00 → 11月24日 周二 18:00" in saved
     assert "张伟 总经理（带队）" in saved
-    assert "热烈欢迎张总一行莅临我司考察指导工作" in saved
+    assert "热烈欢迎华为张总一行莅临我司考察指导工作" in saved
     assert "✅ 已保存为来访 #1。" in saved
     assert "📋 Lin added you to visit #1: 华为, Tue 24 Nov 15:00." in colleague.last.text
 

@@ -13,7 +13,13 @@ from bot.flows.model import Choice, Kind, Step
 from bot.flows.state import Dialog
 
 YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
+# Typed instead of pressing Skip on an optional step (the console has no buttons to press).
+SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none"}
 NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
+
+
+def is_skip_word(text: str) -> bool:
+    return unicodedata.normalize("NFKC", text).strip().lower() in SKIP_WORDS
 
 
 @dataclass(frozen=True)

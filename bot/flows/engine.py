@@ -70,6 +70,8 @@ class FlowEngine:
             self._complain(ctx, flow, dialog, ctx.t("flow.too_long", limit=MAX_TEXT, length=len(text)))
         elif dialog.step is None:
             self._complain(ctx, flow, dialog, ctx.t("flow.review_use_buttons"))
+        elif flow.step(dialog.step).optional and parse.is_skip_word(text):
+            self._on_skip(ctx, flow, dialog, "")
         else:
             self._take_text(ctx, flow, dialog, flow.step(dialog.step), text)
         return True

@@ -1,0 +1,52 @@
+"""A host prepares a visit through each real framework: typed answers, buttons, the review card."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import ADMIN_ID, BotProcess
+from tests.fakeapi import BotMessage, FakeBotApi, FakeUser
+
+pytestmark = pytest.mark.e2e
+
+HOST = FakeUser(ADMIN_ID, "Alice", language_code="en")
+
+
+async def answer(api: FakeBotApi, text: str, expect: str) -> BotMessage:
+    api.user_sends(HOST, text)
+    return await api.wait_for_message(ADMIN_ID, contains=expect)
+
+
+async def press(api: FakeBotApi, message: BotMessage, button: str, expect: str) -> BotMessage:
+    api.user_presses(HOST, message, button=button)
+    return await api.wait_for_message(ADMIN_ID, contains=expect)
+
+
+async def test_a_visit_prepared_over_telegram(api: FakeBotApi, bot: BotProcess) -> None:
+    await answer(api, "/start", "Welcome")
+    question = await answer(api, "/new", "Which company is visiting?")
+    found = await answer(api, "Siemens <AG>", "Which company is visiting?")
+    question = await press(api, found, "New client: Siemens <AG>", "Which country")
+    question = await press(api, question, "Germany", "What industry")
+    question = await answer(api, "Automation", "Who is visiting?")
+    question = await answer(api, "Anna Schmidt / CTO", "Who is visiting?")
+    question = await press(api, question, "Done", "Reception class?")
+    question = await press(api, question, "Class C", "Purpose of the visit?")
+    question = await press(api, question, "Business negotiation", "Purpose of the visit?")
+    question = await press(api, question, "Done", "When do they arrive")
+    reading = await answer(api, "tomorrow 3pm", "I read that as")
+    question = await press(api, reading, "Correct", "When do they leave?")
+    reading = await answer(api, "tomorrow 5pm", "I read that as")
+    question = await press(api, reading, "Correct", "How do they travel")
+    question = await press(api, question, "Car", "Who else from our side")
+    question = await press(api, question, "Done", "Which executives")
+    question = await press(api, question, "Skip", "Meeting room?")
+    question = await answer(api, "Room 301", "What else is needed?")
+    question = await press(api, question, "Done", "Tour?")
+    question = await press(api, question, "Skip", "Do they need lodging?")
+    question = await press(api, question, "No", "Meals for how many")
+    card = await answer(api, "0", "Reception arrangement form")
+    assert "Client: Siemens <AG> (new client)" in (card.text or "")
+    saved = await press(api, card, "Save", "Saved as visit #1")
+    assert "📋 Visit #1 · Siemens <AG>" in (saved.text or "")
+    assert not api.errors()
