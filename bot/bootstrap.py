@@ -17,13 +17,15 @@ from bot.handlers.access import refuse_stranger
 from bot.handlers.dialogs import on_text
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository
 from bot.repositories.nudges import NudgeRepository
 from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
-from bot.services.debriefs import DebriefService
+from bot.services.clients import ClientService
+from bot.services.debriefs import DebriefService, lead_contact_language
 from bot.services.nudges import NudgeService
 from bot.services.visits import VisitService
 from bot.settings import Settings
@@ -49,6 +51,7 @@ class Services:
     bot_username: str = "your_bot"
     # Keyword-only, so fields with defaults may come before it.
     debriefs: DebriefService = field(kw_only=True)
+    clients: ClientService = field(kw_only=True)
 
 
 def build(settings: Settings, clock: Clock | None = None, db: Database | None = None,
@@ -71,8 +74,10 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
     calendar = china_calendar(settings.bot_data_dir)
     nudges = NudgeService(NudgeRepository(db.table("nudges")), policy, calendar, settings.tz, clock)
     visits = VisitService(VisitRepository(db.table("visits")), planner=nudges.plan_visit)
+    clients = ClientService(ClientRepository(db.table("clients")), ContactRepository(db.table("contacts")))
+    debriefs = DebriefService(DebriefRepository(db.table("debriefs")), TaskRepository(db.table("tasks")),
+                              memo_language=lead_contact_language(clients.contacts))
     services = Services(settings, clock, db, I18n(settings.bot_default_locale), access,
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
-                        debriefs=DebriefService(DebriefRepository(db.table("debriefs")),
-                                                TaskRepository(db.table("tasks"))))
+                        debriefs=debriefs, clients=clients)
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text)

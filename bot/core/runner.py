@@ -15,6 +15,7 @@ from typing import TypeVar
 from bot.core.delivery import Delivery
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome
+from bot.services.dispatch import NudgeSender
 
 T = TypeVar("T")
 
@@ -24,6 +25,7 @@ class Runner:
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
+        self.nudges = NudgeSender(dispatcher.services)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="core")
         self.delivery: Delivery | None = None
 
@@ -44,6 +46,15 @@ class Runner:
         if any(outcome.blocked for outcome in outcomes):
             await self.call(self.dispatcher.learn, outcomes)
         return outcomes
+
+    async def send_due_nudges(self) -> int:
+        """What the scheduler runs: due nudges out, one message at a time, failures put back."""
+        outgoing = await self.call(self.nudges.due_messages)
+        results = [(item, await self.push([item.message])) for item in outgoing]
+        if results:
+            notices = await self.call(self.nudges.settle, results)
+            await self.push(list(notices))
+        return len(outgoing)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

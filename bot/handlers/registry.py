@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from bot.core.router import Router, merge
-from bot.handlers import access, cancel, dialogs, help, invite, language, staff, visits
+from bot.handlers import (
+    access,
+    cancel,
+    clients,
+    debrief,
+    dialogs,
+    help,
+    invite,
+    language,
+    nudges,
+    staff,
+    visits,
+)
 
 # Order matters: it is the order of /help and of the command menu.
-MODULES = (access, visits, help, language, cancel, invite, staff, dialogs)
+MODULES = (access, visits, clients, debrief, help, language, cancel, invite, staff, nudges, dialogs)
 
 
 def routes() -> Router:

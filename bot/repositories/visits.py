@@ -7,6 +7,7 @@ from datetime import datetime
 from tinydb.table import Table
 
 from bot.domain.visits import Visit, VisitStatus
+from bot.repositories.codec import from_doc
 from bot.repositories.keyed import KeyedDocuments
 
 
@@ -21,8 +22,9 @@ class VisitRepository(KeyedDocuments[Visit]):
 
     def for_client(self, client_id: int) -> list[Visit]:
         """The client's visits, newest first."""
-        visits = [v for v in self.all() if v.client_id == client_id]
-        return sorted(visits, key=lambda v: v.arrival, reverse=True)
+        # Filtered on the raw documents: decoding every visit would cost far more than the test.
+        docs = [doc for doc in self._table.all() if doc.get("client_id") == client_id]
+        return sorted((from_doc(Visit, doc) for doc in docs), key=lambda v: v.arrival, reverse=True)
 
     def between(self, start: datetime, end: datetime) -> list[Visit]:
         """Planned visits overlapping [start, end), by arrival."""

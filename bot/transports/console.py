@@ -18,6 +18,7 @@ from typing import TextIO
 from bot.core.delivery import Delivery
 from bot.core.events import Action, AnswerCallback, Edit, Event, Keyboard, Send, SendDocument, User
 from bot.core.runner import Runner
+from bot.scheduling import start_scheduler
 
 CONSOLE_USER_ID = 0
 _TAGS = re.compile(r"<[^>]+>")
@@ -76,13 +77,17 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
     await runner.push([Send(CONSOLE_USER_ID, t("console.hint"))])
     echo = not stdin.isatty()
     loop = asyncio.get_running_loop()
-    while line := await loop.run_in_executor(None, stdin.readline):
-        text = line.strip()
-        if not text:
-            continue
-        if echo:
-            print(f"> {text}", file=out, flush=True)
-        await runner.process(_event(user, text, performer))
+    scheduler = start_scheduler(runner)  # nudges are printed as they come due
+    try:
+        while line := await loop.run_in_executor(None, stdin.readline):
+            text = line.strip()
+            if not text:
+                continue
+            if echo:
+                print(f"> {text}", file=out, flush=True)
+            await runner.process(_event(user, text, performer))
+    finally:
+        scheduler.shutdown(wait=False)
     return 0
 
 

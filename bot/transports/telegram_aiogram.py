@@ -38,6 +38,7 @@ from bot.core.events import (
     User,
 )
 from bot.core.runner import Runner
+from bot.scheduling import start_scheduler
 from bot.transports.common import default_menus
 from bot.transports.retry import until_reachable
 
@@ -141,8 +142,12 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
         runner.dispatcher.services.bot_username = me.username or runner.dispatcher.services.bot_username
         await runner.push(default_menus(runner))
         await bot.delete_webhook(drop_pending_updates=False)
+        scheduler = start_scheduler(runner)
         log.info("aiogram polling as @%s", me.username)
-        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        try:
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+        finally:
+            scheduler.shutdown(wait=False)
     finally:
         await bot.session.close()
     return 0

@@ -33,6 +33,7 @@ from bot.core.events import (
     User,
 )
 from bot.core.runner import Runner
+from bot.scheduling import start_scheduler
 from bot.transports.common import default_menus
 from bot.transports.retry import until_reachable
 
@@ -140,8 +141,10 @@ async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(bootstrap_retries=-1, drop_pending_updates=False)
+        scheduler = start_scheduler(runner)
         log.info("python-telegram-bot polling as @%s", services.bot_username)
         await stop.wait()
+        scheduler.shutdown(wait=False)
         await application.updater.stop()
         await application.stop()
     finally:

@@ -1,0 +1,87 @@
+"""/client <name> and the buttons of a client card: add or edit a contact, add a date, notes.
+
+Every registered staff member may look clients up (which visits they may open is the visits'
+business); strangers never get here, the dispatcher refuses them first. Buttons carry ids only:
+``cl:<op>:<id>``.
+"""
+
+from __future__ import annotations
+
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button
+from bot.core.router import Router
+from bot.domain.clients import Client
+from bot.flows.client_date import ADD_DATE
+from bot.flows.client_notes import NOTES
+from bot.flows.contact import ADD_CONTACT, EDIT_CONTACT, answers_of
+from bot.i18n import N_
+from bot.views.clients import PREFIX, card, show_card
+
+router = Router()
+# Buttons offered when several clients match; more means the name should be typed more fully.
+CHOICES = 8
+
+
+@router.command("client", menu=N_("cmd.client"))
+def find_client(ctx: Context) -> None:
+    """One match: its card; several: a button each; none: says so, with how to search."""
+    query = " ".join(ctx.args)
+    if not query:
+        ctx.reply(ctx.t("client.ask_name"))
+        return
+    found = ctx.services.clients.search(query, limit=CHOICES + 1)
+    if not found:
+        ctx.reply(ctx.t("client.no_match", query=query))
+    elif len(found) == 1:
+        ctx.reply(*card(ctx, found[0]))
+    else:
+        rows = [[Button(client.name, pack(PREFIX, "s", client.id))] for client in found[:CHOICES]]
+        text = ctx.t("client.choose", query=query)
+        if len(found) > CHOICES:
+            text += "\n" + ctx.t("client.choose_more", count=CHOICES)
+        ctx.reply(text, keyboard(*rows))
+
+
+@router.callback(PREFIX)
+def card_button(ctx: Context) -> None:
+    """A client chosen from the list, or one of its card's buttons."""
+    op, number = ctx.args[0], int(ctx.args[1])
+    if op == "ek":
+        _edit_contact(ctx, number)
+        return
+    client = ctx.services.clients.get(number)
+    if client is None:
+        ctx.toast(ctx.t("client.gone"), alert=True)
+    elif op == "s":
+        show_card(ctx, client.id)
+    elif op == "ec":
+        _choose_contact(ctx, client)
+    elif op in _FLOWS:
+        ctx.services.flows.start(ctx, _FLOWS[op], {"client_id": client.id})
+    else:
+        ctx.toast(ctx.t("error.stale_button"))
+
+
+_FLOWS = {"ac": ADD_CONTACT.name, "ad": ADD_DATE.name, "n": NOTES.name}
+
+
+def _choose_contact(ctx: Context, client: Client) -> None:
+    """Straight to the only contact; a button each when there are several."""
+    contacts = ctx.services.clients.contacts(client.id)
+    if not contacts:
+        ctx.toast(ctx.t("client.no_contacts"), alert=True)
+    elif len(contacts) == 1:
+        _edit_contact(ctx, contacts[0].id)
+    else:
+        rows = [[Button(f"{c.name} {c.title}".strip(), pack(PREFIX, "ek", c.id))] for c in contacts]
+        ctx.reply(ctx.t("client.which_contact", name=client.name), keyboard(*rows))
+
+
+def _edit_contact(ctx: Context, contact_id: int) -> None:
+    """The edit flow's review card, filled with what is stored: Edit changes one detail."""
+    contact = ctx.services.clients.contact(contact_id)
+    if contact is None:
+        ctx.toast(ctx.t("client.gone"), alert=True)
+        return
+    ctx.services.flows.start(ctx, EDIT_CONTACT.name, answers_of(contact), at_review=True)

@@ -1,0 +1,87 @@
+"""Clients and their contacts in TinyDB, each keyed by its id (the document id, counting up from 1).
+
+Contacts are looked up by client on every client card and every visit form, so the repository keeps
+an in-memory map client id → contact ids, built from the stored documents on first use and kept up
+to date by ``save`` and ``delete`` (it is the only writer of the table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from tinydb.table import Table
+
+from bot.domain.clients import Client, Contact
+from bot.repositories.keyed import KeyedDocuments
+
+T = TypeVar("T")
+
+
+class _Numbered(KeyedDocuments[T]):
+    """Ids count up from 1 and are never reused. The highest is found once (reading every document
+    costs about 15 ms at 5,000) and then followed through ``save``."""
+
+    def __init__(self, table: Table, kind: type[T], key: Callable[[T], int]) -> None:
+        super().__init__(table, kind, key)
+        self._table = table
+        self._id_of = key
+        self._highest: int | None = None
+
+    def next_id(self) -> int:
+        if self._highest is None:
+            self._highest = max((doc.doc_id for doc in self._table.all()), default=0)
+        return self._highest + 1
+
+    def save(self, item: T) -> T:
+        saved = super().save(item)
+        if self._highest is not None:
+            self._highest = max(self._highest, self._id_of(item))
+        return saved
+
+
+class ClientRepository(_Numbered[Client]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, Client, lambda client: client.id)
+
+    def names(self) -> list[tuple[int, str]]:
+        """Every client's id and name, read without decoding whole clients (for the search index)."""
+        return [(doc.doc_id, str(doc["name"])) for doc in self._table.all()]
+
+
+class ContactRepository(_Numbered[Contact]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, Contact, lambda contact: contact.id)
+        self._by_client: dict[int, list[int]] | None = None
+
+    def for_client(self, client_id: int) -> list[Contact]:
+        """The client's contacts, in the order they were added."""
+        found = (self.get(contact_id) for contact_id in self._index().get(client_id, []))
+        return [contact for contact in found if contact is not None]
+
+    def save(self, item: Contact) -> Contact:
+        previous = self.get(item.id)
+        saved = super().save(item)
+        index = self._index()
+        if previous is not None and previous.client_id != item.client_id:
+            index[previous.client_id].remove(item.id)
+        ids = index.setdefault(item.client_id, [])
+        if item.id not in ids:
+            ids.append(item.id)
+            ids.sort()
+        return saved
+
+    def delete(self, key: int) -> None:
+        previous = self.get(key)
+        super().delete(key)
+        if previous is not None:
+            self._index()[previous.client_id].remove(key)
+
+    def _index(self) -> dict[int, list[int]]:
+        if self._by_client is None:
+            index: dict[int, list[int]] = {}
+            # Raw documents: reading one field needs no decoding into a Contact.
+            for doc in self._table.all():
+                index.setdefault(int(doc["client_id"]), []).append(doc.doc_id)
+            self._by_client = {client_id: sorted(ids) for client_id, ids in index.items()}
+        return self._by_client

@@ -1,0 +1,174 @@
+"""Sends the nudges that are due: once, to the right people, in their language, outside quiet hours.
+
+The database is the truth; the scheduler only wakes ``due_messages`` every few seconds, and at start
+(so what came due while the bot was down goes out once, marked late).
+
+Which side of the send/record window: a nudge is recorded as sent *before* it is handed to
+Telegram (at most once). A crash in between loses that one nudge, which a person notices on the
+visit's checklist; the other side would send a second copy after every crash in that window, and
+a duplicate reminder trains people to ignore reminders. A delivery that fails for a reason worth
+retrying (network, Telegram's 5xx) puts the nudge back as planned, due again in five minutes; a
+recipient who blocked the bot gets it marked failed and the admins are told once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from babel.dates import format_datetime
+
+from bot.core.callbacks import pack
+from bot.core.context import keyboard
+from bot.core.events import Button, Outcome, Send
+from bot.domain.nudges import Nudge, NudgeState
+from bot.domain.staff import Staff
+from bot.domain.visits import Visit
+from bot.i18n import N_, Translator
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+
+RETRY_AFTER = timedelta(minutes=5)
+# Sent later than this after it was due (the bot was down): the message says so.
+LATE_AFTER = timedelta(minutes=10)
+# Quiet hours do not hold back a nudge about a visit this close.
+URGENT_WITHIN = timedelta(hours=2)
+# Recipients by role. The staff model has no office, reception or executives yet, so the host gets
+# those nudges with the role named, to pass on (see ROLE_KEYS).
+ROLE_KEYS = {"office": N_("nudge.role.office"), "reception": N_("nudge.role.reception"),
+             "executives": N_("nudge.role.executives"), "host_manager": N_("nudge.role.host_manager")}
+# Timeline items whose message offers to start the debrief.
+DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message and the nudges it carries (a catch-up list carries several)."""
+
+    message: Send
+    nudges: tuple[str, ...]
+
+
+class NudgeSender:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def due_messages(self) -> list[Outgoing]:
+        """Everything due now, recorded as sent; the caller delivers and then calls ``settle``."""
+        services = self.services
+        now = services.clock.now()
+        repo = services.nudges.nudges
+        snoozed = [n for n in repo.in_state(NudgeState.SNOOZED)
+                   if n.snoozed_until is not None and n.snoozed_until <= now]
+        due = sorted([*repo.planned_by(now), *snoozed], key=lambda n: n.due)
+        by_visit: dict[int, list[Nudge]] = defaultdict(list)
+        for nudge in due:
+            by_visit[nudge.visit_id].append(nudge)
+        outgoing: list[Outgoing] = []
+        for visit_id, nudges in by_visit.items():
+            visit = services.visits.get(visit_id)
+            if visit is None or self._quiet(now, visit):
+                continue
+            outgoing += self._for_visit(visit, nudges, now)
+            repo.save_all(replace(n, state=NudgeState.SENT, sent_at=now) for n in nudges)
+        return outgoing
+
+    def settle(self, results: list[tuple[Outgoing, list[Outcome]]]) -> list[Send]:
+        """Puts back what did not go out; returns the notices for admins about blocked recipients."""
+        repo = self.services.nudges.nudges
+        retry_at = self.services.clock.now() + RETRY_AFTER
+        notices: list[Send] = []
+        for item, outcomes in results:
+            if all(outcome.delivered for outcome in outcomes):
+                continue
+            blocked = any(outcome.blocked for outcome in outcomes)
+            for nudge_id in item.nudges:
+                nudge = repo.get(nudge_id)
+                if nudge is not None and blocked:
+                    repo.save(replace(nudge, state=NudgeState.FAILED))
+                elif nudge is not None:
+                    repo.save(replace(nudge, state=NudgeState.PLANNED, due=retry_at))
+            if blocked:
+                notices += self._tell_admins_blocked(item.message.chat_id)
+        return notices
+
+    def _quiet(self, now: datetime, visit: Visit) -> bool:
+        local = now.astimezone(self.services.settings.tz)
+        urgent = timedelta(0) <= visit.arrival - now <= URGENT_WITHIN
+        return self.services.policy.schedule.is_quiet(local.time()) and not urgent
+
+    def _for_visit(self, visit: Visit, nudges: list[Nudge], now: datetime) -> list[Outgoing]:
+        catch_up = [n for n in nudges if n.late]
+        single = [n for n in nudges if not n.late]
+        outgoing = []
+        if catch_up:
+            host = self.services.access.staff.get(visit.host)
+            if host is not None and host.active:
+                ids = tuple(n.id for n in catch_up)
+                outgoing.append(Outgoing(self._catch_up(host, visit, catch_up), ids))
+        for nudge in single:
+            for person in self._recipients(visit, nudge):
+                outgoing.append(Outgoing(self._message(person, visit, nudge, now), (nudge.id,)))
+        return outgoing
+
+    def _recipients(self, visit: Visit, nudge: Nudge) -> list[Staff]:
+        ids: list[int] = []
+        for role in nudge.recipients:
+            if role == "team":
+                ids += visit.team
+            elif role == "driver" and visit.travel is not None and visit.travel.driver is not None:
+                ids.append(visit.travel.driver)
+            else:
+                ids.append(visit.host)
+        staff = (self.services.access.staff.get(user_id) for user_id in dict.fromkeys(ids))
+        return [s for s in staff if s is not None and s.active]
+
+    def _translator(self, staff: Staff) -> Translator:
+        i18n = self.services.i18n
+        return i18n.get(staff.locale) if staff.locale else i18n.for_language_code(staff.language_code)
+
+    def _message(self, person: Staff, visit: Visit, nudge: Nudge, now: datetime) -> Send:
+        t = self._translator(person)
+        lines = [t("nudge.header", item=t(nudge.key)), self._visit_line(t, visit)]
+        roles = [t(ROLE_KEYS[r]) for r in nudge.recipients if r in ROLE_KEYS]
+        if roles:
+            lines.append(t("nudge.pass_on", roles=", ".join(roles)))
+        if now - nudge.due > LATE_AFTER:
+            lines.append(t("nudge.late", due=self._time(t, nudge.due)))
+        rows = [[Button(t("nudge.done"), pack("nud", "d", nudge.id))],
+                [Button(t("nudge.snooze_hour"), pack("nud", "h", nudge.id)),
+                 Button(t("nudge.snooze_morning"), pack("nud", "m", nudge.id))],
+                [Button(t("visit.button.open"), pack("vis", "show", visit.id))]]
+        if nudge.item in DEBRIEF_ITEMS:
+            rows.append([Button(t("nudge.debrief"), pack("dbf", visit.id))])
+        return Send(person.user_id, "\n".join(lines), keyboard(*rows))
+
+    def _catch_up(self, host: Staff, visit: Visit, nudges: list[Nudge]) -> Send:
+        t = self._translator(host)
+        lines = [t.plural("nudge.catch_up", len(nudges), number=visit.id), self._visit_line(t, visit), ""]
+        lines += [f"• {t(n.key)}" for n in nudges]
+        return Send(host.user_id, "\n".join(lines),
+                    keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
+
+    def _visit_line(self, t: Translator, visit: Visit) -> str:
+        return t("nudge.visit", number=visit.id, client=visit.client_name, when=self._time(t, visit.arrival))
+
+    def _time(self, t: Translator, moment: datetime) -> str:
+        local = moment.astimezone(self.services.settings.tz)
+        locale = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(t.locale, "en")
+        return format_datetime(local, t("format.datetime"), locale=locale)
+
+    def _tell_admins_blocked(self, user_id: int) -> list[Send]:
+        """Once per person: the admins hear that someone blocked the bot and gets no nudges."""
+        staff_repo = self.services.access.staff
+        person = staff_repo.get(user_id)
+        if person is None or person.reachable:
+            return []
+        notices = []
+        for admin in staff_repo.active_admins():
+            t = self._translator(admin)
+            notices.append(Send(admin.user_id, t("nudge.blocked", name=person.name)))
+        return notices
