@@ -72,8 +72,12 @@ class NudgeSender:
             visit = services.visits.get(visit_id)
             if visit is None or self._quiet(now, visit):
                 continue
-            outgoing += self._for_visit(visit, nudges, now)
-            repo.save_all(replace(n, state=NudgeState.SENT, sent_at=now) for n in nudges)
+            messages = self._for_visit(visit, nudges, now)
+            carried = {nudge_id for item in messages for nudge_id in item.nudges}
+            outgoing += messages
+            # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent".
+            repo.save_all(replace(n, state=NudgeState.SENT, sent_at=now) if n.id in carried
+                          else replace(n, state=NudgeState.FAILED) for n in nudges)
         return outgoing
 
     def settle(self, results: list[tuple[Outgoing, list[Outcome]]]) -> list[Send]:
@@ -81,6 +85,7 @@ class NudgeSender:
         repo = self.services.nudges.nudges
         retry_at = self.services.clock.now() + RETRY_AFTER
         notices: list[Send] = []
+        told: set[int] = set()
         for item, outcomes in results:
             if all(outcome.delivered for outcome in outcomes):
                 continue
@@ -91,7 +96,8 @@ class NudgeSender:
                     repo.save(replace(nudge, state=NudgeState.FAILED))
                 elif nudge is not None:
                     repo.save(replace(nudge, state=NudgeState.PLANNED, due=retry_at))
-            if blocked:
+            if blocked and item.message.chat_id not in told:
+                told.add(item.message.chat_id)
                 notices += self._tell_admins_blocked(item.message.chat_id)
         return notices
 
@@ -106,7 +112,7 @@ class NudgeSender:
         outgoing = []
         if catch_up:
             host = self.services.access.staff.get(visit.host)
-            if host is not None and host.active:
+            if host is not None and host.active and host.reachable:
                 ids = tuple(n.id for n in catch_up)
                 outgoing.append(Outgoing(self._catch_up(host, visit, catch_up), ids))
         for nudge in single:
@@ -124,7 +130,9 @@ class NudgeSender:
             else:
                 ids.append(visit.host)
         staff = (self.services.access.staff.get(user_id) for user_id in dict.fromkeys(ids))
-        return [s for s in staff if s is not None and s.active]
+        # Someone who blocked the bot is not sent to again (the admins were told once) until they
+        # open the bot again, which marks them reachable.
+        return [s for s in staff if s is not None and s.active and s.reachable]
 
     def _translator(self, staff: Staff) -> Translator:
         i18n = self.services.i18n

@@ -19,6 +19,7 @@ from bot.core.context import Context
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Send, SetCommands, User
 from bot.flows.model import Flow
+from bot.services.dispatch import NudgeSender
 from bot.settings import load_settings
 from bot.storage import Database
 
@@ -78,6 +79,13 @@ class World:
     def person(self, user_id: int, first_name: str = "Test", language_code: str = "zh-hans",
                last_name: str = "", username: str = "") -> Person:
         return Person(self, User(user_id, first_name, last_name, username, language_code))
+
+    def tick(self) -> int:
+        """One wake-up of the scheduler: due nudges are sent (all delivered); returns how many."""
+        sender = NudgeSender(self.dispatcher.services)
+        outgoing = sender.due_messages()
+        self.deliver([item.message for item in outgoing])
+        return len(outgoing)
 
     def deliver(self, actions: list[Action]) -> None:
         for action in actions:
@@ -141,6 +149,10 @@ class Person:
         services.flows.start(ctx, name)
         self.world.deliver(ctx.actions)
         return self
+
+    def sees_text(self) -> str:
+        """Everything this person was sent, as one text (for "was it said at all")."""
+        return "\n".join(m.text for m in self.messages)
 
     def sees(self, fragment: str) -> bool:
         return any(fragment in m.text for m in self.messages)

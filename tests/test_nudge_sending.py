@@ -1,0 +1,149 @@
+"""Nudges arrive once, on time, to the right person: sending, Done, Snooze, quiet hours, catch-up,
+downtime and restarts — with an injected clock, no sleeping."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.core.events import Outcome
+from bot.domain.nudges import NudgeState
+from bot.services.dispatch import NudgeSender
+from tests.support.chat import Person, World
+
+MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    created = World(tmp_path / "data")
+    created.clock.current = MONDAY_9AM
+    yield created
+    created.db.close()
+
+
+def plan_visit(host: Person, arrival: str = "周四上午10点", departure: str = "周四下午4点") -> None:
+    """A class-C visit typed by the host (Thursday by default), with a flight pickup."""
+    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host.send("张伟 总经理").press("选好了").press("C类").press("商务洽谈").press("选好了")
+    host.send(arrival).press("对").send(departure).press("对")
+    host.press("飞机").send("CA1234").send("首都机场").send(arrival.replace("10点", "8点")).press("对")
+    host.press("是").press("选好了").press("跳过")  # pickup; no team; no executives
+    host.send("301").press("选好了").press("跳过").press("否").send("0")
+    host.press("保存")
+
+
+def at(world: World, local: str) -> None:
+    """Moves the clock to a Shanghai wall time, e.g. "2026-11-26 09:30"."""
+    world.clock.current = datetime.fromisoformat(local + "+08:00").astimezone(UTC)
+
+
+def nudges(world: World) -> dict[str, NudgeState]:
+    return {n.item: n.state for n in world.dispatcher.services.nudges.for_visit(1)}
+
+
+def test_saving_plans_the_timeline_and_each_nudge_goes_out_once(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    plan_visit(host)
+    assert "已安排" in host.last.text
+    at(world, "2026-11-25 10:00")  # the working day before
+    assert world.tick() >= 1
+    assert "确认会议室、展厅" in host.sees_text()
+    assert world.tick() == 0  # nothing twice
+    at(world, "2026-11-26 09:30")  # T-30 min
+    world.tick()
+    assert "团队简报" in host.last.text or "团队简报" in host.sees_text()
+
+
+def test_done_ticks_the_item_and_snooze_moves_only_that_nudge(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/lang").press("简体中文")
+    plan_visit(host)
+    host.send("/lang").press("English")
+    at(world, "2026-11-25 10:00")
+    world.tick()
+    host.press("Done")
+    assert "Done by Lin" in host.last.text
+    assert list(nudges(world).values()).count(NudgeState.DONE) == 1
+    at(world, "2026-11-25 14:00")
+    world.tick()
+    message = next(m for m in reversed(host.messages) if m.buttons and "In 1 hour" in str(m.buttons))
+    host.press("In 1 hour", message=message)
+    assert "I will remind you again" in message.text
+    snoozed = [item for item, state in nudges(world).items() if state is NudgeState.SNOOZED]
+    assert len(snoozed) == 1
+    world.clock.advance(timedelta(minutes=59))
+    assert world.tick() == 0
+    world.clock.advance(timedelta(minutes=2))
+    assert world.tick() == 1
+
+
+def test_quiet_hours_hold_nudges_until_morning(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    plan_visit(host)
+    at(world, "2026-11-25 22:00")
+    sent_at_night = world.tick()
+    at(world, "2026-11-26 08:01")
+    assert sent_at_night == 0
+    assert world.tick() >= 1
+
+
+def test_a_visit_saved_at_short_notice_gets_one_catch_up_list(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/lang").press("简体中文")
+    plan_visit(host, arrival="今天上午11点", departure="今天下午3点")
+    host.send("/lang").press("English")
+    world.tick()
+    catch_up = next(m.text for m in host.messages if "Visit #1 is close: these" in m.text)
+    assert "Confirm the meeting room" in catch_up
+    assert world.tick() == 0
+
+
+def test_downtime_sends_what_came_due_once_marked_late(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/lang").press("简体中文")
+    plan_visit(host)
+    host.send("/lang").press("English")
+    at(world, "2026-11-25 16:00")  # the bot was down since Monday
+    world.restart()
+    world.tick()
+    assert "(Late: this was due" in host.last.text
+    world.restart()
+    assert world.tick() == 0
+
+
+def test_failed_delivery_is_retried_and_a_blocked_host_fails_once(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    plan_visit(host)
+    at(world, "2026-11-25 10:00")
+    sender = NudgeSender(world.dispatcher.services)
+    outgoing = sender.due_messages()
+    failed = [(item, [Outcome(item.message, delivered=False, error="502")]) for item in outgoing]
+    sender.settle(failed)
+    assert sender.due_messages() == []
+    world.clock.advance(timedelta(minutes=6))
+    retried = sender.due_messages()
+    assert [o.nudges for o in retried] == [o.nudges for o in outgoing]
+    world.dispatcher.learn([Outcome(retried[0].message, delivered=False, blocked=True)])
+    notices = sender.settle([(item, [Outcome(item.message, delivered=False, blocked=True)]) for item in retried])
+    assert all(state is not NudgeState.PLANNED for item, state in nudges(world).items() if item == "venue")
+    assert len(notices) == 1 and "屏蔽了本助手" in notices[0].text
+    world.clock.advance(timedelta(days=1))
+    assert sender.due_messages() == []  # no more sends to someone who blocked the bot
+
+
+def test_rescheduling_moves_and_cancelling_clears_the_timeline(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    plan_visit(host)
+    before = {n.item: n.due for n in world.dispatcher.services.nudges.for_visit(1)}
+    host.press("改期").send("下周四上午10点").press("对").send("下周四下午4点").press("对").press("保存")
+    after = {n.item: n.due for n in world.dispatcher.services.nudges.for_visit(1)}
+    assert after["briefing"] - before["briefing"] == timedelta(days=7)
+    assert after["pickup"] - before["pickup"] == timedelta(days=7)
+    host.send("/visit 1").press("取消来访").send("客户改期").press("保存")
+    assert set(nudges(world).values()) <= {NudgeState.CANCELLED}
+    at(world, "2026-12-02 10:00")
+    assert world.tick() == 0
