@@ -128,7 +128,8 @@ def test_failed_delivery_is_retried_and_a_blocked_host_fails_once(world: World) 
     retried = sender.due_messages()
     assert [o.nudges for o in retried] == [o.nudges for o in outgoing]
     world.dispatcher.learn([Outcome(retried[0].message, delivered=False, blocked=True)])
-    notices = sender.settle([(item, [Outcome(item.message, delivered=False, blocked=True)]) for item in retried])
+    blocked = [(item, [Outcome(item.message, delivered=False, blocked=True)]) for item in retried]
+    notices = sender.settle(blocked)
     assert all(state is not NudgeState.PLANNED for item, state in nudges(world).items() if item == "venue")
     assert len(notices) == 1 and "屏蔽了本助手" in notices[0].text
     world.clock.advance(timedelta(days=1))
