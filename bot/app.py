@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 
 from bot import bootstrap
@@ -22,6 +23,8 @@ CONSOLE_LANGUAGE = {"zh_Hans": "zh-hans", "zh_Hant": "zh-hant", "en": "en"}
 
 def main() -> int:
     """Runs the bot; returns the process exit code (2 for a bad setting or unreadable data)."""
+    # Until a transport takes over SIGTERM, stopping the service (systemd) ends the bot cleanly too.
+    signal.signal(signal.SIGTERM, _stop)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
@@ -49,6 +52,10 @@ def main() -> int:
     finally:
         runner.close()
         db.close()
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 async def _run(runner: Runner, settings: Settings) -> int:

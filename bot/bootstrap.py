@@ -18,6 +18,7 @@ from bot.handlers.dialogs import on_text
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
+from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository
 from bot.repositories.nudges import NudgeRepository
@@ -26,7 +27,10 @@ from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
 from bot.services.clients import ClientService
 from bot.services.debriefs import DebriefService, lead_contact_language
+from bot.services.digest import DigestLog, DigestPreferences, DigestService
+from bot.services.lookups import LookupService, ReceptionGroups
 from bot.services.nudges import NudgeService
+from bot.services.relationship import RelationshipService
 from bot.services.visits import VisitService
 from bot.settings import Settings
 from bot.storage import Database
@@ -52,6 +56,9 @@ class Services:
     # Keyword-only, so fields with defaults may come before it.
     debriefs: DebriefService = field(kw_only=True)
     clients: ClientService = field(kw_only=True)
+    relationship: RelationshipService = field(kw_only=True)
+    lookups: LookupService = field(kw_only=True)
+    digests: DigestService = field(kw_only=True)
 
 
 def build(settings: Settings, clock: Clock | None = None, db: Database | None = None,
@@ -77,7 +84,21 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
     clients = ClientService(ClientRepository(db.table("clients")), ContactRepository(db.table("contacts")))
     debriefs = DebriefService(DebriefRepository(db.table("debriefs")), TaskRepository(db.table("tasks")),
                               memo_language=lead_contact_language(clients.contacts))
-    services = Services(settings, clock, db, I18n(settings.bot_default_locale), access,
+    i18n = I18n(settings.bot_default_locale)
+    relationship = RelationshipService(
+        ContactLogRepository(db.table("contact_log")),
+        RelationshipRecords(db.table("relationship_reminders"), db.table("greeting_digests"),
+                            db.table("relationship_sweeps")),
+        clients=clients, visits=visits.visits, staff=access.staff, policy=policy, i18n=i18n, tz=settings.tz)
+    lookups = LookupService(visits.visits, nudges=nudges.nudges, clients=clients, debriefs=debriefs,
+                            groups=ReceptionGroups(db.table("reception_groups")), staff=access.staff,
+                            tz=settings.tz)
+    digests = DigestService(lookups, staff=access.staff,
+                            preferences=DigestPreferences(db.table("digest_prefs")),
+                            log=DigestLog(db.table("digests")), i18n=i18n, policy=policy,
+                            calendar=calendar, clock=clock)
+    services = Services(settings, clock, db, i18n, access,
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
-                        debriefs=debriefs, clients=clients)
+                        debriefs=debriefs, clients=clients, relationship=relationship,
+                        lookups=lookups, digests=digests)
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text)

@@ -24,6 +24,12 @@ def start_scheduler(runner: Runner) -> AsyncIOScheduler:
     scheduler.add_job(_send, "interval", args=[runner], seconds=CHECK_EVERY_SECONDS, id="nudges",
                       next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
                       misfire_grace_time=None)
+    scheduler.add_job(_send_relationship, "interval", args=[runner], seconds=CHECK_EVERY_SECONDS,
+                      id="relationship", next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+                      misfire_grace_time=None)
+    scheduler.add_job(_send_digests, "interval", args=[runner], seconds=CHECK_EVERY_SECONDS, id="digests",
+                      next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+                      misfire_grace_time=None)
     scheduler.start()
     return scheduler
 
@@ -36,3 +42,23 @@ async def _send(runner: Runner) -> None:
         return
     if sent:
         log.info("sent %d nudge message(s)", sent)
+
+
+async def _send_relationship(runner: Runner) -> None:
+    try:
+        sent = await runner.send_relationship_messages()
+    except Exception:  # as above: tomorrow's sweep must still run
+        log.exception("sending relationship messages failed")
+        return
+    if sent:
+        log.info("sent %d relationship message(s)", sent)
+
+
+async def _send_digests(runner: Runner) -> None:
+    try:
+        sent = await runner.send_due_digests()
+    except Exception:  # as above: a later tick within the digest window tries again
+        log.exception("sending morning digests failed")
+        return
+    if sent:
+        log.info("sent %d morning digest(s)", sent)

@@ -7,6 +7,7 @@ already translated and rendered as Telegram HTML; the transport only moves it.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass, field
 
 
@@ -49,7 +50,11 @@ class Event:
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """An inline button. ``data`` is an id for the core, never the translated label."""
+    """An inline button. ``data`` is an id for the core, never the translated label.
+
+    ``label`` is written like message text (the translator HTML-escapes what users typed), but
+    Telegram shows button text literally, so transports turn it into plain text with ``plain_label``.
+    """
 
     label: str
     data: str = ""
@@ -57,6 +62,11 @@ class Button:
 
 
 Keyboard = tuple[tuple[Button, ...], ...]
+
+
+def plain_label(button: Button) -> str:
+    """The label as Telegram must receive it: entities decoded, so "&lt;AG&gt;" shows as "<AG>"."""
+    return html.unescape(button.label)
 
 
 @dataclass(frozen=True, slots=True)

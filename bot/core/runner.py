@@ -56,5 +56,22 @@ class Runner:
             await self.push(list(notices))
         return len(outgoing)
 
+    async def send_relationship_messages(self) -> int:
+        """Today's cadence nudges and greeting digests, once a day (the service records them first)."""
+        services = self.dispatcher.services
+        messages = await self.call(services.relationship.due_messages, services.clock.now())
+        for message in messages:
+            await self.push([message])
+        return len(messages)
+
+    async def send_due_digests(self) -> int:
+        """The morning digests that are due, one message at a time; failed ones are retried."""
+        digests = self.dispatcher.services.digests
+        outgoing = await self.call(digests.due_messages)
+        results = [(item, await self.push([item.message])) for item in outgoing]
+        if results:
+            await self.call(digests.settle, results)
+        return len(outgoing)
+
     def close(self) -> None:
         self._executor.shutdown(wait=True)

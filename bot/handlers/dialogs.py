@@ -6,6 +6,7 @@ from bot.core.context import Context
 from bot.core.router import Router
 from bot.flows.engine import PREFIX
 from bot.handlers.help import not_understood
+from bot.handlers.lookups import answer_question
 
 router = Router()
 
@@ -18,5 +19,5 @@ def flow_button(ctx: Context) -> None:
 
 def on_text(ctx: Context) -> None:
     """Typed text is the answer to the open question, if there is one."""
-    if not ctx.services.flows.on_text(ctx):
+    if not ctx.services.flows.on_text(ctx) and not answer_question(ctx):
         not_understood(ctx)

@@ -7,18 +7,22 @@ from bot.handlers import (
     access,
     cancel,
     clients,
+    contact_log,
     debrief,
     dialogs,
+    digest,
     help,
     invite,
     language,
+    lookups,
     nudges,
     staff,
     visits,
 )
 
 # Order matters: it is the order of /help and of the command menu.
-MODULES = (access, visits, clients, debrief, help, language, cancel, invite, staff, nudges, dialogs)
+MODULES = (access, visits, lookups, digest, clients, contact_log, debrief, help, language, cancel, invite,
+           staff, nudges, dialogs)
 
 
 def routes() -> Router:

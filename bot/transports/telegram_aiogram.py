@@ -36,6 +36,7 @@ from bot.core.events import (
     SendDocument,
     SetCommands,
     User,
+    plain_label,
 )
 from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
@@ -97,8 +98,8 @@ def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=b.label, url=b.url) if b.url
-         else InlineKeyboardButton(text=b.label, callback_data=b.data) for b in row]
+        [InlineKeyboardButton(text=plain_label(b), url=b.url) if b.url
+         else InlineKeyboardButton(text=plain_label(b), callback_data=b.data) for b in row]
         for row in buttons
     ])
 

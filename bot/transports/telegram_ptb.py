@@ -31,6 +31,7 @@ from bot.core.events import (
     SendDocument,
     SetCommands,
     User,
+    plain_label,
 )
 from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
@@ -93,8 +94,8 @@ def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     if not buttons:
         return None
     return InlineKeyboardMarkup([
-        [InlineKeyboardButton(b.label, url=b.url) if b.url
-         else InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+        [InlineKeyboardButton(plain_label(b), url=b.url) if b.url
+         else InlineKeyboardButton(plain_label(b), callback_data=b.data) for b in row]
         for row in buttons
     ])
 

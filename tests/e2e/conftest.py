@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ async def start_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) 
         "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url, "BOT_FRAMEWORK": framework,
         "BOT_DATA_DIR": str(data_dir), "BOT_ADMIN_IDS": str(ADMIN_ID), "BOT_DEFAULT_LOCALE": "zh_Hans",
     }
+    started = time.time()
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", env=env, cwd=data_dir.parent, stdin=asyncio.subprocess.DEVNULL,
@@ -51,7 +53,8 @@ async def start_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) 
     handle.close()
     bot = BotProcess(process, log)
     try:
-        await api.wait_for_polling(timeout=30)
+        # A poll from this process, not one an earlier bot process left hanging on the server.
+        await api.wait_for_call("getUpdates", lambda call: call.time >= started, timeout=30)
     except AssertionError:
         process.kill()
         raise AssertionError("the bot did not start polling:\n" + bot.output()) from None

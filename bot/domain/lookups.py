@@ -1,0 +1,237 @@
+"""Quick look-ups from a phone, as plain rules: which question was asked, who may see which visit,
+which arrivals and departures fall on which day, and which checklist items are still open.
+
+Questions are read by a few patterns, never guessed: "华为什么时候来" and "when is Huawei coming"
+ask for a client's (or a contact's) next visit, "张总上次来是什么时候" for the last one, and a
+sentence that names a period (read by ``read_period``, the same reader as the forms) and says it is
+about visits (谁, 来, 到, 接待, who, visit, arriving ...) asks for the visits of that period. Anything
+else is not a question, and the bot says what it can answer rather than answering something else.
+
+```mermaid
+flowchart LR
+    text --> when{"X 什么时候来 / when is X coming"} -->|yes| subject["X: contact, else client"]
+    when -->|no| period{"a period and a visit word"} -->|yes| days["visits of the period"]
+    period -->|no| help["short help with buttons"]
+```
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from bot.domain.dates import read_period
+from bot.domain.nudges import Nudge, NudgeState
+from bot.domain.visits import Visit
+
+Direction = Literal["next", "last"]
+
+# Traditional characters of the question words, one for one (so the text keeps its length).
+_TO_SIMPLIFIED = str.maketrans("誰來訪麼時週戶總幾號這們會嗎為個後過裡沒",
+                               "谁来访么时周户总几号这们会吗为个后过里没")
+_PUNCTUATION = re.compile(r"[\s?？!！。.,，、:：;；~～\"'“”‘’]+$|^[\s\"'“”‘’]+")
+_ZH_WHEN = r"(?:什么时候|什么时间|啥时候|何时|哪天|哪一天|几号|几时)"
+_ZH_COME = r"(?:过来|来访|拜访|来|到|访问)"
+_QUESTIONS: tuple[tuple[re.Pattern[str], Direction], ...] = (
+    (re.compile(rf"^(?P<s>.+?)(?:上一?次|上回|最近一次|最后一次){_ZH_COME}"), "last"),
+    (re.compile(rf"^(?P<s>.+?)(?:下一?次|下回){_ZH_COME}.*?{_ZH_WHEN}"), "next"),
+    (re.compile(rf"^(?P<s>.+?)(?:下一?次|下回)?{_ZH_WHEN}(?:会|要|再|能)?{_ZH_COME}"), "next"),
+    (re.compile(r"^when (?:did|was|were) (?P<s>.+?)(?:'s|s')? last\b"), "last"),
+    (re.compile(r"^when (?:did|was|were) (?P<s>.+?) (?:come|came|visit|visited|arrive|arrived|here)\b"),
+     "last"),
+    (re.compile(r"^when(?:'s| is| will| does| do| are)? (?P<s>.+?)(?:'s|s')? next visit\b"), "next"),
+    (re.compile(r"^when(?:'s| is| will| does| do| are) (?P<s>.+?) "
+                r"(?:coming|come|arriving|arrive|visiting|visit|here|due)\b"), "next"),
+)
+# Words that make a sentence naming a period a question about visits.
+_ABOUT_VISITS = re.compile(r"谁|来|到|访|接待|客户|客人|安排|\b(?:who|whom|visits?|visitors?|arriv\w*|coming|"
+                           r"guests?|clients?|reception|schedule|agenda)\b")
+# Said around a name without being part of it: "华为公司", "张总他们", "请问华为".
+_AROUND_NAME = re.compile(r"^(?:请问|請問|那|the )|(?:公司|那边|他们|一行|的人|的|\s+company)$")
+
+
+@dataclass(frozen=True)
+class PeriodQuestion:
+    """Who comes (and leaves) between ``first`` and ``last``, both included."""
+
+    first: date
+    last: date
+
+
+@dataclass(frozen=True)
+class WhenQuestion:
+    """When a client or a contact, named as typed, comes next or came last."""
+
+    subject: str
+    direction: Direction
+
+
+Question = PeriodQuestion | WhenQuestion
+
+
+def fold_question(text: str) -> str:
+    """One spelling for matching: width, case, the traditional question words, outer punctuation."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_TO_SIMPLIFIED)
+    return _PUNCTUATION.sub("", " ".join(folded.split()).replace("’", "'"))
+
+
+def read_question(text: str, *, now: datetime, tz: ZoneInfo) -> Question | None:
+    """The question ``text`` asks, or None when it is none we answer (see the module docstring)."""
+    folded = fold_question(text)
+    if not folded:
+        return None
+    for pattern, direction in _QUESTIONS:
+        match = pattern.match(folded)
+        if match:
+            subject = subject_of(match["s"])
+            return WhenQuestion(subject, direction) if subject else None
+    if _ABOUT_VISITS.search(folded):
+        period = read_period(text, now=now, tz=tz)
+        if period is not None:
+            return PeriodQuestion(*period)
+    return None
+
+
+def subject_of(typed: str) -> str:
+    """The name in a question without the words said around it ("请问华为公司" -> "华为")."""
+    name = typed.strip()
+    for _ in range(3):
+        shorter = _AROUND_NAME.sub("", name).strip()
+        if shorter == name or not shorter:
+            break
+        name = shorter
+    return name
+
+
+# ---- who sees what ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, and from where; decides which visits an answer may show.
+
+    Staff see the visits they host or are on the team of, and everyone's arrivals today and
+    tomorrow (reception needs them); managers and admins see all. A registered group chat sees the
+    arrivals of today and tomorrow only, whoever asks in it: everyone in the group reads the answer.
+    """
+
+    user_id: int | None
+    sees_all: bool = False
+    group: bool = False
+    # False for a person's own list (the morning digest): only the visits they host or are on.
+    reception: bool = True
+
+    def sees(self, visit: Visit, today: date, tz: tzinfo) -> bool:
+        arrives = visit.arrival.astimezone(tz).date()
+        reception = self.reception and today <= arrives <= today + timedelta(days=1)
+        if self.group:
+            return reception
+        return self.sees_all or reception or self.user_id in visit.people
+
+    def clip(self, first: date, last: date, today: date) -> tuple[date, date] | None:
+        """The part of a period this viewer may list: a group only today and tomorrow."""
+        if not self.group:
+            return first, last
+        first, last = max(first, today), min(last, today + timedelta(days=1))
+        return (first, last) if first <= last else None
+
+
+# ---- days ------------------------------------------------------------------------------------
+
+# "day": arrives and leaves on the same day (one line); "arrive" / "leave": a stay over several days.
+EntryKind = Literal["day", "arrive", "leave"]
+
+
+@dataclass(frozen=True)
+class DayEntry:
+    day: date
+    kind: EntryKind
+    visit: Visit
+
+    def at(self, tz: tzinfo) -> datetime:
+        return (self.visit.departure if self.kind == "leave" else self.visit.arrival).astimezone(tz)
+
+
+def day_entries(visits: Iterable[Visit], first: date, last: date, tz: tzinfo, *,
+                arrivals_only: bool = False) -> list[DayEntry]:
+    """The arrivals and departures between ``first`` and ``last``, by day and time."""
+    entries: list[DayEntry] = []
+    for visit in visits:
+        arrives = visit.arrival.astimezone(tz).date()
+        leaves = visit.departure.astimezone(tz).date()
+        if arrives == leaves:
+            entries.append(DayEntry(arrives, "day", visit))
+            continue
+        entries.append(DayEntry(arrives, "arrive", visit))
+        if not arrivals_only:
+            entries.append(DayEntry(leaves, "leave", visit))
+    inside = [entry for entry in entries if first <= entry.day <= last]
+    return sorted(inside, key=lambda entry: (entry.day, entry.at(tz), entry.visit.id))
+
+
+def relative_period(name: str, today: date) -> tuple[date, date]:
+    """/today, /tomorrow, /week (Monday to Sunday, as 这周 and "this week" read)."""
+    if name == "tomorrow":
+        return today + timedelta(days=1), today + timedelta(days=1)
+    if name == "week":
+        monday = today - timedelta(days=today.weekday())
+        return monday, monday + timedelta(days=6)
+    return today, today
+
+
+def day_bounds(first: date, last: date, tz: tzinfo) -> tuple[datetime, datetime]:
+    """The instants from ``first``'s midnight to the midnight after ``last``, for ``between``."""
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    return start, datetime.combine(last + timedelta(days=1), datetime.min.time(), tzinfo=tz)
+
+
+# ---- checklist -------------------------------------------------------------------------------
+
+# Checklist states where nothing has been achieved yet; cancelled and done ones are history.
+UNFINISHED = frozenset({NudgeState.PLANNED, NudgeState.SENT, NudgeState.SNOOZED, NudgeState.FAILED})
+
+
+def is_open(nudge: Nudge, by: datetime) -> bool:
+    """A checklist item someone should be doing by ``by``: sent, or due by then, and not done."""
+    return nudge.state is NudgeState.SENT or (nudge.state in UNFINISHED and nudge.due <= by)
+
+
+def is_behind(nudges: Iterable[Nudge], now: datetime) -> bool:
+    """A visit's preparation is behind when an item past its due time is not done."""
+    return any(nudge.state in UNFINISHED and nudge.due <= now for nudge in nudges)
+
+
+@dataclass(frozen=True)
+class Item:
+    """An open item on someone's list: a nudge of their visit (its message key) or a debrief task
+    (its text, as typed)."""
+
+    due: datetime
+    visit: Visit | None
+    key: str = ""
+    text: str = ""
+
+
+Bucket = Literal["overdue", "today", "later"]
+
+
+def bucket(due: datetime, today: date, tz: tzinfo) -> Bucket:
+    """Overdue (before today), today, or later: the order /mytasks and the digest list items in."""
+    day = due.astimezone(tz).date()
+    return "overdue" if day < today else "today" if day == today else "later"
+
+
+@dataclass(frozen=True)
+class ReceptionGroup:
+    """A group chat an admin made the reception team's: it may ask about arrivals and gets them
+    every working morning, in the language of the admin who registered it."""
+
+    chat_id: int
+    registered_by: int
+    registered_at: datetime
+    locale: str = "zh_Hans"

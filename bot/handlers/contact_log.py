@@ -1,0 +1,102 @@
+"""/log <client> [note] and the buttons around it: which client, how we were in touch, and the
+cadence nudge's "Logged a contact" and "Snooze a week".
+
+Any staff member may log a contact with any client (whoever called, the relationship was kept);
+strangers never get here, the dispatcher refuses them first. Buttons carry ids only:
+``log:c:<entry>:<client>``, ``log:h:<entry>:<channel>``, ``log:n:<client>``, ``log:z:<reminder>``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button, Keyboard
+from bot.core.router import Router
+from bot.domain.relationship import Channel, ContactEntry
+from bot.i18n import N_
+from bot.services.relationship import CHOICES, PREFIX
+
+router = Router()
+SNOOZE = timedelta(days=7)
+CHANNEL_KEYS = {Channel.CALL: N_("log.channel.call"), Channel.VISIT: N_("log.channel.visit"),
+                Channel.MESSAGE: N_("log.channel.message"), Channel.EMAIL: N_("log.channel.email"),
+                Channel.LEADER: N_("log.channel.leader")}
+CHANNELS = frozenset(channel.value for channel in Channel)
+
+
+@router.command("log", menu=N_("cmd.log"))
+def log_contact(ctx: Context) -> None:
+    """Records the contact at once when the client is clear; otherwise asks which client."""
+    assert ctx.staff is not None
+    text = " ".join(ctx.args)
+    if not text:
+        ctx.reply(ctx.t("log.usage"))
+        return
+    relationship = ctx.services.relationship
+    found, note = relationship.find_client(text)
+    if not found:
+        ctx.reply(ctx.t("log.no_match", query=text))
+    elif len(found) == 1:
+        ctx.reply(*_logged(ctx, relationship.log(found[0].id, ctx.staff.user_id, ctx.now, note)))
+    else:
+        entry = relationship.log(None, ctx.staff.user_id, ctx.now, note)
+        rows = [[Button(client.name, pack(PREFIX, "c", entry.id, client.id))] for client in found[:CHOICES]]
+        ctx.reply(ctx.t("log.choose"), keyboard(*rows))
+
+
+@router.callback(PREFIX)
+def log_button(ctx: Context) -> None:
+    """The client picked, the way we were in touch, or a cadence nudge's two buttons."""
+    assert ctx.staff is not None
+    relationship = ctx.services.relationship
+    op = ctx.args[0]
+    if op == "n":
+        client = ctx.services.clients.get(int(ctx.args[1]))
+        if client is None:
+            ctx.toast(ctx.t("error.stale_button"), alert=True)
+            return
+        ctx.show(*_logged(ctx, relationship.log(client.id, ctx.staff.user_id, ctx.now)))
+    elif op == "z":
+        _snooze(ctx, ":".join(ctx.args[1:]))
+    else:
+        entry = relationship.entry(int(ctx.args[1]))
+        if entry is None or entry.by != ctx.staff.user_id or op not in ("c", "h") or len(ctx.args) < 3:
+            ctx.toast(ctx.t("error.stale_button"), alert=True)
+            return
+        if op == "c":
+            entry = relationship.complete(entry, client_id=int(ctx.args[2]))
+        elif ctx.args[2] in CHANNELS:
+            entry = relationship.complete(entry, channel=Channel(ctx.args[2]))
+        ctx.show(*_logged(ctx, entry))
+
+
+def _snooze(ctx: Context, reminder_id: str) -> None:
+    """The same nudge again in a week, unless a contact is logged before."""
+    until = ctx.now + SNOOZE
+    reminder = ctx.services.relationship.snooze(reminder_id, until)
+    client = ctx.services.clients.get(reminder.client_id) if reminder else None
+    if client is None:
+        ctx.toast(ctx.t("error.stale_button"), alert=True)
+        return
+    ctx.show(ctx.t("log.snoozed", client=client.name, when=ctx.format_date(until)))
+
+
+def _logged(ctx: Context, entry: ContactEntry) -> tuple[str, Keyboard]:
+    """What was recorded; while the way is unknown, the buttons that tell it."""
+    client = ctx.services.clients.get(entry.client_id) if entry.client_id is not None else None
+    person = ctx.services.access.staff.get(entry.by)
+    details = {"client": client.name if client else "?", "who": person.name if person else str(entry.by),
+               "when": ctx.format_time(entry.at)}
+    if entry.channel is None:
+        lines = [ctx.t("log.saved", **details)]
+    else:
+        lines = [ctx.t("log.saved_how", how=ctx.t(CHANNEL_KEYS[entry.channel]), **details)]
+    if entry.note:
+        lines.append(ctx.t("log.note", note=entry.note))
+    if entry.channel is not None:
+        return "\n".join(lines), ()
+    lines.append(ctx.t("log.ask_channel"))
+    buttons = [Button(ctx.t(key), pack(PREFIX, "h", entry.id, way)) for way, key in CHANNEL_KEYS.items()]
+    return "\n".join(lines), keyboard(buttons[:3], buttons[3:])

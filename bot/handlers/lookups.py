@@ -1,0 +1,299 @@
+"""/today, /tomorrow, /week, /find, questions typed in plain words, and reception group chats.
+
+Buttons carry what to show again, never a label: ``lk:d:<first>:<last>:<page>`` (days as yyyymmdd),
+``lk:c:<client>:<n|l>:<page>``, ``lk:p:<contact>:<n|l>:<page>``, ``lk:f:<page>:<query>``,
+``lk:r:<today|week>`` and ``lk:new`` (the short help's buttons). Pages are recomputed for whoever
+presses, so a button outlives nothing: a person switched off since gets nothing (the dispatcher
+refuses them), and a group that is no longer registered sees nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from bot.core.callbacks import MAX_BYTES, pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button, Keyboard
+from bot.core.router import Router
+from bot.domain.lookups import (
+    DayEntry,
+    Direction,
+    PeriodQuestion,
+    ReceptionGroup,
+    Viewer,
+    WhenQuestion,
+    day_entries,
+    read_question,
+    relative_period,
+)
+from bot.domain.staff import Role
+from bot.domain.visits import Visit
+from bot.i18n import N_, Html, escape
+from bot.views.days import PAGE_SIZE, assemble, clamp, day_rows, empty_days, paging_row, period_title
+
+router = Router()
+PREFIX = "lk"
+_DIRECTIONS: dict[str, Direction] = {"n": "next", "l": "last"}
+_TITLES = {"next": N_("lookup.next.title"), "last": N_("lookup.last.title")}
+_NONE = {"next": N_("lookup.next.none"), "last": N_("lookup.last.none")}
+# The callback data of page n of a list.
+PageData = Callable[[int], str]
+# Room left for the query in ``lk:f:<page>:<query>``.
+_QUERY_BYTES = MAX_BYTES - len("lk:f:999:")
+
+
+@router.command("today", menu=N_("cmd.today"))
+def today(ctx: Context) -> None:
+    """Today's arrivals and departures."""
+    _relative(ctx, "today")
+
+
+@router.command("tomorrow", menu=N_("cmd.tomorrow"))
+def tomorrow(ctx: Context) -> None:
+    """Tomorrow's arrivals and departures."""
+    _relative(ctx, "tomorrow")
+
+
+@router.command("week", menu=N_("cmd.week"))
+def week(ctx: Context) -> None:
+    """This week's arrivals and departures, Monday to Sunday, a page at a time."""
+    _relative(ctx, "week")
+
+
+@router.command("find", menu=N_("cmd.find"))
+def find(ctx: Context) -> None:
+    """Visits, clients and contacts matching a name, a company or a phone fragment."""
+    query = " ".join(ctx.args)
+    if ctx.event.chat_type != "private":
+        ctx.reply(ctx.t("lookup.private_only"))
+    elif not query:
+        ctx.reply(ctx.t("find.ask"))
+    elif len(query.encode()) > _QUERY_BYTES or ":" in query:
+        ctx.reply(ctx.t("find.too_long"))
+    else:
+        _show_find(ctx, query, 0)
+
+
+@router.command("register_group", role=Role.ADMIN, menu=N_("cmd.register_group"))
+def register_group(ctx: Context) -> None:
+    """Makes this group the reception team's chat: it may ask about arrivals and gets them daily."""
+    assert ctx.staff is not None
+    if ctx.event.chat_type == "private":
+        ctx.reply(ctx.t("group.in_group_only"))
+        return
+    group = ReceptionGroup(ctx.event.chat_id, ctx.staff.user_id, ctx.now, ctx.t.locale)
+    ctx.services.lookups.groups.save(group)
+    at = ctx.services.policy.schedule.digest_at.strftime("%H:%M")
+    ctx.reply(ctx.t("group.registered", time=at))
+
+
+@router.command("unregister_group", role=Role.ADMIN)
+def unregister_group(ctx: Context) -> None:
+    """This group stops seeing arrivals and getting the morning list."""
+    removed = ctx.services.lookups.groups.remove(ctx.event.chat_id)
+    ctx.reply(ctx.t(N_("group.unregistered") if removed else N_("group.not_registered")))
+
+
+@router.callback(PREFIX)
+def press(ctx: Context) -> None:
+    """Next / Previous, a client or contact chosen from a list, or a button of the short help."""
+    kind, args = ctx.args[0], ctx.args[1:]
+    if kind == "new":
+        ctx.services.flows.start(ctx, "new_visit")
+        return
+    viewer = _viewer(ctx)
+    if viewer is None:
+        return
+    if kind == "r":
+        _show_days(ctx, viewer, *relative_period(args[0], ctx.services.lookups.today(ctx.now)), 0)
+    elif kind == "d":
+        _show_days(ctx, viewer, _day(args[0]), _day(args[1]), int(args[2]))
+    elif kind in ("c", "p"):
+        _show_subject(ctx, viewer, kind, int(args[0]), direction=_DIRECTIONS[args[1]], page=int(args[2]))
+    elif kind == "f" and not viewer.group:
+        _show_find(ctx, ":".join(args[1:]), int(args[0]))
+    else:
+        ctx.toast(ctx.t("error.stale_button"))
+
+
+def answer_question(ctx: Context) -> bool:
+    """Answers plain text that asks about visits; in a private chat anything else gets a short help.
+
+    Returns False only for text in a group chat that asks nothing we answer, so the caller's
+    fallback speaks there as before.
+    """
+    question = read_question(ctx.event.text or "", now=ctx.now, tz=ctx.services.settings.tz)
+    if question is None:
+        if ctx.event.chat_type != "private":
+            return False
+        ctx.reply(ctx.t("lookup.help"), help_buttons(ctx))
+        return True
+    viewer = _viewer(ctx)
+    if viewer is None:
+        return True
+    if isinstance(question, PeriodQuestion):
+        _show_days(ctx, viewer, question.first, question.last, 0)
+    else:
+        _answer_when(ctx, viewer, question)
+    return True
+
+
+def help_buttons(ctx: Context) -> Keyboard:
+    """Today, This week, New visit: what people ask for most, one tap away."""
+    t = ctx.t
+    return keyboard([Button(t("lookup.button.today"), pack(PREFIX, "r", "today")),
+                     Button(t("lookup.button.week"), pack(PREFIX, "r", "week"))],
+                    [Button(t("lookup.button.new"), pack(PREFIX, "new"))])
+
+
+# ---- days -----------------------------------------------------------------------------------
+
+
+def _relative(ctx: Context, name: str) -> None:
+    viewer = _viewer(ctx)
+    if viewer is not None:
+        _show_days(ctx, viewer, *relative_period(name, ctx.services.lookups.today(ctx.now)), 0)
+
+
+def _show_days(ctx: Context, viewer: Viewer, first: date, last: date, page: int) -> None:
+    """One page of a period's arrivals and departures, edited in place when paging."""
+    lookups = ctx.services.lookups
+    today = lookups.today(ctx.now)
+    clipped = viewer.clip(first, last, today)
+    if clipped is None:
+        ctx.show(ctx.t("days.scope.group"))
+        return
+    note = _scope_note(ctx, viewer, (first, last), clipped, today)
+    first, last = clipped
+    look = lookups.look(ctx.t)
+    entries = lookups.days(viewer, first, last, ctx.now)
+    if not entries:
+        ctx.show("\n\n".join(filter(None, [empty_days(look, first, last, today), note])))
+        return
+    title = period_title(look, first, last, len({entry.visit.id for entry in entries}))
+    _show_entries(ctx, title, entries, page, note=note,
+                  data=lambda p: pack(PREFIX, "d", _ymd(first), _ymd(last), p))
+
+
+def _show_entries(ctx: Context, title: str, entries: list[DayEntry], page: int, *, note: str,
+                  data: PageData) -> None:
+    lookups = ctx.services.lookups
+    page, pages = clamp(page, len(entries))
+    shown = entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    marks = lookups.marks((entry.visit for entry in shown), ctx.now)
+    rows = day_rows(lookups.look(ctx.t), shown, marks, lookups.today(ctx.now))
+    text = assemble(ctx.t, title, rows, page, pages, footer=note)
+    ctx.show(text, keyboard(paging_row(ctx.t, page, pages, data)))
+
+
+def _scope_note(ctx: Context, viewer: Viewer, asked: tuple[date, date], shown: tuple[date, date],
+                today: date) -> str:
+    """Says what the answer leaves out, so an empty list is never read as "nobody comes"."""
+    if viewer.group:
+        return ctx.t("days.scope.group") if shown != asked else ""
+    near = today <= asked[0] and (asked[1] - today).days <= 1
+    return "" if viewer.sees_all or near else ctx.t("days.scope.staff")
+
+
+# ---- when does X come -----------------------------------------------------------------------
+
+
+def _answer_when(ctx: Context, viewer: Viewer, question: WhenQuestion) -> None:
+    """One match: the answer; several: a button each; none: says so and offers the usual."""
+    lookups = ctx.services.lookups
+    found = lookups.subjects(question.subject)
+    code = "n" if question.direction == "next" else "l"
+    choices = [(_contact_label(ctx, c.id), pack(PREFIX, "p", c.id, code, 0)) for c in found.contacts]
+    choices += [(c.name, pack(PREFIX, "c", c.id, code, 0)) for c in found.clients]
+    if not choices:
+        ctx.reply(ctx.t("lookup.unknown", name=question.subject), help_buttons(ctx))
+    elif len(choices) == 1:
+        kind, number = ("p", found.contacts[0].id) if found.contacts else ("c", found.clients[0].id)
+        _show_subject(ctx, viewer, kind, number, direction=question.direction, page=0)
+    else:
+        rows = [[Button(label, data)] for label, data in choices]
+        ctx.reply(ctx.t("lookup.choose", name=question.subject), keyboard(*rows))
+
+
+def _show_subject(ctx: Context, viewer: Viewer, kind: str, number: int, *, direction: Direction,
+                  page: int) -> None:
+    lookups = ctx.services.lookups
+    visits: list[Visit]
+    if kind == "c":
+        client = ctx.services.clients.get(number)
+        name, visits = (escape(client.name), lookups.client_visits(number)) if client else ("", [])
+    else:
+        contact = ctx.services.clients.contact(number)
+        name = _contact_label(ctx, number)
+        visits = lookups.contact_visits(contact) if contact else []
+    if not name:
+        ctx.toast(ctx.t("client.gone"), alert=True)
+        return
+    found = lookups.when(viewer, visits, direction, ctx.now)
+    scope = N_("days.scope.group") if viewer.group else N_("days.scope.staff")
+    note = "" if viewer.sees_all else ctx.t(scope)
+    if not found:
+        ctx.show("\n\n".join(filter(None, [ctx.t(_NONE[direction], name=Html(name)), note])))
+        return
+    entries = day_entries(found, date.min, date.max, lookups.tz, arrivals_only=True)
+    code = "n" if direction == "next" else "l"
+    _show_entries(ctx, ctx.t(_TITLES[direction], name=Html(name)), entries, page, note=note,
+                  data=lambda p: pack(PREFIX, kind, number, code, p))
+
+
+def _contact_label(ctx: Context, contact_id: int) -> str:
+    """张总 (华为), already escaped; empty when the contact is gone."""
+    clients = ctx.services.clients
+    contact = clients.contact(contact_id)
+    if contact is None:
+        return ""
+    client = clients.get(contact.client_id)
+    return ctx.t("lookup.contact", greeting=clients.greeting_name(contact, ctx.t.locale),
+                 client=client.name if client else "")
+
+
+# ---- /find ----------------------------------------------------------------------------------
+
+
+def _show_find(ctx: Context, query: str, page: int) -> None:
+    assert ctx.staff is not None
+    viewer = Viewer(ctx.staff.user_id, sees_all=ctx.staff.role.at_least(Role.MANAGER))
+    found = ctx.services.lookups.find(query, viewer, ctx.now)
+    t = ctx.t
+    rows = [(t("find.section.visits"), t("find.visit", number=v.id, when=ctx.format_time(v.arrival),
+                                           client=v.client_name)) for v in found.visits]
+    rows += [(t("find.section.clients"), t("find.client", name=c.name)) for c in found.clients]
+    rows += [(t("find.section.contacts"), _contact_line(ctx, c.id, c.phone)) for c in found.contacts]
+    if not rows:
+        ctx.show(t("find.none", query=query))
+        return
+    page, pages = clamp(page, len(rows))
+    shown = rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    text = assemble(t, t("find.title", query=query), shown, page, pages)
+    ctx.show(text, keyboard(paging_row(t, page, pages, lambda p: pack(PREFIX, "f", p, query))))
+
+
+def _contact_line(ctx: Context, contact_id: int, phone: str) -> str:
+    return ctx.t("find.contact", name=Html(_contact_label(ctx, contact_id)), phone=phone or "—")
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def _viewer(ctx: Context) -> Viewer | None:
+    """Who looks from this chat; in a group nobody registered, says so and returns None."""
+    assert ctx.staff is not None
+    viewer = ctx.services.lookups.viewer(ctx.staff, ctx.event.chat_id, ctx.event.chat_type)
+    if viewer is None:
+        message = ctx.t("group.not_registered_hint")
+        ctx.toast(message, alert=True) if ctx.event.is_callback else ctx.reply(message)
+    return viewer
+
+
+def _ymd(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def _day(text: str) -> date:
+    return datetime.strptime(text, "%Y%m%d").date()

@@ -1,0 +1,71 @@
+"""The contact log and the records of what the relationship sweep sent, in TinyDB.
+
+Log entries are numbered (the document id), like visits. Reminders, digests and sweeps are named
+by what they are about (``12:contact:2026-10-01``, ``7:2026-09-22``, ``2026-09-22``): looking one up
+by name is how the sweep knows it already sent it, so each table keeps an index from name to
+document id in memory, built with one scan when it is opened (this repository is its only writer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+from tinydb.table import Document, Table
+
+from bot.domain.relationship import ContactEntry, Digest, Reminder, Sweep
+from bot.repositories.codec import from_doc, to_doc
+from bot.repositories.keyed import KeyedDocuments
+
+T = TypeVar("T")
+
+
+class ContactLogRepository(KeyedDocuments[ContactEntry]):
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, ContactEntry, lambda entry: entry.id)
+        self._table = table
+
+    def next_id(self) -> int:
+        return max((doc.doc_id for doc in self._table.all()), default=0) + 1
+
+
+class Named(Generic[T]):
+    """Records of one type, each under a string id held in its ``id`` field."""
+
+    def __init__(self, table: Table, kind: type[T], key: Callable[[T], str]) -> None:
+        self._table = table
+        self._kind = kind
+        self._key = key
+        self._doc_ids: dict[str, int] = {}
+        self._reindex()
+
+    def get(self, record_id: str) -> T | None:
+        doc_id = self._doc_ids.get(record_id)
+        doc = None if doc_id is None else self._table.get(doc_id=doc_id)
+        return from_doc(self._kind, doc) if isinstance(doc, dict) else None
+
+    def save(self, record: T) -> T:
+        record_id = self._key(record)
+        doc_id = self._doc_ids.get(record_id)
+        try:
+            if doc_id is None:
+                self._doc_ids[record_id] = self._table.insert(to_doc(record))
+            else:
+                self._table.upsert(Document(to_doc(record), doc_id=doc_id))
+        except BaseException:
+            # A write can fail after the file was replaced; re-read, or the next save inserts twice.
+            self._reindex()
+            raise
+        return record
+
+    def _reindex(self) -> None:
+        self._doc_ids = {str(doc["id"]): doc.doc_id for doc in self._table.all()}
+
+
+class RelationshipRecords:
+    """What the sweep sent: cadence reminders, greeting digests, and the days it ran."""
+
+    def __init__(self, reminders: Table, digests: Table, sweeps: Table) -> None:
+        self.reminders = Named(reminders, Reminder, lambda r: r.id)
+        self.digests = Named(digests, Digest, lambda d: d.id)
+        self.sweeps = Named(sweeps, Sweep, lambda s: s.id)

@@ -1,0 +1,223 @@
+"""Answers to the questions staff ask standing in a lobby: who comes when, when a client comes or
+came, what is still open on one's list, and what matches a name or a phone number.
+
+Everything here reads; nothing writes except the registry of reception group chats. Speed matters
+more than anywhere else in the bot: a day's list reads the visits once (``between``) and opens the
+checklists of only the visits on the page shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from tinydb import Query
+from tinydb.table import Table
+
+from bot.domain.clients import Client, Contact, fold, greeting_name
+from bot.domain.lookups import (
+    DayEntry,
+    Direction,
+    Item,
+    ReceptionGroup,
+    Viewer,
+    day_bounds,
+    day_entries,
+    fold_question,
+    is_behind,
+    is_open,
+)
+from bot.domain.nudges import NudgeState
+from bot.domain.staff import Role, Staff
+from bot.domain.visits import Visit, VisitStatus
+from bot.i18n import Translator
+from bot.repositories.codec import from_doc, to_doc
+from bot.repositories.nudges import NudgeRepository
+from bot.repositories.staff import StaffRepository
+from bot.repositories.visits import VisitRepository
+from bot.services.clients import ClientService
+from bot.services.debriefs import DebriefService
+from bot.views.days import Look, Marks
+
+# The timeline item whose "done" means the pickup is confirmed (see the policy's timeline).
+PICKUP_ITEM = "pickup"
+# How many clients a name may match before the person is asked to type more of it.
+CHOICES = 6
+_NOT_DIGIT = re.compile(r"\D+")
+
+
+class ReceptionGroups:
+    """Group chats registered by an admin, in the TinyDB table "reception_groups" (a handful)."""
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def get(self, chat_id: int) -> ReceptionGroup | None:
+        doc = self._table.get(Query().chat_id == chat_id)
+        return from_doc(ReceptionGroup, doc) if isinstance(doc, dict) else None
+
+    def save(self, group: ReceptionGroup) -> ReceptionGroup:
+        self._table.upsert(to_doc(group), Query().chat_id == group.chat_id)
+        return group
+
+    def remove(self, chat_id: int) -> bool:
+        return bool(self._table.remove(Query().chat_id == chat_id))
+
+    def all(self) -> list[ReceptionGroup]:
+        return [from_doc(ReceptionGroup, doc) for doc in self._table.all()]
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Whom a name in a question may mean: contacts (张总) if any match, else clients."""
+
+    contacts: list[Contact]
+    clients: list[Client]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What /find turned up, each list in the order it is shown."""
+
+    visits: list[Visit]
+    clients: list[Client]
+    contacts: list[Contact]
+
+
+class LookupService:
+    def __init__(self, visits: VisitRepository, *, nudges: NudgeRepository, clients: ClientService,
+                 debriefs: DebriefService, groups: ReceptionGroups, staff: StaffRepository,
+                 tz: ZoneInfo) -> None:
+        self.visits = visits
+        self.staff = staff
+        self.nudges = nudges
+        self.clients = clients
+        self.debriefs = debriefs
+        self.groups = groups
+        self.tz = tz
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(self.tz).date()
+
+    def look(self, t: Translator) -> Look:
+        """How lists print for a reader of ``t``'s language."""
+        return Look(t, self.tz, self._name)
+
+    def _name(self, user_id: int) -> str:
+        staff = self.staff.get(user_id)
+        return staff.name if staff else str(user_id)
+
+    def viewer(self, staff: Staff, chat_id: int, chat_type: str) -> Viewer | None:
+        """Who looks, from this chat; None in a group chat nobody registered (it sees nothing)."""
+        if chat_type == "private":
+            return Viewer(staff.user_id, sees_all=staff.role.at_least(Role.MANAGER))
+        return Viewer(None, group=True) if self.groups.get(chat_id) is not None else None
+
+    # ---- days ---------------------------------------------------------------------------------
+
+    def days(self, viewer: Viewer, first: date, last: date, now: datetime) -> list[DayEntry]:
+        """The arrivals and departures between ``first`` and ``last`` that ``viewer`` may see."""
+        today = self.today(now)
+        clipped = viewer.clip(first, last, today)
+        if clipped is None:
+            return []
+        start, end = day_bounds(*clipped, self.tz)
+        seen = [v for v in self.visits.between(start, end) if viewer.sees(v, today, self.tz)]
+        return day_entries(seen, *clipped, self.tz, arrivals_only=viewer.group)
+
+    def marks(self, visits: Iterable[Visit], now: datetime) -> Marks:
+        """Which visits are behind on their checklist and whose pickup is confirmed."""
+        behind, pickup = set(), set()
+        for visit in {v.id: v for v in visits}.values():
+            nudges = self.nudges.for_visit(visit.id)
+            if is_behind(nudges, now):
+                behind.add(visit.id)
+            if any(n.item == PICKUP_ITEM and n.state is NudgeState.DONE for n in nudges):
+                pickup.add(visit.id)
+        return Marks(frozenset(behind), frozenset(pickup))
+
+    # ---- when does X come ---------------------------------------------------------------------
+
+    def subjects(self, name: str) -> Subjects:
+        """Contacts called so (张伟, or greeted so: 张总), else the clients the name finds; a client
+        whose whole name it is wins over those it merely matches."""
+        wanted = fold_question(name)
+        contacts = [c for c in self.clients.contact_store.all() if wanted in _names_of(c)]
+        if contacts:
+            return Subjects(contacts, [])
+        found = self.clients.search(name, limit=CHOICES)
+        exact = [client for client in found if fold_question(client.name) == wanted]
+        return Subjects([], exact[:1] or found)
+
+    def client_visits(self, client_id: int) -> list[Visit]:
+        return self.visits.for_client(client_id)
+
+    def contact_visits(self, contact: Contact) -> list[Visit]:
+        return [v for v in self.visits.for_client(contact.client_id)
+                if any(visitor.contact_id == contact.id for visitor in v.visitors)]
+
+    def when(self, viewer: Viewer, visits: Iterable[Visit], direction: Direction,
+             now: datetime) -> list[Visit]:
+        """The coming visits (one going on now included), or the last one that began."""
+        today = self.today(now)
+        seen = [v for v in visits if v.status is not VisitStatus.CANCELLED and viewer.sees(v, today, self.tz)]
+        if direction == "next":
+            return sorted((v for v in seen if v.departure >= now), key=lambda v: (v.arrival, v.id))
+        past = [v for v in seen if v.arrival < now]
+        return [max(past, key=lambda v: (v.arrival, v.id))] if past else []
+
+    # ---- one's own list -----------------------------------------------------------------------
+
+    def checklist(self, user_id: int, by: datetime, tasks_by: datetime | None = None,
+                  visits: Iterable[Visit] | None = None) -> list[Item]:
+        """Open items of this person's visits due by ``by``, and their debrief tasks due by
+        ``tasks_by`` (None: all of them), the earliest (most overdue) first.
+
+        ``visits``: every visit, when the caller has read them already (the digest, for everyone).
+        """
+        by_id = {v.id: v for v in (self.visits.all() if visits is None else visits)}
+        items = []
+        for visit in by_id.values():
+            if visit.status is VisitStatus.CANCELLED or user_id not in visit.people:
+                continue
+            nudges = self.nudges.for_visit(visit.id)
+            items += [Item(n.due, visit, key=n.key) for n in nudges if is_open(n, by)]
+        for task in self.debriefs.tasks_for(user_id):
+            if tasks_by is None or task.due <= tasks_by:
+                items.append(Item(task.due, by_id.get(task.visit_id), text=task.text))
+        return sorted(items, key=lambda item: item.due)
+
+    # ---- /find --------------------------------------------------------------------------------
+
+    def find(self, query: str, viewer: Viewer, now: datetime, limit: int = 30) -> Found:
+        """Clients by name (pinyin too), contacts by name, greeting or phone, and the visits of
+        either that ``viewer`` may see: coming ones first, then the past, newest first."""
+        clients = self.clients.search(query, limit=limit)
+        wanted, digits = fold(query), _NOT_DIGIT.sub("", query)
+        contacts = [c for c in self.clients.contact_store.all()
+                    if _contact_matches(c, fold_question(query), digits)]
+        client_ids, contact_ids = {c.id for c in clients}, {c.id for c in contacts}
+        today = self.today(now)
+        visits = [v for v in self.visits.all()
+                  if v.status is not VisitStatus.CANCELLED and viewer.sees(v, today, self.tz)
+                  and (v.client_id in client_ids
+                       or any(x.contact_id in contact_ids or wanted in fold(x.name) for x in v.visitors))]
+        coming = sorted((v for v in visits if v.departure >= now), key=lambda v: v.arrival)
+        past = sorted((v for v in visits if v.departure < now), key=lambda v: v.arrival, reverse=True)
+        return Found((coming + past)[:limit], clients, contacts[:limit])
+
+
+def _names_of(contact: Contact) -> set[str]:
+    """Every way a question may name a contact: the name, and the greeting in either script."""
+    greetings = (greeting_name(contact.name, contact.title, locale) for locale in ("zh_Hans", "zh_Hant"))
+    return {fold_question(name) for name in (contact.name, *greetings)}
+
+
+def _contact_matches(contact: Contact, wanted: str, digits: str) -> bool:
+    """``wanted`` (folded for questions) in a name, a greeting or the e-mail; or 3+ digits of the phone."""
+    if wanted and (any(wanted in name for name in _names_of(contact)) or wanted in contact.email.casefold()):
+        return True
+    return len(digits) >= 3 and digits in _NOT_DIGIT.sub("", contact.phone)
