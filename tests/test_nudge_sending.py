@@ -28,7 +28,7 @@ def world(tmp_path: Path) -> Iterator[World]:
 def plan_visit(host: Person, arrival: str = "周四上午10点", departure: str = "周四下午4点") -> None:
     """A class-C visit typed by the host (Thursday by default), with a flight pickup."""
     host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
-    host.send("张伟 总经理").press("选好了").press("C类").press("商务洽谈").press("选好了")
+    host.send("张伟 总经理").press("C类").press("商务洽谈").press("选好了")
     host.send(arrival).press("对").send(departure).press("对")
     host.press("飞机").send("CA1234").send("首都机场").send(arrival.replace("10点", "8点")).press("对")
     host.press("是").press("选好了").press("跳过")  # pickup; no team; no executives

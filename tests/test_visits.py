@@ -31,7 +31,6 @@ def class_a_visit(host: Person) -> None:
     host.press("中国")
     host.send("通信设备")
     host.send("张伟 总经理，李娜 采购经理")
-    host.press("选好了")
     host.press("张伟 总经理")
     assert "A类" in host.last.text and "130–150" in host.last.text
     host.press("A类")
@@ -97,7 +96,6 @@ def test_restart_halfway_and_finish(world: World) -> None:
     host.press("Skip")
     world.restart()
     host.send("Anna Schmidt / CTO")
-    host.press("Done")
     host.press("Class C")
     host.send("business talks")
     host.press("Done")
@@ -125,7 +123,6 @@ def test_wrong_answers_along_the_way_are_explained(world: World) -> None:
     host.send("TW")
     host.press("跳過")
     host.send("林先生 / 經理")
-    host.press("選好了")
     host.press("C類")
     host.press("商務洽談").press("選好了")
     host.send("昨天下午3點")
