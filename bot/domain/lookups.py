@@ -6,10 +6,17 @@ ask for a client's (or a contact's) next visit, "张总上次来是什么时候"
 sentence that names a period (read by ``read_period``, the same reader as the forms) and says it is
 about visits (谁, 来, 到, 接待, who, visit, arriving ...) asks for the visits of that period. Anything
 else is not a question, and the bot says what it can answer rather than answering something else.
+Names win over dates: "明日科技什么时候来" is about the client 明日科技 if there is one, and
+"明天什么时候到" about tomorrow only because nobody is called 明天 (the handler decides, it knows
+the clients; this module keeps the period the name reads as).
 
 ```mermaid
 flowchart LR
-    text --> when{"X 什么时候来 / when is X coming"} -->|yes| subject["X: contact, else client"]
+    text --> when{"X 什么时候来 / when is X coming"} -->|yes| subject{"X: a contact, else a client"}
+    subject -->|one| answer["X's next / last visits"]
+    subject -->|several| choose["a button each"]
+    subject -->|none| day{"X reads as a day"} -->|yes| days
+    day -->|no| unknown["I know no X"]
     when -->|no| period{"a period and a visit word"} -->|yes| days["visits of the period"]
     period -->|no| help["short help with buttons"]
 ```
@@ -22,9 +29,13 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from pypinyin import Style, pinyin
+
+from bot.domain.clients import has_han
 from bot.domain.dates import read_period
 from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.visits import Visit
@@ -69,6 +80,9 @@ class WhenQuestion:
 
     subject: str
     direction: Direction
+    # The days the subject names, if it reads as a date too: "明天什么时候到" asks about tomorrow,
+    # unless a client is called 明天 (明日科技 is a client before it is a day).
+    period: tuple[date, date] | None = None
 
 
 Question = PeriodQuestion | WhenQuestion
@@ -89,12 +103,29 @@ def read_question(text: str, *, now: datetime, tz: ZoneInfo) -> Question | None:
         match = pattern.match(folded)
         if match:
             subject = subject_of(match["s"])
-            return WhenQuestion(subject, direction) if subject else None
+            period = read_period(match["s"], now=now, tz=tz)
+            return WhenQuestion(subject, direction, period) if subject else None
     if _ABOUT_VISITS.search(folded):
         period = read_period(text, now=now, tz=tz)
         if period is not None:
             return PeriodQuestion(*period)
     return None
+
+
+@lru_cache(maxsize=10_000)
+def _readings(char: str) -> frozenset[str]:
+    return frozenset(pinyin(char, style=Style.TONE3, heteronym=True)[0])
+
+
+def same_in_either_script(first: str, second: str) -> bool:
+    """Two folded names that differ only by script: 張總 and 张总 (each character reads the same).
+
+    Homophones pass too (章 reads as 张), so callers prefer an exact match and show whom they
+    found by name, never as a silent guess.
+    """
+    return len(first) == len(second) and all(
+        a == b or (has_han(a) and has_han(b) and bool(_readings(a) & _readings(b)))
+        for a, b in zip(first, second, strict=True))
 
 
 def subject_of(typed: str) -> str:

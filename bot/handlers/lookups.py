@@ -1,4 +1,4 @@
-"""/today, /tomorrow, /week, /find, questions typed in plain words, and reception group chats.
+"""/today, /tomorrow, /week, /find, and questions typed in plain words, in private or in a group.
 
 Buttons carry what to show again, never a label: ``lk:d:<first>:<last>:<page>`` (days as yyyymmdd),
 ``lk:c:<client>:<n|l>:<page>``, ``lk:p:<contact>:<n|l>:<page>``, ``lk:f:<page>:<query>``,
@@ -9,6 +9,7 @@ refuses them), and a group that is no longer registered sees nothing.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from datetime import date, datetime
 
@@ -20,7 +21,6 @@ from bot.domain.lookups import (
     DayEntry,
     Direction,
     PeriodQuestion,
-    ReceptionGroup,
     Viewer,
     WhenQuestion,
     day_entries,
@@ -69,30 +69,10 @@ def find(ctx: Context) -> None:
         ctx.reply(ctx.t("lookup.private_only"))
     elif not query:
         ctx.reply(ctx.t("find.ask"))
-    elif len(query.encode()) > _QUERY_BYTES or ":" in query:
+    elif len(query.encode()) > _QUERY_BYTES:
         ctx.reply(ctx.t("find.too_long"))
     else:
         _show_find(ctx, query, 0)
-
-
-@router.command("register_group", role=Role.ADMIN, menu=N_("cmd.register_group"))
-def register_group(ctx: Context) -> None:
-    """Makes this group the reception team's chat: it may ask about arrivals and gets them daily."""
-    assert ctx.staff is not None
-    if ctx.event.chat_type == "private":
-        ctx.reply(ctx.t("group.in_group_only"))
-        return
-    group = ReceptionGroup(ctx.event.chat_id, ctx.staff.user_id, ctx.now, ctx.t.locale)
-    ctx.services.lookups.groups.save(group)
-    at = ctx.services.policy.schedule.digest_at.strftime("%H:%M")
-    ctx.reply(ctx.t("group.registered", time=at))
-
-
-@router.command("unregister_group", role=Role.ADMIN)
-def unregister_group(ctx: Context) -> None:
-    """This group stops seeing arrivals and getting the morning list."""
-    removed = ctx.services.lookups.groups.remove(ctx.event.chat_id)
-    ctx.reply(ctx.t(N_("group.unregistered") if removed else N_("group.not_registered")))
 
 
 @router.callback(PREFIX)
@@ -204,9 +184,13 @@ def _answer_when(ctx: Context, viewer: Viewer, question: WhenQuestion) -> None:
     lookups = ctx.services.lookups
     found = lookups.subjects(question.subject)
     code = "n" if question.direction == "next" else "l"
-    choices = [(_contact_label(ctx, c.id), pack(PREFIX, "p", c.id, code, 0)) for c in found.contacts]
+    # Labels are plain text; the translator escaped the names for HTML.
+    choices = [(html.unescape(_contact_label(ctx, c.id)), pack(PREFIX, "p", c.id, code, 0))
+               for c in found.contacts]
     choices += [(c.name, pack(PREFIX, "c", c.id, code, 0)) for c in found.clients]
-    if not choices:
+    if not choices and question.period is not None:
+        _show_days(ctx, viewer, *question.period, 0)
+    elif not choices:
         ctx.reply(ctx.t("lookup.unknown", name=question.subject), help_buttons(ctx))
     elif len(choices) == 1:
         kind, number = ("p", found.contacts[0].id) if found.contacts else ("c", found.clients[0].id)

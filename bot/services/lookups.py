@@ -29,8 +29,9 @@ from bot.domain.lookups import (
     fold_question,
     is_behind,
     is_open,
+    same_in_either_script,
 )
-from bot.domain.nudges import NudgeState
+from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
@@ -76,6 +77,14 @@ class Subjects:
 
     contacts: list[Contact]
     clients: list[Client]
+
+
+@dataclass(frozen=True)
+class OpenWork:
+    """Every visit by number, and the checklist items open by some moment."""
+
+    visits: dict[int, Visit]
+    nudges: list[Nudge]
 
 
 @dataclass(frozen=True)
@@ -142,10 +151,12 @@ class LookupService:
     # ---- when does X come ---------------------------------------------------------------------
 
     def subjects(self, name: str) -> Subjects:
-        """Contacts called so (张伟, or greeted so: 张总), else the clients the name finds; a client
-        whose whole name it is wins over those it merely matches."""
+        """Contacts called so (张伟, or greeted so: 张总; in either script if none as typed), else
+        the clients the name finds; a client whose whole name it is wins over those it matches."""
         wanted = fold_question(name)
-        contacts = [c for c in self.clients.contact_store.all() if wanted in _names_of(c)]
+        everyone = [(contact, _names_of(contact)) for contact in self.clients.contact_store.all()]
+        contacts = [c for c, names in everyone if wanted in names] or [
+            c for c, names in everyone if any(same_in_either_script(wanted, n) for n in names)]
         if contacts:
             return Subjects(contacts, [])
         found = self.clients.search(name, limit=CHOICES)
@@ -171,23 +182,30 @@ class LookupService:
 
     # ---- one's own list -----------------------------------------------------------------------
 
+    def open_work(self, by: datetime) -> OpenWork:
+        """Every visit, and every checklist item open by ``by``, each read in one pass.
+
+        One pass over the nudges, not one per visit: asking each visit for its nudges scans the
+        nudge index once per visit, which at 1,000 visits costs seconds instead of a fraction.
+        """
+        nudges = [n for n in self.nudges.all() if is_open(n, by)]
+        return OpenWork({v.id: v for v in self.visits.all()}, nudges)
+
     def checklist(self, user_id: int, by: datetime, tasks_by: datetime | None = None,
-                  visits: Iterable[Visit] | None = None) -> list[Item]:
+                  work: OpenWork | None = None) -> list[Item]:
         """Open items of this person's visits due by ``by``, and their debrief tasks due by
         ``tasks_by`` (None: all of them), the earliest (most overdue) first.
 
-        ``visits``: every visit, when the caller has read them already (the digest, for everyone).
+        ``work``: ``open_work(by)`` when the caller has read it already (the digest, for everyone).
         """
-        by_id = {v.id: v for v in (self.visits.all() if visits is None else visits)}
-        items = []
-        for visit in by_id.values():
-            if visit.status is VisitStatus.CANCELLED or user_id not in visit.people:
-                continue
-            nudges = self.nudges.for_visit(visit.id)
-            items += [Item(n.due, visit, key=n.key) for n in nudges if is_open(n, by)]
+        work = work or self.open_work(by)
+        mine = {number for number, visit in work.visits.items()
+                if visit.status is not VisitStatus.CANCELLED and user_id in visit.people}
+        items = [Item(n.due, work.visits[n.visit_id], key=n.key) for n in work.nudges
+                 if n.visit_id in mine and is_open(n, by)]
         for task in self.debriefs.tasks_for(user_id):
             if tasks_by is None or task.due <= tasks_by:
-                items.append(Item(task.due, by_id.get(task.visit_id), text=task.text))
+                items.append(Item(task.due, work.visits.get(task.visit_id), text=task.text))
         return sorted(items, key=lambda item: item.due)
 
     # ---- /find --------------------------------------------------------------------------------

@@ -1,0 +1,151 @@
+"""The rules behind quick look-ups, without a bot: reading questions, who sees which visit, which
+day an arrival or a departure falls on, and which checklist items are open."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.lookups import (
+    DayEntry,
+    PeriodQuestion,
+    Viewer,
+    WhenQuestion,
+    bucket,
+    day_entries,
+    is_behind,
+    is_open,
+    read_question,
+    relative_period,
+)
+from bot.domain.nudges import Nudge, NudgeState
+from bot.domain.visits import Visit
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
+MONDAY, TUESDAY = date(2026, 11, 23), date(2026, 11, 24)
+THIS_WEEK = (MONDAY, date(2026, 11, 29))
+NEXT_WEEK = (date(2026, 11, 30), date(2026, 12, 6))
+
+
+def ask(text: str) -> PeriodQuestion | WhenQuestion | None:
+    return read_question(text, now=NOW, tz=SHANGHAI)
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("今天谁来", (MONDAY, MONDAY)), ("今天有谁来访", (MONDAY, MONDAY)), ("明天谁到", (TUESDAY, TUESDAY)),
+    ("这周有哪些客户来", THIS_WEEK), ("下周有什么接待", NEXT_WEEK),
+    ("今天誰來", (MONDAY, MONDAY)), ("今天有誰來訪", (MONDAY, MONDAY)), ("明天誰到", (TUESDAY, TUESDAY)),
+    ("這週有哪些客戶來", THIS_WEEK), ("下週有什麼接待", NEXT_WEEK),
+    ("who's arriving today", (MONDAY, MONDAY)), ("Who’s arriving today?", (MONDAY, MONDAY)),
+    ("who is coming tomorrow", (TUESDAY, TUESDAY)), ("visits next week", NEXT_WEEK),
+    ("Who is arriving this week?", THIS_WEEK), ("12月5日谁来", (date(2026, 12, 5), date(2026, 12, 5))),
+])
+def test_a_period_and_a_word_about_visits_ask_for_that_period(text: str, period: tuple[date, date]) -> None:
+    assert ask(text) == PeriodQuestion(*period)
+
+
+@pytest.mark.parametrize(("text", "subject", "direction"), [
+    ("华为什么时候来", "华为", "next"), ("華為什麼時候來", "華为", "next"),
+    ("华为下次什么时候来", "华为", "next"),
+    ("华为下次来是什么时候", "华为", "next"), ("请问华为公司什么时候来访？", "华为", "next"),
+    ("张总上次来是什么时候", "张总", "last"), ("張總上次來是什麼時候", "張总", "last"),
+    ("when is Huawei coming", "huawei", "next"), ("When will Acme arrive?", "acme", "next"),
+    ("when's Acme's next visit", "acme", "next"), ("when was Huawei last here", "huawei", "last"),
+    ("When did Anna Schmidt last visit?", "anna schmidt", "last"),
+])
+def test_when_questions_name_a_client_or_a_contact(text: str, subject: str, direction: str) -> None:
+    question = ask(text)
+    assert isinstance(question, WhenQuestion)
+    assert (question.subject, question.direction) == (subject, direction)
+
+
+def test_a_subject_that_reads_as_a_day_keeps_that_day_for_when_no_client_is_called_so() -> None:
+    assert ask("明天什么时候到") == WhenQuestion("明天", "next", (TUESDAY, TUESDAY))
+    assert ask("华为什么时候来") == WhenQuestion("华为", "next", None)
+
+
+@pytest.mark.parametrize("text", ["hello", "明天下午3点", "今天天气怎么样", "谁", "", "？？", "thanks!"])
+def test_anything_else_is_no_question(text: str) -> None:
+    assert ask(text) is None
+
+
+def visit(number: int, arrival: datetime, hours: float = 3, *, host: int = 10,
+          team: tuple[int, ...] = ()) -> Visit:
+    return Visit(number, 1, "华为", "B", arrival, arrival + timedelta(hours=hours), host=host,
+                 created_at=NOW, created_by=host, team=team)
+
+
+def at(day: date, hour: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI)
+
+
+def test_staff_see_their_own_visits_and_everyone_s_arrivals_today_and_tomorrow() -> None:
+    staff = Viewer(11)
+    assert staff.sees(visit(1, at(MONDAY, 10)), MONDAY, SHANGHAI)
+    assert staff.sees(visit(2, at(TUESDAY, 23)), MONDAY, SHANGHAI)
+    assert not staff.sees(visit(3, at(date(2026, 11, 25), 0)), MONDAY, SHANGHAI)
+    assert not staff.sees(visit(4, at(date(2026, 11, 22), 10), hours=30), MONDAY, SHANGHAI)  # still here
+    assert staff.sees(visit(5, at(date(2026, 12, 1), 10), team=(11,)), MONDAY, SHANGHAI)
+    assert Viewer(11, sees_all=True).sees(visit(3, at(date(2026, 11, 25), 0)), MONDAY, SHANGHAI)
+
+
+def test_a_group_sees_today_s_and_tomorrow_s_arrivals_and_never_more() -> None:
+    group = Viewer(None, group=True)
+    assert group.sees(visit(1, at(MONDAY, 10)), MONDAY, SHANGHAI)
+    assert not group.sees(visit(5, at(date(2026, 12, 1), 10), host=10), MONDAY, SHANGHAI)
+    assert group.clip(*THIS_WEEK, MONDAY) == (MONDAY, TUESDAY)
+    assert group.clip(*NEXT_WEEK, MONDAY) is None
+    assert Viewer(1).clip(*NEXT_WEEK, MONDAY) == NEXT_WEEK
+
+
+def test_the_morning_digest_viewer_sees_only_its_own_visits() -> None:
+    own = Viewer(11, reception=False)
+    assert not own.sees(visit(1, at(MONDAY, 10)), MONDAY, SHANGHAI)
+    assert own.sees(visit(1, at(MONDAY, 10), team=(11,)), MONDAY, SHANGHAI)
+
+
+def test_a_stay_over_several_days_arrives_on_one_day_and_leaves_on_another() -> None:
+    one_day, stay = visit(1, at(MONDAY, 10)), visit(2, at(MONDAY, 14), hours=48)
+    assert day_entries([stay, one_day], MONDAY, date(2026, 11, 25), SHANGHAI) == [
+        DayEntry(MONDAY, "day", one_day), DayEntry(MONDAY, "arrive", stay),
+        DayEntry(date(2026, 11, 25), "leave", stay)]
+    assert day_entries([stay], TUESDAY, TUESDAY, SHANGHAI) == []
+    arrivals = day_entries([stay], MONDAY, date(2026, 11, 30), SHANGHAI, arrivals_only=True)
+    assert [entry.kind for entry in arrivals] == ["arrive"]
+
+
+def test_the_day_is_the_company_s_day_not_utc_s() -> None:
+    early = visit(1, at(MONDAY, 7))  # 23:00 on Sunday in UTC
+    assert day_entries([early], MONDAY, MONDAY, SHANGHAI)[0].day == MONDAY
+
+
+def nudge(state: NudgeState, due: datetime) -> Nudge:
+    return Nudge("visit:1:venue", due, 1, "venue", "timeline.venue", ("host",), state=state)
+
+
+@pytest.mark.parametrize(("state", "hours", "open_", "behind"), [
+    (NudgeState.SENT, -1, True, True), (NudgeState.SENT, 1, True, False),
+    (NudgeState.PLANNED, -1, True, True), (NudgeState.PLANNED, 1, False, False),
+    (NudgeState.SNOOZED, -1, True, True), (NudgeState.FAILED, -1, True, True),
+    (NudgeState.DONE, -1, False, False), (NudgeState.CANCELLED, -1, False, False),
+])
+def test_open_items_are_sent_or_due_and_not_done(state: NudgeState, hours: int, open_: bool,
+                                                 behind: bool) -> None:
+    item = nudge(state, NOW + timedelta(hours=hours))
+    assert is_open(item, NOW) is open_
+    assert is_behind([item], NOW) is behind
+
+
+def test_items_fall_into_overdue_today_and_later_by_the_company_s_day() -> None:
+    assert bucket(at(date(2026, 11, 22), 23), MONDAY, SHANGHAI) == "overdue"
+    assert bucket(at(MONDAY, 0), MONDAY, SHANGHAI) == "today"
+    assert bucket(at(TUESDAY, 0), MONDAY, SHANGHAI) == "later"
+
+
+def test_the_commands_name_today_tomorrow_and_the_week_from_monday() -> None:
+    assert relative_period("today", MONDAY) == (MONDAY, MONDAY)
+    assert relative_period("tomorrow", MONDAY) == (TUESDAY, TUESDAY)
+    assert relative_period("week", date(2026, 11, 29)) == THIS_WEEK
