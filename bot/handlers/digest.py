@@ -1,4 +1,5 @@
-"""A person's own day: /digest (when the morning digest comes, or off) and /mytasks (what is open).
+"""The morning: /digest (when one's digest comes, or off), /mytasks (what is open), and the
+reception group that gets the day's arrivals (/register_group, /unregister_group, admins only).
 
 /mytasks pages with ``tsk:<page>``; like every list it is computed again for whoever presses.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.router import Router
+from bot.domain.lookups import ReceptionGroup
+from bot.domain.staff import Role
 from bot.i18n import N_
 from bot.services.digest import read_clock_time
 from bot.views.days import PAGE_SIZE, assemble, clamp, item_rows, paging_row
@@ -58,6 +61,26 @@ def page(ctx: Context) -> None:
     _show(ctx, int(ctx.args[0]))
 
 
+@router.command("register_group", role=Role.ADMIN, menu=N_("cmd.register_group"))
+def register_group(ctx: Context) -> None:
+    """Makes this group the reception team's chat: it may ask about arrivals and gets them daily."""
+    assert ctx.staff is not None
+    if ctx.event.chat_type == "private":
+        ctx.reply(ctx.t("group.in_group_only"))
+        return
+    group = ReceptionGroup(ctx.event.chat_id, ctx.staff.user_id, ctx.now, ctx.t.locale)
+    ctx.services.lookups.groups.save(group)
+    at = ctx.services.policy.schedule.digest_at.strftime("%H:%M")
+    ctx.reply(ctx.t("group.registered", time=at))
+
+
+@router.command("unregister_group", role=Role.ADMIN)
+def unregister_group(ctx: Context) -> None:
+    """This group stops seeing arrivals and getting the morning list."""
+    removed = ctx.services.lookups.groups.remove(ctx.event.chat_id)
+    ctx.reply(ctx.t(N_("group.unregistered") if removed else N_("group.not_registered")))
+
+
 def _show(ctx: Context, page: int) -> None:
     assert ctx.staff is not None
     if ctx.event.chat_type != "private":
@@ -68,8 +91,8 @@ def _show(ctx: Context, page: int) -> None:
     if not items:
         ctx.show(ctx.t("tasks.empty"))
         return
-    rows = item_rows(lookups.look(ctx.t), items, lookups.today(ctx.now))
-    page, pages = clamp(page, len(rows))
-    shown = rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), shown, page, pages)
+    page, pages = clamp(page, len(items))
+    shown = items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    rows = item_rows(lookups.look(ctx.t), shown, lookups.today(ctx.now))
+    text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), rows, page, pages)
     ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: pack(PREFIX, p))))

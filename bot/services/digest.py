@@ -17,9 +17,10 @@ today" would teach people to skip the digest on the days it matters.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from tinydb import Query
 from tinydb.table import Table
@@ -29,17 +30,17 @@ from bot.core.events import Outcome, Send
 from bot.domain.lookups import Viewer, day_bounds, day_entries
 from bot.domain.policy import Policy
 from bot.domain.staff import Staff
-from bot.domain.visits import Visit, VisitStatus
+from bot.domain.visits import VisitStatus
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import I18n, Translator
 from bot.repositories.keyed import KeyedDocuments
 from bot.repositories.staff import StaffRepository
-from bot.services.lookups import LookupService
+from bot.services.lookups import LookupService, OpenWork
 from bot.views.days import Marks, assemble, day_rows, item_rows
 
 WINDOW = timedelta(hours=4)
 KEEP_DAYS = 14  # the log only has to remember today; a fortnight helps whoever reads the file
-_CLOCK_TIME = re.compile(r"^([01]?\d|2[0-3])[:：.]([0-5]\d)$")
+_CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,8 @@ def is_due(now: datetime, at: time, working_day: bool) -> bool:
 
 
 def read_clock_time(text: str) -> time | None:
-    """``08:30``, ``8:30``, ``8.30`` or ``8：30`` as a time of day; None for anything else."""
-    match = _CLOCK_TIME.match(text.strip())
+    """``08:30``, ``8:30``, ``8.30`` or ``８：３０`` (a Chinese keyboard's) as a time of day."""
+    match = _CLOCK_TIME.match(unicodedata.normalize("NFKC", text).strip())
     return time(int(match[1]), int(match[2])) if match else None
 
 
@@ -111,6 +112,8 @@ class Outgoing:
 
 
 class DigestService:
+    """Who gets a digest when, what it says, and the record that keeps it to once a day."""
+
     def __init__(self, lookups: LookupService, *, staff: StaffRepository, preferences: DigestPreferences,
                  log: DigestLog, i18n: I18n, policy: Policy, calendar: WorkCalendar, clock: Clock) -> None:
         self.lookups = lookups
@@ -147,8 +150,8 @@ class DigestService:
                   and is_due(local, self.policy.schedule.digest_at, True)]
         if not due and not groups:
             return []
-        visits = self.lookups.visits.all()
-        messages = [(f"u:{p.user_id}:{today}", self._personal(p, visits, now)) for p in due]
+        work = self.lookups.open_work(_end_of(today, self.lookups.tz))
+        messages = [(f"u:{p.user_id}:{today}", self._personal(p, work, now)) for p in due]
         messages += [(f"g:{g.chat_id}:{today}", self._group(g.chat_id, g.locale, now)) for g in groups]
         self.log.record(((key, message is not None) for key, message in messages), today, now)
         return [Outgoing(message, key) for key, message in messages if message is not None]
@@ -162,15 +165,16 @@ class DigestService:
         at = self.time_for(user_id)
         return at is not None and is_due(local, at, True)
 
-    def _personal(self, person: Staff, visits: list[Visit], now: datetime) -> Send | None:
+    def _personal(self, person: Staff, work: OpenWork, now: datetime) -> Send | None:
         """Today's own visits, then overdue items and the items due today; None if all are empty."""
         tz = self.lookups.tz
         today = now.astimezone(tz).date()
-        end_of_day = day_bounds(today, today, tz)[1] - timedelta(microseconds=1)
         viewer = Viewer(person.user_id, reception=False)
-        mine = [v for v in visits if v.status is not VisitStatus.CANCELLED and viewer.sees(v, today, tz)]
+        mine = [v for v in work.visits.values()
+                if v.status is not VisitStatus.CANCELLED and viewer.sees(v, today, tz)]
         entries = day_entries(mine, today, today, tz)
-        items = self.lookups.checklist(person.user_id, end_of_day, end_of_day, visits)
+        end = _end_of(today, tz)
+        items = self.lookups.checklist(person.user_id, end, end, work)
         if not entries and not items:
             return None
         t = self._translator(person)
@@ -194,3 +198,8 @@ class DigestService:
     def _translator(self, person: Staff) -> Translator:
         i18n = self.i18n
         return i18n.get(person.locale) if person.locale else i18n.for_language_code(person.language_code)
+
+
+def _end_of(day: date, tz: tzinfo) -> datetime:
+    """The last instant of ``day``: "due today" reaches this far."""
+    return day_bounds(day, day, tz)[1] - timedelta(microseconds=1)

@@ -71,8 +71,6 @@ HOSTS_WITHIN = timedelta(days=365)
 # Nudges one person gets in one sweep: the first run over an old client list must not flood anyone;
 # the most overdue go first, the rest on the following days.
 NUDGES_PER_DAY = 5
-# Telegram's limit is 4096 characters; a long digest goes out as several messages.
-MESSAGE_CHARS = 3800
 CADENCE_WORDS = {7: N_("relationship.every.week"), 30: N_("relationship.every.month"),
                  90: N_("relationship.every.quarter"), 180: N_("relationship.every.half_year"),
                  365: N_("relationship.every.year")}
@@ -211,25 +209,9 @@ class RelationshipService:
 
     def _reminders(self, book: Book, now: datetime) -> list[Send]:
         today = now.astimezone(self.tz).date()
-        due: list[tuple[int, Reminder, Client, int]] = []
-        for client in book.clients:
-            try:
-                rhythm = self.policy.class_(client.default_class).cadence
-            except KeyError:
-                continue
-            for cadence, every, last in ((Cadence.CONTACT, rhythm.contact_days, book.last_contact),
-                                         (Cadence.LEADER, rhythm.leader_visit_days, book.last_leader)):
-                since = last.get(client.id, client.created_at).astimezone(self.tz).date()
-                days = overdue_days(since, today, every)
-                record = self.records.reminders.get(reminder_id(client.id, cadence, since))
-                waiting = record is not None and (record.snoozed_until is None or record.snoozed_until > now)
-                if days is None or waiting:
-                    continue
-                reminder = Reminder(reminder_id(client.id, cadence, since), client.id, cadence, since, 0, now)
-                due.append((days - every, reminder, client, every))
         sent: dict[int, int] = defaultdict(int)
         messages: list[Send] = []
-        for _, reminder, client, every in sorted(due, key=lambda item: -item[0]):
+        for reminder, client, every in self._overdue(book, now):
             people = [p for p in cadence_recipients(client, book.latest_host.get(client.id), book.admins,
                                                     self._active) if sent[p] < NUDGES_PER_DAY]
             if not people:
@@ -239,6 +221,28 @@ class RelationshipService:
                 sent[person] += 1
                 messages.append(self._nudge(person, reminder, client, every, today))
         return messages
+
+    def _overdue(self, book: Book, now: datetime) -> list[tuple[Reminder, Client, int]]:
+        """Reminders to send, most overdue first: a new overdue period, or a snooze that ran out."""
+        today = now.astimezone(self.tz).date()
+        due: list[tuple[int, Reminder, Client, int]] = []
+        for client in book.clients:
+            try:
+                rhythm = self.policy.class_(client.default_class).cadence
+            except KeyError:  # a class the policy no longer has: no cadence to keep
+                continue
+            for cadence, every, last in ((Cadence.CONTACT, rhythm.contact_days, book.last_contact),
+                                         (Cadence.LEADER, rhythm.leader_visit_days, book.last_leader)):
+                since = last.get(client.id, client.created_at).astimezone(self.tz).date()
+                days = overdue_days(since, today, every)
+                if days is None:
+                    continue
+                record_id = reminder_id(client.id, cadence, since)
+                record = self.records.reminders.get(record_id)
+                if record is None or (record.snoozed_until is not None and record.snoozed_until <= now):
+                    reminder = Reminder(record_id, client.id, cadence, since, to=0, sent_at=now)
+                    due.append((days - every, reminder, client, every))
+        return [(reminder, client, every) for _, reminder, client, every in sorted(due, key=lambda d: -d[0])]
 
     def _nudge(self, person: int, reminder: Reminder, client: Client, every: int, today: date) -> Send:
         t = self._translator(self.staff.get(person))
@@ -270,7 +274,7 @@ class RelationshipService:
                 self.records.digests.save(Digest(digest_id(person, today), person, today,
                                                  tuple(o.key for o in fresh), now))
                 t = self._translator(self.staff.get(person))
-                messages += [Send(person, text) for text in self._render(t, fresh, lead)]
+                messages.append(Send(person, self._render(t, fresh, lead)))
         return messages
 
     def _listed(self, person: int, today: date, lead: int) -> set[str]:
@@ -281,25 +285,19 @@ class RelationshipService:
             keys.update(digest.occasions if digest else ())
         return keys
 
-    def _render(self, t: Translator, found: list[Occasion], lead: int) -> list[str]:
-        """The digest as one or more messages, split only between occasions."""
-        chunks = [t.plural("relationship.digest.header", lead)]
+    def _render(self, t: Translator, found: list[Occasion], lead: int) -> str:
+        """The digest: occasions by day under one heading each, a draft per contact. Delivery splits
+        a long one into several messages."""
+        lines = [t.plural("relationship.digest.header", lead)]
         group = None
         for occasion in found:
-            lines = []
             if _group(occasion) != group:
                 group = _group(occasion)
                 lines += ["", self._heading(t, occasion)]
             lines += [t("relationship.digest.to", client=occasion.client.name,
                         name=ClientService.greeting_name(occasion.contact, t.locale)),
                       t("relationship.digest.draft", draft=Html(self.draft(occasion)))]
-            chunks.append("\n".join(lines))
-        messages = [""]
-        for chunk in chunks:
-            if messages[-1] and len(messages[-1]) + len(chunk) > MESSAGE_CHARS:
-                messages.append("")
-            messages[-1] = f"{messages[-1]}\n{chunk}" if messages[-1] else chunk
-        return messages
+        return "\n".join(lines)
 
     def _heading(self, t: Translator, occasion: Occasion) -> str:
         day = format_date(occasion.day, t("format.date"), locale=_BABEL.get(t.locale, "en"))
@@ -320,8 +318,7 @@ class RelationshipService:
         name = ClientService.greeting_name(occasion.contact, t.locale)
         festival, important = occasion.festival, occasion.important
         if festival is not None:
-            return t(GREETINGS[festival.kind], name=name, festival=local_name(festival, t.locale),
-                     country=country_name(festival.country, t.locale))
+            return t(GREETINGS[festival.kind], name=name, festival=local_name(festival, t.locale))
         if important is None:
             return t("greet.birthday", name=name)
         with_years, without = DATE_GREETINGS.get(important.kind, OTHER_DATE)
@@ -356,7 +353,7 @@ def country_name(code: str, locale: str) -> str:
 
 
 def _group(occasion: Occasion) -> str:
-    """Occasions listed under one heading: a festival, one person's birthday, a company date."""
+    """Occasions listed under one heading: a festival, the birthdays of a day, a company date."""
     return occasion.key.rsplit(":", 1)[0]
 
 
