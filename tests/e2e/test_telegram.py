@@ -37,7 +37,11 @@ async def test_admin_stranger_and_invitation(api: FakeBotApi, bot: BotProcess) -
     await api.wait_for_message(ADMIN_ID, contains="Zhou joined through your invitation")
     menu = await api.wait_for_call("setMyCommands",
                                    lambda call: call.params.get("scope", {}).get("chat_id") == 3003)
-    assert [c["command"] for c in menu.params["commands"]] == ["start", "help", "lang", "cancel"]
+    commands = [c["command"] for c in menu.params["commands"]]
+    # A new staff member gets the everyday commands in their own language, not the admin ones.
+    assert {"start", "new", "today", "week", "find", "mytasks", "help", "lang", "cancel"} <= set(commands)
+    assert not {"invite", "staff"} & set(commands)
+    assert "今天" in next(c["description"] for c in menu.params["commands"] if c["command"] == "today")
     assert not api.errors()
 
 
