@@ -1,0 +1,1 @@
+"""Files the bot sends and reads: printable forms, calendars, spreadsheets, charts, backups."""
