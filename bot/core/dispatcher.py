@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.callbacks import unpack
 from bot.core.context import Context
-from bot.core.events import Action, AnswerCallback, Event, Outcome
+from bot.core.events import MAX_INCOMING_FILE_BYTES, Action, AnswerCallback, Event, IncomingFile, Outcome
 from bot.core.router import Route, Router
 from bot.domain.staff import Role, Staff
 from bot.i18n import N_, Translator
@@ -82,6 +82,9 @@ class Dispatcher:
                 return
             self._call(route, ctx)
             return
+        if event.document is not None:
+            self._route_document(ctx, event.document)
+            return
         text = (event.text or "").strip()
         if text.startswith("/"):
             name, _, rest = text[1:].partition(" ")
@@ -95,6 +98,21 @@ class Dispatcher:
             self._refuse(ctx)
             return
         self.on_text(ctx)
+
+    def _route_document(self, ctx: Context, document: IncomingFile) -> None:
+        """A file goes to the handler of its kind (by extension), once it is known to be usable."""
+        if ctx.staff is None:
+            self._refuse(ctx)
+            return
+        route = self.routes.documents.get(document.suffix)
+        if route is None:
+            ctx.reply(ctx.t("file.unknown_kind", name=document.name))
+        elif document.too_large:
+            ctx.reply(ctx.t("file.too_large", name=document.name, limit=MAX_INCOMING_FILE_BYTES // 2**20))
+        elif document.content is None:
+            ctx.reply(ctx.t("file.not_received", name=document.name))
+        else:
+            self._call(route, ctx)
 
     def _call(self, route: Route, ctx: Context) -> None:
         if route.role is None:

@@ -30,9 +30,37 @@ class User:
 ChatType = str
 
 
+# The largest file a transport downloads; a bigger one arrives without its content.
+MAX_INCOMING_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class IncomingFile:
+    """A file a user sent (a Telegram document), downloaded by the transport.
+
+    ``content`` is None when it was not downloaded: larger than ``MAX_INCOMING_FILE_BYTES``
+    (``too_large``), or the download failed.
+    """
+
+    name: str
+    mime_type: str = ""
+    size: int = 0
+    content: bytes | None = None
+
+    @property
+    def too_large(self) -> bool:
+        return self.size > MAX_INCOMING_FILE_BYTES
+
+    @property
+    def suffix(self) -> str:
+        """The lower-case extension with its dot (".xlsx"), or "" for a name without one."""
+        dot = self.name.rfind(".")
+        return self.name[dot:].lower() if dot > 0 else ""
+
+
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One incoming update: a message with text, or a press on an inline button."""
+    """One incoming update: a message with text or a file, or a press on an inline button."""
 
     user: User
     chat_id: int
@@ -42,6 +70,8 @@ class Event:
     callback_data: str | None = None
     callback_id: str | None = None
     message_id: int | None = None
+    # A file sent as a document; ``text`` then holds its caption, if any.
+    document: IncomingFile | None = None
 
     @property
     def is_callback(self) -> bool:

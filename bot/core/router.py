@@ -30,6 +30,8 @@ class Route:
 class Router:
     commands: dict[str, Route] = field(default_factory=dict)
     callbacks: dict[str, Route] = field(default_factory=dict)
+    # Files sent as documents, by lower-case extension (".xlsx").
+    documents: dict[str, Route] = field(default_factory=dict)
 
     def command(
         self, name: str, *, role: Role | None = Role.STAFF, menu: str = ""
@@ -52,11 +54,23 @@ class Router:
         return register
 
 
+    def document(self, *suffixes: str, role: Role | None = Role.STAFF) -> Callable[[Handler], Handler]:
+        """Registers the handler of files whose name ends with one of ``suffixes`` (".csv")."""
+
+        def register(handler: Handler) -> Handler:
+            for suffix in suffixes:
+                self.documents[suffix.lower()] = Route(handler, role)
+            return handler
+
+        return register
+
+
 def merge(routers: list[Router]) -> Router:
     """One routing table from many; a name claimed twice is a programming error."""
     merged = Router()
     for router in routers:
-        for table, source in ((merged.commands, router.commands), (merged.callbacks, router.callbacks)):
+        for table, source in ((merged.commands, router.commands), (merged.callbacks, router.callbacks),
+                              (merged.documents, router.documents)):
             clash = table.keys() & source.keys()
             if clash:
                 raise ValueError(f"routed twice: {sorted(clash)}")

@@ -2,7 +2,8 @@
 
 The person at the keyboard is the local admin (user id 0, which no Telegram account has). Buttons
 are shown as numbers; typing the number presses the button of the latest message that has them.
-Messages for other people (an admin notice, a colleague) are printed with their recipient. End of
+Messages for other people (an admin notice, a colleague) are printed with their recipient.
+``/upload <path>`` sends a local file as if it were a Telegram document (an import sheet). End of
 input ends the chat with exit code 0, so ``printf '/start\\n/help\\n' | python -m bot`` works.
 """
 
@@ -11,12 +12,25 @@ from __future__ import annotations
 import asyncio
 import html
 import itertools
+import mimetypes
 import re
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.core.delivery import Delivery
-from bot.core.events import Action, AnswerCallback, Edit, Event, Keyboard, Send, SendDocument, User
+from bot.core.events import (
+    MAX_INCOMING_FILE_BYTES,
+    Action,
+    AnswerCallback,
+    Edit,
+    Event,
+    IncomingFile,
+    Keyboard,
+    Send,
+    SendDocument,
+    User,
+)
 from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
 
@@ -92,8 +106,23 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
 
 
 def _event(user: User, text: str, performer: ConsolePerformer) -> Event:
+    if text.startswith("/upload "):
+        return Event(user, CONSOLE_USER_ID, document=read_upload(Path(text.removeprefix("/upload ").strip())))
     buttons = [button for row in performer.buttons for button in row if button.data]
     if text.isdigit() and 1 <= int(text) <= len(buttons):
         return Event(user, CONSOLE_USER_ID, callback_data=buttons[int(text) - 1].data,
                      callback_id=f"console-{text}", message_id=performer.buttons_message)
     return Event(user, CONSOLE_USER_ID, text=text)
+
+
+def read_upload(path: Path) -> IncomingFile:
+    """``/upload <path>``: a local file as if sent as a document (no content if unreadable or too big)."""
+    mime_type = mimetypes.guess_type(path.name)[0] or ""
+    try:
+        size = path.stat().st_size
+        if size > MAX_INCOMING_FILE_BYTES:
+            return IncomingFile(path.name, mime_type, size)
+        content = path.read_bytes()
+    except OSError:
+        return IncomingFile(path.name, mime_type)
+    return IncomingFile(path.name, mime_type, len(content), content)

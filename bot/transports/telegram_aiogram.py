@@ -20,6 +20,7 @@ from aiogram.types import (
     BotCommandScopeChat,
     BufferedInputFile,
     CallbackQuery,
+    Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -31,6 +32,7 @@ from bot.core.events import (
     AnswerCallback,
     Edit,
     Event,
+    IncomingFile,
     Keyboard,
     Send,
     SendDocument,
@@ -104,6 +106,26 @@ def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
     ])
 
 
+async def _download(bot: Bot, document: Document) -> IncomingFile:
+    """The sent file with its content, unless it is too large or cannot be fetched (getFile + URL)."""
+    size = document.file_size or 0
+    meta = IncomingFile(document.file_name or "document", document.mime_type or "", size)
+    if meta.too_large:
+        return meta
+    try:
+        file = await bot.get_file(document.file_id)
+        if file.file_path is None:
+            return meta
+        data = await bot.download_file(file.file_path)
+    except TelegramAPIError:
+        log.warning("could not download %r", meta.name, exc_info=True)
+        return meta
+    if data is None:
+        return meta
+    content = data.read()
+    return IncomingFile(meta.name, meta.mime_type, len(content), content)
+
+
 def _user(source: object) -> User:
     return User(
         id=getattr(source, "id", 0),
@@ -123,7 +145,14 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
 
     @router.message()
     async def on_message(message: Message) -> None:
-        if message.from_user is None or message.text is None:
+        if message.from_user is None:
+            return
+        if message.document is not None:
+            document = await _download(bot, message.document)
+            await runner.process(Event(_user(message.from_user), message.chat.id, message.chat.type,
+                                       text=message.caption, document=document))
+            return
+        if message.text is None:
             return
         await runner.process(Event(_user(message.from_user), message.chat.id, message.chat.type,
                                    text=message.text))

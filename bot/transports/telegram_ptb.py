@@ -26,6 +26,7 @@ from bot.core.events import (
     AnswerCallback,
     Edit,
     Event,
+    IncomingFile,
     Keyboard,
     Send,
     SendDocument,
@@ -105,7 +106,7 @@ def _user(user: TgUser) -> User:
                 user.language_code or "")
 
 
-def _event(update: Update) -> Event | None:
+def _event(update: Update, document: IncomingFile | None = None) -> Event | None:
     query = update.callback_query
     if query is not None:
         message = query.message
@@ -113,9 +114,32 @@ def _event(update: Update) -> Event | None:
         return Event(_user(query.from_user), chat_id, callback_data=query.data or "", callback_id=query.id,
                      message_id=message.message_id if message is not None else None)
     message = update.message
-    if message is None or message.from_user is None or message.text is None:
+    if message is None or message.from_user is None:
+        return None
+    if document is not None:
+        return Event(_user(message.from_user), message.chat.id, message.chat.type, text=message.caption,
+                     document=document)
+    if message.text is None:
         return None
     return Event(_user(message.from_user), message.chat.id, message.chat.type, text=message.text)
+
+
+async def _download(update: Update) -> IncomingFile | None:
+    """The document of a message with its content, unless too large or unreachable (getFile + URL)."""
+    message = update.message
+    if message is None or message.document is None:
+        return None
+    document = message.document
+    meta = IncomingFile(document.file_name or "document", document.mime_type or "", document.file_size or 0)
+    if meta.too_large:
+        return meta
+    try:
+        file = await document.get_file()
+        content = bytes(await file.download_as_bytearray())
+    except TelegramError:
+        log.warning("could not download %r", meta.name, exc_info=True)
+        return meta
+    return IncomingFile(meta.name, meta.mime_type, len(content), content)
 
 
 async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
@@ -125,7 +149,7 @@ async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
     runner.delivery = Delivery(PtbPerformer(application))
 
     async def on_update(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        event = _event(update)
+        event = _event(update, await _download(update))
         if event is not None:
             await runner.process(event)
 
