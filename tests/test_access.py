@@ -98,7 +98,7 @@ def test_deactivated_staff_member_loses_access_and_can_be_restored(world: World)
     admin.send("/invite").press("staff member")
     code = admin.last.text.split("start=")[1].split()[0]
     member = world.person(70, "Li", language_code="en").send(f"/start {code}")
-    admin.send("/staff").press("Switch off Li")
+    admin.send("/staff").press("Li ›").press("Switch off Li")
     assert "Li — staff member (switched off)" in admin.last.text
     member.send("/help")
     assert "access has been switched off" in member.last.text
@@ -124,8 +124,33 @@ def test_admin_cannot_switch_themselves_off(world: World) -> None:
     world.restart()
     first = world.person(1, "Lin", language_code="en").send("/start")
     world.person(2, "Ma", language_code="en").send("/start")
-    first.send("/staff")
-    assert not any("Lin" in b.label for row in first.last.buttons for b in row)
+    first.send("/staff").press("Lin ›")
+    labels = [b.label for row in first.last.buttons for b in row]
+    assert "Switch off Lin" not in labels
+    assert "administrator" not in " ".join(labels)  # nor change their own role
+    first.press("Back to the list").press("Ma ›")
+    assert "Switch off Ma" in [b.label for row in first.last.buttons for b in row]
+
+
+def test_admin_sets_role_duties_and_manager_on_a_card(world: World) -> None:
+    admin = world.person(1, "Lin", language_code="en").send("/start")
+    for user_id, name in ((70, "Li"), (71, "Wang")):
+        admin.send("/invite").press("staff member")
+        code = admin.last.text.split("start=")[1].split()[0]
+        world.person(user_id, name, language_code="en").send(f"/start {code}")
+    admin.send("/staff").press("Wang ›").press("manager")
+    assert "Wang — manager" in admin.last.text
+    admin.press("Back to the list").press("Li ›").press("Office").press("Reception desk")
+    assert "Duties: Office, Reception desk" in admin.last.text
+    admin.press("Office")
+    assert "Duties: Reception desk" in admin.last.text
+    admin.press("Set manager")
+    assert [b.label for row in admin.last.buttons for b in row][:2] == ["Lin", "Wang"]
+    admin.press("Wang")
+    assert "Manager: Wang" in admin.last.text
+    world.restart()
+    admin.send("/staff").press("Li ›")
+    assert "Manager: Wang" in admin.last.text and "Duties: Reception desk" in admin.last.text
 
 
 def test_registration_survives_a_restart(world: World) -> None:

@@ -19,6 +19,14 @@ class Role(StrEnum):
         return order.index(self) >= order.index(other)
 
 
+class Duty(StrEnum):
+    """A standing job in the reception handbook that a timeline item may be addressed to."""
+
+    OFFICE = "office"  # 市场部内勤: banners, name cards, rooms, the president's diary
+    RECEPTION = "reception"  # 前台: the meeting room ready, tea, guests met at the door
+    EXECUTIVE = "executive"  # 公司领导: told of class-A visits and visits they attend
+
+
 @dataclass(frozen=True)
 class Staff:
     """A registered user of the bot. ``user_id`` is the Telegram user id (also their private chat)."""
@@ -33,6 +41,11 @@ class Staff:
     locale: str | None = None
     language_code: str = ""
     reachable: bool = True
+    # Standing duties beyond hosting (see Duty): nudges the timeline addresses to the office, the
+    # reception desk or the executives reach the people who hold them.
+    duties: tuple[Duty, ...] = ()
+    # Whom overdue follow-ups escalate to, and who reviews this person's reception requests.
+    manager_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,9 @@
-"""/staff: admins see everyone registered, page by page, and can switch access off and on."""
+"""/staff: admins see everyone registered and set each person's access, role, duties and manager.
+
+The list pages through people; a person's card (edited in place) switches access off and on, sets
+their role, the standing duties that route the timeline's office, reception and executive nudges to
+them, and the manager their overdue follow-ups escalate to.
+"""
 
 from __future__ import annotations
 
@@ -6,51 +11,114 @@ from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
-from bot.domain.staff import Role, Staff
+from bot.domain.staff import Duty, Role, Staff
 from bot.handlers.menu import role_name
 from bot.i18n import N_
 from bot.services.access import AccessError
 
 router = Router()
 PAGE_SIZE = 8
+DUTY_KEYS = {Duty.OFFICE: N_("staff.duty.office"), Duty.RECEPTION: N_("staff.duty.reception"),
+             Duty.EXECUTIVE: N_("staff.duty.executive")}
 
 
 @router.command("staff", role=Role.ADMIN, menu=N_("cmd.staff"))
 def list_staff(ctx: Context) -> None:
     """Shows the first page of staff."""
-    _render(ctx, 0)
+    _render_list(ctx, 0)
 
 
 @router.callback("stf", role=Role.ADMIN)
 def act(ctx: Context) -> None:
-    """Pages through the list, or deactivates / reactivates one person and shows the page again."""
+    """Pages the list, opens a person, or changes one thing about them and shows their card again."""
     assert ctx.staff is not None
     action, page = ctx.args[0], int(ctx.args[-1])
-    if action in ("off", "on"):
-        try:
-            changed = ctx.services.access.set_active(ctx.staff, int(ctx.args[1]), action == "on")
-        except AccessError as error:
-            ctx.toast(ctx.t(error.key), alert=True)
-        else:
+    if action == "page":
+        _render_list(ctx, page)
+        return
+    user_id = int(ctx.args[1])
+    access = ctx.services.access
+    try:
+        if action in ("off", "on"):
+            changed = access.set_active(ctx.staff, user_id, action == "on")
             key = N_("staff.reactivated") if changed.active else N_("staff.deactivated")
             ctx.toast(ctx.t(key, name=changed.name))
-    _render(ctx, page)
+        elif action == "duty":
+            access.toggle_duty(ctx.staff, user_id, Duty(ctx.args[2]))
+        elif action == "role":
+            access.set_role(ctx.staff, user_id, Role(ctx.args[2]))
+        elif action == "mgr":
+            _render_managers(ctx, user_id, page)
+            return
+        elif action == "setm":
+            access.set_manager(ctx.staff, user_id, int(ctx.args[2]) or None)
+    except AccessError as error:
+        ctx.toast(ctx.t(error.key), alert=True)
+    _render_person(ctx, user_id, page)
 
 
-def _render(ctx: Context, page: int) -> None:
+def _render_list(ctx: Context, page: int) -> None:
     everyone = ctx.services.access.staff.all()
     pages = max(1, -(-len(everyone) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = everyone[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     lines = [ctx.t.plural("staff.header", len(everyone), page=page + 1, pages=pages), ""]
     lines += [_line(ctx, person) for person in shown]
-    rows = [[_toggle(ctx, person, page)] for person in shown if person.user_id != ctx.event.user.id]
+    rows = [[Button(ctx.t("staff.open", name=person.name), pack("stf", "open", person.user_id, page))]
+            for person in shown]
     paging = []
     if page > 0:
         paging.append(Button(ctx.t("button.previous"), pack("stf", "page", page - 1)))
     if page < pages - 1:
         paging.append(Button(ctx.t("button.next"), pack("stf", "page", page + 1)))
     ctx.show("\n".join(lines), keyboard(*rows, paging))
+
+
+def _render_person(ctx: Context, user_id: int, page: int) -> None:
+    staff = ctx.services.access.staff
+    person = staff.get(user_id)
+    if person is None:
+        ctx.toast(ctx.t("staff.unknown"), alert=True)
+        _render_list(ctx, page)
+        return
+    duties = ", ".join(ctx.t(DUTY_KEYS[d]) for d in person.duties) or ctx.t("staff.duties_none")
+    manager = staff.get(person.manager_id) if person.manager_id is not None else None
+    lines = [_line(ctx, person), "",
+             ctx.t("staff.card.duties", duties=duties),
+             ctx.t("staff.card.manager", manager=manager.name if manager else ctx.t("staff.manager_none"))]
+    is_me = ctx.staff is not None and person.user_id == ctx.staff.user_id
+    rows: list[list[Button]] = [
+        [Button(_ticked(ctx.t(DUTY_KEYS[d]), d in person.duties), pack("stf", "duty", user_id, d.value, page))
+         for d in Duty]]
+    if not is_me:
+        rows.append([Button(_ticked(role_name(ctx.t, r), r is person.role),
+                            pack("stf", "role", user_id, r.value, page)) for r in Role])
+    rows.append([Button(ctx.t("staff.set_manager"), pack("stf", "mgr", user_id, page))])
+    if not is_me:
+        rows.append([_toggle(ctx, person, page)])
+    rows.append([Button(ctx.t("staff.back_to_list"), pack("stf", "page", page))])
+    ctx.show("\n".join(lines), keyboard(*rows))
+
+
+def _render_managers(ctx: Context, user_id: int, page: int) -> None:
+    person = ctx.services.access.staff.get(user_id)
+    if person is None:
+        _render_list(ctx, page)
+        return
+    choices = [m for m in ctx.services.access.staff.managers() if m.user_id != user_id]
+    rows = [[Button(_ticked(m.name, m.user_id == person.manager_id),
+                    pack("stf", "setm", user_id, m.user_id, page))] for m in choices]
+    rows.append([Button(_ticked(ctx.t("staff.manager_none"), person.manager_id is None),
+                        pack("stf", "setm", user_id, 0, page))])
+    rows.append([Button(ctx.t("flow.back"), pack("stf", "open", user_id, page))])
+    text = ctx.t("staff.choose_manager", name=person.name)
+    if not choices:
+        text += "\n" + ctx.t("staff.no_managers")
+    ctx.show(text, keyboard(*rows))
+
+
+def _ticked(label: str, on: bool) -> str:
+    return f"✓ {label}" if on else label
 
 
 def _line(ctx: Context, person: Staff) -> str:

@@ -12,7 +12,7 @@ from datetime import datetime
 from tinydb import Query
 from tinydb.table import Table
 
-from bot.domain.staff import AccessRequest, Invite, Role, Staff
+from bot.domain.staff import AccessRequest, Duty, Invite, Role, Staff
 from bot.repositories.codec import from_doc, to_doc
 from bot.repositories.keyed import KeyedDocuments
 
@@ -28,6 +28,13 @@ class StaffRepository(KeyedDocuments[Staff]):
 
     def active_admins(self) -> list[Staff]:
         return [s for s in self.all() if s.active and s.role is Role.ADMIN]
+
+    def with_duty(self, duty: Duty) -> list[Staff]:
+        return [s for s in self.all() if s.active and duty in s.duties]
+
+    def managers(self) -> list[Staff]:
+        """Active managers and admins: whom a person's manager may be chosen from."""
+        return [s for s in self.all() if s.active and s.role.at_least(Role.MANAGER)]
 
     def set_reachable(self, user_id: int, reachable: bool) -> None:
         staff = self.get(user_id)

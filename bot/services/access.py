@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.events import User
-from bot.domain.staff import AccessRequest, Invite, Role, Staff
+from bot.domain.staff import AccessRequest, Duty, Invite, Role, Staff
 from bot.i18n import N_
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
 
@@ -126,6 +126,46 @@ class AccessService:
         if staff is None:
             raise AccessError(N_("staff.unknown"))
         return self.staff.save(replace(staff, active=active))
+
+    def toggle_duty(self, admin: Staff, user_id: int, duty: Duty) -> Staff:
+        staff = self._someone(admin, user_id)
+        others = tuple(d for d in staff.duties if d != duty)
+        duties = others if duty in staff.duties else (*others, duty)
+        return self.staff.save(replace(staff, duties=duties))
+
+    def set_role(self, admin: Staff, user_id: int, role: Role) -> Staff:
+        if user_id == admin.user_id:
+            raise AccessError(N_("staff.not_yourself"))
+        return self.staff.save(replace(self._someone(admin, user_id), role=role))
+
+    def set_manager(self, admin: Staff, user_id: int, manager_id: int | None) -> Staff:
+        staff = self._someone(admin, user_id)
+        if manager_id == user_id:
+            raise AccessError(N_("staff.own_manager"))
+        if manager_id is not None and manager_id not in {m.user_id for m in self.staff.managers()}:
+            raise AccessError(N_("staff.unknown"))
+        return self.staff.save(replace(staff, manager_id=manager_id))
+
+    def manager_of(self, staff: Staff) -> list[Staff]:
+        """Whom ``staff``'s overdue items go to: their manager, or else every active manager.
+
+        A company that never set managers still gets escalations, read by its managers (or, with
+        none, its admins), rather than having them vanish.
+        """
+        if staff.manager_id is not None:
+            chosen = self.staff.get(staff.manager_id)
+            if chosen is not None and chosen.active:
+                return [chosen]
+        managers = [m for m in self.staff.managers() if m.user_id != staff.user_id]
+        plain = [m for m in managers if m.role is Role.MANAGER]
+        return plain or managers
+
+    def _someone(self, admin: Staff, user_id: int) -> Staff:
+        self._require_admin(admin)
+        staff = self.staff.get(user_id)
+        if staff is None:
+            raise AccessError(N_("staff.unknown"))
+        return staff
 
     def set_locale(self, staff: Staff, locale: str) -> Staff:
         return self.staff.save(replace(staff, locale=locale))
