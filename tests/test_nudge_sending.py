@@ -148,3 +148,22 @@ def test_rescheduling_moves_and_cancelling_clears_the_timeline(world: World) -> 
     assert set(nudges(world).values()) <= {NudgeState.CANCELLED}
     at(world, "2026-12-02 10:00")
     assert world.tick() == 0
+
+
+def test_office_items_reach_the_office_and_the_request_reaches_the_hosts_manager(world: World) -> None:
+    world.admin_ids = frozenset({1, 2, 3})
+    world.restart()
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    office = world.person(2, "Zhou", language_code="zh-hans").send("/start")
+    boss = world.person(3, "Wang", language_code="en").send("/start")
+    host.send("/staff").press("Zhou ›").press("市场部内勤")
+    host.press("返回员工列表").press("Wang ›").press("经理")
+    plan_visit(host)
+    world.tick()
+    assert "Review the reception request" in boss.sees_text()  # the host's manager reviews it
+    at(world, "2026-11-25 10:00")  # the day before: the venue (host and office), the banner (office)
+    world.tick()
+    assert "确认会议室、展厅" in office.sees_text() and "确认会议室、展厅" in host.sees_text()
+    assert "准备欢迎横幅" in office.sees_text()
+    assert "准备欢迎横幅" not in host.sees_text()
+    assert "请转告" not in host.sees_text()  # every role had someone to hold it

@@ -24,7 +24,8 @@ from bot.core.callbacks import pack
 from bot.core.context import keyboard
 from bot.core.events import Button, Outcome, Send
 from bot.domain.nudges import Nudge, NudgeState
-from bot.domain.staff import Staff
+from bot.domain.policy import Recipient
+from bot.domain.staff import Duty, Staff
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator
 
@@ -36,8 +37,10 @@ RETRY_AFTER = timedelta(minutes=5)
 LATE_AFTER = timedelta(minutes=10)
 # Quiet hours do not hold back a nudge about a visit this close.
 URGENT_WITHIN = timedelta(hours=2)
-# Recipients by role. The staff model has no office, reception or executives yet, so the host gets
-# those nudges with the role named, to pass on (see ROLE_KEYS).
+# Timeline roles held as standing duties (set per person in /staff).
+DUTY_OF_ROLE: dict[Recipient, Duty] = {"office": Duty.OFFICE, "reception": Duty.RECEPTION,
+                                       "executives": Duty.EXECUTIVE}
+# A role nobody holds yet: the host gets the nudge with the role named, to pass on.
 ROLE_KEYS = {"office": N_("nudge.role.office"), "reception": N_("nudge.role.reception"),
              "executives": N_("nudge.role.executives"), "host_manager": N_("nudge.role.host_manager")}
 # Timeline items whose message offers to start the debrief.
@@ -116,32 +119,49 @@ class NudgeSender:
                 ids = tuple(n.id for n in catch_up)
                 outgoing.append(Outgoing(self._catch_up(host, visit, catch_up), ids))
         for nudge in single:
-            for person in self._recipients(visit, nudge):
-                outgoing.append(Outgoing(self._message(person, visit, nudge, now), (nudge.id,)))
+            for person, pass_on in self._recipients(visit, nudge).items():
+                outgoing.append(Outgoing(self._message(person, visit, nudge, now, pass_on), (nudge.id,)))
         return outgoing
 
-    def _recipients(self, visit: Visit, nudge: Nudge) -> list[Staff]:
-        ids: list[int] = []
+    def _recipients(self, visit: Visit, nudge: Nudge) -> dict[Staff, list[Recipient]]:
+        """Who gets ``nudge``, each with the roles they are asked to pass it on to.
+
+        Office, reception and executive items go to the staff holding that duty (set in /staff),
+        the manager's to the host's manager; where nobody holds it, the host gets it to pass on.
+        """
+        access = self.services.access
+        host = access.staff.get(visit.host)
+        wanted: dict[int, list[Recipient]] = {}
         for role in nudge.recipients:
+            holders: list[int] = []
             if role == "team":
-                ids += visit.team
+                holders = list(visit.team)
             elif role == "driver" and visit.travel is not None and visit.travel.driver is not None:
-                ids.append(visit.travel.driver)
-            else:
-                ids.append(visit.host)
-        staff = (self.services.access.staff.get(user_id) for user_id in dict.fromkeys(ids))
+                holders = [visit.travel.driver]
+            elif role in DUTY_OF_ROLE:
+                holders = [s.user_id for s in access.staff.with_duty(DUTY_OF_ROLE[role])]
+            elif role == "host_manager" and host is not None:
+                holders = [s.user_id for s in access.manager_of(host)]
+            for user_id in holders:
+                wanted.setdefault(user_id, [])
+            if not holders or role in ("host", "driver"):
+                passed = wanted.setdefault(visit.host, [])
+                if not holders and role in ROLE_KEYS:
+                    passed.append(role)
+        people = {access.staff.get(user_id): roles for user_id, roles in wanted.items()}
         # Someone who blocked the bot is not sent to again (the admins were told once) until they
         # open the bot again, which marks them reachable.
-        return [s for s in staff if s is not None and s.active and s.reachable]
+        return {s: roles for s, roles in people.items() if s is not None and s.active and s.reachable}
 
     def _translator(self, staff: Staff) -> Translator:
         i18n = self.services.i18n
         return i18n.get(staff.locale) if staff.locale else i18n.for_language_code(staff.language_code)
 
-    def _message(self, person: Staff, visit: Visit, nudge: Nudge, now: datetime) -> Send:
+    def _message(self, person: Staff, visit: Visit, nudge: Nudge, now: datetime,
+                 pass_on: list[Recipient]) -> Send:
         t = self._translator(person)
         lines = [t("nudge.header", item=t(nudge.key)), self._visit_line(t, visit)]
-        roles = [t(ROLE_KEYS[r]) for r in nudge.recipients if r in ROLE_KEYS]
+        roles = [t(ROLE_KEYS[r]) for r in pass_on]
         if roles:
             lines.append(t("nudge.pass_on", roles=", ".join(roles)))
         if now - nudge.due > LATE_AFTER:
