@@ -12,6 +12,7 @@ from bot.handlers import (
     dialogs,
     digest,
     help,
+    importing,
     invite,
     language,
     lookups,
@@ -22,7 +23,7 @@ from bot.handlers import (
 
 # Order matters: it is the order of /help and of the command menu.
 MODULES = (access, visits, lookups, digest, clients, contact_log, debrief, help, language, cancel, invite,
-           staff, nudges, dialogs)
+           staff, importing, nudges, dialogs)
 
 
 def routes() -> Router:

@@ -39,6 +39,11 @@ class _Numbered(KeyedDocuments[T]):
             self._highest = max(self._highest, self._id_of(item))
         return saved
 
+    def insert_many(self, items: list[T]) -> None:
+        super().insert_many(items)
+        if self._highest is not None and items:
+            self._highest = max(self._highest, *(self._id_of(item) for item in items))
+
 
 class ClientRepository(_Numbered[Client]):
     def __init__(self, table: Table) -> None:
@@ -70,6 +75,14 @@ class ContactRepository(_Numbered[Contact]):
             ids.append(item.id)
             ids.sort()
         return saved
+
+    def insert_many(self, items: list[Contact]) -> None:
+        index = self._index()  # built before the write, so the new contacts are added once
+        super().insert_many(items)
+        for item in items:
+            index.setdefault(item.client_id, []).append(item.id)
+        for client_id in {item.client_id for item in items}:
+            index[client_id].sort()
 
     def delete(self, key: int) -> None:
         previous = self.get(key)

@@ -27,6 +27,16 @@ class KeyedDocuments(Generic[T]):
         self._table.upsert(Document(to_doc(item), doc_id=self._key(item)))
         return item
 
+    def insert_many(self, items: list[T]) -> None:
+        """Stores new items in one write (all or none); an id already taken raises ValueError."""
+        self._table.insert_multiple([Document(to_doc(item), doc_id=self._key(item)) for item in items])
+
+    def delete_many(self, keys: list[int]) -> None:
+        """Removes the items with these ids in one write."""
+        present = [key for key in keys if self._table.contains(doc_id=key)]
+        if present:
+            self._table.remove(doc_ids=present)
+
     def delete(self, key: int) -> None:
         if self._table.contains(doc_id=key):
             self._table.remove(doc_ids=[key])

@@ -198,6 +198,22 @@ class ClientService:
         self._names().put(saved.id, saved.name)
         return saved
 
+    def import_all(self, clients: list[Client], contacts: list[Contact]) -> None:
+        """Stores new clients and contacts (ids from ``next_id`` onwards) all or nothing.
+
+        One write per table; if the contacts' write fails, the clients just written are removed again
+        before the error is re-raised.
+        """
+        self.clients.insert_many(clients)
+        try:
+            self.contact_store.insert_many(contacts)
+        except BaseException:
+            self.clients.delete_many([client.id for client in clients])
+            raise
+        index = self._names()
+        for client in clients:
+            index.put(client.id, client.name)
+
     def add_date(self, client_id: int, important: ImportantDate) -> Client:
         """Remembers a founding or partnership anniversary; the list stays in calendar order."""
         client = self._client(client_id)

@@ -1,0 +1,356 @@
+"""A sheet of clients and contacts (XLSX or CSV): reading it, checking every row, and its template.
+
+One row is one contact with the client they work for; a client without contacts is a row whose
+contact columns are empty, and a client with three contacts is three rows repeating its name. The
+first non-empty row holds the headers, in Chinese (either script) or English, in any order.
+
+Every row is checked before anything is written, against the other rows and against the database:
+a row is refused for a missing client name, an unreadable birthday, an unknown class, stage, country
+or language, or for adding nothing new (the client, or that contact of that client, exists already,
+matched by the folded name as ``ClientService.named`` matches it). ``Plan`` holds what the accepted
+rows add, with their ids, ready for ``ClientService.import_all`` to write in one go.
+
+```mermaid
+flowchart LR
+    file[.xlsx / .csv] --> read_sheet --> rows --> check --> Plan --> import_all
+```
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+from tinydb.table import Document, Table
+
+from bot.domain.clients import NO_YEAR, Client, Contact, fold
+from bot.domain.policy import CLASS_IDS
+from bot.flows.client_fields import day_text, normal_phone, read_day
+from bot.i18n import N_, Translator
+from bot.services.clients import ClientService, language_of_country
+
+MAX_ROWS = 20_000
+# A row as read: column id -> text (dates already as ISO text), JSON-ready so it can wait in storage.
+Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label_key: str
+    # Headers accepted besides the column's label in each locale (folded: lower case, no spaces).
+    aliases: tuple[str, ...] = ()
+
+
+COLUMNS = (
+    Column("client", N_("import.col.client"), ("客户", "客戶", "公司", "公司名称", "公司名稱", "客户名称",
+                                               "客戶名稱", "client", "company", "clientname", "companyname")),
+    Column("class", N_("import.col.class"), ("级别", "級別", "接待级别", "接待級別", "class", "level")),
+    Column("stage", N_("import.col.stage"), ("阶段", "階段", "stage")),
+    Column("country", N_("import.col.country"), ("国家", "國家", "country", "国家/地区", "國家/地區")),
+    Column("industry", N_("import.col.industry"), ("行业", "行業", "industry")),
+    Column("contact", N_("import.col.contact"), ("联系人", "聯絡人", "聯繫人", "姓名", "contact", "name",
+                                                 "contactname")),
+    Column("title", N_("import.col.title"), ("职务", "職務", "职位", "職位", "title", "position")),
+    Column("phone", N_("import.col.phone"), ("电话", "電話", "手机", "手機", "phone", "mobile")),
+    Column("email", N_("import.col.email"), ("邮箱", "郵箱", "电子邮件", "電子郵件", "電郵", "email",
+                                             "e-mail")),
+    Column("birthday", N_("import.col.birthday"), ("生日", "birthday", "dateofbirth")),
+    Column("language", N_("import.col.language"), ("语言", "語言", "language")),
+    Column("dietary", N_("import.col.dietary"), ("忌口", "饮食禁忌", "飲食禁忌", "dietary", "diet")),
+    Column("notes", N_("import.col.notes"), ("备注", "備註", "備注", "notes", "note", "remarks")),
+)
+CONTACT_COLUMNS = ("contact", "title", "phone", "email", "birthday", "language", "dietary")
+
+_STAGES = {"client": "client", "客户": "client", "客戶": "client", "签约": "client", "已签约": "client",
+           "已簽約": "client", "signed": "client", "prospect": "prospect", "潜在": "prospect",
+           "潜在客户": "prospect", "潛在": "prospect", "潛在客戶": "prospect"}
+_LANGUAGES = {"zh_hans": "zh_Hans", "zh-hans": "zh_Hans", "zh": "zh_Hans", "zh-cn": "zh_Hans",
+              "简体": "zh_Hans", "简体中文": "zh_Hans", "簡體中文": "zh_Hans", "中文": "zh_Hans",
+              "zh_hant": "zh_Hant", "zh-hant": "zh_Hant", "zh-tw": "zh_Hant", "zh-hk": "zh_Hant",
+              "繁體": "zh_Hant", "繁体": "zh_Hant", "繁體中文": "zh_Hant", "繁体中文": "zh_Hant",
+              "en": "en", "english": "en", "英文": "en", "英语": "en", "英語": "en"}
+_COUNTRIES = {"中国": "CN", "中國": "CN", "china": "CN", "台湾": "TW", "台灣": "TW", "taiwan": "TW",
+              "香港": "HK", "hongkong": "HK", "澳门": "MO", "澳門": "MO", "macau": "MO", "macao": "MO",
+              "美国": "US", "美國": "US", "usa": "US", "日本": "JP", "japan": "JP", "韩国": "KR",
+              "韓國": "KR", "korea": "KR", "德国": "DE", "德國": "DE", "germany": "DE", "英国": "GB",
+              "英國": "GB", "uk": "GB", "新加坡": "SG", "singapore": "SG"}
+
+
+class SheetError(Exception):
+    """The file as a whole cannot be imported; ``key`` is the message that says why."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Refusal:
+    row: int
+    reason: str  # message key
+    value: str = ""
+
+
+@dataclass
+class Plan:
+    """What the accepted rows add: new clients and contacts with their ids; the refused rows."""
+
+    clients: list[Client] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    accepted: int = 0
+    refused: list[Refusal] = field(default_factory=list)
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def header_names(translators: Iterable[Translator]) -> dict[str, str]:
+    """Folded header → column id: every locale's label of a column and its aliases."""
+    names = {}
+    for column in COLUMNS:
+        for alias in column.aliases:
+            names[_header_key(alias)] = column.id
+        for t in translators:
+            names[_header_key(t(column.label_key))] = column.id
+    return names
+
+
+def read_sheet(filename: str, content: bytes, headers: dict[str, str]) -> list[tuple[int, Row]]:
+    """The data rows of an .xlsx or .csv file, numbered as the spreadsheet numbers them."""
+    raw = _xlsx_rows(content) if filename.lower().endswith(".xlsx") else _csv_rows(content)
+    found: dict[int, str] | None = None
+    rows: list[tuple[int, Row]] = []
+    for number, cells in raw:
+        texts = [_text(cell) for cell in cells]
+        if not any(texts):
+            continue
+        if found is None:
+            keys = [_header_key(text) for text in texts]
+            found = {i: headers[key] for i, key in enumerate(keys) if key in headers}
+            if "client" not in found.values():
+                raise SheetError(N_("import.error.no_client_column"))
+            continue
+        row = {column: texts[i] for i, column in found.items() if i < len(texts) and texts[i]}
+        rows.append((number, row))
+        if len(rows) > MAX_ROWS:
+            raise SheetError(N_("import.error.too_many"), limit=MAX_ROWS)
+    if not rows:
+        raise SheetError(N_("import.error.empty"))
+    return rows
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SheetError(N_("import.error.unreadable")) from error
+    sheet = book.worksheets[0]
+    try:
+        yield from enumerate(sheet.iter_rows(values_only=True), 1)
+    finally:
+        book.close()
+
+
+def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
+    # Excel on a Chinese Windows saves CSV in GBK (GB18030 is its superset); everyone else in UTF-8.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SheetError(N_("import.error.unreadable"))
+    if "\0" in text:
+        raise SheetError(N_("import.error.unreadable"))
+    first = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t", "，"), key=first.count)
+    yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
+
+
+def _text(cell: object) -> str:
+    """A cell as text: dates as ISO days, whole numbers without ".0" (phone numbers typed as numbers)."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.date().isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return " ".join(str(cell).split())
+
+
+def _header_key(text: str) -> str:
+    return fold(text).replace(" ", "").replace("*", "").replace("_", "")
+
+
+# ---- checking --------------------------------------------------------------------------------
+
+
+def check(rows: list[tuple[int, Row]], clients: ClientService, *, by: int, now: datetime,
+          examples: Iterable[Row] = ()) -> Plan:
+    """Checks every row; the plan adds the accepted ones, the same rows never twice."""
+    plan = Plan()
+    next_client, next_contact = clients.clients.next_id(), clients.contact_store.next_id()
+    new_clients: dict[str, Client] = {}
+    seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
+    example_rows = [_fingerprint(example) for example in examples]
+    for number, row in rows:
+        if _fingerprint(row) in example_rows:
+            plan.refused.append(Refusal(number, N_("import.reason.example")))
+            continue
+        problem = _problem(row)
+        if problem is not None:
+            plan.refused.append(Refusal(number, *problem))
+            continue
+        name = row["client"]
+        key = (fold(name), fold(row.get("contact", "")))
+        if key in seen:
+            plan.refused.append(Refusal(number, N_("import.reason.duplicate_in_file"), str(seen[key])))
+            continue
+        existing = clients.named(name)
+        client = existing or new_clients.get(key[0])
+        if existing is not None and (not key[1] or clients.contact_named(existing.id, row["contact"])):
+            plan.refused.append(Refusal(number, N_("import.reason.duplicate"), existing.name))
+            continue
+        seen[key] = number
+        if client is None:
+            client = new_clients[key[0]] = _client(next_client, row, by, now)
+            plan.clients.append(client)
+            next_client += 1
+        if key[1]:
+            plan.contacts.append(_contact(next_contact, client, row))
+            next_contact += 1
+        plan.accepted += 1
+    return plan
+
+
+def _problem(row: Row) -> tuple[str, str] | None:
+    """Why a row cannot be imported on its own (a message key and the offending value), or None."""
+    if not row.get("client"):
+        return N_("import.reason.missing_name"), ""
+    checks = (("class", _class_id, N_("import.reason.unknown_class")),
+              ("stage", _stage, N_("import.reason.bad_stage")),
+              ("country", _country, N_("import.reason.bad_country")),
+              ("language", _language, N_("import.reason.bad_language")),
+              ("birthday", read_day, N_("import.reason.bad_date")))
+    for column, read, reason in checks:
+        value = row.get(column, "")
+        if value and read(value) is None:
+            return reason, value
+    if not row.get("contact") and any(row.get(column) for column in CONTACT_COLUMNS):
+        return N_("import.reason.missing_contact"), ""
+    return None
+
+
+def _class_id(text: str) -> str | None:
+    value = fold(text).removeprefix("class").strip().rstrip("级級类類").strip().upper()
+    return value if value in CLASS_IDS else None
+
+
+def _stage(text: str) -> str | None:
+    return _STAGES.get(fold(text).replace(" ", ""))
+
+
+def _country(text: str) -> str | None:
+    folded = fold(text).replace(" ", "")
+    if len(folded) == 2 and folded.isascii() and folded.isalpha():
+        return folded.upper()
+    return _COUNTRIES.get(folded)
+
+
+def _language(text: str) -> str | None:
+    return _LANGUAGES.get(fold(text).replace(" ", ""))
+
+
+def _client(client_id: int, row: Row, by: int, now: datetime) -> Client:
+    return Client(client_id, row["client"], now, by, country=_country(row.get("country", "")) or "CN",
+                  industry=row.get("industry", ""), default_class=_class_id(row.get("class", "")) or "C",
+                  stage=_stage(row.get("stage", "")) or "client", notes=row.get("notes", ""))
+
+
+def _contact(contact_id: int, client: Client, row: Row) -> Contact:
+    language = _language(row.get("language", "")) or language_of_country(client.country)
+    birthday = read_day(row["birthday"]) if row.get("birthday") else None
+    return Contact(contact_id, client.id, row["contact"], title=row.get("title", ""),
+                   phone=normal_phone(row.get("phone", "")), email=row.get("email", ""), birthday=birthday,
+                   language=language, dietary=row.get("dietary", ""))
+
+
+def _fingerprint(row: Row) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((column, fold(value)) for column, value in row.items() if value))
+
+
+# ---- the template ----------------------------------------------------------------------------
+
+
+def example_row(t: Translator) -> Row:
+    """The template's example row in ``t``'s language (refused if sent back unchanged)."""
+    return {"client": t("import.example.client"), "class": "B", "stage": t("import.example.stage"),
+            "country": "CN", "industry": t("import.example.industry"), "contact": t("import.example.contact"),
+            "title": t("import.example.title"), "phone": "+86 138 0013 8000",
+            "email": "zhang.wei@example.com", "birthday": day_text(date(NO_YEAR, 3, 12)),
+            "language": "zh_Hans", "dietary": t("import.example.dietary"), "notes": ""}
+
+
+def template(t: Translator) -> bytes:
+    """An .xlsx with the headers in ``t``'s language and one example row."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = t("import.template.sheet")
+    sheet.append([t(column.label_key) for column in COLUMNS])
+    example = example_row(t)
+    sheet.append([example[column.id] for column in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, cells in zip(COLUMNS, sheet.columns, strict=True):
+        cells[1].number_format = "@"  # text: Excel must not turn "03-12" or a phone number into a number
+        sheet.column_dimensions[cells[0].column_letter].width = 24 if column.id in ("client", "email") else 14
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# ---- a checked file waiting for the admin's confirmation --------------------------------------
+
+
+class PendingImports:
+    """The rows of the file each admin sent last, kept until they press Import or Cancel.
+
+    Stored (not only in memory) so a restart between the report and the press loses nothing; the
+    rows are checked again at the press, against the database as it is then.
+    """
+
+    def __init__(self, table: Table) -> None:
+        self._table = table
+
+    def put(self, user_id: int, filename: str, rows: list[tuple[int, Row]]) -> int:
+        """Keeps the rows; returns a number that names this file in the buttons."""
+        previous = self._table.get(doc_id=user_id)
+        serial = int(previous["serial"]) + 1 if isinstance(previous, dict) else 1
+        self._table.upsert(Document({"serial": serial, "file": filename, "rows": rows}, doc_id=user_id))
+        return serial
+
+    def get(self, user_id: int, serial: int) -> tuple[str, list[tuple[int, Row]]] | None:
+        doc = self._table.get(doc_id=user_id)
+        if not isinstance(doc, dict) or doc["serial"] != serial or not doc["rows"]:
+            return None
+        return str(doc["file"]), [(int(number), dict(row)) for number, row in doc["rows"]]
+
+    def drop(self, user_id: int) -> None:
+        """Forgets the rows (the serial stays, so an old button never matches a newer file)."""
+        doc = self._table.get(doc_id=user_id)
+        if isinstance(doc, dict):
+            self._table.upsert(Document({"serial": doc["serial"], "file": "", "rows": []}, doc_id=user_id))
