@@ -21,6 +21,7 @@ from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository
+from bot.repositories.escalations import EscalationRepository
 from bot.repositories.nudges import NudgeRepository
 from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
@@ -28,6 +29,7 @@ from bot.services.access import AccessService
 from bot.services.clients import ClientService
 from bot.services.debriefs import DebriefService, lead_contact_language
 from bot.services.digest import DigestLog, DigestPreferences, DigestService
+from bot.services.escalation import EscalationService
 from bot.services.lookups import LookupService, ReceptionGroups
 from bot.services.nudges import NudgeService
 from bot.services.relationship import RelationshipService
@@ -59,6 +61,8 @@ class Services:
     relationship: RelationshipService = field(kw_only=True)
     lookups: LookupService = field(kw_only=True)
     digests: DigestService = field(kw_only=True)
+    # Built once the rest exists: it reads nudges, visits and people through the services.
+    escalations: EscalationService = field(init=False)
 
 
 def build(settings: Settings, clock: Clock | None = None, db: Database | None = None,
@@ -101,4 +105,5 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
                         debriefs=debriefs, clients=clients, relationship=relationship,
                         lookups=lookups, digests=digests)
+    services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text)

@@ -14,8 +14,10 @@ import gettext
 import html
 import io
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
+from babel.dates import format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -35,6 +37,11 @@ def locale_for(language_code: str | None, default: str) -> str:
         traditional = code in _TRADITIONAL or code.startswith("zh-hant")
         return "zh_Hant" if traditional else "zh_Hans"
     return "en"
+
+
+def babel_locale(locale: str) -> str:
+    """The Babel locale for dates and numbers: mainland conventions for zh_Hans, Taiwan's for zh_Hant."""
+    return {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(locale, "en")
 
 
 class Html(str):
@@ -76,6 +83,10 @@ class Translator:
 
     def __call__(self, key: str, /, **params: object) -> str:
         return self._format(self.catalog.gettext(key), params)
+
+    def format_moment(self, local: datetime, key: str = "format.datetime") -> str:
+        """A moment already in the company zone, by the pattern the catalog names (``format.date``...)."""
+        return str(format_datetime(local, self(key), locale=babel_locale(self.locale)))
 
     def plural(self, key: str, count: int, /, **params: object) -> str:
         """A sentence whose form depends on ``count`` (available as ``{count}``)."""

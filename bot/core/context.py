@@ -10,7 +10,7 @@ from babel.dates import format_datetime
 
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
 from bot.domain.staff import Staff
-from bot.i18n import Translator
+from bot.i18n import Translator, babel_locale
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -71,11 +71,9 @@ class Context:
 
     def _format(self, moment: datetime, pattern: str, locale: str) -> str:
         local = moment.astimezone(self.services.settings.tz)
-        return format_datetime(local, pattern, locale=_babel_locale(locale))
+        return format_datetime(local, pattern, locale=babel_locale(locale))
 
 
-def _babel_locale(locale: str) -> str:
-    return {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(locale, "en")
 
 
 def keyboard(*rows: list[Button] | tuple[Button, ...]) -> Keyboard:
