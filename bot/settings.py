@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), alias="BOT_ADMIN_IDS")
     bot_timezone: str = Field(default="Asia/Shanghai", alias="BOT_TIMEZONE")
     bot_default_locale: str = Field(default="zh_Hans", alias="BOT_DEFAULT_LOCALE")
+    # How many nightly backup copies stay in <data dir>/backups; 0 keeps none.
+    bot_backup_keep: int = Field(default=7, ge=0, alias="BOT_BACKUP_KEEP")
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
