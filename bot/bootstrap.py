@@ -15,6 +15,7 @@ from bot.flows.model import Flow
 from bot.handlers import registry
 from bot.handlers.access import refuse_stranger
 from bot.handlers.dialogs import on_text
+from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
@@ -22,7 +23,7 @@ from bot.repositories.contact_log import ContactLogRepository, RelationshipRecor
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository
 from bot.repositories.escalations import EscalationRepository
-from bot.repositories.nudges import NudgeRepository
+from bot.repositories.nudges import ARCHIVE_AFTER, NudgeRepository
 from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
@@ -83,7 +84,10 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
     clock = clock or SystemClock()
     policy = load_policy(settings.bot_data_dir)
     calendar = china_calendar(settings.bot_data_dir)
-    nudges = NudgeService(NudgeRepository(db.table("nudges")), policy, calendar, settings.tz, clock)
+    nudges = NudgeService(NudgeRepository(db.table("nudges"), db.archive("nudges")), policy, calendar,
+                          settings.tz, clock)
+    # Settled nudges of visits long past leave memory for the archive (bot.repositories.nudges).
+    nudges.nudges.archive_settled(clock.now() - ARCHIVE_AFTER)
     visits = VisitService(VisitRepository(db.table("visits")), planner=nudges.plan_visit)
     clients = ClientService(ClientRepository(db.table("clients")), ContactRepository(db.table("contacts")))
     debriefs = DebriefService(DebriefRepository(db.table("debriefs")), TaskRepository(db.table("tasks")),
@@ -106,4 +110,5 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
                         debriefs=debriefs, clients=clients, relationship=relationship,
                         lookups=lookups, digests=digests)
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
-    return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text)
+    return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text,
+                      on_inline=answer_inline)

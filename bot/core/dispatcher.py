@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING
 
 from bot.core.callbacks import unpack
 from bot.core.context import Context
-from bot.core.events import MAX_INCOMING_FILE_BYTES, Action, AnswerCallback, Event, IncomingFile, Outcome
+from bot.core.events import (
+    MAX_INCOMING_FILE_BYTES,
+    Action,
+    AnswerCallback,
+    AnswerInline,
+    Event,
+    IncomingFile,
+    Outcome,
+)
 from bot.core.router import Route, Router
 from bot.domain.staff import Role, Staff
 from bot.i18n import N_, Translator
@@ -28,6 +36,8 @@ log = logging.getLogger(__name__)
 StrangerHandler = Callable[[Context], None]
 # Called for plain text from staff that is no command (dialogs, questions, the help fallback).
 TextHandler = Callable[[Context], None]
+# Called for an inline query from active staff; adds one AnswerInline to the context.
+InlineHandler = Callable[[Context], None]
 
 
 @dataclass
@@ -36,6 +46,7 @@ class Dispatcher:
     routes: Router
     on_stranger: StrangerHandler
     on_text: TextHandler
+    on_inline: InlineHandler | None = None
 
     def handle(self, event: Event) -> list[Action]:
         """Processes one event and returns what to send."""
@@ -74,6 +85,12 @@ class Dispatcher:
 
     def _route(self, ctx: Context) -> None:
         event = ctx.event
+        if event.inline_id is not None:
+            if ctx.staff is None or self.on_inline is None:
+                ctx.actions.append(AnswerInline(event.inline_id))  # strangers: nothing, not even a hint
+            else:
+                self.on_inline(ctx)
+            return
         if event.callback_data is not None:
             prefix, ctx.args = unpack(event.callback_data)
             route = self.routes.callbacks.get(prefix)

@@ -73,6 +73,9 @@ class Event:
     # A file sent as a document; ``text`` then holds its caption, if any.
     document: IncomingFile | None = None
 
+    # An inline query (``@bot 今天`` typed in any chat): its id to answer; the query is in ``text``.
+    inline_id: str | None = None
+
     @property
     def is_callback(self) -> bool:
         return self.callback_data is not None
@@ -138,6 +141,24 @@ class SendDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class InlineArticle:
+    """One inline result: a titled message the user can drop into the chat they are typing in."""
+
+    id: str
+    title: str
+    text: str  # Telegram HTML, sent when chosen
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerInline:
+    """Answer an inline query; no results means nothing to offer (what strangers get)."""
+
+    inline_id: str
+    results: tuple[InlineArticle, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class SetCommands:
     """Set the command menu, for one chat or (chat_id None) as a language's default."""
 
@@ -146,7 +167,7 @@ class SetCommands:
     language_code: str = ""
 
 
-Action = Send | Edit | AnswerCallback | SendDocument | SetCommands
+Action = Send | Edit | AnswerCallback | SendDocument | SetCommands | AnswerInline
 
 
 @dataclass(slots=True)

@@ -3,7 +3,8 @@
 The person at the keyboard is the local admin (user id 0, which no Telegram account has). Buttons
 are shown as numbers; typing the number presses the button of the latest message that has them.
 Messages for other people (an admin notice, a colleague) are printed with their recipient.
-``/upload <path>`` sends a local file as if it were a Telegram document (an import sheet). End of
+``/upload <path>`` sends a local file as if it were a Telegram document (an import sheet), and
+``@bot 今天`` shows the inline results Telegram would offer in any chat. End of
 input ends the chat with exit code 0, so ``printf '/start\\n/help\\n' | python -m bot`` works.
 """
 
@@ -23,6 +24,7 @@ from bot.core.events import (
     MAX_INCOMING_FILE_BYTES,
     Action,
     AnswerCallback,
+    AnswerInline,
     Edit,
     Event,
     IncomingFile,
@@ -60,6 +62,11 @@ class ConsolePerformer:
             self._print(f"  ({plain(action.text)})")
         if isinstance(action, SendDocument):
             self._print(f"📎 {action.filename} ({len(action.content)} bytes)")
+        if isinstance(action, AnswerInline):
+            for number, article in enumerate(action.results, 1):
+                self._print(f"  @{number} {article.title} — {article.description}\n{plain(article.text)}")
+            if not action.results:
+                self._print("  @ —")
         return None
 
     def _show(self, action: Send | Edit) -> int:
@@ -108,6 +115,9 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
 def _event(user: User, text: str, performer: ConsolePerformer) -> Event:
     if text.startswith("/upload "):
         return Event(user, CONSOLE_USER_ID, document=read_upload(Path(text.removeprefix("/upload ").strip())))
+    if text.startswith("@"):  # "@bot 今天": inline mode, as typed in any Telegram chat
+        query = text.partition(" ")[2]
+        return Event(user, CONSOLE_USER_ID, "inline", text=query, inline_id=f"console-inline-{len(text)}")
     buttons = [button for row in performer.buttons for button in row if button.data]
     if text.isdigit() and 1 <= int(text) <= len(buttons):
         return Event(user, CONSOLE_USER_ID, callback_data=buttons[int(text) - 1].data,
