@@ -1,0 +1,69 @@
+"""The quarterly review's picture: visits per class and month, and spend against budget per class.
+
+Drawn with matplotlib's object API on the Agg canvas (no pyplot: no global figure state, no display
+needed on a server) in the shipped Noto Sans CJK, so Chinese labels render on any machine. The
+words come in already translated (``ChartText``); this module only draws.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+
+from bot.documents.fonts import FONT_PATH
+from bot.documents.review import Review
+
+# One colour per class, A to D, the same in both panels.
+_COLOURS = ("#c0392b", "#e67e22", "#2980b9", "#7f8c8d")
+_BUDGET, _SPENT = "#bdc3c7", "#27ae60"
+
+
+@dataclass(frozen=True)
+class ChartText:
+    title: str
+    visits_title: str
+    money_title: str
+    budget: str
+    spent: str
+    months: tuple[str, str, str]
+    classes: tuple[str, ...]  # the legend label of each class, in the review's class order
+
+
+def review_chart(review: Review, text: ChartText, dpi: int = 110) -> bytes:
+    """A PNG of two panels side by side."""
+    font = FontProperties(fname=str(FONT_PATH))
+    figure = Figure(figsize=(10, 4.2), dpi=dpi)
+    FigureCanvasAgg(figure)
+    visits, money = figure.subplots(1, 2)
+    class_ids = list(review.classes)
+
+    width = 0.8 / max(len(class_ids), 1)
+    for index, class_id in enumerate(class_ids):
+        offsets = [month + (index - (len(class_ids) - 1) / 2) * width for month in range(3)]
+        visits.bar(offsets, review.classes[class_id].visits, width, label=text.classes[index],
+                   color=_COLOURS[index % len(_COLOURS)])
+    visits.set_xticks(range(3), text.months, fontproperties=font)
+    visits.set_title(text.visits_title, fontproperties=font)
+    visits.yaxis.get_major_locator().set_params(integer=True)
+    visits.legend(prop=font, fontsize=8)
+
+    positions = range(len(class_ids))
+    money.bar([p - 0.2 for p in positions], [review.classes[c].budget for c in class_ids], 0.4,
+              label=text.budget, color=_BUDGET)
+    money.bar([p + 0.2 for p in positions], [review.classes[c].spent for c in class_ids], 0.4,
+              label=text.spent, color=_SPENT)
+    money.set_xticks(list(positions), list(text.classes), fontproperties=font)
+    money.set_title(text.money_title, fontproperties=font)
+    money.legend(prop=font, fontsize=8)
+
+    for axes in (visits, money):
+        axes.spines[["top", "right"]].set_visible(False)
+    figure.suptitle(text.title, fontproperties=font, fontsize=14)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
