@@ -127,7 +127,20 @@ def test_the_card_in_simplified_chinese(world: World) -> None:
     assert card.index("#1") < card.index("#2") < card.index("#5")
     assert "#6 " not in card
     labels = [b.label for row in me.last.buttons for b in row]
-    assert labels == ["➕ 添加联系人", "✏️ 编辑联系人", "📅 添加重要日子", "📝 备注"]
+    assert labels == ["➕ 添加联系人", "✏️ 编辑联系人", "📅 添加重要日子", "📝 备注", "🤝 记录一次联系"]
+    # Class B keeps a monthly contact; visit #1 today is the last contact.
+    assert "🤝 最近联系：0 天前 · 联系节奏：每月" in card and "已逾期" not in card
+
+
+def test_the_card_says_when_a_client_was_last_contacted_and_logging_resets_it(world: World) -> None:
+    client = add_client(world, "Acme", "A")
+    world.clock.current += timedelta(days=40)
+    me = host(world, "en").send("/client Acme")
+    assert "🤝 Last contact: none recorded · cadence: monthly ⚠️ overdue" in me.last.text
+    me.press("Log a contact")
+    me.send(f"/client {client.name}")
+    assert "🤝 Last contact: 0 days ago · cadence: monthly" in me.last.text
+    assert "overdue" not in me.last.text
 
 
 def test_the_card_in_traditional_chinese(world: World) -> None:

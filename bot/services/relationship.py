@@ -141,6 +141,20 @@ class RelationshipService:
         first, _, rest = text.partition(" ")
         return self.clients.search(first, limit=CHOICES), rest
 
+    def last_contact(self, client: Client, now: datetime) -> tuple[datetime | None, int, bool]:
+        """When someone from us was last in touch (a visit or a logged contact), the class's
+        cadence in days, and whether that cadence is overdue — what the client card shows."""
+        moments = [v.arrival for v in self.visits.for_client(client.id)
+                   if v.status is not VisitStatus.CANCELLED and v.arrival <= now]
+        moments += [e.at for e in self.log_entries.all() if e.client_id == client.id and e.at <= now]
+        last = max(moments, default=None)
+        try:
+            every = self.policy.class_(client.default_class).cadence.contact_days
+        except KeyError:
+            return last, 0, False
+        since = (last or client.created_at).astimezone(self.tz).date()
+        return last, every, overdue_days(since, now.astimezone(self.tz).date(), every) is not None
+
     def log(self, client_id: int | None, by: int, at: datetime, note: str = "") -> ContactEntry:
         """Records a contact; how it happened is read from the note when it says ("打了电话")."""
         entry = ContactEntry(self.log_entries.next_id(), client_id, by, at, channel_in(note), note.strip())

@@ -15,6 +15,8 @@ from bot.domain.clients import Client, Contact, ImportantDate
 from bot.domain.visits import VisitStatus
 from bot.flows.client_fields import format_day
 from bot.i18n import N_, escape
+from bot.services.relationship import PREFIX as LOG_PREFIX
+from bot.services.relationship import cadence_word
 
 PREFIX = "cl"
 VISITS_SHOWN = 5
@@ -41,12 +43,13 @@ def card(ctx: Context, client: Client) -> tuple[str, Keyboard]:
     lines += ["", t("client.card.dates")]
     lines += [_date(ctx, day) for day in client.dates] or [t("client.card.none")]
     lines += ["", t("client.card.notes"), escape(client.notes) if client.notes else t("client.card.none")]
-    lines += ["", *_visits(ctx, client)]
+    lines += ["", *_visits(ctx, client), _last_contact(ctx, client)]
     buttons = keyboard(
         [Button(t("client.button.add_contact"), pack(PREFIX, "ac", client.id)),
          Button(t("client.button.edit_contact"), pack(PREFIX, "ec", client.id))],
         [Button(t("client.button.add_date"), pack(PREFIX, "ad", client.id)),
          Button(t("client.button.notes"), pack(PREFIX, "n", client.id))],
+        [Button(t("client.button.log"), pack(LOG_PREFIX, "n", client.id))],
     )
     return "\n".join(lines), buttons
 
@@ -97,6 +100,18 @@ def _contact(ctx: Context, contact: Contact) -> list[str]:
 def _date(ctx: Context, day: ImportantDate) -> str:
     kind = ctx.t(DATE_KINDS.get(day.kind, DATE_KINDS["other"]))
     return ctx.t("client.card.date", label=day.label, day=format_day(ctx, day.day), kind=kind)
+
+
+def _last_contact(ctx: Context, client: Client) -> str:
+    """"Last contact 34 days ago · class A: monthly ⚠️ overdue" — what keeps the relationship warm."""
+    t = ctx.t
+    last, every, overdue = ctx.services.relationship.last_contact(client, ctx.now)
+    when = (t.plural("client.card.days_ago", (ctx.now - last).days) if last is not None
+            else t("client.card.never"))
+    line = t("client.card.last_contact", when=when)
+    if every:
+        line += " · " + t("client.card.cadence", cadence=cadence_word(t, every))
+    return line + (" " + t("client.card.overdue") if overdue else "")
 
 
 def _visits(ctx: Context, client: Client) -> list[str]:
