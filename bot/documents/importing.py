@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -37,8 +37,12 @@ from bot.i18n import N_, Translator
 from bot.services.clients import ClientService, language_of_country
 
 MAX_ROWS = 20_000
+# How often reading and checking report progress, in rows.
+PROGRESS_EVERY = 1000
 # A row as read: column id -> text (dates already as ISO text), JSON-ready so it can wait in storage.
 Row = dict[str, str]
+# Called with the number of rows done so far.
+Progress = Callable[[int], object]
 
 
 @dataclass(frozen=True)
@@ -124,8 +128,10 @@ def header_names(translators: Iterable[Translator]) -> dict[str, str]:
     return names
 
 
-def read_sheet(filename: str, content: bytes, headers: dict[str, str]) -> list[tuple[int, Row]]:
-    """The data rows of an .xlsx or .csv file, numbered as the spreadsheet numbers them."""
+def read_sheet(filename: str, content: bytes, headers: dict[str, str],
+               progress: Progress | None = None) -> list[tuple[int, Row]]:
+    """The data rows of an .xlsx or .csv file, numbered as the spreadsheet numbers them;
+    ``progress`` hears the count read every ``PROGRESS_EVERY`` rows."""
     raw = _xlsx_rows(content) if filename.lower().endswith(".xlsx") else _csv_rows(content)
     found: dict[int, str] | None = None
     rows: list[tuple[int, Row]] = []
@@ -141,6 +147,8 @@ def read_sheet(filename: str, content: bytes, headers: dict[str, str]) -> list[t
             continue
         row = {column: texts[i] for i, column in found.items() if i < len(texts) and texts[i]}
         rows.append((number, row))
+        if progress is not None and len(rows) % PROGRESS_EVERY == 0:
+            progress(len(rows))
         if len(rows) > MAX_ROWS:
             raise SheetError(N_("import.error.too_many"), limit=MAX_ROWS)
     if not rows:
@@ -198,14 +206,17 @@ def _header_key(text: str) -> str:
 
 
 def check(rows: list[tuple[int, Row]], clients: ClientService, *, by: int, now: datetime,
-          examples: Iterable[Row] = ()) -> Plan:
-    """Checks every row; the plan adds the accepted ones, the same rows never twice."""
+          examples: Iterable[Row] = (), progress: Progress | None = None) -> Plan:
+    """Checks every row; the plan adds the accepted ones, the same rows never twice. ``progress``
+    hears how many rows are done every ``PROGRESS_EVERY`` rows."""
     plan = Plan()
     next_client, next_contact = clients.clients.next_id(), clients.contact_store.next_id()
     new_clients: dict[str, Client] = {}
     seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
     example_rows = [_fingerprint(example) for example in examples]
-    for number, row in rows:
+    for done, (number, row) in enumerate(rows):
+        if progress is not None and done and done % PROGRESS_EVERY == 0:
+            progress(done)
         if _fingerprint(row) in example_rows:
             plan.refused.append(Refusal(number, N_("import.reason.example")))
             continue

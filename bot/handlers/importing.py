@@ -12,10 +12,11 @@ flowchart LR
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
-from bot.core.events import Button, SendDocument
+from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
 from bot.documents.importing import (
     COLUMNS,
@@ -48,19 +49,24 @@ def explain(ctx: Context) -> None:
 
 @router.document(".xlsx", ".csv", role=Role.ADMIN)
 def receive(ctx: Context) -> None:
-    """Reads and checks the file, keeps its rows and answers with the report and the Import button."""
+    """Reads and checks the file, keeps its rows and answers with the report and the Import button
+    (in the progress message, edited in place, when the transport delivers progress live)."""
     document = ctx.event.document
     assert document is not None and document.content is not None and ctx.staff is not None
+    name = document.name
+    progress = Progress(ctx, ctx.live(Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))))
     try:
-        rows = read_sheet(document.name, document.content, header_names(_translators(ctx)))
+        rows = read_sheet(name, document.content, header_names(_translators(ctx)),
+                          lambda done: progress.show(ctx.t("import.reading", name=name, done=done)))
     except SheetError as error:
         headers = ", ".join(ctx.t(column.label_key) for column in COLUMNS[:3])
-        ctx.reply(ctx.t(error.key, name=document.name, headers=headers, **error.params))
+        progress.finish(ctx.t(error.key, name=name, headers=headers, **error.params))
         return
-    plan = _check(ctx, rows)
+    plan = _check(ctx, rows, lambda done: progress.show(
+        ctx.t("import.checking", name=name, done=done, total=len(rows))))
     pending = PendingImports(ctx.services.db.table("pending_imports"))
-    serial = pending.put(ctx.staff.user_id, document.name, rows)
-    lines = [ctx.t.plural("import.report.title", len(rows), name=document.name), _summary(ctx, plan)]
+    serial = pending.put(ctx.staff.user_id, name, rows)
+    lines = [ctx.t.plural("import.report.title", len(rows), name=name), _summary(ctx, plan)]
     lines += _refusals(ctx, plan)
     if plan.accepted:
         lines += ["", ctx.t("import.report.ask")]
@@ -69,7 +75,7 @@ def receive(ctx: Context) -> None:
     else:
         lines += ["", ctx.t("import.report.nothing")]
         buttons = ()
-    ctx.reply("\n".join(lines), buttons)
+    progress.finish("\n".join(lines), buttons)
 
 
 @router.callback("imp", role=Role.ADMIN)
@@ -87,23 +93,48 @@ def confirm(ctx: Context) -> None:
         pending.drop(ctx.staff.user_id)
         ctx.show(ctx.t("import.cancelled", name=name))
         return
-    plan = _check(ctx, rows)  # again: the database may have changed since the report
-    ctx.show(ctx.t("import.progress", name=name, done=0, total=plan.accepted))
+    progress = Progress(ctx, ctx.event.message_id)
+    progress.show(ctx.t("import.progress", name=name, done=0, total=len(rows)))
+    # Checked again: the database may have changed since the report.
+    plan = _check(ctx, rows, lambda done: progress.show(
+        ctx.t("import.progress", name=name, done=done, total=len(rows))))
     try:
         ctx.services.clients.import_all(plan.clients, plan.contacts)
     except Exception:
         log.exception("import of %s failed", name)
-        ctx.show(ctx.t("import.failed", name=name))
+        progress.finish(ctx.t("import.failed", name=name))
         return
     pending.drop(ctx.staff.user_id)
-    ctx.show(ctx.t("import.progress", name=name, done=plan.accepted, total=plan.accepted) + "\n"
-             + ctx.t("import.done", clients=len(plan.clients), contacts=len(plan.contacts)))
+    progress.finish(ctx.t("import.done", name=name, clients=len(plan.clients), contacts=len(plan.contacts)))
 
 
-def _check(ctx: Context, rows: list[tuple[int, dict[str, str]]]) -> Plan:
+class Progress:
+    """One message that shows how long work advances, then its result.
+
+    With a live transport the message is edited as the work goes on (``Context.live``); without
+    one, or if the first message could not be sent, only the result is sent.
+    """
+
+    def __init__(self, ctx: Context, message_id: int | None) -> None:
+        self._ctx = ctx
+        self._message_id = message_id
+
+    def show(self, text: str) -> None:
+        if self._message_id is not None:
+            self._ctx.live(Edit(self._ctx.event.chat_id, self._message_id, text))
+
+    def finish(self, text: str, buttons: Keyboard = ()) -> None:
+        if self._message_id is None:
+            self._ctx.reply(text, buttons)
+        else:
+            self._ctx.actions.append(Edit(self._ctx.event.chat_id, self._message_id, text, buttons))
+
+
+def _check(ctx: Context, rows: list[tuple[int, dict[str, str]]], progress: Callable[[int], object]) -> Plan:
     assert ctx.staff is not None
     examples = [example_row(t) for t in _translators(ctx)]
-    return check(rows, ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=examples)
+    return check(rows, ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=examples,
+                 progress=progress)
 
 
 def _summary(ctx: Context, plan: Plan) -> str:
