@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -26,6 +27,8 @@ class Context:
     args: list[str] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
     answered: bool = False
+    # Delivers one action at once, while the handler still runs (set by the runner; None in tests).
+    deliver_now: Callable[[Action], int | None] | None = None
 
     @property
     def now(self) -> datetime:
@@ -47,6 +50,11 @@ class Context:
         if self.event.callback_id is not None and not self.answered:
             self.actions.insert(0, AnswerCallback(self.event.callback_id, text, alert))
             self.answered = True
+
+    def live(self, action: Send | Edit) -> int | None:
+        """Shows progress of long work (an import) now, not when the handler returns; best effort:
+        the message id, or None (not delivered, or no live transport: the action is dropped)."""
+        return self.deliver_now(action) if self.deliver_now is not None else None
 
     def push(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
         """Sends a message to someone else (admins, a team member)."""

@@ -46,6 +46,8 @@ class Dispatcher:
     routes: Router
     on_stranger: StrangerHandler
     on_text: TextHandler
+    # Set by the runner: delivers an action at once from the core thread (progress of long work).
+    deliver_now: Callable[[Action], int | None] | None = None
     on_inline: InlineHandler | None = None
 
     def handle(self, event: Event) -> list[Action]:
@@ -72,7 +74,8 @@ class Dispatcher:
 
     def _context(self, event: Event) -> Context:
         staff = self.services.access.staff.get(event.user.id)
-        ctx = Context(event, self.services, staff, self._translator(staff, event))
+        ctx = Context(event, self.services, staff, self._translator(staff, event),
+                      deliver_now=self.deliver_now)
         if staff is not None and not staff.active:
             ctx.staff = None
         return ctx
