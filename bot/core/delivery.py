@@ -5,17 +5,25 @@ local Bot API server), so transports do not send directly: they give a ``Perform
 out one action and raises the errors below, and ``Delivery`` waits ``retry_after`` on 429, backs
 off on server and network errors, splits long texts, and reports a user who blocked the bot
 instead of retrying forever.
+
+With a ``RateLimiter`` (the Telegram transports give one) every attempt first waits for its token,
+so the bot stays under Telegram's limits; replies pass pushes (``Priority``). A 429 then holds the
+chat in the limiter for ``retry_after`` and the same message is retried when it ends.
+``deliver_each`` sends many independent messages (a burst of nudges) side by side: in order
+within a chat, different chats at once, so one chat's limit never holds back the others.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Protocol
 
-from bot.core.events import Action, Edit, Outcome, Send
+from bot.core.events import Action, Edit, Outcome, Send, SendDocument
+from bot.core.ratelimit import Priority, RateLimiter
 from bot.core.text import split_message
 
 log = logging.getLogger(__name__)
@@ -45,6 +53,15 @@ class Rejected(DeliveryError):
     """400 and the like: the request itself is wrong; retrying would fail the same way."""
 
 
+class Stopped(asyncio.CancelledError):
+    """The bot stopped during ``deliver_each``; ``unsent`` indexes the batches never handed to
+    Telegram (safe to send again later). One handed over but unanswered may have arrived."""
+
+    def __init__(self, unsent: list[int]) -> None:
+        super().__init__(f"stopped with {len(unsent)} unsent")
+        self.unsent = unsent
+
+
 class Performer(Protocol):
     """Carries out one action through a framework; returns the sent message's id, if any."""
 
@@ -67,22 +84,56 @@ class Delivery:
     """Delivers actions in order, with retries; never raises."""
 
     def __init__(self, performer: Performer, policy: RetryPolicy | None = None,
-                 sleep: Sleep = asyncio.sleep) -> None:
+                 sleep: Sleep = asyncio.sleep, limiter: RateLimiter | None = None) -> None:
         self._performer = performer
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
+        self.limiter = limiter
 
-    async def deliver(self, actions: list[Action]) -> list[Outcome]:
+    async def deliver(self, actions: list[Action], priority: Priority = Priority.REPLY) -> list[Outcome]:
+        """Delivers ``actions`` one after the other (a reply's messages keep their order)."""
+        return await self._deliver_all(actions, priority, _nothing)
+
+    async def deliver_each(self, batches: Sequence[list[Action]],
+                           priority: Priority = Priority.PUSH) -> list[list[Outcome]]:
+        """Delivers independent batches, one chat's in the given order and chats side by side;
+        the outcomes come back in the order of ``batches``. Cancelled (the bot stops), it raises
+        ``Stopped`` naming the batches that never reached Telegram."""
+        by_chat: dict[int | None, list[int]] = {}
+        for index, batch in enumerate(batches):
+            by_chat.setdefault(_chat_of(batch[0]) if batch else None, []).append(index)
+        outcomes: list[list[Outcome] | None] = [None] * len(batches)
+        handed: set[int] = set()
+
+        async def one_chat(indexes: list[int]) -> None:
+            for index in indexes:
+                outcomes[index] = await self._deliver_all(batches[index], priority,
+                                                          partial(handed.add, index))
+
+        try:
+            await asyncio.gather(*(one_chat(indexes) for indexes in by_chat.values()))
+        except asyncio.CancelledError:
+            unsent = [i for i, done in enumerate(outcomes) if done is None and i not in handed]
+            raise Stopped(unsent) from None
+        return [done or [] for done in outcomes]
+
+    async def _deliver_all(self, actions: list[Action], priority: Priority,
+                           handing: Callable[[], None]) -> list[Outcome]:
         outcomes = []
         for action in actions:
             for part in _parts(action):
-                outcomes.append(await self._deliver_one(part))
+                outcomes.append(await self._deliver_one(part, priority, handing))
         return outcomes
 
-    async def _deliver_one(self, action: Action) -> Outcome:
+    async def _deliver_one(self, action: Action, priority: Priority,
+                           handing: Callable[[], None]) -> Outcome:
         pause = self._policy.first_pause
         error: DeliveryError | None = None
+        chat_id = _chat_of(action)
         for _attempt in range(self._policy.attempts):
+            if self.limiter is not None:
+                await self.limiter.acquire(chat_id, priority)
+            handing()
             try:
                 return Outcome(action, delivered=True, message_id=await self._performer.perform(action))
             except RetryAfter as flood:
@@ -90,7 +141,10 @@ class Delivery:
                 if flood.seconds > self._policy.longest_retry_after:
                     break
                 log.warning("flood control: waiting %.1fs before retrying", flood.seconds)
-                await self._sleep(flood.seconds)
+                if self.limiter is not None:
+                    self.limiter.hold(chat_id, flood.seconds)  # the next acquire waits it out
+                else:
+                    await self._sleep(flood.seconds)
             except Transient as transient:
                 error = transient
                 log.warning("transient delivery failure (%s); retrying in %.1fs", transient, pause)
@@ -102,11 +156,23 @@ class Delivery:
             except Rejected as rejected:
                 if isinstance(action, Edit):
                     # An old message can no longer be edited: say it anew rather than say nothing.
-                    return await self._deliver_one(Send(action.chat_id, action.text, action.buttons))
+                    anew = Send(action.chat_id, action.text, action.buttons)
+                    return await self._deliver_one(anew, priority, handing)
                 log.error("Telegram rejected %s: %s", type(action).__name__, rejected)
                 return Outcome(action, delivered=False, error=str(rejected))
         log.error("gave up delivering %s: %s", type(action).__name__, error)
         return Outcome(action, delivered=False, error=str(error))
+
+
+def _nothing() -> None:
+    return None
+
+
+def _chat_of(action: Action) -> int | None:
+    """The chat whose limit an action counts against; None for what is no message in a chat."""
+    if isinstance(action, Send | Edit | SendDocument):
+        return action.chat_id
+    return None
 
 
 def _parts(action: Action) -> list[Action]:

@@ -104,6 +104,20 @@ class NudgeSender:
                 notices += self._tell_admins_blocked(item.message.chat_id)
         return notices
 
+    def put_back(self, outgoing: list[Outgoing], unsent: list[int]) -> int:
+        """The bot stopped in the middle of a burst: the nudges none of whose messages reached
+        Telegram (``unsent`` indexes ``outgoing``) are planned again as they were, so the next start
+        sends them at once. One that reached somebody stays sent (at most once); returns how many."""
+        skipped = set(unsent)
+        reached = {nudge_id for index, item in enumerate(outgoing) if index not in skipped
+                   for nudge_id in item.nudges}
+        back = {nudge_id for index in skipped for nudge_id in outgoing[index].nudges} - reached
+        repo = self.services.nudges.nudges
+        nudges = [nudge for nudge in map(repo.get, sorted(back))
+                  if nudge is not None and nudge.state is NudgeState.SENT]
+        repo.save_all(replace(nudge, state=NudgeState.PLANNED, sent_at=None) for nudge in nudges)
+        return len(nudges)
+
     def _quiet(self, now: datetime, visit: Visit) -> bool:
         local = now.astimezone(self.services.settings.tz)
         urgent = timedelta(0) <= visit.arrival - now <= URGENT_WITHIN
