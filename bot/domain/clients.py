@@ -126,6 +126,25 @@ _SHORT_TITLES: tuple[tuple[tuple[str, ...], str, str], ...] = (
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+# Titles that have no short form after a surname but still mark a piece of text as a title.
+_MORE_TITLES = ("cto", "cfo", "coo", "cio", "cmo", "head", "officer", "lead", "partner", "founder", "owner",
+                "specialist", "consultant", "secretary", "assistant", "buyer", "sales", "purchasing",
+                "procurement", "专员", "專員", "代表", "顾问", "顧問", "采购", "採購", "销售", "銷售", "董事",
+                "合伙人", "合夥人", "创始人", "創辦人")
+
+
+def looks_like_title(text: str) -> bool:
+    """Whether ``text`` reads as a job title rather than a name: "CTO", "采购经理", "Sales Director"."""
+    folded = " ".join(text.lower().split())
+    if not folded:
+        return False
+    endings = [ending for group, _, _ in _SHORT_TITLES for ending in group if len(ending) > 1]
+    words = folded.split()
+    return (any(folded.endswith(ending) for ending in endings)
+            or any(word in _MORE_TITLES or word in endings for word in words)
+            or any(folded.endswith(more) for more in _MORE_TITLES if not more.isascii()))
+
+
 def surname(name: str) -> str:
     """The surname of a Chinese name: 欧阳娜 → 欧阳, 张伟 → 张."""
     compact = "".join(name.split())

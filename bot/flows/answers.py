@@ -85,10 +85,15 @@ def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
     return Value(int(number) if number.is_integer() else number)
 
 
+def split_items(text: str) -> list[str]:
+    """Typed items: separated by commas (either width), 、, semicolons or new lines."""
+    return text.replace("，", ",").replace("、", ",").replace(";", ",").replace("\n", ",").split(",")
+
+
 def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: Dialog) -> Value | Problem:
     """Typed items, separated by commas: known ones become their ids, others stay as typed."""
     ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
-    for raw in text.replace("，", ",").replace("、", ",").replace(";", ",").replace("\n", ",").split(","):
+    for raw in (step.split or split_items)(text):
         item = raw.strip()
         if not item:
             continue

@@ -67,6 +67,9 @@ class Step:
     # For a search step: the matches for a query, and the message key of the "create new" button.
     search: Callable[[Context, str], tuple[Choice, ...]] | None = None
     create_label: str = ""
+    # For a multi-choice step with free text: how typed text splits into items (default: at commas,
+    # semicolons and new lines).
+    split: Callable[[str], list[str]] | None = None
 
     def applies(self, answers: Answers) -> bool:
         return self.skip_if is None or not self.skip_if(answers)

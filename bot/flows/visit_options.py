@@ -11,7 +11,9 @@ from typing import Any
 from babel import Locale
 
 from bot.core.context import Context
+from bot.domain.clients import looks_like_title
 from bot.domain.staff import Staff
+from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
 from bot.i18n import N_
 
@@ -67,6 +69,18 @@ def split_visitor(item: str) -> tuple[str, str]:
         name, _, title = item.strip().partition(" ")
         return name.strip(), title.strip()
     return item.strip(), ""
+
+
+def split_visitors(text: str) -> list[str]:
+    """Visitors as typed: "Anna Schmidt, CTO" is one person with a title, not two people, so a
+    piece that reads as a title joins the name before it ("Anna Schmidt / CTO")."""
+    people: list[str] = []
+    for item in (part.strip() for part in split_items(text)):
+        if people and looks_like_title(item) and split_visitor(people[-1])[1] == "":
+            people[-1] = f"{people[-1]} / {item}"
+        elif item:
+            people.append(item)
+    return people
 
 
 def visitor_names(ctx: Context, answers: Answers) -> list[str]:
