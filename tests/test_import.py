@@ -4,8 +4,12 @@ rows, all or nothing on confirm, CSV in GBK, headers in either language, who may
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -127,7 +131,7 @@ def test_a_failed_write_leaves_nothing_and_the_same_file_can_be_sent_again(world
     contacts.insert_many = original  # type: ignore[method-assign]
     upload(me, "clients.xlsx", sheet)
     me.press("Import 3 rows")
-    assert "Imported: 2 new clients, 2 new contacts" in me.last.text
+    assert "Imported (new clients: 2, new contacts: 2)" in me.last.text
     world.restart()  # and it is on disk
     assert clients(world) == {"Acme": ["Bob", "Carol"], "Globex": []}
 
@@ -180,6 +184,8 @@ def test_a_file_without_a_client_column_or_unreadable_gets_a_specific_answer(wor
     assert "x.csv has no client name column" in me.last.text
     upload(me, "x.xlsx", b"not a zip")
     assert "I cannot read x.xlsx" in me.last.text
+    upload(me, "old.xls", b"\xd0\xcf\x11\xe0")
+    assert "old.xls is in the old Excel format" in me.last.text
     upload(me, "x.pdf", b"%PDF")
     assert "I don't know what to do with x.pdf" in me.last.text
     big = IncomingFile("huge.xlsx", "", 11 * 1024 * 1024)
@@ -218,3 +224,19 @@ def test_class_is_read_however_written(world: World, value: str) -> None:
     upload(me, "a.csv", f"Client,Class\nAcme,{value}\n".encode())
     me.press("Import 1 row")
     assert world.dispatcher.services.clients.named("acme").default_class == "A"  # type: ignore[union-attr]
+
+
+def test_console_upload_imports_a_local_file(tmp_path: Path) -> None:
+    sheet = tmp_path / "clients.csv"
+    sheet.write_text("Client name,Contact\nAcme,Bob\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    env |= {"BOT_DATA_DIR": str(tmp_path / "data"), "BOT_DEFAULT_LOCALE": "en"}
+    lines = ["/start", f"/upload {sheet}", "1", "/client acme", f"/upload {tmp_path / 'missing.csv'}"]
+    typed = "".join(f"{line}\n" for line in lines)
+    done = subprocess.run([sys.executable, "-m", "bot"], input=typed, env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "1 row can be imported (new clients: 1, new contacts: 1)." in done.stdout
+    assert "Imported (new clients: 1, new contacts: 1)." in done.stdout
+    assert "🏢 Acme" in done.stdout
+    assert "I could not receive missing.csv. Please send it again." in done.stdout

@@ -47,13 +47,16 @@ def explain(ctx: Context) -> None:
                                     caption=ctx.t("import.template.caption")))
 
 
-@router.document(".xlsx", ".csv", role=Role.ADMIN)
+@router.document(".xlsx", ".csv", ".xls", role=Role.ADMIN)
 def receive(ctx: Context) -> None:
     """Reads and checks the file, keeps its rows and answers with the report and the Import button
     (in the progress message, edited in place, when the transport delivers progress live)."""
     document = ctx.event.document
     assert document is not None and document.content is not None and ctx.staff is not None
     name = document.name
+    if document.suffix == ".xls":  # the old binary format: openpyxl cannot read it, Excel converts it
+        ctx.reply(ctx.t("import.error.xls", name=name))
+        return
     progress = Progress(ctx, ctx.live(Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))))
     try:
         rows = read_sheet(name, document.content, header_names(_translators(ctx)),

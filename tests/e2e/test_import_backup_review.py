@@ -42,7 +42,7 @@ async def test_import_backup_and_review_over_telegram(api: FakeBotApi, bot: BotP
     assert api.messages(ADMIN_ID)[-1].message_id == report.message_id
     assert api.calls("getFile")
     api.user_presses(ADMIN, report, button="Import 2 rows")
-    await api.wait_for_message(ADMIN_ID, contains="Imported: 2 new clients, 2 new contacts")
+    await api.wait_for_message(ADMIN_ID, contains="Imported (new clients: 2, new contacts: 2)")
     api.user_sends(ADMIN, "/client siemens")
     await api.wait_for_message(ADMIN_ID, contains="Siemens <AG>")
 
