@@ -15,6 +15,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bot.core.events import Event, IncomingFile, SendDocument
+from bot.documents.importing import check, header_names, read_sheet
 from bot.domain.clients import NO_YEAR
 from tests.support.chat import Person, World
 
@@ -240,3 +241,19 @@ def test_console_upload_imports_a_local_file(tmp_path: Path) -> None:
     assert "Imported (new clients: 1, new contacts: 1)." in done.stdout
     assert "🏢 Acme" in done.stdout
     assert "I could not receive missing.csv. Please send it again." in done.stdout
+
+
+def test_after_a_crash_between_the_two_writes_the_same_file_completes_the_import(world: World) -> None:
+    me = admin(world, "en")
+    sheet = xlsx(["Client name", "Contact"], ["Acme", "Bob"], ["Acme", "Carol"], ["Globex", ""])
+    upload(me, "clients.xlsx", sheet)
+    service = world.dispatcher.services.clients
+    plan = check(read_sheet("clients.xlsx", sheet, header_names([world.dispatcher.services.i18n.get("en")])),
+                 service, by=1, now=NOW)
+    service.clients.insert_many(plan.clients)  # the clients' write landed, then the process died
+    world.restart()
+    upload(me, "clients.xlsx", sheet)
+    assert "2 rows can be imported (new clients: 0, new contacts: 2)" in me.last.text
+    assert "Row 4: already there: Globex" in me.last.text
+    me.press("Import 2 rows")
+    assert clients(world) == {"Acme": ["Bob", "Carol"], "Globex": []}

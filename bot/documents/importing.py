@@ -10,6 +10,11 @@ or language, or for adding nothing new (the client, or that contact of that clie
 matched by the folded name as ``ClientService.named`` matches it). ``Plan`` holds what the accepted
 rows add, with their ids, ready for ``ClientService.import_all`` to write in one go.
 
+All or nothing: the clients are written in one write and the contacts in another; if the second
+fails, the first is undone, so nothing of the file remains. Only a crash of the process between the
+two writes leaves the new clients without their contacts, and the import is then resumable: sending
+the same file again matches those clients and adds the missing contacts, nothing twice.
+
 ```mermaid
 flowchart LR
     file[.xlsx / .csv] --> read_sheet --> rows --> check --> Plan --> import_all
