@@ -257,3 +257,12 @@ def test_after_a_crash_between_the_two_writes_the_same_file_completes_the_import
     assert "Row 4: already there: Globex" in me.last.text
     me.press("Import 2 rows")
     assert clients(world) == {"Acme": ["Bob", "Carol"], "Globex": []}
+
+
+def test_a_report_of_many_long_refusals_fits_one_message(world: World) -> None:
+    me = admin(world, "en")
+    rows = [["Client name", "Class"]] + [[f"Client {n}", "Z" * 300] for n in range(100)] + [["Good", "A"]]
+    upload(me, "bad.xlsx", xlsx(*rows))
+    assert "… and 70 more rows refused." in me.last.text
+    assert len(me.last.html) < 4096
+    assert "1 row can be imported" in me.last.text

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 router = Router()
 # How many refused rows the report lists one by one; the rest are counted.
 SHOWN_REFUSALS = 30
+# The longest cell value quoted in the report (the whole report must fit one Telegram message).
+QUOTED = 40
 
 
 @router.command("import", role=Role.ADMIN, menu=N_("cmd.import"))
@@ -147,8 +149,10 @@ def _summary(ctx: Context, plan: Plan) -> str:
 
 
 def _refusals(ctx: Context, plan: Plan) -> list[str]:
-    lines = [ctx.t("import.report.line", row=refusal.row, reason=ctx.t(refusal.reason, value=refusal.value))
-             for refusal in plan.refused[:SHOWN_REFUSALS]]
+    lines = []
+    for refusal in plan.refused[:SHOWN_REFUSALS]:
+        reason = ctx.t(refusal.reason, value=_short(refusal.value))
+        lines.append(ctx.t("import.report.line", row=refusal.row, reason=reason))
     hidden = len(plan.refused) - SHOWN_REFUSALS
     if hidden > 0:
         lines.append(ctx.t.plural("import.report.more", hidden))
@@ -157,3 +161,7 @@ def _refusals(ctx: Context, plan: Plan) -> list[str]:
 
 def _translators(ctx: Context) -> list[Translator]:
     return [ctx.services.i18n.get(locale) for locale in LOCALES]
+
+
+def _short(value: str) -> str:
+    return value if len(value) <= QUOTED else value[:QUOTED - 1] + "…"
