@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import io
+import time
 
+import pytest
 from openpyxl import Workbook
 
 from bot.core.delivery import Delivery
 from bot.core.events import Action, AnswerCallback, Edit, Event, IncomingFile, Send, User
 from bot.core.runner import Runner
+from bot.handlers import importing
 from tests.support.chat import World
 
 
@@ -43,7 +46,9 @@ def texts(actions: list[Action]) -> list[str]:
     return [action.text for action in actions if isinstance(action, Send | Edit)]
 
 
-def test_progress_is_edited_in_place_while_reading_checking_and_importing(world: World) -> None:
+def test_progress_is_edited_in_place_while_reading_checking_and_importing(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importing, "PROGRESS_SECONDS", 0)  # every step shown, however fast this machine
     runner = Runner(world.dispatcher)
     telegram = Telegram()
     runner.delivery = Delivery(telegram)
@@ -86,3 +91,26 @@ def test_without_a_live_transport_only_the_report_is_sent(world: World) -> None:
     upload = IncomingFile("a.xlsx", "", len(content), content)
     world.deliver(world.dispatcher.handle(Event(me.user, me.id, document=upload)))
     assert len(me.messages) == before + 1 and "可导入 1500 行" in me.last.text
+
+
+def test_progress_edits_are_paced_to_telegrams_limit(world: World) -> None:
+    runner = Runner(world.dispatcher)
+    telegram = Telegram()
+    runner.delivery = Delivery(telegram)
+    admin = User(1, "林", language_code="zh-hans")
+    content = sheet(3000)
+
+    async def chat() -> None:
+        await runner.process(Event(admin, 1, text="/start"))
+        telegram.done.clear()
+        await runner.process(Event(admin, 1, document=IncomingFile("big.xlsx", "", len(content), content)))
+
+    started = time.monotonic()
+    try:
+        asyncio.run(chat())
+    finally:
+        runner.close()
+    seconds = time.monotonic() - started
+    edits = len(telegram.done) - 1  # after the first message: progress edits, then the report
+    assert edits <= 1 + seconds / importing.PROGRESS_SECONDS
+    assert "可导入 3000 行" in texts(telegram.done)[-1]

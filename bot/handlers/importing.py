@@ -12,6 +12,7 @@ flowchart LR
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from bot.core.callbacks import pack
@@ -38,6 +39,8 @@ router = Router()
 SHOWN_REFUSALS = 30
 # The longest cell value quoted in the report (the whole report must fit one Telegram message).
 QUOTED = 40
+# The least time between two progress edits of one message.
+PROGRESS_SECONDS = 1.5
 
 
 @router.command("import", role=Role.ADMIN, menu=N_("cmd.import"))
@@ -59,7 +62,8 @@ def receive(ctx: Context) -> None:
     if document.suffix == ".xls":  # the old binary format: openpyxl cannot read it, Excel converts it
         ctx.reply(ctx.t("import.error.xls", name=name))
         return
-    progress = Progress(ctx, ctx.live(Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))))
+    first = Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))
+    progress = Progress(ctx, ctx.live(first), just_sent=True)
     try:
         rows = read_sheet(name, document.content, header_names(_translators(ctx)),
                           lambda done: progress.show(ctx.t("import.reading", name=name, done=done)))
@@ -116,17 +120,25 @@ def confirm(ctx: Context) -> None:
 class Progress:
     """One message that shows how long work advances, then its result.
 
-    With a live transport the message is edited as the work goes on (``Context.live``); without
-    one, or if the first message could not be sent, only the result is sent.
+    With a live transport the message is edited as the work goes on (``Context.live``), at most once
+    every ``PROGRESS_SECONDS``: Telegram allows about one message a second in a chat, and the core
+    thread waits for each edit. Without a live transport, or if the first message could not be sent,
+    only the result is sent.
     """
 
-    def __init__(self, ctx: Context, message_id: int | None) -> None:
+    def __init__(self, ctx: Context, message_id: int | None, *, just_sent: bool = False) -> None:
         self._ctx = ctx
         self._message_id = message_id
+        self._last = time.monotonic() if just_sent else None
 
     def show(self, text: str) -> None:
-        if self._message_id is not None:
-            self._ctx.live(Edit(self._ctx.event.chat_id, self._message_id, text))
+        if self._message_id is None:
+            return
+        now = time.monotonic()  # wall time on purpose: this paces messages, it is not business time
+        if self._last is not None and now - self._last < PROGRESS_SECONDS:
+            return
+        self._last = now
+        self._ctx.live(Edit(self._ctx.event.chat_id, self._message_id, text))
 
     def finish(self, text: str, buttons: Keyboard = ()) -> None:
         if self._message_id is None:
