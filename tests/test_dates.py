@@ -116,3 +116,13 @@ def test_reading_is_fast_after_warm_up() -> None:
         read_datetime(text, now=NOWS[key], tz=SHANGHAI)
         timings.append(time.perf_counter() - start)
     assert median(timings) < 0.005
+
+
+def test_a_time_alone_falls_on_the_given_day_and_a_full_phrase_ignores_it() -> None:
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
+    day = date(2026, 12, 8)
+    for text, expected in (("4pm", "2026-12-08 16:00"), ("下午4点", "2026-12-08 16:00"),
+                           ("8:30", "2026-12-08 08:30"), ("tomorrow 4pm", "2026-12-02 16:00"),
+                           ("12月9日下午4点", "2026-12-09 16:00")):
+        reading = read_datetime(text, now=now, tz=SHANGHAI, on_day=day)
+        assert reading.value is not None and reading.value.strftime("%Y-%m-%d %H:%M") == expected, text

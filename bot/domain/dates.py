@@ -70,12 +70,14 @@ class DateReading:
     problem: Problem | None = None
 
 
-def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool = True) -> DateReading:
+def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool = True,
+                  on_day: date | None = None) -> DateReading:
     """Read a date and time such as 明天下午3点, 下週二上午10點, 12月5日14:30 or next Tuesday 10am.
 
-    A time alone is its next occurrence (today if still ahead, else tomorrow) and a date without a
-    year that has passed this year is next year's; with ``prefer_future=False`` both stay as said.
-    Explicitly past phrases (昨天, yesterday, 今天 with an earlier time) are returned as they are.
+    A time alone is its next occurrence (today if still ahead, else tomorrow), or on ``on_day`` when
+    given (the flight lands at "8am" of the visit's day); a date without a year that has passed this
+    year is next year's; with ``prefer_future=False`` both stay as said. Explicitly past phrases
+    (昨天, yesterday, 今天 with an earlier time) are returned as they are.
     """
     ctx = _context(now, tz, "future" if prefer_future else "none")
     if len(text) > MAX_LENGTH:
@@ -93,6 +95,8 @@ def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool
     day = _read_day(rest, ctx) if rest else None
     if isinstance(day, str):
         return _unreadable(day)
+    if day is None and found.clock is not None:
+        day = on_day
     return _combine(day, found.clock, found.part, ctx, tz)
 
 

@@ -106,12 +106,14 @@ def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: 
     return Value(ticked)
 
 
-def datetime_text(ctx: Context, dialog: Dialog, text: str) -> Confirm | AskTime | Problem:
+def datetime_text(ctx: Context, step: Step, dialog: Dialog, text: str) -> Confirm | AskTime | Problem:
     """Reads a date-time; with a day already chosen, the text only needs to give the time."""
     tz = ctx.services.settings.tz
     day = dialog.pending.get("date")
-    # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins.
-    reading = read_datetime(text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz)
+    # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins. Without
+    # one, a bare time is on the step's own day, if it has one (the departure: the arrival's day).
+    on_day = step.day_of(dialog.answers) if step.day_of is not None and not day else None
+    reading = read_datetime(text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz, on_day=on_day)
     if reading.kind == "unreadable" or reading.value is None:
         return Problem(ctx.t("flow.time_hint") if day else ctx.t("flow.date_unreadable"))
     if reading.kind == "date_only":

@@ -114,7 +114,7 @@ class FlowEngine:
             self._ask(ctx, flow, dialog, new_message=True)
             return
         if step.kind is Kind.DATETIME:
-            result = parse.datetime_text(ctx, dialog, text)
+            result = parse.datetime_text(ctx, step, dialog, text)
         else:
             result = parse.text_answer(ctx, step, self._choices(ctx, step, dialog), text, dialog)
         if isinstance(result, parse.Problem):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -67,6 +68,9 @@ class Step:
     # For a search step: the matches for a query, and the message key of the "create new" button.
     search: Callable[[Context, str], tuple[Choice, ...]] | None = None
     create_label: str = ""
+    # For a date-time step: the day a time typed alone falls on ("4pm" as the departure: the arrival's
+    # day), instead of its next occurrence.
+    day_of: Callable[[Answers], date | None] | None = None
     # For a multi-choice step with free text: how typed text splits into items (default: at commas,
     # semicolons and new lines).
     split: Callable[[str], list[str]] | None = None

@@ -5,7 +5,7 @@ Kept apart from ``new_visit`` so the flow itself reads as the arrangement form, 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from babel import Locale
@@ -136,6 +136,11 @@ def staff_by_name(ctx: Context, typed: str) -> Staff | None:
 
 def is_flight_or_train(answers: Answers) -> bool:
     return answers.get("travel") in ("flight", "train")
+
+
+def arrival_day(answers: Answers) -> date | None:
+    """The day the guests arrive, in the company zone: where a bare "4pm" or "8am" belongs."""
+    return parse_when(answers["arrival"]).date() if "arrival" in answers else None
 
 
 def check_departure(ctx: Context, value: Any, answers: Answers) -> str | None:
