@@ -1,0 +1,179 @@
+"""The arrangement form (客户接待安排表) of a visit, in the fields and order of the handbook's paper form.
+
+It is filled at least a day before the visit and handed to the department head in three copies;
+the approval boxes at the bottom stay blank for signatures. The form is internal: it carries the
+budget and the reception class, which the itinerary for the client never shows.
+"""
+
+from __future__ import annotations
+
+from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, mark
+from bot.documents.sources import Sources
+from bot.domain.policy import BudgetItem
+from bot.domain.visits import Visit, VisitStatus
+from bot.i18n import N_
+
+TRAVEL_KEYS = {"flight": N_("doc.travel.flight"), "train": N_("doc.travel.train"),
+               "car": N_("doc.travel.car"), "other": N_("doc.travel.other")}
+PAYER_KEYS = {"guest": N_("doc.payer.guest"), "company": N_("doc.payer.company")}
+STATUS_KEYS = {VisitStatus.PLANNED: N_("doc.status.planned"), VisitStatus.DONE: N_("doc.status.done"),
+               VisitStatus.CANCELLED: N_("doc.status.cancelled")}
+OTHER_ITEM = N_("doc.budget.other")
+BUDGET_KEYS: dict[str, str] = {"meal": N_("doc.budget.meal"), "escort_meal": N_("doc.budget.escort_meal"),
+                               "gift": N_("doc.budget.gift"), "hotel": N_("doc.budget.hotel")}
+
+
+def arrangement_form(visit: Visit, src: Sources) -> Document:
+    """The whole form in ``src``'s language."""
+    t = src.t
+    subtitle = t("doc.form.subtitle", number=visit.id, cls=t(src.policy.class_(visit.class_id).name_key),
+                    date=src.date(src.now))
+    if visit.status is VisitStatus.CANCELLED:
+        subtitle += "\n" + t("doc.form.cancelled", reason=visit.cancel_reason or NONE)
+    sections = (
+        Section(t("doc.form.s.basic"), (_basic(visit, src),)),
+        Section(t("doc.form.s.visitors"), (_visitors(visit, src),)),
+        Section(t("doc.form.s.schedule"), (_schedule(visit, src),)),
+        Section(t("doc.form.s.budget"), _budget(visit, src)),
+        Section(t("doc.form.s.other"), (_other(visit, src),)),
+    )
+    return Document(t("doc.form.title"), subtitle, sections, src.locale,
+                    footer=t("doc.form.footer", number=visit.id, client=visit.client_name),
+                    signatures=(t("doc.form.sign.filled_by"), t("doc.form.sign.date"),
+                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")))
+
+
+def _basic(visit: Visit, src: Sources) -> Grid:
+    t = src.t
+    ours = [src.name(user_id) for user_id in visit.people]
+    executives = src.policy.executives
+    leaders = [t(executives[e].key) for e in visit.executives if e in executives]
+    labels = {p.id: t(p.key) for p in src.policy.purposes}
+    return Grid((
+        Field(t("doc.form.host"), src.name(visit.host)),
+        Field(t("doc.form.our_count"), str(len(ours))),
+        Field(t("doc.form.our_people"), ", ".join(ours), wide=True),
+        Field(t("doc.form.executives"), ", ".join(leaders) or NONE, wide=True),
+        Field(t("doc.form.client"), visit.client_name),
+        Field(t("doc.form.visitor_count"), str(len(visit.visitors))),
+        Field(t("doc.form.background"), _background(src), wide=True),
+        Field(t("doc.form.purposes"), ", ".join(labels.get(p) or p for p in visit.purposes) or NONE,
+              wide=True),
+    ))
+
+
+def _background(src: Sources) -> str:
+    client = src.client
+    if client is None:
+        return NONE
+    parts = [part for part in (client.industry, src.country(client.country), client.notes) if part]
+    return "; ".join(parts) or NONE
+
+
+def _visitors(visit: Visit, src: Sources) -> Table | Text:
+    t = src.t
+    if not visit.visitors:
+        return Text((NONE,))
+    rows = []
+    for number, visitor in enumerate(visit.visitors, 1):
+        contact = src.contacts.get(visitor.contact_id)
+        name = visitor.name + (t("doc.form.lead_mark") if visitor.lead else "")
+        origin = ""
+        dietary = ""
+        if contact is not None:
+            language = t(f"lang.name.{contact.language}") if contact.language else ""
+            origin = " / ".join(part for part in (contact.nationality, language) if part)
+            dietary = contact.dietary
+        rows.append((str(number), name, visitor.title or NONE, origin or NONE, dietary or NONE))
+    columns = (t("doc.form.col.number"), t("doc.form.col.name"), t("doc.form.col.title"),
+               t("doc.form.col.origin"), t("doc.form.col.dietary"))
+    return Table(columns, (2, 5, 5, 5, 6), tuple(rows))
+
+
+def _schedule(visit: Visit, src: Sources) -> Grid:
+    t = src.t
+    fields = [Field(t("doc.form.arrival"), src.time(visit.arrival)),
+              Field(t("doc.form.departure"), src.time(visit.departure))]
+    travel = visit.travel
+    if travel is not None:
+        fields += [
+            Field(t("doc.form.travel"), t(TRAVEL_KEYS.get(travel.mode, "doc.travel.other"))),
+            Field(t("doc.form.travel_number"), travel.number or NONE),
+            Field(t("doc.form.travel_place"), travel.place or NONE),
+            Field(t("doc.form.travel_arrives"), src.time(travel.arrives_at) if travel.arrives_at else NONE),
+            Field(t("doc.form.pickup"), mark(travel.pickup)),
+            Field(t("doc.form.driver"), src.name(travel.driver) if travel.driver is not None else NONE),
+        ]
+    projector = mark(visit.projector)
+    if visit.projector:
+        projector += " " + t("doc.form.projector_from", time=src.clock(visit.arrival))
+    fields += [Field(t("doc.form.room"), visit.room or NONE),
+               Field(t("doc.form.projector"), projector),
+               Field(t("doc.form.tour"), visit.tour or t("doc.form.tour_open"), wide=True)]
+    lodging = visit.lodging
+    if lodging is not None:
+        fields += [
+            Field(t("doc.form.hotel"), lodging.hotel),
+            Field(t("doc.form.payer"), t(PAYER_KEYS.get(lodging.payer, "doc.payer.guest"))),
+            Field(t("doc.form.check_in"), src.date(lodging.check_in)),
+            Field(t("doc.form.check_out"), src.date(lodging.check_out)),
+            Field(t("doc.form.guests"), lodging.guests or ", ".join(v.name for v in visit.visitors) or NONE,
+                  wide=True),
+        ]
+    else:
+        fields.append(Field(t("doc.form.lodging"), mark(False), wide=True))
+    meals = visit.meals
+    if meals is not None:
+        fields += [Field(t("doc.form.meal_count"), str(meals.count)),
+                   Field(t("doc.form.meal_when"), meals.when or t("doc.form.meal_open")),
+                   Field(t("doc.form.dietary"), meals.dietary or NONE, wide=True)]
+    else:
+        fields.append(Field(t("doc.form.meals"), mark(False), wide=True))
+    return Grid(tuple(fields))
+
+
+def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
+    """Per item: the class standard, the estimate, the head count, the subtotal, who must approve."""
+    t = src.t
+    policy = src.policy
+    note = Text((t("doc.form.budget_note"),))
+    if not visit.budget:
+        return (Text((NONE,)), note)
+    persons = len(visit.visitors) or 1
+    rows, total = [], 0.0
+    for item, amount in visit.budget:
+        standard, approval = NONE, ""
+        if item in BUDGET_KEYS and item != "total":
+            budget_item: BudgetItem = item  # type: ignore[assignment]
+            standard = money(policy.limit(visit.class_id, budget_item))
+            if policy.over_budget(visit.class_id, budget_item, int(amount)):
+                approvers = ", ".join(t(key) for key in policy.approvers_for(visit.class_id, budget_item))
+                approval = t("doc.form.over_budget", approvers=approvers)
+        subtotal = amount * persons
+        total += subtotal
+        rows.append((t(BUDGET_KEYS.get(item, OTHER_ITEM)), standard, money(amount), str(persons),
+                     money(subtotal), approval or NONE))
+    rows.append((t("doc.form.total"), "", "", "", money(total), ""))
+    currency = policy.budget.currency
+    columns = (t("doc.form.col.item"), t("doc.form.col.standard", currency=currency),
+               t("doc.form.col.estimate", currency=currency), t("doc.form.col.persons"),
+               t("doc.form.col.subtotal", currency=currency), t("doc.form.col.approval"))
+    return (Table(columns, (3, 3, 3, 2, 3, 4), tuple(rows)), note)
+
+
+def _other(visit: Visit, src: Sources) -> Grid:
+    t = src.t
+    fields = [
+        Field(t("doc.form.gifts"), visit.gifts or mark(False)),
+        Field(t("doc.form.photo"), mark(visit.photo)),
+        Field(t("doc.form.banner"), visit.banner or mark(False), wide=True),
+        Field(t("doc.form.name_cards"), mark(visit.name_cards)),
+        Field(t("doc.form.status"), t(STATUS_KEYS[visit.status])),
+    ]
+    notes = "\n".join(f"{src.time(note.at)} {src.name(note.by)}: {note.text}" for note in visit.notes)
+    fields.append(Field(t("doc.form.notes"), notes or NONE, wide=True))
+    return Grid(tuple(fields))
+
+
+def money(amount: float) -> str:
+    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"

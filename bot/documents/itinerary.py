@@ -1,0 +1,129 @@
+"""The itinerary (商务考察行程安排表) the client's team lead gets the day before arrival.
+
+Written in the lead contact's language. It is for the client, so it leaves out everything internal
+to us: the reception class, the budget, notes, and the other guests' dietary details beyond the
+one line the meals carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.documents.form import TRAVEL_KEYS
+from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text
+from bot.documents.sources import Sources
+from bot.domain.clients import greeting_name
+from bot.domain.visits import Visit
+from bot.i18n import N_
+
+
+@dataclass(frozen=True)
+class _Entry:
+    at: datetime
+    when: str
+    what: str
+    where: str = ""
+    note: str = ""
+
+
+def itinerary(visit: Visit, src: Sources) -> Document:
+    """The programme of the visit, addressed to its lead visitor, in ``src``'s language."""
+    t = src.t
+    lead = visit.lead
+    to = greeting_name(lead.name, lead.title, src.locale) if lead is not None else visit.client_name
+    heading = Grid((
+        Field(t("doc.itin.to"), to),
+        Field(t("doc.itin.client"), visit.client_name),
+        Field(t("doc.itin.dates"), _dates(visit, src)),
+        Field(t("doc.itin.visitor_count"), str(len(visit.visitors))),
+    ))
+    programme = Table((t("doc.itin.col.when"), t("doc.itin.col.what"), t("doc.itin.col.where"),
+                       t("doc.itin.col.note")), (3, 5, 4, 4),
+                      tuple((e.when, e.what, e.where or NONE, e.note or NONE) for e in _entries(visit, src)))
+    sections = [
+        Section(t("doc.itin.s.programme"), (programme,)),
+        Section(t("doc.itin.s.delegation"), (_delegation(visit, src),)),
+        Section(t("doc.itin.s.hosts"), (_hosts(visit, src),)),
+    ]
+    if visit.lodging is not None or visit.meals is not None:
+        sections.append(Section(t("doc.itin.s.practical"), (_practical(visit, src),)))
+    sections.append(Section(t("doc.itin.s.contact"), (Text((
+        t("doc.itin.contact", host=src.name(visit.host)), t("doc.itin.closing"))),)))
+    return Document(t("doc.itin.title"), t("doc.itin.welcome", client=visit.client_name),
+                    (Section("", (heading,)), *sections), src.locale,
+                    footer=t("doc.itin.footer", client=visit.client_name))
+
+
+def _dates(visit: Visit, src: Sources) -> str:
+    first, last = src.date(visit.arrival), src.date(visit.departure)
+    return first if first == last else f"{first} – {last}"
+
+
+def _entries(visit: Visit, src: Sources) -> list[_Entry]:
+    """Everything that happens, in time order; the tour and meals (times not fixed) follow arrival."""
+    t = src.t
+    entries = []
+    travel = visit.travel
+    if travel is not None and travel.arrives_at is not None and travel.mode in ("flight", "train"):
+        meet = src.name(travel.driver if travel.driver is not None else visit.host)
+        entries.append(_Entry(travel.arrives_at, src.day_time(travel.arrives_at),
+                              t("doc.itin.arrive_by", mode=t(TRAVEL_KEYS[travel.mode]), number=travel.number),
+                              travel.place, t("doc.itin.met_by", name=meet) if travel.pickup else ""))
+    lodging = visit.lodging
+    # The visit form stores the stay as the visit's own times unless someone gave the hotel's:
+    # only a stay that really starts or ends apart from the visit is a line of the programme.
+    if lodging is not None and lodging.check_in != visit.arrival:
+        entries.append(_Entry(lodging.check_in, src.day_time(lodging.check_in), t("doc.itin.check_in"),
+                              lodging.hotel))
+    if lodging is not None and lodging.check_out != visit.departure:
+        entries.append(_Entry(lodging.check_out, src.day_time(lodging.check_out), t("doc.itin.check_out"),
+                              lodging.hotel))
+    entries.append(_Entry(visit.arrival, src.day_time(visit.arrival), t("doc.itin.meeting"), visit.room,
+                          t("doc.itin.received_by", name=src.name(visit.host))))
+    later = visit.arrival.replace(microsecond=1)  # after the meeting, before anything timed later
+    if visit.tour:
+        entries.append(_Entry(later, src.day(visit.arrival), t("doc.itin.tour"), visit.tour))
+    if visit.meals is not None:
+        entries.append(_Entry(later, visit.meals.when or src.day(visit.arrival), t("doc.itin.meal")))
+    entries.append(_Entry(visit.departure, src.day_time(visit.departure), t("doc.itin.departure")))
+    return sorted(entries, key=lambda entry: entry.at)
+
+
+def _delegation(visit: Visit, src: Sources) -> Table | Text:
+    t = src.t
+    if not visit.visitors:
+        return Text((NONE,))
+    lead_mark = t("doc.itin.lead_mark")
+    rows = tuple((v.name + (lead_mark if v.lead else ""), v.title or NONE) for v in visit.visitors)
+    return Table((t("doc.itin.col.name"), t("doc.itin.col.title")), (1, 1), rows)
+
+
+def _hosts(visit: Visit, src: Sources) -> Grid:
+    t = src.t
+    executives = src.policy.executives
+    leaders = [t(executives[e].key) for e in visit.executives if e in executives]
+    team = [src.name(member) for member in visit.team if member != visit.host]
+    fields = [Field(t("doc.itin.host"), src.name(visit.host)),
+              Field(t("doc.itin.team"), ", ".join(team) or NONE)]
+    if leaders:
+        fields.append(Field(t("doc.itin.executives"), ", ".join(leaders), wide=True))
+    return Grid(tuple(fields))
+
+
+PAYER_KEYS = {"guest": N_("doc.itin.paid_by_guest"), "company": N_("doc.itin.paid_by_us")}
+
+
+def _practical(visit: Visit, src: Sources) -> Grid:
+    t = src.t
+    fields = []
+    lodging = visit.lodging
+    if lodging is not None:
+        fields += [Field(t("doc.itin.hotel"), lodging.hotel),
+                   Field(t("doc.itin.hotel_paid"), t(PAYER_KEYS.get(lodging.payer, PAYER_KEYS["guest"]))),
+                   Field(t("doc.itin.check_in_day"), src.date(lodging.check_in)),
+                   Field(t("doc.itin.check_out_day"), src.date(lodging.check_out))]
+    meals = visit.meals
+    if meals is not None:
+        fields.append(Field(t("doc.itin.dietary"), meals.dietary or NONE, wide=True))
+    return Grid(tuple(fields))

@@ -1,0 +1,86 @@
+"""What a visit's documents read besides the visit itself, gathered once, in one language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import TYPE_CHECKING
+
+from babel import Locale
+from babel.dates import format_datetime
+
+from bot.documents.layout import plain
+from bot.domain.clients import Client, Contact
+from bot.domain.policy import Policy
+from bot.domain.visits import Visit
+from bot.i18n import N_, Translator
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Services
+
+_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The translator, time zone, policy, staff names, client and contacts a document needs."""
+
+    translator: Translator
+    tz: tzinfo
+    policy: Policy
+    names: Mapping[int, str]
+    client: Client | None
+    contacts: Mapping[int, Contact]
+    now: datetime
+
+    @classmethod
+    def of(cls, services: Services, t: Translator, visit: Visit, others: Iterable[int] = ()) -> Sources:
+        """Everything for ``visit``'s documents; ``others`` are more staff named in them (task owners)."""
+        staff = services.access.staff
+        wanted = _people(visit) | set(others)
+        names = {user_id: person.name for user_id in wanted if (person := staff.get(user_id))}
+        contacts = {contact.id: contact for contact in services.clients.contacts(visit.client_id)}
+        return cls(t, services.settings.tz, services.policy, names, services.clients.get(visit.client_id),
+                   contacts, services.clock.now())
+
+    @property
+    def locale(self) -> str:
+        return self.translator.locale
+
+    def t(self, key: str, /, **params: object) -> str:
+        """The message as plain text, ready for paper."""
+        return plain(self.translator, key, **params)
+
+    def name(self, user_id: int) -> str:
+        return self.names.get(user_id, str(user_id))
+
+    def time(self, moment: datetime) -> str:
+        """A moment as printed on paper, with its year: "2026年12月1日 周二 10:00"."""
+        return self._format(moment, N_("doc.format.datetime"))
+
+    def date(self, moment: datetime) -> str:
+        return self._format(moment, N_("doc.format.date"))
+
+    def day_time(self, moment: datetime) -> str:
+        """Without the year, where the document gives it once elsewhere: "12月3日 周四 10:00"."""
+        return self._format(moment, N_("format.datetime"))
+
+    def day(self, moment: datetime) -> str:
+        return self._format(moment, N_("format.date"))
+
+    def country(self, code: str) -> str:
+        """A country's name from its ISO code: "CN" is 中国, 中國 or China."""
+        return Locale.parse(_BABEL.get(self.locale, "en")).territories.get(code, code) if code else ""
+
+    def clock(self, moment: datetime) -> str:
+        return f"{moment.astimezone(self.tz):%H:%M}"
+
+    def _format(self, moment: datetime, key: str) -> str:
+        pattern = self.translator(key)
+        return format_datetime(moment.astimezone(self.tz), pattern, locale=_BABEL.get(self.locale, "en"))
+
+
+def _people(visit: Visit) -> set[int]:
+    driver = visit.travel.driver if visit.travel is not None else None
+    return {*visit.people, visit.created_by, *([driver] if driver is not None else [])}

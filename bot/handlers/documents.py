@@ -1,0 +1,164 @@
+"""/form, /itinerary, /memo <n>, /calendar and the document buttons of a visit card.
+
+Each sends a file as a Telegram document: the arrangement form (PDF and XLSX, in the reader's
+language), the itinerary and the memo (PDF, in the client lead's language), a visit's .ics, and a
+feed of the reader's own upcoming visits. Whoever may see the visit card may have its documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
+
+from bot.core.context import Context, keyboard
+from bot.core.events import SendDocument
+from bot.core.router import Router
+from bot.documents import ics, pdf, xlsx
+from bot.documents.buttons import PREFIX
+from bot.documents.form import arrangement_form
+from bot.documents.itinerary import itinerary
+from bot.documents.layout import plain
+from bot.documents.memo import memo_document
+from bot.documents.sources import Sources
+from bot.domain.memo import MemoFacts, MemoItem
+from bot.domain.visits import Visit, VisitStatus
+from bot.handlers.debrief import start_button
+from bot.i18n import N_
+
+router = Router()
+FEED_DAYS = 366
+
+
+@router.command("form", menu=N_("cmd.form"))
+def form_command(ctx: Context) -> None:
+    """Sends the arrangement form of visit <n> as PDF and XLSX."""
+    _by_number(ctx, "form", send_form)
+
+
+@router.command("itinerary", menu=N_("cmd.itinerary"))
+def itinerary_command(ctx: Context) -> None:
+    """Sends the itinerary of visit <n> for the client's lead."""
+    _by_number(ctx, "itinerary", send_itinerary)
+
+
+@router.command("memo", menu=N_("cmd.memo"))
+def memo_command(ctx: Context) -> None:
+    """Sends the meeting memo of visit <n>, or offers to write the debrief it comes from."""
+    _by_number(ctx, "memo", send_memo)
+
+
+@router.command("calendar", menu=N_("cmd.calendar"))
+def calendar_command(ctx: Context) -> None:
+    """Sends one .ics with this person's upcoming visits; /calendar <n> sends one visit's."""
+    if ctx.args:
+        _by_number(ctx, "calendar", send_ics)
+        return
+    assert ctx.staff is not None
+    user_id = ctx.staff.user_id
+    ahead = ctx.services.visits.visits.between(ctx.now, ctx.now + timedelta(days=FEED_DAYS))
+    upcoming = [visit for visit in ahead if user_id in visit.people]
+    if not upcoming:
+        ctx.reply(ctx.t("doc.feed.none"))
+        return
+    bot = ctx.services.bot_username
+    events = [ics.visit_event(visit, Sources.of(ctx.services, ctx.t, visit), bot) for visit in upcoming]
+    content = ics.calendar_file(events, plain(ctx.t, N_("doc.ics.feed_name")))
+    _document(ctx, "my-visits.ics", content, ctx.t.plural("doc.caption.feed", len(upcoming)))
+
+
+@router.callback(PREFIX)
+def document_button(ctx: Context) -> None:
+    """The card's buttons: 📄 Form, 🧭 Itinerary, 📝 Memo, 🗓 Calendar."""
+    kind, number = ctx.args[0], int(ctx.args[1])
+    sender = _SENDERS.get(kind)
+    visit = _visible(ctx, number)
+    if sender is not None and visit is not None:
+        sender(ctx, visit)
+
+
+def send_form(ctx: Context, visit: Visit) -> None:
+    """The arrangement form in the reader's language: the PDF to print, the XLSX to edit."""
+    document = arrangement_form(visit, Sources.of(ctx.services, ctx.t, visit))
+    caption = ctx.t("doc.caption.form", number=visit.id, client=visit.client_name)
+    _document(ctx, f"visit-{visit.id}-form.pdf", pdf.render(document), caption)
+    _document(ctx, f"visit-{visit.id}-form.xlsx", xlsx.render(document), ctx.t("doc.caption.form_xlsx"))
+
+
+def send_itinerary(ctx: Context, visit: Visit) -> None:
+    """The itinerary in the lead contact's language (else the reader's, who forwards it)."""
+    if visit.status is VisitStatus.CANCELLED:
+        ctx.reply(ctx.t("doc.itin.cancelled", number=visit.id))
+        return
+    locale = ctx.services.debriefs.memo_locale(visit)
+    t = ctx.services.i18n.get(locale) if locale is not None else ctx.t
+    document = itinerary(visit, Sources.of(ctx.services, t, visit))
+    lead = visit.lead
+    caption = ctx.t("doc.caption.itinerary", language=ctx.t(f"lang.name.{t.locale}"),
+                    lead=lead.name if lead is not None else visit.client_name)
+    _document(ctx, f"visit-{visit.id}-itinerary.pdf", pdf.render(document), caption)
+
+
+def send_memo(ctx: Context, visit: Visit) -> None:
+    """The memo as a PDF and as the message to forward; without a debrief, says so and offers it."""
+    services = ctx.services
+    debrief = services.debriefs.get(visit.id)
+    if debrief is None:
+        if ctx.now < visit.arrival or visit.status is VisitStatus.CANCELLED:
+            ctx.reply(ctx.t("doc.memo.not_yet", number=visit.id, arrival=ctx.format_time(visit.arrival)))
+        else:
+            ctx.reply(ctx.t("doc.memo.none", number=visit.id, client=visit.client_name),
+                      keyboard([start_button(ctx.t, visit.id)]))
+        return
+    t = services.i18n.get(debrief.memo_locale) if debrief.memo_locale else ctx.t
+    tasks = services.debriefs.tasks_of(visit.id)
+    src = Sources.of(services, t, visit, others=[task.owner for task in tasks])
+    items = [MemoItem(task.text, src.name(task.owner), src.date(task.due)) for task in tasks]
+    facts = MemoFacts(
+        client=visit.client_name, day=src.date(visit.arrival), attendees=[src.name(u) for u in visit.people],
+        needs=debrief.needs, items=items, next_contact=src.date(_noon(src, debrief.next_contact)))
+    visitors = ", ".join(f"{v.name} {v.title}".strip() for v in visit.visitors)
+    caption = ctx.t("doc.caption.memo", number=visit.id, language=ctx.t(f"lang.name.{t.locale}"))
+    content = pdf.render(memo_document(t, facts, visitors, visit.id))
+    _document(ctx, f"visit-{visit.id}-memo.pdf", content, caption)
+    if debrief.memo:
+        ctx.reply(debrief.memo)
+
+
+def send_ics(ctx: Context, visit: Visit) -> None:
+    """One visit as a calendar file; importing it again after a change updates the same event."""
+    event = ics.visit_event(visit, Sources.of(ctx.services, ctx.t, visit), ctx.services.bot_username)
+    content = ics.calendar_file([event], plain(ctx.t, N_("doc.ics.summary"), client=visit.client_name,
+                                                number=visit.id))
+    _document(ctx, f"visit-{visit.id}.ics", content, ctx.t("doc.caption.ics", number=visit.id))
+
+
+_SENDERS: dict[str, Callable[[Context, Visit], None]] = {
+    "form": send_form, "itin": send_itinerary, "memo": send_memo, "ics": send_ics}
+
+
+def _by_number(ctx: Context, command: str, sender: Callable[[Context, Visit], None]) -> None:
+    number = ctx.args[0].lstrip("#") if ctx.args else ""
+    if not number.isdigit():
+        ctx.reply(ctx.t("doc.usage", example=f"/{command} 12"))
+        return
+    visit = _visible(ctx, int(number))
+    if visit is not None:
+        sender(ctx, visit)
+
+
+def _visible(ctx: Context, number: int) -> Visit | None:
+    """The visit if this person may see its card; the same answer whether it is missing or not theirs."""
+    visit = ctx.services.visits.get(number)
+    if visit is None or ctx.staff is None or not ctx.services.visits.can_see(ctx.staff, visit):
+        message = ctx.t("visit.not_found", number=number)
+        ctx.toast(message, alert=True) if ctx.event.is_callback else ctx.reply(message)
+        return None
+    return visit
+
+
+def _document(ctx: Context, filename: str, content: bytes, caption: str) -> None:
+    ctx.actions.append(SendDocument(ctx.event.chat_id, filename, content, caption))
+
+
+def _noon(src: Sources, day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=src.tz)

@@ -1,0 +1,109 @@
+"""The PDFs and sheets themselves: A4, every character drawn, nothing a user typed can break them."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+
+import pypdfium2 as pdfium
+import pytest
+from fontTools.ttLib import TTCollection
+from openpyxl import load_workbook
+
+from bot.documents import pdf, xlsx
+from bot.documents.fonts import FONT_PATH, face_index
+from bot.documents.form import arrangement_form
+from bot.documents.itinerary import itinerary
+from bot.documents.layout import Document, Field, Grid, Section
+from bot.documents.sources import Sources
+from bot.domain.visits import Note, Visit
+from tests.documents_support import HOST, add_full_visit, add_staff
+from tests.support.chat import World
+
+A4_POINTS = (595, 842)
+
+
+@pytest.fixture
+def visit(world: World) -> Visit:
+    add_staff(world)
+    return add_full_visit(world)
+
+
+def sources(world: World, visit: Visit, locale: str) -> Sources:
+    services = world.dispatcher.services
+    return Sources.of(services, services.i18n.get(locale), visit)
+
+
+def ink_per_character(content: bytes) -> list[tuple[str, int]]:
+    """Each printed character with the number of dark pixels inside its box on the rendered page."""
+    scale = 2
+    found = []
+    document = pdfium.PdfDocument(content)
+    for page in document:
+        assert tuple(round(size) for size in page.get_size()) == A4_POINTS
+        image = page.render(scale=scale).to_pil().convert("L")
+        height = page.get_height()
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            char = text.get_text_range(index, 1)
+            if not char.strip():
+                continue
+            left, bottom, right, top = text.get_charbox(index)
+            box = image.crop((int(left * scale), int((height - top) * scale),
+                              int(right * scale) + 1, int((height - bottom) * scale) + 1))
+            found.append((char, sum(box.histogram()[:200])))
+    return found
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant", "en"])
+def test_every_character_of_the_form_and_itinerary_is_drawn_from_the_font(
+        world: World, visit: Visit, locale: str) -> None:
+    cmap = TTCollection(str(FONT_PATH)).fonts[face_index(locale)].getBestCmap()
+    for document in (arrangement_form(visit, sources(world, visit, locale)),
+                     itinerary(visit, sources(world, visit, locale))):
+        printed = ink_per_character(pdf.render(document))
+        assert len(printed) > 300
+        assert not [char for char, _ in printed if ord(char) not in cmap]
+        assert not [char for char, ink in printed if ink == 0], "a character left no mark on the page"
+
+
+def test_the_first_page_renders_as_a_filled_a4_form(world: World, visit: Visit) -> None:
+    content = pdf.render(arrangement_form(visit, sources(world, visit, "zh_Hans")))
+    image = pdfium.PdfDocument(content)[0].render(scale=1.5).to_pil()
+    assert image.size == (893, 1263)
+    dark = sum(image.convert("L").histogram()[:128])
+    assert 0.01 < dark / (image.size[0] * image.size[1]) < 0.2  # a filled form, not a blank or a black page
+
+
+def test_emoji_typed_into_a_note_are_left_out_instead_of_printed_as_boxes(world: World, visit: Visit) -> None:
+    noted = replace(visit, notes=(Note(visit.created_at, HOST, "客户很满意👍🏻，带伴手礼🎁"),))
+    content = pdf.render(arrangement_form(noted, sources(world, noted, "zh_Hans")))
+    text = "".join(pdfium.PdfDocument(content)[1].get_textpage().get_text_range().split())
+    assert "客户很满意，带伴手礼" in text
+
+
+def test_a_glyph_the_font_lacks_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should anything reach the page unfiltered, the PDF is refused rather than sent with boxes."""
+    monkeypatch.setattr(pdf._Writer, "clean", lambda self, text: text)
+    document = Document("标题", "", (Section("一", (Grid((Field("备注", "好👍"),)),)),), "zh_Hans")
+    with pytest.raises(pdf.MissingGlyphs, match="👍"):
+        pdf.render(document)
+
+
+def test_the_sheet_prints_on_a4_fitted_to_the_page_width(world: World, visit: Visit) -> None:
+    formula = replace(visit, notes=(Note(visit.created_at, HOST, "=HYPERLINK(\"http://x\")"),), gifts="=1+1")
+    content = xlsx.render(arrangement_form(formula, sources(world, formula, "en")))
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    assert sheet.title == "Client Reception Arrangement"  # Excel allows 31 characters
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A4
+    assert sheet.page_setup.orientation == "portrait"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+    assert sheet.page_setup.fitToHeight == 0
+    assert sheet.print_area == f"'{sheet.title}'!$A$1:$L${sheet.max_row}"
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert "=1+1" in values and not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+    title = sheet["A1"]
+    assert title.font.bold and "A1:L1" in {str(r) for r in sheet.merged_cells.ranges}
+    host = next(cell for row in sheet.iter_rows() for cell in row if cell.value == "Host")
+    assert host.border.left.style == "thin" and host.fill.fgColor.rgb.endswith("EBEBEB")
