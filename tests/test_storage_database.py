@@ -32,7 +32,7 @@ def db(data_dir: Path) -> Iterator[Database]:
 def make_sample(data_dir: Path) -> None:
     with Database.open(data_dir) as db:
         db.table("staff").insert({"name": "Li Wei", "role": "host"})
-        db.table("visits").insert({"client": "ACME", "notes": "x" * 500})
+        db.table("visit_notes").insert({"client": "ACME", "notes": "x" * 500})
 
 
 def test_round_trip_survives_reopen(data_dir: Path) -> None:
@@ -60,9 +60,9 @@ def test_round_trip_survives_reopen(data_dir: Path) -> None:
 
 def test_each_collection_has_its_own_file(data_dir: Path) -> None:
     make_sample(data_dir)
-    staff_file, visits_file = data_dir / "staff.json", data_dir / "visits.json"
+    staff_file, visits_file = data_dir / "staff.json", data_dir / "visit_notes.json"
     assert json.loads(staff_file.read_bytes()) == {"staff": {"1": {"name": "Li Wei", "role": "host"}}}
-    assert list(json.loads(visits_file.read_bytes())) == ["visits"]
+    assert list(json.loads(visits_file.read_bytes())) == ["visit_notes"]
 
     with Database.open(data_dir) as db:
         assert db.files() == [data_dir / "meta.json", staff_file, visits_file]
@@ -100,7 +100,7 @@ def test_invalid_collection_names_are_refused(db: Database, name: str) -> None:
 
 def test_truncated_file_stops_open_and_is_left_untouched(data_dir: Path) -> None:
     make_sample(data_dir)
-    visits = data_dir / "visits.json"
+    visits = data_dir / "visit_notes.json"
     good = visits.read_bytes()
     visits.write_bytes(good[: len(good) // 2])
     damaged = visits.read_bytes()
@@ -113,7 +113,7 @@ def test_truncated_file_stops_open_and_is_left_untouched(data_dir: Path) -> None
     # The failed open released its lock: once the file is restored, the database opens.
     visits.write_bytes(good)
     with Database.open(data_dir) as db:
-        assert db.table("visits").all()[0]["client"] == "ACME"
+        assert db.table("visit_notes").all()[0]["client"] == "ACME"
 
 
 @pytest.mark.parametrize(
@@ -269,16 +269,16 @@ def test_failed_migration_leaves_the_version_and_retries(data_dir: Path) -> None
     def broken(db: Database) -> None:
         raise RuntimeError("bug in migration")
 
+    current = CURRENT_SCHEMA_VERSION
     with pytest.raises(RuntimeError, match="bug in migration"):
-        Database.open(data_dir, migrations=[*MIGRATIONS, Migration(1, 2, broken)])
+        Database.open(data_dir, migrations=[*MIGRATIONS, Migration(current, current + 1, broken)])
     with Database.open(data_dir) as db:  # lock released, version unchanged
-        assert db.schema_version == 1
+        assert db.schema_version == current
 
     fixed: list[int] = []
-    with Database.open(
-        data_dir, migrations=[*MIGRATIONS, Migration(1, 2, lambda db: fixed.append(db.schema_version))]
-    ) as db:
-        assert db.schema_version == 2
+    next_step = Migration(current, current + 1, lambda db: fixed.append(db.schema_version))
+    with Database.open(data_dir, migrations=[*MIGRATIONS, next_step]) as db:
+        assert db.schema_version == current + 1
     assert len(fixed) == 1
 
 

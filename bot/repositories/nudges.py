@@ -1,38 +1,73 @@
-"""Nudges in the TinyDB table "nudges", looked up by their string id (``visit:12:venue``).
+"""Nudges: the live ones in the TinyDB table "nudges", settled history in an archive; by string id
+(``visit:12:venue``).
 
-TinyDB's document ids are integers, so each document keeps its string id in an ``id`` field and
-this repository keeps an index from string id to document id in memory, built with one scan when it
-is created. Why not derive a stable integer from the string (a hash)? A 64-bit hash can collide, a
+Five years of a busy company is half a million nudges, nearly all sent or ticked long ago. Keeping
+them all in memory would cost gigabytes and seconds at every start, and the sender, the checklists
+and the day lists only ever look at the current ones. So the repository keeps two tiers:
+
+- live: the table "nudges" (a chunked collection, see ``bot.storage.chunked``), held in memory with
+  indexes by id and by visit. Every open nudge (planned, snoozed, failed) is live.
+- archive: once every nudge of a visit is settled (sent, done or cancelled) and the last one was due
+  more than ``ARCHIVE_AFTER`` ago, ``archive_settled`` moves the visit's nudges to the archive
+  (``bot.storage.archive``), a hundred visits to a shelf, read only when someone asks about one of
+  those visits. ``bootstrap`` runs it at every start.
+
+``get`` and ``for_visit`` see both tiers; saving a nudge of an archived visit brings the whole visit
+back to the live tier first. ``live()`` is the live tier alone: what checklists scan. ``all()`` and
+``in_state`` of a settled state read the whole archive (slow, and meant for tools and tests).
+
+Moving a visit between tiers writes the destination first, then the source, so a crash in between
+leaves its nudges in both places; the live copy is the true one, and the archive copy is replaced
+at the next move.
+
+Why a string id and not a stable integer derived from it (a hash)? A 64-bit hash can collide, a
 collision would silently overwrite another visit's nudge, and document ids would become unreadable
-numbers in the data file. The index is cheap: ``Database`` refuses a second writer, the storage
-already holds every document in memory, and this repository is the table's only user.
+numbers in the data files. The index from string id to document id is small: it covers live nudges.
 
-Writes are batched: re-planning a visit touches some thirty nudges, and every TinyDB write rewrites
-and fsyncs the whole file, so ``save_all`` does at most one insert and one update.
+Writes are batched: re-planning a visit touches some thirty nudges, so ``save_all`` does at most one
+insert and one update, each rewriting only the chunk it touches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Final
 
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
-from bot.domain.nudges import Nudge, NudgeState, visit_prefix
-from bot.repositories.codec import from_doc, to_doc
+from bot.domain.nudges import OPEN_STATES, Nudge, NudgeState, visit_prefix
+from bot.repositories.codec import from_doc, raw_documents, to_doc
+from bot.storage import Archive, Database
+
+# A visit's nudges leave the live tier this long after the last of them was due (all settled).
+ARCHIVE_AFTER: Final = timedelta(days=60)
+# Visits per archive shelf: one shelf holds some two thousand nudges (about half a megabyte).
+VISITS_PER_SHELF: Final = 100
+_OPEN = frozenset(state.value for state in OPEN_STATES)
+
+
+def visit_of(nudge_id: str) -> int | None:
+    """The visit number in ``visit:<n>:<item>``, or None for an id of another shape."""
+    parts = nudge_id.split(":", 2)
+    return int(parts[1]) if len(parts) == 3 and parts[0] == "visit" and parts[1].isdigit() else None
 
 
 class NudgeRepository:
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, archive: Archive | None = None) -> None:
         self._table = table
+        self._archive = archive
         self._doc_ids: dict[str, int] = {}
+        self._by_visit: dict[int, set[str]] = {}
         self._reindex()
 
     def get(self, nudge_id: str) -> Nudge | None:
         doc_id = self._doc_ids.get(nudge_id)
-        doc = None if doc_id is None else self._table.get(doc_id=doc_id)
-        return from_doc(Nudge, doc) if isinstance(doc, dict) else None
+        if doc_id is not None:
+            doc = raw_documents(self._table).get(str(doc_id))
+            return from_doc(Nudge, doc) if doc is not None else None
+        archived = self._archived(visit_of(nudge_id)).get(nudge_id)
+        return from_doc(Nudge, archived) if archived is not None else None
 
     def save(self, nudge: Nudge) -> Nudge:
         self.save_all([nudge])
@@ -41,6 +76,8 @@ class NudgeRepository:
     def save_all(self, nudges: Iterable[Nudge]) -> None:
         """Inserts new nudges and replaces stored ones with the same id (the last one given wins)."""
         docs = {nudge.id: to_doc(nudge) for nudge in nudges}
+        for visit_id in {visit_of(nudge_id) for nudge_id in docs if nudge_id not in self._doc_ids}:
+            self._restore(visit_id)
         fresh = [doc for nudge_id, doc in docs.items() if nudge_id not in self._doc_ids]
         known = {nudge_id: doc for nudge_id, doc in docs.items() if nudge_id in self._doc_ids}
         try:
@@ -48,7 +85,7 @@ class NudgeRepository:
                 self._table.update(_replace_from(known), doc_ids=[self._doc_ids[i] for i in known])
             if fresh:
                 doc_ids = self._table.insert_multiple(fresh)
-                self._doc_ids.update(zip((doc["id"] for doc in fresh), doc_ids, strict=True))
+                self._index(zip((str(doc["id"]) for doc in fresh), doc_ids, strict=True))
         except BaseException:
             # A write can fail after the file was replaced (the directory fsync); the table then
             # holds documents this index does not know, which would be inserted twice next time.
@@ -57,14 +94,19 @@ class NudgeRepository:
 
     def for_visit(self, visit_id: int) -> list[Nudge]:
         """The visit's nudges in every state, by due time."""
-        prefix = visit_prefix(visit_id)
-        doc_ids = [doc_id for nudge_id, doc_id in self._doc_ids.items() if nudge_id.startswith(prefix)]
-        docs: Sequence[Document] = self._table.get(doc_ids=doc_ids) if doc_ids else []
+        raw = raw_documents(self._table)
+        found = [raw.get(str(self._doc_ids[nudge_id])) for nudge_id in self._by_visit.get(visit_id, ())]
+        docs: Sequence[dict[str, Any]] = [doc for doc in found if doc is not None]
+        if not docs:
+            docs = list(self._archived(visit_id).values())
         return sorted((from_doc(Nudge, doc) for doc in docs), key=lambda nudge: nudge.due)
 
     def in_state(self, state: NudgeState) -> list[Nudge]:
-        """Every nudge in ``state``, unordered (filtered before decoding: the table grows with time)."""
-        return [from_doc(Nudge, doc) for doc in self._table.all() if doc.get("state") == state.value]
+        """Every nudge in ``state``, unordered (filtered before decoding). Open states are all live;
+        a settled state also reads the whole archive."""
+        live = raw_documents(self._table).values()
+        docs = live if state in OPEN_STATES else [*live, *self._all_archived()]
+        return [from_doc(Nudge, doc) for doc in docs if doc.get("state") == state.value]
 
     def planned_by(self, now: datetime) -> list[Nudge]:
         """Planned nudges due at or before ``now``, unordered. Only those are decoded: a scheduler
@@ -72,15 +114,115 @@ class NudgeRepository:
         planned = NudgeState.PLANNED.value
         return [
             from_doc(Nudge, doc)
-            for doc in self._table.all()
+            for doc in raw_documents(self._table).values()
             if doc.get("state") == planned and datetime.fromisoformat(doc["due"]) <= now
         ]
 
+    def live(self) -> list[Nudge]:
+        """The live tier: every open nudge, and the settled ones of visits not yet archived."""
+        return [from_doc(Nudge, doc) for doc in raw_documents(self._table).values()]
+
+    def unfinished(self) -> list[Nudge]:
+        """Live nudges neither done nor cancelled (what a checklist may show), unordered."""
+        finished = (NudgeState.DONE.value, NudgeState.CANCELLED.value)
+        return [from_doc(Nudge, doc) for doc in raw_documents(self._table).values()
+                if doc.get("state") not in finished]
+
     def all(self) -> list[Nudge]:
-        return [from_doc(Nudge, doc) for doc in self._table.all()]
+        """Every nudge, the archive included (reads every archive shelf)."""
+        live = {str(doc["id"]): doc for doc in raw_documents(self._table).values()}
+        archived = (doc for doc in self._all_archived() if str(doc["id"]) not in live)
+        return [from_doc(Nudge, doc) for doc in [*live.values(), *archived]]
+
+    # ---- the archive ----------------------------------------------------------------------------
+
+    def archive_settled(self, before: datetime) -> int:
+        """Moves to the archive the nudges of every visit whose nudges are all settled and were all
+        due before ``before``; returns how many moved. Without an archive, does nothing."""
+        if self._archive is None:
+            return 0
+        raw = raw_documents(self._table)
+        moving: dict[int, list[tuple[int, dict[str, Any]]]] = {}
+        for visit_id, nudge_ids in self._by_visit.items():
+            docs = [(self._doc_ids[n], raw[str(self._doc_ids[n])]) for n in nudge_ids]
+            if all(doc.get("state") not in _OPEN and datetime.fromisoformat(doc["due"]) < before
+                   for _, doc in docs):
+                moving[visit_id] = docs
+        if not moving:
+            return 0
+        shelves: dict[int, list[int]] = {}
+        for visit_id in moving:
+            shelves.setdefault(visit_id // VISITS_PER_SHELF, []).append(visit_id)
+        for shelf, visit_ids in sorted(shelves.items()):
+            records = self._archive.get(shelf)
+            records.update({str(doc["id"]): dict(doc)
+                            for visit_id in visit_ids for _, doc in moving[visit_id]})
+            self._archive.put(shelf, records)
+        gone = [doc_id for docs in moving.values() for doc_id, _ in docs]
+        try:
+            self._table.remove(doc_ids=gone)
+        finally:
+            self._reindex()
+        return len(gone)
+
+    @staticmethod
+    def bulk_load(db: Database, nudges: Iterable[Nudge], *, now: datetime) -> None:
+        """Stores many nudges at once into an empty database (the benchmark's data generator),
+        archiving what ``archive_settled(now - ARCHIVE_AFTER)`` would."""
+        repo = NudgeRepository(db.table("nudges"), db.archive("nudges"))
+        by_visit: dict[int, list[dict[str, Any]]] = {}
+        for nudge in nudges:
+            by_visit.setdefault(nudge.visit_id, []).append(to_doc(nudge))
+        before = now - ARCHIVE_AFTER
+        live: list[dict[str, Any]] = []
+        shelves: dict[int, dict[str, dict[str, Any]]] = {}
+        for visit_id, docs in by_visit.items():
+            if all(doc["state"] not in _OPEN and datetime.fromisoformat(doc["due"]) < before for doc in docs):
+                shelves.setdefault(visit_id // VISITS_PER_SHELF, {}).update({doc["id"]: doc for doc in docs})
+            else:
+                live += docs
+        for shelf, records in shelves.items():
+            db.archive("nudges").put(shelf, records)
+        repo._table.insert_multiple(live)
+
+    def _archived(self, visit_id: int | None) -> dict[str, dict[str, Any]]:
+        """The archived nudges of ``visit_id`` by id (none if it has live ones)."""
+        if self._archive is None or visit_id is None or visit_id in self._by_visit:
+            return {}
+        prefix = visit_prefix(visit_id)
+        shelf = self._archive.get(visit_id // VISITS_PER_SHELF)
+        return {nudge_id: doc for nudge_id, doc in shelf.items() if nudge_id.startswith(prefix)}
+
+    def _all_archived(self) -> list[dict[str, Any]]:
+        if self._archive is None:
+            return []
+        return [doc for shelf in self._archive.shelves() for doc in self._archive.get(shelf).values()]
+
+    def _restore(self, visit_id: int | None) -> None:
+        """Brings an archived visit's nudges back to the live tier (live first, then the archive)."""
+        archived = self._archived(visit_id)
+        if not archived or self._archive is None or visit_id is None:
+            return
+        try:
+            doc_ids = self._table.insert_multiple(list(archived.values()))
+            self._index(zip(archived, doc_ids, strict=True))
+        except BaseException:
+            self._reindex()
+            raise
+        shelf = visit_id // VISITS_PER_SHELF
+        records = self._archive.get(shelf)
+        self._archive.put(shelf, {k: v for k, v in records.items() if k not in archived})
+
+    def _index(self, pairs: Iterable[tuple[str, int]]) -> None:
+        for nudge_id, doc_id in pairs:
+            self._doc_ids[nudge_id] = doc_id
+            visit_id = visit_of(nudge_id)
+            if visit_id is not None:
+                self._by_visit.setdefault(visit_id, set()).add(nudge_id)
 
     def _reindex(self) -> None:
-        self._doc_ids = {str(doc["id"]): doc.doc_id for doc in self._table.all()}
+        self._doc_ids, self._by_visit = {}, {}
+        self._index((str(doc["id"]), int(doc_id)) for doc_id, doc in raw_documents(self._table).items())
 
 
 def _replace_from(docs: dict[str, dict[str, Any]]) -> Callable[[MutableMapping[str, Any]], None]:

@@ -1,28 +1,71 @@
-"""Tasks, keyed by their number (the TinyDB document id)."""
+"""Tasks, keyed by their number (the TinyDB document id).
+
+/mytasks and the morning digest ask for one person's open tasks, and a debrief for its visit's; with
+years of debriefs that is tens of thousands of tasks to decode per question. So the repository keeps
+in memory, from the raw documents, each task's owner, visit and whether it is open, kept up to date
+by ``save`` and ``delete`` (it is the table's only writer), and decodes only the tasks asked for.
+"""
 
 from __future__ import annotations
+
+from typing import Any, NamedTuple
 
 from tinydb.table import Table
 
 from bot.domain.tasks import Task, TaskStatus
+from bot.repositories.codec import raw_documents
 from bot.repositories.keyed import KeyedDocuments
+
+
+class _Row(NamedTuple):
+    owner: int
+    visit_id: int
+    open: bool
+
+
+def _row(doc: dict[str, Any]) -> _Row:
+    return _Row(int(doc["owner"]), int(doc["visit_id"]), doc.get("status") == TaskStatus.OPEN.value)
 
 
 class TaskRepository(KeyedDocuments[Task]):
     def __init__(self, table: Table) -> None:
         super().__init__(table, Task, lambda task: task.id)
         self._table = table
+        self._rows: dict[int, _Row] = {}
+        self._reindex()
 
     def next_id(self) -> int:
         """Task numbers count up from 1 and are never reused."""
-        return max((doc.doc_id for doc in self._table.all()), default=0) + 1
+        return max(self._rows, default=0) + 1
+
+    def save(self, item: Task) -> Task:
+        try:
+            saved = super().save(item)
+        except BaseException:
+            self._reindex()  # a write can fail after the file was replaced (the directory fsync)
+            raise
+        doc = raw_documents(self._table).get(str(item.id))
+        if doc is not None:
+            self._rows[item.id] = _row(doc)
+        return saved
+
+    def delete(self, key: int) -> None:
+        super().delete(key)
+        self._rows.pop(key, None)
 
     def for_visit(self, visit_id: int, origin: str) -> list[Task]:
         """The tasks ``origin`` (e.g. "debrief") made for a visit, in the order they were made."""
-        return sorted((t for t in self.all() if t.visit_id == visit_id and t.origin == origin),
-                      key=lambda t: t.id)
+        tasks = self._decode(i for i, row in self._rows.items() if row.visit_id == visit_id)
+        return sorted((t for t in tasks if t.origin == origin), key=lambda t: t.id)
 
     def open_for(self, owner: int) -> list[Task]:
         """Someone's open tasks, the most urgent first (for /mytasks)."""
-        return sorted((t for t in self.all() if t.owner == owner and t.status is TaskStatus.OPEN),
-                      key=lambda t: (t.due, t.id))
+        tasks = self._decode(i for i, row in self._rows.items() if row.owner == owner and row.open)
+        return sorted((t for t in tasks if t.status is TaskStatus.OPEN), key=lambda t: (t.due, t.id))
+
+    def _decode(self, ids: Any) -> list[Task]:
+        found = (self.get(task_id) for task_id in ids)
+        return [task for task in found if task is not None]
+
+    def _reindex(self) -> None:
+        self._rows = {int(doc_id): _row(doc) for doc_id, doc in raw_documents(self._table).items()}

@@ -1,8 +1,10 @@
-"""Crash-safe embedded storage: TinyDB tables, one JSON file per collection, atomic writes.
+"""Crash-safe embedded storage: TinyDB tables in JSON files (big collections in chunks), an archive
+for history read on demand, atomic writes.
 
 Everything here is synchronous and must be used from ONE worker thread; see ``bot.storage.database``.
 """
 
+from bot.storage.archive import Archive
 from bot.storage.atomic import AtomicJSONStorage
 from bot.storage.database import Database
 from bot.storage.errors import DatabaseError
@@ -11,6 +13,7 @@ from bot.storage.migrations import CURRENT_SCHEMA_VERSION, MIGRATIONS, Migration
 __all__ = [
     "CURRENT_SCHEMA_VERSION",
     "MIGRATIONS",
+    "Archive",
     "AtomicJSONStorage",
     "Database",
     "DatabaseError",

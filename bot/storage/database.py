@@ -3,9 +3,15 @@
 Layout of ``data_dir``:
 
 - ``meta.json``: ``{"schema_version": N}``, see ``bot.storage.migrations``.
-- ``<collection>.json``: one per collection, in TinyDB's own format (``{"<collection>": {"<id>": {}}}``)
-  so plain TinyDB can open a copy for inspection. One file per collection because every write rewrites
-  its whole file: a write to a small, hot collection never rewrites a big one.
+- ``<collection>.json``: one per small collection, in TinyDB's own format
+  (``{"<collection>": {"<id>": {}}}``) so plain TinyDB can open a copy for inspection. One file per
+  collection because every write rewrites its whole file: a write to a small, hot collection never
+  rewrites a big one.
+- ``<collection>/c<n>.json``: the collections that grow with the company's history (``CHUNKED``:
+  visits, nudges, clients, contacts, debriefs, tasks, the contact log) are split into chunks of a
+  thousand documents, so a write rewrites one chunk, not five years; see ``bot.storage.chunked``.
+- ``archive/<name>/``: history a repository moved out of its collection and reads only on demand
+  (settled nudges of past visits); see ``bot.storage.archive``. Not loaded at open.
 - ``.lock``: held with an exclusive ``flock`` while the database is open. The storages keep the data in
   memory and would silently overwrite changes made by anyone else, so a second opener (another
   process, or a second ``Database`` in this one) is refused with ``DatabaseError``. Readers that do not
@@ -30,12 +36,15 @@ from typing import Any, Final
 import orjson
 from tinydb.table import Table
 
+from bot.storage.archive import Archive
 from bot.storage.atomic import AtomicJSONStorage, fsync_directory, is_temp_file, write_atomically
+from bot.storage.chunked import CHUNKED, ChunkedStorage, ChunkedTable
 from bot.storage.errors import DatabaseError
 from bot.storage.migrations import MIGRATIONS, Migration, target_version
 
 META_FILE: Final = "meta.json"
 LOCK_FILE: Final = ".lock"
+ARCHIVE_DIR: Final = "archive"
 _COLLECTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
@@ -47,6 +56,8 @@ class Database:
         self._data_dir = data_dir
         self._lock_fd: int | None = lock_fd
         self._storages: dict[str, AtomicJSONStorage] = {}
+        self._chunked: dict[str, ChunkedStorage] = {}
+        self._archives: dict[str, Archive] = {}
         self._tables: dict[str, Table] = {}
         self._meta: dict[str, Any] = {}
         self._version = 0
@@ -72,20 +83,57 @@ class Database:
         return db
 
     def table(self, name: str) -> Table:
-        """The collection ``name``, stored in ``data_dir/<name>.json``; the same object on every call."""
+        """The collection ``name``, stored in ``data_dir/<name>.json`` (or chunks in ``data_dir/<name>/``
+        for the ``CHUNKED`` ones); the same object on every call."""
         self._check_open()
         table = self._tables.get(name)
         if table is None:
             if not _COLLECTION_NAME.fullmatch(name) or f"{name}.json" == META_FILE:
                 raise ValueError(f"invalid collection name {name!r}: use [a-z][a-z0-9_]*, not 'meta'")
-            storage = self._storages.get(name)
-            if storage is None:
-                storage = self._storages[name] = AtomicJSONStorage(self._data_dir / f"{name}.json")
-            table = self._tables[name] = Table(storage, name)
+            # A big collection still in one file (before the migration that splits it) stays one.
+            if name in CHUNKED and name not in self._storages:
+                chunked = self._chunked.get(name)
+                if chunked is None:
+                    chunked = self._chunked[name] = ChunkedStorage(self._data_dir / name, name)
+                storage: AtomicJSONStorage | ChunkedStorage = chunked
+                table = self._tables[name] = ChunkedTable(chunked, name)
+            else:
+                single = self._storages.get(name)
+                if single is None:
+                    single = self._storages[name] = AtomicJSONStorage(self._data_dir / f"{name}.json")
+                storage = single
+                table = self._tables[name] = Table(single, name)
             # A failed write rolls the storage back; results cached by the table may reflect the
             # rolled-back change (TinyDB updates nested values in place), so drop them.
             storage.on_rollback = table.clear_cache
         return table
+
+    def archive(self, name: str) -> Archive:
+        """The archive ``name`` (in ``data_dir/archive/<name>/``); the same object on every call."""
+        self._check_open()
+        archive = self._archives.get(name)
+        if archive is None:
+            if not _COLLECTION_NAME.fullmatch(name):
+                raise ValueError(f"invalid archive name {name!r}: use [a-z][a-z0-9_]*")
+            archive = self._archives[name] = Archive(self._data_dir / ARCHIVE_DIR / name)
+        return archive
+
+    def split_collection(self, name: str) -> None:
+        """Moves a collection kept in one file into chunk files (a migration step; repeatable).
+
+        The chunks are written completely before the single file is deleted, so a crash in between
+        leaves both, and the migration, which runs again at the next start, writes the chunks again.
+        """
+        legacy = self._storages.pop(name, None)
+        if legacy is None:
+            return
+        self._tables.pop(name, None)
+        docs = (legacy.read() or {}).get(name, {})
+        chunked = self._chunked[name] = ChunkedStorage(self._data_dir / name, name)
+        chunked.write_all(docs)
+        legacy.close()
+        legacy.path.unlink()
+        fsync_directory(self._data_dir)
 
     @property
     def schema_version(self) -> int:
@@ -103,12 +151,19 @@ class Database:
         """
         paths = [self._data_dir / META_FILE]
         paths += sorted(s.path for s in self._storages.values() if s.path.exists())
+        for chunked in self._chunked.values():
+            paths += chunked.files()
+        archive_root = self._data_dir / ARCHIVE_DIR
+        if archive_root.is_dir():
+            paths += sorted(p for p in archive_root.rglob("*.json") if not is_temp_file(p))
         return paths
 
     def close(self) -> None:
         """Release the lock. Tables obtained from this Database raise ``DatabaseError`` afterwards."""
         for storage in self._storages.values():
             storage.close()
+        for chunked in self._chunked.values():
+            chunked.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)  # closing the descriptor releases the flock
             self._lock_fd = None
@@ -132,6 +187,8 @@ class Database:
                 # Left by a crash between creating and renaming it; we hold the lock, so no write is
                 # in progress, and the target file still has its previous complete version.
                 path.unlink()
+            elif path.name in CHUNKED and path.is_dir():
+                self._chunked[path.name] = ChunkedStorage(path, path.name)
             elif path.name != META_FILE and path.suffix == ".json" and path.is_file():
                 name = path.stem
                 if not _COLLECTION_NAME.fullmatch(name):
@@ -144,10 +201,10 @@ class Database:
         meta_path = self._data_dir / META_FILE
         self._meta = _read_meta(meta_path)
         if not self._meta:
-            if self._storages:
+            if self._storages or self._chunked:
                 raise DatabaseError(
                     f"{meta_path} is missing but {self._data_dir} holds data files "
-                    f"({', '.join(sorted(self._storages))}); restore it from a backup"
+                    f"({', '.join(sorted([*self._storages, *self._chunked]))}); restore it from a backup"
                 )
             self._stamp(0)  # a new directory starts at 0 and goes through every migration
         self._version = self._meta["schema_version"]

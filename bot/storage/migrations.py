@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from bot.storage.chunked import CHUNKED
+
 if TYPE_CHECKING:
     from bot.storage.database import Database
 
@@ -37,7 +39,17 @@ def _initial_schema(db: Database) -> None:
     """
 
 
-MIGRATIONS: Final[tuple[Migration, ...]] = (Migration(0, 1, _initial_schema, "initial schema"),)
+def _split_big_collections(db: Database) -> None:
+    """Version 2: the collections that grow with the years move from one file to chunk files
+    (``bot.storage.chunked``), so that a write no longer rewrites the whole history."""
+    for name in sorted(CHUNKED):
+        db.split_collection(name)
+
+
+MIGRATIONS: Final[tuple[Migration, ...]] = (
+    Migration(0, 1, _initial_schema, "initial schema"),
+    Migration(1, 2, _split_big_collections, "big collections in chunk files"),
+)
 
 CURRENT_SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].to_version
 
