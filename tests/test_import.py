@@ -227,20 +227,29 @@ def test_class_is_read_however_written(world: World, value: str) -> None:
     assert world.dispatcher.services.clients.named("acme").default_class == "A"  # type: ignore[union-attr]
 
 
-def test_console_upload_imports_a_local_file(tmp_path: Path) -> None:
-    sheet = tmp_path / "clients.csv"
-    sheet.write_text("Client name,Contact\nAcme,Bob\n", encoding="utf-8")
+def console(tmp_path: Path, *lines: str) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env |= {"BOT_DATA_DIR": str(tmp_path / "data"), "BOT_DEFAULT_LOCALE": "en"}
-    lines = ["/start", f"/upload {sheet}", "1", "/client acme", f"/upload {tmp_path / 'missing.csv'}"]
     typed = "".join(f"{line}\n" for line in lines)
     done = subprocess.run([sys.executable, "-m", "bot"], input=typed, env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
-    assert "1 row can be imported (new clients: 1, new contacts: 1)." in done.stdout
-    assert "Imported (new clients: 1, new contacts: 1)." in done.stdout
-    assert "🏢 Acme" in done.stdout
-    assert "I could not receive missing.csv. Please send it again." in done.stdout
+    return done.stdout
+
+
+def test_console_template_out_and_sheet_in(tmp_path: Path) -> None:
+    out = console(tmp_path, "/import")
+    saved = Path(out.split("client-import-template.xlsx (")[1].split("→ ")[1].splitlines()[0])
+    book = load_workbook(saved)
+    book.worksheets[0].append(["Acme", "C", "client", "US", "", "Bob"])
+    sheet = tmp_path / "clients.xlsx"
+    book.save(sheet)
+    out = console(tmp_path, f"/upload {sheet}", "1", "/client acme", f"/upload {tmp_path / 'missing.csv'}")
+    assert "1 row can be imported (new clients: 1, new contacts: 1)." in out
+    assert "Row 2: this is the template's example row" in out
+    assert "Imported (new clients: 1, new contacts: 1)." in out
+    assert "🏢 Acme" in out
+    assert "I could not receive missing.csv. Please send it again." in out
 
 
 def test_after_a_crash_between_the_two_writes_the_same_file_completes_the_import(world: World) -> None:
