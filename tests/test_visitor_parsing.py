@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.flows.visit_options import split_visitor, split_visitors
+from tests.support.chat import World
 
 
 @pytest.mark.parametrize(("typed", "people"), [
@@ -20,3 +23,18 @@ from bot.flows.visit_options import split_visitor, split_visitors
 ])
 def test_titles_join_the_name_before_them(typed: str, people: list[tuple[str, str]]) -> None:
     assert [split_visitor(item) for item in split_visitors(typed)] == people
+
+
+def test_part_of_a_name_picks_the_lead_and_an_ambiguous_part_asks_again(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+        host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+        host.send("张伟 总经理，张丽 采购经理")
+        host.send("张")  # both start so: the question again
+        assert host.messages[-2].text.startswith("请点击下面的一个按钮")
+        assert host.last.text == "5/17 谁是带队领导？"
+        host.send("张伟")
+        assert "接待级别" in host.last.text or "A类" in host.last.text
+    finally:
+        world.db.close()

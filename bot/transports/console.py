@@ -1,7 +1,8 @@
 """The console chat: the same core and database in a terminal, no Telegram token needed.
 
 The person at the keyboard is the local admin (user id 0, which no Telegram account has). Buttons
-are shown as numbers; typing the number presses the button of the latest message that has them.
+are shown as numbers; typing the number presses the button of the latest message that has them
+(``=2`` sends the number itself, for a question that wants one).
 Messages for other people (an admin notice, a colleague) are printed with their recipient.
 ``/upload <path>`` sends a local file as if it were a Telegram document (an import sheet), and
 ``@bot 今天`` shows the inline results Telegram would offer in any chat. End of
@@ -14,8 +15,10 @@ import asyncio
 import html
 import itertools
 import mimetypes
+import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import TextIO
 
@@ -61,7 +64,7 @@ class ConsolePerformer:
         if isinstance(action, AnswerCallback) and action.text:
             self._print(f"  ({plain(action.text)})")
         if isinstance(action, SendDocument):
-            self._print(f"📎 {action.filename} ({len(action.content)} bytes)")
+            self._print(f"📎 {action.filename} ({len(action.content)} bytes) → {save_file(action)}")
         if isinstance(action, AnswerInline):
             for number, article in enumerate(action.results, 1):
                 self._print(f"  @{number} {article.title} — {article.description}\n{plain(article.text)}")
@@ -118,11 +121,24 @@ def _event(user: User, text: str, performer: ConsolePerformer) -> Event:
     if text.startswith("@"):  # "@bot 今天": inline mode, as typed in any Telegram chat
         query = text.partition(" ")[2]
         return Event(user, CONSOLE_USER_ID, "inline", text=query, inline_id=f"console-inline-{len(text)}")
+    if text.startswith("=") and text[1:].strip().isdigit():  # "=2": the number as an answer, not a button
+        return Event(user, CONSOLE_USER_ID, text=text[1:].strip())
     buttons = [button for row in performer.buttons for button in row if button.data]
     if text.isdigit() and 1 <= int(text) <= len(buttons):
         return Event(user, CONSOLE_USER_ID, callback_data=buttons[int(text) - 1].data,
                      callback_id=f"console-{text}", message_id=performer.buttons_message)
     return Event(user, CONSOLE_USER_ID, text=text)
+
+
+def save_file(document: SendDocument) -> Path:
+    """A file the bot sent, kept where the person at the console can open it (readable by them only:
+    a backup holds confidential client data)."""
+    folder = Path(tempfile.gettempdir()) / f"reception-bot-files-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    target = folder / Path(document.filename).name
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as handle:
+        handle.write(document.content)
+    return target
 
 
 def read_upload(path: Path) -> IncomingFile:
