@@ -14,7 +14,7 @@ from bot.documents import pdf, xlsx
 from bot.documents.fonts import FONT_PATH, face_index
 from bot.documents.form import arrangement_form
 from bot.documents.itinerary import itinerary
-from bot.documents.layout import Document, Field, Grid, Section
+from bot.documents.layout import Document, Field, Grid, Section, Table
 from bot.documents.sources import Sources
 from bot.domain.visits import Note, Visit
 from tests.documents_support import HOST, add_full_visit, add_staff
@@ -107,3 +107,20 @@ def test_the_sheet_prints_on_a4_fitted_to_the_page_width(world: World, visit: Vi
     assert title.font.bold and "A1:L1" in {str(r) for r in sheet.merged_cells.ranges}
     host = next(cell for row in sheet.iter_rows() for cell in row if cell.value == "Host")
     assert host.border.left.style == "thin" and host.fill.fgColor.rgb.endswith("EBEBEB")
+
+
+def test_a_document_without_a_subtitle_prints_its_fields_at_body_size() -> None:
+    """The title's large type must not leak into the first table (the memo has no subtitle)."""
+    document = Document("会谈备忘录", "", (
+        Section("", (Grid((Field("致", "华为"),)),)),
+        Section("待办", (Table(("序号", "事项"), (1, 4), (("1", "报价"),)),)),
+    ), "zh_Hans")
+    text = pdfium.PdfDocument(pdf.render(document))[0].get_textpage()
+    heights = {}
+    for index in range(text.count_chars()):
+        char = text.get_text_range(index, 1)
+        if char in "会致序":
+            _, bottom, _, top = text.get_charbox(index)
+            heights.setdefault(char, top - bottom)
+    assert heights["会"] > 1.5 * heights["致"]
+    assert abs(heights["致"] - heights["序"]) < 0.1 * heights["序"]
