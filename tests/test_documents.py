@@ -250,13 +250,17 @@ def test_the_calendar_feed_holds_only_my_upcoming_visits(world: World) -> None:
     mine_later, _ = services.visits.create(_copy(services.visits.get(1), days=7))
     services.visits.create(_copy(services.visits.get(1), days=2, host=DRIVER, team=()))  # not mine
     services.visits.create(_copy(services.visits.get(1), days=-10))  # over
+    called_off, _ = services.visits.create(_copy(services.visits.get(1), days=3))
+    services.visits.cancel(called_off, "客户改期")
     [feed] = documents(host, "/calendar")
     assert feed.filename == "my-visits.ics"
     assert feed.caption.startswith("🗓 2 upcoming visits")
     events = _events(feed)
-    assert [str(e["summary"]) for e in events] == [
-        "Visit: 华为技术有限公司 (#1)", f"Visit: 华为技术有限公司 (#{mine_later.id})"]
-    assert len({str(e["uid"]) for e in events}) == 2
+    assert [(str(e["summary"]), str(e["status"])) for e in events] == [
+        ("Visit: 华为技术有限公司 (#1)", "CONFIRMED"),
+        (f"Visit: 华为技术有限公司 (#{called_off.id})", "CANCELLED"),  # a calendar that has it drops it
+        (f"Visit: 华为技术有限公司 (#{mine_later.id})", "CONFIRMED")]
+    assert len({str(e["uid"]) for e in events}) == 3
     assert Calendar.from_ical(feed.content)["x-wr-calname"] == "My client visits"
 
 

@@ -54,16 +54,24 @@ def calendar_command(ctx: Context) -> None:
         _by_number(ctx, "calendar", send_ics)
         return
     assert ctx.staff is not None
-    user_id = ctx.staff.user_id
-    ahead = ctx.services.visits.visits.between(ctx.now, ctx.now + timedelta(days=FEED_DAYS))
-    upcoming = [visit for visit in ahead if user_id in visit.people]
-    if not upcoming:
+    upcoming = _upcoming(ctx, ctx.staff.user_id)
+    planned = [visit for visit in upcoming if visit.status is VisitStatus.PLANNED]
+    if not planned:
         ctx.reply(ctx.t("doc.feed.none"))
         return
     bot = ctx.services.bot_username
     events = [ics.visit_event(visit, Sources.of(ctx.services, ctx.t, visit), bot) for visit in upcoming]
     content = ics.calendar_file(events, plain(ctx.t, N_("doc.ics.feed_name")))
-    _document(ctx, "my-visits.ics", content, ctx.t.plural("doc.caption.feed", len(upcoming)))
+    _document(ctx, "my-visits.ics", content, ctx.t.plural("doc.caption.feed", len(planned)))
+
+
+def _upcoming(ctx: Context, user_id: int) -> list[Visit]:
+    """The person's visits not yet over, by arrival; cancelled ones too, so that importing the feed
+    again marks them cancelled in a calendar that still has them."""
+    end = ctx.now + timedelta(days=FEED_DAYS)
+    mine = [visit for visit in ctx.services.visits.visits.all()
+            if user_id in visit.people and visit.departure >= ctx.now and visit.arrival < end]
+    return sorted(mine, key=lambda visit: visit.arrival)
 
 
 @router.callback(PREFIX)
