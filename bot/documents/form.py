@@ -51,7 +51,8 @@ def _basic(visit: Visit, src: Sources) -> Grid:
     labels = {p.id: t(p.key) for p in src.policy.purposes}
     return Grid((
         Field(t("doc.form.host"), src.name(visit.host)),
-        Field(t("doc.form.our_count"), str(len(ours))),
+        # 出席人数: everyone of ours at the talks, the executives who must attend included.
+        Field(t("doc.form.our_count"), str(len(ours) + len(leaders))),
         Field(t("doc.form.our_people"), ", ".join(ours), wide=True),
         Field(t("doc.form.executives"), ", ".join(leaders) or NONE, wide=True),
         Field(t("doc.form.client"), visit.client_name),
