@@ -5,25 +5,28 @@ from __future__ import annotations
 from bot.core.router import Router, merge
 from bot.handlers import (
     access,
+    backup,
     cancel,
     clients,
     contact_log,
     debrief,
     dialogs,
     digest,
+    documents,
     help,
     importing,
     invite,
     language,
     lookups,
     nudges,
+    review,
     staff,
     visits,
 )
 
 # Order matters: it is the order of /help and of the command menu.
-MODULES = (access, visits, lookups, digest, clients, contact_log, debrief, help, language, cancel, invite,
-           staff, importing, nudges, dialogs)
+MODULES = (access, visits, lookups, digest, clients, contact_log, debrief, documents, help, language, cancel,
+           invite, staff, importing, backup, review, nudges, dialogs)
 
 
 def routes() -> Router:
