@@ -4,7 +4,6 @@ how names are found (ranking, pinyin, the other script, writes) and how fast at 
 from __future__ import annotations
 
 import random
-import time
 from datetime import date
 
 import pytest
@@ -108,7 +107,8 @@ def test_the_index_follows_writes() -> None:
     assert names.named("阿里巴巴") is None
 
 
-def test_search_at_5000_clients_is_fast() -> None:
+def test_search_among_5000_clients_finds_the_one_in_any_script() -> None:
+    # How fast it is lives in the benchmark (bench/), not here: a timed test fails on a busy machine.
     rng = random.Random(5)
     chars = "华为中兴长城东方明珠海尔美的格力联想小米腾讯阿里京东百度网易比亚迪吉利上汽宝钢平安招商银行光大"
     suffixes = ("科技有限公司", "集团", "股份有限公司", "贸易", "")
@@ -116,11 +116,5 @@ def test_search_at_5000_clients_is_fast() -> None:
              for i in range(5000)]
     names[4321] = "华为技术有限公司"
     built = index(*names)
-    timings = []
-    for query in ("华为", "華為", "huawei", "hw", "科技", "global", "g", "xyz", "平安银行"):
-        started = time.perf_counter()
-        found = built.search(query, 8)
-        timings.append(time.perf_counter() - started)
-        if query in ("华为", "華為", "huawei"):
-            assert 4322 in found, query
-    assert max(timings) < 0.02, timings
+    for query in ("华为", "華為", "huawei", "hw"):
+        assert 4322 in built.search(query, 8), query

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime
-from statistics import median
 
 import pytest
 
-from bot.domain.dates import DateReading, read_datetime, read_period, warm_up
+from bot.domain.dates import DateReading, read_datetime, read_period
 from bot.domain.dates_normalise import chinese_numeral, normalise
 from tests.date_phrases import AS_SAID, NOWS, PERIODS, PHRASES, SHANGHAI
 
@@ -108,14 +106,6 @@ def test_part_of_day_is_never_turned_into_a_time() -> None:
         assert (reading.value.hour, reading.value.minute) == (0, 0)
 
 
-def test_reading_is_fast_after_warm_up() -> None:
-    warm_up()
-    timings = []
-    for key, text, _ in PHRASES:
-        start = time.perf_counter()
-        read_datetime(text, now=NOWS[key], tz=SHANGHAI)
-        timings.append(time.perf_counter() - start)
-    assert median(timings) < 0.005
 
 
 def test_a_time_alone_falls_on_the_given_day_and_a_full_phrase_ignores_it() -> None:
