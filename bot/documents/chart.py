@@ -59,6 +59,9 @@ def review_chart(review: Review, text: ChartText, dpi: int = 110) -> bytes:
     money.set_xticks(list(positions), list(text.classes), fontproperties=font)
     money.set_title(text.money_title, fontproperties=font)
     money.legend(prop=font, fontsize=8)
+    # Money is never negative; with nothing recorded matplotlib would centre the axis on zero.
+    money.set_ylim(bottom=0)
+    visits.set_ylim(bottom=0)
 
     for axes in (visits, money):
         axes.spines[["top", "right"]].set_visible(False)
