@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
+from bot.documents.buttons import document_buttons
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
 
@@ -75,15 +76,17 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
 
 
 def _buttons(ctx: Context, visit: Visit) -> Keyboard:
-    if ctx.staff is None or visit.status is not VisitStatus.PLANNED:
+    if ctx.staff is None or not ctx.services.visits.can_change(ctx.staff, visit):
         return ()
-    if not ctx.services.visits.can_change(ctx.staff, visit):
-        return ()
+    documents = document_buttons(ctx, visit)
+    if visit.status is not VisitStatus.PLANNED:
+        return keyboard(documents)
     return keyboard(
         [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
          Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
         [Button(ctx.t("visit.button.note"), pack("vis", "note", visit.id)),
          Button(ctx.t("visit.button.cancel"), pack("vis", "cancel", visit.id))],
+        documents,
     )
 
 
