@@ -19,6 +19,7 @@ from tests.support.chat import World
      [("David Lee", "Purchasing Director"), ("Anna Schmidt", "")]),
     ("Anna Schmidt, Tom Berg", [("Anna Schmidt", ""), ("Tom Berg", "")]),
     ("陳志明，總經理", [("陳志明", "總經理")]),
+    ("David Lee 采购总监, Anna Schmidt CTO", [("David Lee", "采购总监"), ("Anna Schmidt", "CTO")]),
     ("David Lee (CTO), VP Engineering", [("David Lee", "CTO"), ("VP Engineering", "")]),
 ])
 def test_titles_join_the_name_before_them(typed: str, people: list[tuple[str, str]]) -> None:

@@ -65,6 +65,10 @@ def split_visitor(item: str) -> tuple[str, str]:
         if separator in item:
             name, _, title = item.partition(separator)
             return name.strip(), title.strip(" )）")
+    # "David Lee 采购总监", "Anna Schmidt CTO": a title at the end, after the last space.
+    name, _, last = item.strip().rpartition(" ")
+    if name and looks_like_title(last):
+        return name.strip(), last
     if any("\u4e00" <= char <= "\u9fff" for char in item):
         name, _, title = item.strip().partition(" ")
         return name.strip(), title.strip()
