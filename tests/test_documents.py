@@ -96,8 +96,9 @@ def test_the_form_in_chinese_as_pdf_and_xlsx(world: World) -> None:
     assert row_of(sheet, 1) == lead
     assert row_of(sheet, 2) == [2, "张伟", "总经理", "简体中文", "不吃辣"]
     # Class A allows 150 a head for meals: 160 needs the approvers the policy names.
-    assert row_of(sheet, "用餐") == ["用餐", 150, 160, 2, 320, "超标，需部门负责人, 总经理审批"]
-    assert row_of(sheet, "合计") == ["合计", 520]
+    # Six covers booked at 160 each (our people at the table included), over the class standard.
+    assert row_of(sheet, "用餐") == ["用餐", 150, 160, 6, 960, "超标，需部门负责人, 总经理审批"]
+    assert row_of(sheet, "合计") == ["合计", 1160]
 
     text = pdf_text(pdf_file.content)
     assert has(text, "客户接待安排表", "来访编号 #1", "A类（特别重要）", "浦东香格里拉大酒店", "赵师傅",

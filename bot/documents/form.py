@@ -140,9 +140,11 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
     note = Text((t("doc.form.budget_note"),))
     if not visit.budget:
         return (Text((NONE,)), note)
-    persons = len(visit.visitors) or 1
+    guests = len(visit.visitors) or 1
     rows, total = [], 0.0
     for item, amount in visit.budget:
+        # Meals are priced per cover: as many as were booked (our people at the table included).
+        persons = visit.meals.count if item == "meal" and visit.meals and visit.meals.count else guests
         standard, approval = NONE, ""
         if item in BUDGET_KEYS and item != "total":
             budget_item: BudgetItem = item  # type: ignore[assignment]
