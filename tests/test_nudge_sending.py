@@ -12,6 +12,7 @@ import pytest
 from bot.core.events import Outcome
 from bot.domain.nudges import NudgeState
 from bot.services.dispatch import NudgeSender
+from tests.documents_support import documents
 from tests.support.chat import Person, World
 
 MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -167,3 +168,18 @@ def test_office_items_reach_the_office_and_the_request_reaches_the_hosts_manager
     assert "准备欢迎横幅" in office.sees_text()
     assert "准备欢迎横幅" not in host.sees_text()
     assert "请转告" not in host.sees_text()  # every role had someone to hold it
+
+
+def test_the_day_before_the_form_and_itinerary_nudges_carry_their_documents(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/lang").press("简体中文")
+    plan_visit(host)
+    host.send("/lang").press("English")
+    at(world, "2026-11-25 10:00")  # the day before
+    world.tick()
+    itinerary = next(m for m in host.messages if "itinerary" in m.text and m.buttons)
+    files = documents(host, data=itinerary.button("Itinerary").data)
+    assert [f.filename for f in files] == ["visit-1-itinerary.pdf"]
+    form = next(m for m in host.messages if "arrangement form" in m.text and m.buttons)
+    files = documents(host, data=form.button("Form").data)
+    assert [f.filename for f in files] == ["visit-1-form.pdf", "visit-1-form.xlsx"]

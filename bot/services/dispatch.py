@@ -23,6 +23,7 @@ from babel.dates import format_datetime
 from bot.core.callbacks import pack
 from bot.core.context import keyboard
 from bot.core.events import Button, Outcome, Send
+from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
 from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.policy import Recipient
 from bot.domain.staff import Duty, Staff
@@ -45,6 +46,8 @@ ROLE_KEYS = {"office": N_("nudge.role.office"), "reception": N_("nudge.role.rece
              "executives": N_("nudge.role.executives"), "host_manager": N_("nudge.role.host_manager")}
 # Timeline items whose message offers to start the debrief.
 DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
+# Timeline items about a document: the message carries the button that sends it.
+DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin")}
 
 
 @dataclass(frozen=True)
@@ -186,6 +189,9 @@ class NudgeSender:
                 [Button(t("visit.button.open"), pack("vis", "show", visit.id))]]
         if nudge.item in DEBRIEF_ITEMS:
             rows.append([Button(t("nudge.debrief"), pack("dbf", visit.id))])
+        if nudge.item in DOCUMENT_ITEMS:
+            key, kind = DOCUMENT_ITEMS[nudge.item]
+            rows.append([Button(t(key), pack(DOCUMENT_PREFIX, kind, visit.id))])
         return Send(person.user_id, "\n".join(lines), keyboard(*rows))
 
     def _catch_up(self, host: Staff, visit: Visit, nudges: list[Nudge]) -> Send:
