@@ -20,9 +20,10 @@ from tests.test_nudge_sending import at, plan_visit
 class VirtualTimer:
     """Time moves only when the limiter waits, by exactly as long as it asked to wait."""
 
-    def __init__(self) -> None:
+    def __init__(self, late: float = 0.0) -> None:
         self.current = 0.0
         self.waits = 0
+        self.late = late  # how much later than asked a wait ends (a busy event loop)
 
     def now(self) -> float:
         return self.current
@@ -32,7 +33,7 @@ class VirtualTimer:
         for _ in range(3):  # those just granted go out at the moment they were granted
             await asyncio.sleep(0)
         if not event.is_set():
-            self.current += seconds
+            self.current += seconds + self.late
 
 
 class Telegram:
@@ -82,16 +83,28 @@ async def test_a_burst_to_many_chats_goes_at_thirty_a_second_and_no_faster() -> 
     assert all(batch[0].delivered for batch in outcomes)
     texts = [action.text for _, action in telegram.sent if isinstance(action, Send)]
     assert sorted(texts) == sorted(f"nudge {n}" for n in range(3000))  # each once
-    assert most_in_any_window(telegram.times(), 1.0) == 30
+    assert most_in_any_window(telegram.times(), 1.0) <= 31  # half a token of slack, once
+    assert most_in_any_window([at for at in telegram.times() if at > 0.1], 1.0) == 30
     assert 3000 / timer.now() >= 29.9
     assert max(most_in_any_window(telegram.times(chat), 1.0) for chat in range(1000, 1500)) <= 2
     assert timer.waits <= 3000 + 10  # one wait per token at most: nobody polls
 
 
+async def test_wake_ups_a_little_late_cost_no_throughput() -> None:
+    timer = VirtualTimer(late=0.003)
+    telegram = Telegram(timer)
+    delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    await delivery.deliver_each([[Send(1000 + n % 500, f"nudge {n}")] for n in range(1500)])
+    assert 1500 / timer.now() >= 29.5
+    assert most_in_any_window(telegram.times(), 1.0) <= 31
+
+
 async def test_one_chat_gets_two_at_once_then_one_a_second() -> None:
     _, telegram, delivery = limited()
     await delivery.deliver_each([[Send(7, f"nudge {n}")] for n in range(10)])
-    assert telegram.times(7) == pytest.approx([0.0, 1 / 30, *[float(n) for n in range(1, 9)]])
+    times = telegram.times(7)
+    assert times[1] < 0.05
+    assert times[2:] == pytest.approx([float(n) for n in range(1, 9)])
     assert [a.text for _, a in telegram.sent if isinstance(a, Send)] == [f"nudge {n}" for n in range(10)]
 
 

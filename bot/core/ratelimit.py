@@ -5,7 +5,7 @@ Telegram lets a bot send about 30 messages a second overall and about one a seco
 keeps going, longer bans. ``Delivery`` asks ``RateLimiter.acquire`` before every attempt, so
 nothing leaves faster than these token buckets allow:
 
-- overall: 30 a second (burst 3);
+- overall: 30 a second;
 - per chat: 1 a second (burst 3, so a reply of two or three messages goes out at once); a group
   (negative chat id): 20 a minute (burst 2);
 - a button answer or a command menu is no message in a chat: it takes an overall token only.
@@ -56,7 +56,9 @@ class Limits:
     """Telegram's limits as rates and bursts; the reserves are kept from pushes for replies."""
 
     overall_per_second: float = 30.0
-    overall_burst: float = 3.0
+    # Two tokens kept for replies, and half a token of slack: the wake-up that follows a token is
+    # a millisecond or two late, and without slack every late wake-up would cost pushes that time.
+    overall_burst: float = 3.5
     overall_reserve: float = 2.0
     chat_per_second: float = 1.0
     chat_burst: float = 3.0

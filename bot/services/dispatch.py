@@ -62,8 +62,10 @@ class NudgeSender:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def due_messages(self) -> list[Outgoing]:
-        """Everything due now, recorded as sent; the caller delivers and then calls ``settle``."""
+    def due_messages(self, limit: int | None = None) -> list[Outgoing]:
+        """Everything due now, recorded as sent in one write; the caller delivers and then calls
+        ``settle``. With ``limit``, whole visits until there are that many messages; the rest stay
+        due for the next call (so a burst is prepared in slices and replies get the core between)."""
         services = self.services
         now = services.clock.now()
         repo = services.nudges.nudges
@@ -74,7 +76,10 @@ class NudgeSender:
         for nudge in due:
             by_visit[nudge.visit_id].append(nudge)
         outgoing: list[Outgoing] = []
+        recorded: list[Nudge] = []
         for visit_id, nudges in by_visit.items():
+            if limit is not None and len(outgoing) >= limit:
+                break
             visit = services.visits.get(visit_id)
             if visit is None or self._quiet(now, visit):
                 continue
@@ -82,8 +87,10 @@ class NudgeSender:
             carried = {nudge_id for item in messages for nudge_id in item.nudges}
             outgoing += messages
             # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent".
-            repo.save_all(replace(n, state=NudgeState.SENT, sent_at=now) if n.id in carried
-                          else replace(n, state=NudgeState.FAILED) for n in nudges)
+            recorded += [replace(n, state=NudgeState.SENT, sent_at=now) if n.id in carried
+                         else replace(n, state=NudgeState.FAILED) for n in nudges]
+        # One write for them all: every write is fsynced, and a burst spans hundreds of visits.
+        repo.save_all(recorded)
         return outgoing
 
     def settle(self, results: list[tuple[Outgoing, list[Outcome]]]) -> list[Send]:
