@@ -34,6 +34,7 @@ from bot.storage import CURRENT_SCHEMA_VERSION
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
+LAYOUT_SOURCES = ("repositories/nudges.py", "storage/chunked.py", "storage/archive.py")
 FULL_SIZES = (1_000, 10_000, 25_000, 50_000)
 QUICK_SIZES = (1_000, 10_000, 25_000)
 # Targets at 25,000 visits (issue 6).
@@ -42,7 +43,9 @@ P99_MS, WRITE_MS, STARTUP_S, RSS_MB = 20.0, 30.0, 2.0, 300.0
 
 def dataset(visits: int, seed: int = 1) -> Path:
     """A generated data directory for ``visits``, made once and kept in the temporary directory."""
-    key = hashlib.sha256((HERE / "generate.py").read_bytes() + f"{CURRENT_SCHEMA_VERSION}".encode())
+    # Generated again whenever the generator or the on-disk layout it writes changes.
+    sources = [HERE / "generate.py", *(HERE.parent / "bot" / p for p in LAYOUT_SOURCES)]
+    key = hashlib.sha256(b"".join(path.read_bytes() for path in sources) + bytes([CURRENT_SCHEMA_VERSION]))
     root = Path(tempfile.gettempdir()) / "reception-bench" / f"{key.hexdigest()[:12]}-{visits}-{seed}"
     if not (root / "done").exists():
         shutil.rmtree(root, ignore_errors=True)
@@ -90,7 +93,10 @@ def optional(module: str, data_dir: Path, visits: int, quick: bool) -> dict[str,
     if quick:
         offered["updates"] = 30
     accepted = inspect.signature(run).parameters
-    return run(**{name: value for name, value in offered.items() if name in accepted})
+    try:
+        return run(**{name: value for name, value in offered.items() if name in accepted})
+    except Exception as error:  # one failing part must not cost the figures of the others
+        return {"failed": f"{type(error).__name__}: {str(error)[:500]}"}
 
 
 def table(results: dict[str, Any]) -> str:
@@ -184,9 +190,12 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     for module in ("e2e", "burst"):
         found = results[module]
-        shown = (
-            f"skipped ({found['skipped']})" if "skipped" in found else json.dumps(found, ensure_ascii=False)
-        )
+        if "skipped" in found:
+            shown = f"skipped ({found['skipped']})"
+        elif "failed" in found:
+            shown = f"FAILED ({found['failed']})"
+        else:
+            shown = json.dumps(found, ensure_ascii=False)
         print(f"{module}: {shown[:1500]}")
     print(f"figures: {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
     return 0

@@ -120,7 +120,7 @@ def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
         v.host for v in services.visits.visits.between(NOW - timedelta(days=60), NOW)
     ).most_common(1)
     host = world.person(busiest[0][0] if busiest else ADMIN_ID, "Host")
-    updates["/mytasks"] = [timed(lambda: host.send("/mytasks")) for _ in range(max(reps // 4, 5))]
+    updates["/mytasks"] = [timed(lambda: host.send("/mytasks")) for _ in range(min(max(reps // 4, 5), 30))]
     writes: dict[str, Samples] = {}
     nudge = planned[-1]
     writes["nudge save"] = [timed(lambda k=k: repo.save(replace(nudge, done_by=k))) for k in range(reps // 2)]

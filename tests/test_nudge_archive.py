@@ -41,17 +41,19 @@ def repository(db: Database) -> NudgeRepository:
 
 
 def history(repo: NudgeRepository) -> None:
-    """Visit 7: long past and settled. Visit 8: long past, one reminder failed (open). Visit 9: soon."""
+    """Visit 7: long past and settled. Visit 6: long past, a reminder failed (never sent again).
+    Visit 8: long past, one reminder snoozed (the sender will send it). Visit 9: soon."""
     later = LONG_AGO + timedelta(hours=1)
     repo.save_all([nudge(7, "venue", NudgeState.DONE), nudge(7, "banner", NudgeState.SENT, later),
-                   nudge(8, "venue", NudgeState.DONE), nudge(8, "banner", NudgeState.FAILED),
+                   nudge(6, "venue", NudgeState.FAILED),
+                   nudge(8, "venue", NudgeState.DONE), nudge(8, "banner", NudgeState.SNOOZED),
                    nudge(9, "venue", NudgeState.PLANNED, NOW + timedelta(days=2))])
 
 
 def test_only_settled_visits_long_past_are_archived(db: Database) -> None:
     repo = repository(db)
     history(repo)
-    assert repo.archive_settled(NOW - timedelta(days=60)) == 2
+    assert repo.archive_settled(NOW - timedelta(days=60)) == 3
     assert len(db.table("nudges")) == 3
     assert {n.id for n in repo.live()} == {"visit:8:venue", "visit:8:banner", "visit:9:venue"}
     assert repo.archive_settled(NOW - timedelta(days=60)) == 0  # nothing more to move
@@ -67,7 +69,8 @@ def test_archived_nudges_are_still_found_by_id_by_visit_and_after_a_restart(data
         found = repo.get("visit:7:banner")
         assert found is not None and found.state is NudgeState.SENT
         assert [n.item for n in repo.for_visit(7)] == ["venue", "banner"]
-        assert len(repo.all()) == 5
+        assert len(repo.all()) == 6
+        assert [n.id for n in repo.in_state(NudgeState.FAILED)] == ["visit:6:venue"]
         assert [n.id for n in repo.in_state(NudgeState.SENT)] == ["visit:7:banner"]
         assert [n.id for n in repo.in_state(NudgeState.PLANNED)] == ["visit:9:venue"]
 
@@ -82,7 +85,7 @@ def test_changing_an_archived_nudge_brings_its_visit_back(db: Database, data_dir
     assert {n.id for n in repo.live()} >= {"visit:7:venue", "visit:7:banner"}
     states = {n.item: n.state for n in repo.for_visit(7)}
     assert states == {"venue": NudgeState.DONE, "banner": NudgeState.DONE}
-    assert db.archive("nudges").get(7 // VISITS_PER_SHELF) == {}
+    assert set(db.archive("nudges").get(7 // VISITS_PER_SHELF)) == {"visit:6:venue"}
 
 
 def test_after_a_crash_between_the_two_writes_the_live_copy_wins(db: Database) -> None:

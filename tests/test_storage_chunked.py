@@ -11,7 +11,7 @@ import orjson
 import pytest
 from tinydb.table import Document
 
-from bot.storage import CURRENT_SCHEMA_VERSION, Database
+from bot.storage import CURRENT_SCHEMA_VERSION, Database, DatabaseError
 from bot.storage.chunked import JOURNAL, ChunkedStorage, ChunkedTable, chunk_name
 
 
@@ -80,7 +80,7 @@ def test_a_damaged_chunk_stops_the_start_naming_it(tmp_path: Path) -> None:
         db.table("nudges").insert({"id": "visit:1:venue"})
     chunk = tmp_path / "data" / "nudges" / chunk_name(0)
     chunk.write_bytes(chunk.read_bytes()[:5])
-    with pytest.raises(Exception, match=str(chunk)):
+    with pytest.raises(DatabaseError, match=str(chunk)):
         Database.open(tmp_path / "data")
 
 
@@ -101,3 +101,25 @@ def test_a_single_file_data_dir_migrates_to_chunks(tmp_path: Path) -> None:
     assert sorted(p.name for p in (data / "visits").iterdir()) == [chunk_name(0), chunk_name(1)]
     with Database.open(data) as db:  # and it opens again as it is now
         assert len(db.table("visits")) == 1202
+
+
+def test_a_batch_over_many_chunks_keeps_every_document(tmp_path: Path) -> None:
+    # More chunks than are kept decoded: the ones being changed must stay until they are written.
+    with Database.open(tmp_path / "data") as db:
+        db.table("contacts").insert_multiple(Document({"n": i}, doc_id=i) for i in range(1, 9001))
+        assert db.table("contacts").get(doc_id=4000) == {"n": 4000}
+    with Database.open(tmp_path / "data") as db:
+        assert [d["n"] for d in db.table("contacts").all()] == list(range(1, 9001))
+
+
+def test_a_chunk_damaged_inside_is_refused_naming_it_when_first_read(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "data") as db:
+        db.table("debriefs").insert_multiple(Document({"n": i}, doc_id=i) for i in (1, 1001))
+    chunk = tmp_path / "data" / "debriefs" / chunk_name(1)
+    chunk.write_bytes(b'{"1001": {"n": 1001}, "7": {"n": 7}}')  # a document of another chunk
+    with Database.open(tmp_path / "data") as db:
+        debriefs = db.table("debriefs")
+        assert debriefs.get(doc_id=1) == {"n": 1}  # the sound chunk is read as usual
+        with pytest.raises(DatabaseError, match=str(chunk)):
+            debriefs.get(doc_id=1001)
+    assert chunk.read_bytes() == b'{"1001": {"n": 1001}, "7": {"n": 7}}'  # left as it was

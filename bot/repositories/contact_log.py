@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from tinydb.table import Document, Table
 
 from bot.domain.relationship import ContactEntry, Digest, Reminder, Sweep
-from bot.repositories.codec import from_doc, to_doc
+from bot.repositories.codec import from_doc, raw_documents, to_doc
 from bot.repositories.keyed import KeyedDocuments
 
 T = TypeVar("T")
@@ -26,7 +26,7 @@ class ContactLogRepository(KeyedDocuments[ContactEntry]):
         self._table = table
 
     def next_id(self) -> int:
-        return max((doc.doc_id for doc in self._table.all()), default=0) + 1
+        return max(map(int, raw_documents(self._table)), default=0) + 1
 
 
 class Named(Generic[T]):

@@ -5,16 +5,17 @@ Five years of a busy company is half a million nudges, nearly all sent or ticked
 them all in memory would cost gigabytes and seconds at every start, and the sender, the checklists
 and the day lists only ever look at the current ones. So the repository keeps two tiers:
 
-- live: the table "nudges" (a chunked collection, see ``bot.storage.chunked``), held in memory with
-  indexes by id and by visit. Every open nudge (planned, snoozed, failed) is live.
-- archive: once every nudge of a visit is settled (sent, done or cancelled) and the last one was due
-  more than ``ARCHIVE_AFTER`` ago, ``archive_settled`` moves the visit's nudges to the archive
+- live: the table "nudges" (a chunked collection, see ``bot.storage.chunked``), with indexes in
+  memory by id, by visit, and of the planned and snoozed ones (what the sender scans). Every nudge
+  the sender may still send (planned, snoozed) is live.
+- archive: once no nudge of a visit is planned or snoozed and the last one was due more than
+  ``ARCHIVE_AFTER`` ago, ``archive_settled`` moves the visit's nudges to the archive
   (``bot.storage.archive``), a hundred visits to a shelf, read only when someone asks about one of
   those visits. ``bootstrap`` runs it at every start.
 
 ``get`` and ``for_visit`` see both tiers; saving a nudge of an archived visit brings the whole visit
 back to the live tier first. ``live()`` is the live tier alone: what checklists scan. ``all()`` and
-``in_state`` of a settled state read the whole archive (slow, and meant for tools and tests).
+``in_state`` of any state but planned or snoozed read the whole archive (slow, and meant for tools and tests).
 
 Moving a visit between tiers writes the destination first, then the source, so a crash in between
 leaves its nudges in both places; the live copy is the true one, and the archive copy is replaced
@@ -30,13 +31,13 @@ insert and one update, each rewriting only the chunk it touches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from tinydb.table import Table
 
-from bot.domain.nudges import OPEN_STATES, Nudge, NudgeState, visit_prefix
+from bot.domain.nudges import Nudge, NudgeState, visit_prefix
 from bot.repositories.codec import from_doc, raw_documents, to_doc
 from bot.storage import Archive, Database
 
@@ -44,7 +45,10 @@ from bot.storage import Archive, Database
 ARCHIVE_AFTER: Final = timedelta(days=60)
 # Visits per archive shelf: one shelf holds some two thousand nudges (about half a megabyte).
 VISITS_PER_SHELF: Final = 100
-_OPEN = frozenset(state.value for state in OPEN_STATES)
+# What the sender still acts on: a visit with one of these stays live. A failed nudge (everyone on it
+# blocked the bot) is never sent again, so it does not keep a visit of years ago in memory.
+_ACTIVE_STATES = frozenset({NudgeState.PLANNED, NudgeState.SNOOZED})
+_ACTIVE = frozenset(state.value for state in _ACTIVE_STATES)
 
 
 def visit_of(nudge_id: str) -> int | None:
@@ -59,6 +63,11 @@ class NudgeRepository:
         self._archive = archive
         self._doc_ids: dict[str, int] = {}
         self._by_visit: dict[int, set[str]] = {}
+        # Planned and snoozed nudges, with their state and due time (a timestamp): what the sender
+        # looks at every few seconds, answered without reading a document.
+        self._active: dict[str, tuple[str, float]] = {}
+        # The latest due time of each live visit's nudges, so archiving reads only what it moves.
+        self._last_due: dict[int, float] = {}
         self._reindex()
 
     def get(self, nudge_id: str) -> Nudge | None:
@@ -83,9 +92,10 @@ class NudgeRepository:
         try:
             if known:
                 self._table.update(_replace_from(known), doc_ids=[self._doc_ids[i] for i in known])
+                self._index((nudge_id, self._doc_ids[nudge_id], doc) for nudge_id, doc in known.items())
             if fresh:
                 doc_ids = self._table.insert_multiple(fresh)
-                self._index(zip((str(doc["id"]) for doc in fresh), doc_ids, strict=True))
+                self._index((str(doc["id"]), doc_id, doc) for doc, doc_id in zip(fresh, doc_ids, strict=True))
         except BaseException:
             # A write can fail after the file was replaced (the directory fsync); the table then
             # holds documents this index does not know, which would be inserted twice next time.
@@ -102,24 +112,20 @@ class NudgeRepository:
         return sorted((from_doc(Nudge, doc) for doc in docs), key=lambda nudge: nudge.due)
 
     def in_state(self, state: NudgeState) -> list[Nudge]:
-        """Every nudge in ``state``, unordered (filtered before decoding). Open states are all live;
-        a settled state also reads the whole archive."""
-        live = raw_documents(self._table).values()
-        docs = live if state in OPEN_STATES else [*live, *self._all_archived()]
+        """Every nudge in ``state``, unordered (filtered before decoding). Planned and snoozed ones are
+        all live; any other state also reads the whole archive."""
+        docs = self._active_docs(lambda s, _: s == state.value) if state in _ACTIVE_STATES \
+            else [*raw_documents(self._table).values(), *self._all_archived()]
         return [from_doc(Nudge, doc) for doc in docs if doc.get("state") == state.value]
 
     def planned_by(self, now: datetime) -> list[Nudge]:
         """Planned nudges due at or before ``now``, unordered. Only those are decoded: a scheduler
         asks every minute, and decoding costs far more than the test on the raw document."""
-        planned = NudgeState.PLANNED.value
-        return [
-            from_doc(Nudge, doc)
-            for doc in raw_documents(self._table).values()
-            if doc.get("state") == planned and datetime.fromisoformat(doc["due"]) <= now
-        ]
+        planned, by = NudgeState.PLANNED.value, now.timestamp()
+        return [from_doc(Nudge, doc) for doc in self._active_docs(lambda s, due: s == planned and due <= by)]
 
     def live(self) -> list[Nudge]:
-        """The live tier: every open nudge, and the settled ones of visits not yet archived."""
+        """The live tier: every planned or snoozed nudge, and the rest of visits not yet archived."""
         return [from_doc(Nudge, doc) for doc in raw_documents(self._table).values()]
 
     def unfinished(self) -> list[Nudge]:
@@ -137,17 +143,20 @@ class NudgeRepository:
     # ---- the archive ----------------------------------------------------------------------------
 
     def archive_settled(self, before: datetime) -> int:
-        """Moves to the archive the nudges of every visit whose nudges are all settled and were all
+        """Moves to the archive the nudges of every visit whose nudges are all settled (none planned or
+        snoozed) and were all
         due before ``before``; returns how many moved. Without an archive, does nothing."""
         if self._archive is None:
             return 0
+        active = {visit_of(nudge_id) for nudge_id in self._active}
+        old = {visit_id for visit_id, due in self._last_due.items()
+               if due < before.timestamp() and visit_id not in active}
         raw = raw_documents(self._table)
+        doc_ids = sorted(self._doc_ids[n] for visit_id in old for n in self._by_visit.get(visit_id, ()))
         moving: dict[int, list[tuple[int, dict[str, Any]]]] = {}
-        for visit_id, nudge_ids in self._by_visit.items():
-            docs = [(self._doc_ids[n], raw[str(self._doc_ids[n])]) for n in nudge_ids]
-            if all(doc.get("state") not in _OPEN and datetime.fromisoformat(doc["due"]) < before
-                   for _, doc in docs):
-                moving[visit_id] = docs
+        for doc_id in doc_ids:  # in storage order: each chunk read once
+            doc = raw[str(doc_id)]
+            moving.setdefault(visit_of(str(doc["id"])) or 0, []).append((doc_id, doc))
         if not moving:
             return 0
         shelves: dict[int, list[int]] = {}
@@ -177,7 +186,8 @@ class NudgeRepository:
         live: list[dict[str, Any]] = []
         shelves: dict[int, dict[str, dict[str, Any]]] = {}
         for visit_id, docs in by_visit.items():
-            if all(doc["state"] not in _OPEN and datetime.fromisoformat(doc["due"]) < before for doc in docs):
+            if all(doc["state"] not in _ACTIVE and datetime.fromisoformat(doc["due"]) < before
+                   for doc in docs):
                 shelves.setdefault(visit_id // VISITS_PER_SHELF, {}).update({doc["id"]: doc for doc in docs})
             else:
                 live += docs
@@ -205,7 +215,8 @@ class NudgeRepository:
             return
         try:
             doc_ids = self._table.insert_multiple(list(archived.values()))
-            self._index(zip(archived, doc_ids, strict=True))
+            self._index((nudge_id, doc_id, doc) for (nudge_id, doc), doc_id
+                        in zip(archived.items(), doc_ids, strict=True))
         except BaseException:
             self._reindex()
             raise
@@ -213,16 +224,30 @@ class NudgeRepository:
         records = self._archive.get(shelf)
         self._archive.put(shelf, {k: v for k, v in records.items() if k not in archived})
 
-    def _index(self, pairs: Iterable[tuple[str, int]]) -> None:
-        for nudge_id, doc_id in pairs:
+    def _active_docs(self, wanted: Callable[[str, float], bool]) -> list[dict[str, Any]]:
+        """The planned or snoozed documents ``wanted(state, due)`` picks, read in storage order."""
+        raw = raw_documents(self._table)
+        doc_ids = sorted(self._doc_ids[n] for n, (state, due) in self._active.items() if wanted(state, due))
+        found = (raw.get(str(doc_id)) for doc_id in doc_ids)
+        return [doc for doc in found if doc is not None]
+
+    def _index(self, entries: Iterable[tuple[str, int, Mapping[str, Any]]]) -> None:
+        for nudge_id, doc_id, doc in entries:
             self._doc_ids[nudge_id] = doc_id
             visit_id = visit_of(nudge_id)
+            due = datetime.fromisoformat(doc["due"]).timestamp()
             if visit_id is not None:
                 self._by_visit.setdefault(visit_id, set()).add(nudge_id)
+                self._last_due[visit_id] = max(self._last_due.get(visit_id, due), due)
+            state = doc.get("state")
+            if state in _ACTIVE:
+                self._active[nudge_id] = (str(state), due)
+            else:
+                self._active.pop(nudge_id, None)
 
     def _reindex(self) -> None:
-        self._doc_ids, self._by_visit = {}, {}
-        self._index((str(doc["id"]), int(doc_id)) for doc_id, doc in raw_documents(self._table).items())
+        self._doc_ids, self._by_visit, self._active, self._last_due = {}, {}, {}, {}
+        self._index((str(doc["id"]), int(doc_id), doc) for doc_id, doc in raw_documents(self._table).items())
 
 
 def _replace_from(docs: dict[str, dict[str, Any]]) -> Callable[[MutableMapping[str, Any]], None]:

@@ -2,6 +2,10 @@
 
 Staff and access requests use the Telegram user id as the TinyDB document id, so a look-up by user
 is a dictionary access rather than a scan; invites are few and looked up by code.
+
+Every update asks who the sender is, and sending nudges asks for everyone with a duty or a manager's
+role, so ``StaffRepository`` keeps the decoded staff members in memory (a few thousand small frozen
+records), filled on first use and kept up to date by ``save`` (it is the table's only writer).
 """
 
 from __future__ import annotations
@@ -22,9 +26,39 @@ class StaffRepository(KeyedDocuments[Staff]):
 
     def __init__(self, table: Table) -> None:
         super().__init__(table, Staff, lambda staff: staff.user_id)
+        self._everyone: list[Staff] | None = None
+        self._by_id: dict[int, Staff] = {}
+
+    def get(self, key: int) -> Staff | None:
+        self._load()
+        return self._by_id.get(key)
+
+    def save(self, item: Staff) -> Staff:
+        try:
+            super().save(item)
+        except BaseException:
+            self._everyone = None  # read again from the table, which a failed write rolled back
+            raise
+        if self._everyone is not None:
+            self._by_id[item.user_id] = item
+            self._everyone = sorted(self._by_id.values(), key=lambda s: s.joined_at)
+        return item
+
+    def delete(self, key: int) -> None:
+        try:
+            super().delete(key)
+        finally:
+            self._everyone = None
 
     def all(self) -> list[Staff]:
-        return sorted(super().all(), key=lambda s: s.joined_at)
+        self._load()
+        assert self._everyone is not None
+        return list(self._everyone)
+
+    def _load(self) -> None:
+        if self._everyone is None:
+            self._everyone = sorted(super().all(), key=lambda s: s.joined_at)
+            self._by_id = {s.user_id: s for s in self._everyone}
 
     def active_admins(self) -> list[Staff]:
         return [s for s in self.all() if s.active and s.role is Role.ADMIN]

@@ -20,14 +20,23 @@ write (TinyDB rebuilds the table dict twice per write: O(n) even before the disk
 the stored dict through a view that records which documents it touched; the storage then writes
 those documents' chunks. Reads are TinyDB's own, on the data kept in memory.
 
-Like ``AtomicJSONStorage``: everything is read once at open and kept in memory, store only JSON
-types, change data only through ``Table`` methods, and use it from one thread.
+Memory: at open every chunk file is checked to be a whole JSON object (a cut file stops the start),
+but none is read. A chunk is read from its file and decoded when one of its documents is asked for
+(the first time, it is checked to hold documents of that chunk; the repositories that index a
+collection do that for all of it at start). The file is the truth: this process is its only writer,
+and a write replaces it atomically. Only the ``keep`` most recently used decoded chunks stay in
+memory (``KEEP``: a dozen for the nudges, a few for the others; recent documents are the ones asked
+for). Iterating the collection decodes one chunk after another.
+
+Like ``AtomicJSONStorage``: store only JSON types, change data only through ``Table`` methods, and
+use it from one thread.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, Final
@@ -42,6 +51,9 @@ from bot.storage.errors import DatabaseError
 CHUNK_DOCS: Final = 1000
 # The collections kept in chunks (they grow with the years); every other one is a single file.
 CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs", "tasks", "contact_log"})
+# How many decoded chunks each collection keeps in memory (None: all); the default is ``KEEP_DEFAULT``.
+KEEP: Final[dict[str, int | None]] = {"nudges": 12}
+KEEP_DEFAULT: Final = 4
 JOURNAL: Final = "journal.json"
 _CHUNK_NAME = re.compile(r"c([0-9]{6})\.json")
 _DOC_ID = re.compile(r"[0-9]+")
@@ -51,12 +63,147 @@ def chunk_name(chunk: int) -> str:
     return f"c{chunk:06d}.json"
 
 
-def split_into_chunks(docs: Mapping[str, Any], chunk_docs: int = CHUNK_DOCS) -> dict[int, dict[str, Any]]:
-    """Documents by chunk number (``doc_id // chunk_docs``)."""
-    chunks: dict[int, dict[str, Any]] = {}
-    for doc_id, doc in docs.items():
-        chunks.setdefault(int(doc_id) // chunk_docs, {})[doc_id] = doc
-    return chunks
+class Documents(MutableMapping[str, dict[str, Any]]):
+    """A collection's documents by id string, each chunk held as its JSON bytes and decoded on
+    demand (see the module docstring). Iterates in id order without decoding anything."""
+
+    def __init__(self, chunk_docs: int, keep: int | None, read: Callable[[int], bytes],
+                 check: Callable[[int, bytes], dict[str, Any]]) -> None:
+        self._chunk_docs = chunk_docs
+        self._keep = keep
+        self._read = read
+        self._check = check
+        # The chunks that have a file; a chunk not decoded is read from its file when needed.
+        self._on_disk: set[int] = set()
+        # The document ids of each chunk, learnt when the chunk is first decoded (and checked).
+        self._ids: dict[int, set[int]] = {}
+        self._decoded: OrderedDict[int, dict[str, dict[str, Any]]] = OrderedDict()
+        # Decoded chunks changed (or handed out for change) since they were last encoded: kept.
+        self._pinned: set[int] = set()
+
+    def add_chunk(self, chunk: int) -> None:
+        """A chunk file found on disk, not yet read."""
+        self._on_disk.add(chunk)
+
+    def chunks(self) -> list[int]:
+        """The chunks holding documents, in order (decoding the ones not yet seen)."""
+        return [chunk for chunk in self._every_chunk() if self._ids_of(chunk)]
+
+    def highest(self) -> int:
+        """The highest document id, 0 if none (decodes only the last chunks)."""
+        for chunk in reversed(self._every_chunk()):
+            ids = self._ids_of(chunk)
+            if ids:
+                return max(ids)
+        return 0
+
+    def content(self, chunk: int) -> dict[str, dict[str, Any]]:
+        """The chunk's documents in id order (what its file must hold)."""
+        decoded = self._chunk(chunk)
+        return {str(i): decoded[str(i)] for i in sorted(self._ids.get(chunk, ()))}
+
+    def committed(self, chunk: int, payload: bytes | None) -> None:
+        """The chunk was written as ``payload`` (None: deleted); it may be evicted again."""
+        if payload is None:
+            self._on_disk.discard(chunk)
+        else:
+            self._on_disk.add(chunk)
+        self._pinned.discard(chunk)
+        self._evict()
+
+    def for_change(self, doc_id: str) -> dict[str, Any]:
+        """A document that is about to be changed in place: its chunk stays decoded until written."""
+        doc = self[doc_id]
+        self._pinned.add(int(doc_id) // self._chunk_docs)
+        return doc
+
+    def __getitem__(self, doc_id: str) -> dict[str, Any]:
+        number = int(doc_id)
+        chunk = number // self._chunk_docs
+        if number not in self._ids_of(chunk):
+            raise KeyError(doc_id)
+        return self._chunk(chunk)[doc_id]
+
+    def __setitem__(self, doc_id: str, doc: dict[str, Any]) -> None:
+        number = int(doc_id)
+        chunk = number // self._chunk_docs
+        self._pinned.add(chunk)
+        self._chunk(chunk)[str(number)] = doc
+        self._ids[chunk].add(number)
+
+    def __delitem__(self, doc_id: str) -> None:
+        number = int(doc_id)
+        chunk = number // self._chunk_docs
+        if number not in self._ids_of(chunk):
+            raise KeyError(doc_id)
+        self._pinned.add(chunk)
+        del self._chunk(chunk)[str(number)]
+        self._ids[chunk].discard(number)
+
+    def __contains__(self, doc_id: object) -> bool:
+        try:
+            number = int(str(doc_id))
+        except ValueError:
+            return False
+        return number in self._ids_of(number // self._chunk_docs)
+
+    def __iter__(self) -> Iterator[str]:
+        for chunk in self.chunks():
+            yield from (str(i) for i in sorted(self._ids[chunk]))
+
+    def __len__(self) -> int:
+        return sum(len(self._ids[chunk]) for chunk in self.chunks())
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
+        """Every document, one chunk decoded at a time."""
+        for chunk in self._every_chunk():
+            yield from list(self._chunk(chunk).items())
+
+    def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
+        for chunk in self._every_chunk():
+            yield from list(self._chunk(chunk).values())
+
+    def clear(self) -> None:
+        for chunk in self._on_disk | self._ids.keys():
+            self._decoded[chunk] = {}
+            self._ids[chunk] = set()
+            self._pinned.add(chunk)
+
+    def _chunk(self, chunk: int) -> dict[str, dict[str, Any]]:
+        decoded = self._decoded.get(chunk)
+        if decoded is None:
+            if chunk not in self._on_disk:
+                decoded = {}
+            elif chunk in self._ids:
+                decoded = orjson.loads(self._read(chunk))
+            else:
+                decoded = self._check(chunk, self._read(chunk))  # the first decoding of this file
+            self._decoded[chunk] = decoded
+            self._ids.setdefault(chunk, {int(doc_id) for doc_id in decoded})
+            self._evict(sparing=chunk)
+        else:
+            self._decoded.move_to_end(chunk)
+        return decoded
+
+    def _every_chunk(self) -> list[int]:
+        return sorted(self._on_disk | self._ids.keys())
+
+    def _ids_of(self, chunk: int) -> set[int]:
+        if chunk not in self._ids:
+            if chunk not in self._on_disk:
+                return set()
+            self._chunk(chunk)
+        return self._ids[chunk]
+
+    def _evict(self, sparing: int | None = None) -> None:
+        """Drops the least recently used decoded chunks beyond ``keep``, never a pinned one (changed
+        in memory, not yet written) nor ``sparing`` (the one being handed out)."""
+        if self._keep is None:
+            return
+        excess = len(self._decoded) - self._keep
+        idle = [c for c in self._decoded if c not in self._pinned and c != sparing]
+        for chunk in idle[:max(excess, 0)]:
+            del self._decoded[chunk]
 
 
 class ChunkedStorage(Storage):
@@ -68,12 +215,14 @@ class ChunkedStorage(Storage):
         self._dir = directory
         self._name = name
         self._chunk_docs = chunk_docs
+        self._keep = KEEP.get(name, KEEP_DEFAULT)
         self._fsync = fsync
         self._closed = False
         self.on_rollback: Callable[[], None] | None = None
         # Document ids touched since the last write, or None for "every chunk" (a clear, a scan).
         self._touched: set[int] | None = set()
-        self._data: Tables | None = None
+        self._docs = Documents(chunk_docs, self._keep, self._read_chunk, self._check_chunk)
+        self._data: Tables = {name: self._docs}  # type: ignore[dict-item]  # a Mapping, not a dict
         self._load()
 
     @property
@@ -90,6 +239,11 @@ class ChunkedStorage(Storage):
         self._check_open()
         return self._data
 
+    def documents(self) -> Documents:
+        """The collection's documents (what ``read()[name]`` holds)."""
+        self._check_open()
+        return self._docs
+
     def touched(self, doc_ids: Iterable[int] | None) -> None:
         """Records which documents the coming ``write`` changes (None: possibly all of them)."""
         if doc_ids is None or self._touched is None:
@@ -101,19 +255,24 @@ class ChunkedStorage(Storage):
         """Writes the chunks of the documents reported through ``touched`` (all if none were)."""
         self._check_open()
         touched, self._touched = self._touched, set()
-        docs = data.get(self._name, {})
+        if data.get(self._name) is not self._docs:  # type: ignore[comparison-overlap]
+            raise ValueError("a chunked collection is changed through its ChunkedTable only")
         try:
-            payloads = self._payloads(docs, touched)
+            payloads = self._payloads(touched)
             self._write_chunks(payloads)
         except BaseException:
             self._rollback()
             raise
-        self._data = data
+        for chunk, payload in payloads.items():
+            self._docs.committed(chunk, payload)
 
     def write_all(self, docs: Mapping[str, Any]) -> None:
         """Replaces the whole collection with ``docs`` (migrations and bulk loads)."""
+        self._docs.clear()
+        for doc_id, doc in docs.items():
+            self._docs[doc_id] = doc
         self.touched(None)
-        self.write({self._name: dict(docs)})
+        self.write(self._data)
 
     def close(self) -> None:
         self._closed = True
@@ -125,17 +284,16 @@ class ChunkedStorage(Storage):
 
     # ---- internals --------------------------------------------------------------------------
 
-    def _payloads(self, docs: Mapping[str, Any], touched: set[int] | None) -> dict[int, bytes | None]:
+    def _payloads(self, touched: set[int] | None) -> dict[int, bytes | None]:
         """New content of each chunk to write; None deletes an emptied chunk's file."""
         if touched is None:
-            wanted = set(split_into_chunks(docs, self._chunk_docs))
+            wanted = set(self._docs.chunks())
             wanted |= {int(m.group(1)) for p in self.files() if (m := _CHUNK_NAME.fullmatch(p.name))}
         else:
             wanted = {doc_id // self._chunk_docs for doc_id in touched}
         payloads: dict[int, bytes | None] = {}
         for chunk in sorted(wanted):
-            first, end = chunk * self._chunk_docs, (chunk + 1) * self._chunk_docs
-            content = {str(i): docs[str(i)] for i in range(first, end) if str(i) in docs}
+            content = self._docs.content(chunk)
             payloads[chunk] = orjson.dumps(content, option=_ENCODE_OPTIONS) if content else None
         return payloads
 
@@ -171,7 +329,6 @@ class ChunkedStorage(Storage):
         journal_path = self._dir / JOURNAL
         if journal_path.exists():
             self._replay(journal_path)
-        docs: dict[str, Any] = {}
         for path in sorted(self._dir.iterdir()):
             if is_temp_file(path):
                 path.unlink()  # left by a crash before its rename; the chunk has its old version
@@ -179,8 +336,8 @@ class ChunkedStorage(Storage):
             match = _CHUNK_NAME.fullmatch(path.name)
             if match is None:
                 continue
-            docs.update(self._read_chunk(path, int(match.group(1))))
-        self._data = {self._name: docs} if docs or self.files() else None
+            _check_whole(path)
+            self._docs.add_chunk(int(match.group(1)))
 
     def _replay(self, journal_path: Path) -> None:
         try:
@@ -200,11 +357,18 @@ class ChunkedStorage(Storage):
         journal_path.unlink()
         fsync_directory(self._dir, self._fsync)
 
-    def _read_chunk(self, path: Path, chunk: int) -> dict[str, Any]:
+    def _read_chunk(self, chunk: int) -> bytes:
+        path = self._dir / chunk_name(chunk)
         try:
-            content = orjson.loads(path.read_bytes())
+            return path.read_bytes()
         except OSError as exc:
             raise DatabaseError(f"data file {path} cannot be read: {exc}") from exc
+
+    def _check_chunk(self, chunk: int, raw: bytes) -> dict[str, Any]:
+        """A chunk decoded for the first time, checked to hold documents of this chunk."""
+        path = self._dir / chunk_name(chunk)
+        try:
+            content = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise DatabaseError(f"data file {path} is not valid JSON ({exc}); it was left unchanged") from exc
         if not isinstance(content, dict):
@@ -220,7 +384,8 @@ class ChunkedStorage(Storage):
     def _rollback(self) -> None:
         """After a failed write, memory is put back to what the disk holds (the updater has
         already changed it). A journal that made it to disk is replayed: that write happened."""
-        self._data = None
+        self._docs = Documents(self._chunk_docs, self._keep, self._read_chunk, self._check_chunk)
+        self._data = {self._name: self._docs}  # type: ignore[dict-item]
         self._load()
         if self.on_rollback is not None:
             self.on_rollback()
@@ -234,12 +399,12 @@ class _Touches(MutableMapping[int, Any]):
     """The stored ``{"<id>": doc}`` dict seen as ``{id: doc}`` (as TinyDB's updaters expect),
     recording which documents an updater reads for change, writes or deletes."""
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: Documents) -> None:
         self._raw = raw
         self.ids: set[int] | None = set()
 
     def __getitem__(self, doc_id: int) -> Any:
-        doc = self._raw[str(doc_id)]
+        doc = self._raw.for_change(str(doc_id))
         if self.ids is not None:
             self.ids.add(doc_id)  # the updater may change the document in place
         return doc
@@ -273,20 +438,37 @@ class ChunkedTable(Table):
 
     _storage: ChunkedStorage
 
+    def _get_next_id(self) -> int:
+        """TinyDB's rule (one more than the highest id), without reading every chunk."""
+        # TinyDB declares _next_id as None only; it holds the next id once known.
+        known: int | None = self._next_id
+        next_id = self._storage.documents().highest() + 1 if known is None else known
+        self._next_id = next_id + 1  # type: ignore[assignment]
+        return next_id
+
     def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
-        tables = self._storage.read()
-        if tables is None:
-            tables = {}
-        raw = tables.setdefault(self.name, {})
-        view = _Touches(raw)
+        view = _Touches(self._storage.documents())
         try:
             updater(view)  # type: ignore[arg-type]  # a MutableMapping where TinyDB types a dict
         except BaseException:
             self._storage.discard()  # the updater may have changed documents before it failed
             raise
         self._storage.touched(view.ids)
-        self._storage.write(tables)
+        self._storage.write(self._storage.read() or {})
         self.clear_cache()
+
+
+def _check_whole(path: Path) -> None:
+    """Stops the start if a chunk file is not one whole JSON object (its first and last bytes)."""
+    try:
+        with path.open("rb") as file:
+            first = file.read(1)
+            file.seek(max(file.seek(0, os.SEEK_END) - 1, 0))
+            last = file.read(1)
+    except OSError as exc:
+        raise DatabaseError(f"data file {path} cannot be read: {exc}") from exc
+    if (first, last) != (b"{", b"}"):
+        raise DatabaseError(f"data file {path} is not a whole JSON object; it was left unchanged")
 
 
 def _make_dir(directory: Path, fsync: Fsync) -> None:

@@ -181,7 +181,8 @@ class Database:
             raise DatabaseError(f"the database in {self._data_dir} is closed")
 
     def _load(self) -> None:
-        """Read every file now, so a damaged one stops the program at start rather than mid-request."""
+        """Read every file now, so a damaged one stops the program at start rather than mid-request
+        (chunk files are checked to be whole here and read when first used; see ``bot.storage.chunked``)."""
         for path in sorted(self._data_dir.iterdir()):
             if is_temp_file(path):
                 # Left by a crash between creating and renaming it; we hold the lock, so no write is
