@@ -57,7 +57,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run(data_dir: Path | None = None, visits: int = 10_000, updates: int = 100,
         frameworks: tuple[str, ...] = FRAMEWORKS) -> dict[str, Any]:
-    """Measures each framework; ``data_dir`` is a generated directory (generated here if None)."""
+    """Measures each framework; ``data_dir`` is a generated directory of ``visits`` visits
+    (generated here if None); it is copied, never changed."""
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as scratch:
         work = Path(scratch)
         if data_dir is None:

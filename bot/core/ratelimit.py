@@ -8,7 +8,8 @@ nothing leaves faster than these token buckets allow:
 - overall: 30 a second;
 - per chat: 1 a second (burst 3, so a reply of two or three messages goes out at once); a group
   (negative chat id): 20 a minute (burst 2);
-- a button answer or a command menu is no message in a chat: it takes an overall token only.
+- a button answer, an inline answer or a command menu is no message in a chat: it takes an
+  overall token only.
 
 Replies before pushes. Someone who just typed must not queue behind 10,000 due nudges:
 
