@@ -64,8 +64,8 @@ def chunk_name(chunk: int) -> str:
 
 
 class Documents(MutableMapping[str, dict[str, Any]]):
-    """A collection's documents by id string, each chunk held as its JSON bytes and decoded on
-    demand (see the module docstring). Iterates in id order without decoding anything."""
+    """A collection's documents by id string, each chunk read from its file and decoded on demand,
+    a few kept decoded (see the module docstring). Keys come in id order."""
 
     def __init__(self, chunk_docs: int, keep: int | None, read: Callable[[int], bytes],
                  check: Callable[[int, bytes], dict[str, Any]]) -> None:
