@@ -1,64 +1,71 @@
-"""The scheduler only wakes the nudge sender; what is due lives in the database.
+"""The scheduler only wakes the senders (nudges, relationship, digests, escalations) and the nightly
+backup; what is due lives in the database.
 
 APScheduler keeps no jobs across restarts without a job store and by default drops a run that is
-more than a second late, so nothing is planned in it: one interval job asks the database what is
-due, starting at once, so whatever came due while the bot was down goes out at start.
+more than a second late, so nothing is planned in it: interval jobs ask the database what is due,
+starting at once, so whatever came due while the bot was down goes out at start.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.runner import Runner
+from bot.documents.backup import take_nightly
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_SECONDS = 20
+# The nightly backup is looked for hourly (and at start), so a bot that was down at night catches up.
+BACKUP_CHECK_SECONDS = 3600
+# Escalations are about days-late work: a look every ten minutes is prompt enough and spares the
+# scan of every sent nudge.
+ESCALATE_EVERY_SECONDS = 600
+
+Work = Callable[[Runner], Awaitable[object]]
+
+
+async def _back_up(runner: Runner) -> object:
+    """Tonight's copy of the database, once a day, made on the core thread so no write interleaves."""
+    return await runner.call(take_nightly, runner.dispatcher.services)
+
+
+# (job id, what it does, how often in seconds)
+JOBS: tuple[tuple[str, Work, int], ...] = (
+    ("nudges", Runner.send_due_nudges, CHECK_EVERY_SECONDS),
+    ("relationship", Runner.send_relationship_messages, CHECK_EVERY_SECONDS),
+    ("digests", Runner.send_due_digests, CHECK_EVERY_SECONDS),
+    ("escalations", Runner.send_escalations, ESCALATE_EVERY_SECONDS),
+    ("backup", _back_up, BACKUP_CHECK_SECONDS),
+)
 
 
 def start_scheduler(runner: Runner) -> AsyncIOScheduler:
-    """Starts checking for due nudges now and every few seconds; the caller shuts it down."""
+    """Starts every job now and then at its interval; the caller shuts the scheduler down."""
     scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(_send, "interval", args=[runner], seconds=CHECK_EVERY_SECONDS, id="nudges",
-                      next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
-                      misfire_grace_time=None)
-    scheduler.add_job(_send_relationship, "interval", args=[runner], seconds=CHECK_EVERY_SECONDS,
-                      id="relationship", next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
-                      misfire_grace_time=None)
-    scheduler.add_job(_send_digests, "interval", args=[runner], seconds=CHECK_EVERY_SECONDS, id="digests",
-                      next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
-                      misfire_grace_time=None)
+    for name, work, seconds in JOBS:
+        scheduler.add_job(_run, "interval", args=[name, work, runner], seconds=seconds, id=name,
+                          next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
+                          misfire_grace_time=None)
     scheduler.start()
     return scheduler
 
 
-async def _send(runner: Runner) -> None:
+async def _run(name: str, work: Work, runner: Runner) -> None:
+    """One run of a job: a failure is logged and the next run tries again; a stop ends it quietly."""
     try:
-        sent = await runner.send_due_nudges()
-    except Exception:  # the next tick tries again; a failing tick must not stop the scheduler
-        log.exception("sending due nudges failed")
+        done = await work(runner)
+    except asyncio.CancelledError:
+        # The bot is stopping (SIGTERM) mid-run. What was recorded stays recorded; what was not goes
+        # out at the next start. Not an error, so no traceback in the log.
+        log.info("%s: stopped mid-run by shutdown", name)
         return
-    if sent:
-        log.info("sent %d nudge message(s)", sent)
-
-
-async def _send_relationship(runner: Runner) -> None:
-    try:
-        sent = await runner.send_relationship_messages()
-    except Exception:  # as above: tomorrow's sweep must still run
-        log.exception("sending relationship messages failed")
+    except Exception:  # a failing run (full disk, Telegram down) must not stop the scheduler
+        log.exception("%s failed", name)
         return
-    if sent:
-        log.info("sent %d relationship message(s)", sent)
-
-
-async def _send_digests(runner: Runner) -> None:
-    try:
-        sent = await runner.send_due_digests()
-    except Exception:  # as above: a later tick within the digest window tries again
-        log.exception("sending morning digests failed")
-        return
-    if sent:
-        log.info("sent %d morning digest(s)", sent)
+    if done:
+        log.info("%s: %s", name, done)

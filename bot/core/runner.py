@@ -8,16 +8,23 @@ to poll and send for everybody else while a write reaches the disk.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from bot.core.delivery import Delivery
+from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome
-from bot.services.dispatch import NudgeSender
+from bot.core.ratelimit import Priority
+from bot.services.dispatch import NudgeSender, Outgoing
 
 T = TypeVar("T")
+# How long a handler waits for its progress message to reach Telegram before going on without it.
+LIVE_WAIT = 10.0
+log = logging.getLogger(__name__)
+# Due nudges are prepared this many messages at a time (a second or less of the core thread).
+NUDGE_SLICE = 1000
 
 
 class Runner:
@@ -28,29 +35,79 @@ class Runner:
         self.nudges = NudgeSender(dispatcher.services)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="core")
         self.delivery: Delivery | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        dispatcher.deliver_now = self.deliver_now
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:
         """Runs ``fn(*args)`` on the core thread."""
-        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+        self._loop = asyncio.get_running_loop()
+        return await self._loop.run_in_executor(self._executor, fn, *args)
+
+    def deliver_now(self, action: Action) -> int | None:
+        """On the core thread, for a handler's progress message: delivers ``action`` on the event loop
+        at once and waits for it (the loop is free meanwhile). The message id, or None if it failed.
+
+        Delivery only, not ``push``: learning of a blocked user needs the core thread, which waits here.
+        """
+        loop, delivery = self._loop, self.delivery
+        if loop is None or delivery is None:
+            return None
+        try:
+            outcomes = asyncio.run_coroutine_threadsafe(delivery.deliver([action]), loop).result(LIVE_WAIT)
+        except Exception:  # progress is a courtesy: the work goes on without it
+            log.warning("progress message not delivered", exc_info=True)
+            return None
+        return outcomes[0].message_id if outcomes and outcomes[0].delivered else None
 
     async def process(self, event: Event) -> list[Outcome]:
-        """Handles one incoming event end to end."""
+        """Handles one incoming event end to end; its reply goes ahead of queued pushes."""
         actions = await self.call(self.dispatcher.handle, event)
-        return await self.push(actions)
+        return await self.push(actions, Priority.REPLY)
 
-    async def push(self, actions: list[Action]) -> list[Outcome]:
+    async def push(self, actions: list[Action], priority: Priority = Priority.PUSH) -> list[Outcome]:
         """Delivers actions (replies, or pushes the core decided on by itself)."""
         if self.delivery is None:
             raise RuntimeError("no transport attached")
-        outcomes = await self.delivery.deliver(actions)
+        outcomes = await self.delivery.deliver(actions, priority)
         if any(outcome.blocked for outcome in outcomes):
             await self.call(self.dispatcher.learn, outcomes)
         return outcomes
 
+    async def push_each(self, messages: Sequence[Action]) -> list[list[Outcome]]:
+        """Delivers independent pushes as fast as the limits allow: chats side by side."""
+        if self.delivery is None:
+            raise RuntimeError("no transport attached")
+        outcomes = await self.delivery.deliver_each([[message] for message in messages])
+        flat = [outcome for batch in outcomes for outcome in batch]
+        if any(outcome.blocked for outcome in flat):
+            await self.call(self.dispatcher.learn, flat)
+        return outcomes
+
     async def send_due_nudges(self) -> int:
-        """What the scheduler runs: due nudges out, one message at a time, failures put back."""
-        outgoing = await self.call(self.nudges.due_messages)
-        results = [(item, await self.push([item.message])) for item in outgoing]
+        """What the scheduler runs: due nudges out (chats side by side, within Telegram's limits),
+        failures put back."""
+        outgoing: list[Outgoing] = []
+        try:
+            while True:  # in slices: someone typing meanwhile gets the core thread between two
+                slice_ = asyncio.ensure_future(self.call(self.nudges.due_messages, NUDGE_SLICE))
+                prepared = await asyncio.shield(slice_)
+                outgoing += prepared
+                if len(prepared) < NUDGE_SLICE:
+                    break
+        except asyncio.CancelledError:
+            # Stopping while slices are recorded as sent: the slice under way finishes on the core
+            # thread regardless, so wait for it and put everything back for the next start.
+            outgoing += await slice_
+            await self.call(self.nudges.put_back, outgoing, list(range(len(outgoing))))
+            return 0
+        try:
+            sent = await self.push_each([item.message for item in outgoing])
+        except Stopped as stopped:
+            # The bot is stopping mid-burst: what never reached Telegram goes out at the next start.
+            back = await self.call(self.nudges.put_back, outgoing, stopped.unsent)
+            log.info("stopping: %d nudge(s) not yet sent are kept for the next start", back)
+            return len(outgoing) - len(stopped.unsent)
+        results = list(zip(outgoing, sent, strict=True))
         if results:
             notices = await self.call(self.nudges.settle, results)
             await self.push(list(notices))
@@ -60,18 +117,37 @@ class Runner:
         """Today's cadence nudges and greeting digests, once a day (the service records them first)."""
         services = self.dispatcher.services
         messages = await self.call(services.relationship.due_messages, services.clock.now())
-        for message in messages:
-            await self.push([message])
+        try:
+            await self.push_each(messages)
+        except Stopped as stopped:
+            log.warning("stopping: %d relationship message(s) recorded but not sent", len(stopped.unsent))
+            return len(messages) - len(stopped.unsent)
         return len(messages)
 
     async def send_due_digests(self) -> int:
-        """The morning digests that are due, one message at a time; failed ones are retried."""
+        """The morning digests that are due, chats side by side; failed ones are retried."""
         digests = self.dispatcher.services.digests
         outgoing = await self.call(digests.due_messages)
-        results = [(item, await self.push([item.message])) for item in outgoing]
+        try:
+            sent = await self.push_each([item.message for item in outgoing])
+        except Stopped as stopped:
+            # Stopping mid-way: the digests not sent count as failed, so the next start sends them.
+            unsent = set(stopped.unsent)
+            await self.call(digests.settle, [(item, [Outcome(item.message, delivered=index not in unsent)])
+                                             for index, item in enumerate(outgoing)])
+            return len(outgoing) - len(unsent)
+        results = list(zip(outgoing, sent, strict=True))
         if results:
             await self.call(digests.settle, results)
         return len(outgoing)
+
+    async def send_escalations(self) -> int:
+        """Overdue after-visit items to the hosts' managers (recorded before they are sent)."""
+        services = self.dispatcher.services
+        messages = await self.call(services.escalations.due_messages, services.clock.now())
+        for message in messages:
+            await self.push([message])
+        return len(messages)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

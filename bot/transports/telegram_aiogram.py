@@ -23,6 +23,9 @@ from aiogram.types import (
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQuery,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
     Message,
 )
 
@@ -30,6 +33,7 @@ from bot.core.delivery import Blocked, Delivery, Rejected, RetryAfter, Transient
 from bot.core.events import (
     Action,
     AnswerCallback,
+    AnswerInline,
     Edit,
     Event,
     IncomingFile,
@@ -40,6 +44,7 @@ from bot.core.events import (
     User,
     plain_label,
 )
+from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
 from bot.transports.common import default_menus
@@ -89,6 +94,15 @@ class AiogramPerformer:
             sent = await bot.send_document(action.chat_id, BufferedInputFile(action.content, action.filename),
                                            caption=action.caption or None, parse_mode="HTML")
             return sent.message_id
+        if isinstance(action, AnswerInline):
+            results = [InlineQueryResultArticle(
+                id=a.id, title=a.title, description=a.description or None,
+                input_message_content=InputTextMessageContent(message_text=a.text, parse_mode="HTML"))
+                for a in action.results]
+            # Personal and uncached: each person's answer depends on who they are and on the minute.
+            await bot.answer_inline_query(action.inline_id, results=list(results), cache_time=0,
+                                          is_personal=True)
+            return None
         if isinstance(action, SetCommands):
             commands = [BotCommand(command=name, description=text) for name, text in action.commands]
             scope = BotCommandScopeChat(chat_id=action.chat_id) if action.chat_id is not None else None
@@ -140,7 +154,7 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
     """Polls until stopped (SIGINT/SIGTERM)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
     bot = Bot(token, session=session)
-    runner.delivery = Delivery(AiogramPerformer(bot))
+    runner.delivery = Delivery(AiogramPerformer(bot), limiter=RateLimiter())
     router = Router()
 
     @router.message()
@@ -161,9 +175,16 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
     async def on_button(query: CallbackQuery) -> None:
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
-        await runner.process(Event(_user(query.from_user), chat_id,
+        # The chat's type matters: a button in a group must answer with what the group may see.
+        chat_type = message.chat.type if message is not None else "private"
+        await runner.process(Event(_user(query.from_user), chat_id, chat_type,
                                    callback_data=query.data or "", callback_id=query.id,
                                    message_id=message.message_id if message is not None else None))
+
+    @router.inline_query()
+    async def on_inline(query: InlineQuery) -> None:
+        await runner.process(Event(_user(query.from_user), query.from_user.id, "inline",
+                                   text=query.query, inline_id=query.id))
 
     dispatcher = Dispatcher()
     dispatcher.include_router(router)

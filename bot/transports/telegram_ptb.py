@@ -12,7 +12,9 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InlineQueryResultArticle,
     InputFile,
+    InputTextMessageContent,
     Update,
 )
 from telegram import User as TgUser
@@ -24,6 +26,7 @@ from bot.core.delivery import Blocked, Delivery, Rejected, RetryAfter, Transient
 from bot.core.events import (
     Action,
     AnswerCallback,
+    AnswerInline,
     Edit,
     Event,
     IncomingFile,
@@ -34,6 +37,7 @@ from bot.core.events import (
     User,
     plain_label,
 )
+from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
 from bot.transports.common import default_menus
@@ -84,6 +88,13 @@ class PtbPerformer:
             sent = await bot.send_document(action.chat_id, document, caption=action.caption or None,
                                            parse_mode="HTML")
             return int(sent.message_id)
+        if isinstance(action, AnswerInline):
+            results = [InlineQueryResultArticle(a.id, a.title,
+                                                InputTextMessageContent(a.text, parse_mode="HTML"),
+                                                description=a.description or None) for a in action.results]
+            # Personal and uncached: each person's answer depends on who they are and on the minute.
+            await bot.answer_inline_query(action.inline_id, results, cache_time=0, is_personal=True)
+            return None
         if isinstance(action, SetCommands):
             commands = [BotCommand(name, text) for name, text in action.commands]
             scope = BotCommandScopeChat(action.chat_id) if action.chat_id is not None else None
@@ -107,12 +118,18 @@ def _user(user: TgUser) -> User:
 
 
 def _event(update: Update, document: IncomingFile | None = None) -> Event | None:
+    inline = update.inline_query
+    if inline is not None:
+        return Event(_user(inline.from_user), inline.from_user.id, "inline", text=inline.query,
+                     inline_id=inline.id)
     query = update.callback_query
     if query is not None:
         message = query.message
         chat_id = message.chat.id if message is not None else query.from_user.id
-        return Event(_user(query.from_user), chat_id, callback_data=query.data or "", callback_id=query.id,
-                     message_id=message.message_id if message is not None else None)
+        # The chat's type matters: a button in a group must answer with what the group may see.
+        chat_type = message.chat.type if message is not None else "private"
+        return Event(_user(query.from_user), chat_id, chat_type, callback_data=query.data or "",
+                     callback_id=query.id, message_id=message.message_id if message is not None else None)
     message = update.message
     if message is None or message.from_user is None:
         return None
@@ -146,7 +163,7 @@ async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
     """Polls until SIGINT/SIGTERM."""
     application = (Application.builder().token(token).base_url(f"{api_url}/bot")
                    .base_file_url(f"{api_url}/file/bot").concurrent_updates(True).build())
-    runner.delivery = Delivery(PtbPerformer(application))
+    runner.delivery = Delivery(PtbPerformer(application), limiter=RateLimiter())
 
     async def on_update(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         event = _event(update, await _download(update))

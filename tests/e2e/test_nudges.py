@@ -53,6 +53,7 @@ async def test_due_nudges_go_out_at_start_once_and_done_ticks(api: FakeBotApi, f
         api.user_presses(HOST, nudge, button="Done")
         await api.wait_for_message(ADMIN_ID, contains="Done by Alice")
         assert 429 in [r.status for r in api.calls("sendMessage")]
+        await api.wait_for_idle(quiet=2.5)  # the rest of the nudges, at most one a second in a chat
     finally:
         await stop_bot(bot)
     sent_before = len(api.calls("sendMessage"))
@@ -62,3 +63,37 @@ async def test_due_nudges_go_out_at_start_once_and_done_ticks(api: FakeBotApi, f
         assert len(api.calls("sendMessage")) == sent_before  # a restart repeats nothing
     finally:
         await stop_bot(again)
+
+
+def done_ids(api: FakeBotApi) -> list[str]:
+    """The nudge behind each delivered message, read from its Done button."""
+    ids = []
+    for call in api.calls("sendMessage"):
+        rows = (call.params.get("reply_markup") or {}).get("inline_keyboard", [])
+        data = [str(b.get("callback_data", "")) for row in rows for b in row]
+        if call.status == 200:
+            ids += [d.removeprefix("nud:d:") for d in data if d.startswith("nud:d:")]
+    return ids
+
+
+async def test_stopping_mid_burst_loses_and_repeats_nothing(api: FakeBotApi, framework: str,
+                                                             tmp_path: Path) -> None:
+    """Six nudges for one person go out at Telegram's pace (one a second in a chat); a stop after the
+    second leaves the rest for the next start, which sends each of them once."""
+    data_dir = tmp_path / "data"
+    seed_visit_planned_two_days_ago(data_dir)
+    bot = await start_bot(api, framework, data_dir, tmp_path / "bot.log")
+    try:
+        await api.wait_for_message(ADMIN_ID, contains="Visit #1")
+        await api.wait_for_message(ADMIN_ID, contains="Visit #1")
+    finally:
+        await stop_bot(bot)
+    first_run = len(done_ids(api))
+    again = await start_bot(api, framework, data_dir, tmp_path / "bot.log")
+    try:
+        await api.wait_for_idle(quiet=2.0, timeout=30)
+    finally:
+        await stop_bot(again)
+    delivered = done_ids(api)
+    assert first_run < len(delivered) == 6
+    assert len(set(delivered)) == len(delivered)

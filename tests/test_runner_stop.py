@@ -1,0 +1,55 @@
+"""A stop (SIGTERM cancels the scheduler's job) while due nudges are being prepared or sent loses
+none of them: whatever never reached Telegram is due again at the next start."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core.delivery import Delivery
+from bot.core.ratelimit import RateLimiter
+from bot.core.runner import Runner
+from bot.services.dispatch import NudgeSender
+from tests.support.chat import World
+from tests.test_nudge_sending import at, plan_visit
+from tests.test_ratelimit import Telegram, VirtualTimer
+
+
+async def test_a_stop_while_nudges_are_prepared_puts_them_all_back(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    plan_visit(host)
+    at(world, "2026-11-25 10:00")
+    runner = Runner(world.dispatcher)
+    timer = VirtualTimer()
+    telegram = Telegram(timer)
+    runner.delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    try:
+        sending = asyncio.create_task(runner.send_due_nudges())
+        await asyncio.sleep(0)  # the first slice is being prepared on the core thread
+        sending.cancel()
+        assert await sending == 0
+    finally:
+        runner.close()
+    assert telegram.sent == []
+    assert len(NudgeSender(world.dispatcher.services).due_messages()) >= 2
+
+
+async def test_a_stop_mid_burst_sends_the_rest_at_the_next_start(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    plan_visit(host)
+    at(world, "2026-11-25 10:00")
+    runner = Runner(world.dispatcher)
+    timer = VirtualTimer()
+    telegram = Telegram(timer)
+    runner.delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    try:
+        sending = asyncio.create_task(runner.send_due_nudges())
+        telegram.notify_after = 1
+        await telegram.reached.wait()
+        sending.cancel()
+        await sending
+    finally:
+        runner.close()
+    first = [action for _, action in telegram.sent]
+    rest = NudgeSender(world.dispatcher.services).due_messages()
+    assert len(first) >= 1 and len(rest) >= 1
+    assert {item.message for item in rest}.isdisjoint(first)
