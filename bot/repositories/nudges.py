@@ -49,6 +49,9 @@ VISITS_PER_SHELF: Final = 100
 # blocked the bot) is never sent again, so it does not keep a visit of years ago in memory.
 _ACTIVE_STATES = frozenset({NudgeState.PLANNED, NudgeState.SNOOZED})
 _ACTIVE = frozenset(state.value for state in _ACTIVE_STATES)
+# Nothing achieved yet: what checklists, /mytasks and escalations look for.
+_UNFINISHED = frozenset({NudgeState.PLANNED.value, NudgeState.SNOOZED.value, NudgeState.SENT.value,
+                         NudgeState.FAILED.value})
 
 
 def visit_of(nudge_id: str) -> int | None:
@@ -66,6 +69,9 @@ class NudgeRepository:
         # Planned and snoozed nudges, with their state and due time (a timestamp): what the sender
         # looks at every few seconds, answered without reading a document.
         self._active: dict[str, tuple[str, float]] = {}
+        # Live nudges not done or cancelled, with their state and due time, so a person's open items
+        # are found without reading every chunk of the live tier.
+        self._unfinished: dict[str, tuple[str, float]] = {}
         # The latest due time of each live visit's nudges, so archiving reads only what it moves.
         self._last_due: dict[int, float] = {}
         self._reindex()
@@ -127,6 +133,17 @@ class NudgeRepository:
     def live(self) -> list[Nudge]:
         """The live tier: every planned or snoozed nudge, and the rest of visits not yet archived."""
         return [from_doc(Nudge, doc) for doc in raw_documents(self._table).values()]
+
+    def open_by(self, by: datetime, wanted: Callable[[str], bool] | None = None) -> list[Nudge]:
+        """Live checklist items open by ``by`` (sent, or unfinished and due by then; see
+        ``bot.domain.lookups.is_open``), of the nudge ids ``wanted`` accepts. Chosen from the index;
+        only those documents are read, so one person's list does not read the whole live tier."""
+        sent, moment = NudgeState.SENT.value, by.timestamp()
+        doc_ids = sorted(self._doc_ids[nudge_id] for nudge_id, (state, due) in self._unfinished.items()
+                         if (state == sent or due <= moment) and (wanted is None or wanted(nudge_id)))
+        raw = raw_documents(self._table)
+        found = (raw.get(str(doc_id)) for doc_id in doc_ids)
+        return [from_doc(Nudge, doc) for doc in found if doc is not None]
 
     def unfinished(self) -> list[Nudge]:
         """Live nudges neither done nor cancelled (what a checklist may show), unordered."""
@@ -244,9 +261,14 @@ class NudgeRepository:
                 self._active[nudge_id] = (str(state), due)
             else:
                 self._active.pop(nudge_id, None)
+            if state in _UNFINISHED:
+                self._unfinished[nudge_id] = (str(state), due)
+            else:
+                self._unfinished.pop(nudge_id, None)
 
     def _reindex(self) -> None:
         self._doc_ids, self._by_visit, self._active, self._last_due = {}, {}, {}, {}
+        self._unfinished = {}
         self._index((str(doc["id"]), int(doc_id), doc) for doc_id, doc in raw_documents(self._table).items())
 
 

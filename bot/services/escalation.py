@@ -4,7 +4,8 @@ The handbook gives the host two working days after a departure for the follow-up
 minutes and the feedback form. A nudge for one of those that was sent and is still not Done a
 working day after it was due goes to the host's manager (``AccessService.manager_of``), grouped per
 manager so a manager reads one list, not a message per item. It is checked a few times an hour, on
-working days outside quiet hours; escalations are recorded before they are sent.
+working days outside quiet hours; escalations are recorded before they are sent. Items of visits
+archived (settled two months ago) are history and not escalated.
 """
 
 from __future__ import annotations
@@ -46,7 +47,10 @@ class EscalationService:
         quiet = services.policy.schedule.is_quiet(local.time())
         if quiet or not services.calendar.is_working_day(local.date()):
             return []
-        overdue = [n for n in services.nudges.nudges.in_state(NudgeState.SENT) if self._overdue(n, now)]
+        # Only the escalated kinds are decoded (their item is in the id): sent ones of the live tier.
+        candidates = services.nudges.nudges.open_by(now, lambda nudge_id: nudge_id.rsplit(":", 1)[-1]
+                                                    in ESCALATED_ITEMS)
+        overdue = [n for n in candidates if n.state is NudgeState.SENT and self._overdue(n, now)]
         by_manager: dict[int, list[tuple[Staff, Visit, Nudge]]] = defaultdict(list)
         managers: dict[int, Staff] = {}
         for nudge in sorted(overdue, key=lambda n: n.due):

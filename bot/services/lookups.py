@@ -36,7 +36,7 @@ from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
 from bot.repositories.codec import from_doc, to_doc
-from bot.repositories.nudges import NudgeRepository
+from bot.repositories.nudges import NudgeRepository, visit_of
 from bot.repositories.staff import StaffRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.clients import ClientService
@@ -182,16 +182,27 @@ class LookupService:
 
     # ---- one's own list -----------------------------------------------------------------------
 
-    def open_work(self, by: datetime) -> OpenWork:
-        """Every visit, and every checklist item open by ``by``, each read in one pass.
+    def open_work(self, by: datetime, person: int | None = None) -> OpenWork:
+        """Every visit, and the checklist items open by ``by`` (of ``person``'s visits, if given).
 
-        One pass over the nudges, not one per visit: asking each visit for its nudges scans the
-        nudge index once per visit, which at 1,000 visits costs seconds instead of a fraction.
-        Unfinished live nudges only (a visit's nudges are archived once all are settled and two
-        months old); visits are decoded when looked at: decoding all would cost a second at 25,000.
+        Items are picked from the nudge index and only they are decoded: reading the whole live tier
+        costs a third of a second at 25,000 visits. Unfinished live nudges only (a visit's nudges are
+        archived once all are settled and two months old); visits are decoded when looked at.
         """
-        nudges = [n for n in self.nudges.unfinished() if is_open(n, by)]
-        return OpenWork(self.visits.by_number(), nudges)
+        visits = self.visits.by_number()
+        if person is None:
+            return OpenWork(visits, self.nudges.open_by(by))
+        mine: dict[int, bool] = {}
+
+        def of_mine(nudge_id: str) -> bool:
+            number = visit_of(nudge_id)
+            if number is not None and number not in mine:
+                visit = visits.get(number)
+                mine[number] = (visit is not None and visit.status is not VisitStatus.CANCELLED
+                                and person in visit.people)
+            return number is not None and mine[number]
+
+        return OpenWork(visits, self.nudges.open_by(by, of_mine))
 
     def checklist(self, user_id: int, by: datetime, tasks_by: datetime | None = None,
                   work: OpenWork | None = None) -> list[Item]:
@@ -200,7 +211,7 @@ class LookupService:
 
         ``work``: ``open_work(by)`` when the caller has read it already (the digest, for everyone).
         """
-        work = work or self.open_work(by)
+        work = work or self.open_work(by, person=user_id)
         visits = {n.visit_id: work.visits.get(n.visit_id) for n in work.nudges}
         mine = {number for number, visit in visits.items() if visit is not None
                 and visit.status is not VisitStatus.CANCELLED and user_id in visit.people}
