@@ -20,7 +20,7 @@ def act(ctx: Context) -> None:
     repo = ctx.services.nudges.nudges
     nudge = repo.get(nudge_id)
     visit = ctx.services.visits.get(nudge.visit_id) if nudge else None
-    if nudge is None or visit is None or not ctx.services.visits.can_change(ctx.staff, visit):
+    if nudge is None or visit is None or not ctx.services.visits.can_tick(ctx.staff, visit):
         ctx.toast(ctx.t("error.stale_button"), alert=True)
         return
     if nudge.state is NudgeState.DONE:

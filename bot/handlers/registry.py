@@ -7,6 +7,7 @@ from bot.handlers import (
     access,
     backup,
     cancel,
+    checklist,
     clients,
     contact_log,
     debrief,
@@ -25,8 +26,8 @@ from bot.handlers import (
 )
 
 # Order matters: it is the order of /help and of the command menu.
-MODULES = (access, visits, lookups, digest, clients, contact_log, debrief, documents, help, language, cancel,
-           invite, staff, importing, backup, review, nudges, dialogs)
+MODULES = (access, visits, checklist, lookups, digest, clients, contact_log, debrief, documents, help,
+           language, cancel, invite, staff, importing, backup, review, nudges, dialogs)
 
 
 def routes() -> Router:

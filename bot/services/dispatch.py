@@ -143,11 +143,11 @@ class NudgeSender:
                 ids = tuple(n.id for n in catch_up)
                 outgoing.append(Outgoing(self._catch_up(host, visit, catch_up), ids))
         for nudge in single:
-            for person, pass_on in self._recipients(visit, nudge).items():
+            for person, pass_on in self.recipients(visit, nudge).items():
                 outgoing.append(Outgoing(self._message(person, visit, nudge, now, pass_on), (nudge.id,)))
         return outgoing
 
-    def _recipients(self, visit: Visit, nudge: Nudge) -> dict[Staff, list[Recipient]]:
+    def recipients(self, visit: Visit, nudge: Nudge) -> dict[Staff, list[Recipient]]:
         """Who gets ``nudge``, each with the roles they are asked to pass it on to.
 
         Office, reception and executive items go to the staff holding that duty (set in /staff),

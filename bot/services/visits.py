@@ -61,10 +61,17 @@ class VisitService:
 
     @staticmethod
     def can_see(staff: Staff, visit: Visit) -> bool:
-        """Staff see visits they host or are on the team of; managers and admins see all."""
-        return staff.role.at_least(Role.MANAGER) or staff.user_id in visit.people
+        """Staff see visits they host or are on the team of; managers and admins see all, and so do
+        the office, the reception desk and the executives (standing duties): they serve every visit."""
+        return VisitService.can_change(staff, visit) or bool(staff.duties)
 
     @staticmethod
     def can_change(staff: Staff, visit: Visit) -> bool:
         """Only the host, the team, managers and admins may change a visit."""
+        return staff.role.at_least(Role.MANAGER) or staff.user_id in visit.people
+
+    @staticmethod
+    def can_tick(staff: Staff, visit: Visit) -> bool:
+        """Who may tick a checklist item off or snooze its nudge: whoever may change the visit, and
+        the duty holders the timeline sends items to."""
         return VisitService.can_see(staff, visit)

@@ -6,6 +6,7 @@ from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
+from bot.domain.nudges import NudgeState
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
 
@@ -76,12 +77,19 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
 
 
 def _buttons(ctx: Context, visit: Visit) -> Keyboard:
-    if ctx.staff is None or not ctx.services.visits.can_change(ctx.staff, visit):
+    if ctx.staff is None or not ctx.services.visits.can_tick(ctx.staff, visit):
         return ()
+    nudges = [n for n in ctx.services.nudges.for_visit(visit.id) if n.state is not NudgeState.CANCELLED]
+    done = sum(n.state is NudgeState.DONE for n in nudges)
+    checklist = [Button(ctx.t("visit.button.checklist", done=done, total=len(nudges)),
+                        pack("chk", visit.id))] if nudges else []
+    if not ctx.services.visits.can_change(ctx.staff, visit):
+        return keyboard(checklist)  # the office, the reception desk: their items, not the visit
     documents = document_buttons(ctx, visit)
     if visit.status is not VisitStatus.PLANNED:
-        return keyboard(documents)
+        return keyboard(checklist, documents)
     return keyboard(
+        checklist,
         [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
          Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
         [Button(ctx.t("visit.button.note"), pack("vis", "note", visit.id)),

@@ -1,0 +1,70 @@
+"""A visit's checklist: every timeline item with its time, its state and who owns it, and a button
+to tick each open one. Opened from the visit card (``chk:<visit>``); a tick is ``chk:<visit>:<item>``
+and shows the list again, edited in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button
+from bot.core.router import Router
+from bot.domain.lookups import UNFINISHED
+from bot.domain.nudges import Nudge, NudgeState, nudge_id
+from bot.domain.visits import Visit
+from bot.services.dispatch import NudgeSender
+
+router = Router()
+PREFIX = "chk"
+# Tick buttons under the list: the open items most due first; the rest are ticked from their nudges.
+TICK_BUTTONS = 6
+_MARKS = {NudgeState.DONE: "✅", NudgeState.CANCELLED: "➖"}
+
+
+@router.callback(PREFIX)
+def checklist(ctx: Context) -> None:
+    """Shows the checklist, or ticks one item off first."""
+    assert ctx.staff is not None
+    visit = ctx.services.visits.get(int(ctx.args[0]))
+    if visit is None or not ctx.services.visits.can_tick(ctx.staff, visit):
+        ctx.toast(ctx.t("error.stale_button"), alert=True)
+        return
+    if len(ctx.args) > 1:
+        _tick(ctx, visit, ctx.args[1])
+    show_checklist(ctx, visit)
+
+
+def show_checklist(ctx: Context, visit: Visit) -> None:
+    nudges = [n for n in ctx.services.nudges.for_visit(visit.id) if n.state is not NudgeState.CANCELLED]
+    done = sum(n.state is NudgeState.DONE for n in nudges)
+    sender = NudgeSender(ctx.services)
+    title = ctx.t("checklist.title", number=visit.id, client=visit.client_name, done=done, total=len(nudges))
+    lines = [title, ""]
+    for nudge in nudges:
+        owners = ", ".join(person.name for person in sender.recipients(visit, nudge)) or "—"
+        lines.append(ctx.t("checklist.line", mark=_mark(ctx, nudge), when=ctx.format_time(nudge.due),
+                           item=ctx.t(nudge.key), owners=owners))
+    open_items = [n for n in nudges if n.state in UNFINISHED][:TICK_BUTTONS]
+    rows = [[Button(ctx.t("checklist.tick", item=ctx.t(n.key)), pack(PREFIX, visit.id, n.item))]
+            for n in open_items]
+    rows.append([Button(ctx.t("checklist.back"), pack("vis", "show", visit.id))])
+    ctx.show("\n".join(lines), keyboard(*rows))
+
+
+def _mark(ctx: Context, nudge: Nudge) -> str:
+    if nudge.state in _MARKS:
+        return _MARKS[nudge.state]
+    return "⏰" if nudge.due <= ctx.now else "⬜"
+
+
+def _tick(ctx: Context, visit: Visit, item: str) -> None:
+    assert ctx.staff is not None
+    repo = ctx.services.nudges.nudges
+    nudge = repo.get(nudge_id(visit.id, item))
+    if nudge is None or nudge.state not in UNFINISHED:
+        ctx.toast(ctx.t("nudge.already_done"))
+        return
+    repo.save(replace(nudge, state=NudgeState.DONE, done_at=ctx.now, done_by=ctx.staff.user_id))
+    ctx.toast(ctx.t("checklist.ticked", item=ctx.t(nudge.key)))
