@@ -11,7 +11,7 @@ shows.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -75,7 +75,13 @@ class VisitRepository(KeyedDocuments[Visit]):
 
     def for_client(self, client_id: int) -> list[Visit]:
         """The client's visits, newest first."""
-        visits = (self.get(visit_id) for visit_id in self._by_client.get(client_id, ()))
+        return self.for_clients([client_id])
+
+    def for_clients(self, client_ids: Iterable[int]) -> list[Visit]:
+        """The visits of all these clients, newest first. Read in storage order, so each chunk file
+        is read once however the visits are spread (a few decoded chunks are kept, not all)."""
+        numbers = sorted({n for client_id in client_ids for n in self._by_client.get(client_id, ())})
+        visits = (self.get(visit_id) for visit_id in numbers)
         return sorted((v for v in visits if v is not None), key=lambda v: v.arrival, reverse=True)
 
     def between(self, start: datetime, end: datetime) -> list[Visit]:

@@ -8,6 +8,7 @@ checklists of only the visits on the page shown.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -230,22 +231,32 @@ class LookupService:
         clients = self.clients.search(query, limit=limit)
         wanted, digits = fold(query), _NOT_DIGIT.sub("", query)
         contacts = [c for c in self.clients.contact_store.all()
-                    if _contact_matches(c, fold_question(query), digits)]
+                    if _contact_matches(c, fold_question(query), digits)][:limit]
         client_ids, contact_ids = {c.id for c in clients}, {c.id for c in contacts}
         today = self.today(now)
-        visits = [v for v in self.visits.all()
+        # Only the visits of the clients found, or of the found contacts' clients (every visitor is a
+        # contact of the visit's client), read through the by-client index: not every visit.
+        candidates = self.visits.for_clients(client_ids | {c.client_id for c in contacts})
+        visits = [v for v in candidates
                   if v.status is not VisitStatus.CANCELLED and viewer.sees(v, today, self.tz)
                   and (v.client_id in client_ids
                        or any(x.contact_id in contact_ids or wanted in fold(x.name) for x in v.visitors))]
         coming = sorted((v for v in visits if v.departure >= now), key=lambda v: v.arrival)
         past = sorted((v for v in visits if v.departure < now), key=lambda v: v.arrival, reverse=True)
-        return Found((coming + past)[:limit], clients, contacts[:limit])
+        return Found((coming + past)[:limit], clients, contacts)
 
 
-def _names_of(contact: Contact) -> set[str]:
+def _names_of(contact: Contact) -> frozenset[str]:
     """Every way a question may name a contact: the name, and the greeting in either script."""
-    greetings = (greeting_name(contact.name, contact.title, locale) for locale in ("zh_Hans", "zh_Hant"))
-    return {fold_question(name) for name in (contact.name, *greetings)}
+    return _names(contact.name, contact.title)
+
+
+@functools.lru_cache(maxsize=65536)
+def _names(name: str, title: str) -> frozenset[str]:
+    # Cached: every question about a person reads every contact, and working out greetings (张总)
+    # costs more than the comparison; names and titles change rarely.
+    greetings = (greeting_name(name, title, locale) for locale in ("zh_Hans", "zh_Hant"))
+    return frozenset(fold_question(each) for each in (name, *greetings))
 
 
 def _contact_matches(contact: Contact, wanted: str, digits: str) -> bool:
