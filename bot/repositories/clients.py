@@ -7,13 +7,13 @@ to date by ``save`` and ``delete`` (it is the only writer of the table).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
 
 from tinydb.table import Table
 
 from bot.domain.clients import Client, Contact
-from bot.repositories.codec import raw_documents
+from bot.repositories.codec import from_doc, raw_documents
 from bot.repositories.keyed import KeyedDocuments
 
 T = TypeVar("T")
@@ -60,6 +60,11 @@ class ContactRepository(_Numbered[Contact]):
         super().__init__(table, Contact, lambda contact: contact.id)
         self._by_client: dict[int, list[int]] | None = None
         self._index()  # now, at start, rather than in the middle of someone's first question
+
+    def matching(self, wanted: Callable[[Mapping[str, Any]], bool]) -> list[Contact]:
+        """The contacts whose stored document ``wanted`` accepts, decoded only then: a question about
+        a person reads every contact, and decoding fifteen thousand costs a third of a second."""
+        return [from_doc(Contact, doc) for doc in raw_documents(self._table).values() if wanted(doc)]
 
     def for_client(self, client_id: int) -> list[Contact]:
         """The client's contacts, in the order they were added."""

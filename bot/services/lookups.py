@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tinydb import Query
@@ -155,9 +156,9 @@ class LookupService:
         """Contacts called so (张伟, or greeted so: 张总; in either script if none as typed), else
         the clients the name finds; a client whose whole name it is wins over those it matches."""
         wanted = fold_question(name)
-        everyone = [(contact, _names_of(contact)) for contact in self.clients.contact_store.all()]
-        contacts = [c for c, names in everyone if wanted in names] or [
-            c for c, names in everyone if any(same_in_either_script(wanted, n) for n in names)]
+        store = self.clients.contact_store
+        contacts = store.matching(lambda doc: wanted in _doc_names(doc)) or store.matching(
+            lambda doc: any(same_in_either_script(wanted, n) for n in _doc_names(doc)))
         if contacts:
             return Subjects(contacts, [])
         found = self.clients.search(name, limit=CHOICES)
@@ -230,8 +231,9 @@ class LookupService:
         either that ``viewer`` may see: coming ones first, then the past, newest first."""
         clients = self.clients.search(query, limit=limit)
         wanted, digits = fold(query), _NOT_DIGIT.sub("", query)
-        contacts = [c for c in self.clients.contact_store.all()
-                    if _contact_matches(c, fold_question(query), digits)][:limit]
+        folded = fold_question(query)
+        store = self.clients.contact_store
+        contacts = store.matching(lambda doc: _contact_matches(doc, folded, digits))[:limit]
         client_ids, contact_ids = {c.id for c in clients}, {c.id for c in contacts}
         today = self.today(now)
         # Only the visits of the clients found, or of the found contacts' clients (every visitor is a
@@ -246,9 +248,9 @@ class LookupService:
         return Found((coming + past)[:limit], clients, contacts)
 
 
-def _names_of(contact: Contact) -> frozenset[str]:
-    """Every way a question may name a contact: the name, and the greeting in either script."""
-    return _names(contact.name, contact.title)
+def _doc_names(doc: Mapping[str, Any]) -> frozenset[str]:
+    """Every way a question may name a stored contact: the name, and the greeting in either script."""
+    return _names(str(doc.get("name", "")), str(doc.get("title", "")))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -259,8 +261,9 @@ def _names(name: str, title: str) -> frozenset[str]:
     return frozenset(fold_question(each) for each in (name, *greetings))
 
 
-def _contact_matches(contact: Contact, wanted: str, digits: str) -> bool:
+def _contact_matches(doc: Mapping[str, Any], wanted: str, digits: str) -> bool:
     """``wanted`` (folded for questions) in a name, a greeting or the e-mail; or 3+ digits of the phone."""
-    if wanted and (any(wanted in name for name in _names_of(contact)) or wanted in contact.email.casefold()):
+    email, phone = str(doc.get("email", "")), str(doc.get("phone", ""))
+    if wanted and (any(wanted in name for name in _doc_names(doc)) or wanted in email.casefold()):
         return True
-    return len(digits) >= 3 and digits in _NOT_DIGIT.sub("", contact.phone)
+    return len(digits) >= 3 and digits in _NOT_DIGIT.sub("", phone)
