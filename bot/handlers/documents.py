@@ -24,6 +24,7 @@ from bot.domain.memo import MemoFacts, MemoItem
 from bot.domain.visits import Visit, VisitStatus
 from bot.handlers.debrief import start_button
 from bot.i18n import N_
+from bot.views.visits import visible_visit
 
 router = Router()
 FEED_DAYS = 366
@@ -79,7 +80,7 @@ def document_button(ctx: Context) -> None:
     """The card's buttons: 📄 Form, 🧭 Itinerary, 📝 Memo, 🗓 Calendar."""
     kind, number = ctx.args[0], int(ctx.args[1])
     sender = _SENDERS.get(kind)
-    visit = _visible(ctx, number)
+    visit = visible_visit(ctx, number)
     if sender is not None and visit is not None:
         sender(ctx, visit)
 
@@ -149,19 +150,10 @@ def _by_number(ctx: Context, command: str, sender: Callable[[Context, Visit], No
     if not number.isdigit():
         ctx.reply(ctx.t("doc.usage", example=f"/{command} 12"))
         return
-    visit = _visible(ctx, int(number))
+    visit = visible_visit(ctx, int(number))
     if visit is not None:
         sender(ctx, visit)
 
-
-def _visible(ctx: Context, number: int) -> Visit | None:
-    """The visit if this person may see its card; the same answer whether it is missing or not theirs."""
-    visit = ctx.services.visits.get(number)
-    if visit is None or ctx.staff is None or not ctx.services.visits.can_see(ctx.staff, visit):
-        message = ctx.t("visit.not_found", number=number)
-        ctx.toast(message, alert=True) if ctx.event.is_callback else ctx.reply(message)
-        return None
-    return visit
 
 
 def _document(ctx: Context, filename: str, content: bytes, caption: str) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.router import Router
-from bot.domain.visits import Visit
 from bot.flows.visit_form import answers_of
 from bot.i18n import N_
-from bot.views.visits import card
+from bot.views.visits import card, visible_visit
 
 router = Router()
 
@@ -25,7 +24,7 @@ def show_visit(ctx: Context) -> None:
     if not number.isdigit():
         ctx.reply(ctx.t("visit.number_hint"))
         return
-    visit = _visible(ctx, int(number))
+    visit = visible_visit(ctx, int(number))
     if visit is not None:
         ctx.reply(*card(ctx, visit))
 
@@ -34,7 +33,7 @@ def show_visit(ctx: Context) -> None:
 def card_button(ctx: Context) -> None:
     """Open, Edit, Reschedule, Cancel visit, Add note."""
     action, number = ctx.args[0], int(ctx.args[1])
-    visit = _visible(ctx, number)
+    visit = visible_visit(ctx, number)
     if visit is None:
         return
     if action == "show":
@@ -55,11 +54,3 @@ def card_button(ctx: Context) -> None:
 _CHANGE_FLOWS = {"move": "reschedule_visit", "cancel": "cancel_visit", "note": "visit_note"}
 
 
-def _visible(ctx: Context, number: int) -> Visit | None:
-    """The visit if this person may see it; the same answer whether it is missing or not theirs."""
-    visit = ctx.services.visits.get(number)
-    if visit is None or ctx.staff is None or not ctx.services.visits.can_see(ctx.staff, visit):
-        message = ctx.t("visit.not_found", number=number)
-        ctx.toast(message, alert=True) if ctx.event.is_callback else ctx.reply(message)
-        return None
-    return visit

@@ -126,3 +126,14 @@ def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "") -> None:
         text = t(key, author=author, number=visit.id, client=visit.client_name,
                  when=ctx.format_time(visit.arrival, t), reason=reason)
         ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
+
+
+def visible_visit(ctx: Context, number: int) -> Visit | None:
+    """The visit if this person may see it; else says "no visit #n" (the same whether it is missing
+    or not theirs, so numbers reveal nothing) and returns None."""
+    visit = ctx.services.visits.get(number)
+    if visit is None or ctx.staff is None or not ctx.services.visits.can_see(ctx.staff, visit):
+        message = ctx.t("visit.not_found", number=number)
+        ctx.toast(message, alert=True) if ctx.event.is_callback else ctx.reply(message)
+        return None
+    return visit
