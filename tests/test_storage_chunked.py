@@ -19,19 +19,24 @@ def chunk_files(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
-def test_a_write_rewrites_only_the_chunk_it_touches(tmp_path: Path) -> None:
+def test_a_checkpoint_rewrites_only_the_chunks_written_since_the_last(tmp_path: Path) -> None:
     with Database.open(tmp_path / "data") as db:
         visits = db.table("visits")
         visits.insert_multiple(Document({"client": f"C{i}"}, doc_id=i) for i in range(1, 2500))
         directory = tmp_path / "data" / "visits"
+        assert not directory.exists()  # the write is in the log
+        db.checkpoint()
         assert sorted(chunk_files(directory)) == [chunk_name(0), chunk_name(1), chunk_name(2)]
         before = chunk_files(directory)
         visits.update({"client": "changed"}, doc_ids=[1500])
+        assert chunk_files(directory) == before
+        db.checkpoint()
         after = chunk_files(directory)
         assert after[chunk_name(0)] == before[chunk_name(0)] and after[chunk_name(2)] == before[chunk_name(2)]
         assert after[chunk_name(1)] != before[chunk_name(1)]
         assert not (directory / JOURNAL).exists()
         visits.remove(doc_ids=list(range(2000, 2500)))  # empties chunk 2: its file goes
+        db.checkpoint()
         assert sorted(chunk_files(directory)) == [chunk_name(0), chunk_name(1)]
     with Database.open(tmp_path / "data") as db:
         visits = db.table("visits")

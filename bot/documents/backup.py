@@ -33,6 +33,7 @@ _NIGHTLY = re.compile(r"backup-(\d{8})\.zip")
 
 def archive(db: Database, made_at: datetime) -> bytes:
     """A zip of every data file and the company's overrides; call it on the core thread only."""
+    db.checkpoint()  # the files then hold every write, and the log in the zip is empty
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
         zipped.comment = f"reception bot backup {made_at.isoformat()} schema {db.schema_version}".encode()

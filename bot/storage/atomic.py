@@ -14,6 +14,8 @@ query, ~150 ms per insert at 10k documents).
 - writes the whole file with orjson to a temporary file in the same directory, fsyncs it, renames it
   over the target with ``os.replace`` (atomic on POSIX) and fsyncs the directory. At any instant the
   file on disk is either the old or the new complete version, and a write that returned is durable.
+- in a ``Database``, a write goes to the database's write-ahead log instead (``bot.storage.wal``),
+  and the file is replaced as above at the next checkpoint (``flush``).
 - when a write fails (a value orjson cannot encode, disk full, I/O error) it puts the in-memory data
   back to what the file holds before re-raising: ``Table`` has already mutated the dict it got from
   ``read()``, so without this the memory would stay ahead of the disk.
@@ -34,12 +36,15 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb.storages import Storage
 
 from bot.storage.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from bot.storage.wal import Journal
 
 Fsync = Callable[[int], None]
 Tables = dict[str, dict[str, Any]]
@@ -141,7 +146,12 @@ class AtomicJSONStorage(Storage):
         # Called after a failed write has restored the data, so the owner can drop anything derived
         # from the rolled-back state (Database clears the table's query cache).
         self.on_rollback: Callable[[], None] | None = None
-        # The exact bytes of the file on disk (None: no file yet); the rollback point for failed writes.
+        # With a journal (the database's write-ahead log) writes go there; the file is written at the
+        # next checkpoint (``flush``). ``_dirty``: the file is behind the journal.
+        self.journal: Journal | None = None
+        self._dirty = False
+        # The bytes of the last durable write, in the file or the journal (None: nothing yet); the
+        # rollback point for failed writes.
         self._committed: bytes | None = None
         try:
             self._committed = path.read_bytes()
@@ -164,15 +174,37 @@ class AtomicJSONStorage(Storage):
         self._check_open()
         try:
             payload = orjson.dumps(data, option=_ENCODE_OPTIONS)
-            replace_file(self._path, payload, self._fsync)
+            if self.journal is not None:
+                self.journal.append(self._path.stem, payload)
+            else:
+                replace_file(self._path, payload, self._fsync)
         except BaseException:
             self._rollback()
             raise
         self._data = data
         self._committed = payload
+        if self.journal is not None:
+            self._dirty = True
+            self.journal.settle()
+            return
         # If this fsync fails the file already holds the new data (the rename is visible), so memory
         # matches it; the caller still gets the error because durability is not confirmed.
         fsync_directory(self._path.parent, self._fsync)
+
+    def apply(self, part: Tables) -> None:
+        """Replays one journal record of this file (its whole content) onto memory."""
+        self._data = part
+        self._committed = orjson.dumps(part, option=_ENCODE_OPTIONS)
+        self._dirty = True
+
+    def flush(self) -> bool:
+        """Writes the content journalled since the last checkpoint to the file; True if it did (the
+        caller then fsyncs the directory, once for every file)."""
+        if not self._dirty or self._committed is None:
+            return False
+        replace_file(self._path, self._committed, self._fsync)
+        self._dirty = False
+        return True
 
     def close(self) -> None:
         self._closed = True

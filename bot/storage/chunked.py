@@ -6,6 +6,11 @@ collection lives in a directory, ``<data_dir>/<name>/``, as chunk files ``c<numb
 ``CHUNK_DOCS`` documents each (document ``n`` is in chunk ``n // CHUNK_DOCS``), and a write rewrites
 only the chunks whose documents it touched: a few hundred kilobytes, whatever the collection's size.
 
+In a ``Database`` a write goes first to its write-ahead log (``bot.storage.wal``): the documents it
+touched are appended there, and the chunks they live in are written at the next checkpoint
+(``flush``), staying decoded in memory until then. Used alone (as some tests do), or for a write of
+the whole collection, the chunks are written at once, as follows.
+
 Each chunk is written exactly like ``AtomicJSONStorage`` writes a file (temporary file, fsync,
 ``os.replace``, directory fsync), so every chunk is always complete. A write that touches several
 chunks (rare: a batch spanning a chunk boundary, a query that updates everything) must land whole
@@ -47,6 +52,7 @@ from tinydb.table import Table
 
 from bot.storage.atomic import _ENCODE_OPTIONS, Fsync, Tables, fsync_directory, is_temp_file, replace_file
 from bot.storage.errors import DatabaseError
+from bot.storage.wal import Journal
 
 CHUNK_DOCS: Final = 1000
 # The collections kept in chunks (they grow with the years); every other one is a single file.
@@ -221,6 +227,10 @@ class ChunkedStorage(Storage):
         self.on_rollback: Callable[[], None] | None = None
         # Document ids touched since the last write, or None for "every chunk" (a clear, a scan).
         self._touched: set[int] | None = set()
+        # With a journal (the database's write-ahead log) writes go there and the chunks they changed
+        # are written at the next checkpoint: those chunks (None: every chunk) stay decoded until then.
+        self.journal: Journal | None = None
+        self._dirty: set[int] | None = set()
         self._docs = Documents(chunk_docs, self._keep, self._read_chunk, self._check_chunk)
         self._data: Tables = {name: self._docs}  # type: ignore[dict-item]  # a Mapping, not a dict
         self._load()
@@ -257,14 +267,45 @@ class ChunkedStorage(Storage):
         touched, self._touched = self._touched, set()
         if data.get(self._name) is not self._docs:  # type: ignore[comparison-overlap]
             raise ValueError("a chunked collection is changed through its ChunkedTable only")
+        if self.journal is not None:
+            self._log(touched)
+            return
         try:
-            payloads = self._payloads(touched)
+            payloads = self._payloads(self._chunks_of(touched))
             self._write_chunks(payloads)
         except BaseException:
             self._rollback()
             raise
         for chunk, payload in payloads.items():
             self._docs.committed(chunk, payload)
+
+    def apply(self, part: Mapping[str, Any]) -> None:
+        """Replays one journal record of this collection (see ``_log``) onto memory."""
+        if part.get("clear"):
+            self._docs.clear()
+            self._dirty = None
+        for doc_id, doc in part["docs"].items():
+            if doc is not None:
+                self._docs[doc_id] = doc
+            elif doc_id in self._docs:
+                del self._docs[doc_id]
+            if self._dirty is not None:
+                self._dirty.add(int(doc_id) // self._chunk_docs)
+
+    def flush(self) -> None:
+        """Writes the chunks changed since the last checkpoint (each atomically). No chunk journal:
+        if this is cut short, the database's log, replayed at the next start, finishes it."""
+        if self._dirty == set():
+            return
+        payloads = self._payloads(self._dirty)
+        if payloads:
+            _make_dir(self._dir, self._fsync)
+            for chunk, payload in payloads.items():
+                self._put(chunk, payload)
+            fsync_directory(self._dir, self._fsync)
+        for chunk, payload in payloads.items():
+            self._docs.committed(chunk, payload)
+        self._dirty = set()
 
     def write_all(self, docs: Mapping[str, Any]) -> None:
         """Replaces the whole collection with ``docs`` (migrations and bulk loads)."""
@@ -284,13 +325,33 @@ class ChunkedStorage(Storage):
 
     # ---- internals --------------------------------------------------------------------------
 
-    def _payloads(self, touched: set[int] | None) -> dict[int, bytes | None]:
-        """New content of each chunk to write; None deletes an emptied chunk's file."""
+    def _log(self, touched: set[int] | None) -> None:
+        """Journals the touched documents' new state (None: the whole collection, replacing it)."""
+        docs = self._docs
+        ids = sorted(int(doc_id) for doc_id in docs) if touched is None else sorted(touched)
+        part = {"clear": touched is None, "docs": {str(i): docs.get(str(i)) for i in ids}}
+        try:
+            assert self.journal is not None
+            self.journal.append(self._name, orjson.dumps(part, option=_ENCODE_OPTIONS))
+        except BaseException:
+            self._rollback()
+            raise
         if touched is None:
+            self._dirty = None
+        elif self._dirty is not None:
+            self._dirty |= self._chunks_of(touched) or set()
+        self.journal.settle()
+
+    def _chunks_of(self, doc_ids: set[int] | None) -> set[int] | None:
+        return None if doc_ids is None else {doc_id // self._chunk_docs for doc_id in doc_ids}
+
+    def _payloads(self, chunks: set[int] | None) -> dict[int, bytes | None]:
+        """New content of each chunk to write (None: every chunk); None deletes an emptied chunk's file."""
+        if chunks is None:
             wanted = set(self._docs.chunks())
             wanted |= {int(m.group(1)) for p in self.files() if (m := _CHUNK_NAME.fullmatch(p.name))}
         else:
-            wanted = {doc_id // self._chunk_docs for doc_id in touched}
+            wanted = chunks
         payloads: dict[int, bytes | None] = {}
         for chunk in sorted(wanted):
             content = self._docs.content(chunk)
@@ -387,6 +448,10 @@ class ChunkedStorage(Storage):
         self._docs = Documents(self._chunk_docs, self._keep, self._read_chunk, self._check_chunk)
         self._data = {self._name: self._docs}  # type: ignore[dict-item]
         self._load()
+        self._dirty = set()
+        if self.journal is not None:  # what the files do not hold yet is in the journal
+            for part in self.journal.parts(self._name):
+                self.apply(part)
         if self.on_rollback is not None:
             self.on_rollback()
 

@@ -12,6 +12,10 @@ Layout of ``data_dir``:
   thousand documents, so a write rewrites one chunk, not five years; see ``bot.storage.chunked``.
 - ``archive/<name>/``: history a repository moved out of its collection and reads only on demand
   (settled nudges of past visits); see ``bot.storage.archive``. Not loaded at open.
+- ``wal.log``: the write-ahead log. A write appends the documents it changed there (one ``fdatasync``)
+  and is durable when that returns; the collection files are brought up to date at a checkpoint
+  (every few minutes, when the log passes ``LOG_LIMIT``, at close, before a backup) and the log is
+  emptied. Opening replays what a crash left in it. See ``bot.storage.wal``.
 - ``.lock``: held with an exclusive ``flock`` while the database is open. The storages keep the data in
   memory and would silently overwrite changes made by anyone else, so a second opener (another
   process, or a second ``Database`` in this one) is refused with ``DatabaseError``. Readers that do not
@@ -26,12 +30,13 @@ thread (a single-thread executor), which also keeps the fsyncs off the asyncio e
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import orjson
 from tinydb.table import Table
@@ -41,11 +46,18 @@ from bot.storage.atomic import AtomicJSONStorage, fsync_directory, is_temp_file,
 from bot.storage.chunked import CHUNKED, ChunkedStorage, ChunkedTable
 from bot.storage.errors import DatabaseError
 from bot.storage.migrations import MIGRATIONS, Migration, target_version
+from bot.storage.wal import WriteAheadLog
 
 META_FILE: Final = "meta.json"
 LOCK_FILE: Final = ".lock"
 ARCHIVE_DIR: Final = "archive"
+LOG_FILE: Final = "wal.log"
+# A log this long is checkpointed after the write that made it so (a busy hour's writes; replaying
+# it at a start takes a few tenths of a second).
+LOG_LIMIT: Final = 8 * 1024 * 1024
 _COLLECTION_NAME = re.compile(r"[a-z][a-z0-9_]{0,63}")
+log = logging.getLogger(__name__)
+StorageT = TypeVar("StorageT", AtomicJSONStorage, ChunkedStorage)
 
 
 class Database:
@@ -61,6 +73,7 @@ class Database:
         self._tables: dict[str, Table] = {}
         self._meta: dict[str, Any] = {}
         self._version = 0
+        self._log: WriteAheadLog | None = None
 
     @classmethod
     def open(cls, data_dir: Path, migrations: Sequence[Migration] | None = None) -> Database:
@@ -76,7 +89,9 @@ class Database:
         db = cls(data_dir, _lock(data_dir))
         try:
             db._load()
+            db._replay()
             db._migrate(chain, target)
+            db.checkpoint()  # a start begins with the files up to date and an empty log
         except BaseException:
             db.close()
             raise
@@ -88,25 +103,51 @@ class Database:
         self._check_open()
         table = self._tables.get(name)
         if table is None:
-            if not _COLLECTION_NAME.fullmatch(name) or f"{name}.json" == META_FILE:
-                raise ValueError(f"invalid collection name {name!r}: use [a-z][a-z0-9_]*, not 'meta'")
-            # A big collection still in one file (before the migration that splits it) stays one.
-            if name in CHUNKED and name not in self._storages:
-                chunked = self._chunked.get(name)
-                if chunked is None:
-                    chunked = self._chunked[name] = ChunkedStorage(self._data_dir / name, name)
-                storage: AtomicJSONStorage | ChunkedStorage = chunked
-                table = self._tables[name] = ChunkedTable(chunked, name)
+            storage = self._storage(name)
+            if isinstance(storage, ChunkedStorage):
+                table = self._tables[name] = ChunkedTable(storage, name)
             else:
-                single = self._storages.get(name)
-                if single is None:
-                    single = self._storages[name] = AtomicJSONStorage(self._data_dir / f"{name}.json")
-                storage = single
-                table = self._tables[name] = Table(single, name)
+                table = self._tables[name] = Table(storage, name)
             # A failed write rolls the storage back; results cached by the table may reflect the
             # rolled-back change (TinyDB updates nested values in place), so drop them.
             storage.on_rollback = table.clear_cache
         return table
+
+    def checkpoint(self) -> None:
+        """Brings every collection file up to date with the log, then empties the log.
+
+        Each file is replaced atomically; a crash part way leaves the log whole, and the next start
+        replays it over whatever was written (records hold whole documents, so that is harmless).
+        """
+        self._check_open()
+        if self._log is None or self._log.size == 0:
+            return
+        flushed = [single.flush() for single in self._storages.values()]
+        if any(flushed):
+            fsync_directory(self._data_dir)
+        for chunked in self._chunked.values():
+            chunked.flush()
+        self._log.reset()
+
+    # ---- the journal the storages write to (``bot.storage.wal.Journal``) ----------------------
+
+    def append(self, name: str, part: bytes) -> None:
+        assert self._log is not None
+        self._log.append(b'{"t":' + orjson.dumps(name) + b',"p":' + part + b"}")
+
+    def settle(self) -> None:
+        """A checkpoint once the log is long; one that fails (a full disk) is tried again later,
+        the write that came before it is durable regardless."""
+        if self._log is not None and self._log.size > LOG_LIMIT:
+            try:
+                self.checkpoint()
+            except OSError:
+                log.exception("checkpoint failed; the log keeps every write and it is retried")
+
+    def parts(self, name: str) -> list[dict[str, Any]]:
+        if self._log is None:
+            return []
+        return [record["p"] for record in map(orjson.loads, self._log.records()) if record["t"] == name]
 
     def archive(self, name: str) -> Archive:
         """The archive ``name`` (in ``data_dir/archive/<name>/``); the same object on every call."""
@@ -124,13 +165,15 @@ class Database:
         The chunks are written completely before the single file is deleted, so a crash in between
         leaves both, and the migration, which runs again at the next start, writes the chunks again.
         """
-        legacy = self._storages.pop(name, None)
-        if legacy is None:
+        if name not in self._storages:
             return
+        self.checkpoint()  # no record of the single file may be replayed once it is gone
+        legacy = self._storages.pop(name)
         self._tables.pop(name, None)
         docs = (legacy.read() or {}).get(name, {})
-        chunked = self._chunked[name] = ChunkedStorage(self._data_dir / name, name)
-        chunked.write_all(docs)
+        chunked = ChunkedStorage(self._data_dir / name, name)
+        chunked.write_all(docs)  # directly, before it has the journal
+        self._chunked[name] = self._journalled(chunked)
         legacy.close()
         legacy.path.unlink()
         fsync_directory(self._data_dir)
@@ -146,9 +189,11 @@ class Database:
     def files(self) -> list[Path]:
         """Every data file that exists (``meta.json`` and the collections): what a backup must copy.
 
-        Each file is always complete; copied from the database's worker thread, they are also
-        consistent with each other, since no write can happen in between.
+        Checkpoints first, so the files hold every write and the log is empty. Each file is always
+        complete; copied from the database's worker thread, they are also consistent with each
+        other, since no write can happen in between.
         """
+        self.checkpoint()
         paths = [self._data_dir / META_FILE]
         paths += sorted(s.path for s in self._storages.values() if s.path.exists())
         for chunked in self._chunked.values():
@@ -159,7 +204,16 @@ class Database:
         return paths
 
     def close(self) -> None:
-        """Release the lock. Tables obtained from this Database raise ``DatabaseError`` afterwards."""
+        """Checkpoint and release the lock. Tables obtained from this Database raise
+        ``DatabaseError`` afterwards."""
+        if self._log is not None:
+            if self._lock_fd is not None:
+                try:
+                    self.checkpoint()
+                except OSError:  # the log keeps every write: the next start replays it
+                    log.exception("checkpoint at close failed")
+            self._log.close()
+            self._log = None
         for storage in self._storages.values():
             storage.close()
         for chunked in self._chunked.values():
@@ -189,7 +243,7 @@ class Database:
                 # in progress, and the target file still has its previous complete version.
                 path.unlink()
             elif path.name in CHUNKED and path.is_dir():
-                self._chunked[path.name] = ChunkedStorage(path, path.name)
+                self._chunked[path.name] = self._journalled(ChunkedStorage(path, path.name))
             elif path.name != META_FILE and path.suffix == ".json" and path.is_file():
                 name = path.stem
                 if not _COLLECTION_NAME.fullmatch(name):
@@ -198,7 +252,7 @@ class Database:
                 unexpected = set(storage.read() or {}) - {name}
                 if unexpected:
                     raise DatabaseError(f"data file {path} holds unexpected tables {sorted(unexpected)}")
-                self._storages[name] = storage
+                self._storages[name] = self._journalled(storage)
         meta_path = self._data_dir / META_FILE
         self._meta = _read_meta(meta_path)
         if not self._meta:
@@ -209,6 +263,37 @@ class Database:
                 )
             self._stamp(0)  # a new directory starts at 0 and goes through every migration
         self._version = self._meta["schema_version"]
+
+    def _replay(self) -> None:
+        """Opens the log and applies what a crash left in it (the writes after the last checkpoint)."""
+        self._log = WriteAheadLog(self._data_dir / LOG_FILE)
+        for raw in self._log.records():
+            try:
+                record = orjson.loads(raw)
+                self._storage(record["t"]).apply(record["p"])
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+                raise DatabaseError(f"{self._log.path} holds a record that cannot be replayed ({exc}); "
+                                    "it was left unchanged") from exc
+
+    def _storage(self, name: str) -> AtomicJSONStorage | ChunkedStorage:
+        """The storage of collection ``name``, made (empty) if it has none yet."""
+        if not _COLLECTION_NAME.fullmatch(name) or f"{name}.json" == META_FILE:
+            raise ValueError(f"invalid collection name {name!r}: use [a-z][a-z0-9_]*, not 'meta'")
+        # A big collection still in one file (before the migration that splits it) stays one.
+        if name in CHUNKED and name not in self._storages:
+            chunked = self._chunked.get(name)
+            if chunked is None:
+                chunked = self._chunked[name] = self._journalled(ChunkedStorage(self._data_dir / name, name))
+            return chunked
+        single = self._storages.get(name)
+        if single is None:
+            single = AtomicJSONStorage(self._data_dir / f"{name}.json")
+            self._storages[name] = self._journalled(single)
+        return single
+
+    def _journalled(self, storage: StorageT) -> StorageT:
+        storage.journal = self
+        return storage
 
     def _migrate(self, chain: Sequence[Migration], target: int) -> None:
         meta_path = self._data_dir / META_FILE

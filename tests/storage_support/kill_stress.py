@@ -126,7 +126,7 @@ def apply(state: State, line: str) -> None:
     _, op, name, key = line.split()
     if op == "I":
         state[name].add(key)
-    else:
+    elif op == "R":
         state[name].discard(key)
 
 

@@ -18,6 +18,7 @@ import os
 import random
 import sys
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 
 from tinydb import Query, TinyDB
@@ -31,21 +32,22 @@ def say(line: str) -> None:
     os.write(1, f"{line}\n".encode())
 
 
-def open_tables(data_dir: Path, storage: str) -> dict[str, Table]:
+def open_tables(data_dir: Path, storage: str) -> tuple[dict[str, Table], Callable[[], None] | None]:
+    """The tables, and for our ``Database`` its checkpoint (the write-ahead log into the files)."""
     if storage == "atomic":
         from bot.storage import Database
 
         db = Database.open(data_dir)  # never closed: the process dies by SIGKILL
-        return {name: db.table(name) for name in COLLECTIONS}
+        return {name: db.table(name) for name in COLLECTIONS}, db.checkpoint
     data_dir.mkdir(parents=True, exist_ok=True)
-    return {name: TinyDB(data_dir / f"{name}.json").table(name) for name in COLLECTIONS}
+    return {name: TinyDB(data_dir / f"{name}.json").table(name) for name in COLLECTIONS}, None
 
 
 def main() -> None:
     data_dir, storage, run, seed = Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4])
     removals = (sys.argv[5] if len(sys.argv) > 5 else "mixed") == "mixed"
     rng = random.Random(seed)
-    tables = open_tables(data_dir, storage)
+    tables, checkpoint = open_tables(data_dir, storage)
     # Oldest first, so removals take the oldest document of a collection.
     keys = {name: deque(doc["key"] for doc in table.all()) for name, table in tables.items()}
     say("READY")
@@ -64,6 +66,11 @@ def main() -> None:
             table.insert({"key": key, "blob": rng.randbytes(rng.randint(500, 3000)).hex()})
             known.append(key)
             say(f"OK I {name} {key}")
+        if checkpoint is not None and rng.random() < 0.2:
+            # Often enough that many kills land mid-checkpoint, which must lose nothing either.
+            say("BEGIN C - -")
+            checkpoint()
+            say("OK C - -")
 
 
 if __name__ == "__main__":
