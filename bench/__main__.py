@@ -114,6 +114,8 @@ def table(results: dict[str, Any]) -> str:
             )
         )
     rows.append(("start-up with catch-up, s", [f"{results['core'][s]['startup_s']:.2f}" for s in sizes]))
+    rows.append(("warm-up once polling (in slices), s",
+                 [f"{results['core'][s].get('warm_up_s', float('nan')):.2f}" for s in sizes]))
     rows.append(
         (
             "RSS after start / peak, MB",

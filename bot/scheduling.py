@@ -1,5 +1,5 @@
-"""The scheduler only wakes the senders (nudges, relationship, digests, escalations) and the nightly
-backup; what is due lives in the database.
+"""The scheduler only wakes the senders (nudges, relationship, digests, escalations), the nightly
+backup and the storage's checkpoint; what is due lives in the database.
 
 APScheduler keeps no jobs across restarts without a job store and by default drops a run that is
 more than a second late, so nothing is planned in it: interval jobs ask the database what is due,
@@ -26,7 +26,16 @@ BACKUP_CHECK_SECONDS = 3600
 # scan of every sent nudge.
 ESCALATE_EVERY_SECONDS = 600
 
+# Writes reach the collection files this often (they are durable in the log at once): a few dozen
+# chunk files at most, some tens of milliseconds of the core thread.
+CHECKPOINT_EVERY_SECONDS = 300
+
 Work = Callable[[Runner], Awaitable[object]]
+
+
+async def _checkpoint(runner: Runner) -> object:
+    """The write-ahead log into the collection files (``bot.storage.wal``), on the core thread."""
+    return await runner.call(runner.dispatcher.services.db.checkpoint)
 
 
 async def _back_up(runner: Runner) -> object:
@@ -41,12 +50,16 @@ JOBS: tuple[tuple[str, Work, int], ...] = (
     ("digests", Runner.send_due_digests, CHECK_EVERY_SECONDS),
     ("escalations", Runner.send_escalations, ESCALATE_EVERY_SECONDS),
     ("backup", _back_up, BACKUP_CHECK_SECONDS),
+    ("checkpoint", _checkpoint, CHECKPOINT_EVERY_SECONDS),
 )
 
 
 def start_scheduler(runner: Runner) -> AsyncIOScheduler:
-    """Starts every job now and then at its interval; the caller shuts the scheduler down."""
+    """Starts the warm-up and every job now, the jobs then at their interval; the caller shuts the
+    scheduler down."""
     scheduler = AsyncIOScheduler(timezone=UTC)
+    scheduler.add_job(_run, "date", args=["warm-up", Runner.warm_up, runner], id="warm-up",
+                      run_date=datetime.now(UTC), misfire_grace_time=None)
     for name, work, seconds in JOBS:
         scheduler.add_job(_run, "interval", args=[name, work, runner], seconds=seconds, id=name,
                           next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,

@@ -76,6 +76,18 @@ def test_pinyin_initials_any_part_and_the_other_script_find_the_client(world: Wo
     assert me.last.text.startswith("🏢 华为技术有限公司"), query
 
 
+def test_a_start_warming_the_index_in_slices_finds_the_same_and_what_came_meanwhile(world: World) -> None:
+    for name in ("华为技术有限公司", "华润集团", "腾讯科技", "重庆银行"):
+        add_client(world, name)
+    world.restart()
+    clients = services(world).clients
+    assert clients.warm(2) is False  # two of four names indexed
+    add_client(world, "华夏银行")  # someone saves a client between two slices: the index is completed
+    assert clients.warm(2) is True
+    assert [c.name for c in clients.search("hua")] == ["华润集团", "华夏银行", "华为技术有限公司"]
+    assert [c.name for c in clients.search("chongqing")] == ["重庆银行"]  # phrase reading, not zhong
+
+
 def test_a_name_stored_in_traditional_script_is_found_as_typed(world: World) -> None:
     add_client(world, "華碩電腦股份有限公司")
     me = host(world, "zh-tw")

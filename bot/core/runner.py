@@ -18,6 +18,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome
 from bot.core.ratelimit import Priority
 from bot.services.dispatch import NudgeSender, Outgoing
+from bot.warmup import warm_step
 
 T = TypeVar("T")
 # How long a handler waits for its progress message to reach Telegram before going on without it.
@@ -82,6 +83,13 @@ class Runner:
         if any(outcome.blocked for outcome in flat):
             await self.call(self.dispatcher.learn, flat)
         return outcomes
+
+    async def warm_up(self) -> bool:
+        """Right after start: warms the core slice by slice (``bot.warmup``), each slice a separate
+        turn of the core thread so someone writing meanwhile waits at most one slice."""
+        while not await self.call(warm_step, self.dispatcher.services):
+            pass
+        return False  # nothing to report in the log
 
     async def send_due_nudges(self) -> int:
         """What the scheduler runs: due nudges out (chats side by side, within Telegram's limits),

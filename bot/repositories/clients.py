@@ -13,15 +13,15 @@ from typing import Any, TypeVar
 from tinydb.table import Table
 
 from bot.domain.clients import Client, Contact
-from bot.repositories.codec import from_doc, raw_documents
+from bot.repositories.codec import from_doc, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
 
 T = TypeVar("T")
 
 
 class _Numbered(KeyedDocuments[T]):
-    """Ids count up from 1 and are never reused. The highest is found once (from the document ids,
-    without reading a document) and then followed through ``save``."""
+    """Ids count up from 1 and are never reused. The highest is found once (from the last chunk's
+    document ids) and then followed through ``save``."""
 
     def __init__(self, table: Table, kind: type[T], key: Callable[[T], int]) -> None:
         super().__init__(table, kind, key)
@@ -31,7 +31,7 @@ class _Numbered(KeyedDocuments[T]):
 
     def next_id(self) -> int:
         if self._highest is None:
-            self._highest = max(map(int, raw_documents(self._table)), default=0)
+            self._highest = highest_id(self._table)
         return self._highest + 1
 
     def save(self, item: T) -> T:

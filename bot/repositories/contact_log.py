@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from tinydb.table import Document, Table
 
 from bot.domain.relationship import ContactEntry, Digest, Reminder, Sweep
-from bot.repositories.codec import from_doc, raw_documents, to_doc
+from bot.repositories.codec import from_doc, highest_id, stored, to_doc
 from bot.repositories.keyed import KeyedDocuments
 
 T = TypeVar("T")
@@ -26,7 +26,7 @@ class ContactLogRepository(KeyedDocuments[ContactEntry]):
         self._table = table
 
     def next_id(self) -> int:
-        return max(map(int, raw_documents(self._table)), default=0) + 1
+        return highest_id(self._table) + 1
 
 
 class Named(Generic[T]):
@@ -36,6 +36,7 @@ class Named(Generic[T]):
         self._table = table
         self._kind = kind
         self._key = key
+        stored(kind)
         self._doc_ids: dict[str, int] = {}
         self._reindex()
 

@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 
 from tinydb.table import Document, Table
 
-from bot.repositories.codec import from_doc, to_doc
+from bot.repositories.codec import from_doc, stored, to_doc
 
 T = TypeVar("T")
 
@@ -18,6 +18,7 @@ class KeyedDocuments(Generic[T]):
         self._table = table
         self._kind = kind
         self._key = key
+        stored(kind)
 
     def get(self, key: int) -> T | None:
         doc = self._table.get(doc_id=key)

@@ -38,7 +38,7 @@ from typing import Any, Final
 from tinydb.table import Table
 
 from bot.domain.nudges import Nudge, NudgeState, visit_prefix
-from bot.repositories.codec import from_doc, raw_documents, to_doc
+from bot.repositories.codec import from_doc, raw_documents, stored, to_doc
 from bot.storage import Archive, Database
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
@@ -64,6 +64,7 @@ class NudgeRepository:
     def __init__(self, table: Table, archive: Archive | None = None) -> None:
         self._table = table
         self._archive = archive
+        stored(Nudge)
         self._doc_ids: dict[str, int] = {}
         self._by_visit: dict[int, set[str]] = {}
         # Planned and snoozed nudges, with their state and due time (a timestamp): what the sender

@@ -153,10 +153,23 @@ class ClientService:
         self.clients = clients
         self.contact_store = contacts
         self._index: NameIndex | None = None
+        # Names not yet in the index while it is built in slices by ``warm``.
+        self._unindexed: list[tuple[int, str]] = []
 
-    def warm(self) -> None:
-        """Builds the name index now (about 0.7 s at 5,000 clients) rather than on the first search."""
-        self._names()
+    def warm(self, names: int) -> bool:
+        """Adds up to ``names`` names to the index; True once it is complete.
+
+        A start calls this in slices of a few hundred (a tenth of a second each) until it is done,
+        so the first search does not wait for the whole index (about 1 s at 5,000 clients) and nobody
+        typing meanwhile waits for more than a slice.
+        """
+        if self._index is None:
+            self._index = NameIndex()
+            self._unindexed = self.clients.names()
+        batch, self._unindexed = self._unindexed[:names], self._unindexed[names:]
+        for client_id, name in batch:
+            self._index.put(client_id, name)
+        return not self._unindexed
 
     # ---- clients ------------------------------------------------------------------------------
 
@@ -281,11 +294,11 @@ class ClientService:
         return client
 
     def _names(self) -> NameIndex:
-        """The index, built from every stored name on first use."""
-        if self._index is None:
-            self._index = NameIndex()
-            for client_id, name in self.clients.names():
-                self._index.put(client_id, name)
+        """The index, completed now if ``warm`` has not finished it."""
+        if self._index is None or self._unindexed:
+            while not self.warm(10_000):
+                pass
+        assert self._index is not None
         return self._index
 
 
