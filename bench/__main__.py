@@ -113,6 +113,8 @@ def table(results: dict[str, Any]) -> str:
                 [_pair(results["core"][s]["writes"][kind]) for s in sizes],
             )
         )
+    rows.append(("checkpoint after the run: ms (log MB)",
+                 [_checkpoint(results["core"][s].get("checkpoint")) for s in sizes]))
     rows.append(("start-up with catch-up, s", [f"{results['core'][s]['startup_s']:.2f}" for s in sizes]))
     rows.append(("warm-up once polling (in slices), s",
                  [f"{results['core'][s].get('warm_up_s', float('nan')):.2f}" for s in sizes]))
@@ -129,6 +131,10 @@ def table(results: dict[str, Any]) -> str:
     lines = [header, "|---|" + "---:|" * len(sizes)]
     lines += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows]
     return "\n".join(lines)
+
+
+def _checkpoint(figures: dict[str, float] | None) -> str:
+    return "-" if figures is None else f"{figures['ms']:.0f} ({figures['log_mb']:.1f})"
 
 
 def _pair(figures: dict[str, float]) -> str:

@@ -10,7 +10,8 @@ fixed clock) and measures, in this process:
 - per update, ``reps`` times each: ``/today`` and "今天谁来" as an admin (who sees every visit), one
   step of ``/new`` (a client name searched among all clients), Save on a new visit's review card, a
   nudge's Done button, and ``/mytasks`` of the busiest host;
-- one crash-safe write through the repositories: a nudge and a visit saved;
+- one crash-safe write through the repositories: a nudge and a visit saved; then the checkpoint
+  that brings the collection files up to date with everything written (``bot.storage.wal``);
 - memory: resident set size after start-up and its peak at the end.
 
 Run one size in a fresh process (``python -m bench.core DATA_DIR [--reps N]``, JSON on stdout) so
@@ -35,6 +36,7 @@ from bench.generate import ADMIN_ID, NOW
 from bot.clock import FixedClock
 from bot.core.callbacks import pack
 from bot.domain.nudges import NudgeState
+from bot.storage.database import LOG_FILE
 from bot.warmup import warm_all
 from tests.support.chat import World
 
@@ -131,6 +133,10 @@ def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
     writes["visit save"] = [
         timed(lambda k=k: services.visits.visits.save(replace(visit, room=str(k)))) for k in range(reps // 2)
     ]
+    # Everything above is in the write-ahead log: what the 5-minute checkpoint would cost now.
+    log_bytes = (data_dir / LOG_FILE).stat().st_size
+    result["checkpoint"] = {"ms": round(timed(world.db.checkpoint) * 1000, 1),
+                            "log_mb": round(log_bytes / 2**20, 1)}
     result["updates"] = {kind: summary(samples) for kind, samples in updates.items()}
     result["writes"] = {kind: summary(samples) for kind, samples in writes.items()}
     result["rss_peak_mb"] = round(rss_mb("VmHWM"), 1)
