@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.core.events import Event, SendDocument
+from bot.core.events import Action, Event, RenderDocument, SendDocument
 from bot.domain.debriefs import Debrief, Outcome
 from bot.domain.staff import Role, Staff
 from bot.domain.tasks import OpenItem
@@ -74,6 +74,12 @@ def documents(person: Person, text: str | None = None, *, data: str | None = Non
         event = Event(person.user, person.id, callback_data=data, callback_id="cb", message_id=1)
     else:
         event = Event(person.user, person.id, text=text)
-    actions = world.dispatcher.handle(event)
-    world.deliver(actions)
-    return [action for action in actions if isinstance(action, SendDocument)]
+    return files(world, world.dispatcher.handle(event))
+
+
+def files(world: World, actions: list[Action]) -> list[SendDocument]:
+    """Delivers ``actions`` as delivery does (a ``RenderDocument`` made into its file, or into the
+    apology if that fails) and returns the files among them, in order."""
+    made = [action.made() if isinstance(action, RenderDocument) else action for action in actions]
+    world.deliver(made)
+    return [action for action in made if isinstance(action, SendDocument)]

@@ -11,15 +11,14 @@ from pathlib import Path
 from bot.core.events import Event, SendDocument
 from bot.documents.backup import nightly_copies, restore, take_nightly
 from bot.domain.visits import Visit
+from tests.documents_support import files
 from tests.support.chat import Person, World
 
 MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # the test clock's time, 09:00 in Shanghai
 
 
 def documents(person: Person, text: str) -> list[SendDocument]:
-    actions = person.world.dispatcher.handle(Event(person.user, person.id, text=text))
-    person.world.deliver(actions)
-    return [action for action in actions if isinstance(action, SendDocument)]
+    return files(person.world, person.world.dispatcher.handle(Event(person.user, person.id, text=text)))
 
 
 def furnish(world: World) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+
 from bot.core.delivery import Blocked, Delivery, Rejected, RetryAfter, Transient
-from bot.core.events import Action, Button, Edit, Send
+from bot.core.events import Action, Button, Edit, RenderDocument, Send, SendDocument
 from bot.core.text import MAX_MESSAGE, split_message
 
 
@@ -84,3 +87,32 @@ def test_split_never_cuts_an_entity() -> None:
     text = "&amp;" * 1000
     for part in split_message(text):
         assert part.replace("&amp;", "") == ""
+
+
+async def test_a_file_is_made_off_the_event_loop_while_other_replies_go_out() -> None:
+    telegram, release = ScriptedTelegram(), threading.Event()
+
+    def slow_pdf() -> bytes:  # stands for a second of PDF rendering
+        assert release.wait(5)
+        return b"%PDF"
+
+    delivery = Delivery(telegram, sleep=Pauses())
+    making = asyncio.create_task(delivery.deliver([RenderDocument(1, "form.pdf", slow_pdf, "表单")]))
+    await asyncio.sleep(0.05)
+    await delivery.deliver([Send(2, "今天的接待")])  # someone else is answered meanwhile
+    assert telegram.delivered == [Send(2, "今天的接待")]
+    release.set()
+    [outcome] = await making
+    assert outcome.delivered
+    assert telegram.delivered[-1] == SendDocument(1, "form.pdf", b"%PDF", "表单")
+
+
+async def test_a_file_that_cannot_be_made_is_an_apology_in_the_chat() -> None:
+    telegram = ScriptedTelegram()
+
+    def broken() -> bytes:
+        raise ValueError("a glyph the font lacks")
+
+    await Delivery(telegram, sleep=Pauses()).deliver(
+        [RenderDocument(1, "memo.pdf", broken, if_failed="抱歉，出了点问题。")])
+    assert telegram.delivered == [Send(1, "抱歉，出了点问题。")]

@@ -16,6 +16,7 @@ from openpyxl import Workbook, load_workbook
 from bot.core.events import Event, IncomingFile, SendDocument
 from bot.documents.importing import check, header_names, read_sheet
 from bot.domain.clients import NO_YEAR
+from tests.documents_support import files
 from tests.support.chat import Person, World
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
@@ -30,9 +31,7 @@ def upload(person: Person, name: str, content: bytes) -> Person:
 
 def documents(person: Person, text: str) -> list[SendDocument]:
     """The files the bot sends in answer to ``text`` (the chat simulator keeps only messages)."""
-    actions = person.world.dispatcher.handle(Event(person.user, person.id, text=text))
-    person.world.deliver(actions)
-    return [action for action in actions if isinstance(action, SendDocument)]
+    return files(person.world, person.world.dispatcher.handle(Event(person.user, person.id, text=text)))
 
 
 def xlsx(*rows: list[object]) -> bytes:

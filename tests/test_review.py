@@ -15,6 +15,7 @@ from bot.documents.review import Quarter, build_review
 from bot.domain.debriefs import Debrief, Outcome
 from bot.domain.tasks import Task, TaskStatus
 from bot.domain.visits import Visit, Visitor, VisitStatus
+from tests.documents_support import files
 from tests.support.chat import Person, World
 
 SHANGHAI = timedelta(hours=8)
@@ -67,9 +68,7 @@ def choose(person: Person, label: str) -> list[SendDocument]:
     message = next(m for m in reversed(person.messages) if m.buttons)
     event = Event(person.user, person.id, callback_data=message.button(label).data, callback_id="cb",
                   message_id=message.message_id)
-    actions = person.world.dispatcher.handle(event)
-    person.world.deliver(actions)
-    return [action for action in actions if isinstance(action, SendDocument)]
+    return files(person.world, person.world.dispatcher.handle(event))
 
 
 def test_the_figures_of_a_quarter(world: World) -> None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 from typing import Protocol
 
-from bot.core.events import Action, Edit, Outcome, Send, SendDocument
+from bot.core.events import Action, Edit, Outcome, RenderDocument, Send, SendDocument
 from bot.core.ratelimit import Priority, RateLimiter
 from bot.core.text import split_message
 
@@ -120,7 +120,9 @@ class Delivery:
     async def _deliver_all(self, actions: list[Action], priority: Priority,
                            handing: Callable[[], None]) -> list[Outcome]:
         outcomes = []
-        for action in actions:
+        for given in actions:
+            # A file made here, on a worker thread: the core thread stays free for everybody else.
+            action = await asyncio.to_thread(given.made) if isinstance(given, RenderDocument) else given
             for part in _parts(action):
                 outcomes.append(await self._deliver_one(part, priority, handing))
         return outcomes
@@ -170,7 +172,7 @@ def _nothing() -> None:
 
 def _chat_of(action: Action) -> int | None:
     """The chat whose limit an action counts against; None for what is no message in a chat."""
-    if isinstance(action, Send | Edit | SendDocument):
+    if isinstance(action, Send | Edit | SendDocument | RenderDocument):
         return action.chat_id
     return None
 

@@ -8,7 +8,11 @@ already translated and rendered as Telegram HTML; the transport only moves it.
 from __future__ import annotations
 
 import html
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +145,30 @@ class SendDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class RenderDocument:
+    """Send a file that takes long to make (a PDF: about a second of CPU): delivery makes it on a
+    worker thread, so the core thread goes on answering everybody else meanwhile, then sends it.
+
+    ``render`` must not touch the database or any service, only the data it closes over (a
+    ``bot.documents.layout.Document``). If it fails, ``if_failed`` is said in the chat instead.
+    """
+
+    chat_id: int
+    filename: str
+    render: Callable[[], bytes]
+    caption: str = ""
+    if_failed: str = ""
+
+    def made(self) -> SendDocument | Send:
+        """The file to send, or the apology if it could not be made (this runs ``render``)."""
+        try:
+            return SendDocument(self.chat_id, self.filename, self.render(), self.caption)
+        except Exception:
+            log.exception("could not make %s", self.filename)
+            return Send(self.chat_id, self.if_failed)
+
+
+@dataclass(frozen=True, slots=True)
 class InlineArticle:
     """One inline result: a titled message the user can drop into the chat they are typing in."""
 
@@ -167,7 +195,7 @@ class SetCommands:
     language_code: str = ""
 
 
-Action = Send | Edit | AnswerCallback | SendDocument | SetCommands | AnswerInline
+Action = Send | Edit | AnswerCallback | SendDocument | RenderDocument | SetCommands | AnswerInline
 
 
 @dataclass(slots=True)

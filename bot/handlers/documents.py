@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from bot.core.context import Context, keyboard
-from bot.core.events import SendDocument
+from bot.core.events import RenderDocument, SendDocument
 from bot.core.router import Router
 from bot.documents import ics, pdf, xlsx
 from bot.documents.buttons import PREFIX
@@ -89,8 +90,9 @@ def send_form(ctx: Context, visit: Visit) -> None:
     """The arrangement form in the reader's language: the PDF to print, the XLSX to edit."""
     document = arrangement_form(visit, Sources.of(ctx.services, ctx.t, visit))
     caption = ctx.t("doc.caption.form", number=visit.id, client=visit.client_name)
-    _document(ctx, f"visit-{visit.id}-form.pdf", pdf.render(document), caption)
-    _document(ctx, f"visit-{visit.id}-form.xlsx", xlsx.render(document), ctx.t("doc.caption.form_xlsx"))
+    _made_later(ctx, f"visit-{visit.id}-form.pdf", partial(pdf.render, document), caption)
+    _made_later(ctx, f"visit-{visit.id}-form.xlsx", partial(xlsx.render, document),
+                ctx.t("doc.caption.form_xlsx"))
 
 
 def send_itinerary(ctx: Context, visit: Visit) -> None:
@@ -104,7 +106,7 @@ def send_itinerary(ctx: Context, visit: Visit) -> None:
     lead = visit.lead
     caption = ctx.t("doc.caption.itinerary", language=ctx.t(f"lang.name.{t.locale}"),
                     lead=lead.name if lead is not None else visit.client_name)
-    _document(ctx, f"visit-{visit.id}-itinerary.pdf", pdf.render(document), caption)
+    _made_later(ctx, f"visit-{visit.id}-itinerary.pdf", partial(pdf.render, document), caption)
 
 
 def send_memo(ctx: Context, visit: Visit) -> None:
@@ -127,8 +129,8 @@ def send_memo(ctx: Context, visit: Visit) -> None:
         needs=debrief.needs, items=items, next_contact=src.date(_noon(src, debrief.next_contact)))
     visitors = ", ".join(f"{v.name} {v.title}".strip() for v in visit.visitors)
     caption = ctx.t("doc.caption.memo", number=visit.id, language=ctx.t(f"lang.name.{t.locale}"))
-    content = pdf.render(memo_document(t, facts, visitors, visit.id))
-    _document(ctx, f"visit-{visit.id}-memo.pdf", content, caption)
+    document = memo_document(t, facts, visitors, visit.id)
+    _made_later(ctx, f"visit-{visit.id}-memo.pdf", partial(pdf.render, document), caption)
     if debrief.memo:
         ctx.reply(debrief.memo)
 
@@ -158,6 +160,12 @@ def _by_number(ctx: Context, command: str, sender: Callable[[Context, Visit], No
 
 def _document(ctx: Context, filename: str, content: bytes, caption: str) -> None:
     ctx.actions.append(SendDocument(ctx.event.chat_id, filename, content, caption))
+
+
+def _made_later(ctx: Context, filename: str, render: Callable[[], bytes], caption: str) -> None:
+    """A PDF or sheet made off the core thread (about a second for a PDF): see ``RenderDocument``."""
+    ctx.actions.append(RenderDocument(ctx.event.chat_id, filename, render, caption,
+                                      if_failed=ctx.t("error.generic")))
 
 
 def _noon(src: Sources, day: date) -> datetime:

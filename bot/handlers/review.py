@@ -9,13 +9,14 @@ flowchart LR
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from babel.dates import format_date
 from babel.numbers import format_currency
 
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
-from bot.core.events import Button, SendDocument
+from bot.core.events import Button, RenderDocument
 from bot.core.router import Router
 from bot.documents.chart import ChartText, review_chart
 from bot.documents.review import Quarter, Review, build_review
@@ -52,10 +53,11 @@ def send(ctx: Context) -> None:
     review = build_review(ctx.services, quarter, ctx.now)
     ctx.show(summary(ctx, review))
     if review.visits:
-        chart = review_chart(review, _chart_text(ctx, review))
+        chart = partial(review_chart, review, _chart_text(ctx, review))  # drawn off the core thread
         caption = ctx.t("review.chart.caption", quarter=_quarter_name(ctx, quarter))
         name = f"review-{quarter.year}-Q{quarter.number}.png"
-        ctx.actions.append(SendDocument(ctx.event.chat_id, name, chart, caption=caption))
+        ctx.actions.append(RenderDocument(ctx.event.chat_id, name, chart, caption=caption,
+                                          if_failed=ctx.t("error.generic")))
 
 
 def summary(ctx: Context, review: Review) -> str:
