@@ -128,11 +128,12 @@ def nudge(state: NudgeState, due: datetime) -> Nudge:
 
 @pytest.mark.parametrize(("state", "hours", "open_", "behind"), [
     (NudgeState.SENT, -1, True, True), (NudgeState.SENT, 1, True, False),
+    (NudgeState.SENT, -0.5, True, False),  # due half an hour ago (or at saving): not behind yet
     (NudgeState.PLANNED, -1, True, True), (NudgeState.PLANNED, 1, False, False),
     (NudgeState.SNOOZED, -1, True, True), (NudgeState.FAILED, -1, True, True),
     (NudgeState.DONE, -1, False, False), (NudgeState.CANCELLED, -1, False, False),
 ])
-def test_open_items_are_sent_or_due_and_not_done(state: NudgeState, hours: int, open_: bool,
+def test_open_items_are_sent_or_due_and_not_done(state: NudgeState, hours: float, open_: bool,
                                                  behind: bool) -> None:
     item = nudge(state, NOW + timedelta(hours=hours))
     assert is_open(item, NOW) is open_

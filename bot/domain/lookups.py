@@ -232,9 +232,17 @@ def is_open(nudge: Nudge, by: datetime) -> bool:
     return nudge.state is NudgeState.SENT or (nudge.state in UNFINISHED and nudge.due <= by)
 
 
+# How long past due an open item may be before the visit shows "prep behind".
+BEHIND_AFTER = timedelta(hours=1)
+
+
 def is_behind(nudges: Iterable[Nudge], now: datetime) -> bool:
-    """A visit's preparation is behind when an item past its due time is not done."""
-    return any(nudge.state in UNFINISHED and nudge.due <= now for nudge in nudges)
+    """A visit's preparation is behind when an item an hour past its due time is not done.
+
+    The hour's grace: some items are due the moment a visit is saved (the manager's review of the
+    request), and a visit just saved is not behind; neither is a check due ten minutes ago.
+    """
+    return any(nudge.state in UNFINISHED and nudge.due <= now - BEHIND_AFTER for nudge in nudges)
 
 
 @dataclass(frozen=True)
