@@ -128,3 +128,18 @@ def test_a_chunk_damaged_inside_is_refused_naming_it_when_first_read(tmp_path: P
         with pytest.raises(DatabaseError, match=str(chunk)):
             debriefs.get(doc_id=1001)
     assert chunk.read_bytes() == b'{"1001": {"n": 1001}, "7": {"n": 7}}'  # left as it was
+
+
+def test_relationship_records_in_one_file_move_to_chunks_at_schema_3(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "meta.json").write_text(json.dumps({"schema_version": 2}))
+    reminders = {str(i): {"id": f"cadence:{i}:2026-11", "client_id": i} for i in range(1, 1502)}
+    (data / "relationship_reminders.json").write_bytes(orjson.dumps({"relationship_reminders": reminders}))
+    with Database.open(data) as db:
+        assert db.schema_version == 3
+        assert db.table("relationship_reminders").get(doc_id=1501) == {"id": "cadence:1501:2026-11",
+                                                                        "client_id": 1501}
+    assert not (data / "relationship_reminders.json").exists()
+    chunks = sorted(p.name for p in (data / "relationship_reminders").iterdir())
+    assert chunks == [chunk_name(0), chunk_name(1)]

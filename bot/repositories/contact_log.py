@@ -8,8 +8,8 @@ document id in memory, built with one scan when it is opened (this repository is
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Callable, MutableMapping
+from typing import Any, Generic, TypeVar
 
 from tinydb.table import Document, Table
 
@@ -59,6 +59,27 @@ class Named(Generic[T]):
             raise
         return record
 
+    def save_all(self, records: list[T]) -> None:
+        """Stores many records in two writes (the changed ones, then the new ones), not one each."""
+        new_docs, changed, doc_ids = [], {}, []
+        for record in records:
+            doc_id = self._doc_ids.get(self._key(record))
+            if doc_id is None:
+                new_docs.append(to_doc(record))
+            else:
+                changed[self._key(record)] = to_doc(record)
+                doc_ids.append(doc_id)
+        try:
+            if changed:
+                self._table.update(_replace_with(changed), doc_ids=doc_ids)
+            if new_docs:
+                ids = self._table.insert_multiple(new_docs)
+                self._doc_ids.update(
+                    (str(doc["id"]), doc_id) for doc, doc_id in zip(new_docs, ids, strict=True))
+        except BaseException:
+            self._reindex()
+            raise
+
     def _reindex(self) -> None:
         self._doc_ids = {str(doc["id"]): doc.doc_id for doc in self._table.all()}
 
@@ -70,3 +91,16 @@ class RelationshipRecords:
         self.reminders = Named(reminders, Reminder, lambda r: r.id)
         self.digests = Named(digests, Digest, lambda d: d.id)
         self.sweeps = Named(sweeps, Sweep, lambda s: s.id)
+
+
+def _replace_with(changed: dict[str, dict[str, Any]]) -> Callable[[MutableMapping[str, Any]], None]:
+    """A TinyDB update that replaces each document by its new version, found by the record id the
+    document holds (TinyDB hands an update the document, not its document id)."""
+
+    def replace_doc(doc: MutableMapping[str, Any]) -> None:
+        new = changed[str(doc["id"])]
+        for field in [field for field in doc if field not in new]:
+            del doc[field]
+        doc.update(new)
+
+    return replace_doc

@@ -23,25 +23,31 @@ from bot.repositories.codec import raw_documents
 from bot.repositories.keyed import KeyedDocuments
 
 
-@dataclass(frozen=True)
-class _Row:
-    arrival: float
+@dataclass(frozen=True, slots=True)
+class VisitRow:
+    """What the index keeps of a visit: enough for periods, a client's history and the daily
+    relationship sweep (who last saw a client, and whether a leader did), without decoding it."""
+
+    arrival: float  # a timestamp
     departure: float
     client_id: int
     cancelled: bool
+    host: int
+    with_executives: bool
 
 
-def _row(doc: dict[str, Any]) -> _Row:
-    return _Row(datetime.fromisoformat(doc["arrival"]).timestamp(),
-                datetime.fromisoformat(doc["departure"]).timestamp(),
-                int(doc["client_id"]), doc.get("status") == VisitStatus.CANCELLED.value)
+def _row(doc: dict[str, Any]) -> VisitRow:
+    return VisitRow(datetime.fromisoformat(doc["arrival"]).timestamp(),
+                    datetime.fromisoformat(doc["departure"]).timestamp(),
+                    int(doc["client_id"]), doc.get("status") == VisitStatus.CANCELLED.value,
+                    int(doc["host"]), bool(doc.get("executives")))
 
 
 class VisitRepository(KeyedDocuments[Visit]):
     def __init__(self, table: Table) -> None:
         super().__init__(table, Visit, lambda visit: visit.id)
         self._table = table
-        self._rows: dict[int, _Row] = {}
+        self._rows: dict[int, VisitRow] = {}
         self._by_arrival: list[tuple[float, int]] = []
         self._by_client: dict[int, set[int]] = {}
         self._highest = 0
@@ -72,6 +78,10 @@ class VisitRepository(KeyedDocuments[Visit]):
     def by_number(self) -> Mapping[int, Visit]:
         """Every visit by number, each decoded when first looked up (iterating decodes them all)."""
         return _Decoded(self, list(self._rows))
+
+    def rows(self) -> list[VisitRow]:
+        """Every visit as the index holds it (cancelled ones too), by number."""
+        return [self._rows[number] for number in sorted(self._rows)]
 
     def for_client(self, client_id: int) -> list[Visit]:
         """The client's visits, newest first."""
@@ -104,7 +114,7 @@ class VisitRepository(KeyedDocuments[Visit]):
             self._add(int(doc_id), _row(doc))
         self._by_arrival.sort()
 
-    def _add(self, visit_id: int, row: _Row, keep_sorted: bool = False) -> None:
+    def _add(self, visit_id: int, row: VisitRow, keep_sorted: bool = False) -> None:
         self._rows[visit_id] = row
         if keep_sorted:
             insort(self._by_arrival, (row.arrival, visit_id))

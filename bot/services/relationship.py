@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from babel import Locale
 from babel.dates import format_date
@@ -196,18 +196,19 @@ class RelationshipService:
         admins = [s.user_id for s in self.staff.all() if s.active and s.role is Role.ADMIN]
         book = Book(self.clients.clients.all(), admins)
         latest: dict[int, datetime] = {}
-        for visit in self.visits.all():
-            if visit.status is VisitStatus.CANCELLED:
+        # From the visits' index, not the visits: decoding 25,000 of them took a second.
+        for row in self.visits.rows():
+            if row.cancelled:
                 continue
-            client = visit.client_id
-            if visit.arrival <= now:
-                _later(book.last_contact, client, visit.arrival)
-                if visit.executives:
-                    _later(book.last_leader, client, visit.arrival)
-            if visit.arrival >= now - HOSTS_WITHIN:
-                book.recent_hosts[client].append(visit.host)
-            if client not in latest or visit.arrival > latest[client]:
-                latest[client], book.latest_host[client] = visit.arrival, visit.host
+            client, arrival = row.client_id, datetime.fromtimestamp(row.arrival, UTC)
+            if arrival <= now:
+                _later(book.last_contact, client, arrival)
+                if row.with_executives:
+                    _later(book.last_leader, client, arrival)
+            if arrival >= now - HOSTS_WITHIN:
+                book.recent_hosts[client].append(row.host)
+            if client not in latest or arrival > latest[client]:
+                latest[client], book.latest_host[client] = arrival, row.host
         for entry in self.log_entries.all():
             if entry.client_id is not None and entry.at <= now:
                 _later(book.last_contact, entry.client_id, entry.at)
@@ -225,15 +226,17 @@ class RelationshipService:
         today = now.astimezone(self.tz).date()
         sent: dict[int, int] = defaultdict(int)
         messages: list[Send] = []
+        recorded: list[Reminder] = []
         for reminder, client, every in self._overdue(book, now):
             people = [p for p in cadence_recipients(client, book.latest_host.get(client.id), book.admins,
                                                     self._active) if sent[p] < NUDGES_PER_DAY]
             if not people:
                 continue
-            self.records.reminders.save(replace(reminder, to=people[0]))
+            recorded.append(replace(reminder, to=people[0]))
             for person in people:
                 sent[person] += 1
                 messages.append(self._nudge(person, reminder, client, every, today))
+        self.records.reminders.save_all(recorded)  # all at once: thousands on a first sweep
         return messages
 
     def _overdue(self, book: Book, now: datetime) -> list[tuple[Reminder, Client, int]]:
@@ -281,14 +284,16 @@ class RelationshipService:
                                                   book.latest_host.get(client.id), book.admins, self._active):
                     per_person[person] += found
         messages: list[Send] = []
+        recorded: list[Digest] = []
         for person, found in per_person.items():
             listed = self._listed(person, today, lead)
             fresh = sorted((o for o in found if o.key not in listed), key=lambda o: (o.day, _group(o)))
             if fresh:
-                self.records.digests.save(Digest(digest_id(person, today), person, today,
-                                                 tuple(o.key for o in fresh), now))
+                keys = tuple(o.key for o in fresh)
+                recorded.append(Digest(digest_id(person, today), person, today, keys, now))
                 t = self._translator(self.staff.get(person))
                 messages.append(Send(person, self._render(t, fresh, lead)))
+        self.records.digests.save_all(recorded)
         return messages
 
     def _listed(self, person: int, today: date, lead: int) -> set[str]:

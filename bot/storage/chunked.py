@@ -56,7 +56,8 @@ from bot.storage.wal import Journal
 
 CHUNK_DOCS: Final = 1000
 # The collections kept in chunks (they grow with the years); every other one is a single file.
-CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs", "tasks", "contact_log"})
+CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs", "tasks", "contact_log",
+                            "relationship_reminders", "greeting_digests"})
 # How many decoded chunks each collection keeps in memory (None: all); the default is ``KEEP_DEFAULT``.
 KEEP: Final[dict[str, int | None]] = {"nudges": 12}
 KEEP_DEFAULT: Final = 4
