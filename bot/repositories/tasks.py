@@ -63,6 +63,11 @@ class TaskRepository(KeyedDocuments[Task]):
         tasks = self._decode(i for i, row in self._rows.items() if row.owner == owner and row.open)
         return sorted((t for t in tasks if t.status is TaskStatus.OPEN), key=lambda t: (t.due, t.id))
 
+    def open_of_visits(self, visit_ids: set[int]) -> list[Task]:
+        """The open tasks of these visits (a quarter's review), the most urgent first."""
+        tasks = self._decode(i for i, row in self._rows.items() if row.visit_id in visit_ids and row.open)
+        return sorted((t for t in tasks if t.status is TaskStatus.OPEN), key=lambda t: (t.due, t.id))
+
     def _decode(self, ids: Any) -> list[Task]:
         found = (self.get(task_id) for task_id in ids)
         return [task for task in found if task is not None]

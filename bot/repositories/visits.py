@@ -108,6 +108,13 @@ class VisitRepository(KeyedDocuments[Visit]):
         visits = (self.get(visit_id) for visit_id in wanted)
         return sorted((v for v in visits if v is not None), key=lambda v: v.arrival)
 
+    def arriving(self, start: datetime, end: datetime) -> list[Visit]:
+        """Visits arriving in [start, end), cancelled ones too, by arrival."""
+        first = bisect_left(self._by_arrival, (start.timestamp(), -1))
+        last = bisect_left(self._by_arrival, (end.timestamp(), -1))
+        visits = (self.get(visit_id) for _, visit_id in self._by_arrival[first:last])
+        return [visit for visit in visits if visit is not None]
+
     def _reindex(self) -> None:
         self._rows, self._by_arrival, self._by_client = {}, [], {}
         for doc_id, doc in raw_documents(self._table).items():
