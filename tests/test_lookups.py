@@ -210,6 +210,23 @@ def test_a_name_several_clients_share_offers_a_choice_and_the_choice_edits_in_pl
     assert choice.text == "🔎 没有华为终端接下来的、你能查看的来访。"
 
 
+def test_a_greeting_many_people_share_offers_those_seen_most_recently(world: World, cast: Cast) -> None:
+    clients = world.dispatcher.services.clients
+    for n in range(1, 11):  # ten more 张总, each at a company that came n days ago
+        company = clients.create(f"公司{n}", by=LIN, now=world.clock.now())
+        zhang = clients.add_contact(company.id, f"张{'明亮刚强勇伟军华平安'[n - 1]}", title="总经理")
+        add_visit(world, company.id, company.name, at(23 - n, 10), 1, host=LIN,
+                  visitors=(Visitor(zhang.id, zhang.name, zhang.title, lead=True),))
+    boss = world.person(MANAGER).send("张总上次来是什么时候")
+    choice = boss.last
+    assert choice.text == "有 11 位联系人叫「张总」，下面是最近来访的 8 位。完整名单请用 /find 张总。"
+    labels = [b.label for row in choice.buttons for b in row]
+    assert labels[:2] == ["张总（华为）", "张总（公司1）"]  # 华为 comes again next week
+    assert len(labels) == 8 and "张总（公司10）" not in labels
+    boss.press("张总（公司1）")
+    assert "上次来访" in boss.last.text and "11月22日" in boss.last.text
+
+
 def test_an_unknown_name_is_said_so_never_guessed(world: World, cast: Cast) -> None:
     lin = world.person(LIN).send("腾讯什么时候来")
     assert lin.last.text == "🤔 我不知道叫「腾讯」的客户或联系人。换个写法试试，或用 /find 搜索。"

@@ -197,7 +197,9 @@ def _answer_when(ctx: Context, viewer: Viewer, question: WhenQuestion) -> None:
         _show_subject(ctx, viewer, kind, number, direction=question.direction, page=0)
     else:
         rows = [[Button(label, data)] for label, data in choices]
-        ctx.reply(ctx.t("lookup.choose", name=question.subject), keyboard(*rows))
+        ask = (ctx.t("lookup.choose_many", name=question.subject, count=len(choices) + found.more,
+                     shown=len(choices)) if found.more else ctx.t("lookup.choose", name=question.subject))
+        ctx.reply(ask, keyboard(*rows))
 
 
 def _show_subject(ctx: Context, viewer: Viewer, kind: str, number: int, *, direction: Direction,

@@ -7,13 +7,13 @@ to date by ``save`` and ``delete`` (it is the only writer of the table).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, NamedTuple, TypeVar
 
 from tinydb.table import Table
 
 from bot.domain.clients import Client, Contact
-from bot.repositories.codec import from_doc, highest_id, raw_documents
+from bot.repositories.codec import highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
 
 T = TypeVar("T")
@@ -55,16 +55,51 @@ class ClientRepository(_Numbered[Client]):
         return [(int(doc_id), str(doc["name"])) for doc_id, doc in raw_documents(self._table).items()]
 
 
+class ContactKeys(NamedTuple):
+    """What a question may find a contact by, kept in memory for every contact."""
+
+    client_id: int
+    name: str
+    title: str
+    email: str
+    phone: str
+
+    @classmethod
+    def of(cls, contact: Contact) -> ContactKeys:
+        return cls(contact.client_id, contact.name, contact.title, contact.email, contact.phone)
+
+
+def _keys(doc: Mapping[str, Any]) -> ContactKeys:
+    return ContactKeys(int(doc["client_id"]), str(doc.get("name", "")), str(doc.get("title", "")),
+                       str(doc.get("email", "")), str(doc.get("phone", "")))
+
+
 class ContactRepository(_Numbered[Contact]):
+    """Contacts, with two indexes built at start from the stored documents and kept up to date by
+    every write: each client's contacts, and each contact's name, title, e-mail and phone, so that
+    a question about a person ("张总上次来", /find 138) tests fifteen thousand contacts in memory
+    rather than reading every contact file (a third of a second or more at 25,000 visits)."""
+
     def __init__(self, table: Table) -> None:
         super().__init__(table, Contact, lambda contact: contact.id)
         self._by_client: dict[int, list[int]] | None = None
+        self._keys: dict[int, ContactKeys] = {}
         self._index()  # now, at start, rather than in the middle of someone's first question
 
-    def matching(self, wanted: Callable[[Mapping[str, Any]], bool]) -> list[Contact]:
-        """The contacts whose stored document ``wanted`` accepts, decoded only then: a question about
-        a person reads every contact, and decoding fifteen thousand costs a third of a second."""
-        return [from_doc(Contact, doc) for doc in raw_documents(self._table).values() if wanted(doc)]
+    def matching(self, wanted: Callable[[ContactKeys], bool]) -> list[Contact]:
+        """The contacts whose keys ``wanted`` accepts, in the order they were added; only those are
+        read and decoded."""
+        return self.decoded(self.matching_keys(wanted))
+
+    def matching_keys(self, wanted: Callable[[ContactKeys], bool]) -> dict[int, ContactKeys]:
+        """The ids and keys of the contacts ``wanted`` accepts, in the order they were added; nothing
+        is decoded (to rank many before reading a few)."""
+        self._index()
+        return {contact_id: keys for contact_id, keys in self._keys.items() if wanted(keys)}
+
+    def decoded(self, contact_ids: Iterable[int]) -> list[Contact]:
+        found = (self.get(contact_id) for contact_id in contact_ids)
+        return [contact for contact in found if contact is not None]
 
     def for_client(self, client_id: int) -> list[Contact]:
         """The client's contacts, in the order they were added."""
@@ -75,6 +110,7 @@ class ContactRepository(_Numbered[Contact]):
         previous = self.get(item.id)
         saved = super().save(item)
         index = self._index()
+        self._keys[item.id] = ContactKeys.of(item)
         if previous is not None and previous.client_id != item.client_id:
             index[previous.client_id].remove(item.id)
         ids = index.setdefault(item.client_id, [])
@@ -88,6 +124,7 @@ class ContactRepository(_Numbered[Contact]):
         super().insert_many(items)
         for item in items:
             index.setdefault(item.client_id, []).append(item.id)
+            self._keys[item.id] = ContactKeys.of(item)
         for client_id in {item.client_id for item in items}:
             index[client_id].sort()
 
@@ -96,6 +133,7 @@ class ContactRepository(_Numbered[Contact]):
         super().delete(key)
         if previous is not None:
             self._index()[previous.client_id].remove(key)
+        self._keys.pop(key, None)
 
     def _index(self) -> dict[int, list[int]]:
         if self._by_client is None:
@@ -103,5 +141,6 @@ class ContactRepository(_Numbered[Contact]):
             # Raw documents: reading one field needs no decoding into a Contact.
             for doc_id, doc in raw_documents(self._table).items():
                 index.setdefault(int(doc["client_id"]), []).append(int(doc_id))
+                self._keys[int(doc_id)] = _keys(doc)
             self._by_client = {client_id: sorted(ids) for client_id, ids in index.items()}
         return self._by_client

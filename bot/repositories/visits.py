@@ -108,6 +108,24 @@ class VisitRepository(KeyedDocuments[Visit]):
         visits = (self.get(visit_id) for visit_id in wanted)
         return sorted((v for v in visits if v is not None), key=lambda v: v.arrival)
 
+    def latest_arrival(self, client_id: int) -> float:
+        """When the client last came or next comes (a timestamp; 0 if never), cancellations aside."""
+        rows = (self._rows[n] for n in self._by_client.get(client_id, ()))
+        return max((row.arrival for row in rows if not row.cancelled), default=0.0)
+
+    def coming_then_past(self, client_ids: Iterable[int], now: datetime) -> Iterator[Visit]:
+        """The clients' visits not cancelled: those not over yet by arrival, then the past ones
+        newest first; each decoded only when the caller gets to it."""
+        numbers = {n for client_id in client_ids for n in self._by_client.get(client_id, ())}
+        rows = [(self._rows[n], n) for n in numbers if not self._rows[n].cancelled]
+        moment = now.timestamp()
+        coming = sorted((row.arrival, n) for row, n in rows if row.departure >= moment)
+        past = sorted(((row.arrival, n) for row, n in rows if row.departure < moment), reverse=True)
+        for _, number in coming + past:
+            visit = self.get(number)
+            if visit is not None:
+                yield visit
+
     def arriving(self, start: datetime, end: datetime) -> list[Visit]:
         """Visits arriving in [start, end), cancelled ones too, by arrival."""
         first = bisect_left(self._by_arrival, (start.timestamp(), -1))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from tinydb import Query
@@ -37,6 +37,7 @@ from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
+from bot.repositories.clients import ContactKeys
 from bot.repositories.codec import from_doc, to_doc
 from bot.repositories.nudges import NudgeRepository, visit_of
 from bot.repositories.staff import StaffRepository
@@ -49,6 +50,8 @@ from bot.views.days import Look, Marks
 PICKUP_ITEM = "pickup"
 # How many clients a name may match before the person is asked to type more of it.
 CHOICES = 6
+# At most this many people are offered as buttons for a name in a question.
+MANY_PEOPLE = 8
 _NOT_DIGIT = re.compile(r"\D+")
 
 
@@ -79,6 +82,8 @@ class Subjects:
 
     contacts: list[Contact]
     clients: list[Client]
+    # Contacts that also match but are not in ``contacts`` (only the most recently seen are).
+    more: int = 0
 
 
 @dataclass(frozen=True)
@@ -157,10 +162,12 @@ class LookupService:
         the clients the name finds; a client whose whole name it is wins over those it matches."""
         wanted = fold_question(name)
         store = self.clients.contact_store
-        contacts = store.matching(lambda doc: wanted in _doc_names(doc)) or store.matching(
-            lambda doc: any(same_in_either_script(wanted, n) for n in _doc_names(doc)))
-        if contacts:
-            return Subjects(contacts, [])
+        keys = store.matching_keys(lambda keys: wanted in _doc_names(keys)) or store.matching_keys(
+            lambda keys: any(same_in_either_script(wanted, n) for n in _doc_names(keys)))
+        if keys:
+            # 张总 may be a hundred people: offer those whose company was seen most recently.
+            ranked = sorted(keys, key=lambda c: self.visits.latest_arrival(keys[c].client_id), reverse=True)
+            return Subjects(store.decoded(ranked[:MANY_PEOPLE]), [], more=max(len(ranked) - MANY_PEOPLE, 0))
         found = self.clients.search(name, limit=CHOICES)
         exact = [client for client in found if fold_question(client.name) == wanted]
         return Subjects([], exact[:1] or found)
@@ -233,24 +240,24 @@ class LookupService:
         wanted, digits = fold(query), _NOT_DIGIT.sub("", query)
         folded = fold_question(query)
         store = self.clients.contact_store
-        contacts = store.matching(lambda doc: _contact_matches(doc, folded, digits))[:limit]
+        contacts = store.matching(lambda keys: _contact_matches(keys, folded, digits))[:limit]
         client_ids, contact_ids = {c.id for c in clients}, {c.id for c in contacts}
         today = self.today(now)
         # Only the visits of the clients found, or of the found contacts' clients (every visitor is a
         # contact of the visit's client), read through the by-client index: not every visit.
-        candidates = self.visits.for_clients(client_ids | {c.client_id for c in contacts})
-        visits = [v for v in candidates
-                  if v.status is not VisitStatus.CANCELLED and viewer.sees(v, today, self.tz)
+        # Decoded in the order shown (coming, then the past newest first) until ``limit`` are found:
+        # a phone fragment can name a hundred clients and thousands of their visits.
+        candidates = self.visits.coming_then_past(client_ids | {c.client_id for c in contacts}, now)
+        visits = (v for v in candidates
+                  if viewer.sees(v, today, self.tz)
                   and (v.client_id in client_ids
-                       or any(x.contact_id in contact_ids or wanted in fold(x.name) for x in v.visitors))]
-        coming = sorted((v for v in visits if v.departure >= now), key=lambda v: v.arrival)
-        past = sorted((v for v in visits if v.departure < now), key=lambda v: v.arrival, reverse=True)
-        return Found((coming + past)[:limit], clients, contacts)
+                       or any(x.contact_id in contact_ids or wanted in fold(x.name) for x in v.visitors)))
+        return Found(list(islice(visits, limit)), clients, contacts)
 
 
-def _doc_names(doc: Mapping[str, Any]) -> frozenset[str]:
+def _doc_names(keys: ContactKeys) -> frozenset[str]:
     """Every way a question may name a stored contact: the name, and the greeting in either script."""
-    return _names(str(doc.get("name", "")), str(doc.get("title", "")))
+    return _names(keys.name, keys.title)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -261,9 +268,8 @@ def _names(name: str, title: str) -> frozenset[str]:
     return frozenset(fold_question(each) for each in (name, *greetings))
 
 
-def _contact_matches(doc: Mapping[str, Any], wanted: str, digits: str) -> bool:
+def _contact_matches(keys: ContactKeys, wanted: str, digits: str) -> bool:
     """``wanted`` (folded for questions) in a name, a greeting or the e-mail; or 3+ digits of the phone."""
-    email, phone = str(doc.get("email", "")), str(doc.get("phone", ""))
-    if wanted and (any(wanted in name for name in _doc_names(doc)) or wanted in email.casefold()):
+    if wanted and (any(wanted in name for name in _doc_names(keys)) or wanted in keys.email.casefold()):
         return True
-    return len(digits) >= 3 and digits in _NOT_DIGIT.sub("", phone)
+    return len(digits) >= 3 and digits in _NOT_DIGIT.sub("", keys.phone)
