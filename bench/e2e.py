@@ -12,7 +12,8 @@ its first step (a client name searched among all clients), ``/cancel``.
 
 Latency: from the moment the update is available on the server to the moment the reply's
 ``sendMessage`` arrives there (both clocks are the fake server's). Reported per framework: median
-and p99 for each bot, per text for ours, and the ratio ours/echo (target at 25k visits: ≤ 1.2).
+and p99 for each bot, per text for ours, and the ratio ours/echo (target at 25k visits: ≤ 1.2); and
+each process's resident memory, the framework included.
 
 ``python -m bench.e2e [--visits N] [--updates N] [--data-dir DIR]`` prints JSON; ``run`` returns it.
 """
@@ -98,6 +99,7 @@ async def _measure(framework: str, source: Path, work: Path, updates: int) -> di
                 samples["echo"].append(await _latency(echo_api, text))
             await ours_api.wait_for_idle(quiet=0.5)
             replies = _replies(ours_api) - replies_before
+            memory = {"ours": _memory(ours.process.pid), "echo": _memory(echo.pid)}
         finally:
             await stop_bot(ours)
             await _stop(echo)
@@ -108,9 +110,17 @@ async def _measure(framework: str, source: Path, work: Path, updates: int) -> di
         "ratio_median": round(figures["ours"]["median_ms"] / figures["echo"]["median_ms"], 2),
         "ratio_p99": round(figures["ours"]["p99_ms"] / figures["echo"]["p99_ms"], 2),
         "ours_messages_per_update": round(replies / updates, 2),
+        "rss_mb": memory,  # the whole process, the framework included
         "settle_s": round(settled, 1),
         "catch_up_messages": catch_up,
     }
+
+
+def _memory(pid: int) -> dict[str, float]:
+    """A process's resident memory now and at its peak, in MB (from /proc)."""
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+    return {"now": round(int(fields["VmRSS"].split()[0]) / 1024, 1),
+            "peak": round(int(fields["VmHWM"].split()[0]) / 1024, 1)}
 
 
 def _replies(api: FakeBotApi) -> int:

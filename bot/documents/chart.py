@@ -10,10 +10,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-
 from bot.documents.fonts import FONT_PATH
 from bot.documents.review import Review
 
@@ -35,6 +31,11 @@ class ChartText:
 
 def review_chart(review: Review, text: ChartText, dpi: int = 110) -> bytes:
     """A PNG of two panels side by side."""
+    # matplotlib (26 MB resident) is loaded with the first chart, not by every start of the bot.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+
     font = FontProperties(fname=str(FONT_PATH))
     figure = Figure(figsize=(10, 4.2), dpi=dpi)
     FigureCanvasAgg(figure)

@@ -30,9 +30,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 from tinydb.table import Document, Table
 
 from bot.domain.clients import NO_YEAR, Client, Contact, fold
@@ -162,6 +159,10 @@ def read_sheet(filename: str, content: bytes, headers: dict[str, str],
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
+    # openpyxl is loaded when a sheet is first read or made, not by every start of the bot.
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
@@ -321,6 +322,9 @@ def example_row(t: Translator) -> Row:
 
 def template(t: Translator) -> bytes:
     """An .xlsx with the headers in ``t``'s language and one example row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

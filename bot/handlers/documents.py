@@ -14,11 +14,11 @@ from functools import partial
 from bot.core.context import Context, keyboard
 from bot.core.events import RenderDocument, SendDocument
 from bot.core.router import Router
-from bot.documents import ics, pdf, xlsx
+from bot.documents import ics
 from bot.documents.buttons import PREFIX
 from bot.documents.form import arrangement_form
 from bot.documents.itinerary import itinerary
-from bot.documents.layout import plain
+from bot.documents.layout import Document, plain
 from bot.documents.memo import memo_document
 from bot.documents.sources import Sources
 from bot.domain.memo import MemoFacts, MemoItem
@@ -90,8 +90,8 @@ def send_form(ctx: Context, visit: Visit) -> None:
     """The arrangement form in the reader's language: the PDF to print, the XLSX to edit."""
     document = arrangement_form(visit, Sources.of(ctx.services, ctx.t, visit))
     caption = ctx.t("doc.caption.form", number=visit.id, client=visit.client_name)
-    _made_later(ctx, f"visit-{visit.id}-form.pdf", partial(pdf.render, document), caption)
-    _made_later(ctx, f"visit-{visit.id}-form.xlsx", partial(xlsx.render, document),
+    _made_later(ctx, f"visit-{visit.id}-form.pdf", partial(_pdf, document), caption)
+    _made_later(ctx, f"visit-{visit.id}-form.xlsx", partial(_xlsx, document),
                 ctx.t("doc.caption.form_xlsx"))
 
 
@@ -106,7 +106,7 @@ def send_itinerary(ctx: Context, visit: Visit) -> None:
     lead = visit.lead
     caption = ctx.t("doc.caption.itinerary", language=ctx.t(f"lang.name.{t.locale}"),
                     lead=lead.name if lead is not None else visit.client_name)
-    _made_later(ctx, f"visit-{visit.id}-itinerary.pdf", partial(pdf.render, document), caption)
+    _made_later(ctx, f"visit-{visit.id}-itinerary.pdf", partial(_pdf, document), caption)
 
 
 def send_memo(ctx: Context, visit: Visit) -> None:
@@ -130,7 +130,7 @@ def send_memo(ctx: Context, visit: Visit) -> None:
     visitors = ", ".join(f"{v.name} {v.title}".strip() for v in visit.visitors)
     caption = ctx.t("doc.caption.memo", number=visit.id, language=ctx.t(f"lang.name.{t.locale}"))
     document = memo_document(t, facts, visitors, visit.id)
-    _made_later(ctx, f"visit-{visit.id}-memo.pdf", partial(pdf.render, document), caption)
+    _made_later(ctx, f"visit-{visit.id}-memo.pdf", partial(_pdf, document), caption)
     if debrief.memo:
         ctx.reply(debrief.memo)
 
@@ -160,6 +160,19 @@ def _by_number(ctx: Context, command: str, sender: Callable[[Context, Visit], No
 
 def _document(ctx: Context, filename: str, content: bytes, caption: str) -> None:
     ctx.actions.append(SendDocument(ctx.event.chat_id, filename, content, caption))
+
+
+def _pdf(document: Document) -> bytes:
+    # fpdf2 and fontTools (35 MB resident) are loaded with the first PDF, not by every start.
+    from bot.documents import pdf
+
+    return pdf.render(document)
+
+
+def _xlsx(document: Document) -> bytes:
+    from bot.documents import xlsx  # openpyxl, likewise
+
+    return xlsx.render(document)
 
 
 def _made_later(ctx: Context, filename: str, render: Callable[[], bytes], caption: str) -> None:
