@@ -34,13 +34,18 @@ class VisitRow:
     cancelled: bool
     host: int
     with_executives: bool
+    team: tuple[int, ...]  # besides the host
+
+    def has(self, person: int) -> bool:
+        """Whether ``person`` is the host or on the team (``Visit.people``)."""
+        return person == self.host or person in self.team
 
 
 def _row(doc: dict[str, Any]) -> VisitRow:
     return VisitRow(datetime.fromisoformat(doc["arrival"]).timestamp(),
                     datetime.fromisoformat(doc["departure"]).timestamp(),
                     int(doc["client_id"]), doc.get("status") == VisitStatus.CANCELLED.value,
-                    int(doc["host"]), bool(doc.get("executives")))
+                    int(doc["host"]), bool(doc.get("executives")), tuple(map(int, doc.get("team", ()))))
 
 
 class VisitRepository(KeyedDocuments[Visit]):
@@ -107,6 +112,10 @@ class VisitRepository(KeyedDocuments[Visit]):
                 wanted.append(visit_id)
         visits = (self.get(visit_id) for visit_id in wanted)
         return sorted((v for v in visits if v is not None), key=lambda v: v.arrival)
+
+    def row(self, number: int) -> VisitRow | None:
+        """What the index holds of visit ``number``, without decoding it."""
+        return self._rows.get(number)
 
     def latest_arrival(self, client_id: int) -> float:
         """When the client last came or next comes (a timestamp; 0 if never), cancellations aside."""
