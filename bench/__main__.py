@@ -38,7 +38,7 @@ LAYOUT_SOURCES = ("repositories/nudges.py", "storage/chunked.py", "storage/archi
 FULL_SIZES = (1_000, 10_000, 25_000, 50_000)
 QUICK_SIZES = (1_000, 10_000, 25_000)
 # Targets at 25,000 visits (issue 6).
-P99_MS, WRITE_MS, STARTUP_S, RSS_MB = 20.0, 30.0, 2.0, 300.0
+P99_MS, WRITE_MS, STARTUP_S, RSS_MB, RATIO, BURST_RATE = 20.0, 30.0, 2.0, 300.0, 1.2, 28.0
 
 
 def dataset(visits: int, seed: int = 1) -> Path:
@@ -154,6 +154,16 @@ def verdict(results: dict[str, Any]) -> list[str]:
         (f"start-up ≤ {STARTUP_S:.0f} s ({core['startup_s']:.2f})", core["startup_s"] <= STARTUP_S),
         (f"RSS ≤ {RSS_MB:.0f} MB (peak {core['rss_peak_mb']:.0f})", core["rss_peak_mb"] <= RSS_MB),
     ]
+    for framework, figures in (results.get("e2e") or {}).get("frameworks", {}).items():
+        ratio = figures["ratio_median"]
+        checks.append((f"reply latency ≤ {RATIO:.1f} × echo bot, {framework} (median ×{ratio:.2f})",
+                       ratio <= RATIO))
+    for framework, figures in (results.get("burst") or {}).get("frameworks", {}).items():
+        rate, lost, repeated = (figures.get(key) for key in ("messages_per_second", "lost", "repeated"))
+        if rate is not None:
+            checks.append((f"burst ≥ {BURST_RATE:.0f} msg/s, none lost or repeated, {framework} "
+                           f"({rate:.1f}/s, {lost} lost, {repeated} repeated)",
+                           rate >= BURST_RATE and not lost and not repeated))
     return [f"{'met ' if ok else 'MISS'}  {text}" for text, ok in checks]
 
 
