@@ -1,5 +1,6 @@
 """What a fresh start prepares right after it begins polling, so the first people to write do not pay
-for it: the client name index (built in slices), the codecs of every stored type, and a frozen heap.
+for it: the client name index (built in slices), the tasks' index, the codecs of every stored type,
+and a frozen heap.
 
 Why freeze: after start the process holds about half a million long-lived objects (indexes, decoded
 chunks, translations). Python's cyclic garbage collector walks all of them in each full collection,
@@ -26,6 +27,7 @@ def warm_step(services: Services) -> bool:
     """One slice of warming; True when everything is warm (call until then, on the core thread)."""
     if not services.clients.warm(NAMES_PER_SLICE):
         return False
+    services.debriefs.tasks.warm()
     codec.warm()
     gc.collect()
     gc.freeze()

@@ -41,10 +41,14 @@ class VisitRow:
         return person == self.host or person in self.team
 
 
+# Looked up once: an enum member's ``.value`` costs a microsecond, 25,000 times at each start.
+_CANCELLED = VisitStatus.CANCELLED.value
+
+
 def _row(doc: dict[str, Any]) -> VisitRow:
     return VisitRow(datetime.fromisoformat(doc["arrival"]).timestamp(),
                     datetime.fromisoformat(doc["departure"]).timestamp(),
-                    int(doc["client_id"]), doc.get("status") == VisitStatus.CANCELLED.value,
+                    int(doc["client_id"]), doc.get("status") == _CANCELLED,
                     int(doc["host"]), bool(doc.get("executives")), tuple(map(int, doc.get("team", ()))))
 
 
