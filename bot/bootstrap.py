@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
@@ -73,6 +74,20 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
     ``clock``, ``db`` and ``flows`` default to the real ones; tests pass their own. Raises
     ``PolicyError`` or ``WorkdaysError`` for an invalid company policy or working-days file.
     """
+    # Building reads every index into memory: hundreds of thousands of objects that all live on.
+    # The cyclic garbage collector's passes over them meanwhile find nothing to free and took
+    # 0.3-0.4 s of a 2 s start at 25,000 visits, so it waits until the build is done.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(settings, clock, db, flows)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build(settings: Settings, clock: Clock | None, db: Database | None,
+           flows: dict[str, Flow] | None) -> Dispatcher:
     db = db or Database.open(settings.bot_data_dir)
     access = AccessService(
         StaffRepository(db.table("staff")),
