@@ -14,7 +14,8 @@ from tests.test_nudge_sending import at, plan_visit
 from tests.test_ratelimit import Telegram, VirtualTimer
 
 
-async def test_a_stop_while_nudges_are_prepared_puts_them_all_back(world: World) -> None:
+def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
+    """A planned visit whose early nudges are due, and a runner sending to a virtual Telegram."""
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     plan_visit(host)
     at(world, "2026-11-25 10:00")
@@ -22,6 +23,11 @@ async def test_a_stop_while_nudges_are_prepared_puts_them_all_back(world: World)
     timer = VirtualTimer()
     telegram = Telegram(timer)
     runner.delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    return runner, telegram
+
+
+async def test_a_stop_while_nudges_are_prepared_puts_them_all_back(world: World) -> None:
+    runner, telegram = nudges_due_and_a_runner(world)
     try:
         sending = asyncio.create_task(runner.send_due_nudges())
         await asyncio.sleep(0)  # the first slice is being prepared on the core thread
@@ -34,13 +40,7 @@ async def test_a_stop_while_nudges_are_prepared_puts_them_all_back(world: World)
 
 
 async def test_a_stop_mid_burst_sends_the_rest_at_the_next_start(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    plan_visit(host)
-    at(world, "2026-11-25 10:00")
-    runner = Runner(world.dispatcher)
-    timer = VirtualTimer()
-    telegram = Telegram(timer)
-    runner.delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    runner, telegram = nudges_due_and_a_runner(world)
     try:
         sending = asyncio.create_task(runner.send_due_nudges())
         telegram.notify_after = 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
@@ -62,3 +62,16 @@ def raw_documents(table: Table) -> Mapping[str, dict[str, Any]]:
     """
     docs: Mapping[str, dict[str, Any]] = table._read_table()  # type: ignore[assignment]
     return docs
+
+
+def replace_by_id(docs: Mapping[str, dict[str, Any]]) -> Callable[[MutableMapping[str, Any]], None]:
+    """A TinyDB update that replaces each document by its new version in ``docs``, found by the
+    record id the document holds in ``"id"`` (TinyDB hands an update the document, not its id).
+    One update call then rewrites many documents in one write."""
+
+    def replace(stored: MutableMapping[str, Any]) -> None:
+        new = docs[str(stored["id"])]
+        stored.clear()
+        stored.update(new)
+
+    return replace

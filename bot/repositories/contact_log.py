@@ -8,13 +8,13 @@ document id in memory, built with one scan when it is opened (this repository is
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from tinydb.table import Document, Table
 
 from bot.domain.relationship import ContactEntry, Digest, Reminder, Sweep
-from bot.repositories.codec import from_doc, highest_id, stored, to_doc
+from bot.repositories.codec import from_doc, highest_id, replace_by_id, stored, to_doc
 from bot.repositories.keyed import KeyedDocuments
 
 T = TypeVar("T")
@@ -71,7 +71,7 @@ class Named(Generic[T]):
                 doc_ids.append(doc_id)
         try:
             if changed:
-                self._table.update(_replace_with(changed), doc_ids=doc_ids)
+                self._table.update(replace_by_id(changed), doc_ids=doc_ids)
             if new_docs:
                 ids = self._table.insert_multiple(new_docs)
                 self._doc_ids.update(
@@ -91,16 +91,3 @@ class RelationshipRecords:
         self.reminders = Named(reminders, Reminder, lambda r: r.id)
         self.digests = Named(digests, Digest, lambda d: d.id)
         self.sweeps = Named(sweeps, Sweep, lambda s: s.id)
-
-
-def _replace_with(changed: dict[str, dict[str, Any]]) -> Callable[[MutableMapping[str, Any]], None]:
-    """A TinyDB update that replaces each document by its new version, found by the record id the
-    document holds (TinyDB hands an update the document, not its document id)."""
-
-    def replace_doc(doc: MutableMapping[str, Any]) -> None:
-        new = changed[str(doc["id"])]
-        for field in [field for field in doc if field not in new]:
-            del doc[field]
-        doc.update(new)
-
-    return replace_doc

@@ -31,14 +31,14 @@ insert and one update, each rewriting only the chunk it touches.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final
 
 from tinydb.table import Table
 
 from bot.domain.nudges import Nudge, NudgeState, visit_prefix
-from bot.repositories.codec import from_doc, raw_documents, stored, to_doc
+from bot.repositories.codec import from_doc, raw_documents, replace_by_id, stored, to_doc
 from bot.storage import Archive, Database
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
@@ -98,7 +98,7 @@ class NudgeRepository:
         known = {nudge_id: doc for nudge_id, doc in docs.items() if nudge_id in self._doc_ids}
         try:
             if known:
-                self._table.update(_replace_from(known), doc_ids=[self._doc_ids[i] for i in known])
+                self._table.update(replace_by_id(known), doc_ids=[self._doc_ids[i] for i in known])
                 self._index((nudge_id, self._doc_ids[nudge_id], doc) for nudge_id, doc in known.items())
             if fresh:
                 doc_ids = self._table.insert_multiple(fresh)
@@ -271,14 +271,3 @@ class NudgeRepository:
         self._doc_ids, self._by_visit, self._active, self._last_due = {}, {}, {}, {}
         self._unfinished = {}
         self._index((str(doc["id"]), int(doc_id), doc) for doc_id, doc in raw_documents(self._table).items())
-
-
-def _replace_from(docs: dict[str, dict[str, Any]]) -> Callable[[MutableMapping[str, Any]], None]:
-    """A TinyDB update function that replaces each document's fields with its new version's."""
-
-    def replace(stored: MutableMapping[str, Any]) -> None:
-        new = docs[stored["id"]]
-        stored.clear()
-        stored.update(new)
-
-    return replace

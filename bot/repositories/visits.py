@@ -93,14 +93,8 @@ class VisitRepository(KeyedDocuments[Visit]):
         return [self._rows[number] for number in sorted(self._rows)]
 
     def for_client(self, client_id: int) -> list[Visit]:
-        """The client's visits, newest first."""
-        return self.for_clients([client_id])
-
-    def for_clients(self, client_ids: Iterable[int]) -> list[Visit]:
-        """The visits of all these clients, newest first. Read in storage order, so each chunk file
-        is read once however the visits are spread (a few decoded chunks are kept, not all)."""
-        numbers = sorted({n for client_id in client_ids for n in self._by_client.get(client_id, ())})
-        visits = (self.get(visit_id) for visit_id in numbers)
+        """The client's visits, newest first, read in storage order (each chunk file once)."""
+        visits = (self.get(visit_id) for visit_id in sorted(self._by_client.get(client_id, ())))
         return sorted((v for v in visits if v is not None), key=lambda v: v.arrival, reverse=True)
 
     def between(self, start: datetime, end: datetime) -> list[Visit]:
