@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from tinydb.table import Document
 
-from bot.storage import Database
+from bot.storage import Database, on_rollback
 from bot.storage.database import LOG_FILE
 
 
@@ -91,3 +91,96 @@ def test_a_long_log_is_checkpointed_by_the_write_that_makes_it_long(
         crashed = crash_copy(tmp_path / "data", tmp_path / "crashed")
     with Database.open(crashed) as reopened:
         assert len(reopened.table("tasks")) == 39
+
+
+def counting_syncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the log's ``fdatasync`` calls (the cost of a durable write)."""
+    real, calls = __import__("os").fdatasync, []
+
+    def counted(fd: int) -> None:
+        calls.append(fd)
+        real(fd)
+
+    monkeypatch.setattr("bot.storage.wal.os.fdatasync", counted)
+    return calls
+
+
+def test_a_unit_is_one_durable_write_all_or_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    syncs = counting_syncs(monkeypatch)
+    with Database.open(tmp_path / "data") as db:
+        visits, staff, nudges = db.table("visits"), db.table("staff"), db.table("nudges")
+        with db.unit():
+            visits.insert(Document({"client": "华为"}, doc_id=1))
+            staff.insert(Document({"name": "林"}, doc_id=7))
+            nudges.insert_multiple(Document({"item": f"n{i}"}, doc_id=i) for i in range(1, 31))
+            assert syncs == []
+            during = crash_copy(tmp_path / "data", tmp_path / "during")
+        assert len(syncs) == 1
+        after = crash_copy(tmp_path / "data", tmp_path / "after")
+    with Database.open(during) as crashed:  # a crash before the unit ended: none of it happened
+        assert [len(crashed.table(name)) for name in ("visits", "staff", "nudges")] == [0, 0, 0]
+    with Database.open(after) as crashed:
+        assert crashed.table("visits").get(doc_id=1) == {"client": "华为"}
+        assert crashed.table("staff").get(doc_id=7) == {"name": "林"}
+        assert len(crashed.table("nudges")) == 30
+
+
+def test_a_unit_the_disk_refuses_leaves_every_collection_as_it_was_and_tells_the_owners(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = __import__("os").fdatasync
+
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with Database.open(tmp_path / "data") as db:
+        visits, staff = db.table("visits"), db.table("staff")
+        visits.insert(Document({"client": "ACME"}, doc_id=1))
+        staff.insert(Document({"name": "林"}, doc_id=7))
+        told: list[str] = []
+        on_rollback(visits, lambda: told.append("visits"))
+        on_rollback(staff, lambda: told.append("staff"))
+        monkeypatch.setattr("bot.storage.wal.os.fdatasync", full_disk)
+        with pytest.raises(OSError, match="No space"), db.unit():
+            visits.update({"client": "lost"}, doc_ids=[1])
+            visits.insert(Document({"client": "lost too"}, doc_id=2))
+            staff.update({"name": "lost"})
+        assert visits.all() == [{"client": "ACME"}] and staff.all() == [{"name": "林"}]
+        assert sorted(told) == ["staff", "visits"]
+        monkeypatch.setattr("bot.storage.wal.os.fdatasync", real)
+        with db.unit():
+            visits.insert(Document({"client": "kept"}, doc_id=2))
+    with Database.open(tmp_path / "data") as db:
+        assert [v["client"] for v in db.table("visits").all()] == ["ACME", "kept"]
+        assert db.table("staff").all() == [{"name": "林"}]
+
+
+def test_a_write_failing_inside_a_unit_undoes_what_the_unit_wrote_before_it(tmp_path: Path) -> None:
+    def broken(doc: dict[str, object]) -> None:
+        doc["client"] = "half changed"
+        raise ValueError("a bug in the middle of an update")
+
+    with Database.open(tmp_path / "data") as db:
+        visits, staff, tasks = db.table("visits"), db.table("staff"), db.table("tasks")
+        visits.insert(Document({"client": "ACME"}, doc_id=1))
+        with db.unit():
+            staff.insert(Document({"name": "written before the failure"}, doc_id=7))
+            with pytest.raises(ValueError, match="a bug"):
+                visits.update(broken, doc_ids=[1])  # type: ignore[arg-type]
+            # The caller caught it and goes on: it sees everything before undone, and later writes count.
+            assert staff.all() == [] and visits.all() == [{"client": "ACME"}]
+            tasks.insert(Document({"text": "written after"}, doc_id=1))
+    with Database.open(tmp_path / "data") as db:
+        assert db.table("staff").all() == [] and db.table("visits").all() == [{"client": "ACME"}]
+        assert db.table("tasks").all() == [{"text": "written after"}]
+
+
+def test_a_checkpoint_inside_a_unit_makes_what_it_wrote_durable_first(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "data") as db, db.unit():
+        db.table("visits").insert(Document({"client": "华为"}, doc_id=1))
+        db.checkpoint()  # a backup taken in the middle of an update
+        crashed = crash_copy(tmp_path / "data", tmp_path / "crashed")
+        db.table("visits").insert(Document({"client": "腾讯"}, doc_id=2))
+    with Database.open(crashed) as reopened:
+        assert reopened.table("visits").all() == [{"client": "华为"}]
+    with Database.open(tmp_path / "data") as reopened:
+        assert [v["client"] for v in reopened.table("visits").all()] == ["华为", "腾讯"]

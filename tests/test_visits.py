@@ -3,6 +3,8 @@ cancelling, who is told and who may change it — in Simplified, Traditional Chi
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -166,3 +168,34 @@ def test_only_the_visit_people_and_managers_see_it(world: World) -> None:
     stranger = world.person(9, "Eve", language_code="en")
     stranger.send("/visit 1")
     assert "registered staff of the company only" in stranger.last.text
+
+
+def test_saving_is_one_durable_write_and_a_full_disk_keeps_the_form(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Acme").press("New client: Acme").press("Germany").press("Skip")
+    host.send("Anna Schmidt / CTO").press("Class C").send("business talks").press("Done")
+    host.send("next Tuesday 10am").press("Correct").send("next Tuesday 4pm").press("Correct")
+    host.press("Car").press("Done").press("Skip").press("Skip").press("Done").press("Skip")
+    host.press("No").send("0")
+    form = host.last
+    real, syncs = os.fdatasync, []
+
+    def full_disk(fd: int) -> None:
+        syncs.append(fd)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("bot.storage.wal.os.fdatasync", full_disk)
+    host.press("Save", form)
+    assert len(syncs) == 1  # client, contact, visit, its checklist and the dialog: one write
+    assert "something went wrong on my side; nothing you typed was lost" in host.last.text
+    services = world.dispatcher.services
+    assert services.visits.get(1) is None and services.clients.named("Acme") is None
+
+    monkeypatch.setattr("bot.storage.wal.os.fdatasync", real)
+    host.press("Save", form)  # the same card, still there
+    assert "✅ Saved as visit #1." in form.text  # the card becomes the saved visit
+    world.restart()
+    visit = world.dispatcher.services.visits.get(1)
+    assert visit is not None and world.dispatcher.services.clients.named("Acme") is not None
+    assert world.dispatcher.services.nudges.nudges.for_visit(1)  # its checklist too

@@ -54,7 +54,10 @@ class Dispatcher:
         """Processes one event and returns what to send."""
         ctx = self._context(event)
         try:
-            self._route(ctx)
+            # One durable write for all the update changes (a saved visit: client, contact, visit,
+            # checklist, dialog), made before the reply goes out; on failure none of it happened.
+            with self.services.db.unit():
+                self._route(ctx)
         except Exception:
             log.exception("handler failed for %s", _describe(event))
             ctx.actions = [a for a in ctx.actions if isinstance(a, AnswerCallback)]

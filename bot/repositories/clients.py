@@ -28,6 +28,10 @@ class _Numbered(KeyedDocuments[T]):
         self._table = table
         self._id_of = key
         self._highest: int | None = None
+        self.on_rollback(self._forget_highest)
+
+    def _forget_highest(self) -> None:
+        self._highest = None
 
     def next_id(self) -> int:
         if self._highest is None:
@@ -85,6 +89,7 @@ class ContactRepository(_Numbered[Contact]):
         self._by_client: dict[int, list[int]] | None = None
         self._keys: dict[int, ContactKeys] = {}
         self._index()  # now, at start, rather than in the middle of someone's first question
+        self.on_rollback(self._forget_index)
 
     def matching(self, wanted: Callable[[ContactKeys], bool]) -> list[Contact]:
         """The contacts whose keys ``wanted`` accepts, in the order they were added; only those are
@@ -134,6 +139,9 @@ class ContactRepository(_Numbered[Contact]):
         if previous is not None:
             self._index()[previous.client_id].remove(key)
         self._keys.pop(key, None)
+
+    def _forget_index(self) -> None:
+        self._by_client, self._keys = None, {}
 
     def _index(self) -> dict[int, list[int]]:
         if self._by_client is None:

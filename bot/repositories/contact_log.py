@@ -16,6 +16,7 @@ from tinydb.table import Document, Table
 from bot.domain.relationship import ContactEntry, Digest, Reminder, Sweep
 from bot.repositories.codec import from_doc, highest_id, replace_by_id, stored, to_doc
 from bot.repositories.keyed import KeyedDocuments
+from bot.storage import on_rollback
 
 T = TypeVar("T")
 
@@ -39,6 +40,7 @@ class Named(Generic[T]):
         stored(kind)
         self._doc_ids: dict[str, int] = {}
         self._reindex()
+        on_rollback(table, self._reindex)
 
     def get(self, record_id: str) -> T | None:
         doc_id = self._doc_ids.get(record_id)

@@ -6,13 +6,20 @@ from datetime import datetime
 
 from tinydb.table import Table
 
+from bot.storage import on_rollback
+
 
 class EscalationRepository:
     """One document per escalated nudge id; the ids are kept in memory (they are few)."""
 
     def __init__(self, table: Table) -> None:
         self._table = table
-        self._done = {str(doc["nudge"]) for doc in table.all()}
+        self._done: set[str] = set()
+        self._reindex()
+        on_rollback(table, self._reindex)
+
+    def _reindex(self) -> None:
+        self._done = {str(doc["nudge"]) for doc in self._table.all()}
 
     def escalated(self, nudge_id: str) -> bool:
         return nudge_id in self._done

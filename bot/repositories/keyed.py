@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 from tinydb.table import Document, Table
 
 from bot.repositories.codec import from_doc, stored, to_doc
+from bot.storage import on_rollback
 
 T = TypeVar("T")
 
@@ -19,6 +20,11 @@ class KeyedDocuments(Generic[T]):
         self._kind = kind
         self._key = key
         stored(kind)
+
+    def on_rollback(self, forget: Callable[[], None]) -> None:
+        """``forget`` is called when the collection goes back to the disk's state (see
+        ``bot.storage.on_rollback``): whoever keeps something derived from it drops it."""
+        on_rollback(self._table, forget)
 
     def get(self, key: int) -> T | None:
         doc = self._table.get(doc_id=key)

@@ -39,7 +39,7 @@ from tinydb.table import Table
 
 from bot.domain.nudges import Nudge, NudgeState, visit_prefix
 from bot.repositories.codec import from_doc, raw_documents, replace_by_id, stored, to_doc
-from bot.storage import Archive, Database
+from bot.storage import Archive, Database, on_rollback
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
 ARCHIVE_AFTER: Final = timedelta(days=60)
@@ -76,6 +76,7 @@ class NudgeRepository:
         # The latest due time of each live visit's nudges, so archiving reads only what it moves.
         self._last_due: dict[int, float] = {}
         self._reindex()
+        on_rollback(table, self._reindex)
 
     def get(self, nudge_id: str) -> Nudge | None:
         doc_id = self._doc_ids.get(nudge_id)

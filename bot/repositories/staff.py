@@ -28,6 +28,7 @@ class StaffRepository(KeyedDocuments[Staff]):
         super().__init__(table, Staff, lambda staff: staff.user_id)
         self._everyone: list[Staff] | None = None
         self._by_id: dict[int, Staff] = {}
+        self.on_rollback(self._forget)
 
     def get(self, key: int) -> Staff | None:
         self._load()
@@ -37,7 +38,7 @@ class StaffRepository(KeyedDocuments[Staff]):
         try:
             super().save(item)
         except BaseException:
-            self._everyone = None  # read again from the table, which a failed write rolled back
+            self._forget()
             raise
         if self._everyone is not None:
             self._by_id[item.user_id] = item
@@ -54,6 +55,9 @@ class StaffRepository(KeyedDocuments[Staff]):
         self._load()
         assert self._everyone is not None
         return list(self._everyone)
+
+    def _forget(self) -> None:
+        self._everyone = None  # read again from the table, which was rolled back
 
     def _load(self) -> None:
         if self._everyone is None:

@@ -37,6 +37,7 @@ class TaskRepository(KeyedDocuments[Task]):
         # Built on first use, not at start: a start-up reads enough (a quarter of a second at 25,000
         # visits); the warm-up once polling (``bot.warmup``) builds it before anyone asks.
         self._index: dict[int, _Row] | None = None
+        self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
         """Task numbers count up from 1 and are never reused."""

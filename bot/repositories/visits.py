@@ -63,6 +63,7 @@ class VisitRepository(KeyedDocuments[Visit]):
         # The longest stay, so that a period's search knows how far back an arrival may lie.
         self._longest = 0.0
         self._reindex()
+        self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
         """Visit numbers count up from 1 and are never reused, even after a cancellation."""
@@ -141,7 +142,7 @@ class VisitRepository(KeyedDocuments[Visit]):
         return [visit for visit in visits if visit is not None]
 
     def _reindex(self) -> None:
-        self._rows, self._by_arrival, self._by_client = {}, [], {}
+        self._rows, self._by_arrival, self._by_client, self._highest = {}, [], {}, 0
         for doc_id, doc in raw_documents(self._table).items():
             self._add(int(doc_id), _row(doc))
         self._by_arrival.sort()

@@ -155,6 +155,7 @@ class ClientService:
         self._index: NameIndex | None = None
         # Names not yet in the index while it is built in slices by ``warm``.
         self._unindexed: list[tuple[int, str]] = []
+        clients.on_rollback(self._forget_names)
 
     def warm(self, names: int) -> bool:
         """Adds up to ``names`` names to the index; True once it is complete.
@@ -292,6 +293,9 @@ class ClientService:
         if client is None:
             raise LookupError(f"no client {client_id}")
         return client
+
+    def _forget_names(self) -> None:
+        self._index, self._unindexed = None, []  # built again, from the rolled-back table, when next used
 
     def _names(self) -> NameIndex:
         """The index, completed now if ``warm`` has not finished it."""

@@ -6,7 +6,7 @@ Everything here is synchronous and must be used from ONE worker thread; see ``bo
 
 from bot.storage.archive import Archive
 from bot.storage.atomic import AtomicJSONStorage
-from bot.storage.database import Database
+from bot.storage.database import Database, on_rollback
 from bot.storage.errors import DatabaseError
 from bot.storage.migrations import CURRENT_SCHEMA_VERSION, MIGRATIONS, Migration
 
@@ -18,4 +18,5 @@ __all__ = [
     "Database",
     "DatabaseError",
     "Migration",
+    "on_rollback",
 ]

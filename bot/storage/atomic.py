@@ -143,18 +143,20 @@ class AtomicJSONStorage(Storage):
         self._path = path
         self._fsync = fsync
         self._closed = False
-        # Called after a failed write has restored the data, so the owner can drop anything derived
-        # from the rolled-back state (Database clears the table's query cache).
-        self.on_rollback: Callable[[], None] | None = None
+        # Called after a failed write has restored the data, so the owners can drop anything derived
+        # from the rolled-back state (the table's query cache, a repository's indexes).
+        self.listeners: list[Callable[[], None]] = []
         # With a journal (the database's write-ahead log) writes go there; the file is written at the
         # next checkpoint (``flush``). ``_dirty``: the file is behind the journal.
         self.journal: Journal | None = None
         self._dirty = False
-        # The bytes of the last durable write, in the file or the journal (None: nothing yet); the
-        # rollback point for failed writes.
+        # The bytes of the last write (None: nothing yet): what a checkpoint puts in the file. In a
+        # unit of writes (``Database.unit``) not yet durable: a rollback reads the disk's state.
         self._committed: bytes | None = None
+        # What the file holds, the rollback point when the journal holds nothing newer.
+        self._filed: bytes | None = None
         try:
-            self._committed = path.read_bytes()
+            self._committed = self._filed = path.read_bytes()
         except FileNotFoundError:
             self._data: Tables | None = None
         except OSError as exc:
@@ -178,6 +180,7 @@ class AtomicJSONStorage(Storage):
                 self.journal.append(self._path.stem, payload)
             else:
                 replace_file(self._path, payload, self._fsync)
+                self._filed = payload
         except BaseException:
             self._rollback()
             raise
@@ -203,8 +206,13 @@ class AtomicJSONStorage(Storage):
         if not self._dirty or self._committed is None:
             return False
         replace_file(self._path, self._committed, self._fsync)
+        self._filed = self._committed
         self._dirty = False
         return True
+
+    def discard(self) -> None:
+        """Forgets what memory holds beyond the disk (a unit of writes that failed)."""
+        self._rollback()
 
     def close(self) -> None:
         self._closed = True
@@ -214,6 +222,13 @@ class AtomicJSONStorage(Storage):
             raise DatabaseError(f"data file {self._path} is closed (its Database was closed)")
 
     def _rollback(self) -> None:
+        """Memory back to what the disk holds: the journal's last record of this file, else the file.
+        The journal then hears of it: the rest of a unit of writes goes back too."""
+        parts = self.journal.parts(self._path.stem) if self.journal is not None else []
+        self._committed = orjson.dumps(parts[-1], option=_ENCODE_OPTIONS) if parts else self._filed
+        self._dirty = bool(parts)
         self._data = None if self._committed is None else orjson.loads(self._committed)
-        if self.on_rollback is not None:
-            self.on_rollback()
+        for listener in self.listeners:
+            listener()
+        if self.journal is not None:
+            self.journal.failed()

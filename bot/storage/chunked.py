@@ -225,7 +225,8 @@ class ChunkedStorage(Storage):
         self._keep = KEEP.get(name, KEEP_DEFAULT)
         self._fsync = fsync
         self._closed = False
-        self.on_rollback: Callable[[], None] | None = None
+        # Called after a rollback, so the owners can drop what they derived (see AtomicJSONStorage).
+        self.listeners: list[Callable[[], None]] = []
         # Document ids touched since the last write, or None for "every chunk" (a clear, a scan).
         self._touched: set[int] | None = set()
         # With a journal (the database's write-ahead log) writes go there and the chunks they changed
@@ -453,8 +454,10 @@ class ChunkedStorage(Storage):
         if self.journal is not None:  # what the files do not hold yet is in the journal
             for part in self.journal.parts(self._name):
                 self.apply(part)
-        if self.on_rollback is not None:
-            self.on_rollback()
+        for listener in self.listeners:
+            listener()
+        if self.journal is not None:
+            self.journal.failed()
 
     def _check_open(self) -> None:
         if self._closed:

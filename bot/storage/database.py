@@ -13,9 +13,11 @@ Layout of ``data_dir``:
 - ``archive/<name>/``: history a repository moved out of its collection and reads only on demand
   (settled nudges of past visits); see ``bot.storage.archive``. Not loaded at open.
 - ``wal.log``: the write-ahead log. A write appends the documents it changed there (one ``fdatasync``)
-  and is durable when that returns; the collection files are brought up to date at a checkpoint
-  (every few minutes, when the log passes ``LOG_LIMIT``, at close, before a backup) and the log is
-  emptied. Opening replays what a crash left in it. See ``bot.storage.wal``.
+  and is durable when that returns (the writes of one ``unit``, such as everything one message to
+  the bot changes, go in as one record: all or nothing, one ``fdatasync``); the collection files
+  are brought up to date at a checkpoint (every few minutes, when the log passes ``LOG_LIMIT``, at
+  close, before a backup) and the log is emptied. Opening replays what a crash left in it. See
+  ``bot.storage.wal``.
 - ``.lock``: held with an exclusive ``flock`` while the database is open. The storages keep the data in
   memory and would silently overwrite changes made by anyone else, so a second opener (another
   process, or a second ``Database`` in this one) is refused with ``DatabaseError``. Readers that do not
@@ -33,7 +35,8 @@ import fcntl
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Final, TypeVar
@@ -74,6 +77,8 @@ class Database:
         self._meta: dict[str, Any] = {}
         self._version = 0
         self._log: WriteAheadLog | None = None
+        # Inside ``unit``: the records written so far, appended to the log together when it ends.
+        self._unit: list[tuple[str, bytes]] | None = None
 
     @classmethod
     def open(cls, data_dir: Path, migrations: Sequence[Migration] | None = None) -> Database:
@@ -110,8 +115,47 @@ class Database:
                 table = self._tables[name] = Table(storage, name)
             # A failed write rolls the storage back; results cached by the table may reflect the
             # rolled-back change (TinyDB updates nested values in place), so drop them.
-            storage.on_rollback = table.clear_cache
+            storage.listeners.append(table.clear_cache)
         return table
+
+    @contextmanager
+    def unit(self) -> Iterator[None]:
+        """Everything written inside is one write: one log record and one ``fdatasync`` when the block
+        ends, durable all together or not at all.
+
+        Why: saving a visit writes the client, a contact, the visit, its nudges and the dialog; five
+        ``fdatasync`` calls were most of its cost, and a crash between them left a visit without its
+        checklist. If the block raises, or the log cannot be written, or a storage fails inside it,
+        every collection written in it goes back to what the disk holds (and their owners hear of it
+        through ``on_rollback``); the error goes on to the caller. Nested blocks are part of the
+        outermost one. A checkpoint inside makes what was written so far durable first.
+        """
+        if self._unit is not None or self._log is None:
+            yield
+            return
+        self._unit = []
+        try:
+            yield
+            self._write_unit()
+        except BaseException:
+            self._undo()
+            raise
+        finally:
+            self._unit = None
+        self.settle()
+
+    def _write_unit(self) -> None:
+        """The unit's records so far, durably, as one record of the log."""
+        if self._unit:
+            assert self._log is not None
+            self._log.append(b"[" + b",".join(_record(name, part) for name, part in self._unit) + b"]")
+            self._unit = []
+
+    def _undo(self) -> None:
+        """Every collection the unit wrote goes back to the disk's state; the records are dropped."""
+        names, self._unit = {name for name, _ in self._unit or ()}, None
+        for name in sorted(names):
+            self._storage(name).discard()
 
     def checkpoint(self) -> None:
         """Brings every collection file up to date with the log, then empties the log.
@@ -120,6 +164,8 @@ class Database:
         replays it over whatever was written (records hold whole documents, so that is harmless).
         """
         self._check_open()
+        if self._unit:
+            self._write_unit()  # the files may never hold what the log does not
         if self._log is None or self._log.size == 0:
             return
         flushed = [single.flush() for single in self._storages.values()]
@@ -133,12 +179,15 @@ class Database:
 
     def append(self, name: str, part: bytes) -> None:
         assert self._log is not None
-        self._log.append(b'{"t":' + orjson.dumps(name) + b',"p":' + part + b"}")
+        if self._unit is not None:
+            self._unit.append((name, part))
+        else:
+            self._log.append(b"[" + _record(name, part) + b"]")
 
     def settle(self) -> None:
         """A checkpoint once the log is long; one that fails (a full disk) is tried again later,
-        the write that came before it is durable regardless."""
-        if self._log is not None and self._log.size > LOG_LIMIT:
+        the write that came before it is durable regardless. Inside a unit: when it ends."""
+        if self._log is not None and self._unit is None and self._log.size > LOG_LIMIT:
             try:
                 self.checkpoint()
             except OSError:
@@ -147,7 +196,15 @@ class Database:
     def parts(self, name: str) -> list[dict[str, Any]]:
         if self._log is None:
             return []
-        return [record["p"] for record in map(orjson.loads, self._log.records()) if record["t"] == name]
+        return [record["p"] for raw in self._log.records() for record in _records(raw) if record["t"] == name]
+
+    def failed(self) -> None:
+        """A storage went back to the disk's state: so does the rest of the unit under way, which goes
+        on from there (a caller that catches the error sees everything it wrote undone)."""
+        if self._unit:
+            self._undo()
+            self._unit = []
+
 
     def archive(self, name: str) -> Archive:
         """The archive ``name`` (in ``data_dir/archive/<name>/``); the same object on every call."""
@@ -269,8 +326,8 @@ class Database:
         self._log = WriteAheadLog(self._data_dir / LOG_FILE)
         for raw in self._log.records():
             try:
-                record = orjson.loads(raw)
-                self._storage(record["t"]).apply(record["p"])
+                for record in _records(raw):
+                    self._storage(record["t"]).apply(record["p"])
             except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
                 raise DatabaseError(f"{self._log.path} holds a record that cannot be replayed ({exc}); "
                                     "it was left unchanged") from exc
@@ -314,6 +371,24 @@ class Database:
         self._meta = {**self._meta, "schema_version": version}
         write_atomically(self._data_dir / META_FILE, orjson.dumps(self._meta))
         self._version = version
+
+
+def on_rollback(table: Table, forget: Callable[[], None]) -> None:
+    """Calls ``forget`` whenever ``table``'s collection goes back to the disk's state (a failed
+    write, a unit undone; see ``Database.unit``): what its owner derived from the documents (an
+    index in memory) may then be wrong."""
+    storage: AtomicJSONStorage | ChunkedStorage = table.storage  # type: ignore[assignment]
+    storage.listeners.append(forget)
+
+
+def _record(name: str, part: bytes) -> bytes:
+    return b'{"t":' + orjson.dumps(name) + b',"p":' + part + b"}"
+
+
+def _records(raw: bytes) -> list[dict[str, Any]]:
+    """The writes in one record of the log: a list (a unit), or one write (logs of earlier versions)."""
+    loaded = orjson.loads(raw)
+    return loaded if isinstance(loaded, list) else [loaded]
 
 
 def _make_dir(data_dir: Path) -> None:

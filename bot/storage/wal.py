@@ -43,6 +43,9 @@ class Journal(Protocol):
         """The durable writes of ``name`` not yet in its files, oldest first."""
         return []
 
+    def failed(self) -> None:
+        """A storage could not write and went back to what the disk holds."""
+
 
 class WriteAheadLog:
     """``wal.log`` in a data directory: ``records`` at open, ``append`` per write, ``reset`` after a
