@@ -242,7 +242,13 @@ def is_behind(nudges: Iterable[Nudge], now: datetime) -> bool:
     The hour's grace: some items are due the moment a visit is saved (the manager's review of the
     request), and a visit just saved is not behind; neither is a check due ten minutes ago.
     """
-    return any(nudge.state in UNFINISHED and nudge.due <= now - BEHIND_AFTER for nudge in nudges)
+    cutoff = behind_cutoff(now)
+    return any(nudge.state in UNFINISHED and nudge.due <= cutoff for nudge in nudges)
+
+
+def behind_cutoff(now: datetime) -> datetime:
+    """An unfinished item due at or before this makes a visit's preparation behind (``is_behind``)."""
+    return now - BEHIND_AFTER
 
 
 @dataclass(frozen=True)

@@ -119,6 +119,22 @@ class NudgeRepository:
             docs = list(self._archived(visit_id).values())
         return sorted((from_doc(Nudge, doc) for doc in docs), key=lambda nudge: nudge.due)
 
+    def unfinished_due_by(self, visit_id: int, by: datetime) -> bool | None:
+        """Whether one of the visit's items is unfinished and was due at or before ``by``, from the
+        index (nothing decoded: a week's list asks this of every visit it shows); None if the visit
+        has no live nudges (archived, or none), for the caller to read them."""
+        nudge_ids = self._by_visit.get(visit_id)
+        if not nudge_ids:
+            return None
+        moment = by.timestamp()
+        return any(due <= moment for _, due in filter(None, map(self._unfinished.get, nudge_ids)))
+
+    def state_of(self, nudge_id: str) -> NudgeState | None:
+        """A live nudge's state, read without decoding it; None if it is not live."""
+        doc_id = self._doc_ids.get(nudge_id)
+        doc = None if doc_id is None else raw_documents(self._table).get(str(doc_id))
+        return None if doc is None else NudgeState(doc["state"])
+
     def in_state(self, state: NudgeState) -> list[Nudge]:
         """Every nudge in ``state``, unordered (filtered before decoding). Planned and snoozed ones are
         all live; any other state also reads the whole archive."""

@@ -22,6 +22,9 @@ from bot.domain.visits import Visit, VisitStatus
 from bot.repositories.codec import raw_documents
 from bot.repositories.keyed import KeyedDocuments
 
+# Decoded visits kept (see ``KeyedDocuments``): a month of a busy company, some 5 MB.
+KEEP_DECODED = 2000
+
 
 @dataclass(frozen=True, slots=True)
 class VisitRow:
@@ -54,7 +57,7 @@ def _row(doc: dict[str, Any]) -> VisitRow:
 
 class VisitRepository(KeyedDocuments[Visit]):
     def __init__(self, table: Table) -> None:
-        super().__init__(table, Visit, lambda visit: visit.id)
+        super().__init__(table, Visit, lambda visit: visit.id, keep=KEEP_DECODED)
         self._table = table
         self._rows: dict[int, VisitRow] = {}
         self._by_arrival: list[tuple[float, int]] = []

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Collection
+from bisect import bisect_right
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -66,11 +67,37 @@ def _entry(name: str) -> _Entry:
                   tails[0][1] if tails else "", "".join(_SEP + short for _, short in tails), han)
 
 
+class _Column:
+    """One field of every entry in one string, one entry a line, so that finding which entries hold a
+    query is ``str.find`` over the whole (a few microseconds) rather than a test per entry in Python
+    (2 ms at 5,000 clients, on every step of /new that names a client)."""
+
+    def __init__(self, values: list[str]) -> None:
+        self.text = "\n".join(values)  # folded names and pinyin hold no line break
+        self.starts, at = [], 0
+        for value in values:
+            self.starts.append(at)
+            at += len(value) + 1
+
+    def holding(self, needle: str) -> Iterator[int]:
+        """The positions (in the list given) of the values that contain ``needle``."""
+        at = self.text.find(needle)
+        while at >= 0:
+            index = bisect_right(self.starts, at) - 1
+            yield index
+            if index + 1 == len(self.starts):
+                return
+            at = self.text.find(needle, self.starts[index + 1])
+
+
 class NameIndex:
     """Client names in memory, ready to be searched; ``put`` on every write, ``search`` to find."""
 
     def __init__(self) -> None:
         self._entries: dict[int, _Entry] = {}
+        # The entries' ids and their names, pinyin tails and initials' tails as columns; made again
+        # at the first search after a write.
+        self._columns: tuple[list[int], _Column, _Column, _Column] | None = None
         self._by_name: dict[str, int] = {}
         # reading ("hua2") → ids of clients with a character read so, to find other-script candidates.
         self._by_reading: dict[str, set[int]] = {}
@@ -79,6 +106,7 @@ class NameIndex:
         """Adds a client's name, or replaces it after a rename."""
         self.remove(client_id)
         entry = self._entries[client_id] = _entry(name)
+        self._columns = None
         self._by_name.setdefault(entry.name, client_id)
         for readings in entry.readings:
             for reading in readings:
@@ -88,6 +116,7 @@ class NameIndex:
         entry = self._entries.pop(client_id, None)
         if entry is None:
             return
+        self._columns = None
         if self._by_name.get(entry.name) == client_id:
             del self._by_name[entry.name]
         for readings in entry.readings:
@@ -104,14 +133,21 @@ class NameIndex:
         if not text:
             return []
         latin = "" if has_han(text) else _NOT_LATIN.sub("", text)
-        found: dict[int, tuple[int, int]] = {}
-        # The cheap test inline, the ranking only for the few that match: this loop is the hot path.
-        syllable = _SEP + latin if latin else "\n"  # "\n" is in no folded name: no pinyin match
-        for client_id, entry in self._entries.items():
-            if text in entry.name or syllable in entry.tails or syllable in entry.initial_tails:
-                found[client_id] = _rank(entry, text, latin)
+        ids, names, tails, initials = self._searchable()
+        matched = set(names.holding(text))
+        if latin:  # from the start of a syllable of the pinyin, or of the initials
+            matched.update(tails.holding(_SEP + latin), initials.holding(_SEP + latin))
+        found = {ids[i]: _rank(self._entries[ids[i]], text, latin) for i in matched}
         found.update(self._other_script(text, found.keys()))
         return heapq.nsmallest(limit, found, key=lambda cid: (*found[cid], len(self._entries[cid].name), cid))
+
+    def _searchable(self) -> tuple[list[int], _Column, _Column, _Column]:
+        if self._columns is None:
+            ids = list(self._entries)
+            entries = [self._entries[client_id] for client_id in ids]
+            self._columns = (ids, _Column([e.name for e in entries]), _Column([e.tails for e in entries]),
+                             _Column([e.initial_tails for e in entries]))
+        return self._columns
 
     def _other_script(self, text: str, already: Collection[int]) -> dict[int, tuple[int, int]]:
         """Names whose characters read like the query's: the query typed in the other script.

@@ -26,6 +26,7 @@ from bot.domain.lookups import (
     Item,
     ReceptionGroup,
     Viewer,
+    behind_cutoff,
     day_bounds,
     day_entries,
     fold_question,
@@ -33,7 +34,7 @@ from bot.domain.lookups import (
     is_open,
     same_in_either_script,
 )
-from bot.domain.nudges import Nudge, NudgeState
+from bot.domain.nudges import Nudge, NudgeState, nudge_id
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
@@ -147,11 +148,20 @@ class LookupService:
     def marks(self, visits: Iterable[Visit], now: datetime) -> Marks:
         """Which visits are behind on their checklist and whose pickup is confirmed."""
         behind, pickup = set(), set()
+        cutoff = behind_cutoff(now)
         for visit in {v.id: v for v in visits}.values():
-            nudges = self.nudges.for_visit(visit.id)
-            if is_behind(nudges, now):
+            # From the nudges' index for a visit whose nudges are live (all current ones are); an
+            # archived visit's are read and decoded.
+            late = self.nudges.unfinished_due_by(visit.id, cutoff)
+            if late is None:
+                nudges = self.nudges.for_visit(visit.id)
+                late = is_behind(nudges, now)
+                picked_up = any(n.item == PICKUP_ITEM and n.state is NudgeState.DONE for n in nudges)
+            else:
+                picked_up = self.nudges.state_of(nudge_id(visit.id, PICKUP_ITEM)) is NudgeState.DONE
+            if late:
                 behind.add(visit.id)
-            if any(n.item == PICKUP_ITEM and n.state is NudgeState.DONE for n in nudges):
+            if picked_up:
                 pickup.add(visit.id)
         return Marks(frozenset(behind), frozenset(pickup))
 
