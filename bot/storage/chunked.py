@@ -59,7 +59,9 @@ CHUNK_DOCS: Final = 1000
 CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs", "tasks", "contact_log",
                             "relationship_reminders", "greeting_digests"})
 # How many decoded chunks each collection keeps in memory (None: all); the default is ``KEEP_DEFAULT``.
-KEEP: Final[dict[str, int | None]] = {"nudges": 12}
+# Clients all: a client search decodes the few best matches, which may lie in any chunk (five at
+# 5,000 clients, a megabyte or so on disk), and re-reading an evicted chunk cost 2-3 ms a search.
+KEEP: Final[dict[str, int | None]] = {"nudges": 12, "clients": None}
 KEEP_DEFAULT: Final = 4
 JOURNAL: Final = "journal.json"
 _CHUNK_NAME = re.compile(r"c([0-9]{6})\.json")
