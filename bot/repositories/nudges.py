@@ -152,13 +152,20 @@ class NudgeRepository:
         """The live tier: every planned or snoozed nudge, and the rest of visits not yet archived."""
         return [from_doc(Nudge, doc) for doc in raw_documents(self._table).values()]
 
-    def open_by(self, by: datetime, wanted: Callable[[str], bool] | None = None) -> list[Nudge]:
+    def open_by(self, by: datetime, wanted: Callable[[str], bool] | None = None,
+                of_visits: Iterable[int] | None = None) -> list[Nudge]:
         """Live checklist items open by ``by`` (sent, or unfinished and due by then; see
-        ``bot.domain.lookups.is_open``), of the nudge ids ``wanted`` accepts. Chosen from the index;
-        only those documents are read, so one person's list does not read the whole live tier."""
+        ``bot.domain.lookups.is_open``), of the nudge ids ``wanted`` accepts, of the visits
+        ``of_visits`` (None: of all). Chosen from the index; only those documents are read, so one
+        person's list reads neither the whole live tier nor the forty thousand unfinished ids."""
         sent, moment = NudgeState.SENT.value, by.timestamp()
-        doc_ids = sorted(self._doc_ids[nudge_id] for nudge_id, (state, due) in self._unfinished.items()
-                         if (state == sent or due <= moment) and (wanted is None or wanted(nudge_id)))
+        unfinished = self._unfinished
+        candidates: Iterable[str] = unfinished if of_visits is None else (
+            nudge_id for visit_id in of_visits for nudge_id in self._by_visit.get(visit_id, ())
+            if nudge_id in unfinished)
+        doc_ids = sorted(self._doc_ids[nudge_id] for nudge_id in candidates
+                         if (unfinished[nudge_id][0] == sent or unfinished[nudge_id][1] <= moment)
+                         and (wanted is None or wanted(nudge_id)))
         raw = raw_documents(self._table)
         found = (raw.get(str(doc_id)) for doc_id in doc_ids)
         return [from_doc(Nudge, doc) for doc in found if doc is not None]

@@ -37,6 +37,8 @@ class TaskRepository(KeyedDocuments[Task]):
         # Built on first use, not at start: a start-up reads enough (a quarter of a second at 25,000
         # visits); the warm-up once polling (``bot.warmup``) builds it before anyone asks.
         self._index: dict[int, _Row] | None = None
+        # Each owner's open tasks, built and kept with the index: /mytasks asks for one person's.
+        self._open_of: dict[int, set[int]] = {}
         self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
@@ -62,12 +64,12 @@ class TaskRepository(KeyedDocuments[Task]):
             raise
         doc = raw_documents(self._table).get(str(item.id))
         if doc is not None:
-            self._rows[item.id] = _row(doc)
+            self._put(item.id, _row(doc))
         return saved
 
     def delete(self, key: int) -> None:
         super().delete(key)
-        self._rows.pop(key, None)
+        self._put(key, None)
 
     def for_visit(self, visit_id: int, origin: str) -> list[Task]:
         """The tasks ``origin`` (e.g. "debrief") made for a visit, in the order they were made."""
@@ -76,7 +78,8 @@ class TaskRepository(KeyedDocuments[Task]):
 
     def open_for(self, owner: int) -> list[Task]:
         """Someone's open tasks, the most urgent first (for /mytasks)."""
-        tasks = self._decode(i for i, row in self._rows.items() if row.owner == owner and row.open)
+        self._rows  # noqa: B018  # the property builds the index and the open tasks with it
+        tasks = self._decode(sorted(self._open_of.get(owner, ())))
         return sorted((t for t in tasks if t.status is TaskStatus.OPEN), key=lambda t: (t.due, t.id))
 
     def open_of_visits(self, visit_ids: set[int]) -> list[Task]:
@@ -88,5 +91,19 @@ class TaskRepository(KeyedDocuments[Task]):
         found = (self.get(task_id) for task_id in ids)
         return [task for task in found if task is not None]
 
+    def _put(self, task_id: int, row: _Row | None) -> None:
+        """Keeps the index and the open tasks true after a write (None: the task is gone)."""
+        previous = self._rows.pop(task_id, None)
+        if previous is not None:
+            self._open_of.get(previous.owner, set()).discard(task_id)
+        if row is not None:
+            self._rows[task_id] = row
+            if row.open:
+                self._open_of.setdefault(row.owner, set()).add(task_id)
+
     def _reindex(self) -> None:
         self._index = {int(doc_id): _row(doc) for doc_id, doc in raw_documents(self._table).items()}
+        self._open_of = {}
+        for task_id, row in self._index.items():
+            if row.open:
+                self._open_of.setdefault(row.owner, set()).add(task_id)

@@ -62,6 +62,7 @@ class VisitRepository(KeyedDocuments[Visit]):
         self._rows: dict[int, VisitRow] = {}
         self._by_arrival: list[tuple[float, int]] = []
         self._by_client: dict[int, set[int]] = {}
+        self._by_person: dict[int, set[int]] = {}  # host and team
         self._highest = 0
         # The longest stay, so that a period's search knows how far back an arrival may lie.
         self._longest = 0.0
@@ -115,6 +116,10 @@ class VisitRepository(KeyedDocuments[Visit]):
         visits = (self.get(visit_id) for visit_id in wanted)
         return sorted((v for v in visits if v is not None), key=lambda v: v.arrival)
 
+    def of_person(self, person: int) -> list[int]:
+        """The numbers of the visits ``person`` hosts or is on the team of, cancelled ones aside."""
+        return sorted(n for n in self._by_person.get(person, ()) if not self._rows[n].cancelled)
+
     def row(self, number: int) -> VisitRow | None:
         """What the index holds of visit ``number``, without decoding it."""
         return self._rows.get(number)
@@ -145,7 +150,7 @@ class VisitRepository(KeyedDocuments[Visit]):
         return [visit for visit in visits if visit is not None]
 
     def _reindex(self) -> None:
-        self._rows, self._by_arrival, self._by_client, self._highest = {}, [], {}, 0
+        self._rows, self._by_arrival, self._by_client, self._by_person, self._highest = {}, [], {}, {}, 0
         for doc_id, doc in raw_documents(self._table).items():
             self._add(int(doc_id), _row(doc))
         self._by_arrival.sort()
@@ -157,6 +162,8 @@ class VisitRepository(KeyedDocuments[Visit]):
         else:
             self._by_arrival.append((row.arrival, visit_id))
         self._by_client.setdefault(row.client_id, set()).add(visit_id)
+        for person in (row.host, *row.team):
+            self._by_person.setdefault(person, set()).add(visit_id)
         self._highest = max(self._highest, visit_id)
         self._longest = max(self._longest, row.departure - row.arrival)
 
@@ -168,6 +175,8 @@ class VisitRepository(KeyedDocuments[Visit]):
         if index < len(self._by_arrival) and self._by_arrival[index] == (row.arrival, visit_id):
             del self._by_arrival[index]
         self._by_client.get(row.client_id, set()).discard(visit_id)
+        for person in (row.host, *row.team):
+            self._by_person.get(person, set()).discard(visit_id)
 
 
 

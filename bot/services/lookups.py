@@ -40,7 +40,7 @@ from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
 from bot.repositories.clients import ContactKeys
 from bot.repositories.codec import from_doc, to_doc
-from bot.repositories.nudges import NudgeRepository, visit_of
+from bot.repositories.nudges import NudgeRepository
 from bot.repositories.staff import StaffRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.clients import ClientService
@@ -211,13 +211,8 @@ class LookupService:
         visits = self.visits.by_number()
         if person is None:
             return OpenWork(visits, self.nudges.open_by(by))
-
-        def of_mine(nudge_id: str) -> bool:  # from the visits' index: no visit is decoded to say
-            number = visit_of(nudge_id)
-            row = self.visits.row(number) if number is not None else None
-            return row is not None and not row.cancelled and row.has(person)
-
-        return OpenWork(visits, self.nudges.open_by(by, of_mine))
+        # From the visits' index: no visit is decoded to say whose it is.
+        return OpenWork(visits, self.nudges.open_by(by, of_visits=self.visits.of_person(person)))
 
     def checklist(self, user_id: int, by: datetime, tasks_by: datetime | None = None,
                   work: OpenWork | None = None) -> list[Item]:
