@@ -42,6 +42,10 @@ def ask(text: str) -> PeriodQuestion | WhenQuestion | None:
     ("who's arriving today", (MONDAY, MONDAY)), ("Who’s arriving today?", (MONDAY, MONDAY)),
     ("who is coming tomorrow", (TUESDAY, TUESDAY)), ("visits next week", NEXT_WEEK),
     ("Who is arriving this week?", THIS_WEEK), ("12月5日谁来", (date(2026, 12, 5), date(2026, 12, 5))),
+    # A period alone, as a busy host types it.
+    ("this week", THIS_WEEK), ("Next week?", NEXT_WEEK), ("today", (MONDAY, MONDAY)),
+    ("tomorrow", (TUESDAY, TUESDAY)), ("下周", NEXT_WEEK), ("這週", THIS_WEEK),
+    ("明天呢？", (TUESDAY, TUESDAY)),
 ])
 def test_a_period_and_a_word_about_visits_ask_for_that_period(text: str, period: tuple[date, date]) -> None:
     assert ask(text) == PeriodQuestion(*period)
@@ -70,6 +74,12 @@ def test_a_subject_that_reads_as_a_day_keeps_that_day_for_when_no_client_is_call
 @pytest.mark.parametrize("text", ["hello", "明天下午3点", "今天天气怎么样", "谁", "", "？？", "thanks!"])
 def test_anything_else_is_no_question(text: str) -> None:
     assert ask(text) is None
+
+
+def test_a_period_alone_is_no_question_where_people_talk_to_each_other() -> None:
+    in_a_group = {"now": NOW, "tz": SHANGHAI, "period_alone": False}
+    assert read_question("明天", **in_a_group) is None  # type: ignore[arg-type]
+    assert read_question("明天谁来", **in_a_group) == PeriodQuestion(TUESDAY, TUESDAY)  # type: ignore[arg-type]
 
 
 def visit(number: int, arrival: datetime, hours: float = 3, *, host: int = 10,

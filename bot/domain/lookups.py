@@ -62,6 +62,12 @@ _QUESTIONS: tuple[tuple[re.Pattern[str], Direction], ...] = (
 # Words that make a sentence naming a period a question about visits.
 _ABOUT_VISITS = re.compile(r"谁|来|到|访|接待|客户|客人|安排|\b(?:who|whom|visits?|visitors?|arriv\w*|coming|"
                            r"guests?|clients?|reception|schedule|agenda)\b")
+# A period said alone ("today", "下周", "this week"): in a chat with the bot nothing else could be
+# meant, and a busy host types no more than that.
+_BARE_PERIOD = re.compile(
+    r"(?:今天|今日|明天|明日|后天|後天|本周|这周|這週|这个星期|這個星期|这星期|下周|下週|下个星期|下個星期|上周|上週|"
+    r"本月|这个月|這個月|下个月|下個月|上个月|上個月|周末|週末|这周末|這週末|下周末|下週末|"
+    r"today|tomorrow|(?:this|next|last) (?:week|month|weekend)|(?:the )?weekend)[呢吗嗎]?")
 # Said around a name without being part of it: "华为公司", "张总他们", "请问华为".
 _AROUND_NAME = re.compile(r"^(?:请问|請問|那|the )|(?:公司|那边|他们|一行|的人|的|\s+company)$")
 
@@ -94,8 +100,12 @@ def fold_question(text: str) -> str:
     return _PUNCTUATION.sub("", " ".join(folded.split()).replace("’", "'"))
 
 
-def read_question(text: str, *, now: datetime, tz: ZoneInfo) -> Question | None:
-    """The question ``text`` asks, or None when it is none we answer (see the module docstring)."""
+def read_question(text: str, *, now: datetime, tz: ZoneInfo, period_alone: bool = True) -> Question | None:
+    """The question ``text`` asks, or None when it is none we answer (see the module docstring).
+
+    ``period_alone``: a period said alone ("today") asks who comes then; not in a group, where
+    people say "明天" to each other.
+    """
     folded = fold_question(text)
     if not folded:
         return None
@@ -105,7 +115,7 @@ def read_question(text: str, *, now: datetime, tz: ZoneInfo) -> Question | None:
             subject = subject_of(match["s"])
             period = read_period(match["s"], now=now, tz=tz)
             return WhenQuestion(subject, direction, period) if subject else None
-    if _ABOUT_VISITS.search(folded):
+    if _ABOUT_VISITS.search(folded) or (period_alone and _BARE_PERIOD.fullmatch(folded)):
         period = read_period(text, now=now, tz=tz)
         if period is not None:
             return PeriodQuestion(*period)

@@ -103,7 +103,8 @@ def answer_question(ctx: Context) -> bool:
     Returns False only for text in a group chat that asks nothing we answer, so the caller's
     fallback speaks there as before.
     """
-    question = read_question(ctx.event.text or "", now=ctx.now, tz=ctx.services.settings.tz)
+    question = read_question(ctx.event.text or "", now=ctx.now, tz=ctx.services.settings.tz,
+                             period_alone=ctx.event.chat_type == "private")
     if question is None:
         if ctx.event.chat_type != "private":
             return False
