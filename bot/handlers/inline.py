@@ -29,7 +29,9 @@ def answer_inline(ctx: Context) -> None:
     lookups = ctx.services.lookups
     today = lookups.today(ctx.now)
     query = (ctx.event.text or "").strip()
-    question = read_question(query, now=ctx.now, tz=ctx.services.settings.tz) if query else None
+    # "今天" alone offers both days (the one named first): someone sharing picks one of the two.
+    question = read_question(query, now=ctx.now, tz=ctx.services.settings.tz,
+                             period_alone=False) if query else None
     periods = [relative_period("today", today), relative_period("tomorrow", today)]
     if isinstance(question, PeriodQuestion):
         periods = [(question.first, question.last)]
