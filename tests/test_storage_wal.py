@@ -184,3 +184,23 @@ def test_a_checkpoint_inside_a_unit_makes_what_it_wrote_durable_first(tmp_path: 
         assert reopened.table("visits").all() == [{"client": "华为"}]
     with Database.open(tmp_path / "data") as reopened:
         assert [v["client"] for v in reopened.table("visits").all()] == ["华为", "腾讯"]
+
+
+def test_a_write_to_a_one_file_collection_logs_only_the_documents_it_changed(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "data") as db:
+        dialogs = db.table("dialogs")
+        dialogs.insert_multiple(Document({"draft": "x" * 2000, "step": 1}, doc_id=i) for i in range(1, 301))
+        db.checkpoint()
+        log = tmp_path / "data" / LOG_FILE
+        dialogs.update({"step": 2}, doc_ids=[7])  # one colleague's step, among 300 open drafts
+        dialogs.remove(doc_ids=[8])
+        assert log.stat().st_size < 5_000  # the two documents, not the 600 KB of drafts
+        crashed = crash_copy(tmp_path / "data", tmp_path / "crashed")
+        dialogs.truncate()
+        dialogs.insert(Document({"step": 1}, doc_id=9))
+        emptied = crash_copy(tmp_path / "data", tmp_path / "emptied")
+    with Database.open(crashed) as reopened:
+        assert reopened.table("dialogs").get(doc_id=7) == {"draft": "x" * 2000, "step": 2}
+        assert reopened.table("dialogs").get(doc_id=8) is None and len(reopened.table("dialogs")) == 299
+    with Database.open(emptied) as reopened:
+        assert reopened.table("dialogs").all() == [{"step": 1}]

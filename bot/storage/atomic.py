@@ -14,8 +14,9 @@ query, ~150 ms per insert at 10k documents).
 - writes the whole file with orjson to a temporary file in the same directory, fsyncs it, renames it
   over the target with ``os.replace`` (atomic on POSIX) and fsyncs the directory. At any instant the
   file on disk is either the old or the new complete version, and a write that returned is durable.
-- in a ``Database``, a write goes to the database's write-ahead log instead (``bot.storage.wal``),
-  and the file is replaced as above at the next checkpoint (``flush``).
+- in a ``Database``, a write goes to the database's write-ahead log instead (``bot.storage.wal``):
+  the documents it changed when its table says which (``touched``, see ``bot.storage.touches``),
+  else the whole content; the file is replaced as above at the next checkpoint (``flush``).
 - when a write fails (a value orjson cannot encode, disk full, I/O error) it puts the in-memory data
   back to what the file holds before re-raising: ``Table`` has already mutated the dict it got from
   ``read()``, so without this the memory would stay ahead of the disk.
@@ -98,6 +99,20 @@ def replace_file(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> None:
         raise
 
 
+# A journal record of some documents: ``{"~table": name, "~docs": {id: doc or None}}``; "~" is in no
+# table name, so a record of a whole content (``{table: {...}}``) is never taken for one.
+_TABLE, _DOCS = "~table", "~docs"
+
+
+def _part(data: Tables, touched: tuple[str, set[int]] | None) -> dict[str, Any]:
+    """What the journal gets of a write: the touched documents, else the whole content."""
+    if touched is None:
+        return data
+    table, doc_ids = touched
+    docs = data.get(table, {})
+    return {_TABLE: table, _DOCS: {str(i): docs.get(str(i)) for i in sorted(doc_ids)}}
+
+
 def write_atomically(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> None:
     """``replace_file`` then fsync the directory: when this returns, ``payload`` survives a crash."""
     replace_file(target, payload, fsync)
@@ -150,19 +165,18 @@ class AtomicJSONStorage(Storage):
         # next checkpoint (``flush``). ``_dirty``: the file is behind the journal.
         self.journal: Journal | None = None
         self._dirty = False
-        # The bytes of the last write (None: nothing yet): what a checkpoint puts in the file. In a
-        # unit of writes (``Database.unit``) not yet durable: a rollback reads the disk's state.
-        self._committed: bytes | None = None
-        # What the file holds, the rollback point when the journal holds nothing newer.
+        # The documents the coming write changed, by table (None: the whole content is written).
+        self._touched: tuple[str, set[int]] | None = None
+        # What the file holds: with the journal's records, what a rollback goes back to.
         self._filed: bytes | None = None
         try:
-            self._committed = self._filed = path.read_bytes()
+            self._filed = path.read_bytes()
         except FileNotFoundError:
             self._data: Tables | None = None
         except OSError as exc:
             raise DatabaseError(f"data file {path} cannot be read: {exc}") from exc
         else:
-            self._data = decode_tables(path, self._committed)
+            self._data = decode_tables(path, self._filed)
 
     @property
     def path(self) -> Path:
@@ -172,20 +186,32 @@ class AtomicJSONStorage(Storage):
         self._check_open()
         return self._data
 
+    def documents(self, table: str) -> dict[str, dict[str, Any]]:
+        """The documents of ``table`` as stored, for a ``TouchingTable`` to change in place."""
+        self._check_open()
+        if self._data is None:
+            self._data = {}
+        return self._data.setdefault(table, {})
+
+    def touched(self, doc_ids: set[int] | None, table: str) -> None:
+        """The documents of ``table`` the coming ``write`` changes (None: maybe all)."""
+        self._touched = None if doc_ids is None else (table, doc_ids)
+
     def write(self, data: Tables) -> None:
         self._check_open()
+        touched, self._touched = self._touched, None
         try:
-            payload = orjson.dumps(data, option=_ENCODE_OPTIONS)
             if self.journal is not None:
-                self.journal.append(self._path.stem, payload)
+                part = orjson.dumps(_part(data, touched), option=_ENCODE_OPTIONS)
+                self.journal.append(self._path.stem, part)
             else:
+                payload = orjson.dumps(data, option=_ENCODE_OPTIONS)
                 replace_file(self._path, payload, self._fsync)
                 self._filed = payload
         except BaseException:
             self._rollback()
             raise
         self._data = data
-        self._committed = payload
         if self.journal is not None:
             self._dirty = True
             self.journal.settle()
@@ -194,19 +220,30 @@ class AtomicJSONStorage(Storage):
         # matches it; the caller still gets the error because durability is not confirmed.
         fsync_directory(self._path.parent, self._fsync)
 
-    def apply(self, part: Tables) -> None:
-        """Replays one journal record of this file (its whole content) onto memory."""
-        self._data = part
-        self._committed = orjson.dumps(part, option=_ENCODE_OPTIONS)
+    def apply(self, part: dict[str, Any]) -> None:
+        """Replays one journal record of this file onto memory: some documents of a table, or the
+        whole content (what every record held before documents were journalled alone)."""
+        if _DOCS in part:
+            if self._data is None:
+                self._data = {}
+            docs = self._data.setdefault(part[_TABLE], {})
+            for doc_id, doc in part[_DOCS].items():
+                if doc is None:
+                    docs.pop(doc_id, None)
+                else:
+                    docs[doc_id] = doc
+        else:
+            self._data = part
         self._dirty = True
 
     def flush(self) -> bool:
         """Writes the content journalled since the last checkpoint to the file; True if it did (the
         caller then fsyncs the directory, once for every file)."""
-        if not self._dirty or self._committed is None:
+        if not self._dirty or self._data is None:
             return False
-        replace_file(self._path, self._committed, self._fsync)
-        self._filed = self._committed
+        payload = orjson.dumps(self._data, option=_ENCODE_OPTIONS)
+        replace_file(self._path, payload, self._fsync)
+        self._filed = payload
         self._dirty = False
         return True
 
@@ -224,10 +261,12 @@ class AtomicJSONStorage(Storage):
     def _rollback(self) -> None:
         """Memory back to what the disk holds: the journal's last record of this file, else the file.
         The journal then hears of it: the rest of a unit of writes goes back too."""
+        self._touched = None
+        self._data = None if self._filed is None else orjson.loads(self._filed)
         parts = self.journal.parts(self._path.stem) if self.journal is not None else []
-        self._committed = orjson.dumps(parts[-1], option=_ENCODE_OPTIONS) if parts else self._filed
+        for part in parts:
+            self.apply(part)
         self._dirty = bool(parts)
-        self._data = None if self._committed is None else orjson.loads(self._committed)
         for listener in self.listeners:
             listener()
         if self.journal is not None:

@@ -48,10 +48,10 @@ from typing import Any, Final
 
 import orjson
 from tinydb.storages import Storage
-from tinydb.table import Table
 
 from bot.storage.atomic import _ENCODE_OPTIONS, Fsync, Tables, fsync_directory, is_temp_file, replace_file
 from bot.storage.errors import DatabaseError
+from bot.storage.touches import TouchingTable
 from bot.storage.wal import Journal
 
 CHUNK_DOCS: Final = 1000
@@ -253,12 +253,12 @@ class ChunkedStorage(Storage):
         self._check_open()
         return self._data
 
-    def documents(self) -> Documents:
+    def documents(self, table: str = "") -> Documents:
         """The collection's documents (what ``read()[name]`` holds)."""
         self._check_open()
         return self._docs
 
-    def touched(self, doc_ids: Iterable[int] | None) -> None:
+    def touched(self, doc_ids: Iterable[int] | None, table: str = "") -> None:
         """Records which documents the coming ``write`` changes (None: possibly all of them)."""
         if doc_ids is None or self._touched is None:
             self._touched = None
@@ -466,45 +466,7 @@ class ChunkedStorage(Storage):
             raise DatabaseError(f"collection {self._dir} is closed (its Database was closed)")
 
 
-class _Touches(MutableMapping[int, Any]):
-    """The stored ``{"<id>": doc}`` dict seen as ``{id: doc}`` (as TinyDB's updaters expect),
-    recording which documents an updater reads for change, writes or deletes."""
-
-    def __init__(self, raw: Documents) -> None:
-        self._raw = raw
-        self.ids: set[int] | None = set()
-
-    def __getitem__(self, doc_id: int) -> Any:
-        doc = self._raw.for_change(str(doc_id))
-        if self.ids is not None:
-            self.ids.add(doc_id)  # the updater may change the document in place
-        return doc
-
-    def __setitem__(self, doc_id: int, doc: Any) -> None:
-        self._raw[str(doc_id)] = doc
-        if self.ids is not None:
-            self.ids.add(doc_id)
-
-    def __delitem__(self, doc_id: int) -> None:
-        del self._raw[str(doc_id)]
-        if self.ids is not None:
-            self.ids.add(doc_id)
-
-    def __contains__(self, doc_id: object) -> bool:
-        return str(doc_id) in self._raw
-
-    def __iter__(self) -> Iterator[int]:
-        return (int(doc_id) for doc_id in list(self._raw))
-
-    def __len__(self) -> int:
-        return len(self._raw)
-
-    def clear(self) -> None:
-        self._raw.clear()
-        self.ids = None
-
-
-class ChunkedTable(Table):
+class ChunkedTable(TouchingTable):
     """A TinyDB table whose writes rewrite only the chunks they change (see the module docstring)."""
 
     _storage: ChunkedStorage
@@ -516,17 +478,6 @@ class ChunkedTable(Table):
         next_id = self._storage.documents().highest() + 1 if known is None else known
         self._next_id = next_id + 1  # type: ignore[assignment]
         return next_id
-
-    def _update_table(self, updater: Callable[[dict[int, Mapping[str, Any]]], None]) -> None:
-        view = _Touches(self._storage.documents())
-        try:
-            updater(view)  # type: ignore[arg-type]  # a MutableMapping where TinyDB types a dict
-        except BaseException:
-            self._storage.discard()  # the updater may have changed documents before it failed
-            raise
-        self._storage.touched(view.ids)
-        self._storage.write(self._storage.read() or {})
-        self.clear_cache()
 
 
 def _check_whole(path: Path) -> None:

@@ -49,6 +49,7 @@ from bot.storage.atomic import AtomicJSONStorage, fsync_directory, is_temp_file,
 from bot.storage.chunked import CHUNKED, ChunkedStorage, ChunkedTable
 from bot.storage.errors import DatabaseError
 from bot.storage.migrations import MIGRATIONS, Migration, target_version
+from bot.storage.touches import TouchingTable
 from bot.storage.wal import WriteAheadLog
 
 META_FILE: Final = "meta.json"
@@ -112,7 +113,7 @@ class Database:
             if isinstance(storage, ChunkedStorage):
                 table = self._tables[name] = ChunkedTable(storage, name)
             else:
-                table = self._tables[name] = Table(storage, name)
+                table = self._tables[name] = TouchingTable(storage, name)
             # A failed write rolls the storage back; results cached by the table may reflect the
             # rolled-back change (TinyDB updates nested values in place), so drop them.
             storage.listeners.append(table.clear_cache)
