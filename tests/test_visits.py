@@ -199,3 +199,19 @@ def test_saving_is_one_durable_write_and_a_full_disk_keeps_the_form(
     visit = world.dispatcher.services.visits.get(1)
     assert visit is not None and world.dispatcher.services.clients.named("Acme") is not None
     assert world.dispatcher.services.nudges.nudges.for_visit(1)  # its checklist too
+
+
+def test_nothing_typed_to_an_optional_question_skips_it(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Acme").press("New client: Acme").press("Germany").send("none")  # industry
+    host.send("Anna Schmidt / CTO").press("Class C").send("business talks").press("Done")
+    host.send("next Tuesday 10am").press("Correct").send("next Tuesday 4pm").press("Correct")
+    host.press("Car").send("no")  # team
+    host.send("没有")  # executives
+    host.send("n/a")  # room
+    host.send("不用")  # extras
+    host.send("No")  # tour
+    host.press("No").send("0")
+    form = host.last.text
+    for label in ("Industry", "Our team", "Executives", "Meeting room", "Extras", "Tour"):
+        assert f"{label}: (skipped)" in form, (label, form)
