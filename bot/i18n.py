@@ -100,16 +100,30 @@ class Translator:
 
 
 class I18n:
-    """All catalogs, loaded once at start; hands out a Translator per locale."""
+    """Every catalog, each read once; hands out a Translator per locale.
+
+    Reading a catalog (parsing the ``.po`` file and compiling it) takes about a tenth of a second,
+    so a start reads the default locale's only; the others are read by the warm-up once polling
+    (``warm``), or by the first person who needs one, whichever comes first.
+    """
 
     def __init__(self, default_locale: str, directory: Path | None = None) -> None:
-        self.default_locale = default_locale
-        self._translators = {
-            locale: Translator(locale, load_catalog(locale, directory)) for locale in LOCALES
-        }
+        self.default_locale = default_locale if default_locale in LOCALES else LOCALES[0]
+        self._directory = directory
+        self._translators: dict[str, Translator] = {}
+        self.get(self.default_locale)
 
     def get(self, locale: str | None) -> Translator:
-        return self._translators.get(locale or self.default_locale) or self._translators[self.default_locale]
+        wanted = locale if locale in LOCALES else self.default_locale
+        translator = self._translators.get(wanted)
+        if translator is None:
+            translator = self._translators[wanted] = Translator(wanted, load_catalog(wanted, self._directory))
+        return translator
+
+    def warm(self) -> None:
+        """Reads every catalog not read yet."""
+        for locale in LOCALES:
+            self.get(locale)
 
     def for_language_code(self, language_code: str | None) -> Translator:
         return self.get(locale_for(language_code, self.default_locale))

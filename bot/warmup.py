@@ -1,6 +1,6 @@
 """What a fresh start prepares right after it begins polling, so the first people to write do not pay
-for it: the client name index (built in slices), the tasks' index, the codecs of every stored type,
-and a frozen heap.
+for it: the client name index (built in slices), the tasks' index, the catalogs of the languages
+other than the default one, the codecs of every stored type, and a frozen heap.
 
 Why freeze: after start the process holds about half a million long-lived objects (indexes, decoded
 chunks, translations). Python's cyclic garbage collector walks all of them in each full collection,
@@ -28,6 +28,7 @@ def warm_step(services: Services) -> bool:
     if not services.clients.warm(NAMES_PER_SLICE):
         return False
     services.debriefs.tasks.warm()
+    services.i18n.warm()
     codec.warm()
     gc.collect()
     gc.freeze()

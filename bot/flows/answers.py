@@ -13,10 +13,10 @@ from bot.flows.model import Choice, Kind, Step
 from bot.flows.state import Dialog
 
 YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
-# Typed instead of pressing Skip on an optional step (the console has no buttons to press).
-# What people type to an optional question they have nothing for ("参观安排？" "没有"): never content.
-SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用", "不需要",
-              "否", "no", "n/a", "na", "nothing", "nil"}
+# Typed instead of pressing Skip on an optional step (the console has no buttons to press), and what
+# people type to an optional question they have nothing for ("参观安排？" "没有"): never content.
+SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用",
+              "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
 NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
 
 
