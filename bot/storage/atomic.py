@@ -259,7 +259,7 @@ class AtomicJSONStorage(Storage):
             raise DatabaseError(f"data file {self._path} is closed (its Database was closed)")
 
     def _rollback(self) -> None:
-        """Memory back to what the disk holds: the journal's last record of this file, else the file.
+        """Memory back to what the disk holds: the file, with the journal's records of it replayed.
         The journal then hears of it: the rest of a unit of writes goes back too."""
         self._touched = None
         self._data = None if self._filed is None else orjson.loads(self._filed)

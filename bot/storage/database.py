@@ -206,7 +206,6 @@ class Database:
             self._undo()
             self._unit = []
 
-
     def archive(self, name: str) -> Archive:
         """The archive ``name`` (in ``data_dir/archive/<name>/``); the same object on every call."""
         self._check_open()
