@@ -4,6 +4,10 @@ none of them: whatever never reached Telegram is due again at the next start."""
 from __future__ import annotations
 
 import asyncio
+import os
+
+import pytest
+from tinydb.table import Document
 
 from bot.core.delivery import Delivery
 from bot.core.ratelimit import RateLimiter
@@ -53,3 +57,32 @@ async def test_a_stop_mid_burst_sends_the_rest_at_the_next_start(world: World) -
     rest = NudgeSender(world.dispatcher.services).due_messages()
     assert len(first) >= 1 and len(rest) >= 1
     assert {item.message for item in rest}.isdisjoint(first)
+
+
+async def test_what_a_job_writes_on_the_core_thread_is_one_durable_write(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scheduler job's bookkeeping (the relationship sweep records reminders, digests and the day)
+    is one write, all or nothing, like a reply's."""
+    db, syncs = world.dispatcher.services.db, []
+    real = os.fdatasync
+
+    def counted(fd: int) -> None:
+        syncs.append(fd)
+        real(fd)
+
+    def bookkeeping(day: object) -> None:
+        db.table("relationship_reminders").insert(Document({"id": f"r-{day}"}, doc_id=len(syncs) + 1))
+        db.table("sweeps").insert(Document({"id": day}, doc_id=len(syncs) + 1))  # fails if not JSON
+
+    monkeypatch.setattr("bot.storage.wal.os.fdatasync", counted)
+    runner = Runner(world.dispatcher)
+    try:
+        await runner.call(bookkeeping, "2026-11-25")
+        assert len(syncs) == 1  # both records in one fdatasync
+        with pytest.raises(TypeError):
+            await runner.call(bookkeeping, object())  # the second write fails: the first goes too
+    finally:
+        runner.close()
+    world.restart()
+    assert [r["id"] for r in world.db.table("relationship_reminders").all()] == ["r-2026-11-25"]
+    assert [d["id"] for d in world.db.table("sweeps").all()] == ["2026-11-25"]

@@ -40,9 +40,14 @@ class Runner:
         dispatcher.deliver_now = self.deliver_now
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:
-        """Runs ``fn(*args)`` on the core thread."""
+        """Runs ``fn(*args)`` on the core thread; what it writes is one durable write, all or nothing
+        (``Database.unit``): a scheduler job's bookkeeping as much as a reply's."""
         self._loop = asyncio.get_running_loop()
-        return await self._loop.run_in_executor(self._executor, fn, *args)
+        return await self._loop.run_in_executor(self._executor, self._in_unit, fn, args)
+
+    def _in_unit(self, fn: Callable[..., T], args: tuple[object, ...]) -> T:
+        with self.dispatcher.services.db.unit():
+            return fn(*args)
 
     def deliver_now(self, action: Action) -> int | None:
         """On the core thread, for a handler's progress message: delivers ``action`` on the event loop
