@@ -4,6 +4,7 @@ a failed append leaves memory as the disk, and the files catch up at a checkpoin
 from __future__ import annotations
 
 import errno
+import os
 import shutil
 from pathlib import Path
 
@@ -18,6 +19,11 @@ def crash_copy(data_dir: Path, target: Path) -> Path:
     """The data dir as a crash would leave it now (the open database never closes it)."""
     shutil.copytree(data_dir, target, ignore=shutil.ignore_patterns(".lock"))
     return target
+
+
+def full_disk(fd: int) -> None:
+    """The log's ``fdatasync`` on a full disk."""
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def test_writes_in_the_log_survive_a_crash_and_are_checkpointed_at_open(tmp_path: Path) -> None:
@@ -54,11 +60,7 @@ def test_a_torn_last_record_is_dropped_and_the_rest_kept(tmp_path: Path) -> None
 
 def test_a_failed_append_leaves_memory_as_the_disk_and_the_next_write_works(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = __import__("os").fdatasync
-
-    def full_disk(fd: int) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
+    real = os.fdatasync
     with Database.open(tmp_path / "data") as db:
         visits, staff = db.table("visits"), db.table("staff")
         visits.insert_multiple(Document({"client": "ACME", "tags": ["a"]}, doc_id=i) for i in (1, 1001))
@@ -95,7 +97,7 @@ def test_a_long_log_is_checkpointed_by_the_write_that_makes_it_long(
 
 def counting_syncs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts the log's ``fdatasync`` calls (the cost of a durable write)."""
-    real, calls = __import__("os").fdatasync, []
+    real, calls = os.fdatasync, []
 
     def counted(fd: int) -> None:
         calls.append(fd)
@@ -127,11 +129,7 @@ def test_a_unit_is_one_durable_write_all_or_nothing(tmp_path: Path, monkeypatch:
 
 def test_a_unit_the_disk_refuses_leaves_every_collection_as_it_was_and_tells_the_owners(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real = __import__("os").fdatasync
-
-    def full_disk(fd: int) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
+    real = os.fdatasync
     with Database.open(tmp_path / "data") as db:
         visits, staff = db.table("visits"), db.table("staff")
         visits.insert(Document({"client": "ACME"}, doc_id=1))
