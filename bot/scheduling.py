@@ -29,6 +29,8 @@ ESCALATE_EVERY_SECONDS = 600
 # Writes reach the collection files this often (they are durable in the log at once): a few dozen
 # chunk files at most, some tens of milliseconds of the core thread.
 CHECKPOINT_EVERY_SECONDS = 300
+# On stop, how long the runs under way get to put back what they had not sent.
+STOP_GRACE = 10.0
 
 Work = Callable[[Runner], Awaitable[object]]
 
@@ -54,22 +56,44 @@ JOBS: tuple[tuple[str, Work, int], ...] = (
 )
 
 
-def start_scheduler(runner: Runner) -> AsyncIOScheduler:
-    """Starts the warm-up and every job now, the jobs then at their interval; the caller shuts the
-    scheduler down."""
+class Jobs:
+    """The started scheduler and the job runs under way; the transport stops it with ``stop``."""
+
+    def __init__(self, scheduler: AsyncIOScheduler) -> None:
+        self.scheduler = scheduler
+        self.running: set[asyncio.Task[None]] = set()
+
+    async def stop(self) -> None:
+        """Ends the scheduler: each run under way is cancelled and waited for while it puts back what
+        it had not sent. Why wait: returning at once left the runs to the end of the event loop,
+        which cancels them a second time, in the middle of that put-back; the unsent nudges were
+        then lost."""
+        self.scheduler.shutdown(wait=False)  # cancels the runs under way
+        if self.running:
+            await asyncio.wait(self.running, timeout=STOP_GRACE)
+
+
+def start_scheduler(runner: Runner) -> Jobs:
+    """Starts the warm-up and every job now, the jobs then at their interval; the caller stops them
+    (``Jobs.stop``)."""
     scheduler = AsyncIOScheduler(timezone=UTC)
-    scheduler.add_job(_run, "date", args=["warm-up", Runner.warm_up, runner], id="warm-up",
+    jobs = Jobs(scheduler)
+    scheduler.add_job(_run, "date", args=["warm-up", Runner.warm_up, runner, jobs], id="warm-up",
                       run_date=datetime.now(UTC), misfire_grace_time=None)
     for name, work, seconds in JOBS:
-        scheduler.add_job(_run, "interval", args=[name, work, runner], seconds=seconds, id=name,
+        scheduler.add_job(_run, "interval", args=[name, work, runner, jobs], seconds=seconds, id=name,
                           next_run_time=datetime.now(UTC), coalesce=True, max_instances=1,
                           misfire_grace_time=None)
     scheduler.start()
-    return scheduler
+    return jobs
 
 
-async def _run(name: str, work: Work, runner: Runner) -> None:
+async def _run(name: str, work: Work, runner: Runner, jobs: Jobs) -> None:
     """One run of a job: a failure is logged and the next run tries again; a stop ends it quietly."""
+    this = asyncio.current_task()
+    if this is not None:
+        jobs.running.add(this)
+        this.add_done_callback(jobs.running.discard)
     try:
         done = await work(runner)
     except asyncio.CancelledError:

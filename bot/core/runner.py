@@ -67,8 +67,13 @@ class Runner:
 
     async def process(self, event: Event) -> list[Outcome]:
         """Handles one incoming event end to end; its reply goes ahead of queued pushes."""
+        return await (await self.accept(event))
+
+    async def accept(self, event: Event) -> asyncio.Task[list[Outcome]]:
+        """Handles one incoming event on the core thread (what it changed is written when this
+        returns) and starts delivering its reply, ahead of queued pushes."""
         actions = await self.call(self.dispatcher.handle, event)
-        return await self.push(actions, Priority.REPLY)
+        return asyncio.create_task(self.push(actions, Priority.REPLY))
 
     async def push(self, actions: list[Action], priority: Priority = Priority.PUSH) -> list[Outcome]:
         """Delivers actions (replies, or pushes the core decided on by itself)."""

@@ -101,7 +101,7 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
     await runner.push([Send(CONSOLE_USER_ID, t("console.hint"))])
     echo = not stdin.isatty()
     loop = asyncio.get_running_loop()
-    scheduler = start_scheduler(runner)  # nudges are printed as they come due
+    jobs = start_scheduler(runner)  # nudges are printed as they come due
     try:
         while line := await loop.run_in_executor(None, stdin.readline):
             text = line.strip()
@@ -111,7 +111,7 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
                 print(f"> {text}", file=out, flush=True)
             await runner.process(_event(user, text, performer))
     finally:
-        scheduler.shutdown(wait=False)
+        await jobs.stop()
     return 0
 
 

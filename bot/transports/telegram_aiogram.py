@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Dispatcher, Router, methods
+from aiogram import Bot, methods
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
@@ -20,14 +20,12 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     BufferedInputFile,
-    CallbackQuery,
     Document,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InlineQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
-    Message,
+    Update,
 )
 
 from bot.core.delivery import Blocked, Delivery, Rejected, RetryAfter, Transient
@@ -49,6 +47,7 @@ from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
 from bot.transports.common import default_menus
+from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, poll_until_stopped
 from bot.transports.retry import until_reachable
 
 log = logging.getLogger(__name__)
@@ -161,55 +160,65 @@ def _user(source: object) -> User:
     )
 
 
+def _incoming(bot: Bot, update: Update) -> Incoming:
+    """The core's event for an update (a sent file is downloaded first, aside)."""
+    if update.message is not None:
+        message, sender = update.message, update.message.from_user
+        if sender is None:
+            return Incoming(update.update_id)
+        if message.document is not None:
+            document = message.document
+
+            async def with_document() -> Event:
+                return Event(_user(sender), message.chat.id, message.chat.type, text=message.caption,
+                             document=await _download(bot, document))
+
+            return Incoming(update.update_id, download=with_document)
+        if message.text is None:
+            return Incoming(update.update_id)
+        return Incoming(update.update_id, Event(_user(sender), message.chat.id, message.chat.type,
+                                                text=message.text))
+    if update.callback_query is not None:
+        query = update.callback_query
+        pressed = query.message
+        chat_id = pressed.chat.id if pressed is not None else query.from_user.id
+        # The chat's type matters: a button in a group must answer with what the group may see.
+        chat_type = pressed.chat.type if pressed is not None else "private"
+        return Incoming(update.update_id, Event(
+            _user(query.from_user), chat_id, chat_type, callback_data=query.data or "",
+            callback_id=query.id, message_id=pressed.message_id if pressed is not None else None))
+    if update.inline_query is not None:
+        inline = update.inline_query
+        return Incoming(update.update_id, Event(_user(inline.from_user), inline.from_user.id, "inline",
+                                                text=inline.query, inline_id=inline.id))
+    return Incoming(update.update_id)
+
+
 async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
     """Polls until stopped (SIGINT/SIGTERM)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
     bot = Bot(token, session=session)
     runner.delivery = Delivery(AiogramPerformer(bot), limiter=RateLimiter())
-    router = Router()
+    # The HTTP request outlasts the long poll it carries.
+    request_timeout = int(session.timeout + POLL_TIMEOUT)
 
-    @router.message()
-    async def on_message(message: Message) -> None:
-        if message.from_user is None:
-            return
-        if message.document is not None:
-            document = await _download(bot, message.document)
-            await runner.process(Event(_user(message.from_user), message.chat.id, message.chat.type,
-                                       text=message.caption, document=document))
-            return
-        if message.text is None:
-            return
-        await runner.process(Event(_user(message.from_user), message.chat.id, message.chat.type,
-                                   text=message.text))
+    async def fetch(offset: int | None, wait: int) -> list[Incoming]:
+        updates = await bot.get_updates(offset=offset, timeout=wait,
+                                        allowed_updates=list(ALLOWED_UPDATES),
+                                        request_timeout=request_timeout)
+        return [_incoming(bot, update) for update in updates]
 
-    @router.callback_query()
-    async def on_button(query: CallbackQuery) -> None:
-        message = query.message
-        chat_id = message.chat.id if message is not None else query.from_user.id
-        # The chat's type matters: a button in a group must answer with what the group may see.
-        chat_type = message.chat.type if message is not None else "private"
-        await runner.process(Event(_user(query.from_user), chat_id, chat_type,
-                                   callback_data=query.data or "", callback_id=query.id,
-                                   message_id=message.message_id if message is not None else None))
-
-    @router.inline_query()
-    async def on_inline(query: InlineQuery) -> None:
-        await runner.process(Event(_user(query.from_user), query.from_user.id, "inline",
-                                   text=query.query, inline_id=query.id))
-
-    dispatcher = Dispatcher()
-    dispatcher.include_router(router)
     try:
         me = await until_reachable(bot.get_me, (TelegramNetworkError, TelegramServerError))
         runner.dispatcher.services.bot_username = me.username or runner.dispatcher.services.bot_username
         await runner.push(default_menus(runner))
         await bot.delete_webhook(drop_pending_updates=False)
-        scheduler = start_scheduler(runner)
+        jobs = start_scheduler(runner)
         log.info("aiogram polling as @%s", me.username)
         try:
-            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+            await poll_until_stopped(runner, fetch)
         finally:
-            scheduler.shutdown(wait=False)
+            await jobs.stop()
     finally:
         await bot.session.close()
     return 0

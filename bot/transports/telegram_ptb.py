@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import signal
 from datetime import timedelta
 
 from telegram import (
+    Bot,
     BotCommand,
     BotCommandScopeChat,
     InlineKeyboardButton,
@@ -20,7 +19,7 @@ from telegram import (
 from telegram import User as TgUser
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
-from telegram.ext import Application, ContextTypes, TypeHandler
+from telegram.request import HTTPXRequest
 
 from bot.core.delivery import Blocked, Delivery, Rejected, RetryAfter, Transient
 from bot.core.events import (
@@ -41,16 +40,19 @@ from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
 from bot.transports.common import default_menus
+from bot.transports.polling import ALLOWED_UPDATES, Incoming, poll_until_stopped
 from bot.transports.retry import until_reachable
 
 log = logging.getLogger(__name__)
+# Connections for sending, as python-telegram-bot's Application opens them by default.
+SEND_CONNECTIONS = 256
 
 
 class PtbPerformer:
     """Carries out one action with python-telegram-bot, translating its errors for ``Delivery``."""
 
-    def __init__(self, application: Application) -> None:  # type: ignore[type-arg]
-        self._bot = application.bot
+    def __init__(self, bot: Bot) -> None:
+        self._bot = bot
 
     async def perform(self, action: Action) -> int | None:
         try:
@@ -159,36 +161,41 @@ async def _download(update: Update) -> IncomingFile | None:
     return IncomingFile(meta.name, meta.mime_type, len(content), content)
 
 
+def _incoming(update: Update) -> Incoming:
+    """The core's event for an update (a sent file is downloaded first, aside)."""
+    message = update.message
+    if message is not None and message.document is not None:
+        async def with_document() -> Event | None:
+            return _event(update, await _download(update))
+
+        return Incoming(update.update_id, download=with_document)
+    return Incoming(update.update_id, _event(update))
+
+
 async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
     """Polls until SIGINT/SIGTERM."""
-    application = (Application.builder().token(token).base_url(f"{api_url}/bot")
-                   .base_file_url(f"{api_url}/file/bot").concurrent_updates(True).build())
-    runner.delivery = Delivery(PtbPerformer(application), limiter=RateLimiter())
+    # As python-telegram-bot's Application sets it up: many connections for sending (a burst of
+    # nudges goes out side by side), and getUpdates on its own so a long poll never holds a send up.
+    bot = Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot",
+              request=HTTPXRequest(connection_pool_size=SEND_CONNECTIONS), get_updates_request=HTTPXRequest())
+    runner.delivery = Delivery(PtbPerformer(bot), limiter=RateLimiter())
 
-    async def on_update(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
-        event = _event(update, await _download(update))
-        if event is not None:
-            await runner.process(event)
+    async def fetch(offset: int | None, wait: int) -> list[Incoming]:
+        updates = await bot.get_updates(offset=offset, timeout=wait, allowed_updates=ALLOWED_UPDATES)
+        return [_incoming(update) for update in updates]
 
-    application.add_handler(TypeHandler(Update, on_update))
-    await until_reachable(application.initialize, (NetworkError,))
+    await until_reachable(bot.initialize, (NetworkError,))
     services = runner.dispatcher.services
-    services.bot_username = application.bot.username or services.bot_username
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+    services.bot_username = bot.username or services.bot_username
     try:
         await runner.push(default_menus(runner))
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(bootstrap_retries=-1, drop_pending_updates=False)
-        scheduler = start_scheduler(runner)
+        await bot.delete_webhook(drop_pending_updates=False)
+        jobs = start_scheduler(runner)
         log.info("python-telegram-bot polling as @%s", services.bot_username)
-        await stop.wait()
-        scheduler.shutdown(wait=False)
-        await application.updater.stop()
-        await application.stop()
+        try:
+            await poll_until_stopped(runner, fetch)
+        finally:
+            await jobs.stop()
     finally:
-        await application.shutdown()
+        await bot.shutdown()
     return 0

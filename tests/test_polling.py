@@ -1,0 +1,135 @@
+"""The long-polling loop both frameworks share (``bot.transports.polling``): an update is written
+before the next poll confirms it to Telegram, a stop part way through a batch confirms what was
+handled, and neither a failing poll nor one failing update stops the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.core.delivery import Delivery
+from bot.core.events import Event, Send, User
+from bot.core.runner import Runner
+from bot.transports import polling
+from bot.transports.polling import Incoming, poll_until_stopped
+from tests.support.chat import World
+from tests.test_ratelimit import Telegram, VirtualTimer
+
+HOST = User(1, "Lin", language_code="en")
+
+
+def text(update_id: int, words: str) -> Incoming:
+    return Incoming(update_id, Event(HOST, HOST.id, text=words))
+
+
+class Updates:
+    """A getUpdates that hands out the given batches, one per call, then stops the bot (SIGTERM); it notes
+    each call's offset and wait, and can run something at each call (before it answers)."""
+
+    def __init__(self, *batches: Sequence[Incoming]) -> None:
+        self.batches = list(batches)
+        self.calls: list[tuple[int | None, int]] = []
+        self.on_call = lambda: None
+
+    async def fetch(self, offset: int | None, wait: int) -> Sequence[Incoming]:
+        self.calls.append((offset, wait))
+        self.on_call()
+        if self.batches:
+            return self.batches.pop(0)
+        if wait == 0:  # the last confirmation, the bot stopping
+            return []
+        os.kill(os.getpid(), signal.SIGTERM)  # the loop's own handler takes it: the bot stops
+        await asyncio.sleep(3600)  # a long poll, cancelled by the stop
+        return []
+
+
+async def run(world: World, updates: Updates) -> Telegram:
+    runner = Runner(world.dispatcher)
+    telegram = Telegram(VirtualTimer())
+    runner.delivery = Delivery(telegram)
+    try:
+        await asyncio.wait_for(poll_until_stopped(runner, updates.fetch), 30)
+    finally:
+        runner.close()
+    return telegram
+
+
+def replies(telegram: Telegram) -> list[str]:
+    return [action.text for _, action in telegram.sent if isinstance(action, Send)]
+
+
+async def test_an_update_is_on_disk_before_the_next_poll_confirms_it(world: World, tmp_path: Path) -> None:
+    crashed = tmp_path / "crashed"
+    updates = Updates([text(7, "/start")], [text(8, "/new")], [text(9, "Acme")])
+
+    def crash_copy() -> None:
+        if len(updates.calls) == 4:  # the poll confirming update 9: the bot dies right here
+            shutil.copytree(world.data_dir, crashed)
+
+    updates.on_call = crash_copy
+    telegram = await run(world, updates)
+    assert [offset for offset, _ in updates.calls] == [None, 8, 9, 10]
+    question = telegram.sent[-1][1]
+    assert isinstance(question, Send)
+    new_client = next(b for row in question.buttons for b in row if "New client: Acme" in b.label)
+    world.db.close()
+    after_crash = World(crashed)
+    try:
+        # The form survived the crash: its "new client" button goes on to the second step.
+        answer = after_crash.dispatcher.handle(Event(HOST, HOST.id, callback_data=new_client.data,
+                                                     callback_id="cb", message_id=1))
+        assert "2/16" in str(answer) and "Which country" in str(answer)
+    finally:
+        after_crash.db.close()
+        world.open()
+
+
+async def test_a_stop_part_way_through_a_batch_confirms_what_was_handled(world: World) -> None:
+    updates = Updates([text(3, "/start"), text(4, "/help"), text(5, "/today")])
+    updates.on_call = lambda: os.kill(os.getpid(), signal.SIGTERM) if len(updates.calls) == 1 else None
+    telegram = await run(world, updates)
+    assert len(replies(telegram)) >= 3  # the whole batch was answered
+    assert updates.calls[-1] == (6, 0)  # and confirmed without waiting, so none comes again
+
+
+async def test_a_failing_poll_is_tried_again(world: World, monkeypatch: pytest.MonkeyPatch,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(polling, "FIRST_PAUSE", 0.01)
+    updates = Updates([text(1, "/start")])
+    real_fetch, failures = updates.fetch, [ConnectionError("Bot API away")]
+
+    async def away_once(offset: int | None, wait: int) -> Sequence[Incoming]:
+        if failures:
+            raise failures.pop()
+        return await real_fetch(offset, wait)
+
+    updates.fetch = away_once  # type: ignore[method-assign]
+    with caplog.at_level(logging.WARNING, logger="bot.transports.polling"):
+        telegram = await run(world, updates)
+    assert "Bot API away" in caplog.text
+    assert replies(telegram), "the update after the outage was answered"
+
+
+async def test_one_update_failing_does_not_stop_the_others(world: World, monkeypatch: pytest.MonkeyPatch,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    accept = Runner.accept
+
+    async def failing_on_help(self: Runner, event: Event) -> asyncio.Task[object]:
+        if event.text == "/help":
+            raise RuntimeError("broken handler")
+        return await accept(self, event)  # type: ignore[return-value]
+
+    monkeypatch.setattr(Runner, "accept", failing_on_help)
+    updates = Updates([text(1, "/help"), text(2, "/start")])
+    with caplog.at_level(logging.ERROR, logger="bot.transports.polling"):
+        telegram = await run(world, updates)
+    assert "update 1 not handled" in caplog.text
+    assert replies(telegram), "the next update was answered"
+    assert updates.calls[-1][0] == 3
