@@ -3,8 +3,13 @@
 For each framework (aiogram, python-telegram-bot) two processes run side by side, each against its
 own fake Bot API server (``tests.fakeapi``) on 127.0.0.1: our bot (``python -m bot``, started as
 the end-to-end tests start it) on a copy of a generated data directory (``bench.generate``), and
-a bare echo bot on the same framework with the same long-polling setup (``bench.echo_aiogram``,
-``bench.echo_ptb``). After our bot has sent what came due while it was "down" (the generator's
+a bare echo bot on the same framework, written the framework's way: its own dispatcher and polling
+(``bench.echo_aiogram``, ``bench.echo_ptb``). Our bot polls with its own loop
+(``bot.transports.polling``) and uses the frameworks for HTTP and types only; an echo bot on such
+a loop answered in 2.7 ms where the aiogram one took 4.2 ms (measured once, 40 updates), so the
+ratio here measures our whole bot against the usual way of writing one, not our core alone.
+
+After our bot has sent what came due while it was "down" (the generator's
 "now" is in the past) and gone quiet, the same texts go to both, alternately and one at a time,
 each once the bot is waiting in ``getUpdates`` again and a second after its last reply (``PACE``):
 ``/today``, a question in plain words, ``/new``,

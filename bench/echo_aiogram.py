@@ -1,6 +1,6 @@
-"""A bare echo bot on aiogram 3, set up like our transport (long polling, the same API server
-setting), for ``bench.e2e`` to compare reply latency with. ``python -m bench.echo_aiogram`` with
-``TELEGRAM_BOT_TOKEN`` and ``TELEGRAM_API_URL`` set."""
+"""A bare echo bot on aiogram 3 written the framework's way (its dispatcher's long polling, the
+same API server setting as our bot), for ``bench.e2e`` to compare reply latency with.
+``python -m bench.echo_aiogram`` with ``TELEGRAM_BOT_TOKEN`` and ``TELEGRAM_API_URL`` set."""
 
 from __future__ import annotations
 

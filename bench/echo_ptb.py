@@ -1,6 +1,7 @@
-"""A bare echo bot on python-telegram-bot 22, set up like our transport (long polling, concurrent
-updates, the same API server setting), for ``bench.e2e`` to compare reply latency with.
-``python -m bench.echo_ptb`` with ``TELEGRAM_BOT_TOKEN`` and ``TELEGRAM_API_URL`` set."""
+"""A bare echo bot on python-telegram-bot 22 written the framework's way (its Application's long
+polling, concurrent updates, the same API server setting as our bot), for ``bench.e2e`` to
+compare reply latency with. ``python -m bench.echo_ptb`` with ``TELEGRAM_BOT_TOKEN`` and
+``TELEGRAM_API_URL`` set."""
 
 from __future__ import annotations
 

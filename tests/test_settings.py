@@ -18,7 +18,7 @@ def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     settings = load_settings()
     assert settings.token is None
-    assert settings.bot_framework == "aiogram"
+    assert settings.bot_framework == "ptb"
     assert settings.telegram_api_url == "https://api.telegram.org"
     assert str(settings.tz) == "Asia/Shanghai"
     assert settings.bot_default_locale == "zh_Hans"
@@ -27,10 +27,10 @@ def test_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_values_from_a_dotenv_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("BOT_ADMIN_IDS=12, 34\nBOT_FRAMEWORK=ptb\nTELEGRAM_API_URL=http://127.0.0.1:8081/\n")
+    (tmp_path / ".env").write_text("BOT_ADMIN_IDS=12, 34\nBOT_FRAMEWORK=aiogram\nTELEGRAM_API_URL=http://127.0.0.1:8081/\n")
     settings = load_settings()
     assert settings.bot_admin_ids == frozenset({12, 34})
-    assert settings.bot_framework == "ptb"
+    assert settings.bot_framework == "aiogram"
     assert settings.telegram_api_url == "http://127.0.0.1:8081"
 
 
