@@ -114,6 +114,8 @@ def test_bad_answers_get_a_specific_hint_and_the_same_question(world: World) -> 
     assert me.last.text.startswith("6/8 demo.arrival?")  # no lodging: the hotel step is gone
     me.send("gibberish o'clock")
     assert me.messages[-2].text.startswith("I could not read that date.")
+    me.send("tomorrow 25:00")
+    assert me.messages[-2].text.startswith("I could not read that time.")
     me.send("yesterday 3pm")
     assert me.messages[-2].text == "That time is already past. Please give a time in the future."
     me.send("x" * 1001)

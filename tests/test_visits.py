@@ -127,6 +127,10 @@ def test_wrong_answers_along_the_way_are_explained(world: World) -> None:
     host.send("林先生 / 經理")
     host.press("C類")
     host.press("商務洽談").press("選好了")
+    host.send("明天下午25點")  # the time is what is wrong, and the answer says so
+    assert host.messages[-2].text.startswith("我沒有讀懂這個時間。")
+    host.send("12月32日上午10點")
+    assert host.messages[-2].text.startswith("這一天不存在")
     host.send("昨天下午3點")
     assert host.messages[-2].text == "這個時間已經過去了。請輸入一個未來的時間。"
     host.send("後天下午3點").press("對")

@@ -11,6 +11,7 @@ from bot.core.context import Context
 from bot.domain.dates import read_datetime
 from bot.flows.model import Choice, Kind, Step
 from bot.flows.state import Dialog
+from bot.i18n import N_
 
 YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
 # Typed instead of pressing Skip on an optional step (the console has no buttons to press), and what
@@ -112,6 +113,10 @@ def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: 
     return Value(ticked)
 
 
+# What a date that could not be read is told, by what was wrong with it ("明天下午25点": the time).
+_UNREADABLE = {"bad_time": N_("flow.time_hint"), "invalid_date": N_("flow.date_invalid")}
+
+
 def datetime_text(ctx: Context, step: Step, dialog: Dialog, text: str) -> Confirm | AskTime | Problem:
     """Reads a date-time; with a day already chosen, the text only needs to give the time."""
     tz = ctx.services.settings.tz
@@ -121,7 +126,9 @@ def datetime_text(ctx: Context, step: Step, dialog: Dialog, text: str) -> Confir
     on_day = step.day_of(dialog.answers) if step.day_of is not None and not day else None
     reading = read_datetime(text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz, on_day=on_day)
     if reading.kind == "unreadable" or reading.value is None:
-        return Problem(ctx.t("flow.time_hint") if day else ctx.t("flow.date_unreadable"))
+        if day:
+            return Problem(ctx.t("flow.time_hint"))
+        return Problem(ctx.t(_UNREADABLE.get(reading.problem or "", N_("flow.date_unreadable"))))
     if reading.kind == "date_only":
         if reading.value.date() < ctx.now.astimezone(tz).date():
             return Problem(ctx.t("flow.date_past"))
