@@ -24,7 +24,7 @@ def add_client(world: World, name: str, default_class: str = "A", manager: int |
 
 def tick(world: World) -> int:
     """What the scheduler does every few seconds; returns how many messages went out."""
-    messages = services(world).relationship.due_messages(world.clock.now())
+    messages = [due.message for due in services(world).relationship.due_messages(world.clock.now())]
     world.deliver(list(messages))
     return len(messages)
 

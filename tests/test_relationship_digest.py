@@ -21,7 +21,7 @@ def services(world: World) -> Services:
 
 
 def tick(world: World) -> int:
-    messages = services(world).relationship.due_messages(world.clock.now())
+    messages = [due.message for due in services(world).relationship.due_messages(world.clock.now())]
     world.deliver(list(messages))
     return len(messages)
 

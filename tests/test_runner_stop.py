@@ -1,10 +1,11 @@
-"""A stop (SIGTERM cancels the scheduler's job) while due nudges are being prepared or sent loses
-none of them: whatever never reached Telegram is due again at the next start."""
+"""A stop (SIGTERM cancels the scheduler's job) while due nudges or greetings are being prepared
+or sent loses none of them: whatever never reached Telegram is due again at the next start."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+from datetime import timedelta
 
 import pytest
 from tinydb.table import Document
@@ -16,6 +17,7 @@ from bot.services.dispatch import NudgeSender
 from tests.support.chat import World
 from tests.test_nudge_sending import at, plan_visit
 from tests.test_ratelimit import Telegram, VirtualTimer
+from tests.test_relationship_digest import DIGEST_TIME, lin, two_clients
 
 
 def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
@@ -86,3 +88,31 @@ async def test_what_a_job_writes_on_the_core_thread_is_one_durable_write(
     world.restart()
     assert [r["id"] for r in world.db.table("relationship_reminders").all()] == ["r-2026-11-25"]
     assert [d["id"] for d in world.db.table("sweeps").all()] == ["2026-11-25"]
+
+
+async def test_a_stop_mid_greetings_sends_the_rest_at_the_next_start(world: World) -> None:
+    """The morning's relationship messages for one person go out a second apart; a stop after the
+    first leaves the digest for the next start, which sends it once, and not the nudge again."""
+    world.clock.current = DIGEST_TIME
+    lin(world)
+    two_clients(world)  # the Mid-Autumn digest
+    services = world.dispatcher.services
+    services.clients.create("老客户", default_class="A", by=1, now=DIGEST_TIME - timedelta(days=40),
+                            account_manager=1)  # a class-A client not contacted for 40 days
+    runner = Runner(world.dispatcher)
+    timer = VirtualTimer()
+    telegram = Telegram(timer)
+    runner.delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    try:
+        sending = asyncio.create_task(runner.send_relationship_messages())
+        telegram.notify_after = 1
+        await telegram.reached.wait()
+        sending.cancel()
+        assert await sending == 1
+    finally:
+        runner.close()
+    first = [getattr(action, "text", "") for _, action in telegram.sent]
+    assert len(first) == 1 and "老客户" in first[0]
+    again = [due.message.text for due in services.relationship.due_messages(world.clock.now())]
+    assert len(again) == 1 and "中秋节" in again[0]
+    assert services.relationship.due_messages(world.clock.now()) == []

@@ -134,13 +134,15 @@ class Runner:
     async def send_relationship_messages(self) -> int:
         """Today's cadence nudges and greeting digests, once a day (the service records them first)."""
         services = self.dispatcher.services
-        messages = await self.call(services.relationship.due_messages, services.clock.now())
+        due = await self.call(services.relationship.due_messages, services.clock.now())
         try:
-            await self.push_each(messages)
+            await self.push_each([item.message for item in due])
         except Stopped as stopped:
-            log.warning("stopping: %d relationship message(s) recorded but not sent", len(stopped.unsent))
-            return len(messages) - len(stopped.unsent)
-        return len(messages)
+            # The bot is stopping mid-send: what never reached Telegram goes out at the next start.
+            back = await self.call(services.relationship.put_back, due, stopped.unsent)
+            log.info("stopping: %d relationship message(s) not yet sent are kept for the next start", back)
+            return len(due) - len(stopped.unsent)
+        return len(due)
 
     async def send_due_digests(self) -> int:
         """The morning digests that are due, chats side by side; failed ones are retried."""

@@ -8,7 +8,7 @@ document id in memory, built with one scan when it is opened (this repository is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 from tinydb.table import Document, Table
@@ -81,6 +81,19 @@ class Named(Generic[T]):
         except BaseException:
             self._reindex()
             raise
+
+    def remove(self, record_ids: Iterable[str]) -> None:
+        """Forgets these records (one write); unknown ids are ignored."""
+        wanted = [record_id for record_id in record_ids if record_id in self._doc_ids]
+        if not wanted:
+            return
+        try:
+            self._table.remove(doc_ids=[self._doc_ids[record_id] for record_id in wanted])
+        except BaseException:
+            self._reindex()
+            raise
+        for record_id in wanted:
+            del self._doc_ids[record_id]
 
     def _reindex(self) -> None:
         self._doc_ids = {str(doc["id"]): doc.doc_id for doc in self._table.all()}

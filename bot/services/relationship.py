@@ -21,7 +21,8 @@ flowchart LR
 
 Records come before messages, as with visit nudges (``bot.services.dispatch``): a crash between
 the two loses a message rather than repeating it the next time, and a restart or a second tick
-never sends a digest twice.
+never sends a digest twice. A stop while they are being sent (SIGTERM) is no crash: ``put_back``
+removes the records of what never reached Telegram, so the next start sends it.
 """
 
 from __future__ import annotations
@@ -71,6 +72,8 @@ HOSTS_WITHIN = timedelta(days=365)
 # Nudges one person gets in one sweep: the first run over an old client list must not flood anyone;
 # the most overdue go first, the rest on the following days.
 NUDGES_PER_DAY = 5
+# What a sent message's record is (``DueMessage.kind``).
+REMINDER, DIGEST = "reminder", "digest"
 CADENCE_WORDS = {7: N_("relationship.every.week"), 30: N_("relationship.every.month"),
                  90: N_("relationship.every.quarter"), 180: N_("relationship.every.half_year"),
                  365: N_("relationship.every.year")}
@@ -108,6 +111,17 @@ class Book:
     last_leader: dict[int, datetime] = field(default_factory=dict)
     latest_host: dict[int, int] = field(default_factory=dict)
     recent_hosts: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+
+@dataclass(frozen=True)
+class DueMessage:
+    """A cadence nudge or a digest to send, with the record that says it was sent (``kind`` names
+    the collection: "reminder" or "digest") and the day's sweep it came from."""
+
+    message: Send
+    kind: str
+    record: str
+    sweep: str
 
 
 class RelationshipService:
@@ -178,7 +192,7 @@ class RelationshipService:
 
     # ---- the daily sweep ----------------------------------------------------------------------
 
-    def due_messages(self, now: datetime) -> list[Send]:
+    def due_messages(self, now: datetime) -> list[DueMessage]:
         """Today's cadence nudges and greeting digests, recorded as sent; [] until the digest time,
         in quiet hours, and once today's sweep is done."""
         local = now.astimezone(self.tz)
@@ -188,9 +202,25 @@ class RelationshipService:
         if self.records.sweeps.get(sweep) is not None:
             return []
         book = self._book(now)
-        messages = self._reminders(book, now) + self._digests(book, now)
+        messages = [DueMessage(message, kind, record, sweep)
+                    for message, kind, record in self._reminders(book, now) + self._digests(book, now)]
         self.records.sweeps.save(Sweep(sweep, now))
         return messages
+
+    def put_back(self, due: list[DueMessage], unsent: list[int]) -> int:
+        """After a stop mid-send: what never reached Telegram (``unsent`` indexes ``due``) loses its
+        record, and the day's sweep its record too, so the next start sends it again. A reminder
+        that reached one of its recipients stays recorded (sending it again would repeat it).
+        Returns how many messages were put back."""
+        left = set(unsent)
+        delivered = {(d.kind, d.record) for index, d in enumerate(due) if index not in left}
+        back = [d for index, d in enumerate(due) if index in left and (d.kind, d.record) not in delivered]
+        if not back:
+            return 0
+        self.records.reminders.remove(d.record for d in back if d.kind == REMINDER)
+        self.records.digests.remove(d.record for d in back if d.kind == DIGEST)
+        self.records.sweeps.remove({d.sweep for d in back})
+        return len(back)
 
     def _book(self, now: datetime) -> Book:
         admins = [s.user_id for s in self.staff.all() if s.active and s.role is Role.ADMIN]
@@ -222,10 +252,10 @@ class RelationshipService:
 
     # ---- cadence nudges -----------------------------------------------------------------------
 
-    def _reminders(self, book: Book, now: datetime) -> list[Send]:
+    def _reminders(self, book: Book, now: datetime) -> list[tuple[Send, str, str]]:
         today = now.astimezone(self.tz).date()
         sent: dict[int, int] = defaultdict(int)
-        messages: list[Send] = []
+        messages: list[tuple[Send, str, str]] = []
         recorded: list[Reminder] = []
         for reminder, client, every in self._overdue(book, now):
             people = [p for p in cadence_recipients(client, book.latest_host.get(client.id), book.admins,
@@ -235,7 +265,7 @@ class RelationshipService:
             recorded.append(replace(reminder, to=people[0]))
             for person in people:
                 sent[person] += 1
-                messages.append(self._nudge(person, reminder, client, every, today))
+                messages.append((self._nudge(person, reminder, client, every, today), REMINDER, reminder.id))
         self.records.reminders.save_all(recorded)  # all at once: thousands on a first sweep
         return messages
 
@@ -272,7 +302,7 @@ class RelationshipService:
 
     # ---- greeting digests ---------------------------------------------------------------------
 
-    def _digests(self, book: Book, now: datetime) -> list[Send]:
+    def _digests(self, book: Book, now: datetime) -> list[tuple[Send, str, str]]:
         today = now.astimezone(self.tz).date()
         lead = self.policy.relationship.festival_lead_days
         per_person: dict[int, list[Occasion]] = defaultdict(list)
@@ -283,16 +313,17 @@ class RelationshipService:
                 for person in greeting_recipients(client, book.recent_hosts.get(client.id, ()),
                                                   book.latest_host.get(client.id), book.admins, self._active):
                     per_person[person] += found
-        messages: list[Send] = []
+        messages: list[tuple[Send, str, str]] = []
         recorded: list[Digest] = []
         for person, found in per_person.items():
             listed = self._listed(person, today, lead)
             fresh = sorted((o for o in found if o.key not in listed), key=lambda o: (o.day, _group(o)))
             if fresh:
                 keys = tuple(o.key for o in fresh)
-                recorded.append(Digest(digest_id(person, today), person, today, keys, now))
+                record = Digest(digest_id(person, today), person, today, keys, now)
+                recorded.append(record)
                 t = self._translator(self.staff.get(person))
-                messages.append(Send(person, self._render(t, fresh, lead)))
+                messages.append((Send(person, self._render(t, fresh, lead)), DIGEST, record.id))
         self.records.digests.save_all(recorded)
         return messages
 
