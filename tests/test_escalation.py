@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.chat import World
+from tests.support.chat import Person, World
 from tests.test_nudge_sending import at, plan_visit
 
 
@@ -22,12 +22,14 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 def escalate(world: World) -> int:
     services = world.dispatcher.services
-    messages = services.escalations.due_messages(services.clock.now())
-    world.deliver(list(messages))
+    messages = [due.message for due in services.escalations.due_messages(services.clock.now())]
+    world.deliver(messages)
     return len(messages)
 
 
-def test_undone_follow_ups_escalate_once_to_the_hosts_manager(world: World) -> None:
+def left_undone(world: World) -> tuple[Person, Person]:
+    """Lin (whose manager is Wang) did the follow-up of a visit but not the memo, minutes and
+    feedback; it is now a working day after they were due. Returns Lin and Wang."""
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     boss = world.person(2, "Wang", language_code="en").send("/start")
     host.send("/staff").press("Lin ›").press("设置上级").press("Wang")
@@ -39,6 +41,11 @@ def test_undone_follow_ups_escalate_once_to_the_hosts_manager(world: World) -> N
     world.tick()
     assert escalate(world) == 0  # due only today: not late yet
     at(world, "2026-12-01 17:30")  # a working day later
+    return host, boss
+
+
+def test_undone_follow_ups_escalate_once_to_the_hosts_manager(world: World) -> None:
+    _, boss = left_undone(world)
     assert escalate(world) == 1
     text = boss.last.text
     assert "3 after-visit items of your team are overdue" in text
@@ -62,3 +69,15 @@ def test_nothing_escalates_at_night_or_on_a_holiday(world: World) -> None:
     assert escalate(world) == 0
     at(world, "2026-12-07 09:00")  # Monday morning: Lin's manager-less items go to the managers
     assert escalate(world) == 1
+
+
+def test_a_list_that_never_went_out_is_escalated_again(world: World) -> None:
+    """The bot stopped before the list reached Telegram (``Runner.send_escalations`` puts it back):
+    the next check sends it, once."""
+    left_undone(world)
+    escalations, now = world.dispatcher.services.escalations, world.clock.now()
+    due = escalations.due_messages(now)
+    assert escalations.put_back(due, [0]) == 1
+    again = escalations.due_messages(now)
+    assert [item.message for item in again] == [item.message for item in due]
+    assert escalations.due_messages(now) == []

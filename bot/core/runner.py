@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
@@ -26,6 +26,13 @@ LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
 # Due nudges are prepared this many messages at a time (a second or less of the core thread).
 NUDGE_SLICE = 1000
+
+
+class Recorded(Protocol):
+    """A message the core recorded as sent before it goes out."""
+
+    @property
+    def message(self) -> Action: ...
 
 
 class Runner:
@@ -135,14 +142,7 @@ class Runner:
         """Today's cadence nudges and greeting digests, once a day (the service records them first)."""
         services = self.dispatcher.services
         due = await self.call(services.relationship.due_messages, services.clock.now())
-        try:
-            await self.push_each([item.message for item in due])
-        except Stopped as stopped:
-            # The bot is stopping mid-send: what never reached Telegram goes out at the next start.
-            back = await self.call(services.relationship.put_back, due, stopped.unsent)
-            log.info("stopping: %d relationship message(s) not yet sent are kept for the next start", back)
-            return len(due) - len(stopped.unsent)
-        return len(due)
+        return await self._send_recorded(due, services.relationship.put_back)
 
     async def send_due_digests(self) -> int:
         """The morning digests that are due, chats side by side; failed ones are retried."""
@@ -164,10 +164,20 @@ class Runner:
     async def send_escalations(self) -> int:
         """Overdue after-visit items to the hosts' managers (recorded before they are sent)."""
         services = self.dispatcher.services
-        messages = await self.call(services.escalations.due_messages, services.clock.now())
-        for message in messages:
-            await self.push([message])
-        return len(messages)
+        due = await self.call(services.escalations.due_messages, services.clock.now())
+        return await self._send_recorded(due, services.escalations.put_back)
+
+    async def _send_recorded(self, due: Sequence[Recorded], put_back: Callable[[Any, list[int]], int]) -> int:
+        """Sends messages the core recorded as sent before handing them over (so a crash never
+        repeats one). If the bot stops part way, ``put_back(due, unsent)`` undoes the records of
+        what never reached Telegram, which then goes out at the next start."""
+        try:
+            await self.push_each([item.message for item in due])
+        except Stopped as stopped:
+            back = await self.call(put_back, due, stopped.unsent)
+            log.info("stopping: %d message(s) not yet sent are kept for the next start", back)
+            return len(due) - len(stopped.unsent)
+        return len(due)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

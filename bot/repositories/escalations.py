@@ -30,3 +30,10 @@ class EscalationRepository:
         if fresh:
             self._table.insert_multiple({"nudge": i, "to": to, "at": at.isoformat()} for i in fresh)
             self._done.update(fresh)
+
+    def forget(self, nudge_ids: set[str]) -> None:
+        """No longer escalated (they were never sent): the next check escalates them again."""
+        known = nudge_ids & self._done
+        if known:
+            self._table.remove(lambda doc: doc["nudge"] in known)
+            self._done -= known
