@@ -25,6 +25,8 @@ from typing import Any, TypeVar
 
 from bot.core.events import Event
 from bot.core.runner import Runner
+from bot.scheduling import start_scheduler
+from bot.transports.common import default_menus
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -50,6 +52,18 @@ class Incoming:
 
 # ``fetch(offset, wait)``: the updates from ``offset`` on, waiting up to ``wait`` seconds for one.
 Fetch = Callable[[int | None, int], Awaitable[Sequence[Incoming]]]
+
+
+async def serve(runner: Runner, fetch: Fetch, framework: str) -> None:
+    """What a Telegram adapter does once connected (and its webhook removed): the menus for
+    newcomers, the scheduler's jobs, polling until stopped, then the jobs' stop."""
+    await runner.push(default_menus(runner))
+    jobs = start_scheduler(runner)
+    log.info("%s polling as @%s", framework, runner.dispatcher.services.bot_username)
+    try:
+        await poll_until_stopped(runner, fetch)
+    finally:
+        await jobs.stop()
 
 
 async def poll_until_stopped(runner: Runner, fetch: Fetch) -> None:

@@ -45,9 +45,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.scheduling import start_scheduler
-from bot.transports.common import default_menus
-from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, poll_until_stopped
+from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
 
 log = logging.getLogger(__name__)
@@ -211,14 +209,8 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
     try:
         me = await until_reachable(bot.get_me, (TelegramNetworkError, TelegramServerError))
         runner.dispatcher.services.bot_username = me.username or runner.dispatcher.services.bot_username
-        await runner.push(default_menus(runner))
         await bot.delete_webhook(drop_pending_updates=False)
-        jobs = start_scheduler(runner)
-        log.info("aiogram polling as @%s", me.username)
-        try:
-            await poll_until_stopped(runner, fetch)
-        finally:
-            await jobs.stop()
+        await serve(runner, fetch, "aiogram")
     finally:
         await bot.session.close()
     return 0

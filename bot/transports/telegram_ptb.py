@@ -38,9 +38,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.scheduling import start_scheduler
-from bot.transports.common import default_menus
-from bot.transports.polling import ALLOWED_UPDATES, Incoming, poll_until_stopped
+from bot.transports.polling import ALLOWED_UPDATES, Incoming, serve
 from bot.transports.retry import until_reachable
 
 log = logging.getLogger(__name__)
@@ -188,14 +186,8 @@ async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
     services = runner.dispatcher.services
     services.bot_username = bot.username or services.bot_username
     try:
-        await runner.push(default_menus(runner))
         await bot.delete_webhook(drop_pending_updates=False)
-        jobs = start_scheduler(runner)
-        log.info("python-telegram-bot polling as @%s", services.bot_username)
-        try:
-            await poll_until_stopped(runner, fetch)
-        finally:
-            await jobs.stop()
+        await serve(runner, fetch, "python-telegram-bot")
     finally:
         await bot.shutdown()
     return 0
