@@ -5,6 +5,7 @@ handled, and neither a failing poll nor one failing update stops the bot."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import os
 import shutil
@@ -133,3 +134,21 @@ async def test_one_update_failing_does_not_stop_the_others(world: World, monkeyp
     assert "update 1 not handled" in caplog.text
     assert replies(telegram), "the next update was answered"
     assert updates.calls[-1][0] == 3
+
+
+async def test_a_disk_failing_mid_update_answers_and_keeps_nothing_half_written(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Through the loop as Telegram drives it (not the dispatcher alone): the update's one write
+    # fails, the host hears so, and none of what the update changed is kept.
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    updates = Updates([text(1, "/start")], [text(2, "/new")])
+    updates.on_call = lambda: (monkeypatch.setattr("bot.storage.wal.os.fdatasync", full_disk)
+                               if len(updates.calls) == 2 else None)
+    telegram = await run(world, updates)
+    assert "something went wrong on my side" in replies(telegram)[-1]
+    world.db.close()
+    monkeypatch.undo()
+    world.open()
+    assert not world.db.table("dialogs").all()  # the form /new began was not kept

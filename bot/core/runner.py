@@ -49,8 +49,11 @@ class Runner:
     async def call(self, fn: Callable[..., T], *args: object) -> T:
         """Runs ``fn(*args)`` on the core thread; what it writes is one durable write, all or nothing
         (``Database.unit``): a scheduler job's bookkeeping as much as a reply's."""
+        return await self._on_core(self._in_unit, fn, args)
+
+    async def _on_core(self, fn: Callable[..., T], *args: object) -> T:
         self._loop = asyncio.get_running_loop()
-        return await self._loop.run_in_executor(self._executor, self._in_unit, fn, args)
+        return await self._loop.run_in_executor(self._executor, fn, *args)
 
     def _in_unit(self, fn: Callable[..., T], args: tuple[object, ...]) -> T:
         with self.dispatcher.services.db.unit():
@@ -79,7 +82,9 @@ class Runner:
     async def accept(self, event: Event) -> asyncio.Task[list[Outcome]]:
         """Handles one incoming event on the core thread (what it changed is written when this
         returns) and starts delivering its reply, ahead of queued pushes."""
-        actions = await self.call(self.dispatcher.handle, event)
+        # Not in ``call``'s unit: the dispatcher's own is the update's write, and only as the outermost
+        # one does a failed write (or a failing handler) keep nothing of the update and answer so.
+        actions = await self._on_core(self.dispatcher.handle, event)
         return asyncio.create_task(self.push(actions, Priority.REPLY))
 
     async def push(self, actions: list[Action], priority: Priority = Priority.PUSH) -> list[Outcome]:
