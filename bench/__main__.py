@@ -115,6 +115,8 @@ def table(results: dict[str, Any]) -> str:
         )
     rows.append(("checkpoint after the run: ms (log MB)",
                  [_checkpoint(results["core"][s].get("checkpoint")) for s in sizes]))
+    rows.append(("morning digests of all staff: s (messages)",
+                 [_digests(results["core"][s].get("digests")) for s in sizes]))
     rows.append(("start-up with catch-up, s", [f"{results['core'][s]['startup_s']:.2f}" for s in sizes]))
     rows.append(("warm-up once polling (in slices), s",
                  [f"{results['core'][s].get('warm_up_s', float('nan')):.2f}" for s in sizes]))
@@ -135,6 +137,10 @@ def table(results: dict[str, Any]) -> str:
 
 def _checkpoint(figures: dict[str, float] | None) -> str:
     return "-" if figures is None else f"{figures['ms']:.0f} ({figures['log_mb']:.1f})"
+
+
+def _digests(figures: dict[str, float] | None) -> str:
+    return "-" if figures is None else f"{figures['s']:.2f} ({figures['messages']:,})"
 
 
 def _pair(figures: dict[str, float]) -> str:

@@ -10,6 +10,7 @@ fixed clock) and measures, in this process:
 - per update, ``reps`` times each: ``/today`` and "今天谁来" as an admin (who sees every visit), one
   step of ``/new`` (a client name searched among all clients), Save on a new visit's review card, a
   nudge's Done button, and ``/mytasks`` of the busiest host;
+- the morning digests of every staff member, due at once (one turn of the core thread);
 - one crash-safe write through the repositories: a nudge and a visit saved; then the checkpoint
   that brings the collection files up to date with everything written (``bot.storage.wal``);
 - memory: resident set size after start-up and its peak at the end.
@@ -133,6 +134,13 @@ def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
     writes["visit save"] = [
         timed(lambda k=k: services.visits.visits.save(replace(visit, room=str(k)))) for k in range(reps // 2)
     ]
+    # The clock stands at 11:00 in Shanghai on a Monday, within the digests' window after 08:30:
+    # every staff member's morning digest is due, prepared in one turn of the core thread.
+    with world.db.unit():
+        started = time.perf_counter()
+        digests = services.digests.due_messages()
+        result["digests"] = {"s": round(time.perf_counter() - started, 2), "messages": len(digests),
+                             "staff": len(services.access.staff.all())}
     # Everything above is in the write-ahead log: what the 5-minute checkpoint would cost now.
     log_bytes = (data_dir / LOG_FILE).stat().st_size
     result["checkpoint"] = {"ms": round(timed(world.db.checkpoint) * 1000, 1),

@@ -27,15 +27,14 @@ from tinydb.table import Table
 
 from bot.clock import Clock
 from bot.core.events import Outcome, Send
-from bot.domain.lookups import Viewer, day_bounds, day_entries
+from bot.domain.lookups import DayEntry, Item, Viewer, day_bounds
 from bot.domain.policy import Policy
 from bot.domain.staff import Staff
-from bot.domain.visits import VisitStatus
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import I18n, Translator
 from bot.repositories.keyed import KeyedDocuments
 from bot.repositories.staff import StaffRepository
-from bot.services.lookups import LookupService, OpenWork
+from bot.services.lookups import LookupService
 from bot.views.days import Marks, assemble, day_rows, item_rows
 
 WINDOW = timedelta(hours=4)
@@ -150,8 +149,12 @@ class DigestService:
                   and is_due(local, self.policy.schedule.digest_at, True)]
         if not due and not groups:
             return []
-        work = self.lookups.open_work(_end_of(today, self.lookups.tz))
-        messages = [(f"u:{p.user_id}:{today}", self._personal(p, work, now)) for p in due]
+        # Everyone's at once: today's visits and the open items are read once, not once a person.
+        end = _end_of(today, self.lookups.tz)
+        todays = self.lookups.days(Viewer(None, sees_all=True), today, today, now)
+        items = self.lookups.checklists([p.user_id for p in due], end, end, self.lookups.open_work(end))
+        messages = [(f"u:{p.user_id}:{today}", self._personal(p, _theirs(todays, p.user_id), items[p.user_id],
+                                                              now)) for p in due]
         messages += [(f"g:{g.chat_id}:{today}", self._group(g.chat_id, g.locale, now)) for g in groups]
         self.log.record(((key, message is not None) for key, message in messages), today, now)
         return [Outgoing(message, key) for key, message in messages if message is not None]
@@ -165,16 +168,11 @@ class DigestService:
         at = self.time_for(user_id)
         return at is not None and is_due(local, at, True)
 
-    def _personal(self, person: Staff, work: OpenWork, now: datetime) -> Send | None:
-        """Today's own visits, then overdue items and the items due today; None if all are empty."""
-        tz = self.lookups.tz
-        today = now.astimezone(tz).date()
-        viewer = Viewer(person.user_id, reception=False)
-        mine = [v for v in work.visits.values()
-                if v.status is not VisitStatus.CANCELLED and viewer.sees(v, today, tz)]
-        entries = day_entries(mine, today, today, tz)
-        end = _end_of(today, tz)
-        items = self.lookups.checklist(person.user_id, end, end, work)
+    def _personal(self, person: Staff, entries: list[DayEntry], items: list[Item],
+                  now: datetime) -> Send | None:
+        """Today's own visits (``entries``: those the person hosts or is on the team of), then
+        overdue items and the items due today; None if all are empty."""
+        today = now.astimezone(self.lookups.tz).date()
         if not entries and not items:
             return None
         t = self._translator(person)
@@ -198,6 +196,11 @@ class DigestService:
     def _translator(self, person: Staff) -> Translator:
         i18n = self.i18n
         return i18n.get(person.locale) if person.locale else i18n.for_language_code(person.language_code)
+
+
+def _theirs(entries: list[DayEntry], user_id: int) -> list[DayEntry]:
+    """The entries of the visits ``user_id`` hosts or is on the team of."""
+    return [entry for entry in entries if user_id in entry.visit.people]
 
 
 def _end_of(day: date, tz: tzinfo) -> datetime:

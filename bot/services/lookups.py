@@ -221,16 +221,31 @@ class LookupService:
 
         ``work``: ``open_work(by)`` when the caller has read it already (the digest, for everyone).
         """
-        work = work or self.open_work(by, person=user_id)
-        visits = {n.visit_id: work.visits.get(n.visit_id) for n in work.nudges}
-        mine = {number for number, visit in visits.items() if visit is not None
-                and visit.status is not VisitStatus.CANCELLED and user_id in visit.people}
-        items = [Item(n.due, work.visits[n.visit_id], key=n.key) for n in work.nudges
-                 if n.visit_id in mine and is_open(n, by)]
-        for task in self.debriefs.tasks_for(user_id):
-            if tasks_by is None or task.due <= tasks_by:
-                items.append(Item(task.due, work.visits.get(task.visit_id), text=task.text))
-        return sorted(items, key=lambda item: item.due)
+        return self.checklists([user_id], by, tasks_by, work or self.open_work(by, person=user_id))[user_id]
+
+    def checklists(self, user_ids: Iterable[int], by: datetime, tasks_by: datetime | None,
+                   work: OpenWork) -> dict[int, list[Item]]:
+        """``checklist`` for many people at once, from one pass over ``work``: the morning digest
+        asked each of 2,000 people in turn, which went over every open item 2,000 times."""
+        items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
+        nudges = [nudge for nudge in work.nudges if is_open(nudge, by)]
+        tasks = self.debriefs.tasks_for_each(items)
+        # Visits decoded by number, each chunk file once: in the items' order they thrashed the cache.
+        numbers = {n.visit_id for n in nudges} | {t.visit_id for found in tasks.values() for t in found}
+        visits = {number: work.visits.get(number) for number in sorted(numbers)}
+        for nudge in nudges:
+            visit = visits[nudge.visit_id]
+            if visit is None or visit.status is VisitStatus.CANCELLED:
+                continue
+            for person in visit.people:
+                if person in items:
+                    items[person].append(Item(nudge.due, visit, key=nudge.key))
+        for user_id, found in items.items():
+            for task in tasks[user_id]:
+                if tasks_by is None or task.due <= tasks_by:
+                    found.append(Item(task.due, visits[task.visit_id], text=task.text))
+            found.sort(key=lambda item: item.due)
+        return items
 
     # ---- /find --------------------------------------------------------------------------------
 
