@@ -17,6 +17,7 @@ instead of being turned into a date. Three of its habits are corrected here:
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, datetime
 from functools import lru_cache
@@ -36,8 +37,13 @@ _SETTINGS: dict[str, Any] = {
     "IGNORE_SURROUNDING_TEXT": False,
     "PREFER_DATES_FROM": "current_period",  # this year's Dec 5; the roll is done by roll_month_day
 }
-MONTH_WORD = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = rf"(?:{'|'.join(_MONTHS)})[a-z]*"
+MONTH_WORD = re.compile(rf"\b{_MONTH}\b")
 _DIGIT = re.compile(r"\d")
+_DAY_OF_MONTH = re.compile(
+    rf"\b(?:(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MONTH})"
+    rf"|(?P<month2>{_MONTH})\.?\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)\b")
 _VAGUE_PERIODS = ("week", "month", "quarter", "year")
 
 
@@ -64,6 +70,8 @@ def english_day(text: str, ctx: Context) -> date | DayProblem:
     """The date named by a Latin-script phrase with the time taken out."""
     if _DIGIT.search(text) and not MONTH_WORD.search(text):
         return "not_understood"
+    if _no_such_day(text):
+        return "invalid_date"
     parsed = _parse(text, ctx.now)
     if parsed is None:
         return "not_understood"
@@ -73,6 +81,18 @@ def english_day(text: str, ctx: Context) -> date | DayProblem:
     if "year" not in parts:
         return roll_month_day(found.month, found.day, ctx)
     return found
+
+
+def _no_such_day(text: str) -> bool:
+    """Whether ``text`` names a day its month never has ("Feb 30", "31st of April"): dateparser
+    reports those as unreadable, or reads "December 32" as December 2032; the host should hear
+    that the day does not exist."""
+    match = _DAY_OF_MONTH.search(text)
+    if match is None:
+        return False
+    day = int(match["day"] or match["day2"])
+    month = _MONTHS.index((match["month"] or match["month2"])[:3]) + 1
+    return not 1 <= day <= calendar.monthrange(2024, month)[1]  # a leap year: February 29 exists
 
 
 def warm_up() -> None:
