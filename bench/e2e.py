@@ -111,8 +111,10 @@ async def _measure(framework: str, source: Path, work: Path, updates: int) -> di
             replies = _replies(ours_api) - replies_before
             memory = {"ours": _memory(ours.process.pid), "echo": _memory(echo.pid)}
         finally:
-            await stop_bot(ours)
-            await _stop(echo)
+            try:
+                await stop_bot(ours)
+            finally:
+                await _stop(echo)  # even when ours would not stop: no echo bot left running
     figures = {name: summary(values) for name, values in samples.items()}
     return {
         **figures,
