@@ -1,9 +1,10 @@
 """Tasks, keyed by their number (the TinyDB document id).
 
-/mytasks and the morning digest ask for one person's open tasks, and a debrief for its visit's; with
-years of debriefs that is tens of thousands of tasks to decode per question. So the repository keeps
-in memory, from the raw documents, each task's owner, visit and whether it is open, kept up to date
-by ``save`` and ``delete`` (it is the table's only writer), and decodes only the tasks asked for.
+/mytasks asks for one person's open tasks, the morning digest for everyone's, and a debrief for its
+visit's; with years of debriefs that is tens of thousands of tasks to decode per question. So the
+repository keeps in memory, from the raw documents, each task's owner, visit and whether it is open,
+kept up to date by ``save`` and ``delete`` (it is the table's only writer), and decodes only the
+tasks asked for.
 """
 
 from __future__ import annotations
@@ -82,13 +83,10 @@ class TaskRepository(KeyedDocuments[Task]):
         tasks = self._decode(i for i, row in self._rows.items() if row.visit_id == visit_id)
         return sorted((t for t in tasks if t.origin == origin), key=lambda t: t.id)
 
-    def open_for(self, owner: int) -> list[Task]:
-        """Someone's open tasks, the most urgent first (for /mytasks)."""
-        return self.open_for_each([owner])[owner]
-
     def open_for_each(self, owners: Iterable[int]) -> dict[int, list[Task]]:
-        """``open_for`` of many people, decoded in storage order: the morning digest asks for
-        everyone's, and person by person the chunk files were read again and again."""
+        """Each owner's open tasks, the most urgent first; decoded in storage order, because the
+        morning digest asks for everyone's and person by person the chunk files were read again
+        and again."""
         self.warm()  # the index, and the open tasks with it
         wanted = {owner: self._open_of.get(owner, set()) for owner in owners}
         decoded = {task.id: task for task in self._decode(sorted(set().union(*wanted.values())))

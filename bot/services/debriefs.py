@@ -68,10 +68,10 @@ class DebriefService:
 
     def tasks_for(self, user_id: int) -> list[Task]:
         """Someone's open tasks, the most urgent first."""
-        return self.tasks.open_for(user_id)
+        return self.tasks_for_each([user_id])[user_id]
 
     def tasks_for_each(self, user_ids: Iterable[int]) -> dict[int, list[Task]]:
-        """``tasks_for`` of many people at once (read in storage order)."""
+        """``tasks_for`` of many people at once (read in storage order: /mytasks, the digest)."""
         return self.tasks.open_for_each(user_ids)
 
     def memo_locale(self, visit: Visit) -> str | None:
