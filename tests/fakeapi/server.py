@@ -564,11 +564,17 @@ class FakeBotApi:
         method: str,
         predicate: Callable[[ApiRequest], bool] | None = None,
         timeout: float = 10,  # noqa: ASYNC109
+        since: int = 0,
     ) -> ApiRequest:
-        """The first logged request of ``method`` (any time so far) matching ``predicate``."""
+        """The first logged request of ``method`` matching ``predicate``, from ``self.requests[since]``
+        on (``since=len(api.requests)`` before acting: only what the bot does next). The search runs
+        after every change on the server's own loop, so after thousands of requests a search of all of
+        them would delay the very requests being waited for."""
+        name = method.lower()
 
         def find() -> ApiRequest | None:
-            return next((r for r in self.calls(method) if predicate is None or predicate(r)), None)
+            return next((r for r in self.requests[since:]
+                         if r.name == name and (predicate is None or predicate(r))), None)
 
         found = await self._wait_until(find, timeout)
         if found is None:
@@ -620,7 +626,8 @@ class FakeBotApi:
 
     def calls(self, method: str) -> list[ApiRequest]:
         """Logged requests of one method (case-insensitive), oldest first."""
-        return [r for r in self.requests if r.name == method.lower()]
+        name = method.lower()
+        return [r for r in self.requests if r.name == name]
 
     def errors(self, chat_id: int | None = None) -> list[ApiRequest]:
         """Requests that were answered with an error (optionally only those about ``chat_id``)."""
