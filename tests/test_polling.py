@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import signal
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -152,3 +153,36 @@ async def test_a_disk_failing_mid_update_answers_and_keeps_nothing_half_written(
     monkeypatch.undo()
     world.open()
     assert not world.db.table("dialogs").all()  # the form /new began was not kept
+
+
+async def test_a_message_typed_while_a_job_holds_the_core_is_answered_after_it(world: World) -> None:
+    # The core is free most of the time and an update is then handled on the loop's own thread;
+    # while a scheduled job (the morning digests, a burst of nudges) runs on the core thread, a
+    # message waits for it rather than reading the database alongside it.
+    runner = Runner(world.dispatcher)
+    telegram = Telegram(VirtualTimer())
+    runner.delivery = Delivery(telegram)
+    started, release = threading.Event(), threading.Event()
+    finished: list[str] = []
+
+    def job() -> None:
+        started.set()
+        release.wait(10)
+        finished.append("job")
+
+    try:
+        await runner.process(Event(HOST, HOST.id, text="/start"))  # the core free: answered at once
+        assert len(replies(telegram)) == 1
+        running = asyncio.create_task(runner.call(job))
+        await asyncio.to_thread(started.wait, 10)
+        answering = asyncio.create_task(runner.process(Event(HOST, HOST.id, text="/today")))
+        await asyncio.sleep(0.2)
+        assert not answering.done() and len(replies(telegram)) == 1
+        release.set()
+        await running
+        await answering
+        finished.append("reply")
+    finally:
+        runner.close()
+    assert finished == ["job", "reply"]
+    assert "No visitors today" in replies(telegram)[-1]

@@ -66,6 +66,16 @@ class Dispatcher:
             ctx.actions.insert(0, AnswerCallback(event.callback_id))
         return ctx.actions
 
+    def shows_progress(self, event: Event) -> bool:
+        """Whether the event's handler shows progress as it goes (``Context.live``): long work that
+        waits for its progress messages to be delivered, so it must not run on the event loop."""
+        if event.document is not None:
+            return True
+        if event.callback_data is None:
+            return False
+        route = self.routes.callbacks.get(unpack(event.callback_data)[0])
+        return route is not None and route.live
+
     def learn(self, outcomes: list[Outcome]) -> None:
         """Records what delivery found out: who blocked the bot, who is reachable again."""
         for outcome in outcomes:

@@ -24,6 +24,8 @@ class Route:
     role: Role | None
     # The message key of the command's one-line description, for /help and the command menu.
     menu_key: str = ""
+    # The handler shows progress as it goes (``Context.live``): long work, run off the event loop.
+    live: bool = False
 
 
 @dataclass
@@ -44,11 +46,13 @@ class Router:
 
         return register
 
-    def callback(self, prefix: str, *, role: Role | None = Role.STAFF) -> Callable[[Handler], Handler]:
-        """Registers the handler of buttons whose callback data starts with ``prefix:``."""
+    def callback(self, prefix: str, *, role: Role | None = Role.STAFF,
+                 live: bool = False) -> Callable[[Handler], Handler]:
+        """Registers the handler of buttons whose callback data starts with ``prefix:``; ``live``:
+        it shows progress as it goes (``Route.live``)."""
 
         def register(handler: Handler) -> Handler:
-            self.callbacks[prefix] = Route(handler, role)
+            self.callbacks[prefix] = Route(handler, role, live=live)
             return handler
 
         return register

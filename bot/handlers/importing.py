@@ -87,7 +87,7 @@ def receive(ctx: Context) -> None:
     progress.finish("\n".join(lines), buttons)
 
 
-@router.callback("imp", role=Role.ADMIN)
+@router.callback("imp", role=Role.ADMIN, live=True)
 def confirm(ctx: Context) -> None:
     """Imports every accepted row in one go (or none), or forgets the file."""
     assert ctx.staff is not None

@@ -106,6 +106,8 @@ async def poll_until_stopped(runner: Runner, fetch: Fetch) -> None:
                 if task is not None:
                     under_way.add(task)
                     task.add_done_callback(under_way.discard)
+                    # The reply on its way before the next update or getUpdates is prepared.
+                    await asyncio.sleep(0)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
