@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeChat,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputFile,
     InputTextMessageContent,
@@ -29,15 +28,14 @@ from bot.core.events import (
     Edit,
     Event,
     IncomingFile,
-    Keyboard,
     Send,
     SendDocument,
     SetCommands,
     User,
-    plain_label,
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
+from bot.transports.common import inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, Incoming, serve
 from bot.transports.retry import until_reachable
 
@@ -71,13 +69,18 @@ class PtbPerformer:
 
     async def _call(self, action: Action) -> int | None:
         bot = self._bot
+        # Replies go out as the API's plain parameters and come back as its JSON (``do_api_request``
+        # without a return type): the core needs only the message id, and building python-telegram-
+        # bot's keyboard objects and then a ``Message`` from the answer (each entity and button an
+        # object) took 0.36 + 0.66 ms of a reply with a keyboard. Method names are case-insensitive
+        # in the Bot API; the lower-case spelling keeps ``do_api_request`` from warning that
+        # ``Bot.send_message`` exists.
         if isinstance(action, Send):
-            sent = await bot.send_message(action.chat_id, action.text, parse_mode="HTML",
-                                          reply_markup=_markup(action.buttons))
-            return int(sent.message_id)
+            answer = await bot.do_api_request("sendmessage", api_kwargs=_text_parameters(action))
+            return int(answer["message_id"]) if isinstance(answer, dict) else None
         if isinstance(action, Edit):
-            await bot.edit_message_text(action.text, chat_id=action.chat_id, message_id=action.message_id,
-                                        parse_mode="HTML", reply_markup=_markup(action.buttons))
+            await bot.do_api_request("editmessagetext",
+                                     api_kwargs={**_text_parameters(action), "message_id": action.message_id})
             return action.message_id
         if isinstance(action, AnswerCallback):
             await bot.answer_callback_query(action.callback_id, text=action.text or None,
@@ -102,14 +105,12 @@ class PtbPerformer:
         return None
 
 
-def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
-    if not buttons:
-        return None
-    return InlineKeyboardMarkup([
-        [InlineKeyboardButton(plain_label(b), url=b.url) if b.url
-         else InlineKeyboardButton(plain_label(b), callback_data=b.data) for b in row]
-        for row in buttons
-    ])
+def _text_parameters(action: Send | Edit) -> dict[str, Any]:
+    parameters: dict[str, Any] = {"chat_id": action.chat_id, "text": action.text, "parse_mode": "HTML"}
+    keyboard = inline_keyboard(action.buttons)
+    if keyboard is not None:
+        parameters["reply_markup"] = keyboard
+    return parameters
 
 
 def _user(user: TgUser) -> User:
