@@ -138,6 +138,38 @@ def test_wrong_answers_along_the_way_are_explained(world: World) -> None:
     assert "離開時間必須晚於到達時間" in host.messages[-2].text
 
 
+def test_a_question_typed_in_the_middle_of_a_form_is_answered_and_the_form_goes_on(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    world.person(2, "Ma", language_code="en").send("/start")
+    host.press("批准为员工")
+    class_a_visit(host)
+    host.press("保存")  # 华为 comes tomorrow
+    host.send("/new").send("腾讯").press("新客户：腾讯").press("中国").press("跳过")
+    host.send("马化腾 董事长").press("C类").press("商务洽谈").press("选好了")
+    assert "客户什么时候到公司" in host.last.text
+    host.send("明天谁来")
+    assert "华为" in host.messages[-2].text and "11月24日" in host.messages[-2].text
+    assert "客户什么时候到公司" in host.last.text  # the form's question again, nothing lost
+    host.send("明天下午4点").press("对")
+    assert "客户什么时候离开" in host.last.text
+    # At a question with buttons, a day said alone is no question: the usual hint.
+    host.send("/cancel").press("是，放弃")
+    host.send("/new").send("阿里").press("新客户：阿里").press("中国").press("跳过").send("张勇 总裁")
+    host.send("明天")
+    assert host.messages[-2].text == "请点击下面的一个按钮（或输入按钮上的文字）。"
+    assert "接待级别" in host.last.text
+
+
+def test_a_question_mid_form_in_english(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Acme").press("New client: Acme").press("China").press("Skip")
+    host.send("John Smith CEO").press("Class C").press("Business negotiation").press("Done")
+    assert "When do they arrive" in host.last.text
+    host.send("who is coming today?")
+    assert "No visitors today" in host.messages[-2].text
+    assert "When do they arrive" in host.last.text
+
+
 def test_reschedule_and_cancel_tell_the_team(world: World) -> None:
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     colleague = world.person(2, "Ma", language_code="en").send("/start")

@@ -13,7 +13,7 @@ resumes exactly where the person was.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -59,8 +59,12 @@ class FlowEngine:
         dialog = self.dialogs.get(user_id)
         return dialog if dialog is not None and dialog.flow in self.flows else None
 
-    def on_text(self, ctx: Context) -> bool:
-        """Takes typed text as the answer to the open question; False when no flow is open."""
+    def on_text(self, ctx: Context, aside: Callable[[Context], bool] | None = None) -> bool:
+        """Takes typed text as the answer to the open question; False when no flow is open.
+
+        ``aside`` answers text the open question cannot take that asks something else ("今天谁来"
+        typed at the arrival time) and says whether it did: then the question is asked again,
+        with no complaint and every answer kept."""
         dialog = self.active(ctx.event.user.id)
         if dialog is None:
             return False
@@ -73,7 +77,7 @@ class FlowEngine:
         elif flow.step(dialog.step).optional and parse.is_skip_word(text):
             self._on_skip(ctx, flow, dialog, "")
         else:
-            self._take_text(ctx, flow, dialog, flow.step(dialog.step), text)
+            self._take_text(ctx, flow, dialog, flow.step(dialog.step), text, aside=aside)
         return True
 
     def on_button(self, ctx: Context) -> None:
@@ -107,7 +111,8 @@ class FlowEngine:
 
     # ---- answers ------------------------------------------------------------------------------
 
-    def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str) -> None:
+    def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str, *,
+                   aside: Callable[[Context], bool] | None) -> None:
         result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime
         if step.kind is Kind.SEARCH:
             dialog.pending = {"query": text}
@@ -118,7 +123,10 @@ class FlowEngine:
         else:
             result = parse.text_answer(ctx, step, self._choices(ctx, step, dialog), text, dialog)
         if isinstance(result, parse.Problem):
-            self._complain(ctx, flow, dialog, result.message)
+            if aside is not None and aside(ctx):
+                self._ask(ctx, flow, dialog, new_message=True)
+            else:
+                self._complain(ctx, flow, dialog, result.message)
         elif isinstance(result, parse.Confirm):
             self._confirm_reading(ctx, dialog, result, new_message=True)
         elif isinstance(result, parse.AskTime):

@@ -6,7 +6,7 @@ from bot.core.context import Context
 from bot.core.router import Router
 from bot.flows.engine import PREFIX
 from bot.handlers.help import not_understood
-from bot.handlers.lookups import answer_question
+from bot.handlers.lookups import answer_aside, answer_question
 
 router = Router()
 
@@ -18,6 +18,7 @@ def flow_button(ctx: Context) -> None:
 
 
 def on_text(ctx: Context) -> None:
-    """Typed text is the answer to the open question, if there is one."""
-    if not ctx.services.flows.on_text(ctx) and not answer_question(ctx):
+    """Typed text is the answer to the open question, if there is one (or a question of its own
+    asked in the middle: answered, then the form's question again); else a question, if it is one."""
+    if not ctx.services.flows.on_text(ctx, aside=answer_aside) and not answer_question(ctx):
         not_understood(ctx)

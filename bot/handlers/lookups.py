@@ -21,6 +21,7 @@ from bot.domain.lookups import (
     DayEntry,
     Direction,
     PeriodQuestion,
+    Question,
     Viewer,
     WhenQuestion,
     day_entries,
@@ -110,14 +111,29 @@ def answer_question(ctx: Context) -> bool:
             return False
         ctx.reply(ctx.t("lookup.help"), help_buttons(ctx))
         return True
+    _answer(ctx, question)
+    return True
+
+
+def answer_aside(ctx: Context) -> bool:
+    """Answers text typed in the middle of a form that plainly asks about visits ("今天谁来", "when
+    does Huawei come"); False for anything else (a period alone, "明天", is no question there)."""
+    question = read_question(ctx.event.text or "", now=ctx.now, tz=ctx.services.settings.tz,
+                             period_alone=False)
+    if question is None:
+        return False
+    _answer(ctx, question)
+    return True
+
+
+def _answer(ctx: Context, question: Question) -> None:
     viewer = _viewer(ctx)
     if viewer is None:
-        return True
+        return
     if isinstance(question, PeriodQuestion):
         _show_days(ctx, viewer, question.first, question.last, 0)
     else:
         _answer_when(ctx, viewer, question)
-    return True
 
 
 def help_buttons(ctx: Context) -> Keyboard:
