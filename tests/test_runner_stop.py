@@ -1,11 +1,13 @@
-"""A stop (SIGTERM cancels the scheduler's job) while due nudges or greetings are being prepared
-or sent loses none of them: whatever never reached Telegram is due again at the next start."""
+"""A stop (SIGTERM cancels the scheduler's job) while due nudges, digests or greetings are being
+prepared or sent loses none of them: whatever never reached Telegram is due again at the next start."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from tinydb.table import Document
@@ -14,10 +16,31 @@ from bot.core.delivery import Delivery
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.services.dispatch import NudgeSender
+from tests import test_lookups
 from tests.support.chat import World
+from tests.test_lookups import CHEN, LIN, MA, a_week
 from tests.test_nudge_sending import at, plan_visit
 from tests.test_ratelimit import Telegram, VirtualTimer
 from tests.test_relationship_digest import DIGEST_TIME, lin, two_clients
+
+
+def a_runner(world: World) -> tuple[Runner, Telegram]:
+    runner = Runner(world.dispatcher)
+    timer = VirtualTimer()
+    telegram = Telegram(timer)
+    runner.delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    return runner, telegram
+
+
+async def stopped_while_preparing(runner: Runner, job: Callable[[], Coroutine[Any, Any, int]]) -> int:
+    """Starts the job, stops the bot while the job's messages are prepared on the core thread."""
+    try:
+        sending = asyncio.create_task(job())
+        await asyncio.sleep(0)  # the messages are being prepared (and recorded) on the core thread
+        sending.cancel()
+        return await sending
+    finally:
+        runner.close()
 
 
 def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
@@ -116,3 +139,24 @@ async def test_a_stop_mid_greetings_sends_the_rest_at_the_next_start(world: Worl
     again = [due.message.text for due in services.relationship.due_messages(world.clock.now())]
     assert len(again) == 1 and "中秋节" in again[0]
     assert services.relationship.due_messages(world.clock.now()) == []
+
+
+async def test_a_stop_while_morning_digests_are_prepared_sends_them_at_the_next_start(world: World) -> None:
+    a_week(world)
+    world.clock.current = test_lookups.at(23, 8, 30)  # Monday 08:30 in Shanghai
+    runner, telegram = a_runner(world)
+    assert await stopped_while_preparing(runner, runner.send_due_digests) == 0
+    assert telegram.sent == []
+    again = world.dispatcher.services.digests.due_messages()
+    assert {item.message.chat_id for item in again} == {LIN, MA, CHEN}
+
+
+async def test_a_stop_while_greetings_are_prepared_sends_them_at_the_next_start(world: World) -> None:
+    world.clock.current = DIGEST_TIME
+    lin(world)
+    two_clients(world)  # the Mid-Autumn digest
+    runner, telegram = a_runner(world)
+    assert await stopped_while_preparing(runner, runner.send_relationship_messages) == 0
+    assert telegram.sent == []
+    again = world.dispatcher.services.relationship.due_messages(world.clock.now())
+    assert len(again) == 1 and "中秋节" in again[0].message.text

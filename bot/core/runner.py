@@ -15,16 +15,19 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Protocol, TypeVar
+from datetime import datetime
+from typing import Protocol, TypeVar
 
 from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome
 from bot.core.ratelimit import Priority
+from bot.services.digest import Outgoing as DigestOutgoing
 from bot.services.dispatch import NudgeSender, Outgoing
 from bot.warmup import warm_step
 
 T = TypeVar("T")
+P = TypeVar("P")
 # How long a handler waits for its progress message to reach Telegram before going on without it.
 LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
@@ -37,6 +40,9 @@ class Recorded(Protocol):
 
     @property
     def message(self) -> Action: ...
+
+
+R = TypeVar("R", bound=Recorded)
 
 
 class Runner:
@@ -133,19 +139,18 @@ class Runner:
         """What the scheduler runs: due nudges out (chats side by side, within Telegram's limits),
         failures put back."""
         outgoing: list[Outgoing] = []
-        try:
-            while True:  # in slices: someone typing meanwhile gets the core thread between two
-                slice_ = asyncio.ensure_future(self.call(self.nudges.due_messages, NUDGE_SLICE))
-                prepared = await asyncio.shield(slice_)
-                outgoing += prepared
-                if len(prepared) < NUDGE_SLICE:
-                    break
-        except asyncio.CancelledError:
-            # Stopping while slices are recorded as sent: the slice under way finishes on the core
-            # thread regardless, so wait for it and put everything back for the next start.
-            outgoing += await slice_
-            await self.call(self.nudges.put_back, outgoing, list(range(len(outgoing))))
-            return 0
+
+        def all_back(more: list[Outgoing]) -> int:
+            everything = outgoing + more
+            return self.nudges.put_back(everything, list(range(len(everything))))
+
+        while True:  # in slices: someone typing meanwhile gets the core thread between two
+            prepared = await self._prepare(self.nudges.due_messages, (NUDGE_SLICE,), all_back)
+            if prepared is None:
+                return 0
+            outgoing += prepared
+            if len(prepared) < NUDGE_SLICE:
+                break
         try:
             sent = await self.push_each([item.message for item in outgoing])
         except Stopped as stopped:
@@ -162,13 +167,18 @@ class Runner:
     async def send_relationship_messages(self) -> int:
         """Today's cadence nudges and greeting digests, once a day (the service records them first)."""
         services = self.dispatcher.services
-        due = await self.call(services.relationship.due_messages, services.clock.now())
-        return await self._send_recorded(due, services.relationship.put_back)
+        return await self._send_recorded(services.relationship.due_messages, services.relationship.put_back)
 
     async def send_due_digests(self) -> int:
         """The morning digests that are due, chats side by side; failed ones are retried."""
         digests = self.dispatcher.services.digests
-        outgoing = await self.call(digests.due_messages)
+
+        def all_failed(prepared: list[DigestOutgoing]) -> None:
+            digests.settle([(item, [Outcome(item.message, delivered=False)]) for item in prepared])
+
+        outgoing = await self._prepare(digests.due_messages, (), all_failed)
+        if outgoing is None:
+            return 0
         try:
             sent = await self.push_each([item.message for item in outgoing])
         except Stopped as stopped:
@@ -185,13 +195,34 @@ class Runner:
     async def send_escalations(self) -> int:
         """Overdue after-visit items to the hosts' managers (recorded before they are sent)."""
         services = self.dispatcher.services
-        due = await self.call(services.escalations.due_messages, services.clock.now())
-        return await self._send_recorded(due, services.escalations.put_back)
+        return await self._send_recorded(services.escalations.due_messages, services.escalations.put_back)
 
-    async def _send_recorded(self, due: Sequence[Recorded], put_back: Callable[[Any, list[int]], int]) -> int:
-        """Sends messages the core recorded as sent before handing them over (so a crash never
-        repeats one). If the bot stops part way, ``put_back(due, unsent)`` undoes the records of
-        what never reached Telegram, which then goes out at the next start."""
+    async def _prepare(self, prepare: Callable[..., list[P]], args: tuple[object, ...],
+                       undo: Callable[[list[P]], object]) -> list[P] | None:
+        """``prepare(*args)`` on the core thread, which records the messages it returns as sent
+        before they go out (so a crash never repeats one). A stop meanwhile cannot stop that work on
+        the core thread, which then writes its records all the same: it is waited for and
+        ``undo(prepared)`` takes the records back, so those messages go out at the next start.
+        None when the bot is stopping."""
+        preparing = asyncio.ensure_future(self.call(prepare, *args))
+        try:
+            return await asyncio.shield(preparing)
+        except asyncio.CancelledError:
+            await self.call(undo, await preparing)
+            return None
+
+    async def _send_recorded(self, prepare: Callable[[datetime], list[R]],
+                             put_back: Callable[[list[R], list[int]], int]) -> int:
+        """Prepares (``prepare(now)``) and sends messages the core recorded as sent before handing
+        them over. If the bot stops part way, ``put_back(due, unsent)`` undoes the records of what
+        never reached Telegram, which then goes out at the next start."""
+
+        def all_back(prepared: list[R]) -> int:
+            return put_back(prepared, list(range(len(prepared))))
+
+        due = await self._prepare(prepare, (self.dispatcher.services.clock.now(),), all_back)
+        if due is None:
+            return 0
         try:
             await self.push_each([item.message for item in due])
         except Stopped as stopped:
