@@ -17,6 +17,7 @@ from bot.domain.lookups import (
     day_entries,
     is_behind,
     is_open,
+    plainly_asks,
     read_question,
     relative_period,
 )
@@ -160,3 +161,12 @@ def test_the_commands_name_today_tomorrow_and_the_week_from_monday() -> None:
     assert relative_period("today", MONDAY) == (MONDAY, MONDAY)
     assert relative_period("tomorrow", MONDAY) == (TUESDAY, TUESDAY)
     assert relative_period("week", date(2026, 11, 29)) == THIS_WEEK
+
+
+def test_in_the_middle_of_a_form_only_a_plain_question_is_taken_for_one() -> None:
+    for question in ("明天谁来", "下周有什么接待", "今天有客人嗎？", "華為什麼時候來", "Who is coming today?",
+                     "any visitors tomorrow"):
+        assert plainly_asks(question), question
+    # An answer that mentions coming, or a list of tasks with a "who" in it, stays an answer.
+    for answer in ("明天到", "下周二上午十点来", "回访; 王五; 下周五\n问问谁负责; 钱七; 明天"):
+        assert not plainly_asks(answer), answer

@@ -144,7 +144,11 @@ def test_a_question_typed_in_the_middle_of_a_form_is_answered_and_the_form_goes_
     host.press("批准为员工")
     class_a_visit(host)
     host.press("保存")  # 华为 comes tomorrow
-    host.send("/new").send("腾讯").press("新客户：腾讯").press("中国").press("跳过")
+    host.send("/new").send("腾讯").press("新客户：腾讯")
+    host.send("今天谁来")  # at the country (a typed code is read as one, then refused)
+    assert "今天没有客户来访" in host.messages[-2].text
+    assert "新客户来自哪个国家或地区" in host.last.text
+    host.press("中国").press("跳过")
     host.send("马化腾 董事长").press("C类").press("商务洽谈").press("选好了")
     assert "客户什么时候到公司" in host.last.text
     host.send("明天谁来")

@@ -100,6 +100,17 @@ def fold_question(text: str) -> str:
     return _PUNCTUATION.sub("", " ".join(folded.split()).replace("’", "'"))
 
 
+# Words only a question has: in the middle of a form, text that reads as a question about visits
+# is taken for one only with one of these ("明天到" at the arrival time stays an answer).
+_ASKING = re.compile(r"谁|誰|什么|什麼|哪|几|幾|多少|吗|嗎|\?|\b(?:who|what|which|when|any)\b")
+
+
+def plainly_asks(text: str) -> bool:
+    """One line with a question word: a question, whatever else it could be read as."""
+    one_line = "\n" not in text.strip()
+    return one_line and _ASKING.search(unicodedata.normalize("NFKC", text).casefold()) is not None
+
+
 def read_question(text: str, *, now: datetime, tz: ZoneInfo, period_alone: bool = True) -> Question | None:
     """The question ``text`` asks, or None when it is none we answer (see the module docstring).
 

@@ -134,14 +134,18 @@ class FlowEngine:
             self.dialogs.save(dialog)
             ctx.reply(ctx.t("flow.date_need_time", date=ctx.format_date(result.day)))
         else:
-            self._accept(ctx, flow, dialog, step, result.value, new_message=True)
+            self._accept(ctx, flow, dialog, step, result.value, new_message=True, aside=aside)
 
     def _accept(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, value: Any, *,
-                new_message: bool) -> None:
+                new_message: bool, aside: Callable[[Context], bool] | None = None) -> None:
         problem = step.check(ctx, value, dialog.answers) if step.check else None
         if problem is not None:
             dialog.pending = {}
-            self._complain(ctx, flow, dialog, problem, new_message=new_message)
+            # Typed text the step read but refuses (明天谁来 as a country code) may be a question.
+            if aside is not None and aside(ctx):
+                self._ask(ctx, flow, dialog, new_message=True)
+            else:
+                self._complain(ctx, flow, dialog, problem, new_message=new_message)
             return
         dialog.answers[step.id] = value
         self._advance(ctx, flow, dialog, step, new_message=new_message)

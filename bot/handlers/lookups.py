@@ -25,6 +25,7 @@ from bot.domain.lookups import (
     Viewer,
     WhenQuestion,
     day_entries,
+    plainly_asks,
     read_question,
     relative_period,
 )
@@ -117,9 +118,12 @@ def answer_question(ctx: Context) -> bool:
 
 def answer_aside(ctx: Context) -> bool:
     """Answers text typed in the middle of a form that plainly asks about visits ("今天谁来", "when
-    does Huawei come"); False for anything else (a period alone, "明天", is no question there)."""
-    question = read_question(ctx.event.text or "", now=ctx.now, tz=ctx.services.settings.tz,
-                             period_alone=False)
+    does Huawei come"); False for anything else (a period alone, "明天", is no question there, nor is
+    a line without a question word, nor several lines)."""
+    text = ctx.event.text or ""
+    if not plainly_asks(text):
+        return False
+    question = read_question(text, now=ctx.now, tz=ctx.services.settings.tz, period_alone=False)
     if question is None:
         return False
     _answer(ctx, question)
