@@ -71,9 +71,7 @@ class Dispatcher:
         waits for its progress messages to be delivered, so it must not run on the event loop."""
         if event.document is not None:
             return True
-        if event.callback_data is None:
-            return False
-        route = self.routes.callbacks.get(unpack(event.callback_data)[0])
+        route = self._callback_route(event.callback_data)[0] if event.callback_data is not None else None
         return route is not None and route.live
 
     def learn(self, outcomes: list[Outcome]) -> None:
@@ -108,8 +106,7 @@ class Dispatcher:
                 self.on_inline(ctx)
             return
         if event.callback_data is not None:
-            prefix, ctx.args = unpack(event.callback_data)
-            route = self.routes.callbacks.get(prefix)
+            route, ctx.args = self._callback_route(event.callback_data)
             if route is None:
                 ctx.toast(ctx.t("error.stale_button"))
                 return
@@ -131,6 +128,11 @@ class Dispatcher:
             self._refuse(ctx)
             return
         self.on_text(ctx)
+
+    def _callback_route(self, data: str) -> tuple[Route | None, list[str]]:
+        """The route of a button's callback data (None: a button of an older version) and its args."""
+        prefix, args = unpack(data)
+        return self.routes.callbacks.get(prefix), args
 
     def _route_document(self, ctx: Context, document: IncomingFile) -> None:
         """A file goes to the handler of its kind (by extension), once it is known to be usable."""

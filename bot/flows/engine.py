@@ -123,10 +123,7 @@ class FlowEngine:
         else:
             result = parse.text_answer(ctx, step, self._choices(ctx, step, dialog), text, dialog)
         if isinstance(result, parse.Problem):
-            if aside is not None and aside(ctx):
-                self._ask(ctx, flow, dialog, new_message=True)
-            else:
-                self._complain(ctx, flow, dialog, result.message)
+            self._complain(ctx, flow, dialog, result.message, aside=aside)
         elif isinstance(result, parse.Confirm):
             self._confirm_reading(ctx, dialog, result, new_message=True)
         elif isinstance(result, parse.AskTime):
@@ -141,11 +138,8 @@ class FlowEngine:
         problem = step.check(ctx, value, dialog.answers) if step.check else None
         if problem is not None:
             dialog.pending = {}
-            # Typed text the step read but refuses (明天谁来 as a country code) may be a question.
-            if aside is not None and aside(ctx):
-                self._ask(ctx, flow, dialog, new_message=True)
-            else:
-                self._complain(ctx, flow, dialog, problem, new_message=new_message)
+            # Typed text the step read but refuses (明天谁来 as a country code) may be a question too.
+            self._complain(ctx, flow, dialog, problem, new_message=new_message, aside=aside)
             return
         dialog.answers[step.id] = value
         self._advance(ctx, flow, dialog, step, new_message=new_message)
@@ -227,9 +221,11 @@ class FlowEngine:
         return row
 
     def _complain(self, ctx: Context, flow: Flow, dialog: Dialog, message: str, *,
-                  new_message: bool = True) -> None:
-        """A specific hint, then the same question again; the dialog keeps every earlier answer."""
-        (ctx.reply if new_message else ctx.show)(message)
+                  new_message: bool = True, aside: Callable[[Context], bool] | None = None) -> None:
+        """A specific hint, then the same question again; the dialog keeps every earlier answer.
+        No hint when the text was a question ``aside`` answered (see ``on_text``)."""
+        if aside is None or not aside(ctx):
+            (ctx.reply if new_message else ctx.show)(message)
         self._ask(ctx, flow, dialog, new_message=True)
 
     def _confirm_reading(self, ctx: Context, dialog: Dialog, reading: parse.Confirm, *,
