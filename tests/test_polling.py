@@ -137,22 +137,53 @@ async def test_one_update_failing_does_not_stop_the_others(world: World, monkeyp
     assert updates.calls[-1][0] == 3
 
 
-async def test_a_disk_failing_mid_update_answers_and_keeps_nothing_half_written(
+async def test_a_full_disk_mid_update_answers_and_keeps_nothing_half_written(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     # Through the loop as Telegram drives it (not the dispatcher alone): the update's one write
-    # fails, the host hears so, and none of what the update changed is kept.
-    def full_disk(fd: int) -> None:
+    # fails (a full disk fails the write itself, before any flush), the host hears so, and none of
+    # what the update changed is kept.
+    def full_disk(fd: int, data: bytes, offset: int) -> int:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     updates = Updates([text(1, "/start")], [text(2, "/new")])
-    updates.on_call = lambda: (monkeypatch.setattr("bot.storage.wal.os.fdatasync", full_disk)
+    updates.on_call = lambda: (monkeypatch.setattr("bot.storage.wal.os.pwrite", full_disk)
                                if len(updates.calls) == 2 else None)
     telegram = await run(world, updates)
     assert "something went wrong on my side" in replies(telegram)[-1]
+    assert "Which company is visiting" not in "".join(replies(telegram))
     world.db.close()
     monkeypatch.undo()
     world.open()
     assert not world.db.table("dialogs").all()  # the form /new began was not kept
+
+
+async def test_a_disk_error_at_the_flush_after_the_reply_is_owned_up_to_and_undone(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reply goes out while the disk flushes the update's write. If the flush fails (a disk
+    # error), the host is told the reply does not count, and the form /new began is not kept: not
+    # in memory (the next message starts afresh), not on disk.
+    real = os.fdatasync
+
+    def disk_error(fd: int) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+
+    updates = Updates([text(1, "/start")], [text(2, "/new")], [text(3, "/mytasks")])
+
+    def failing_for_new() -> None:  # the disk fails while /new is handled, and only then
+        flush = {2: disk_error, 3: real}.get(len(updates.calls))
+        if flush is not None:
+            monkeypatch.setattr("bot.storage.wal.os.fdatasync", flush)
+
+    updates.on_call = failing_for_new
+    telegram = await run(world, updates)
+    said = replies(telegram)
+    asked = next(i for i, reply in enumerate(said) if "Which company is visiting" in reply)
+    assert "could not be saved" in said[asked + 1] and "does not count" in said[asked + 1]
+    assert not world.db.table("dialogs").all()  # memory went back to the disk
+    assert updates.calls[-1][0] == 4  # every update confirmed: the host was answered each time
+    world.db.close()
+    world.open()
+    assert not world.db.table("dialogs").all()
 
 
 async def test_a_message_typed_while_a_job_holds_the_core_is_answered_after_it(world: World) -> None:

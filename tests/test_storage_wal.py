@@ -81,6 +81,46 @@ def test_a_failed_append_leaves_memory_as_the_disk_and_the_next_write_works(
         assert db.table("staff").get(doc_id=7) == {"name": "林"}
 
 
+def test_a_unit_synced_later_is_undone_if_its_flush_fails(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``unit(sync=False)``: a reply goes out while the disk flushes. If the flush then fails, the
+    # unit is undone in memory and cut off the log, and the next write works.
+    real = os.fdatasync
+    with Database.open(tmp_path / "data") as db:
+        visits, staff = db.table("visits"), db.table("staff")
+        visits.insert(Document({"client": "ACME"}, doc_id=1))
+        with db.unit(sync=False):
+            visits.update({"client": "lost"}, doc_ids=[1])
+            staff.insert(Document({"name": "lost"}, doc_id=7))
+        assert db.unsynced and visits.get(doc_id=1) == {"client": "lost"}
+        monkeypatch.setattr("bot.storage.wal.os.fdatasync", full_disk)
+        with pytest.raises(OSError):
+            db.sync()
+        assert not db.unsynced
+        assert visits.all() == [{"client": "ACME"}] and staff.all() == []
+        monkeypatch.setattr("bot.storage.wal.os.fdatasync", real)
+        with db.unit(sync=False):
+            visits.update({"client": "kept"}, doc_ids=[1])
+        db.sync()
+        crashed = crash_copy(tmp_path / "data", tmp_path / "crashed")
+    with Database.open(crashed) as reopened:
+        assert reopened.table("visits").all() == [{"client": "kept"}] and reopened.table("staff").all() == []
+
+
+def test_a_write_after_a_unit_left_unsynced_makes_it_durable_first(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    syncs = counting_syncs(monkeypatch)
+    with Database.open(tmp_path / "data") as db:
+        with db.unit(sync=False):
+            db.table("clients").insert(Document({"name": "华为"}, doc_id=1))
+        assert syncs == []
+        db.table("clients").insert(Document({"name": "腾讯"}, doc_id=2))
+        assert len(syncs) == 2 and not db.unsynced
+        crashed = crash_copy(tmp_path / "data", tmp_path / "crashed")
+    with Database.open(crashed) as reopened:
+        assert [c["name"] for c in reopened.table("clients").all()] == ["华为", "腾讯"]
+
+
 def test_a_long_log_is_checkpointed_by_the_write_that_makes_it_long(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("bot.storage.database.LOG_LIMIT", 10_000)

@@ -50,13 +50,15 @@ class Dispatcher:
     deliver_now: Callable[[Action], int | None] | None = None
     on_inline: InlineHandler | None = None
 
-    def handle(self, event: Event) -> list[Action]:
-        """Processes one event and returns what to send."""
+    def handle(self, event: Event, sync: bool = True) -> list[Action]:
+        """Processes one event and returns what to send. With ``sync=False`` what it wrote is made
+        durable by the caller, with ``Database.sync``, while the reply goes out (``unsaved`` then
+        says if that failed)."""
         ctx = self._context(event)
         try:
-            # One durable write for all the update changes (a saved visit: client, contact, visit,
+            # One write for all the update changes (a saved visit: client, contact, visit,
             # checklist, dialog), made before the reply goes out; on failure none of it happened.
-            with self.services.db.unit():
+            with self.services.db.unit(sync):
                 self._route(ctx)
         except Exception:
             log.exception("handler failed for %s", _describe(event))
@@ -64,6 +66,13 @@ class Dispatcher:
             ctx.reply(ctx.t("error.generic"))
         if event.callback_id is not None and not ctx.answered:
             ctx.actions.insert(0, AnswerCallback(event.callback_id))
+        return ctx.actions
+
+    def unsaved(self, event: Event) -> list[Action]:
+        """What to tell the sender when the write of their update failed after its reply had gone
+        (``Database.sync``): the reply does not count."""
+        ctx = self._context(event)
+        ctx.reply(ctx.t("error.not_saved"))
         return ctx.actions
 
     def shows_progress(self, event: Event) -> bool:

@@ -80,6 +80,8 @@ class Database:
         self._log: WriteAheadLog | None = None
         # Inside ``unit``: the records written so far, appended to the log together when it ends.
         self._unit: list[tuple[str, bytes]] | None = None
+        # The collections of the last unit written with ``sync=False``, until it is synced.
+        self._unsynced: set[str] = set()
 
     @classmethod
     def open(cls, data_dir: Path, migrations: Sequence[Migration] | None = None) -> Database:
@@ -120,7 +122,7 @@ class Database:
         return table
 
     @contextmanager
-    def unit(self) -> Iterator[None]:
+    def unit(self, sync: bool = True) -> Iterator[None]:
         """Everything written inside is one write: one log record and one ``fdatasync`` when the block
         ends, durable all together or not at all.
 
@@ -130,14 +132,20 @@ class Database:
         every collection written in it goes back to what the disk holds (and their owners hear of it
         through ``on_rollback``); the error goes on to the caller. Nested blocks are part of the
         outermost one. A checkpoint inside makes what was written so far durable first.
+
+        ``sync=False``: the record is written when the block ends (a full disk fails it there, as
+        above) and made durable by ``sync``, which the caller calls before anything else touches the
+        database: a reply goes out while the disk flushes, and the update it answers is confirmed to
+        Telegram only after (``bot.core.runner``).
         """
         if self._unit is not None or self._log is None:
             yield
             return
+        self.sync()
         self._unit = []
         try:
             yield
-            self._write_unit()
+            self._write_unit(sync)
         except BaseException:
             self._undo()
             raise
@@ -145,11 +153,34 @@ class Database:
             self._unit = None
         self.settle()
 
-    def _write_unit(self) -> None:
-        """The unit's records so far, durably, as one record of the log."""
+    @property
+    def unsynced(self) -> bool:
+        """Whether a unit written with ``sync=False`` waits for ``sync``."""
+        return self._log is not None and self._log.pending
+
+    def sync(self) -> None:
+        """Makes the unit written with ``sync=False`` durable. If that fails (the disk), the unit is
+        undone as if its write had failed (``on_rollback`` tells the owners) and the error raised."""
+        if not self.unsynced:
+            return
+        assert self._log is not None
+        try:
+            self._log.sync()
+        except BaseException:
+            names, self._unsynced = self._unsynced, set()
+            for name in sorted(names):
+                self._storage(name).discard()
+            raise
+        self._unsynced = set()
+        self.settle()
+
+    def _write_unit(self, sync: bool = True) -> None:
+        """The unit's records so far, as one record of the log: durably, or to be synced."""
         if self._unit:
             assert self._log is not None
-            self._log.append(b"[" + b",".join(_record(name, part) for name, part in self._unit) + b"]")
+            self._log.append(b"[" + b",".join(_record(name, part) for name, part in self._unit) + b"]", sync)
+            if not sync:
+                self._unsynced = {name for name, _ in self._unit}
             self._unit = []
 
     def _undo(self) -> None:
@@ -167,6 +198,7 @@ class Database:
         self._check_open()
         if self._unit:
             self._write_unit()  # the files may never hold what the log does not
+        self.sync()
         if self._log is None or self._log.size == 0:
             return
         flushed = [single.flush() for single in self._storages.values()]
@@ -188,7 +220,7 @@ class Database:
     def settle(self) -> None:
         """A checkpoint once the log is long; one that fails (a full disk) is tried again later,
         the write that came before it is durable regardless. Inside a unit: when it ends."""
-        if self._log is not None and self._unit is None and self._log.size > LOG_LIMIT:
+        if self._log is not None and self._unit is None and not self.unsynced and self._log.size > LOG_LIMIT:
             try:
                 self.checkpoint()
             except OSError:
