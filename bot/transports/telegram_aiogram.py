@@ -22,10 +22,8 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
     BufferedInputFile,
-    Document,
     InlineQueryResultArticle,
     InputTextMessageContent,
-    Update,
 )
 
 from bot.core.delivery import Blocked, Delivery, Rejected, RetryAfter, Transient
@@ -34,18 +32,16 @@ from bot.core.events import (
     AnswerCallback,
     AnswerInline,
     Edit,
-    Event,
-    IncomingFile,
     Send,
     SendDocument,
     SetCommands,
-    User,
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.transports.common import inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
+from bot.transports.updates import Download, incoming
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +60,17 @@ class _SendText(TelegramMethod[dict[str, Any] | bool]):
     text: str
     parse_mode: str = "HTML"
     reply_markup: str | None = None  # JSON, as Telegram reads it in a form
+
+
+class _GetUpdates(TelegramMethod[list[dict[str, Any]]]):
+    """``getUpdates``, the updates kept as the API's JSON for ``bot.transports.updates``."""
+
+    __returning__: ClassVar[Any] = list[dict[str, Any]]
+    __api_method__: ClassVar[str] = "getUpdates"
+
+    offset: int | None = None
+    timeout: int | None = None
+    allowed_updates: list[str] | None = None
 
 
 class _EditText(_SendText):
@@ -85,7 +92,7 @@ def _keyboard_json(action: Send | Edit) -> str | None:
 # whose work on the core thread had set the garbage collector going. Holding the classes here
 # keeps them built: the update after a question went from 14-17 ms to 5-6 ms end to end.
 _RESPONSE_TYPES = tuple(Response[method.__returning__] for method in (  # type: ignore[name-defined]
-    _SendText, methods.GetUpdates, methods.AnswerCallbackQuery, methods.SendDocument,
+    _SendText, _GetUpdates, methods.AnswerCallbackQuery, methods.SendDocument,
     methods.AnswerInlineQuery, methods.SetMyCommands, methods.GetMe, methods.DeleteWebhook,
     methods.GetFile))
 
@@ -146,68 +153,18 @@ class AiogramPerformer:
         return None
 
 
-async def _download(bot: Bot, document: Document) -> IncomingFile:
-    """The sent file with its content, unless it is too large or cannot be fetched (getFile + URL)."""
-    size = document.file_size or 0
-    meta = IncomingFile(document.file_name or "document", document.mime_type or "", size)
-    if meta.too_large:
-        return meta
-    try:
-        file = await bot.get_file(document.file_id)
-        if file.file_path is None:
-            return meta
-        data = await bot.download_file(file.file_path)
-    except TelegramAPIError:
-        log.warning("could not download %r", meta.name, exc_info=True)
-        return meta
-    if data is None:
-        return meta
-    content = data.read()
-    return IncomingFile(meta.name, meta.mime_type, len(content), content)
+def _downloader(bot: Bot) -> Download:
+    async def download(file_id: str) -> bytes | None:
+        """A sent file's content (getFile, then its URL); None if it cannot be fetched."""
+        try:
+            file = await bot.get_file(file_id)
+            data = None if file.file_path is None else await bot.download_file(file.file_path)
+        except TelegramAPIError:
+            log.warning("could not download file %s", file_id, exc_info=True)
+            return None
+        return None if data is None else data.read()
 
-
-def _user(source: object) -> User:
-    return User(
-        id=getattr(source, "id", 0),
-        first_name=getattr(source, "first_name", "") or "",
-        last_name=getattr(source, "last_name", "") or "",
-        username=getattr(source, "username", "") or "",
-        language_code=getattr(source, "language_code", "") or "",
-    )
-
-
-def _incoming(bot: Bot, update: Update) -> Incoming:
-    """The core's event for an update (a sent file is downloaded first, aside)."""
-    if update.message is not None:
-        message, sender = update.message, update.message.from_user
-        if sender is None:
-            return Incoming(update.update_id)
-        if message.document is not None:
-            document = message.document
-
-            async def with_document() -> Event:
-                return Event(_user(sender), message.chat.id, message.chat.type, text=message.caption,
-                             document=await _download(bot, document))
-
-            return Incoming(update.update_id, download=with_document)
-        if message.text is None:
-            return Incoming(update.update_id)
-        return Incoming(update.update_id, Event(_user(sender), message.chat.id, message.chat.type,
-                                                text=message.text))
-    if update.callback_query is not None:
-        query = update.callback_query
-        pressed = query.message
-        chat_id = pressed.chat.id if pressed is not None else query.from_user.id
-        # The chat's type matters: a button in a group must answer with what the group may see.
-        chat_type = pressed.chat.type if pressed is not None else "private"
-        return Incoming(update.update_id, Event(
-            _user(query.from_user), chat_id, chat_type, callback_data=query.data or "",
-            callback_id=query.id, message_id=pressed.message_id if pressed is not None else None))
-    if update.inline_query is not None:
-        inline = update.inline_query
-        return Incoming(update.update_id, Event(_user(inline.from_user), inline.from_user.id, "inline",
-                                                text=inline.query, inline_id=inline.id))
-    return Incoming(update.update_id)
+    return download
 
 
 async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
@@ -218,11 +175,12 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
     # The HTTP request outlasts the long poll it carries.
     request_timeout = int(session.timeout + POLL_TIMEOUT)
 
+    download = _downloader(bot)
+
     async def fetch(offset: int | None, wait: int) -> list[Incoming]:
-        updates = await bot.get_updates(offset=offset, timeout=wait,
-                                        allowed_updates=list(ALLOWED_UPDATES),
-                                        request_timeout=request_timeout)
-        return [_incoming(bot, update) for update in updates]
+        updates = await bot(_GetUpdates(offset=offset, timeout=wait, allowed_updates=list(ALLOWED_UPDATES)),
+                            request_timeout=request_timeout)
+        return [incoming(update, download) for update in updates]
 
     try:
         me = await until_reachable(bot.get_me, (TelegramNetworkError, TelegramServerError))

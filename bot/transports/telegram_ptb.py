@@ -13,9 +13,7 @@ from telegram import (
     InlineQueryResultArticle,
     InputFile,
     InputTextMessageContent,
-    Update,
 )
-from telegram import User as TgUser
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
 from telegram.request import HTTPXRequest
@@ -26,21 +24,19 @@ from bot.core.events import (
     AnswerCallback,
     AnswerInline,
     Edit,
-    Event,
-    IncomingFile,
     Send,
     SendDocument,
     SetCommands,
-    User,
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.transports.common import inline_keyboard
-from bot.transports.polling import ALLOWED_UPDATES, Incoming, serve
+from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
+from bot.transports.updates import Download, incoming
 
 log = logging.getLogger(__name__)
-# Connections for sending, as python-telegram-bot's Application opens them by default.
+# Connections, as python-telegram-bot's Application opens them for sending by default.
 SEND_CONNECTIONS = 256
 
 
@@ -113,75 +109,38 @@ def _text_parameters(action: Send | Edit) -> dict[str, Any]:
     return parameters
 
 
-def _user(user: TgUser) -> User:
-    return User(user.id, user.first_name or "", user.last_name or "", user.username or "",
-                user.language_code or "")
+def _downloader(bot: Bot) -> Download:
+    async def download(file_id: str) -> bytes | None:
+        """A sent file's content (getFile, then its URL); None if it cannot be fetched."""
+        try:
+            file = await bot.get_file(file_id)
+            return bytes(await file.download_as_bytearray())
+        except TelegramError:
+            log.warning("could not download file %s", file_id, exc_info=True)
+            return None
 
-
-def _event(update: Update, document: IncomingFile | None = None) -> Event | None:
-    inline = update.inline_query
-    if inline is not None:
-        return Event(_user(inline.from_user), inline.from_user.id, "inline", text=inline.query,
-                     inline_id=inline.id)
-    query = update.callback_query
-    if query is not None:
-        message = query.message
-        chat_id = message.chat.id if message is not None else query.from_user.id
-        # The chat's type matters: a button in a group must answer with what the group may see.
-        chat_type = message.chat.type if message is not None else "private"
-        return Event(_user(query.from_user), chat_id, chat_type, callback_data=query.data or "",
-                     callback_id=query.id, message_id=message.message_id if message is not None else None)
-    message = update.message
-    if message is None or message.from_user is None:
-        return None
-    if document is not None:
-        return Event(_user(message.from_user), message.chat.id, message.chat.type, text=message.caption,
-                     document=document)
-    if message.text is None:
-        return None
-    return Event(_user(message.from_user), message.chat.id, message.chat.type, text=message.text)
-
-
-async def _download(update: Update) -> IncomingFile | None:
-    """The document of a message with its content, unless too large or unreachable (getFile + URL)."""
-    message = update.message
-    if message is None or message.document is None:
-        return None
-    document = message.document
-    meta = IncomingFile(document.file_name or "document", document.mime_type or "", document.file_size or 0)
-    if meta.too_large:
-        return meta
-    try:
-        file = await document.get_file()
-        content = bytes(await file.download_as_bytearray())
-    except TelegramError:
-        log.warning("could not download %r", meta.name, exc_info=True)
-        return meta
-    return IncomingFile(meta.name, meta.mime_type, len(content), content)
-
-
-def _incoming(update: Update) -> Incoming:
-    """The core's event for an update (a sent file is downloaded first, aside)."""
-    message = update.message
-    if message is not None and message.document is not None:
-        async def with_document() -> Event | None:
-            return _event(update, await _download(update))
-
-        return Incoming(update.update_id, download=with_document)
-    return Incoming(update.update_id, _event(update))
+    return download
 
 
 async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
     """Polls until SIGINT/SIGTERM."""
-    # As python-telegram-bot's Application sets it up: many connections for sending (a burst of
-    # nudges goes out side by side), and getUpdates on its own so a long poll never holds a send up.
+    # Many connections, as python-telegram-bot's Application opens for sending: a burst of nudges
+    # goes out side by side, and the long poll (sent through ``do_api_request``, so on this pool
+    # too) takes one of them.
     bot = Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot",
-              request=HTTPXRequest(connection_pool_size=SEND_CONNECTIONS), get_updates_request=HTTPXRequest())
+              request=HTTPXRequest(connection_pool_size=SEND_CONNECTIONS))
     runner.delivery = Delivery(PtbPerformer(bot), limiter=RateLimiter())
+    download = _downloader(bot)
+    # The request outlasts the long poll it carries.
+    read_timeout = (bot.request.read_timeout or 0) + POLL_TIMEOUT
 
     async def fetch(offset: int | None, wait: int) -> list[Incoming]:
-        updates = await bot.get_updates(offset=offset, timeout=wait, allowed_updates=ALLOWED_UPDATES)
-        return [_incoming(update) for update in updates]
+        # As JSON, for ``bot.transports.updates`` (lower case, as for sendmessage above).
+        parameters: dict[str, Any] = {"timeout": wait, "allowed_updates": list(ALLOWED_UPDATES)}
+        if offset is not None:
+            parameters["offset"] = offset
+        updates = await bot.do_api_request("getupdates", api_kwargs=parameters, read_timeout=read_timeout)
+        return [incoming(update, download) for update in updates] if isinstance(updates, list) else []
 
     await until_reachable(bot.initialize, (NetworkError,))
     services = runner.dispatcher.services
