@@ -164,6 +164,34 @@ def test_a_question_typed_in_the_middle_of_a_form_is_answered_and_the_form_goes_
     assert "接待级别" in host.last.text
 
 
+def test_a_question_at_the_company_step_is_answered_not_searched(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    host.send("/new").send("今天谁来")
+    assert "今天没有客户来访" in host.messages[-2].text
+    assert "哪家客户来访" in host.last.text  # asked again, no client searched for "今天谁来"
+    host.send("华为")
+    assert "新客户：华为" in str(host.last.buttons)
+
+
+def test_a_new_form_asked_for_mid_form_asks_before_the_open_one_is_discarded(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Acme").press("New client: Acme").press("China").press("Skip")
+    host.send("John Smith CEO")
+    assert "Reception class?" in host.last.text
+    host.send("/new")  # or "➕ New visit" under an answer given aside: the same
+    assert host.last.text.startswith("You have an unfinished “Reception arrangement form” (3 answers given)")
+    host.press("No, keep going")
+    assert "Reception class?" in host.last.text  # the open form, where it was
+    host.press("Class C").press("Business negotiation").press("Done")
+    assert "When do they arrive" in host.last.text
+    host.send("/new").press("Yes, start anew")
+    assert host.messages[-2].text == "Cancelled; nothing was saved."
+    assert "Which company is visiting" in host.last.text
+    world.restart()
+    host.send("Acme")  # the new form, after a restart too
+    assert "New client: Acme" in str(host.last.buttons)
+
+
 def test_a_question_mid_form_in_english(world: World) -> None:
     host = world.person(1, "Lin", language_code="en").send("/start")
     host.send("/new").send("Acme").press("New client: Acme").press("China").press("Skip")

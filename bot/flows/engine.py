@@ -41,10 +41,25 @@ class FlowEngine:
 
     def start(self, ctx: Context, flow_name: str, answers: Answers | None = None, *,
               at_review: bool = False) -> None:
-        """Opens a flow (replacing any open one) and asks its first question.
+        """Opens a flow and asks its first question. An open one is replaced; if it has as many
+        answers as /cancel would ask about, the person is asked first (a tap on "New visit" in the
+        middle of a form must not throw the form away).
 
         ``at_review`` opens the review card of answers given here (editing a saved record).
         """
+        open_dialog = self.active(ctx.event.user.id)
+        if open_dialog is not None and len(open_dialog.answers) >= CONFIRM_CANCEL_FROM:
+            open_dialog.replacing = {"flow": flow_name, "answers": answers or {}, "at_review": at_review}
+            self.dialogs.save(open_dialog)
+            yes = Button(ctx.t("flow.replace_yes"), pack(PREFIX, open_dialog.token, "ry"))
+            no = Button(ctx.t("flow.cancel_no"), pack(PREFIX, open_dialog.token, "rn"))
+            title = ctx.t(self.flows[open_dialog.flow].title)
+            ctx.reply(ctx.t.plural("flow.replace_confirm", len(open_dialog.answers), title=title),
+                      keyboard([yes, no]))
+            return
+        self._open(ctx, flow_name, answers, at_review=at_review)
+
+    def _open(self, ctx: Context, flow_name: str, answers: Answers | None, *, at_review: bool) -> None:
         flow = self.flows[flow_name]
         dialog = Dialog(ctx.event.user.id, flow_name, secrets.token_hex(3), ctx.now, None,
                         answers={**flow.initial(ctx), **(answers or {})})
@@ -115,6 +130,9 @@ class FlowEngine:
                    aside: Callable[[Context], bool] | None) -> None:
         result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime
         if step.kind is Kind.SEARCH:
+            if aside is not None and aside(ctx):  # "今天谁来" asked at "which company": no name
+                self._ask(ctx, flow, dialog, new_message=True)
+                return
             dialog.pending = {"query": text}
             self._ask(ctx, flow, dialog, new_message=True)
             return
@@ -394,8 +412,16 @@ class FlowEngine:
 
     def _on_cancel_no(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
         dialog.confirming_cancel = False
+        dialog.replacing = {}
         ctx.show(ctx.t("flow.continuing"))
         self._ask(ctx, flow, dialog, new_message=True)
+
+    def _on_replace_yes(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
+        wanted = dialog.replacing
+        if not wanted:
+            return self._expired(ctx, dialog)
+        self._drop(ctx, dialog)
+        self._open(ctx, wanted["flow"], wanted["answers"], at_review=wanted["at_review"])
 
     @staticmethod
     def _current(flow: Flow, dialog: Dialog) -> Step | None:
@@ -407,7 +433,7 @@ _BUTTONS = {
     "d": FlowEngine._on_quick_date, "dy": FlowEngine._on_date_yes, "dn": FlowEngine._on_date_no,
     "b": FlowEngine._on_back, "s": FlowEngine._on_skip, "e": FlowEngine._on_edit,
     "sv": FlowEngine._on_save, "x": FlowEngine._on_cancel, "xy": FlowEngine._on_cancel_yes,
-    "xn": FlowEngine._on_cancel_no,
+    "xn": FlowEngine._on_cancel_no, "ry": FlowEngine._on_replace_yes, "rn": FlowEngine._on_cancel_no,
 }
 
 

@@ -25,6 +25,9 @@ class Dialog:
     # Half-finished answers: a date waiting for its time, a reading waiting for "yes", ticks so far.
     pending: dict[str, Any] = field(default_factory=dict)
     confirming_cancel: bool = False
+    # Another form asked for while this one has answers ("flow", "answers", "at_review"): opened
+    # if the person agrees to discard this one (``FlowEngine.start``).
+    replacing: dict[str, Any] = field(default_factory=dict)
 
     @property
     def state(self) -> str:
