@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.delivery import Delivery
-from bot.core.events import Event, Send, User
+from bot.core.events import Action, Event, Send, User
 from bot.core.runner import Runner
 from bot.transports import polling
 from bot.transports.polling import Incoming, poll_until_stopped
@@ -217,3 +217,41 @@ async def test_a_message_typed_while_a_job_holds_the_core_is_answered_after_it(w
         runner.close()
     assert finished == ["job", "reply"]
     assert "No visitors today" in replies(telegram)[-1]
+
+
+class SlowTelegram(Telegram):
+    """Takes a few turns of the event loop to send, as an HTTP client does; one chat's messages
+    hang (a chat waiting out Telegram's limits)."""
+
+    def __init__(self, stuck_chat: int | None = None) -> None:
+        super().__init__(VirtualTimer())
+        self.stuck_chat = stuck_chat
+
+    async def perform(self, action: Action) -> int | None:
+        if getattr(action, "chat_id", None) == self.stuck_chat:
+            await asyncio.sleep(3600)
+        for _ in range(10):
+            await asyncio.sleep(0)
+        return await super().perform(action)
+
+
+async def test_the_next_poll_lets_the_reply_go_first_but_does_not_wait_for_a_stuck_one(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(polling, "STOP_GRACE", 0.1)  # the stuck reply is given up at the stop
+    # Preparing the next getUpdates alongside a reply slowed the reply down; the poll waits a
+    # moment for it (an update that writes nothing, /help, has no flush to wait for). A reply
+    # that hangs does not hold the poll, or anyone else's reply, up.
+    stranger = User(2, "Ma", language_code="en")
+    updates = Updates([text(1, "/start")], [text(2, "/help")],
+                      [Incoming(3, Event(stranger, stranger.id, text="/start"))], [text(4, "/today")])
+    sent_at_poll: list[int] = []
+    updates.on_call = lambda: sent_at_poll.append(len(replies(telegram)))
+    runner = Runner(world.dispatcher)
+    telegram = SlowTelegram(stuck_chat=stranger.id)
+    runner.delivery = Delivery(telegram)
+    try:
+        await asyncio.wait_for(poll_until_stopped(runner, updates.fetch), 30)
+    finally:
+        runner.close()
+    assert sent_at_poll[:3] == [0, 1, 2]  # each reply was sent before the next poll
+    assert "/new" in replies(telegram)[1] and "today" in replies(telegram)[-1].lower()
