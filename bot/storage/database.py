@@ -215,6 +215,7 @@ class Database:
         if self._unit is not None:
             self._unit.append((name, part))
         else:
+            self.sync()  # an unsynced unit first: if its flush fails, it is undone, not cut off alone
             self._log.append(b"[" + _record(name, part) + b"]")
 
     def settle(self) -> None:

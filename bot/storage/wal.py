@@ -99,8 +99,9 @@ class WriteAheadLog:
 
     def append(self, payload: bytes, sync: bool = True) -> None:
         """Adds one record, durably (or, with ``sync=False``, to be made durable by ``sync``); if
-        this raises, the log is as it was."""
-        self.sync()
+        this raises, the log is as it was. A record left unsynced must be synced first (the
+        database does, so a failing flush undoes that record's writes in memory too)."""
+        assert not self.pending, "sync the last record first"
         record = _HEADER.pack(len(payload), zlib.crc32(payload)) + payload
         try:
             view = memoryview(record)
