@@ -112,7 +112,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         ContactLogRepository(db.table("contact_log")),
         RelationshipRecords(db.table("relationship_reminders"), db.table("greeting_digests"),
                             db.table("relationship_sweeps")),
-        clients=clients, visits=visits.visits, staff=access.staff, policy=policy, i18n=i18n, tz=settings.tz)
+        clients=clients, visits=visits.visits, staff=access.staff, policy=policy, i18n=i18n, tz=settings.tz,
+        calendar=calendar)
     lookups = LookupService(visits.visits, nudges=nudges.nudges, clients=clients, debriefs=debriefs,
                             groups=ReceptionGroups(db.table("reception_groups")), staff=access.staff,
                             tz=settings.tz)

@@ -24,7 +24,7 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 def test_the_card_opens_the_checklist_and_a_tick_counts(world: World) -> None:
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    plan_visit(host)
+    plan_visit(host, extras=("桌牌/名牌",))
     host.send("/lang").press("English")
     host.send("/visit 1").press("Checklist 0/")
     text = host.last.text
@@ -42,7 +42,7 @@ def test_the_office_sees_its_items_by_name_and_ticks_them_but_does_not_edit(worl
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     office = world.person(2, "Zhou", language_code="en").send("/start")
     host.send("/staff").press("Zhou ›").press("市场部内勤")
-    plan_visit(host)
+    plan_visit(host, extras=("欢迎横幅",))
     assert "准备欢迎横幅和欢迎牌 · Zhou" in host.send("/visit 1").press("检查清单").last.text
     staff = world.dispatcher.services.access.staff  # Zhou is an admin here; as a plain office clerk:
     person = staff.get(2)

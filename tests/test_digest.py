@@ -57,7 +57,7 @@ def test_at_0830_on_a_working_day_each_person_gets_their_day(world: World, cast:
     assert lin[:4] == ["☀️ 早上好，Lin！11月23日 周一 的安排：", "", "📅 今天 11月23日 周一",
                        "🕘 10:00–12:00 华为 #1 · ⚠️ 准备滞后"]
     assert "⚠️ 已逾期" in lin and "📌 今天到期" in lin
-    assert lin.index("⚠️ 已逾期") < lin.index("📌 今天到期")
+    assert lin.index("📌 今天到期") < lin.index("⚠️ 已逾期")  # the day first, then the backlog
     assert "• 09:00 审核客户接待申请（#4 华为）" in lin  # due later today: in the digest already
     assert not any("#2" in line or "#3" in line for line in lin)  # others' visits: not in one's own digest
     ma = world.person(MA).last.text
@@ -80,9 +80,19 @@ def test_no_digest_twice_after_a_second_tick_or_a_restart(world: World, cast: Ca
     datetime(2026, 10, 1, 8, 30, tzinfo=SHANGHAI),  # National Day, a Thursday
 ])
 def test_no_digest_on_a_day_off(world: World, cast: Cast, day: datetime) -> None:
-    add_visit(world, cast.huawei, "华为", day + timedelta(hours=2), 2, host=LIN)
+    add_visit(world, cast.huawei, "华为", day + timedelta(days=1, hours=2), 2, host=LIN)
     assert tick(world, day) == {}
     assert tick(world, day + timedelta(hours=1)) == {}
+
+
+@pytest.mark.parametrize("day", [
+    datetime(2026, 11, 29, 8, 30, tzinfo=SHANGHAI),  # a Sunday
+    datetime(2026, 10, 1, 8, 30, tzinfo=SHANGHAI),  # National Day, a Thursday
+])
+def test_on_a_day_off_only_whoever_has_a_visit_gets_a_digest(world: World, cast: Cast, day: datetime) -> None:
+    add_visit(world, cast.huawei, "华为", day + timedelta(hours=2), 2, host=LIN)
+    assert set(tick(world, day)) == {LIN}
+    assert "华为" in world.person(LIN).last.text
 
 
 def test_a_make_up_working_sunday_gets_its_digest(world: World, cast: Cast) -> None:

@@ -36,7 +36,7 @@ def left_undone(world: World) -> tuple[Person, Person]:
     plan_visit(host)  # Thursday 26 Nov, leaves 16:00
     at(world, "2026-11-27 17:00")  # Friday: the follow-up (+1 working day) is sent
     world.tick()
-    host.press("完成", message=next(m for m in host.messages if "个性化" in m.text))
+    host.press("✅ 给客户发送个性化跟进信息", message=next(m for m in host.messages if "个性化" in m.text))
     at(world, "2026-11-30 17:00")  # Monday: memo, minutes, feedback (+2 working days) sent, not done
     world.tick()
     assert escalate(world) == 0  # due only today: not late yet

@@ -147,8 +147,17 @@ def nudge(state: NudgeState, due: datetime) -> Nudge:
 def test_open_items_are_sent_or_due_and_not_done(state: NudgeState, hours: float, open_: bool,
                                                  behind: bool) -> None:
     item = nudge(state, NOW + timedelta(hours=hours))
+    coming = visit(1, NOW + timedelta(hours=3))
     assert is_open(item, NOW) is open_
-    assert is_behind([item], NOW) is behind
+    assert is_behind(coming, [item], NOW) is behind
+
+
+def test_a_visit_under_way_or_over_is_never_behind() -> None:
+    """What was not done when the guests arrived is missed, not "prep behind"."""
+    item = nudge(NudgeState.SENT, NOW - timedelta(days=1))
+    assert is_behind(visit(1, NOW + timedelta(hours=1)), [item], NOW)
+    assert not is_behind(visit(1, NOW - timedelta(hours=1)), [item], NOW)
+    assert not is_behind(visit(1, NOW - timedelta(days=7)), [item], NOW)
 
 
 def test_items_fall_into_overdue_today_and_later_by_the_company_s_day() -> None:

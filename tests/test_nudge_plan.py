@@ -40,13 +40,15 @@ def at(text: str) -> datetime:
 
 
 def make_visit(class_id: str, arrival: str, departure: str, saved: str, **changes: object) -> Visit:
-    """A visit with a flight landing 2 h before arrival (pickup), a hotel, and the president."""
+    """A visit with a flight landing 2 h before arrival (pickup), a hotel, the president, a banner,
+    name cards and a projector: everything the timeline has an item for."""
     visit = Visit(
         id=7, client_id=3, client_name="华星科技", class_id=class_id,
         arrival=at(arrival), departure=at(departure), host=11,
         created_at=at(saved), created_by=11, team=(12,), executives=("president",),
         travel=Travel("flight", "MU5101", "PVG", at(arrival) - timedelta(hours=2), pickup=True),
         lodging=Lodging("锦江饭店", at(arrival), at(departure) + timedelta(days=1)),
+        banner="欢迎华星科技莅临", name_cards=True, projector=True,
     )  # fmt: skip
     return replace(visit, **changes)  # type: ignore[arg-type]
 
@@ -63,6 +65,7 @@ CLASS_A = {
     "leaders": "12-07 Mon 10:00",  # -3d
     "president": "12-08 Tue 10:00",  # -2d
     "venue": "12-09 Wed 10:00",  # -1wd
+    "equipment": "12-09 Wed 10:00",  # -1wd
     "form": "12-09 Wed 10:00",
     "banner": "12-09 Wed 10:00",
     "name_cards": "12-09 Wed 10:00",
@@ -148,6 +151,45 @@ def test_working_days_after_departure(
     assert (due["follow_up"], due["memo"], due["feedback"]) == (follow_up, memo, memo)
 
 
+@pytest.mark.parametrize(
+    ("arrival", "expected"),
+    [
+        # A Monday visit: the day-before items and the -3d notice fall on the weekend: Friday.
+        ("2026-12-14 10:00", {"form": "12-11 Fri 10:00", "itinerary": "12-11 Fri 10:00",
+                              "leaders": "12-11 Fri 10:00", "president": "12-11 Fri 10:00"}),
+        # A Tuesday visit: -3d is Saturday, so Friday; -2d is Sunday, so Friday too; -1d is Monday.
+        ("2026-12-15 10:00", {"leaders": "12-11 Fri 10:00", "president": "12-11 Fri 10:00",
+                              "form": "12-14 Mon 10:00"}),
+        # The first day after the National Day week: the day before is a holiday, so 30 September.
+        ("2026-10-08 10:00", {"form": "09-30 Wed 10:00", "banner": "09-30 Wed 10:00"}),
+        # A Sunday visit: its own day's items stay, the day before moves to Friday.
+        ("2026-12-13 10:00", {"form": "12-11 Fri 10:00", "briefing": "12-13 Sun 09:30"}),
+    ],
+)
+def test_days_before_the_visit_fall_on_working_days(
+    policy: Policy, calendar: WorkCalendar, arrival: str, expected: dict[str, str]
+) -> None:
+    visit = make_visit("A", arrival, arrival, saved="2026-01-05 09:00")
+    due = table(plan_visit(visit, policy, calendar, at("2026-01-05 09:00"), tz=SHANGHAI))
+    assert {item: due[item] for item in expected} == expected
+
+
+def test_a_day_after_a_friday_visit_is_monday(policy: Policy, calendar: WorkCalendar) -> None:
+    """The team review (+24h) and the booker's thanks (+1d) of a Friday visit wait for Monday; the
+    room is still tidied on Friday, half an hour after the guests leave."""
+    visit = make_visit("C", "2026-12-11 10:00", "2026-12-11 15:00", saved="2026-12-01 09:00")
+    due = table(plan_visit(visit, policy, calendar, at("2026-12-01 09:00"), tz=SHANGHAI))
+    assert (due["review"], due["thank_booker"], due["tidy"]) == (
+        "12-14 Mon 15:00", "12-14 Mon 15:00", "12-11 Fri 15:30")
+
+
+def test_the_review_of_the_request_is_never_late(policy: Policy, calendar: WorkCalendar) -> None:
+    """Due the moment a visit is saved, it is the first step, not a sign of short notice."""
+    visit = make_visit("C", "2026-12-18 10:00", "2026-12-18 16:00", saved="2026-12-10 12:00")
+    nudges = plan_visit(visit, policy, calendar, at("2026-12-10 12:00:05"), tz=SHANGHAI)
+    assert not any(n.late for n in nudges)
+
+
 def test_working_days_are_counted_in_the_company_zone(policy: Policy, calendar: WorkCalendar) -> None:
     # Tuesday 07:00 in Shanghai is still Monday in UTC; -1wd must give Monday, not the Friday before.
     arrival = datetime(2026, 12, 14, 23, 0, tzinfo=UTC)
@@ -168,7 +210,7 @@ def test_short_notice_marks_past_items_late(policy: Policy, calendar: WorkCalend
                        travel=None, tour="车间", meals=Meals(count=6))  # fmt: skip
     nudges = plan_visit(visit, policy, calendar, at("2026-12-10 12:00"), tz=SHANGHAI)
     late = {n.item for n in nudges if n.late}
-    assert late == {"venue", "form", "banner", "name_cards", "itinerary", "hotel_route"}
+    assert late == {"venue", "equipment", "form", "banner", "name_cards", "itinerary", "hotel_route"}
     # Exactly at "now" is not past: the request and the room check go out as usual.
     assert {"request", "hotel_room", "tour", "meal", "briefing", "memo"} <= {
         n.item for n in nudges if not n.late
@@ -215,17 +257,17 @@ def b_visit(
 
 def test_planning_stores_one_document_per_item(planner: Planner) -> None:
     count = planner.service.plan_visit(b_visit())
-    assert count == planner.documents() == 23
+    assert count == planner.documents() == 24
     assert set(planner.states().values()) == {NudgeState.PLANNED}
-    assert planner.service.plan_visit(b_visit()) == 23  # planning again changes nothing
-    assert planner.documents() == 23
+    assert planner.service.plan_visit(b_visit()) == 24  # planning again changes nothing
+    assert planner.documents() == 24
 
 
 def test_rescheduling_moves_due_times_without_duplicates(planner: Planner) -> None:
     planner.service.plan_visit(b_visit())
     moved = b_visit("2026-12-17 10:00", "2026-12-17 16:00")
-    assert planner.service.plan_visit(moved) == 23
-    assert planner.documents() == 23
+    assert planner.service.plan_visit(moved) == 24
+    assert planner.documents() == 24
     due = table(planner.service.for_visit(7))
     assert due["venue"] == "12-16 Wed 10:00"
     assert due["memo"] == "12-21 Mon 16:00"
@@ -241,19 +283,19 @@ def test_a_reloaded_repository_finds_the_same_documents(
     second = Planner(tmp_path / "data", policy, calendar)
     try:
         moved = b_visit("2026-12-17 10:00", "2026-12-17 16:00")
-        assert second.service.plan_visit(moved) == 23
-        assert second.documents() == 23
+        assert second.service.plan_visit(moved) == 24
+        assert second.documents() == 24
     finally:
         second.db.close()
 
 
 def test_removing_the_lodging_cancels_the_hotel_items(planner: Planner) -> None:
     planner.service.plan_visit(b_visit())
-    assert planner.service.plan_visit(b_visit(lodging=None)) == 20
-    assert planner.documents() == 23
+    assert planner.service.plan_visit(b_visit(lodging=None)) == 21
+    assert planner.documents() == 24
     cancelled = {item for item, state in planner.states().items() if state is NudgeState.CANCELLED}
     assert cancelled == HOTEL_ITEMS
-    assert planner.service.plan_visit(b_visit()) == 23  # the hotel is back: planned again
+    assert planner.service.plan_visit(b_visit()) == 24  # the hotel is back: planned again
 
 
 def test_cancelling_the_visit_cancels_everything_open(planner: Planner) -> None:
@@ -264,7 +306,7 @@ def test_cancelling_the_visit_cancels_everything_open(planner: Planner) -> None:
     states = planner.states()
     assert states.pop("request") is NudgeState.SENT  # history stays
     assert set(states.values()) == {NudgeState.CANCELLED}
-    assert planner.documents() == 23
+    assert planner.documents() == 24
     assert planner.service.due(at("2026-12-31 00:00")) == []
 
 
@@ -298,7 +340,7 @@ def test_short_notice_counts_only_what_is_still_ahead(planner: Planner) -> None:
     visit = make_visit("C", "2026-12-10 10:00", "2026-12-10 16:00", saved="2026-12-10 08:00", travel=None)
     count = planner.service.plan_visit(visit)
     late = {n.item for n in planner.service.late(7)}
-    assert late == {"venue", "form", "banner", "name_cards", "itinerary", "hotel_route"}
+    assert late == {"venue", "equipment", "form", "banner", "name_cards", "itinerary", "hotel_route"}
     assert count == planner.documents() - len(late)
     assert {n.item for n in planner.service.due(at("2026-12-10 08:00"))} == late | {"request", "hotel_room"}
 

@@ -26,14 +26,19 @@ def world(tmp_path: Path) -> Iterator[World]:
     created.db.close()
 
 
-def plan_visit(host: Person, arrival: str = "周四上午10点", departure: str = "周四下午4点") -> None:
-    """A class-C visit typed by the host (Thursday by default), with a flight pickup."""
+def plan_visit(host: Person, arrival: str = "周四上午10点", departure: str = "周四下午4点",
+               extras: tuple[str, ...] = ()) -> None:
+    """A class-C visit typed by the host (Thursday by default), with a flight pickup; ``extras``
+    are the arrangements ticked (欢迎横幅, 投影/电脑 ...), none by default."""
     host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
     host.send("张伟 总经理").press("C类").press("商务洽谈").press("选好了")
     host.send(arrival).press("对").send(departure).press("对")
     host.press("飞机").send("CA1234").send("首都机场").send(arrival.replace("10点", "8点")).press("对")
     host.press("是").press("选好了").press("跳过")  # pickup; no team; no executives
-    host.send("301").press("选好了").press("跳过").press("否").send("0")
+    host.send("301")
+    for extra in extras:
+        host.press(extra)
+    host.press("选好了").press("跳过").press("否").send("0")
     host.press("保存")
 
 
@@ -59,27 +64,45 @@ def test_saving_plans_the_timeline_and_each_nudge_goes_out_once(world: World) ->
     assert "团队简报" in host.last.text or "团队简报" in host.sees_text()
 
 
-def test_done_ticks_the_item_and_snooze_moves_only_that_nudge(world: World) -> None:
+def test_one_message_per_moment_done_ticks_one_item_and_snooze_moves_the_message(world: World) -> None:
     host = world.person(1, "Lin", language_code="en").send("/start")
     host.send("/lang").press("简体中文")
     plan_visit(host)
     host.send("/lang").press("English")
-    at(world, "2026-11-25 10:00")
-    world.tick()
-    host.press("Done")
-    assert "Done by Lin" in host.last.text
+    world.tick()  # the review of the request, at once
+    at(world, "2026-11-25 10:00")  # the day before: the venue, the form, the itinerary at once
+    assert world.tick() == 1
+    message = host.last
+    assert "3 items for this visit" in message.text
+    assert "Confirm the meeting room" in message.text and "itinerary" in message.text
+    host.press("✅ Confirm the meeting room", message=message)
+    assert "✅ Confirm the meeting room and showroom — done by Lin" in host.last.text
+    assert not any("Confirm the meeting room" in b.label for row in host.last.buttons for b in row)
     assert list(nudges(world).values()).count(NudgeState.DONE) == 1
-    at(world, "2026-11-25 14:00")
-    world.tick()
-    message = next(m for m in reversed(host.messages) if m.buttons and "In 1 hour" in str(m.buttons))
-    host.press("In 1 hour", message=message)
-    assert "I will remind you again" in message.text
+    host.press("In 1 hour", message=host.last)
+    assert "I will remind you again" in host.last.text
     snoozed = [item for item, state in nudges(world).items() if state is NudgeState.SNOOZED]
-    assert len(snoozed) == 1
+    assert sorted(snoozed) == ["form", "itinerary"]
     world.clock.advance(timedelta(minutes=59))
     assert world.tick() == 0
     world.clock.advance(timedelta(minutes=2))
     assert world.tick() == 1
+    assert "2 items for this visit" in host.last.text
+
+
+def test_a_single_item_keeps_the_short_form_with_done(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/lang").press("简体中文")
+    plan_visit(host)
+    host.send("/lang").press("English")
+    for moment in ("2026-11-23 09:00", "2026-11-25 10:00", "2026-11-26 09:45"):
+        at(world, moment)
+        world.tick()
+    at(world, "2026-11-26 09:55")  # T-5 min: only the host waits at the entrance
+    assert world.tick() == 1
+    assert host.last.text.startswith("⏰ <b>Wait for the guests") or host.last.text.startswith("⏰ Wait")
+    host.press("Done", message=host.last)
+    assert "Done by Lin" in host.last.text
 
 
 def test_quiet_hours_hold_nudges_until_morning(world: World) -> None:
@@ -159,7 +182,7 @@ def test_office_items_reach_the_office_and_the_request_reaches_the_hosts_manager
     boss = world.person(3, "Wang", language_code="en").send("/start")
     host.send("/staff").press("Zhou ›").press("市场部内勤")
     host.press("返回员工列表").press("Wang ›").press("经理")
-    plan_visit(host)
+    plan_visit(host, extras=("欢迎横幅",))
     world.tick()
     assert "Review the reception request" in boss.sees_text()  # the host's manager reviews it
     at(world, "2026-11-25 10:00")  # the day before: the venue (host and office), the banner (office)

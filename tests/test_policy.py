@@ -115,7 +115,8 @@ def test_shipped_timeline_covers_every_row_of_the_handbook(policy: Policy) -> No
 
 def test_shipped_timeline_conditions(policy: Policy) -> None:
     leaders = policy.item("leaders")
-    assert leaders.applies(VisitFacts("A"))
+    assert not leaders.applies(VisitFacts("A"))  # executive notices only when executives are ticked
+    assert leaders.applies(VisitFacts("A", executives=frozenset({"president"})))
     assert leaders.applies(VisitFacts("C", executives=frozenset({"vice_president"})))
     assert not leaders.applies(VisitFacts("C"))
     assert policy.item("president").applies(VisitFacts("B", executives=frozenset({"president"})))
@@ -157,6 +158,9 @@ def test_override_changes_one_number_and_keeps_the_rest(tmp_path: Path, policy: 
 
 def test_override_replaces_a_list_whole(tmp_path: Path) -> None:
     text = """
+[classes.A]
+required_items = []   # the shipped one names "banner", which this timeline drops
+
 [[timeline]]
 id = "call"
 key = "timeline.call"
@@ -288,9 +292,29 @@ def test_no_lodging_means_no_hotel_items(policy: Policy) -> None:
 
 def test_class_a_with_everything_gets_every_item(policy: Policy) -> None:
     facts = VisitFacts(
-        "A", frozenset({"president"}), has_pickup=True, has_lodging=True, has_tour=True, has_meals=True
+        "A", frozenset({"president"}), has_pickup=True, has_lodging=True, has_tour=True, has_meals=True,
+        has_banner=True, has_name_cards=True, has_equipment=True,
     )
     assert policy.timeline_for(facts) == policy.timeline
+
+
+def test_the_checklist_follows_the_answers(policy: Policy) -> None:
+    """A class C visit with only a projector: no banner, no name cards, no pickup, no hotel, no
+    executive notice; the projector brings the equipment test."""
+    chosen = ids(policy.timeline_for(VisitFacts("C", has_equipment=True)))
+    assert "equipment" in chosen
+    assert not chosen & {"banner", "name_cards", "pickup", "pickup_lead", "leaders", "president"}
+    assert not chosen & HOTEL_ITEMS
+    assert "banner" in ids(policy.timeline_for(VisitFacts("C", has_banner=True)))
+    assert "name_cards" in ids(policy.timeline_for(VisitFacts("C", has_name_cards=True)))
+
+
+def test_a_class_may_require_an_item_whatever_was_asked(policy: Policy, tmp_path: Path) -> None:
+    assert "banner" in ids(policy.timeline_for(VisitFacts("A")))  # the shipped class A always has one
+    changed = load_policy(write_override(tmp_path, '[classes.C]\nrequired_items = ["name_cards"]\n'))
+    assert "name_cards" in ids(changed.timeline_for(VisitFacts("C")))
+    with pytest.raises(PolicyError, match=r"classes.C.required_items\[0\]: no timeline item 'nope'"):
+        load_policy(write_override(tmp_path, '[classes.C]\nrequired_items = ["nope"]\n'))
 
 
 def test_pickup_items_need_a_pickup(policy: Policy) -> None:

@@ -62,24 +62,24 @@ def test_class_a_monthly_nudge_once_reset_by_a_log_and_by_a_visit(world: World) 
     me = lin(world)
     huawei = add_client(world, "华为")
     me.send("/log 华为 call")
-    later(world, 34)
+    later(world, 35)  # a Monday: on a day off the bot says nothing of cadences
     assert tick(world) == 1
-    assert me.last.text == "🤝 It has been 34 days since anyone from us contacted 华为 (class A: monthly)."
+    assert me.last.text == "🤝 It has been 35 days since anyone from us contacted 华为 (class A: monthly)."
     assert tick(world) == 0  # a second tick the same day
     later(world, 1)
     assert tick(world) == 0  # still overdue, but never repeated daily
     me.press("Logged a contact")
-    assert "Lin was in touch with 华为 (Mon 28 Dec 09:00)" in me.last.text
+    assert "Lin was in touch with 华为 (Tue 29 Dec 09:00)" in me.last.text
     me.press("Call")
-    later(world, 22)  # 19 January: a visit that day counts as contact
+    later(world, 21)  # 19 January: a visit that day counts as contact
     arrival = world.clock.now() + timedelta(hours=6)
     services(world).visits.create(Visit(0, huawei.id, huawei.name, "A", arrival, arrival + timedelta(hours=2),
                                         host=1, created_at=MONDAY_9AM, created_by=1))
-    later(world, 10)  # 32 days after the logged contact, 10 after the visit
+    later(world, 10)  # 31 days after the logged contact, 10 after the visit
     assert tick(world) == 0
-    later(world, 22)
+    later(world, 21)  # Friday 19 February
     assert tick(world) == 1
-    assert "It has been 32 days since anyone from us contacted 华为" in me.last.text
+    assert "It has been 31 days since anyone from us contacted 华为" in me.last.text
 
 
 def test_snooze_a_week_asks_again_a_week_later(world: World) -> None:
@@ -122,13 +122,24 @@ def test_nobody_owns_the_client_so_the_admins_hear(world: World) -> None:
 def test_no_nudge_at_night_nor_before_the_digest_time(world: World) -> None:
     me = lin(world)
     add_client(world, "华为")
-    world.clock.current = MONDAY_9AM + timedelta(days=34, hours=-1, minutes=-1)  # 07:59
+    world.clock.current = MONDAY_9AM + timedelta(days=35, hours=-1, minutes=-1)  # 07:59 on a Monday
     assert tick(world) == 0
     world.clock.advance(timedelta(minutes=30))  # 08:29
     assert tick(world) == 0
     world.clock.advance(timedelta(minutes=1))  # 08:30
     assert tick(world) == 1
-    assert "34 days" in me.last.text
+    assert "35 days" in me.last.text
+
+
+def test_no_relationship_nudges_on_a_day_off(world: World) -> None:
+    """Sunday 27 December: nothing; Monday morning: the nudge, counted to that day."""
+    me = lin(world)
+    add_client(world, "华为")
+    world.clock.current = MONDAY_9AM + timedelta(days=34)  # Sunday 09:00
+    assert tick(world) == 0
+    world.clock.advance(timedelta(days=1))  # Monday 09:00
+    assert tick(world) == 1
+    assert "35 days" in me.last.text
 
 
 def test_a_stranger_cannot_log(world: World) -> None:

@@ -44,9 +44,11 @@ async def stopped_while_preparing(runner: Runner, job: Callable[[], Coroutine[An
 
 
 def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
-    """A planned visit whose early nudges are due, and a runner sending to a virtual Telegram."""
+    """Two planned visits whose early nudges are due (a message each), and a runner sending to a
+    virtual Telegram."""
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     plan_visit(host)
+    plan_visit(host, arrival="周四下午2点", departure="周四下午5点")
     at(world, "2026-11-25 10:00")
     runner = Runner(world.dispatcher)
     timer = VirtualTimer()

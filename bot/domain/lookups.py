@@ -37,7 +37,7 @@ from pypinyin import Style, pinyin
 
 from bot.domain.clients import has_han
 from bot.domain.dates import read_period
-from bot.domain.nudges import Nudge, NudgeState
+from bot.domain.nudges import UNFINISHED, Nudge, NudgeState
 from bot.domain.visits import Visit
 
 Direction = Literal["next", "last"]
@@ -244,10 +244,6 @@ def day_bounds(first: date, last: date, tz: tzinfo) -> tuple[datetime, datetime]
 
 # ---- checklist -------------------------------------------------------------------------------
 
-# Checklist states where nothing has been achieved yet; cancelled and done ones are history.
-UNFINISHED = frozenset({NudgeState.PLANNED, NudgeState.SENT, NudgeState.SNOOZED, NudgeState.FAILED})
-
-
 def is_open(nudge: Nudge, by: datetime) -> bool:
     """A checklist item someone should be doing by ``by``: sent, or due by then, and not done."""
     return nudge.state is NudgeState.SENT or (nudge.state in UNFINISHED and nudge.due <= by)
@@ -257,14 +253,15 @@ def is_open(nudge: Nudge, by: datetime) -> bool:
 BEHIND_AFTER = timedelta(hours=1)
 
 
-def is_behind(nudges: Iterable[Nudge], now: datetime) -> bool:
-    """A visit's preparation is behind when an item an hour past its due time is not done.
+def is_behind(visit: Visit, nudges: Iterable[Nudge], now: datetime) -> bool:
+    """A visit's preparation is behind when an item an hour past its due time is not done, and
+    the guests have not arrived yet (after that, what was not done is missed, not behind).
 
     The hour's grace: some items are due the moment a visit is saved (the manager's review of the
     request), and a visit just saved is not behind; neither is a check due ten minutes ago.
     """
     cutoff = behind_cutoff(now)
-    return any(nudge.state in UNFINISHED and nudge.due <= cutoff for nudge in nudges)
+    return visit.arrival > now and any(nudge.state in UNFINISHED and nudge.due <= cutoff for nudge in nudges)
 
 
 def behind_cutoff(now: datetime) -> datetime:

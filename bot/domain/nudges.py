@@ -23,14 +23,25 @@ Re-planning rules (``reconcile``), per item:
 
 Late nudges: a visit saved at short notice has items whose time has passed ("-1d" for a visit saved
 two hours ahead). They are planned with ``late=True``: the host gets them once, as one catch-up
-list, rather than one message each (the sender does that; this module only marks them).
+list, rather than one message each (the sender does that; this module only marks them). Items
+counted from the moment the visit is saved (the manager's review of the request) are never late:
+they are the first step, not a sign of short notice.
+
+Working days: an item counted in whole days that falls on a day off (a weekend, a public holiday)
+moves to the last working day before it (preparation) or the first one after it (follow-up),
+keeping its clock time, unless it falls on one of the visit's own days. China's make-up working
+days (调休) count as working days; that is the ``WorkCalendar``'s business.
+
+Missed: a preparation item (due at or before the guests' arrival) that is not done when they
+arrive has no use any more. It is closed as missed (``is_missed``): kept on the visit's record,
+never sent late, never listed as overdue.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Literal
 
@@ -48,10 +59,13 @@ class NudgeState(StrEnum):
     SNOOZED = "snoozed"
     CANCELLED = "cancelled"
     FAILED = "failed"
+    MISSED = "missed"  # a preparation item still open when the guests arrived
 
 
-OPEN_STATES = frozenset({NudgeState.PLANNED, NudgeState.SNOOZED, NudgeState.FAILED})
+OPEN_STATES = frozenset({NudgeState.PLANNED, NudgeState.SNOOZED, NudgeState.FAILED, NudgeState.MISSED})
 """States a re-plan may move or cancel: nothing has been achieved yet."""
+UNFINISHED = frozenset({NudgeState.PLANNED, NudgeState.SENT, NudgeState.SNOOZED, NudgeState.FAILED})
+"""Checklist states someone should still act on; done, cancelled and missed ones are history."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,16 @@ class Nudge:
     def pending(self, now: datetime) -> bool:
         """Planned and not yet due: what "N nudges planned" counts."""
         return self.state is NudgeState.PLANNED and self.due >= now
+
+
+def is_missed(nudge: Nudge, visit: Visit, now: datetime) -> bool:
+    """A preparation item still unfinished once the guests have arrived: closed as missed.
+
+    A preparation item is one due at or before the arrival (the review of the request, the banner,
+    the pickup, the T-5 min wait); follow-up items are due after the departure and stay open.
+    """
+    return nudge.state is NudgeState.MISSED or (
+        nudge.state in UNFINISHED and nudge.due <= visit.arrival <= now)
 
 
 def nudge_id(visit_id: int, item_id: str) -> str:
@@ -105,6 +129,9 @@ def visit_facts(visit: Visit, policy: Policy) -> VisitFacts:
         has_lodging=visit.lodging is not None,
         has_tour=bool(visit.tour),
         has_meals=visit.meals is not None,
+        has_banner=bool(visit.banner),
+        has_name_cards=visit.name_cards,
+        has_equipment=visit.projector,
     )
 
 
@@ -137,11 +164,14 @@ def plan_visit(
     if visit.status is VisitStatus.CANCELLED:
         return []
     anchors = visit_anchors(visit, tz)
+    visit_days = (anchors["arrival"].date(), anchors["departure"].date())
     nudges: list[Nudge] = []
     for item in policy.timeline_for(visit_facts(visit, policy)):
         due = item.due(anchors, calendar.add_working_days)
         if due is None:
             continue
+        if item.whole_days:
+            due = on_working_day(due, visit_days, calendar, before=item.offset.amount < 0)
         nudges.append(
             Nudge(
                 id=nudge_id(visit.id, item.id),
@@ -150,10 +180,22 @@ def plan_visit(
                 item=item.id,
                 key=item.key,
                 recipients=item.to,
-                late=due < now,
+                late=due < now and item.anchor != "saved",
             )
         )
     return sorted(nudges, key=lambda nudge: nudge.due)  # stable: same time keeps the policy's order
+
+
+def on_working_day(due: datetime, visit_days: tuple[date, date], calendar: WorkCalendar, *,
+                   before: bool) -> datetime:
+    """``due`` moved off a day off, keeping its clock time: to the last working day before it (a
+    preparation item, ``before``) or the first one after (a follow-up). A due time on one of the
+    visit's own days (``visit_days``: first and last) stays: the visit happens then anyway."""
+    day = due.date()
+    if calendar.is_working_day(day) or visit_days[0] <= day <= visit_days[1]:
+        return due
+    moved = calendar.at_or_before(day) if before else calendar.at_or_after(day)
+    return datetime.combine(moved, due.timetz())
 
 
 def _class_id(value: str) -> ClassId:

@@ -40,7 +40,8 @@ Unit = Literal["m", "h", "d", "wd"]
 Anchor = Literal["arrival", "departure", "pickup", "saved"]
 Recipient = Literal["host", "team", "office", "executives", "driver", "host_manager", "reception"]
 Flag = Literal[
-    "always", "needs_executive", "president_attends", "has_pickup", "has_lodging", "has_tour", "has_meals"
+    "always", "needs_executive", "president_attends", "has_pickup", "has_lodging", "has_tour", "has_meals",
+    "has_banner", "has_name_cards", "has_equipment",
 ]
 BudgetItem = Literal["meal", "escort_meal", "gift", "hotel"]
 WorkingDays = Callable[[date, int], date]
@@ -153,6 +154,9 @@ class VisitFacts:
     has_lodging: bool = False
     has_tour: bool = False
     has_meals: bool = False
+    has_banner: bool = False
+    has_name_cards: bool = False
+    has_equipment: bool = False  # a projector or laptop was asked for
 
     def flag(self, name: Flag) -> bool:
         values: dict[Flag, bool] = {
@@ -163,6 +167,9 @@ class VisitFacts:
             "has_lodging": self.has_lodging,
             "has_tour": self.has_tour,
             "has_meals": self.has_meals,
+            "has_banner": self.has_banner,
+            "has_name_cards": self.has_name_cards,
+            "has_equipment": self.has_equipment,
         }
         return values[name]
 
@@ -229,10 +236,24 @@ class TimelineItem(_Model):
     offset: Offset
     when: Condition = ALWAYS
     to: tuple[Recipient, ...] = Field(min_length=1)
+    closed_by_debrief: bool = False  # saving the visit's debrief ticks it (the notes, the review ...)
     note: str = ""
 
     def applies(self, facts: VisitFacts) -> bool:
         return self.when.holds(facts)
+
+    @property
+    def before_visit(self) -> bool:
+        """A preparation item: its moment is before the guests arrive, so it is missed, not late,
+        once they have."""
+        return self.anchor != "departure"
+
+    @property
+    def whole_days(self) -> bool:
+        """Counted in days (``-1d``, ``+2wd``, ``+24h``) rather than within the visit's hours: such
+        an item may move to a working day, one tied to an hour of the visit may not."""
+        minutes = {"m": 1, "h": 60}.get(self.offset.unit)
+        return minutes is None or abs(self.offset.amount) * minutes >= 24 * 60
 
     def due(self, anchors: Mapping[Anchor, datetime], add_working_days: WorkingDays) -> datetime | None:
         """When the nudge is due, or None when the visit has no such anchor (no pickup time)."""
@@ -280,6 +301,7 @@ class ClassPolicy(_Model):
     accompanied_by: tuple[MessageKey, ...] = Field(min_length=1)
     executives_involved: bool
     confirmed_by: tuple[Ident, ...] = ()
+    required_items: tuple[ItemId, ...] = ()  # timeline items this class always gets, whatever was asked
     approvers: tuple[MessageKey, ...] = Field(min_length=1)
     cadence: Cadence
 
@@ -394,8 +416,10 @@ class Policy(_Model):
         return self.classes.get(class_id)
 
     def timeline_for(self, facts: VisitFacts) -> tuple[TimelineItem, ...]:
-        """The checklist of a visit with these facts, in the policy's order."""
-        return tuple(item for item in self.timeline if item.applies(facts))
+        """The checklist of a visit with these facts, in the policy's order: the items whose
+        condition holds, and those the visit's class requires whatever was asked."""
+        required = self.class_(facts.class_id).required_items
+        return tuple(item for item in self.timeline if item.id in required or item.applies(facts))
 
     def item(self, item_id: str) -> TimelineItem:
         """The timeline item ``item_id``; KeyError when the policy has none (it was removed)."""
@@ -443,6 +467,12 @@ def _reference_problems(policy: Policy) -> Iterable[tuple[FieldPath, str]]:
             if exec_id not in policy.executives:
                 where = ("classes", class_id, "confirmed_by", index)
                 yield where, f"no executive {exec_id!r} in [executives]"
+    timeline_ids = {item.id for item in policy.timeline}
+    for class_id, cls in policy.classes.items():
+        for index, item_id in enumerate(cls.required_items):
+            if item_id not in timeline_ids:
+                where = ("classes", class_id, "required_items", index)
+                yield where, f"no timeline item {item_id!r}"
     if PRESIDENT not in policy.executives:
         for index, item in enumerate(policy.timeline):
             if "president_attends" in item.when.flags():

@@ -97,6 +97,14 @@ class WorkCalendar:
             current = self._next_working(current + step, step)
         return current if n else self._next_working(current, step)
 
+    def at_or_before(self, day: date) -> date:
+        """``day`` if it is a working day, else the last working day before it."""
+        return self._next_working(day, timedelta(days=-1))
+
+    def at_or_after(self, day: date) -> date:
+        """``day`` if it is a working day, else the first working day after it."""
+        return self._next_working(day, timedelta(days=1))
+
     def is_estimated(self, year: int) -> bool:
         """Whether ``year``'s working days are a guess: past the official schedules and not overridden."""
         if year in self._overrides.years():

@@ -114,8 +114,12 @@ def save(ctx: Context, answers: Answers) -> None:
         comments=answers.get("comments", ""), memo_locale=memo_t.locale,
         memo=_memo(ctx, memo_t, visit, needs=answers["needs"], items=items, next_contact=next_contact))
     recorded = ctx.services.debriefs.record(debrief, visit, items)
-    ctx.show(ctx.t.plural("debrief.saved", len(recorded.tasks), number=visit.id,
-                          language=ctx.t(f"lang.name.{memo_t.locale}")))
+    ticked = ctx.services.nudges.close_by_debrief(visit.id, ctx.staff.user_id, ctx.now)
+    saved = ctx.t.plural("debrief.saved", len(recorded.tasks), number=visit.id,
+                         language=ctx.t(f"lang.name.{memo_t.locale}"))
+    if ticked:
+        saved += "\n" + ctx.t("debrief.ticked", items="; ".join(ctx.t(nudge.key) for nudge in ticked))
+    ctx.show(saved)
     ctx.reply(debrief.memo)
     _tell_host(ctx, visit, debrief)
     _tell_owners(ctx, visit, recorded.assigned)

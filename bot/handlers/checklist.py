@@ -11,8 +11,7 @@ from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
-from bot.domain.lookups import UNFINISHED
-from bot.domain.nudges import Nudge, NudgeState, nudge_id
+from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, is_missed, nudge_id
 from bot.domain.visits import Visit
 from bot.services.dispatch import NudgeSender
 
@@ -20,7 +19,7 @@ router = Router()
 PREFIX = "chk"
 # Tick buttons under the list: the open items most due first; the rest are ticked from their nudges.
 TICK_BUTTONS = 6
-_MARKS = {NudgeState.DONE: "✅", NudgeState.CANCELLED: "➖"}
+_MARKS = {NudgeState.DONE: "✅", NudgeState.CANCELLED: "➖", NudgeState.MISSED: "❌"}
 
 
 @router.callback(PREFIX)
@@ -44,7 +43,7 @@ def show_checklist(ctx: Context, visit: Visit) -> None:
     lines = [title, ""]
     for nudge in nudges:
         owners = ", ".join(person.name for person in sender.recipients(visit, nudge)) or "—"
-        lines.append(ctx.t("checklist.line", mark=_mark(ctx, nudge), when=ctx.format_time(nudge.due),
+        lines.append(ctx.t("checklist.line", mark=_mark(ctx, nudge, visit), when=ctx.format_time(nudge.due),
                            item=ctx.t(nudge.key), owners=owners))
     open_items = [n for n in nudges if n.state in UNFINISHED][:TICK_BUTTONS]
     rows = [[Button(ctx.t("checklist.tick", item=ctx.t(n.key)), pack(PREFIX, visit.id, n.item))]
@@ -53,7 +52,9 @@ def show_checklist(ctx: Context, visit: Visit) -> None:
     ctx.show("\n".join(lines), keyboard(*rows))
 
 
-def _mark(ctx: Context, nudge: Nudge) -> str:
+def _mark(ctx: Context, nudge: Nudge, visit: Visit) -> str:
+    if is_missed(nudge, visit, ctx.now):
+        return _MARKS[NudgeState.MISSED]
     if nudge.state in _MARKS:
         return _MARKS[nudge.state]
     return "⏰" if nudge.due <= ctx.now else "⬜"

@@ -1,4 +1,5 @@
-"""The buttons on a nudge: Done, Snooze one hour, Snooze until tomorrow morning."""
+"""The buttons on a nudge message: Done per item, Snooze one hour or until the next working morning
+for the whole message (``bot.views.nudges`` describes the callback data)."""
 
 from __future__ import annotations
 
@@ -7,37 +8,79 @@ from datetime import datetime, timedelta
 
 from bot.core.context import Context
 from bot.core.router import Router
-from bot.domain.nudges import NudgeState
+from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, nudge_id
+from bot.domain.visits import Visit, VisitStatus
+from bot.services.dispatch import NudgeSender
+from bot.views.nudges import DONE, PREFIX, SNOOZE_HOUR, SNOOZE_MORNING, NudgeMessage
 
 router = Router()
+# Older messages name one nudge: nud:<d|h|m>:visit:<n>:<item>.
+_LEGACY = {"d": DONE, "h": SNOOZE_HOUR, "m": SNOOZE_MORNING}
 
 
-@router.callback("nud")
+@router.callback(PREFIX)
 def act(ctx: Context) -> None:
-    """Ticks the item off or moves this one nudge (never a schedule) later."""
+    """Ticks one item off, or moves the message's open items (never a schedule) later."""
     assert ctx.staff is not None
-    action, nudge_id = ctx.args[0], ":".join(ctx.args[1:])
-    repo = ctx.services.nudges.nudges
-    nudge = repo.get(nudge_id)
-    visit = ctx.services.visits.get(nudge.visit_id) if nudge else None
-    if nudge is None or visit is None or not ctx.services.visits.can_tick(ctx.staff, visit):
+    action, visit, stamp, nudges = _read(ctx)
+    if visit is None or not nudges or not ctx.services.visits.can_tick(ctx.staff, visit):
         ctx.toast(ctx.t("error.stale_button"), alert=True)
         return
-    if nudge.state is NudgeState.DONE:
-        ctx.toast(ctx.t("nudge.already_done"))
+    if visit.status is VisitStatus.CANCELLED or all(n.state not in UNFINISHED | {NudgeState.DONE}
+                                                    for n in nudges):
+        ctx.toast(ctx.t("nudge.no_longer_applies"), alert=True)
         return
-    if action == "d":
-        repo.save(replace(nudge, state=NudgeState.DONE, done_at=ctx.now, done_by=ctx.staff.user_id))
-        ctx.show(ctx.t("nudge.done_by", item=ctx.t(nudge.key), name=ctx.staff.name,
-                       when=ctx.format_time(ctx.now)))
+    repo = ctx.services.nudges.nudges
+    if action == DONE:
+        nudge = nudges[0]
+        if nudge.state is NudgeState.DONE:
+            ctx.toast(ctx.t("nudge.already_done"))
+        elif nudge.state not in UNFINISHED:
+            ctx.toast(ctx.t("nudge.no_longer_applies"), alert=True)
+            return
+        else:
+            repo.save(replace(nudge, state=NudgeState.DONE, done_at=ctx.now, done_by=ctx.staff.user_id))
+    else:
+        until = ctx.now + timedelta(hours=1) if action == SNOOZE_HOUR else _next_morning(ctx, visit)
+        waiting = [n for n in nudges if n.state in UNFINISHED]
+        repo.save_all(replace(n, state=NudgeState.SNOOZED, snoozed_until=until) for n in waiting)
+        ctx.show(ctx.t("nudge.snoozed", item=", ".join(ctx.t(n.key) for n in waiting),
+                       until=ctx.format_time(until)))
         return
-    until = ctx.now + timedelta(hours=1) if action == "h" else _tomorrow_morning(ctx)
-    repo.save(replace(nudge, state=NudgeState.SNOOZED, snoozed_until=until))
-    ctx.show(ctx.t("nudge.snoozed", item=ctx.t(nudge.key), until=ctx.format_time(until)))
+    sender = NudgeSender(ctx.services)
+    message = sender.message_for(ctx.staff, visit, stamp) if stamp is not None else None
+    if message is None or not message.nudges:  # an older message, of one nudge
+        message = NudgeMessage(visit, [repo.get(nudges[0].id) or nudges[0]], stamp or 0)
+    ctx.show(*sender.render(ctx.staff, message))
 
 
-def _tomorrow_morning(ctx: Context) -> datetime:
-    """Tomorrow at the morning digest time, in the company zone."""
+def _read(ctx: Context) -> tuple[str, Visit | None, int | None, list[Nudge]]:
+    """(action, visit, message stamp, the nudges the button acts on) from the callback data."""
+    args = ctx.args
+    services = ctx.services
+    if args and args[0] in _LEGACY and len(args) == 4:
+        nudge = services.nudges.nudges.get(":".join(args[1:]))
+        visit = services.visits.get(nudge.visit_id) if nudge else None
+        return _LEGACY[args[0]], visit, None, [nudge] if nudge else []
+    if len(args) < 3 or not all(part.isascii() and part.isdigit() for part in args[1:3]):
+        return "", None, None, []
+    action, visit = args[0], services.visits.get(int(args[1]))
+    stamp = int(args[2])
+    if visit is None:
+        return action, None, stamp, []
+    if action == DONE and len(args) == 4:
+        nudge = services.nudges.nudges.get(nudge_id(visit.id, args[3]))
+        return action, visit, stamp, [nudge] if nudge else []
+    if action in (SNOOZE_HOUR, SNOOZE_MORNING) and len(args) == 3:
+        message = NudgeSender(services).message_for(ctx.staff, visit, stamp) if ctx.staff else None
+        return action, visit, stamp, list(message.nudges) if message else []
+    return "", None, None, []
+
+
+def _next_morning(ctx: Context, visit: Visit) -> datetime:
+    """The next working day's digest time in the company zone, or tomorrow's if the visit is then."""
     tz = ctx.services.settings.tz
     tomorrow = ctx.now.astimezone(tz).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, ctx.services.policy.schedule.digest_at, tzinfo=tz)
+    on_visit = visit.arrival.astimezone(tz).date() <= tomorrow <= visit.departure.astimezone(tz).date()
+    day = tomorrow if on_visit else ctx.services.calendar.at_or_after(tomorrow)
+    return datetime.combine(day, ctx.services.policy.schedule.digest_at, tzinfo=tz)

@@ -2,8 +2,9 @@
 and the overdue ones; and the day's arrivals for every registered reception group.
 
 When: at the policy's ``schedule.digest_at`` (08:30) in the company zone, or the time a person
-chose with ``/digest HH:MM``; never on a day off (weekends and public holidays, with the make-up
-working days of 调休, from the ``WorkCalendar``); never for someone who turned it off. A digest
+chose with ``/digest HH:MM``; on a day off (weekends and public holidays, with the make-up working
+days of 调休, from the ``WorkCalendar``) only for whoever has a visit that day; never for someone
+who turned it off. A digest
 that could not go out at its time (the bot was down) still goes out up to ``WINDOW`` later, and
 after that not at all: a "good morning" at 16:00 would only be noise.
 
@@ -27,7 +28,7 @@ from tinydb.table import Table
 
 from bot.clock import Clock
 from bot.core.events import Outcome, Send
-from bot.domain.lookups import DayEntry, Item, Viewer, day_bounds
+from bot.domain.lookups import DayEntry, Item, Viewer, bucket, day_bounds
 from bot.domain.policy import Policy
 from bot.domain.staff import Staff
 from bot.domain.workdays import WorkCalendar
@@ -38,7 +39,10 @@ from bot.services.lookups import LookupService
 from bot.views.days import Marks, assemble, day_rows, item_rows
 
 WINDOW = timedelta(hours=4)
-KEEP_DAYS = 14  # the log only has to remember today; a fortnight helps whoever reads the file
+KEEP_DAYS = 14
+# Overdue items the digest lists before "and N more — /mytasks": a morning message is read on a
+# phone, and a backlog of a hundred lines hides the day.
+MAX_OVERDUE_LINES = 10  # the log only has to remember today; a fortnight helps whoever reads the file
 _CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
 
@@ -140,8 +144,6 @@ class DigestService:
         now = self.clock.now()
         local = now.astimezone(self.lookups.tz)
         today = local.date()
-        if not self.calendar.is_working_day(today):
-            return []
         done = self.log.keys_on(today)
         due = [person for person in self.staff.all() if person.active and person.reachable
                and f"u:{person.user_id}:{today}" not in done and self._due(person.user_id, local)]
@@ -152,7 +154,13 @@ class DigestService:
         # Everyone's at once: today's visits and the open items are read once, not once a person.
         end = _end_of(today, self.lookups.tz)
         todays = self.lookups.days(Viewer(None, sees_all=True), today, today, now)
-        items = self.lookups.checklists([p.user_id for p in due], end, end, self.lookups.open_work(end))
+        if not self.calendar.is_working_day(today):
+            # A day off: only whoever has a visit today hears from the bot.
+            due = [p for p in due if _theirs(todays, p.user_id)]
+            groups = groups if todays else []
+            if not due and not groups:
+                return []
+        items = self.lookups.checklists([p.user_id for p in due], now, end, end, self.lookups.open_work(end))
         messages = [(f"u:{p.user_id}:{today}", self._personal(p, _theirs(todays, p.user_id), items[p.user_id],
                                                               now)) for p in due]
         messages += [(f"g:{g.chat_id}:{today}", self._group(g.chat_id, g.locale, now)) for g in groups]
@@ -178,9 +186,15 @@ class DigestService:
         t = self._translator(person)
         look = self.lookups.look(t)
         marks = self.lookups.marks((e.visit for e in entries), now) if entries else Marks()
-        rows = day_rows(look, entries, marks, today) + item_rows(look, items, today)
+        # The day first: its visits and what is due today; then the backlog, cut short.
+        overdue = [item for item in items if bucket(item.due, today, self.lookups.tz) == "overdue"]
+        todays_items = [item for item in items if item not in overdue]
+        rows = day_rows(look, entries, marks, today) + item_rows(look, todays_items, today)
+        rows += item_rows(look, overdue[:MAX_OVERDUE_LINES], today)
+        more = len(overdue) - MAX_OVERDUE_LINES
+        footer = t.plural("digest.more_overdue", more) if more > 0 else ""
         title = t("digest.personal", name=person.name, date=look.day(today))
-        return Send(person.user_id, assemble(t, title, rows, 0, 1))
+        return Send(person.user_id, assemble(t, title, rows, 0, 1, footer=footer))
 
     def _group(self, chat_id: int, locale: str, now: datetime) -> Send | None:
         """Today's arrivals for the reception team; None when nobody comes."""

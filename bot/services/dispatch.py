@@ -15,20 +15,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from babel.dates import format_datetime
-
-from bot.core.callbacks import pack
-from bot.core.context import keyboard
-from bot.core.events import Button, Outcome, Send
-from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
-from bot.domain.nudges import Nudge, NudgeState
+from bot.core.events import Keyboard, Outcome, Send
+from bot.domain.nudges import Nudge, NudgeState, is_missed
 from bot.domain.policy import Recipient
 from bot.domain.staff import Duty, Staff
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator
+from bot.views.nudges import NudgeMessage, render, stamp_of
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -38,21 +34,22 @@ RETRY_AFTER = timedelta(minutes=5)
 LATE_AFTER = timedelta(minutes=10)
 # Quiet hours do not hold back a nudge about a visit this close.
 URGENT_WITHIN = timedelta(hours=2)
+# Items of a visit due within this much of one that is due now join its message: one message per
+# moment, not one a minute for the same visit.
+JOIN_WITHIN = timedelta(minutes=5)
+# On a day off, a visit arriving the next morning may still be prepared from this hour on.
+EVENING = time(17, 0)
 # Timeline roles held as standing duties (set per person in /staff).
 DUTY_OF_ROLE: dict[Recipient, Duty] = {"office": Duty.OFFICE, "reception": Duty.RECEPTION,
                                        "executives": Duty.EXECUTIVE}
 # A role nobody holds yet: the host gets the nudge with the role named, to pass on.
 ROLE_KEYS = {"office": N_("nudge.role.office"), "reception": N_("nudge.role.reception"),
              "executives": N_("nudge.role.executives"), "host_manager": N_("nudge.role.host_manager")}
-# Timeline items whose message offers to start the debrief.
-DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
-# Timeline items about a document: the message carries the button that sends it.
-DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin")}
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    """One message and the nudges it carries (a catch-up list carries several)."""
+    """One message and the nudges it carries."""
 
     message: Send
     nudges: tuple[str, ...]
@@ -65,29 +62,41 @@ class NudgeSender:
     def due_messages(self, limit: int | None = None) -> list[Outgoing]:
         """Everything due now, recorded as sent in one write; the caller delivers and then calls
         ``settle``. With ``limit``, whole visits until there are that many messages; the rest stay
-        due for the next call (so a burst is prepared in slices and replies get the core between)."""
+        due for the next call (so a burst is prepared in slices and replies get the core between).
+
+        Per visit and person, one message: the items due now, with those due within
+        ``JOIN_WITHIN`` after them. Preparation items of a visit that has begun are closed as
+        missed instead (``is_missed``): a "wait at the entrance" after the guests came is noise.
+        """
         services = self.services
         now = services.clock.now()
         repo = services.nudges.nudges
         snoozed = [n for n in repo.in_state(NudgeState.SNOOZED)
-                   if n.snoozed_until is not None and n.snoozed_until <= now]
-        due = sorted([*repo.planned_by(now), *snoozed], key=lambda n: n.due)
+                   if n.snoozed_until is not None and n.snoozed_until <= now + JOIN_WITHIN]
+        candidates = sorted([*repo.planned_by(now + JOIN_WITHIN), *snoozed], key=_moment)
         by_visit: dict[int, list[Nudge]] = defaultdict(list)
-        for nudge in due:
+        for nudge in candidates:
             by_visit[nudge.visit_id].append(nudge)
         outgoing: list[Outgoing] = []
         recorded: list[Nudge] = []
-        for visit_id, nudges in by_visit.items():
+        for visit_id, found in by_visit.items():
             if limit is not None and len(outgoing) >= limit:
                 break
+            if _moment(found[0]) > now:
+                continue  # only joining: nothing of this visit is due yet
             visit = services.visits.get(visit_id)
-            if visit is None or self._quiet(now, visit):
+            if visit is None:
+                continue
+            missed = [n for n in found if is_missed(n, visit, now)]
+            recorded += [replace(n, state=NudgeState.MISSED, snoozed_until=None) for n in missed]
+            nudges = [n for n in found if n not in missed]
+            if not nudges or self._held(now, visit):
                 continue
             messages = self._for_visit(visit, nudges, now)
             carried = {nudge_id for item in messages for nudge_id in item.nudges}
             outgoing += messages
             # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent".
-            recorded += [replace(n, state=NudgeState.SENT, sent_at=now) if n.id in carried
+            recorded += [replace(n, state=NudgeState.SENT, sent_at=now, snoozed_until=None) if n.id in carried
                          else replace(n, state=NudgeState.FAILED) for n in nudges]
         # One write for them all: every write is fsynced, and a burst spans hundreds of visits.
         repo.save_all(recorded)
@@ -128,24 +137,67 @@ class NudgeSender:
         repo.save_all(replace(nudge, state=NudgeState.PLANNED, sent_at=None) for nudge in nudges)
         return len(nudges)
 
-    def _quiet(self, now: datetime, visit: Visit) -> bool:
-        local = now.astimezone(self.services.settings.tz)
+    def _held(self, now: datetime, visit: Visit) -> bool:
+        """Whether the visit's nudges wait: in quiet hours (unless the guests come within
+        ``URGENT_WITHIN``), and on a day off unless the visit is on that day or arrives the next
+        morning and it is evening. What waits goes out at the first moment that allows it."""
+        tz = self.services.settings.tz
+        local = now.astimezone(tz)
         urgent = timedelta(0) <= visit.arrival - now <= URGENT_WITHIN
-        return self.services.policy.schedule.is_quiet(local.time()) and not urgent
+        if self.services.policy.schedule.is_quiet(local.time()) and not urgent:
+            return True
+        if self.services.calendar.is_working_day(local.date()):
+            return False
+        arrival, departure = visit.arrival.astimezone(tz), visit.departure.astimezone(tz)
+        on_the_day = arrival.date() <= local.date() <= departure.date()
+        eve = arrival.date() == local.date() + timedelta(days=1) and local.time() >= EVENING
+        return not (on_the_day or eve or urgent)
 
     def _for_visit(self, visit: Visit, nudges: list[Nudge], now: datetime) -> list[Outgoing]:
+        """The host's catch-up list of items already late when the visit was saved, and one message
+        per person for the rest."""
         catch_up = [n for n in nudges if n.late]
-        single = [n for n in nudges if not n.late]
         outgoing = []
+        stamp = stamp_of(now)
         if catch_up:
             host = self.services.access.staff.get(visit.host)
             if host is not None and host.active and host.reachable:
-                ids = tuple(n.id for n in catch_up)
-                outgoing.append(Outgoing(self._catch_up(host, visit, catch_up), ids))
-        for nudge in single:
+                message = NudgeMessage(visit, catch_up, stamp, catch_up=True)
+                outgoing.append(Outgoing(self._send(host, message), tuple(n.id for n in catch_up)))
+        per_person: dict[Staff, list[Nudge]] = {}
+        roles: dict[Staff, list[Recipient]] = {}
+        for nudge in (n for n in nudges if not n.late):
             for person, pass_on in self.recipients(visit, nudge).items():
-                outgoing.append(Outgoing(self._message(person, visit, nudge, now, pass_on), (nudge.id,)))
+                per_person.setdefault(person, []).append(nudge)
+                roles.setdefault(person, [])
+                roles[person] += [role for role in pass_on if role not in roles[person]]
+        for person, theirs in per_person.items():
+            t = self._translator(person)
+            oldest = min(n.due for n in theirs)
+            message = NudgeMessage(visit, theirs, stamp, pass_on=[t(ROLE_KEYS[r]) for r in roles[person]],
+                                   late_since=oldest if now - oldest > LATE_AFTER else None)
+            outgoing.append(Outgoing(self._send(person, message), tuple(n.id for n in theirs)))
         return outgoing
+
+    def message_for(self, person: Staff, visit: Visit, stamp: int) -> NudgeMessage:
+        """The message ``person`` was sent about ``visit`` at ``stamp``, as its items stand now."""
+        nudges = [n for n in self.services.nudges.for_visit(visit.id)
+                  if n.sent_at is not None and stamp_of(n.sent_at) == stamp
+                  and (person.user_id == visit.host or person in self.recipients(visit, n))]
+        return NudgeMessage(visit, nudges, stamp)
+
+    def render(self, person: Staff, message: NudgeMessage) -> tuple[str, Keyboard]:
+        staff = self.services.access.staff
+
+        def name_of(user_id: int) -> str:
+            found = staff.get(user_id)
+            return found.name if found is not None else "—"
+
+        return render(self._translator(person), self.services.settings.tz, message, name_of)
+
+    def _send(self, person: Staff, message: NudgeMessage) -> Send:
+        text, buttons = self.render(person, message)
+        return Send(person.user_id, text, buttons)
 
     def recipients(self, visit: Visit, nudge: Nudge) -> dict[Staff, list[Recipient]]:
         """Who gets ``nudge``, each with the roles they are asked to pass it on to.
@@ -181,41 +233,6 @@ class NudgeSender:
         i18n = self.services.i18n
         return i18n.get(staff.locale) if staff.locale else i18n.for_language_code(staff.language_code)
 
-    def _message(self, person: Staff, visit: Visit, nudge: Nudge, now: datetime,
-                 pass_on: list[Recipient]) -> Send:
-        t = self._translator(person)
-        lines = [t("nudge.header", item=t(nudge.key)), self._visit_line(t, visit)]
-        roles = [t(ROLE_KEYS[r]) for r in pass_on]
-        if roles:
-            lines.append(t("nudge.pass_on", roles=", ".join(roles)))
-        if now - nudge.due > LATE_AFTER:
-            lines.append(t("nudge.late", due=self._time(t, nudge.due)))
-        rows = [[Button(t("nudge.done"), pack("nud", "d", nudge.id))],
-                [Button(t("nudge.snooze_hour"), pack("nud", "h", nudge.id)),
-                 Button(t("nudge.snooze_morning"), pack("nud", "m", nudge.id))],
-                [Button(t("visit.button.open"), pack("vis", "show", visit.id))]]
-        if nudge.item in DEBRIEF_ITEMS:
-            rows.append([Button(t("nudge.debrief"), pack("dbf", visit.id))])
-        if nudge.item in DOCUMENT_ITEMS:
-            key, kind = DOCUMENT_ITEMS[nudge.item]
-            rows.append([Button(t(key), pack(DOCUMENT_PREFIX, kind, visit.id))])
-        return Send(person.user_id, "\n".join(lines), keyboard(*rows))
-
-    def _catch_up(self, host: Staff, visit: Visit, nudges: list[Nudge]) -> Send:
-        t = self._translator(host)
-        lines = [t.plural("nudge.catch_up", len(nudges), number=visit.id), self._visit_line(t, visit), ""]
-        lines += [f"• {t(n.key)}" for n in nudges]
-        return Send(host.user_id, "\n".join(lines),
-                    keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
-
-    def _visit_line(self, t: Translator, visit: Visit) -> str:
-        return t("nudge.visit", number=visit.id, client=visit.client_name, when=self._time(t, visit.arrival))
-
-    def _time(self, t: Translator, moment: datetime) -> str:
-        local = moment.astimezone(self.services.settings.tz)
-        locale = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(t.locale, "en")
-        return format_datetime(local, t("format.datetime"), locale=locale)
-
     def _tell_admins_blocked(self, user_id: int) -> list[Send]:
         """Once per person: the admins hear that someone blocked the bot and gets no nudges."""
         staff_repo = self.services.access.staff
@@ -227,3 +244,8 @@ class NudgeSender:
             t = self._translator(admin)
             notices.append(Send(admin.user_id, t("nudge.blocked", name=person.name)))
         return notices
+
+
+def _moment(nudge: Nudge) -> datetime:
+    """When a nudge is to go out: its due time, or the end of its snooze."""
+    return nudge.snoozed_until if nudge.snoozed_until is not None else nudge.due

@@ -34,7 +34,7 @@ from bot.domain.lookups import (
     is_open,
     same_in_either_script,
 )
-from bot.domain.nudges import Nudge, NudgeState, nudge_id
+from bot.domain.nudges import Nudge, NudgeState, is_missed, nudge_id
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
@@ -152,10 +152,10 @@ class LookupService:
         for visit in {v.id: v for v in visits}.values():
             # From the nudges' index for a visit whose nudges are live (all current ones are); an
             # archived visit's are read and decoded.
-            late = self.nudges.unfinished_due_by(visit.id, cutoff)
+            late = visit.arrival > now and self.nudges.unfinished_due_by(visit.id, cutoff)
             if late is None:
                 nudges = self.nudges.for_visit(visit.id)
-                late = is_behind(nudges, now)
+                late = is_behind(visit, nudges, now)
                 picked_up = any(n.item == PICKUP_ITEM and n.state is NudgeState.DONE for n in nudges)
             else:
                 picked_up = self.nudges.state_of(nudge_id(visit.id, PICKUP_ITEM)) is NudgeState.DONE
@@ -214,19 +214,17 @@ class LookupService:
         # From the visits' index: no visit is decoded to say whose it is.
         return OpenWork(visits, self.nudges.open_by(by, of_visits=self.visits.of_person(person)))
 
-    def checklist(self, user_id: int, by: datetime, tasks_by: datetime | None = None,
-                  work: OpenWork | None = None) -> list[Item]:
-        """Open items of this person's visits due by ``by``, and their debrief tasks due by
-        ``tasks_by`` (None: all of them), the earliest (most overdue) first.
+    def checklist(self, user_id: int, now: datetime, tasks_by: datetime | None = None) -> list[Item]:
+        """Open items of this person's visits due by ``now``, and their debrief tasks due by
+        ``tasks_by`` (None: all of them), the earliest (most overdue) first. Preparation items of
+        visits already begun are missed, not open (``is_missed``), and are left out."""
+        return self.checklists([user_id], now, now, tasks_by, self.open_work(now, person=user_id))[user_id]
 
-        ``work``: ``open_work(by)`` when the caller has read it already (the digest, for everyone).
-        """
-        return self.checklists([user_id], by, tasks_by, work or self.open_work(by, person=user_id))[user_id]
-
-    def checklists(self, user_ids: Iterable[int], by: datetime, tasks_by: datetime | None,
+    def checklists(self, user_ids: Iterable[int], now: datetime, by: datetime, tasks_by: datetime | None,
                    work: OpenWork) -> dict[int, list[Item]]:
-        """``checklist`` for many people at once, from one pass over ``work``: the morning digest
-        asked each of 2,000 people in turn, which went over every open item 2,000 times."""
+        """``checklist`` for many people at once, items due by ``by``, from one pass over ``work``:
+        the morning digest asked each of 2,000 people in turn, which went over every open item
+        2,000 times."""
         items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
         nudges = [nudge for nudge in work.nudges if is_open(nudge, by)]
         tasks = self.debriefs.tasks_for_each(items)
@@ -235,7 +233,7 @@ class LookupService:
         visits = {number: work.visits.get(number) for number in sorted(numbers)}
         for nudge in nudges:
             visit = visits[nudge.visit_id]
-            if visit is None or visit.status is VisitStatus.CANCELLED:
+            if visit is None or visit.status is VisitStatus.CANCELLED or is_missed(nudge, visit, now):
                 continue
             for person in visit.people:
                 if person in items:

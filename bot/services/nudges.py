@@ -8,10 +8,11 @@ them, quiet hours and the catch-up list for late ones are the sender's work, not
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, tzinfo
 
 from bot.clock import Clock
-from bot.domain.nudges import Nudge, NudgeState, plan_visit, reconcile
+from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, plan_visit, reconcile
 from bot.domain.policy import Policy
 from bot.domain.visits import Visit
 from bot.domain.workdays import WorkCalendar
@@ -46,6 +47,15 @@ class NudgeService:
     def for_visit(self, visit_id: int) -> list[Nudge]:
         """The visit's nudges in every state, by due time."""
         return self.nudges.for_visit(visit_id)
+
+    def close_by_debrief(self, visit_id: int, by: int, now: datetime) -> list[Nudge]:
+        """Ticks the visit's items a debrief covers (``closed_by_debrief`` in the policy: the notes,
+        the team review, the memo) as done by whoever wrote it; returns those it ticked."""
+        covered = {item.id for item in self.policy.timeline if item.closed_by_debrief}
+        ticked = [replace(n, state=NudgeState.DONE, done_at=now, done_by=by, snoozed_until=None)
+                  for n in self.nudges.for_visit(visit_id) if n.item in covered and n.state in UNFINISHED]
+        self.nudges.save_all(ticked)
+        return ticked
 
     def late(self, visit_id: int) -> list[Nudge]:
         """The visit's planned nudges that were already past when planned: the host's catch-up list."""

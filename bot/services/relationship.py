@@ -59,6 +59,7 @@ from bot.domain.relationship import (
 )
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import VisitStatus
+from bot.domain.workdays import WorkCalendar
 from bot.i18n import N_, Html, I18n, Translator
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.staff import StaffRepository
@@ -127,8 +128,9 @@ class DueMessage:
 class RelationshipService:
     def __init__(self, log: ContactLogRepository, records: RelationshipRecords, *, clients: ClientService,
                  visits: VisitRepository, staff: StaffRepository, policy: Policy, i18n: I18n,
-                 tz: tzinfo) -> None:
+                 tz: tzinfo, calendar: WorkCalendar) -> None:
         self.log_entries = log
+        self.calendar = calendar
         self.records = records
         self.clients = clients
         self.visits = visits
@@ -194,10 +196,13 @@ class RelationshipService:
 
     def due_messages(self, now: datetime) -> list[DueMessage]:
         """Today's cadence nudges and greeting digests, recorded as sent; [] until the digest time,
-        in quiet hours, and once today's sweep is done."""
+        in quiet hours, on a day off (the next working day's sweep lists what came up meanwhile),
+        and once today's sweep is done."""
         local = now.astimezone(self.tz)
         schedule, sweep = self.policy.schedule, local.date().isoformat()
         if local.time() < schedule.digest_at or schedule.is_quiet(local.time()):
+            return []
+        if not self.calendar.is_working_day(local.date()):
             return []
         if self.records.sweeps.get(sweep) is not None:
             return []

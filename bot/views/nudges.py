@@ -1,0 +1,111 @@
+"""A nudge message: the items of one visit due for one person at one moment, as one message.
+
+Several items that come due together (the four "day before" items, the briefing and the room)
+used to arrive as as many messages in the same minute; one message with a line and a Done button
+per item, and one Snooze for the whole message, reads as one moment. A single item keeps the short
+form ("⏰ item / visit line / ✅ Done").
+
+Buttons (``nud``):
+
+- ``nud:D:<visit>:<stamp>:<item>``: Done for one item of the message sent at ``stamp`` (whole
+  seconds since the epoch, the moment the sender recorded the message's items as sent); the
+  message is drawn again with that line ticked.
+- ``nud:H:<visit>:<stamp>`` / ``nud:M:<visit>:<stamp>``: snooze every open item of that message
+  for an hour / until the next working morning.
+
+The stamp names the message without listing its items, which would not fit in Telegram's 64 bytes
+of callback data. Older messages carry ``nud:d|h|m:<nudge id>`` and still work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from bot.core.callbacks import pack
+from bot.core.context import keyboard
+from bot.core.events import Button, Keyboard
+from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
+from bot.domain.nudges import Nudge, NudgeState
+from bot.domain.visits import Visit
+from bot.i18n import N_, Translator
+
+PREFIX = "nud"
+DONE, SNOOZE_HOUR, SNOOZE_MORNING = "D", "H", "M"
+# Timeline items whose message offers to start the debrief.
+DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
+# Timeline items about a document: the message carries the button that sends it.
+DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin")}
+
+
+@dataclass(frozen=True)
+class NudgeMessage:
+    """What one person reads about one visit at one moment."""
+
+    visit: Visit
+    nudges: Sequence[Nudge]  # by due time; done ones are shown ticked
+    stamp: int  # when the sender recorded them as sent (epoch seconds): names the message
+    pass_on: Sequence[str] = ()  # translated roles the reader is asked to pass the items on to
+    late_since: datetime | None = None  # sent well after this due time (the bot was down)
+    catch_up: bool = False  # a visit saved at short notice: items that should already be done
+
+
+def stamp_of(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def render(t: Translator, tz: tzinfo, message: NudgeMessage,
+           name_of: Callable[[int], str]) -> tuple[str, Keyboard]:
+    """The text and buttons of ``message`` in ``t``'s language."""
+    visit, nudges = message.visit, message.nudges
+    open_items = [n for n in nudges if n.state is not NudgeState.DONE]
+    visit_line = t("nudge.visit", number=visit.id, client=visit.client_name, when=_time(t, tz, visit.arrival))
+    if message.catch_up:
+        lines = [t.plural("nudge.catch_up", len(nudges), number=visit.id), visit_line, ""]
+        lines += [_item_line(t, tz, n, name_of) for n in nudges]
+    elif len(nudges) == 1 and not open_items:
+        done = nudges[0]
+        return t("nudge.done_by", item=t(done.key), name=name_of(done.done_by or 0),
+                 when=_time(t, tz, done.done_at or done.due)), ()
+    elif len(nudges) == 1:
+        lines = [t("nudge.header", item=t(nudges[0].key)), visit_line]
+    else:
+        lines = [t.plural("nudge.several", len(nudges)), visit_line, ""]
+        lines += [_item_line(t, tz, n, name_of) for n in nudges]
+    if message.pass_on:
+        lines.append(t("nudge.pass_on", roles=", ".join(message.pass_on)))
+    if message.late_since is not None:
+        lines.append(t("nudge.late", due=_time(t, tz, message.late_since)))
+    return "\n".join(lines), _buttons(t, message, open_items)
+
+
+def _item_line(t: Translator, tz: tzinfo, nudge: Nudge, name_of: Callable[[int], str]) -> str:
+    if nudge.state is NudgeState.DONE:
+        return t("nudge.line_done", item=t(nudge.key), name=name_of(nudge.done_by or 0))
+    return t("nudge.line", item=t(nudge.key))
+
+
+def _buttons(t: Translator, message: NudgeMessage, open_items: Sequence[Nudge]) -> Keyboard:
+    visit, stamp = message.visit, message.stamp
+    rows: list[list[Button]] = []
+    if len(message.nudges) == 1 and open_items:
+        rows.append([Button(t("nudge.done"), pack(PREFIX, DONE, visit.id, stamp, open_items[0].item))])
+    else:
+        rows += [[Button(t("nudge.done_item", item=t(n.key)), pack(PREFIX, DONE, visit.id, stamp, n.item))]
+                 for n in open_items]
+    if open_items:
+        rows.append([Button(t("nudge.snooze_hour"), pack(PREFIX, SNOOZE_HOUR, visit.id, stamp)),
+                     Button(t("nudge.snooze_morning"), pack(PREFIX, SNOOZE_MORNING, visit.id, stamp))])
+    rows.append([Button(t("visit.button.open"), pack("vis", "show", visit.id))])
+    items = {n.item for n in message.nudges}
+    if items & DEBRIEF_ITEMS:
+        rows.append([Button(t("nudge.debrief"), pack("dbf", visit.id))])
+    for item, (key, kind) in DOCUMENT_ITEMS.items():
+        if item in items:
+            rows.append([Button(t(key), pack(DOCUMENT_PREFIX, kind, visit.id))])
+    return keyboard(*rows)
+
+
+def _time(t: Translator, tz: tzinfo, moment: datetime) -> str:
+    return t.format_moment(moment.astimezone(tz))
