@@ -15,7 +15,7 @@ from bot.flows.engine import FlowEngine
 from bot.flows.model import Flow
 from bot.handlers import registry
 from bot.handlers.access import refuse_stranger
-from bot.handlers.dialogs import on_text
+from bot.handlers.dialogs import on_group_text, on_text
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
@@ -127,4 +127,4 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
                         lookups=lookups, digests=digests)
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text,
-                      on_inline=answer_inline)
+                      on_group_text=on_group_text, on_inline=answer_inline)

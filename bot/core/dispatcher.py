@@ -1,8 +1,9 @@
 """The core's front door: one event in, the actions to carry out back.
 
 It decides who is asking (staff, deactivated, stranger), picks their language, routes commands and
-button presses, and makes sure a failing handler costs the user one apologetic message, never the
-bot. It is synchronous on purpose: ``bot.core.runner`` runs it on the single database thread.
+button presses, keeps to what a group chat may see (``bot.core.groups``), and makes sure a failing
+handler costs the user one apologetic message, never the bot. It is synchronous on purpose:
+``bot.core.runner`` runs it on the single database thread.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core.callbacks import unpack
+from bot.core.callbacks import SEPARATOR, unpack
 from bot.core.context import Context
 from bot.core.events import (
     MAX_INCOMING_FILE_BYTES,
@@ -23,6 +24,7 @@ from bot.core.events import (
     IncomingFile,
     Outcome,
 )
+from bot.core.groups import GroupUse, admit
 from bot.core.router import Route, Router
 from bot.domain.staff import Role, Staff
 from bot.i18n import N_, Translator
@@ -34,7 +36,8 @@ log = logging.getLogger(__name__)
 
 # Called with the context of someone who may not see anything: refuses and records the request.
 StrangerHandler = Callable[[Context], None]
-# Called for plain text from staff that is no command (dialogs, questions, the help fallback).
+# Called for plain text from staff that is no command: in a private chat (dialogs, questions, the
+# help fallback), or in the registered reception group (questions about arrivals, the help fallback).
 TextHandler = Callable[[Context], None]
 # Called for an inline query from active staff; adds one AnswerInline to the context.
 InlineHandler = Callable[[Context], None]
@@ -46,6 +49,7 @@ class Dispatcher:
     routes: Router
     on_stranger: StrangerHandler
     on_text: TextHandler
+    on_group_text: TextHandler
     # Set by the runner: delivers an action at once from the core thread (progress of long work).
     deliver_now: Callable[[Action], int | None] | None = None
     on_inline: InlineHandler | None = None
@@ -135,18 +139,26 @@ class Dispatcher:
                 return
         if ctx.staff is None:
             self._refuse(ctx)
-            return
-        self.on_text(ctx)
+        elif event.private:
+            self.on_text(ctx)
+        elif admit(ctx, GroupUse.REGISTERED):
+            self.on_group_text(ctx)
 
     def _callback_route(self, data: str) -> tuple[Route | None, list[str]]:
-        """The route of a button's callback data (None: a button of an older version) and its args."""
+        """The route of a button's callback data (None: a button of an older version) and its args:
+        the route of its family and first argument if there is one (``lk:new``), else its family's."""
         prefix, args = unpack(data)
+        own = self.routes.callbacks.get(prefix + SEPARATOR + args[0]) if args else None
+        if own is not None:
+            return own, args[1:]
         return self.routes.callbacks.get(prefix), args
 
     def _route_document(self, ctx: Context, document: IncomingFile) -> None:
         """A file goes to the handler of its kind (by extension), once it is known to be usable."""
         if ctx.staff is None:
             self._refuse(ctx)
+            return
+        if not admit(ctx, GroupUse.PRIVATE):
             return
         route = self.routes.documents.get(document.suffix)
         if route is None:
@@ -159,6 +171,8 @@ class Dispatcher:
             self._call(route, ctx)
 
     def _call(self, route: Route, ctx: Context) -> None:
+        if not admit(ctx, route.groups):
+            return
         if route.role is None:
             route.handler(ctx)
         elif ctx.staff is None:

@@ -84,6 +84,11 @@ class Event:
     def is_callback(self) -> bool:
         return self.callback_data is not None
 
+    @property
+    def private(self) -> bool:
+        """Whether it comes from someone's private chat with the bot (not a group, not inline)."""
+        return self.chat_type == "private"
+
 
 @dataclass(frozen=True, slots=True)
 class Button:

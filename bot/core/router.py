@@ -1,7 +1,10 @@
 """Routes commands and button presses to handlers, each with the least role it needs.
 
 Handler modules declare ``router = Router()`` and decorate small functions; ``bot.handlers``
-gathers the routers in one list. ``role=None`` marks a handler that strangers may reach too.
+gathers the routers in one list. ``role=None`` marks a handler that strangers may reach too;
+``groups`` says where in group chats it may answer (``bot.core.groups``: by default, nowhere).
+A button family's prefix may be followed by its first argument (``lk:new``): that button then has
+a route of its own, and its handler gets the arguments after it.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.core.groups import GroupUse
 from bot.domain.staff import Role
 
 if TYPE_CHECKING:
@@ -26,6 +30,8 @@ class Route:
     menu_key: str = ""
     # The handler shows progress as it goes (``Context.live``): long work, run off the event loop.
     live: bool = False
+    # Where in group chats it may answer; private chats may use every route.
+    groups: GroupUse = GroupUse.PRIVATE
 
 
 @dataclass
@@ -36,27 +42,27 @@ class Router:
     documents: dict[str, Route] = field(default_factory=dict)
 
     def command(
-        self, name: str, *, role: Role | None = Role.STAFF, menu: str = ""
+        self, name: str, *, role: Role | None = Role.STAFF, menu: str = "",
+        groups: GroupUse = GroupUse.PRIVATE,
     ) -> Callable[[Handler], Handler]:
         """Registers ``/name``; ``menu`` is the message key describing it in /help and the menu."""
 
         def register(handler: Handler) -> Handler:
-            self.commands[name] = Route(handler, role, menu)
+            self.commands[name] = Route(handler, role, menu, groups=groups)
             return handler
 
         return register
 
-    def callback(self, prefix: str, *, role: Role | None = Role.STAFF,
-                 live: bool = False) -> Callable[[Handler], Handler]:
+    def callback(self, prefix: str, *, role: Role | None = Role.STAFF, live: bool = False,
+                 groups: GroupUse = GroupUse.PRIVATE) -> Callable[[Handler], Handler]:
         """Registers the handler of buttons whose callback data starts with ``prefix:``; ``live``:
         it shows progress as it goes (``Route.live``)."""
 
         def register(handler: Handler) -> Handler:
-            self.callbacks[prefix] = Route(handler, role, live=live)
+            self.callbacks[prefix] = Route(handler, role, live=live, groups=groups)
             return handler
 
         return register
-
 
     def document(self, *suffixes: str, role: Role | None = Role.STAFF) -> Callable[[Handler], Handler]:
         """Registers the handler of files whose name ends with one of ``suffixes`` (".csv")."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
+from bot.core.groups import FROM_GROUP
 from bot.core.router import Router
 from bot.domain.staff import AccessRequest, Role
 from bot.handlers.menu import role_name, set_menu
@@ -18,6 +19,8 @@ router = Router()
 def start(ctx: Context) -> None:
     """Welcomes staff, registers admins and invitees, and refuses strangers politely."""
     payload = ctx.args[0] if ctx.args else ""
+    if payload == FROM_GROUP:  # the link from a group chat opens the private chat: no invitation
+        payload = ""
     outcome = ctx.services.access.start(ctx.event.user, payload, ctx.now)
     staff = outcome.staff
     if outcome.result is StartResult.DEACTIVATED:

@@ -1,4 +1,8 @@
-"""Plain text and flow buttons: an open flow takes them; otherwise the bot says what it can do."""
+"""Plain text and flow buttons: an open flow takes them; otherwise the bot says what it can do.
+
+In the registered reception group, text is a question about arrivals or nothing: never the answer to
+a form, which belongs to the private chat it was opened in.
+"""
 
 from __future__ import annotations
 
@@ -21,4 +25,10 @@ def on_text(ctx: Context) -> None:
     """Typed text is the answer to the open question, if there is one (or a question of its own
     asked in the middle: answered, then the form's question again); else a question, if it is one."""
     if not ctx.services.flows.on_text(ctx, aside=answer_aside) and not answer_question(ctx):
+        not_understood(ctx)
+
+
+def on_group_text(ctx: Context) -> None:
+    """Text in the registered reception group: a question about arrivals, answered for the group."""
+    if not answer_question(ctx):
         not_understood(ctx)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
+from bot.core.groups import GroupUse
 from bot.core.router import Router
 from bot.domain.lookups import ReceptionGroup
 from bot.domain.staff import Role
@@ -23,9 +24,6 @@ PREFIX = "tsk"
 def digest(ctx: Context) -> None:
     """``/digest`` says when it comes; ``/digest 09:00``, ``/digest off``, ``/digest on`` change it."""
     assert ctx.staff is not None
-    if ctx.event.chat_type != "private":
-        ctx.reply(ctx.t("lookup.private_only"))
-        return
     digests = ctx.services.digests
     user_id = ctx.staff.user_id
     company = ctx.services.policy.schedule.digest_at.strftime("%H:%M")
@@ -61,11 +59,11 @@ def page(ctx: Context) -> None:
     _show(ctx, int(ctx.args[0]))
 
 
-@router.command("register_group", role=Role.ADMIN, menu=N_("cmd.register_group"))
+@router.command("register_group", role=Role.ADMIN, menu=N_("cmd.register_group"), groups=GroupUse.ANY)
 def register_group(ctx: Context) -> None:
     """Makes this group the reception team's chat: it may ask about arrivals and gets them daily."""
     assert ctx.staff is not None
-    if ctx.event.chat_type == "private":
+    if ctx.event.private:
         ctx.reply(ctx.t("group.in_group_only"))
         return
     group = ReceptionGroup(ctx.event.chat_id, ctx.staff.user_id, ctx.now, ctx.t.locale)
@@ -74,7 +72,7 @@ def register_group(ctx: Context) -> None:
     ctx.reply(ctx.t("group.registered", time=at))
 
 
-@router.command("unregister_group", role=Role.ADMIN)
+@router.command("unregister_group", role=Role.ADMIN, groups=GroupUse.ANY)
 def unregister_group(ctx: Context) -> None:
     """This group stops seeing arrivals and getting the morning list."""
     removed = ctx.services.lookups.groups.remove(ctx.event.chat_id)
@@ -83,9 +81,6 @@ def unregister_group(ctx: Context) -> None:
 
 def _show(ctx: Context, page: int) -> None:
     assert ctx.staff is not None
-    if ctx.event.chat_type != "private":
-        ctx.reply(ctx.t("lookup.private_only"))
-        return
     lookups = ctx.services.lookups
     items = lookups.checklist(ctx.staff.user_id, ctx.now)
     if not items:

@@ -1,10 +1,14 @@
 """/today, /tomorrow, /week, /find, and questions typed in plain words, in private or in a group.
 
+In the registered reception group, the days and the "when does X come" answers show arrivals of
+today and tomorrow only (``Viewer.group``); /find and the New visit button are private
+(``bot.core.groups``).
+
 Buttons carry what to show again, never a label: ``lk:d:<first>:<last>:<page>`` (days as yyyymmdd),
 ``lk:c:<client>:<n|l>:<page>``, ``lk:p:<contact>:<n|l>:<page>``, ``lk:f:<page>:<query>``,
 ``lk:r:<today|week>`` and ``lk:new`` (the short help's buttons). Pages are recomputed for whoever
-presses, so a button outlives nothing: a person switched off since gets nothing (the dispatcher
-refuses them), and a group that is no longer registered sees nothing.
+presses, so a button outlives nothing: a person switched off since gets nothing, and a group that
+is no longer registered sees nothing (the dispatcher refuses them).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from datetime import date, datetime
 from bot.core.callbacks import MAX_BYTES, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
+from bot.core.groups import GroupUse
 from bot.core.router import Router
 from bot.domain.lookups import (
     DayEntry,
@@ -45,19 +50,19 @@ PageData = Callable[[int], str]
 _QUERY_BYTES = MAX_BYTES - len("lk:f:999:")
 
 
-@router.command("today", menu=N_("cmd.today"))
+@router.command("today", menu=N_("cmd.today"), groups=GroupUse.REGISTERED)
 def today(ctx: Context) -> None:
     """Today's arrivals and departures."""
     _relative(ctx, "today")
 
 
-@router.command("tomorrow", menu=N_("cmd.tomorrow"))
+@router.command("tomorrow", menu=N_("cmd.tomorrow"), groups=GroupUse.REGISTERED)
 def tomorrow(ctx: Context) -> None:
     """Tomorrow's arrivals and departures."""
     _relative(ctx, "tomorrow")
 
 
-@router.command("week", menu=N_("cmd.week"))
+@router.command("week", menu=N_("cmd.week"), groups=GroupUse.REGISTERED)
 def week(ctx: Context) -> None:
     """This week's arrivals and departures, Monday to Sunday, a page at a time."""
     _relative(ctx, "week")
@@ -67,9 +72,7 @@ def week(ctx: Context) -> None:
 def find(ctx: Context) -> None:
     """Visits, clients and contacts matching a name, a company or a phone fragment."""
     query = " ".join(ctx.args)
-    if ctx.event.chat_type != "private":
-        ctx.reply(ctx.t("lookup.private_only"))
-    elif not query:
+    if not query:
         ctx.reply(ctx.t("find.ask"))
     elif len(query.encode()) > _QUERY_BYTES:
         ctx.reply(ctx.t("find.too_long"))
@@ -77,26 +80,31 @@ def find(ctx: Context) -> None:
         _show_find(ctx, query, 0)
 
 
-@router.callback(PREFIX)
+@router.callback(PREFIX, groups=GroupUse.REGISTERED)
 def press(ctx: Context) -> None:
-    """Next / Previous, a client or contact chosen from a list, or a button of the short help."""
+    """Next / Previous, a client or contact chosen from a list, or Today / This week."""
     kind, args = ctx.args[0], ctx.args[1:]
-    if kind == "new":
-        ctx.services.flows.start(ctx, "new_visit")
-        return
     viewer = _viewer(ctx)
-    if viewer is None:
-        return
     if kind == "r":
         _show_days(ctx, viewer, *relative_period(args[0], ctx.services.lookups.today(ctx.now)), 0)
     elif kind == "d":
         _show_days(ctx, viewer, _day(args[0]), _day(args[1]), int(args[2]))
     elif kind in ("c", "p"):
         _show_subject(ctx, viewer, kind, int(args[0]), direction=_DIRECTIONS[args[1]], page=int(args[2]))
-    elif kind == "f" and not viewer.group:
-        _show_find(ctx, ":".join(args[1:]), int(args[0]))
     else:
         ctx.toast(ctx.t("error.stale_button"))
+
+
+@router.callback(f"{PREFIX}:new")
+def new_visit(ctx: Context) -> None:
+    """The short help's New visit: the arrangement form."""
+    ctx.services.flows.start(ctx, "new_visit")
+
+
+@router.callback(f"{PREFIX}:f")
+def find_page(ctx: Context) -> None:
+    """Next / Previous on what /find found."""
+    _show_find(ctx, ":".join(ctx.args[1:]), int(ctx.args[0]))
 
 
 def answer_question(ctx: Context) -> bool:
@@ -106,9 +114,9 @@ def answer_question(ctx: Context) -> bool:
     fallback speaks there as before.
     """
     question = read_question(ctx.event.text or "", now=ctx.now, tz=ctx.services.settings.tz,
-                             period_alone=ctx.event.chat_type == "private")
+                             period_alone=ctx.event.private)
     if question is None:
-        if ctx.event.chat_type != "private":
+        if not ctx.event.private:
             return False
         ctx.reply(ctx.t("lookup.help"), help_buttons(ctx))
         return True
@@ -132,8 +140,6 @@ def answer_aside(ctx: Context) -> bool:
 
 def _answer(ctx: Context, question: Question) -> None:
     viewer = _viewer(ctx)
-    if viewer is None:
-        return
     if isinstance(question, PeriodQuestion):
         _show_days(ctx, viewer, question.first, question.last, 0)
     else:
@@ -141,20 +147,19 @@ def _answer(ctx: Context, question: Question) -> None:
 
 
 def help_buttons(ctx: Context) -> Keyboard:
-    """Today, This week, New visit: what people ask for most, one tap away."""
+    """Today, This week, New visit (not in a group, where it would only point to the private chat):
+    what people ask for most, one tap away."""
     t = ctx.t
+    new = [Button(t("lookup.button.new"), pack(PREFIX, "new"))] if ctx.event.private else []
     return keyboard([Button(t("lookup.button.today"), pack(PREFIX, "r", "today")),
-                     Button(t("lookup.button.week"), pack(PREFIX, "r", "week"))],
-                    [Button(t("lookup.button.new"), pack(PREFIX, "new"))])
+                     Button(t("lookup.button.week"), pack(PREFIX, "r", "week"))], new)
 
 
 # ---- days -----------------------------------------------------------------------------------
 
 
 def _relative(ctx: Context, name: str) -> None:
-    viewer = _viewer(ctx)
-    if viewer is not None:
-        _show_days(ctx, viewer, *relative_period(name, ctx.services.lookups.today(ctx.now)), 0)
+    _show_days(ctx, _viewer(ctx), *relative_period(name, ctx.services.lookups.today(ctx.now)), 0)
 
 
 def _show_days(ctx: Context, viewer: Viewer, first: date, last: date, page: int) -> None:
@@ -288,14 +293,10 @@ def _contact_line(ctx: Context, contact_id: int, phone: str) -> str:
 # ---- helpers --------------------------------------------------------------------------------
 
 
-def _viewer(ctx: Context) -> Viewer | None:
-    """Who looks from this chat; in a group nobody registered, says so and returns None."""
+def _viewer(ctx: Context) -> Viewer:
+    """Who looks from this chat (a group chat reaches here only when registered)."""
     assert ctx.staff is not None
-    viewer = ctx.services.lookups.viewer(ctx.staff, ctx.event.chat_id, ctx.event.chat_type)
-    if viewer is None:
-        message = ctx.t("group.not_registered_hint")
-        ctx.toast(message, alert=True) if ctx.event.is_callback else ctx.reply(message)
-    return viewer
+    return ctx.services.lookups.viewer(ctx.staff, private=ctx.event.private)
 
 
 def _ymd(day: date) -> str:

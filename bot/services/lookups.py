@@ -127,11 +127,13 @@ class LookupService:
         staff = self.staff.get(user_id)
         return staff.name if staff else str(user_id)
 
-    def viewer(self, staff: Staff, chat_id: int, chat_type: str) -> Viewer | None:
-        """Who looks, from this chat; None in a group chat nobody registered (it sees nothing)."""
-        if chat_type == "private":
+    @staticmethod
+    def viewer(staff: Staff, *, private: bool) -> Viewer:
+        """Who looks: ``staff`` in their private chat, else the reception group they ask in (which
+        sees what any member may: ``bot.core.groups`` lets only a registered group ask)."""
+        if private:
             return Viewer(staff.user_id, sees_all=staff.role.at_least(Role.MANAGER))
-        return Viewer(None, group=True) if self.groups.get(chat_id) is not None else None
+        return Viewer(None, group=True)
 
     # ---- days ---------------------------------------------------------------------------------
 

@@ -17,7 +17,19 @@ from bot import bootstrap
 from bot.clock import FixedClock
 from bot.core.context import Context
 from bot.core.dispatcher import Dispatcher
-from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Send, SetCommands, User
+from bot.core.events import (
+    Action,
+    AnswerCallback,
+    Button,
+    Edit,
+    Event,
+    IncomingFile,
+    RenderDocument,
+    Send,
+    SendDocument,
+    SetCommands,
+    User,
+)
 from bot.flows.model import Flow
 from bot.services.dispatch import NudgeSender
 from bot.settings import load_settings
@@ -55,6 +67,8 @@ class World:
     default_locale: str = "zh_Hans"
     chats: dict[int, list[Message]] = field(default_factory=dict)
     toasts: list[str] = field(default_factory=list)
+    # The names of the files sent to each chat (made or still to be made).
+    files: dict[int, list[str]] = field(default_factory=dict)
     menus: list[SetCommands] = field(default_factory=list)
     flows: dict[str, Flow] | None = None
 
@@ -80,6 +94,10 @@ class World:
                last_name: str = "", username: str = "") -> Person:
         return Person(self, User(user_id, first_name, last_name, username, language_code))
 
+    def group(self, chat_id: int = -1001, kind: str = "supergroup") -> Group:
+        """A group chat with the bot in it (Telegram's group ids are negative)."""
+        return Group(self, chat_id, kind)
+
     def tick(self) -> int:
         """One wake-up of the scheduler: due nudges are sent (all delivered); returns how many."""
         sender = NudgeSender(self.dispatcher.services)
@@ -98,6 +116,8 @@ class World:
                         message.html, message.buttons = action.text, action.buttons
             elif isinstance(action, AnswerCallback) and action.text:
                 self.toasts.append(action.text)
+            elif isinstance(action, SendDocument | RenderDocument):
+                self.files.setdefault(action.chat_id, []).append(action.filename)
             elif isinstance(action, SetCommands):
                 self.menus.append(action)
 
@@ -156,3 +176,44 @@ class Person:
 
     def sees(self, fragment: str) -> bool:
         return any(fragment in m.text for m in self.messages)
+
+
+@dataclass
+class Group:
+    """A group chat: members send and press there, and whatever the bot sends it, all of them see."""
+
+    world: World
+    chat_id: int
+    kind: str
+    # What the bot did in the group for the latest message or press (button answers aside).
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def messages(self) -> list[Message]:
+        return self.world.chats.get(self.chat_id, [])
+
+    @property
+    def last(self) -> Message:
+        assert self.messages, f"group {self.chat_id} has received nothing"
+        return self.messages[-1]
+
+    def send(self, person: Person, text: str) -> Group:
+        self._handle(Event(person.user, self.chat_id, self.kind, text=text))
+        return self
+
+    def upload(self, person: Person, name: str, content: bytes) -> Group:
+        """``person`` sends a file into the group."""
+        document = IncomingFile(name, size=len(content), content=content)
+        self._handle(Event(person.user, self.chat_id, self.kind, document=document))
+        return self
+
+    def press_data(self, person: Person, data: str, message_id: int = 1) -> Group:
+        """``person`` presses, in the group, a button with this callback data."""
+        self._handle(Event(person.user, self.chat_id, self.kind, callback_data=data,
+                           callback_id=f"cb{message_id}", message_id=message_id))
+        return self
+
+    def _handle(self, event: Event) -> None:
+        actions = self.world.dispatcher.handle(event)
+        self.actions = [a for a in actions if getattr(a, "chat_id", None) == self.chat_id]
+        self.world.deliver(actions)
