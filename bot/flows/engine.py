@@ -191,7 +191,7 @@ class FlowEngine:
         if step.detail is not None:
             text += "\n" + step.detail(ctx, dialog.answers)
         if step.kind is Kind.MULTI:
-            ticked = dialog.pending.get("ticked", dialog.answers.get(step.id, []))
+            ticked = self._ticked(step, dialog)
             extra = [item for item in ticked if item not in {c.id for c in self._choices(ctx, step, dialog)}]
             if extra:
                 text += "\n" + ctx.t("flow.multi_typed", items=", ".join(extra))
@@ -213,7 +213,7 @@ class FlowEngine:
         if step.kind is Kind.CHOICE:
             return _in_rows([Button(_label(ctx, c), pack(PREFIX, token, "c", c.id)) for c in choices])
         if step.kind is Kind.MULTI:
-            ticked = set(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+            ticked = set(self._ticked(step, dialog))
             buttons = [Button(("✅ " if c.id in ticked else "▫️ ") + _label(ctx, c),
                               pack(PREFIX, token, "m", c.id)) for c in choices]
             return [*_in_rows(buttons), [Button(ctx.t("flow.multi_done"), pack(PREFIX, token, "md"))]]
@@ -344,7 +344,7 @@ class FlowEngine:
         step = self._current(flow, dialog)
         if step is None or step.kind is not Kind.MULTI:
             return self._expired(ctx, dialog)
-        ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+        ticked = self._ticked(step, dialog)
         ticked.remove(arg) if arg in ticked else ticked.append(arg)
         dialog.pending = {"ticked": ticked}
         return self._ask(ctx, flow, dialog, new_message=False)
@@ -353,7 +353,7 @@ class FlowEngine:
         step = self._current(flow, dialog)
         if step is None or step.kind is not Kind.MULTI:
             return self._expired(ctx, dialog)
-        ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+        ticked = self._ticked(step, dialog)
         if not ticked and not step.optional:
             ctx.toast(ctx.t("flow.multi_pick_one"), alert=True)
             return None
@@ -388,6 +388,9 @@ class FlowEngine:
         step = self._current(flow, dialog)
         if step is None or not step.optional:
             return self._expired(ctx, dialog)
+        if step.kind is Kind.MULTI and self._ticked(step, dialog):
+            # Skip pressed under ticked boxes means "no more", not "none": what is ticked is kept.
+            return self._on_multi_done(ctx, flow, dialog, "")
         dialog.answers.pop(step.id, None)
         return self._advance(ctx, flow, dialog, step, new_message=False)
 
@@ -422,6 +425,11 @@ class FlowEngine:
             return self._expired(ctx, dialog)
         self._drop(ctx, dialog)
         self._open(ctx, wanted["flow"], wanted["answers"], at_review=wanted["at_review"])
+
+    @staticmethod
+    def _ticked(step: Step, dialog: Dialog) -> list[str]:
+        """A multi-choice step's boxes as shown: ticked just now, else as answered before."""
+        return list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
 
     @staticmethod
     def _current(flow: Flow, dialog: Dialog) -> Step | None:
