@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.core.callbacks import pack
+from bot.core import callbacks
+from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.flows import answers as parse
@@ -97,7 +98,7 @@ class FlowEngine:
 
     def on_button(self, ctx: Context) -> None:
         """Handles every ``f:`` button."""
-        token, op, arg = ctx.args[0], ctx.args[1], ":".join(ctx.args[2:])
+        token, op, arg = callbacks.arg(ctx.args, 0), callbacks.arg(ctx.args, 1), ":".join(ctx.args[2:])
         dialog = self.active(ctx.event.user.id)
         if dialog is None or dialog.token != token:
             self._expired(ctx, dialog)
@@ -323,6 +324,8 @@ class FlowEngine:
         if step is None:
             return self._expired(ctx, dialog)
         if step.kind is Kind.YES_NO:
+            if arg not in ("0", "1"):
+                return self._expired(ctx, dialog)
             return self._accept(ctx, flow, dialog, step, arg == "1", new_message=False)
         if step.kind is Kind.SEARCH:
             return self._on_found(ctx, flow, dialog, step, arg)
@@ -344,6 +347,8 @@ class FlowEngine:
         step = self._current(flow, dialog)
         if step is None or step.kind is not Kind.MULTI:
             return self._expired(ctx, dialog)
+        if arg not in {c.id for c in self._choices(ctx, step, dialog)}:
+            return self._expired(ctx, dialog)
         ticked = self._ticked(step, dialog)
         ticked.remove(arg) if arg in ticked else ticked.append(arg)
         dialog.pending = {"ticked": ticked}
@@ -360,7 +365,10 @@ class FlowEngine:
         return self._accept(ctx, flow, dialog, step, ticked, new_message=False)
 
     def _on_quick_date(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
-        day = parse.quick_day(ctx, int(arg))
+        step, days_ahead = self._current(flow, dialog), read_number(arg, high=1)  # Today or Tomorrow
+        if step is None or step.kind is not Kind.DATETIME or days_ahead is None:
+            return self._expired(ctx, dialog)
+        day = parse.quick_day(ctx, days_ahead)
         dialog.pending = {"date": day.isoformat()}
         self.dialogs.save(dialog)
         ctx.show(ctx.t("flow.date_need_time", date=ctx.format_date(day)))

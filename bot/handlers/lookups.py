@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
-from bot.core.callbacks import MAX_BYTES, pack
+from bot.core.callbacks import MAX_BYTES, Malformed, arg, day, number, one_of, pack, rest
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.core.router import Router
@@ -80,7 +80,7 @@ def find(ctx: Context) -> None:
 @router.callback(PREFIX)
 def press(ctx: Context) -> None:
     """Next / Previous, a client or contact chosen from a list, or a button of the short help."""
-    kind, args = ctx.args[0], ctx.args[1:]
+    kind, args = arg(ctx.args, 0), ctx.args[1:]
     if kind == "new":
         ctx.services.flows.start(ctx, "new_visit")
         return
@@ -88,13 +88,18 @@ def press(ctx: Context) -> None:
     if viewer is None:
         return
     if kind == "r":
-        _show_days(ctx, viewer, *relative_period(args[0], ctx.services.lookups.today(ctx.now)), 0)
+        period = one_of(args, 0, ("today", "tomorrow", "week"))
+        _show_days(ctx, viewer, *relative_period(period, ctx.services.lookups.today(ctx.now)), 0)
     elif kind == "d":
-        _show_days(ctx, viewer, _day(args[0]), _day(args[1]), int(args[2]))
+        first, last = day(args, 0), day(args, 1)
+        if last < first:
+            raise Malformed("a period that ends before it begins")
+        _show_days(ctx, viewer, first, last, number(args, 2))
     elif kind in ("c", "p"):
-        _show_subject(ctx, viewer, kind, int(args[0]), direction=_DIRECTIONS[args[1]], page=int(args[2]))
+        direction = _DIRECTIONS[one_of(args, 1, _DIRECTIONS)]
+        _show_subject(ctx, viewer, kind, number(args, 0), direction=direction, page=number(args, 2))
     elif kind == "f" and not viewer.group:
-        _show_find(ctx, ":".join(args[1:]), int(args[0]))
+        _show_find(ctx, rest(args, 1), number(args, 0))
     else:
         ctx.toast(ctx.t("error.stale_button"))
 
@@ -301,6 +306,3 @@ def _viewer(ctx: Context) -> Viewer | None:
 def _ymd(day: date) -> str:
     return day.strftime("%Y%m%d")
 
-
-def _day(text: str) -> date:
-    return datetime.strptime(text, "%Y%m%d").date()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.core.callbacks import arg, number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
-from bot.domain.nudges import NudgeState
+from bot.domain.nudges import NudgeState, nudge_id
 
 router = Router()
 
@@ -16,9 +17,10 @@ router = Router()
 def act(ctx: Context) -> None:
     """Ticks the item off or moves this one nudge (never a schedule) later."""
     assert ctx.staff is not None
-    action, nudge_id = ctx.args[0], ":".join(ctx.args[1:])
+    action = one_of(ctx.args, 0, ("d", "h", "m"))
+    one_of(ctx.args, 1, ("visit",))  # the nudge's id follows: visit:<visit>:<item>
     repo = ctx.services.nudges.nudges
-    nudge = repo.get(nudge_id)
+    nudge = repo.get(nudge_id(number(ctx.args, 2), arg(ctx.args, 3)))
     visit = ctx.services.visits.get(nudge.visit_id) if nudge else None
     if nudge is None or visit is None or not ctx.services.visits.can_tick(ctx.staff, visit):
         ctx.toast(ctx.t("error.stale_button"), alert=True)
