@@ -283,3 +283,36 @@ def test_nothing_typed_to_an_optional_question_skips_it(world: World) -> None:
     form = host.last.text
     for label in ("Industry", "Our team", "Executives", "Meeting room", "Extras", "Tour"):
         assert f"{label}: (skipped)" in form, (label, form)
+
+
+def test_skip_on_a_multi_choice_keeps_what_was_ticked(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    host.send("/new").send("腾讯").press("新客户：腾讯").press("中国").press("跳过")
+    host.send("马化腾 董事长").press("B类").press("商务洽谈").press("选好了")
+    host.send("12月1日上午10点").press("对").send("12月1日下午4点").press("对")
+    host.press("自驾").press("选好了")  # no team
+    host.press("总裁/董事长").press("副总").press("跳过")  # ticked, then Skip pressed
+    host.press("跳过")  # room
+    host.press("选好了").press("跳过")  # extras, tour
+    host.press("否").send("0")
+    assert "出席领导: 总裁/董事长, 副总" in host.last.text
+    host.press("保存")
+    services = world.dispatcher.services
+    visit = services.visits.get(1)
+    assert visit is not None and visit.executives == ("president", "vice_president")
+    items = {nudge.item for nudge in services.nudges.nudges.for_visit(1)}
+    assert {"leaders", "president"} <= items  # the executives are told
+
+
+def test_skip_on_a_multi_choice_with_nothing_ticked_skips_it(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Acme").press("New client: Acme").press("Germany").press("Skip")
+    host.send("Anna Schmidt / CTO").press("Class B").send("business talks").press("Done")
+    host.send("next Tuesday 10am").press("Correct").send("next Tuesday 4pm").press("Correct")
+    host.press("Car").press("Done")
+    host.press("Vice president").press("Vice president").press("Skip")  # ticked and unticked
+    host.press("Skip").press("Done").press("Skip").press("No").send("0")
+    assert "Executives: (skipped)" in host.last.text
+    host.press("Save")
+    visit = world.dispatcher.services.visits.get(1)
+    assert visit is not None and visit.executives == ()

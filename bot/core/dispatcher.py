@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.core.callbacks import SEPARATOR, unpack
+from bot.core.callbacks import SEPARATOR, Malformed, unpack
 from bot.core.context import Context
 from bot.core.events import (
     MAX_INCOMING_FILE_BYTES,
@@ -64,6 +64,12 @@ class Dispatcher:
             # checklist, dialog), made before the reply goes out; on failure none of it happened.
             with self.services.db.unit(sync):
                 self._route(ctx)
+        except Malformed as error:
+            # Forged or cut-short callback data: refused like a stale button, one quiet line (a
+            # probe sends hundreds), and whatever the handler wrote before it is undone.
+            log.debug("refused %s: %s", _describe(event), error)
+            ctx.actions = [a for a in ctx.actions if isinstance(a, AnswerCallback)]
+            ctx.toast(ctx.t("error.stale_button"))
         except Exception:
             log.exception("handler failed for %s", _describe(event))
             ctx.actions = [a for a in ctx.actions if isinstance(a, AnswerCallback)]

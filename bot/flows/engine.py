@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from bot.core.callbacks import pack
+from bot.core import callbacks
+from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.flows import answers as parse
@@ -97,7 +98,7 @@ class FlowEngine:
 
     def on_button(self, ctx: Context) -> None:
         """Handles every ``f:`` button."""
-        token, op, arg = ctx.args[0], ctx.args[1], ":".join(ctx.args[2:])
+        token, op, arg = callbacks.arg(ctx.args, 0), callbacks.arg(ctx.args, 1), ":".join(ctx.args[2:])
         dialog = self.active(ctx.event.user.id)
         if dialog is None or dialog.token != token:
             self._expired(ctx, dialog)
@@ -191,7 +192,7 @@ class FlowEngine:
         if step.detail is not None:
             text += "\n" + step.detail(ctx, dialog.answers)
         if step.kind is Kind.MULTI:
-            ticked = dialog.pending.get("ticked", dialog.answers.get(step.id, []))
+            ticked = self._ticked(step, dialog)
             extra = [item for item in ticked if item not in {c.id for c in self._choices(ctx, step, dialog)}]
             if extra:
                 text += "\n" + ctx.t("flow.multi_typed", items=", ".join(extra))
@@ -213,7 +214,7 @@ class FlowEngine:
         if step.kind is Kind.CHOICE:
             return _in_rows([Button(_label(ctx, c), pack(PREFIX, token, "c", c.id)) for c in choices])
         if step.kind is Kind.MULTI:
-            ticked = set(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+            ticked = set(self._ticked(step, dialog))
             buttons = [Button(("✅ " if c.id in ticked else "▫️ ") + _label(ctx, c),
                               pack(PREFIX, token, "m", c.id)) for c in choices]
             return [*_in_rows(buttons), [Button(ctx.t("flow.multi_done"), pack(PREFIX, token, "md"))]]
@@ -323,6 +324,8 @@ class FlowEngine:
         if step is None:
             return self._expired(ctx, dialog)
         if step.kind is Kind.YES_NO:
+            if arg not in ("0", "1"):
+                return self._expired(ctx, dialog)
             return self._accept(ctx, flow, dialog, step, arg == "1", new_message=False)
         if step.kind is Kind.SEARCH:
             return self._on_found(ctx, flow, dialog, step, arg)
@@ -344,7 +347,9 @@ class FlowEngine:
         step = self._current(flow, dialog)
         if step is None or step.kind is not Kind.MULTI:
             return self._expired(ctx, dialog)
-        ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+        if arg not in {c.id for c in self._choices(ctx, step, dialog)}:
+            return self._expired(ctx, dialog)
+        ticked = self._ticked(step, dialog)
         ticked.remove(arg) if arg in ticked else ticked.append(arg)
         dialog.pending = {"ticked": ticked}
         return self._ask(ctx, flow, dialog, new_message=False)
@@ -353,14 +358,17 @@ class FlowEngine:
         step = self._current(flow, dialog)
         if step is None or step.kind is not Kind.MULTI:
             return self._expired(ctx, dialog)
-        ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+        ticked = self._ticked(step, dialog)
         if not ticked and not step.optional:
             ctx.toast(ctx.t("flow.multi_pick_one"), alert=True)
             return None
         return self._accept(ctx, flow, dialog, step, ticked, new_message=False)
 
     def _on_quick_date(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
-        day = parse.quick_day(ctx, int(arg))
+        step, days_ahead = self._current(flow, dialog), read_number(arg, high=1)  # Today or Tomorrow
+        if step is None or step.kind is not Kind.DATETIME or days_ahead is None:
+            return self._expired(ctx, dialog)
+        day = parse.quick_day(ctx, days_ahead)
         dialog.pending = {"date": day.isoformat()}
         self.dialogs.save(dialog)
         ctx.show(ctx.t("flow.date_need_time", date=ctx.format_date(day)))
@@ -388,6 +396,9 @@ class FlowEngine:
         step = self._current(flow, dialog)
         if step is None or not step.optional:
             return self._expired(ctx, dialog)
+        if step.kind is Kind.MULTI and self._ticked(step, dialog):
+            # Skip pressed under ticked boxes means "no more", not "none": what is ticked is kept.
+            return self._on_multi_done(ctx, flow, dialog, "")
         dialog.answers.pop(step.id, None)
         return self._advance(ctx, flow, dialog, step, new_message=False)
 
@@ -422,6 +433,11 @@ class FlowEngine:
             return self._expired(ctx, dialog)
         self._drop(ctx, dialog)
         self._open(ctx, wanted["flow"], wanted["answers"], at_review=wanted["at_review"])
+
+    @staticmethod
+    def _ticked(step: Step, dialog: Dialog) -> list[str]:
+        """A multi-choice step's boxes as shown: ticked just now, else as answered before."""
+        return list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
 
     @staticmethod
     def _current(flow: Flow, dialog: Dialog) -> Step | None:

@@ -53,6 +53,8 @@ class Step:
     kind: Kind
     question: str
     label: str
+    # Offers Skip (and takes a skip word). On a multi-choice step with boxes ticked, Skip keeps them,
+    # as Done would: a person who ticked two executives and then pressed Skip meant "no more".
     optional: bool = False
     choices: tuple[Choice, ...] = ()
     # Choices that depend on earlier answers or stored data (known clients, staff).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import MAX_USER_ID, member, number, one_of, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.groups import FROM_GROUP
@@ -76,8 +76,8 @@ def _tell_admins(ctx: Context, request: AccessRequest | None) -> None:
 def decide(ctx: Context) -> None:
     """Approves or denies an access request from the admins' notice."""
     assert ctx.staff is not None
-    verdict, user_id = ctx.args[0], int(ctx.args[1])
-    role = Role(ctx.args[2]) if verdict == "ok" else None
+    verdict, user_id = one_of(ctx.args, 0, ("ok", "no")), number(ctx.args, 1, high=MAX_USER_ID)
+    role = member(ctx.args, 2, Role) if verdict == "ok" else None
     try:
         request, staff = ctx.services.access.decide(ctx.staff, user_id, role, ctx.now)
     except AccessError as error:

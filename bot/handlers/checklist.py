@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import number, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -26,7 +26,7 @@ _MARKS = {NudgeState.DONE: "✅", NudgeState.CANCELLED: "➖", NudgeState.MISSED
 def checklist(ctx: Context) -> None:
     """Shows the checklist, or ticks one item off first."""
     assert ctx.staff is not None
-    visit = ctx.services.visits.get(int(ctx.args[0]))
+    visit = ctx.services.visits.get(number(ctx.args, 0))
     if visit is None or not ctx.services.visits.can_tick(ctx.staff, visit):
         ctx.toast(ctx.t("error.stale_button"), alert=True)
         return

@@ -7,7 +7,7 @@ business); strangers never get here, the dispatcher refuses them first. Buttons 
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import number, one_of, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -46,21 +46,19 @@ def find_client(ctx: Context) -> None:
 @router.callback(PREFIX)
 def card_button(ctx: Context) -> None:
     """A client chosen from the list, or one of its card's buttons."""
-    op, number = ctx.args[0], int(ctx.args[1])
+    op, record_id = one_of(ctx.args, 0, ("ek", "s", "ec", *_FLOWS)), number(ctx.args, 1)
     if op == "ek":
-        _edit_contact(ctx, number)
+        _edit_contact(ctx, record_id)
         return
-    client = ctx.services.clients.get(number)
+    client = ctx.services.clients.get(record_id)
     if client is None:
         ctx.toast(ctx.t("client.gone"), alert=True)
     elif op == "s":
         show_card(ctx, client.id)
     elif op == "ec":
         _choose_contact(ctx, client)
-    elif op in _FLOWS:
-        ctx.services.flows.start(ctx, _FLOWS[op], {"client_id": client.id})
     else:
-        ctx.toast(ctx.t("error.stale_button"))
+        ctx.services.flows.start(ctx, _FLOWS[op], {"client_id": client.id})
 
 
 _FLOWS = {"ac": ADD_CONTACT.name, "ad": ADD_DATE.name, "n": NOTES.name}

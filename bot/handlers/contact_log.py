@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import member, number, one_of, pack, rest
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.core.router import Router
@@ -23,7 +23,6 @@ SNOOZE = timedelta(days=7)
 CHANNEL_KEYS = {Channel.CALL: N_("log.channel.call"), Channel.VISIT: N_("log.channel.visit"),
                 Channel.MESSAGE: N_("log.channel.message"), Channel.EMAIL: N_("log.channel.email"),
                 Channel.LEADER: N_("log.channel.leader")}
-CHANNELS = frozenset(channel.value for channel in Channel)
 
 
 @router.command("log", menu=N_("cmd.log"))
@@ -51,25 +50,29 @@ def log_button(ctx: Context) -> None:
     """The client picked, the way we were in touch, or a cadence nudge's two buttons."""
     assert ctx.staff is not None
     relationship = ctx.services.relationship
-    op = ctx.args[0]
+    op = one_of(ctx.args, 0, ("n", "z", "c", "h"))
     if op == "n":
-        client = ctx.services.clients.get(int(ctx.args[1]))
+        client = ctx.services.clients.get(number(ctx.args, 1))
         if client is None:
             ctx.toast(ctx.t("error.stale_button"), alert=True)
             return
         ctx.show(*_logged(ctx, relationship.log(client.id, ctx.staff.user_id, ctx.now)))
-    elif op == "z":
-        _snooze(ctx, ":".join(ctx.args[1:]))
-    else:
-        entry = relationship.entry(int(ctx.args[1]))
-        if entry is None or entry.by != ctx.staff.user_id or op not in ("c", "h") or len(ctx.args) < 3:
-            ctx.toast(ctx.t("error.stale_button"), alert=True)
-            return
-        if op == "c":
-            entry = relationship.complete(entry, client_id=int(ctx.args[2]))
-        elif ctx.args[2] in CHANNELS:
-            entry = relationship.complete(entry, channel=Channel(ctx.args[2]))
-        ctx.show(*_logged(ctx, entry))
+        return
+    if op == "z":
+        _snooze(ctx, rest(ctx.args, 1))
+        return
+    entry_id = number(ctx.args, 1)
+    client_id = number(ctx.args, 2) if op == "c" else None
+    channel = member(ctx.args, 2, Channel) if op == "h" else None
+    entry = relationship.entry(entry_id)
+    if entry is None or entry.by != ctx.staff.user_id:
+        ctx.toast(ctx.t("error.stale_button"), alert=True)
+        return
+    if client_id is not None:
+        entry = relationship.complete(entry, client_id=client_id)
+    elif channel is not None:
+        entry = relationship.complete(entry, channel=channel)
+    ctx.show(*_logged(ctx, entry))
 
 
 def _snooze(ctx: Context, reminder_id: str) -> None:

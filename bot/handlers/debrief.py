@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import number, pack
 from bot.core.context import Context
 from bot.core.events import Button
 from bot.core.router import Router
 from bot.domain.visits import VisitStatus
 from bot.flows.debrief import answers_of
 from bot.i18n import N_, Translator
+from bot.views.visits import visit_number
 
 router = Router()
 PREFIX = "dbf"
@@ -17,17 +18,15 @@ PREFIX = "dbf"
 @router.command("debrief", menu=N_("cmd.debrief"))
 def debrief_command(ctx: Context) -> None:
     """Opens the debrief of visit <n>, or says how to name the visit."""
-    number = ctx.args[0].lstrip("#") if ctx.args else ""
-    if not number.isdigit():
-        ctx.reply(ctx.t("debrief.usage"))
-        return
-    start_debrief(ctx, int(number))
+    visit_id = visit_number(ctx, ctx.t("debrief.usage"))
+    if visit_id is not None:
+        start_debrief(ctx, visit_id)
 
 
 @router.callback(PREFIX)
 def debrief_button(ctx: Context) -> None:
     """The nudge's button: the same as typing /debrief <n>."""
-    start_debrief(ctx, int(ctx.args[0]))
+    start_debrief(ctx, number(ctx.args, 0))
 
 
 def start_button(t: Translator, visit_id: int) -> Button:

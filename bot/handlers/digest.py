@@ -6,7 +6,7 @@ reception group that gets the day's arrivals (/register_group, /unregister_group
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import number, pack
 from bot.core.context import Context, keyboard
 from bot.core.groups import GroupUse
 from bot.core.router import Router
@@ -56,7 +56,7 @@ def my_tasks(ctx: Context) -> None:
 @router.callback(PREFIX)
 def page(ctx: Context) -> None:
     """Next / Previous on the list."""
-    _show(ctx, int(ctx.args[0]))
+    _show(ctx, number(ctx.args, 0))
 
 
 @router.command("register_group", role=Role.ADMIN, menu=N_("cmd.register_group"), groups=GroupUse.ANY)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
+from bot.core.callbacks import number, one_of
 from bot.core.context import Context, keyboard
 from bot.core.events import RenderDocument, SendDocument
 from bot.core.router import Router
@@ -25,7 +26,7 @@ from bot.domain.memo import MemoFacts, MemoItem
 from bot.domain.visits import Visit, VisitStatus
 from bot.handlers.debrief import start_button
 from bot.i18n import N_
-from bot.views.visits import visible_visit
+from bot.views.visits import visible_visit, visit_number
 
 router = Router()
 FEED_DAYS = 366
@@ -79,10 +80,9 @@ def _upcoming(ctx: Context, user_id: int) -> list[Visit]:
 @router.callback(PREFIX)
 def document_button(ctx: Context) -> None:
     """The card's buttons: 📄 Form, 🧭 Itinerary, 📝 Memo, 🗓 Calendar."""
-    kind, number = ctx.args[0], int(ctx.args[1])
-    sender = _SENDERS.get(kind)
-    visit = visible_visit(ctx, number)
-    if sender is not None and visit is not None:
+    sender = _SENDERS[one_of(ctx.args, 0, _SENDERS)]
+    visit = visible_visit(ctx, number(ctx.args, 1))
+    if visit is not None:
         sender(ctx, visit)
 
 
@@ -148,11 +148,8 @@ _SENDERS: dict[str, Callable[[Context, Visit], None]] = {
 
 
 def _by_number(ctx: Context, command: str, sender: Callable[[Context, Visit], None]) -> None:
-    number = ctx.args[0].lstrip("#") if ctx.args else ""
-    if not number.isdigit():
-        ctx.reply(ctx.t("doc.usage", example=f"/{command} 12"))
-        return
-    visit = visible_visit(ctx, int(number))
+    visit_id = visit_number(ctx, ctx.t("doc.usage", example=f"/{command} 12"))
+    visit = visible_visit(ctx, visit_id) if visit_id is not None else None
     if visit is not None:
         sender(ctx, visit)
 

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import number, one_of, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
@@ -91,7 +91,7 @@ def receive(ctx: Context) -> None:
 def confirm(ctx: Context) -> None:
     """Imports every accepted row in one go (or none), or forgets the file."""
     assert ctx.staff is not None
-    action, serial = ctx.args[0], int(ctx.args[1])
+    action, serial = one_of(ctx.args, 0, ("go", "no")), number(ctx.args, 1)
     pending = PendingImports(ctx.services.db.table("pending_imports"))
     waiting = pending.get(ctx.staff.user_id, serial)
     if waiting is None:

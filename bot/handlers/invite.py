@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import member, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -24,7 +24,7 @@ def choose_role(ctx: Context) -> None:
 def create(ctx: Context) -> None:
     """Creates the invitation and shows its link."""
     assert ctx.staff is not None
-    invite = ctx.services.access.create_invite(ctx.staff, Role(ctx.args[0]), ctx.now)
+    invite = ctx.services.access.create_invite(ctx.staff, member(ctx.args, 0, Role), ctx.now)
     link = f"https://t.me/{ctx.services.bot_username}?start={invite.code}"
     ctx.show(ctx.t("invite.created", role=role_name(ctx.t, invite.role), link=link,
                    expires=ctx.format_time(invite.expires_at), code=invite.code))

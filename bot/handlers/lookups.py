@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 
-from bot.core.callbacks import MAX_BYTES, pack
+from bot.core.callbacks import MAX_BYTES, Malformed, arg, day, number, one_of, pack, rest
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.core.groups import GroupUse
@@ -83,14 +83,19 @@ def find(ctx: Context) -> None:
 @router.callback(PREFIX, groups=GroupUse.REGISTERED)
 def press(ctx: Context) -> None:
     """Next / Previous, a client or contact chosen from a list, or Today / This week."""
-    kind, args = ctx.args[0], ctx.args[1:]
+    kind, args = arg(ctx.args, 0), ctx.args[1:]
     viewer = _viewer(ctx)
     if kind == "r":
-        _show_days(ctx, viewer, *relative_period(args[0], ctx.services.lookups.today(ctx.now)), 0)
+        period = one_of(args, 0, ("today", "tomorrow", "week"))
+        _show_days(ctx, viewer, *relative_period(period, ctx.services.lookups.today(ctx.now)), 0)
     elif kind == "d":
-        _show_days(ctx, viewer, _day(args[0]), _day(args[1]), int(args[2]))
+        first, last = day(args, 0), day(args, 1)
+        if last < first:
+            raise Malformed("a period that ends before it begins")
+        _show_days(ctx, viewer, first, last, number(args, 2))
     elif kind in ("c", "p"):
-        _show_subject(ctx, viewer, kind, int(args[0]), direction=_DIRECTIONS[args[1]], page=int(args[2]))
+        direction = _DIRECTIONS[one_of(args, 1, _DIRECTIONS)]
+        _show_subject(ctx, viewer, kind, number(args, 0), direction=direction, page=number(args, 2))
     else:
         ctx.toast(ctx.t("error.stale_button"))
 
@@ -104,7 +109,7 @@ def new_visit(ctx: Context) -> None:
 @router.callback(f"{PREFIX}:f")
 def find_page(ctx: Context) -> None:
     """Next / Previous on what /find found."""
-    _show_find(ctx, ":".join(ctx.args[1:]), int(ctx.args[0]))
+    _show_find(ctx, rest(ctx.args, 1), number(ctx.args, 0))
 
 
 def answer_question(ctx: Context) -> bool:
@@ -302,6 +307,3 @@ def _viewer(ctx: Context) -> Viewer:
 def _ymd(day: date) -> str:
     return day.strftime("%Y%m%d")
 
-
-def _day(text: str) -> date:
-    return datetime.strptime(text, "%Y%m%d").date()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from bot.core.callbacks import arg, number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, nudge_id
@@ -55,26 +56,22 @@ def act(ctx: Context) -> None:
 
 
 def _read(ctx: Context) -> tuple[str, Visit | None, int | None, list[Nudge]]:
-    """(action, visit, message stamp, the nudges the button acts on) from the callback data."""
-    args = ctx.args
-    services = ctx.services
-    if args and args[0] in _LEGACY and len(args) == 4:
-        nudge = services.nudges.nudges.get(":".join(args[1:]))
+    """(action, visit, message stamp, the nudges the button acts on) from the callback data;
+    malformed data is refused by the dispatcher (``Malformed``)."""
+    args, services = ctx.args, ctx.services
+    action = one_of(args, 0, (*_LEGACY, DONE, SNOOZE_HOUR, SNOOZE_MORNING))
+    if action in _LEGACY:
+        one_of(args, 1, ("visit",))  # the nudge's id follows: visit:<visit>:<item>
+        nudge = services.nudges.nudges.get(nudge_id(number(args, 2), arg(args, 3)))
         visit = services.visits.get(nudge.visit_id) if nudge else None
-        return _LEGACY[args[0]], visit, None, [nudge] if nudge else []
-    if len(args) < 3 or not all(part.isascii() and part.isdigit() for part in args[1:3]):
-        return "", None, None, []
-    action, visit = args[0], services.visits.get(int(args[1]))
-    stamp = int(args[2])
-    if visit is None:
+        return _LEGACY[action], visit, None, [nudge] if nudge else []
+    visit, stamp = services.visits.get(number(args, 1)), number(args, 2, high=2**40)
+    if visit is None or ctx.staff is None:
         return action, None, stamp, []
-    if action == DONE and len(args) == 4:
-        nudge = services.nudges.nudges.get(nudge_id(visit.id, args[3]))
+    if action == DONE:
+        nudge = services.nudges.nudges.get(nudge_id(visit.id, arg(args, 3)))
         return action, visit, stamp, [nudge] if nudge else []
-    if action in (SNOOZE_HOUR, SNOOZE_MORNING) and len(args) == 3:
-        message = NudgeSender(services).message_for(ctx.staff, visit, stamp) if ctx.staff else None
-        return action, visit, stamp, list(message.nudges) if message else []
-    return "", None, None, []
+    return action, visit, stamp, list(NudgeSender(services).message_for(ctx.staff, visit, stamp).nudges)
 
 
 def _next_morning(ctx: Context, visit: Visit) -> datetime:

@@ -14,7 +14,7 @@ from functools import partial
 from babel.dates import format_date
 from babel.numbers import format_currency
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import EARLIEST_DAY, LATEST_DAY, number, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, RenderDocument
 from bot.core.router import Router
@@ -49,7 +49,8 @@ def ask(ctx: Context) -> None:
 @router.callback("rev", role=Role.MANAGER)
 def send(ctx: Context) -> None:
     """Sends the chosen quarter's summary and, if there were visits, its chart."""
-    quarter = Quarter(int(ctx.args[0]), int(ctx.args[1]))
+    quarter = Quarter(number(ctx.args, 0, low=EARLIEST_DAY.year, high=LATEST_DAY.year),
+                      number(ctx.args, 1, low=1, high=4))
     review = build_review(ctx.services, quarter, ctx.now)
     ctx.show(summary(ctx, review))
     if review.visits:

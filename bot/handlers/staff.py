@@ -7,7 +7,7 @@ them, and the manager their overdue follow-ups escalate to.
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import MAX_USER_ID, member, number, one_of, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -32,11 +32,12 @@ def list_staff(ctx: Context) -> None:
 def act(ctx: Context) -> None:
     """Pages the list, opens a person, or changes one thing about them and shows their card again."""
     assert ctx.staff is not None
-    action, page = ctx.args[0], int(ctx.args[-1])
+    action = one_of(ctx.args, 0, _PAGE_AT)
+    page = number(ctx.args, _PAGE_AT[action])
     if action == "page":
         _render_list(ctx, page)
         return
-    user_id = int(ctx.args[1])
+    user_id = number(ctx.args, 1, high=MAX_USER_ID)
     access = ctx.services.access
     try:
         if action in ("off", "on"):
@@ -44,17 +45,21 @@ def act(ctx: Context) -> None:
             key = N_("staff.reactivated") if changed.active else N_("staff.deactivated")
             ctx.toast(ctx.t(key, name=changed.name))
         elif action == "duty":
-            access.toggle_duty(ctx.staff, user_id, Duty(ctx.args[2]))
+            access.toggle_duty(ctx.staff, user_id, member(ctx.args, 2, Duty))
         elif action == "role":
-            access.set_role(ctx.staff, user_id, Role(ctx.args[2]))
+            access.set_role(ctx.staff, user_id, member(ctx.args, 2, Role))
         elif action == "mgr":
             _render_managers(ctx, user_id, page)
             return
         elif action == "setm":
-            access.set_manager(ctx.staff, user_id, int(ctx.args[2]) or None)
+            access.set_manager(ctx.staff, user_id, number(ctx.args, 2, high=MAX_USER_ID) or None)
     except AccessError as error:
         ctx.toast(ctx.t(error.key), alert=True)
     _render_person(ctx, user_id, page)
+
+
+# Where each action's button carries the page of the list to go back to: ``stf:<action>:...:<page>``.
+_PAGE_AT = {"page": 1, "open": 2, "off": 2, "on": 2, "mgr": 2, "duty": 3, "role": 3, "setm": 3}
 
 
 def _render_list(ctx: Context, page: int) -> None:

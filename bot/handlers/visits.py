@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.core.callbacks import number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.flows.visit_form import answers_of
 from bot.i18n import N_
-from bot.views.visits import card, visible_visit
+from bot.views.visits import card, visible_visit, visit_number
 
 router = Router()
 
@@ -20,11 +21,8 @@ def new_visit(ctx: Context) -> None:
 @router.command("visit", menu=N_("cmd.visit"))
 def show_visit(ctx: Context) -> None:
     """Shows the card of visit number <n>."""
-    number = ctx.args[0].lstrip("#") if ctx.args else ""
-    if not number.isdigit():
-        ctx.reply(ctx.t("visit.number_hint"))
-        return
-    visit = visible_visit(ctx, int(number))
+    visit_id = visit_number(ctx, ctx.t("visit.number_hint"))
+    visit = visible_visit(ctx, visit_id) if visit_id is not None else None
     if visit is not None:
         ctx.reply(*card(ctx, visit))
 
@@ -32,8 +30,8 @@ def show_visit(ctx: Context) -> None:
 @router.callback("vis")
 def card_button(ctx: Context) -> None:
     """Open, Edit, Reschedule, Cancel visit, Add note."""
-    action, number = ctx.args[0], int(ctx.args[1])
-    visit = visible_visit(ctx, number)
+    action = one_of(ctx.args, 0, ("show", "edit", *_CHANGE_FLOWS))
+    visit = visible_visit(ctx, number(ctx.args, 1))
     if visit is None:
         return
     if action == "show":

@@ -57,7 +57,9 @@ _UNFINISHED = frozenset({NudgeState.PLANNED.value, NudgeState.SNOOZED.value, Nud
 def visit_of(nudge_id: str) -> int | None:
     """The visit number in ``visit:<n>:<item>``, or None for an id of another shape."""
     parts = nudge_id.split(":", 2)
-    return int(parts[1]) if len(parts) == 3 and parts[0] == "visit" and parts[1].isdigit() else None
+    # ASCII digits only: "²" is a digit to ``isdigit`` but no number to ``int``.
+    number = parts[1] if len(parts) == 3 and parts[0] == "visit" else ""
+    return int(number) if number.isascii() and number.isdigit() else None
 
 
 class NudgeRepository:

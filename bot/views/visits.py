@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
@@ -126,6 +126,16 @@ def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "") -> None:
         text = t(key, author=author, number=visit.id, client=visit.client_name,
                  when=ctx.format_time(visit.arrival, t), reason=reason)
         ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
+
+
+def visit_number(ctx: Context, usage: str) -> int | None:
+    """The visit number typed after a command ("/visit 12", "/visit #12"), read strictly ("/visit ²"
+    is none); when there is none, says ``usage`` (which names the command) and returns None."""
+    typed = ctx.args[0].removeprefix("#") if ctx.args else ""
+    number = read_number(typed)
+    if number is None:
+        ctx.reply(usage)
+    return number
 
 
 def visible_visit(ctx: Context, number: int) -> Visit | None:
