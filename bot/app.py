@@ -11,6 +11,7 @@ from bot import bootstrap
 from bot.core.runner import Runner
 from bot.domain.policy import PolicyError
 from bot.domain.workdays import WorkdaysError
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import Database, DatabaseError
 from bot.transports.console import CONSOLE_USER_ID, run_console
@@ -25,9 +26,9 @@ def main() -> int:
     """Runs the bot; returns the process exit code (2 for a bad setting or unreadable data)."""
     # Until a transport takes over SIGTERM, stopping the service (systemd) ends the bot cleanly too.
     signal.signal(signal.SIGTERM, _stop)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings()
+        configure_logging(settings.token)  # once the token is known, so that it can be masked
         console = settings.token is None
         if console:
             # The person at the keyboard is the local admin.

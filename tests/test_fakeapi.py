@@ -443,6 +443,18 @@ async def test_offline_refuse_closes_the_port_and_online_reopens_it(api: FakeBot
             assert (await response.json())["result"]["username"] == "reception_test_bot"
 
 
+async def test_drop_next_cuts_the_connection_without_an_answer(api: FakeBotApi) -> None:
+    url = f"{api.url}/bot{api.token}/getMe"
+    api.drop_next("getMe")
+    async with aiohttp.ClientSession() as session:
+        # POST, as the frameworks call: aiohttp would send a GET again by itself.
+        with pytest.raises(aiohttp.ServerDisconnectedError):
+            await session.post(url)
+        async with session.post(url) as response:
+            assert response.status == 200
+    assert [r.status for r in api.calls("getMe")] == [None, 200]
+
+
 # --- server semantics without a framework
 
 

@@ -38,25 +38,30 @@ async def api() -> AsyncIterator[FakeBotApi]:
         yield server
 
 
-async def start_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) -> BotProcess:
+async def launch_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) -> BotProcess:
+    """The bot process, its stdout and stderr both in ``log``, without waiting for it to poll."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
     env |= {
         "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url, "BOT_FRAMEWORK": framework,
         "BOT_DATA_DIR": str(data_dir), "BOT_ADMIN_IDS": str(ADMIN_ID), "BOT_DEFAULT_LOCALE": "zh_Hans",
     }
-    started = time.time()
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", env=env, cwd=data_dir.parent, stdin=asyncio.subprocess.DEVNULL,
         stdout=handle, stderr=handle,
     )
     handle.close()
-    bot = BotProcess(process, log)
+    return BotProcess(process, log)
+
+
+async def start_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) -> BotProcess:
+    started = time.time()
+    bot = await launch_bot(api, framework, data_dir, log)
     try:
         # A poll from this process, not one an earlier bot process left hanging on the server.
         await api.wait_for_call("getUpdates", lambda call: call.time >= started, timeout=30)
     except AssertionError:
-        process.kill()
+        bot.process.kill()
         raise AssertionError("the bot did not start polling:\n" + bot.output()) from None
     return bot
 

@@ -14,7 +14,8 @@ answered, as the person would see it. The server behaves like Telegram where our
   concurrent ``getUpdates`` terminates the first with ``409 Conflict`` as Telegram does;
 * strict HTML parse mode (see :mod:`.parse_mode`), text and caption length limits, ``callback_data`` of at
   most 64 bytes, "message is not modified" on no-op edits, unknown callback queries;
-* failure injection (429 with ``retry_after``, 5xx, 403 blocked), blocked chats, and going offline.
+* failure injection (429 with ``retry_after``, 5xx, 403 blocked, a connection cut mid-request), blocked
+  chats, and going offline.
 
 Going offline (:meth:`FakeBotApi.go_offline`) has two modes, both seen by the frameworks as a network
 problem that long polling survives:
@@ -309,6 +310,7 @@ class FakeBotApi:
         self._queries: dict[str, dict[str, Any]] = {}
         self._answers: dict[str, CallbackAnswer] = {}
         self._failures: list[InjectedFailure] = []
+        self._drops: dict[str, int] = {}  # method (lower case) -> calls still to cut without an answer
         self._blocked: set[int] = set()
         self._extra_methods: dict[str, MethodHandler] = {}
 
@@ -709,8 +711,15 @@ class FakeBotApi:
             )
         )
 
+    def drop_next(self, method: str, times: int = 1) -> None:
+        """Cut the connection of the next ``times`` calls of ``method`` once their request is read, with
+        no answer: what the bot sees when the server dies mid-request or a proxy cuts the line."""
+        name = method.lower()
+        self._drops[name] = self._drops.get(name, 0) + times
+
     def clear_failures(self) -> None:
         self._failures.clear()
+        self._drops.clear()
 
     def set_blocked(self, chat_id: int, blocked: bool = True) -> None:
         """While blocked, every send/edit to ``chat_id`` is answered 403 "bot was blocked by the user"."""
@@ -762,6 +771,10 @@ class FakeBotApi:
         )
         self.requests.append(record)
         name = method.lower()
+        if self._drops.get(name, 0) > 0:
+            self._drops[name] -= 1
+            request.protocol.force_close()  # its status stays None: it was never answered
+            return web.Response(status=502)  # never written: the connection is already closed
         polling = name == "getupdates"
         loop = asyncio.get_running_loop()
         if not polling:
