@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
 from bot.core.dispatcher import Dispatcher
+from bot.core.outbox import TABLE as OUTBOX_TABLE
+from bot.core.outbox import Outbox
 from bot.core.router import Router
 from bot.domain.policy import Policy, load_policy
 from bot.domain.workdays import WorkCalendar, china_calendar
@@ -63,6 +65,8 @@ class Services:
     relationship: RelationshipService = field(kw_only=True)
     lookups: LookupService = field(kw_only=True)
     digests: DigestService = field(kw_only=True)
+    # Everything the bot pushes by itself waits here until it is sent (bot.core.outbox).
+    outbox: Outbox = field(kw_only=True)
     # Built once the rest exists: it reads nudges, visits and people through the services.
     escalations: EscalationService = field(init=False)
 
@@ -124,7 +128,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     services = Services(settings, clock, db, i18n, access,
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
                         debriefs=debriefs, clients=clients, relationship=relationship,
-                        lookups=lookups, digests=digests)
+                        lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)))
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text,
                       on_group_text=on_group_text, on_inline=answer_inline)

@@ -1,5 +1,6 @@
-"""The scheduler only wakes the senders (nudges, relationship, digests, escalations), the nightly
-backup and the storage's checkpoint; what is due lives in the database.
+"""The scheduler only wakes the producers (nudges, relationship, digests, escalations), which write
+what is due into the outbox that one sender empties (``bot.core.outbox``), the nightly backup and
+the storage's checkpoint; what is due lives in the database.
 
 APScheduler keeps no jobs across restarts without a job store and by default drops a run that is
 more than a second late, so nothing is planned in it: interval jobs ask the database what is due,
@@ -17,9 +18,12 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.runner import Runner
 from bot.documents.backup import take_nightly
+from bot.services.dispatch import NudgeSender
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_SECONDS = 20
+# Due nudges are prepared this many messages at a time (a second or less of the core thread).
+NUDGE_SLICE = 1000
 # The nightly backup is looked for hourly (and at start), so a bot that was down at night catches up.
 BACKUP_CHECK_SECONDS = 3600
 # Escalations are about days-late work: a look every ten minutes is prompt enough and spares the
@@ -45,12 +49,47 @@ async def _back_up(runner: Runner) -> object:
     return await runner.call(take_nightly, runner.dispatcher.services)
 
 
+async def send_nudges(runner: Runner) -> object:
+    """The visit timeline's due items, a slice of visits at a time (a burst spans hundreds)."""
+    sender = NudgeSender(runner.dispatcher.services)
+    return await runner.produce(lambda: [item.message for item in sender.due_messages(NUDGE_SLICE)], "nudge",
+                                slice_size=NUDGE_SLICE)
+
+
+async def send_relationship(runner: Runner) -> object:
+    """Today's cadence nudges and greeting digests, once a day."""
+    services = runner.dispatcher.services
+    return await runner.produce(
+        lambda: [item.message for item in services.relationship.due_messages(services.clock.now())],
+        "relationship")
+
+
+async def send_digests(runner: Runner) -> object:
+    """The morning digests that are due."""
+    digests = runner.dispatcher.services.digests
+    return await runner.produce(lambda: [item.message for item in digests.due_messages()], "digest")
+
+
+async def send_escalations(runner: Runner) -> object:
+    """Overdue after-visit items, one list per manager."""
+    services = runner.dispatcher.services
+    return await runner.produce(
+        lambda: [item.message for item in services.escalations.due_messages(services.clock.now())],
+        "escalation")
+
+
+async def send_outbox(runner: Runner) -> object:
+    """What is left in the outbox: retries of failed deliveries, notices to admins."""
+    return await runner.send_outbox()
+
+
 # (job id, what it does, how often in seconds)
 JOBS: tuple[tuple[str, Work, int], ...] = (
-    ("nudges", Runner.send_due_nudges, CHECK_EVERY_SECONDS),
-    ("relationship", Runner.send_relationship_messages, CHECK_EVERY_SECONDS),
-    ("digests", Runner.send_due_digests, CHECK_EVERY_SECONDS),
-    ("escalations", Runner.send_escalations, ESCALATE_EVERY_SECONDS),
+    ("nudges", send_nudges, CHECK_EVERY_SECONDS),
+    ("relationship", send_relationship, CHECK_EVERY_SECONDS),
+    ("digests", send_digests, CHECK_EVERY_SECONDS),
+    ("escalations", send_escalations, ESCALATE_EVERY_SECONDS),
+    ("outbox", send_outbox, CHECK_EVERY_SECONDS),
     ("backup", _back_up, BACKUP_CHECK_SECONDS),
     ("checkpoint", _checkpoint, CHECKPOINT_EVERY_SECONDS),
 )

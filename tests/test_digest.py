@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.core.delivery import Delivery, Transient
-from bot.core.events import Action, Event, Outcome, Send
+from bot.core.events import Action, Event, Send
 from bot.core.runner import Runner
+from bot.scheduling import send_digests
 from tests.support.chat import Message, World
 from tests.test_lookups import (
     ADMIN,
@@ -147,17 +148,6 @@ def test_the_reception_group_gets_the_day_s_arrivals_and_nothing_on_a_day_withou
     assert GROUP not in tick(world, at(26, 8, 30))  # Thursday: 台積電 arrived on Wednesday
 
 
-def test_a_digest_that_failed_for_a_passing_reason_is_sent_on_the_next_tick(world: World, cast: Cast) -> None:
-    digests = world.dispatcher.services.digests
-    world.clock.current = monday(8, 30)
-    outgoing = digests.due_messages()
-    by_chat = {item.message.chat_id: item for item in outgoing}
-    digests.settle([(by_chat[LIN], [Outcome(by_chat[LIN].message, delivered=False, error="timeout")]),
-                    (by_chat[MA], [Outcome(by_chat[MA].message, delivered=False, blocked=True)]),
-                    (by_chat[CHEN], [Outcome(by_chat[CHEN].message, delivered=True)])])
-    assert set(tick(world, monday(8, 31))) == {LIN}
-
-
 class FlakyTelegram:
     """Delivers everything but fails once, for Lin, as a network error would."""
 
@@ -183,9 +173,9 @@ def test_the_runner_delivers_due_digests_through_the_retrying_delivery(world: Wo
     runner.delivery = Delivery(telegram, sleep=no_wait)
     try:
         world.clock.current = monday(8, 30)
-        assert asyncio.run(runner.send_due_digests()) == 3
+        assert asyncio.run(send_digests(runner)) == 3
         assert {getattr(a, "chat_id", None) for a in telegram.sent} == {LIN, MA, CHEN}
-        assert asyncio.run(runner.send_due_digests()) == 0
+        assert asyncio.run(send_digests(runner)) == 0
     finally:
         runner.close()
 

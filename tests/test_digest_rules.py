@@ -51,5 +51,3 @@ def test_the_log_remembers_today_and_forgets_what_is_old(tmp_path: Path) -> None
         log.record([("u:1:2026-11-23", True), ("u:2:2026-11-23", False)], today, local(8, 30))
         assert log.keys_on(today) == {"u:1:2026-11-23", "u:2:2026-11-23"}
         assert log.keys_on(old) == set()
-        log.forget(["u:1:2026-11-23"])
-        assert log.keys_on(today) == {"u:2:2026-11-23"}

@@ -69,15 +69,3 @@ def test_nothing_escalates_at_night_or_on_a_holiday(world: World) -> None:
     assert escalate(world) == 0
     at(world, "2026-12-07 09:00")  # Monday morning: Lin's manager-less items go to the managers
     assert escalate(world) == 1
-
-
-def test_a_list_that_never_went_out_is_escalated_again(world: World) -> None:
-    """The bot stopped before the list reached Telegram (``Runner.send_escalations`` puts it back):
-    the next check sends it, once."""
-    left_undone(world)
-    escalations, now = world.dispatcher.services.escalations, world.clock.now()
-    due = escalations.due_messages(now)
-    assert escalations.put_back(due, [0]) == 1
-    again = escalations.due_messages(now)
-    assert [item.message for item in again] == [item.message for item in due]
-    assert escalations.due_messages(now) == []

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.events import Outcome
 from bot.domain.nudges import NudgeState
-from bot.services.dispatch import NudgeSender
 from tests.documents_support import documents
 from tests.support.chat import Person, World
 
@@ -137,27 +135,6 @@ def test_downtime_sends_what_came_due_once_marked_late(world: World) -> None:
     assert "(Late: this was due" in host.last.text
     world.restart()
     assert world.tick() == 0
-
-
-def test_failed_delivery_is_retried_and_a_blocked_host_fails_once(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    plan_visit(host)
-    at(world, "2026-11-25 10:00")
-    sender = NudgeSender(world.dispatcher.services)
-    outgoing = sender.due_messages()
-    failed = [(item, [Outcome(item.message, delivered=False, error="502")]) for item in outgoing]
-    sender.settle(failed)
-    assert sender.due_messages() == []
-    world.clock.advance(timedelta(minutes=6))
-    retried = sender.due_messages()
-    assert [o.nudges for o in retried] == [o.nudges for o in outgoing]
-    world.dispatcher.learn([Outcome(retried[0].message, delivered=False, blocked=True)])
-    blocked = [(item, [Outcome(item.message, delivered=False, blocked=True)]) for item in retried]
-    notices = sender.settle(blocked)
-    assert all(state is not NudgeState.PLANNED for item, state in nudges(world).items() if item == "venue")
-    assert len(notices) == 1 and "屏蔽了本助手" in notices[0].text
-    world.clock.advance(timedelta(days=1))
-    assert sender.due_messages() == []  # no more sends to someone who blocked the bot
 
 
 def test_rescheduling_moves_and_cancelling_clears_the_timeline(world: World) -> None:

@@ -12,9 +12,6 @@ import pytest
 from bot.core.delivery import Delivery, RetryAfter, Stopped
 from bot.core.events import Action, AnswerCallback, Send
 from bot.core.ratelimit import Priority, RateLimiter
-from bot.services.dispatch import NudgeSender
-from tests.support.chat import World
-from tests.test_nudge_sending import at, plan_visit
 
 
 class VirtualTimer:
@@ -198,18 +195,3 @@ async def test_stopping_mid_burst_names_exactly_what_never_reached_telegram() ->
     sent = {action.text for _, action in telegram.sent if isinstance(action, Send)}
     assert len(sent) == 4
     assert {f"nudge {n}" for n in unsent} == {f"nudge {n}" for n in range(10)} - sent
-
-
-def test_nudges_never_handed_to_telegram_go_out_at_the_next_start(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    plan_visit(host)
-    plan_visit(host, arrival="周四下午2点", departure="周四下午5点")
-    at(world, "2026-11-25 10:00")
-    sender = NudgeSender(world.dispatcher.services)
-    outgoing = sender.due_messages()
-    assert len(outgoing) == 2  # one message per visit, each carrying that visit's items
-    # The bot stopped after the first message had gone out.
-    assert sender.put_back(outgoing, [1]) == len(outgoing[1].nudges)
-    again = NudgeSender(world.dispatcher.services).due_messages()
-    assert [item.nudges for item in again] == [item.nudges for item in outgoing[1:]]
-    assert sender.due_messages() == []

@@ -11,6 +11,7 @@ from bot.core.delivery import Delivery
 from bot.core.events import Action
 from bot.core.runner import Runner
 from bot.domain.clients import NO_YEAR, Client, ImportantDate
+from bot.scheduling import send_relationship
 from tests.support.chat import Person, World
 
 DIGEST_TIME = datetime(2026, 9, 22, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai, 3 days before Mid-Autumn
@@ -137,8 +138,8 @@ async def test_the_scheduler_s_runner_sends_the_digest_once(world: World) -> Non
     runner, telegram = Runner(world.dispatcher), Telegram()
     runner.delivery = Delivery(telegram)
     try:
-        assert await runner.send_relationship_messages() == 1
-        assert await runner.send_relationship_messages() == 0
+        assert await send_relationship(runner) == 1
+        assert await send_relationship(runner) == 0
     finally:
         runner.close()
     assert len(telegram.sent) == 1 and "中秋节" in getattr(telegram.sent[0], "text", "")

@@ -13,8 +13,10 @@ import pytest
 from tinydb.table import Document
 
 from bot.core.delivery import Delivery
+from bot.core.events import Action
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
+from bot.scheduling import send_digests, send_nudges, send_relationship
 from bot.services.dispatch import NudgeSender
 from tests import test_lookups
 from tests.support.chat import World
@@ -32,13 +34,15 @@ def a_runner(world: World) -> tuple[Runner, Telegram]:
     return runner, telegram
 
 
-async def stopped_while_preparing(runner: Runner, job: Callable[[], Coroutine[Any, Any, int]]) -> int:
-    """Starts the job, stops the bot while the job's messages are prepared on the core thread."""
+async def stopped_while_preparing(runner: Runner, job: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """Starts the job, stops the bot while the job's messages are prepared on the core thread; the
+    job ends as the scheduler's runs do on a stop, cancelled, once the core's turn is over."""
     try:
         sending = asyncio.create_task(job())
         await asyncio.sleep(0)  # the messages are being prepared (and recorded) on the core thread
         sending.cancel()
-        return await sending
+        with pytest.raises(asyncio.CancelledError):
+            await sending
     finally:
         runner.close()
 
@@ -57,23 +61,28 @@ def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
     return runner, telegram
 
 
-async def test_a_stop_while_nudges_are_prepared_puts_them_all_back(world: World) -> None:
-    runner, telegram = nudges_due_and_a_runner(world)
+async def next_start(world: World) -> list[Action]:
+    """What a new runner (the next start) sends from the outbox."""
+    runner, telegram = a_runner(world)
     try:
-        sending = asyncio.create_task(runner.send_due_nudges())
-        await asyncio.sleep(0)  # the first slice is being prepared on the core thread
-        sending.cancel()
-        assert await sending == 0
+        await runner.send_outbox()
     finally:
         runner.close()
+    return [action for _, action in telegram.sent]
+
+
+async def test_a_stop_while_nudges_are_prepared_sends_them_at_the_next_start(world: World) -> None:
+    runner, telegram = nudges_due_and_a_runner(world)
+    await stopped_while_preparing(runner, lambda: send_nudges(runner))
     assert telegram.sent == []
-    assert len(NudgeSender(world.dispatcher.services).due_messages()) >= 2
+    assert NudgeSender(world.dispatcher.services).due_messages() == []  # recorded, and queued:
+    assert len(await next_start(world)) == 2
 
 
 async def test_a_stop_mid_burst_sends_the_rest_at_the_next_start(world: World) -> None:
     runner, telegram = nudges_due_and_a_runner(world)
     try:
-        sending = asyncio.create_task(runner.send_due_nudges())
+        sending = asyncio.create_task(send_nudges(runner))
         telegram.notify_after = 1
         await telegram.reached.wait()
         sending.cancel()
@@ -81,9 +90,24 @@ async def test_a_stop_mid_burst_sends_the_rest_at_the_next_start(world: World) -
     finally:
         runner.close()
     first = [action for _, action in telegram.sent]
-    rest = NudgeSender(world.dispatcher.services).due_messages()
-    assert len(first) >= 1 and len(rest) >= 1
-    assert {item.message for item in rest}.isdisjoint(first)
+    rest = await next_start(world)
+    assert len(first) == 1 and len(rest) == 1
+    assert set(rest).isdisjoint(first)
+    assert await next_start(world) == []  # and never again
+
+
+async def test_pushes_a_crash_left_half_sent_are_not_sent_again(world: World) -> None:
+    """Taken from the outbox (recorded as being sent), then a crash: at most once, so dropped."""
+    runner, _ = nudges_due_and_a_runner(world)
+    try:
+        outbox = world.dispatcher.services.outbox
+        await runner.call(lambda: outbox.add([o.message for o in NudgeSender(world.dispatcher.services)
+                                              .due_messages()], "nudge"))
+        await runner.call(outbox.take, world.clock.now(), 1)  # one handed over when the process died
+    finally:
+        runner.close()
+    world.restart()
+    assert len(await next_start(world)) == 1
 
 
 async def test_what_a_job_writes_on_the_core_thread_is_one_durable_write(
@@ -124,33 +148,32 @@ async def test_a_stop_mid_greetings_sends_the_rest_at_the_next_start(world: Worl
     services = world.dispatcher.services
     services.clients.create("老客户", default_class="A", by=1, now=DIGEST_TIME - timedelta(days=40),
                             account_manager=1)  # a class-A client not contacted for 40 days
-    runner = Runner(world.dispatcher)
-    timer = VirtualTimer()
-    telegram = Telegram(timer)
-    runner.delivery = Delivery(telegram, limiter=RateLimiter(timer=timer))
+    runner, telegram = a_runner(world)
     try:
-        sending = asyncio.create_task(runner.send_relationship_messages())
+        sending = asyncio.create_task(send_relationship(runner))
         telegram.notify_after = 1
         await telegram.reached.wait()
         sending.cancel()
-        assert await sending == 1
+        await sending
     finally:
         runner.close()
     first = [getattr(action, "text", "") for _, action in telegram.sent]
     assert len(first) == 1 and "老客户" in first[0]
-    again = [due.message.text for due in services.relationship.due_messages(world.clock.now())]
+    assert services.relationship.due_messages(world.clock.now()) == []  # the sweep is done
+    again = [getattr(action, "text", "") for action in await next_start(world)]
     assert len(again) == 1 and "中秋节" in again[0]
-    assert services.relationship.due_messages(world.clock.now()) == []
+    assert await next_start(world) == []
 
 
 async def test_a_stop_while_morning_digests_are_prepared_sends_them_at_the_next_start(world: World) -> None:
     a_week(world)
     world.clock.current = test_lookups.at(23, 8, 30)  # Monday 08:30 in Shanghai
     runner, telegram = a_runner(world)
-    assert await stopped_while_preparing(runner, runner.send_due_digests) == 0
+    await stopped_while_preparing(runner, lambda: send_digests(runner))
     assert telegram.sent == []
-    again = world.dispatcher.services.digests.due_messages()
-    assert {item.message.chat_id for item in again} == {LIN, MA, CHEN}
+    assert world.dispatcher.services.digests.due_messages() == []  # recorded once ...
+    again = await next_start(world)  # ... and sent at the next start
+    assert {getattr(action, "chat_id", None) for action in again} == {LIN, MA, CHEN}
 
 
 async def test_a_stop_while_greetings_are_prepared_sends_them_at_the_next_start(world: World) -> None:
@@ -158,7 +181,7 @@ async def test_a_stop_while_greetings_are_prepared_sends_them_at_the_next_start(
     lin(world)
     two_clients(world)  # the Mid-Autumn digest
     runner, telegram = a_runner(world)
-    assert await stopped_while_preparing(runner, runner.send_relationship_messages) == 0
+    await stopped_while_preparing(runner, lambda: send_relationship(runner))
     assert telegram.sent == []
-    again = world.dispatcher.services.relationship.due_messages(world.clock.now())
-    assert len(again) == 1 and "中秋节" in again[0].message.text
+    again = [getattr(action, "text", "") for action in await next_start(world)]
+    assert len(again) == 1 and "中秋节" in again[0]

@@ -23,6 +23,7 @@ from bot.core.events import (
     Event,
     IncomingFile,
     Outcome,
+    Send,
 )
 from bot.core.groups import GroupUse, admit
 from bot.core.router import Route, Router
@@ -100,7 +101,23 @@ class Dispatcher:
             if chat_id is None or chat_id <= 0:
                 continue
             if outcome.blocked:
-                self.services.access.staff.set_reachable(chat_id, False)
+                self._blocked(chat_id)
+
+    def _blocked(self, user_id: int) -> None:
+        """Someone blocked the bot: no more pushes to them until they open it again, and the admins
+        hear of it once (while they stay unreachable, nothing more is pushed to them to fail)."""
+        staff = self.services.access.staff
+        person = staff.get(user_id)
+        if person is None or not person.reachable:
+            return
+        staff.set_reachable(user_id, False)
+        i18n = self.services.i18n
+        notices = []
+        for admin in staff.active_admins():
+            if admin.user_id != user_id and admin.reachable:
+                t = i18n.get(admin.locale) if admin.locale else i18n.for_language_code(admin.language_code)
+                notices.append(Send(admin.user_id, t("nudge.blocked", name=person.name)))
+        self.services.outbox.add(notices, "notice")
 
     def _context(self, event: Event) -> Context:
         staff = self.services.access.staff.get(event.user.id)

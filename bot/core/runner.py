@@ -23,15 +23,12 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
-from bot.core.events import Action, Event, Outcome
+from bot.core.events import Action, Event, Outcome, Send
 from bot.core.ratelimit import Priority
-from bot.services.digest import Outgoing as DigestOutgoing
-from bot.services.dispatch import NudgeSender, Outgoing
 from bot.warmup import warm_step
 
 T = TypeVar("T")
@@ -39,18 +36,8 @@ P = TypeVar("P")
 # How long a handler waits for its progress message to reach Telegram before going on without it.
 LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
-# Due nudges are prepared this many messages at a time (a second or less of the core thread).
-NUDGE_SLICE = 1000
-
-
-class Recorded(Protocol):
-    """A message the core recorded as sent before it goes out."""
-
-    @property
-    def message(self) -> Action: ...
-
-
-R = TypeVar("R", bound=Recorded)
+# The outbox is sent this many messages at a time (each slice one turn of the core to take it).
+OUTBOX_SLICE = 1000
 
 
 class Runner:
@@ -58,7 +45,7 @@ class Runner:
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
-        self.nudges = NudgeSender(dispatcher.services)
+        self._outbox_checked = False  # pushes a crash left half-sent are dropped once, at the first send
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="core")
         # Flushes an update's write while its reply goes out; not the core thread, which may be
         # waiting for the core this very flush holds.
@@ -168,71 +155,60 @@ class Runner:
             pass
         return False  # nothing to report in the log
 
-    async def send_due_nudges(self) -> int:
-        """What the scheduler runs: due nudges out (chats side by side, within Telegram's limits),
-        failures put back."""
-        outgoing: list[Outgoing] = []
+    async def produce(self, produce: Callable[[], Sequence[Send]], kind: str, *, slice_size: int = 0) -> int:
+        """Runs a producer on the core thread and queues what it returns in the outbox, in the same
+        durable write as the producer's own records; then sends the outbox. With ``slice_size``, the
+        producer is asked again while it returns a full slice, each a separate turn of the core
+        (someone typing meanwhile gets the core between two). Returns how many were queued.
 
-        def all_back(more: list[Outgoing]) -> int:
-            everything = outgoing + more
-            return self.nudges.put_back(everything, list(range(len(everything))))
+        A stop meanwhile cannot undo the turn under way, and need not: what it queued leaves at the
+        next start."""
+        outbox = self.dispatcher.services.outbox
 
-        while True:  # in slices: someone typing meanwhile gets the core thread between two
-            prepared = await self._prepare(self.nudges.due_messages, (NUDGE_SLICE,), all_back)
-            if prepared is None:
-                return 0
-            outgoing += prepared
-            if len(prepared) < NUDGE_SLICE:
+        def step() -> int:
+            return outbox.add(produce(), kind)
+
+        queued = 0
+        while True:
+            added: int = await self.call(step)
+            queued += added
+            if not slice_size or added < slice_size:
                 break
-        try:
-            sent = await self.push_each([item.message for item in outgoing])
-        except Stopped as stopped:
-            # The bot is stopping mid-burst: what never reached Telegram goes out at the next start.
-            back = await self.call(self.nudges.put_back, outgoing, stopped.unsent)
-            log.info("stopping: %d nudge(s) not yet sent are kept for the next start", back)
-            return len(outgoing) - len(stopped.unsent)
-        results = list(zip(outgoing, sent, strict=True))
-        if results:
-            notices = await self.call(self.nudges.settle, results)
-            await self.push(list(notices))
-        return len(outgoing)
+        if queued:
+            await self.send_outbox()
+        return queued
 
-    async def send_relationship_messages(self) -> int:
-        """Today's cadence nudges and greeting digests, once a day (the service records them first)."""
-        services = self.dispatcher.services
-        return await self._send_recorded(services.relationship.due_messages, services.relationship.put_back)
-
-    async def send_due_digests(self) -> int:
-        """The morning digests that are due, chats side by side; failed ones are retried."""
-        digests = self.dispatcher.services.digests
-
-        def all_failed(prepared: list[DigestOutgoing]) -> None:
-            digests.settle([(item, [Outcome(item.message, delivered=False)]) for item in prepared])
-
-        outgoing = await self._prepare(digests.due_messages, (), all_failed)
-        if outgoing is None:
-            return 0
-        try:
-            sent = await self.push_each([item.message for item in outgoing])
-        except Stopped as stopped:
-            # Stopping mid-way: the digests not sent count as failed, so the next start sends them.
-            unsent = set(stopped.unsent)
-            await self.call(digests.settle, [(item, [Outcome(item.message, delivered=index not in unsent)])
-                                             for index, item in enumerate(outgoing)])
-            return len(outgoing) - len(unsent)
-        results = list(zip(outgoing, sent, strict=True))
-        if results:
-            await self.call(digests.settle, results)
-        return len(outgoing)
-
-    async def send_escalations(self) -> int:
-        """Overdue after-visit items to the hosts' managers (recorded before they are sent)."""
-        services = self.dispatcher.services
-        return await self._send_recorded(services.escalations.due_messages, services.escalations.put_back)
+    async def send_outbox(self) -> int:
+        """Sends what the outbox holds, chats side by side within Telegram's limits: each push is
+        recorded as sending before it is handed over (at most once), delivered ones leave, failed
+        ones are retried later, and a stop puts back what never reached Telegram."""
+        outbox = self.dispatcher.services.outbox
+        if not self._outbox_checked:
+            self._outbox_checked = True
+            lost: int = await self.call(outbox.drop_interrupted)
+            if lost:
+                log.warning("%d message(s) were being sent when the bot stopped last; not sent again", lost)
+        sent = 0
+        while True:
+            now = self.dispatcher.services.clock.now()
+            batch = await self._prepare(outbox.take, (now, OUTBOX_SLICE), outbox.release)
+            if not batch:
+                return sent
+            try:
+                outcomes = await self.push_each([push.message for push in batch])
+            except Stopped as stopped:
+                back: int = await self.call(outbox.release, [batch[index] for index in stopped.unsent])
+                log.info("stopping: %d message(s) not yet sent are kept for the next start", back)
+                return sent + len(batch) - back
+            results = [(push, found[0]) for push, found in zip(batch, outcomes, strict=True)]
+            await self.call(outbox.settle, results, now)
+            sent += sum(found[0].delivered for found in outcomes)
+            if len(batch) < OUTBOX_SLICE:
+                return sent
 
     async def _prepare(self, prepare: Callable[..., list[P]], args: tuple[object, ...],
                        undo: Callable[[list[P]], object]) -> list[P] | None:
-        """``prepare(*args)`` on the core thread, which records the messages it returns as sent
+        """``prepare(*args)`` on the core thread, which records the pushes it returns as being sent
         before they go out (so a crash never repeats one). A stop meanwhile cannot stop that work on
         the core thread, which then writes its records all the same: it is waited for and
         ``undo(prepared)`` takes the records back, so those messages go out at the next start.
@@ -243,26 +219,6 @@ class Runner:
         except asyncio.CancelledError:
             await self.call(undo, await preparing)
             return None
-
-    async def _send_recorded(self, prepare: Callable[[datetime], list[R]],
-                             put_back: Callable[[list[R], list[int]], int]) -> int:
-        """Prepares (``prepare(now)``) and sends messages the core recorded as sent before handing
-        them over. If the bot stops part way, ``put_back(due, unsent)`` undoes the records of what
-        never reached Telegram, which then goes out at the next start."""
-
-        def all_back(prepared: list[R]) -> int:
-            return put_back(prepared, list(range(len(prepared))))
-
-        due = await self._prepare(prepare, (self.dispatcher.services.clock.now(),), all_back)
-        if due is None:
-            return 0
-        try:
-            await self.push_each([item.message for item in due])
-        except Stopped as stopped:
-            back = await self.call(put_back, due, stopped.unsent)
-            log.info("stopping: %d message(s) not yet sent are kept for the next start", back)
-            return len(due) - len(stopped.unsent)
-        return len(due)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)

@@ -8,11 +8,11 @@ who turned it off. A digest
 that could not go out at its time (the bot was down) still goes out up to ``WINDOW`` later, and
 after that not at all: a "good morning" at 16:00 would only be noise.
 
-Once: every (person, day) and (group, day) is recorded in the table "digests" *before* the message
-is handed to Telegram, like the nudges, so a restart or a second tick never repeats it. A delivery
-that failed for a passing reason (network, Telegram's 5xx) is forgotten again and retried on the
-next tick. A person with nothing today gets no message (recorded all the same): a daily "nothing
-today" would teach people to skip the digest on the days it matters.
+Once: every (person, day) and (group, day) is recorded in the table "digests" when the message is
+queued in the outbox (``bot.core.outbox``), like the nudges, so a restart or a second tick never
+repeats it; the outbox retries a delivery that failed for a passing reason. A person with nothing
+today gets no message (recorded all the same): a daily "nothing today" would teach people to skip
+the digest on the days it matters.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from tinydb import Query
 from tinydb.table import Table
 
 from bot.clock import Clock
-from bot.core.events import Outcome, Send
+from bot.core.events import Send
 from bot.domain.lookups import DayEntry, Item, Viewer, bucket, day_bounds
 from bot.domain.policy import Policy
 from bot.domain.staff import Staff
@@ -100,11 +100,6 @@ class DigestLog:
         oldest = (day - timedelta(days=KEEP_DAYS)).isoformat()
         self._table.remove(Query().day < oldest)
 
-    def forget(self, keys: Iterable[str]) -> None:
-        wanted = set(keys)
-        if wanted:
-            self._table.remove(Query().key.one_of(list(wanted)))
-
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -140,7 +135,7 @@ class DigestService:
     # ---- sending --------------------------------------------------------------------------------
 
     def due_messages(self) -> list[Outgoing]:
-        """Every digest due now, recorded as sent; the caller delivers, then calls ``settle``."""
+        """Every digest due now, recorded as sent; the caller queues them in the outbox."""
         now = self.clock.now()
         local = now.astimezone(self.lookups.tz)
         today = local.date()
@@ -166,11 +161,6 @@ class DigestService:
         messages += [(f"g:{g.chat_id}:{today}", self._group(g.chat_id, g.locale, now)) for g in groups]
         self.log.record(((key, message is not None) for key, message in messages), today, now)
         return [Outgoing(message, key) for key, message in messages if message is not None]
-
-    def settle(self, results: list[tuple[Outgoing, list[Outcome]]]) -> None:
-        """Forgets the digests that failed for a passing reason, so the next tick sends them."""
-        self.log.forget(item.key for item, outcomes in results
-                        if not all(o.delivered for o in outcomes) and not any(o.blocked for o in outcomes))
 
     def _due(self, user_id: int, local: datetime) -> bool:
         at = self.time_for(user_id)

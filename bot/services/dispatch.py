@@ -1,14 +1,9 @@
-"""Sends the nudges that are due: once, to the right people, in their language, outside quiet hours.
+"""The nudges that are due: once, to the right people, in their language, outside quiet hours.
 
 The database is the truth; the scheduler only wakes ``due_messages`` every few seconds, and at start
-(so what came due while the bot was down goes out once, marked late).
-
-Which side of the send/record window: a nudge is recorded as sent *before* it is handed to
-Telegram (at most once). A crash in between loses that one nudge, which a person notices on the
-visit's checklist; the other side would send a second copy after every crash in that window, and
-a duplicate reminder trains people to ignore reminders. A delivery that fails for a reason worth
-retrying (network, Telegram's 5xx) puts the nudge back as planned, due again in five minutes; a
-recipient who blocked the bot gets it marked failed and the admins are told once.
+(so what came due while the bot was down goes out once, marked late). It marks the nudges sent and
+returns the messages, which go into the outbox in the same write (``bot.core.outbox``: at most
+once, retried when a delivery fails for a passing reason, put back when the bot stops mid-burst).
 """
 
 from __future__ import annotations
@@ -18,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.events import Keyboard, Outcome, Send
+from bot.core.events import Keyboard, Send
 from bot.domain.nudges import Nudge, NudgeState, is_missed
 from bot.domain.policy import Recipient
 from bot.domain.staff import Duty, Staff
@@ -29,7 +24,6 @@ from bot.views.nudges import NudgeMessage, render, stamp_of
 if TYPE_CHECKING:
     from bot.bootstrap import Services
 
-RETRY_AFTER = timedelta(minutes=5)
 # Sent later than this after it was due (the bot was down): the message says so.
 LATE_AFTER = timedelta(minutes=10)
 # Quiet hours do not hold back a nudge about a visit this close.
@@ -60,9 +54,10 @@ class NudgeSender:
         self.services = services
 
     def due_messages(self, limit: int | None = None) -> list[Outgoing]:
-        """Everything due now, recorded as sent in one write; the caller delivers and then calls
-        ``settle``. With ``limit``, whole visits until there are that many messages; the rest stay
-        due for the next call (so a burst is prepared in slices and replies get the core between).
+        """Everything due now, recorded as sent in one write; the caller queues the messages in
+        the outbox, which sends them. With ``limit``, whole visits until there are that many
+        messages; the rest stay due for the next call (so a burst is prepared in slices and
+        replies get the core between).
 
         Per visit and person, one message: the items due now, with those due within
         ``JOIN_WITHIN`` after them. Preparation items of a visit that has begun are closed as
@@ -101,41 +96,6 @@ class NudgeSender:
         # One write for them all: every write is fsynced, and a burst spans hundreds of visits.
         repo.save_all(recorded)
         return outgoing
-
-    def settle(self, results: list[tuple[Outgoing, list[Outcome]]]) -> list[Send]:
-        """Puts back what did not go out; returns the notices for admins about blocked recipients."""
-        repo = self.services.nudges.nudges
-        retry_at = self.services.clock.now() + RETRY_AFTER
-        notices: list[Send] = []
-        told: set[int] = set()
-        for item, outcomes in results:
-            if all(outcome.delivered for outcome in outcomes):
-                continue
-            blocked = any(outcome.blocked for outcome in outcomes)
-            for nudge_id in item.nudges:
-                nudge = repo.get(nudge_id)
-                if nudge is not None and blocked:
-                    repo.save(replace(nudge, state=NudgeState.FAILED))
-                elif nudge is not None:
-                    repo.save(replace(nudge, state=NudgeState.PLANNED, due=retry_at))
-            if blocked and item.message.chat_id not in told:
-                told.add(item.message.chat_id)
-                notices += self._tell_admins_blocked(item.message.chat_id)
-        return notices
-
-    def put_back(self, outgoing: list[Outgoing], unsent: list[int]) -> int:
-        """The bot stopped in the middle of a burst: the nudges none of whose messages reached
-        Telegram (``unsent`` indexes ``outgoing``) are planned again as they were, so the next start
-        sends them at once. One that reached somebody stays sent (at most once); returns how many."""
-        skipped = set(unsent)
-        reached = {nudge_id for index, item in enumerate(outgoing) if index not in skipped
-                   for nudge_id in item.nudges}
-        back = {nudge_id for index in skipped for nudge_id in outgoing[index].nudges} - reached
-        repo = self.services.nudges.nudges
-        nudges = [nudge for nudge in map(repo.get, sorted(back))
-                  if nudge is not None and nudge.state is NudgeState.SENT]
-        repo.save_all(replace(nudge, state=NudgeState.PLANNED, sent_at=None) for nudge in nudges)
-        return len(nudges)
 
     def _held(self, now: datetime, visit: Visit) -> bool:
         """Whether the visit's nudges wait: in quiet hours (unless the guests come within
@@ -232,18 +192,6 @@ class NudgeSender:
     def _translator(self, staff: Staff) -> Translator:
         i18n = self.services.i18n
         return i18n.get(staff.locale) if staff.locale else i18n.for_language_code(staff.language_code)
-
-    def _tell_admins_blocked(self, user_id: int) -> list[Send]:
-        """Once per person: the admins hear that someone blocked the bot and gets no nudges."""
-        staff_repo = self.services.access.staff
-        person = staff_repo.get(user_id)
-        if person is None or person.reachable:
-            return []
-        notices = []
-        for admin in staff_repo.active_admins():
-            t = self._translator(admin)
-            notices.append(Send(admin.user_id, t("nudge.blocked", name=person.name)))
-        return notices
 
 
 def _moment(nudge: Nudge) -> datetime:

@@ -4,8 +4,8 @@ The handbook gives the host two working days after a departure for the follow-up
 minutes and the feedback form. A nudge for one of those that was sent and is still not Done a
 working day after it was due goes to the host's manager (``AccessService.manager_of``), grouped per
 manager so a manager reads one list, not a message per item. It is checked a few times an hour, on
-working days outside quiet hours; escalations are recorded before they are sent, and a stop while
-they are being sent puts back what never reached Telegram (``put_back``). Items of visits archived
+working days outside quiet hours; escalations are recorded before they go into the outbox
+(``bot.core.outbox``), which sends them at most once. Items of visits archived
 (settled two months ago) are history and not escalated.
 """
 
@@ -78,16 +78,6 @@ class EscalationService:
             self.records.record(list(nudge_ids), [manager_id], now)
             messages.append(Escalation(self._message(managers[manager_id], items), nudge_ids))
         return messages
-
-    def put_back(self, due: list[Escalation], unsent: list[int]) -> int:
-        """After a stop mid-send: the items of lists that never reached Telegram (``unsent`` indexes
-        ``due``) are no longer recorded as escalated, so the next start sends them; an item another
-        manager's list already carried stays recorded. Returns how many lists were put back."""
-        left = set(unsent)
-        delivered = {i for index, item in enumerate(due) if index not in left for i in item.nudge_ids}
-        back = [item for index, item in enumerate(due) if index in left]
-        self.records.forget({i for item in back for i in item.nudge_ids} - delivered)
-        return len(back)
 
     def _overdue(self, nudge: Nudge, now: datetime) -> bool:
         if nudge.item not in ESCALATED_ITEMS or self.records.escalated(nudge.id):

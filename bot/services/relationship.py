@@ -21,8 +21,8 @@ flowchart LR
 
 Records come before messages, as with visit nudges (``bot.services.dispatch``): a crash between
 the two loses a message rather than repeating it the next time, and a restart or a second tick
-never sends a digest twice. A stop while they are being sent (SIGTERM) is no crash: ``put_back``
-removes the records of what never reached Telegram, so the next start sends it.
+never sends a digest twice. The messages go into the outbox (``bot.core.outbox``) in the same
+write as the records; it sends them at most once and keeps what a stop left unsent.
 """
 
 from __future__ import annotations
@@ -211,21 +211,6 @@ class RelationshipService:
                     for message, kind, record in self._reminders(book, now) + self._digests(book, now)]
         self.records.sweeps.save(Sweep(sweep, now))
         return messages
-
-    def put_back(self, due: list[DueMessage], unsent: list[int]) -> int:
-        """After a stop mid-send: what never reached Telegram (``unsent`` indexes ``due``) loses its
-        record, and the day's sweep its record too, so the next start sends it again. A reminder
-        that reached one of its recipients stays recorded (sending it again would repeat it).
-        Returns how many messages were put back."""
-        left = set(unsent)
-        delivered = {(d.kind, d.record) for index, d in enumerate(due) if index not in left}
-        back = [d for index, d in enumerate(due) if index in left and (d.kind, d.record) not in delivered]
-        if not back:
-            return 0
-        self.records.reminders.remove(d.record for d in back if d.kind == REMINDER)
-        self.records.digests.remove(d.record for d in back if d.kind == DIGEST)
-        self.records.sweeps.remove({d.sweep for d in back})
-        return len(back)
 
     def _book(self, now: datetime) -> Book:
         admins = [s.user_id for s in self.staff.all() if s.active and s.role is Role.ADMIN]
