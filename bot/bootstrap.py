@@ -10,7 +10,9 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.outbox import TABLE as OUTBOX_TABLE
 from bot.core.outbox import Outbox
 from bot.core.router import Router
+from bot.domain.nudges import Nudge
 from bot.domain.policy import Policy, load_policy
+from bot.domain.visits import Visit
 from bot.domain.workdays import WorkCalendar, china_calendar
 from bot.flows import all_flows
 from bot.flows.engine import FlowEngine
@@ -33,6 +35,7 @@ from bot.services.access import AccessService
 from bot.services.clients import ClientService
 from bot.services.debriefs import DebriefService, lead_contact_language
 from bot.services.digest import DigestLog, DigestPreferences, DigestService
+from bot.services.dispatch import NudgeSender
 from bot.services.escalation import EscalationService
 from bot.services.lookups import LookupService, ReceptionGroups
 from bot.services.nudges import NudgeService
@@ -130,5 +133,11 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
                         debriefs=debriefs, clients=clients, relationship=relationship,
                         lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)))
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
+    sender = NudgeSender(services)
+
+    def withdrawn(visit: Visit, items: list[Nudge]) -> int:
+        return services.outbox.add(sender.withdrawn_notes(visit, items), "note")
+
+    nudges.on_withdrawn = withdrawn
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text,
                       on_group_text=on_group_text, on_inline=answer_inline)

@@ -304,7 +304,7 @@ def test_cancelling_the_visit_cancels_everything_open(planner: Planner) -> None:
     planner.mark("request", NudgeState.SENT, at("2026-12-01 09:00"))
     assert planner.service.plan_visit(b_visit(status=VisitStatus.CANCELLED)) == 0
     states = planner.states()
-    assert states.pop("request") is NudgeState.SENT  # history stays
+    assert states.pop("request") is NudgeState.CANCELLED  # sent, not done: called off (and said so)
     assert set(states.values()) == {NudgeState.CANCELLED}
     assert planner.documents() == 24
     assert planner.service.due(at("2026-12-31 00:00")) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import replace as changed
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.nudges import NudgeState
+from bot.domain.visits import Lodging
 from bot.services.digest import DigestService
 from tests.support.chat import Person, World
 from tests.test_nudge_sending import at, plan_visit
@@ -141,6 +143,29 @@ def test_the_debrief_ticks_the_notes_the_review_and_the_memo(world: World) -> No
     assert states["minutes"] is not NudgeState.DONE
 
 
+def test_removing_the_lodging_tells_whoever_held_the_hotel_items(world: World) -> None:
+    world.admin_ids = frozenset({1, 2})
+    world.restart()
+    host = lin(world)
+    office = world.person(2, "Zhou", language_code="zh-hans").send("/start")
+    host.send("/staff").press("Zhou ›").press("市场部内勤")
+    services = world.dispatcher.services
+    plan_visit(host)
+    visit = services.visits.get(1)
+    assert visit is not None
+    services.visits.update(changed(visit, lodging=Lodging("锦江饭店", visit.arrival, visit.departure)))
+    at(world, "2026-11-26 08:00")  # the hotel checks go to the office (after quiet hours)
+    world.tick()
+    assert "检查贵宾进入酒店的路线" in office.sees_text()
+    visit = services.visits.get(1)
+    assert visit is not None
+    services.visits.update(changed(visit, lodging=None))
+    world.flush_outbox()
+    assert "以下事项已不再需要" in office.last.text and "酒店的路线" in office.last.text
+    states = {n.item: n.state for n in services.nudges.for_visit(1)}
+    assert states["hotel_route"] is NudgeState.CANCELLED
+
+
 def test_snooze_on_a_cancelled_visit_no_longer_applies(world: World) -> None:
     host = lin(world)
     plan_visit(host)
@@ -148,6 +173,8 @@ def test_snooze_on_a_cancelled_visit_no_longer_applies(world: World) -> None:
     world.tick()
     reminder = host.last
     host.send("/visit 1").press("取消来访").send("客户改期").press("保存")
+    world.flush_outbox()
+    assert "以下事项已不再需要" in host.last.text  # the items already reminded of are called off
     host.press("1小时后", message=reminder)
     assert "不再适用" in world.toasts[-1]
     at(world, "2026-11-26 09:00")

@@ -19,7 +19,8 @@ Re-planning rules (``reconcile``), per item:
 - sent: kept, unless the new due time is after the moment it was sent. Then the reminder went out
   too early for the new schedule (the visit moved later, typically by days), so it is planned again.
 - an item that no longer applies (lodging removed, visit cancelled, item gone from the policy):
-  cancelled if still open; sent and done ones stay as history.
+  cancelled if not done, sent ones too (whoever was told is told it is off, see
+  ``NudgeService.plan_visit``); done ones stay as history.
 
 Late nudges: a visit saved at short notice has items whose time has passed ("-1d" for a visit saved
 two hours ahead). They are planned with ``late=True``: the host gets them once, as one catch-up
@@ -221,7 +222,7 @@ def reconcile(stored: Iterable[Nudge], plan: Sequence[Nudge]) -> list[Nudge]:
         if merged != old:
             changes.append(merged)
     for old in remaining.values():
-        if old.state in OPEN_STATES:
+        if old.state in OPEN_STATES or old.state is NudgeState.SENT:
             changes.append(replace(old, state=NudgeState.CANCELLED, snoozed_until=None))
     return changes
 

@@ -139,6 +139,19 @@ class NudgeSender:
             outgoing.append(Outgoing(self._send(person, message), tuple(n.id for n in theirs)))
         return outgoing
 
+    def withdrawn_notes(self, visit: Visit, nudges: list[Nudge]) -> list[Send]:
+        """One note per person who held items now called off (lodging removed, visit cancelled)."""
+        held: dict[Staff, list[Nudge]] = {}
+        for nudge in nudges:
+            for person in self.recipients(visit, nudge):
+                held.setdefault(person, []).append(nudge)
+        notes = []
+        for person, theirs in held.items():
+            t = self._translator(person)
+            notes.append(Send(person.user_id, t("nudge.withdrawn", number=visit.id, client=visit.client_name,
+                                                items="; ".join(t(n.key) for n in theirs))))
+        return notes
+
     def message_for(self, person: Staff, visit: Visit, stamp: int) -> NudgeMessage:
         """The message ``person`` was sent about ``visit`` at ``stamp``, as its items stand now."""
         nudges = [n for n in self.services.nudges.for_visit(visit.id)

@@ -8,6 +8,7 @@ them, quiet hours and the catch-up list for late ones are the sender's work, not
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, tzinfo
 
@@ -28,6 +29,9 @@ class NudgeService:
         self.calendar = calendar
         self.tz = tz
         self.clock = clock
+        # Told when items people were already reminded of are called off (lodging removed, the visit
+        # cancelled): bootstrap wires the note to them.
+        self.on_withdrawn: Callable[[Visit, list[Nudge]], object] | None = None
 
     def plan_visit(self, visit: Visit) -> int:
         """Plans, re-plans or (for a cancelled visit) cancels the visit's nudges; returns how many
@@ -37,6 +41,10 @@ class NudgeService:
         plan = plan_visit(visit, self.policy, self.calendar, now, tz=self.tz)
         changes = reconcile(stored, plan)
         self.nudges.save_all(changes)
+        told = {n.id for n in stored if n.state in (NudgeState.SENT, NudgeState.SNOOZED)}
+        withdrawn = [n for n in changes if n.state is NudgeState.CANCELLED and n.id in told]
+        if withdrawn and self.on_withdrawn is not None:
+            self.on_withdrawn(visit, withdrawn)
         current = {nudge.id: nudge for nudge in stored} | {nudge.id: nudge for nudge in changes}
         return sum(1 for nudge in current.values() if nudge.pending(now))
 

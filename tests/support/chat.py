@@ -24,6 +24,7 @@ from bot.core.events import (
     Edit,
     Event,
     IncomingFile,
+    Outcome,
     RenderDocument,
     Send,
     SendDocument,
@@ -99,11 +100,20 @@ class World:
         return Group(self, chat_id, kind)
 
     def tick(self) -> int:
-        """One wake-up of the scheduler: due nudges are sent (all delivered); returns how many."""
-        sender = NudgeSender(self.dispatcher.services)
-        outgoing = sender.due_messages()
-        self.deliver([item.message for item in outgoing])
-        return len(outgoing)
+        """One wake-up of the scheduler: due nudges are queued in the outbox and everything queued
+        there is delivered; returns how many messages went out."""
+        services = self.dispatcher.services
+        with services.db.unit():
+            services.outbox.add([item.message for item in NudgeSender(services).due_messages()], "nudge")
+        return self.flush_outbox()
+
+    def flush_outbox(self) -> int:
+        """Delivers what the outbox holds (every push reaches its chat); returns how many."""
+        outbox, now = self.dispatcher.services.outbox, self.clock.now()
+        taken = outbox.take(now, 100_000)
+        self.deliver([push.message for push in taken])
+        outbox.settle([(push, Outcome(push.message, delivered=True)) for push in taken], now)
+        return len(taken)
 
     def deliver(self, actions: list[Action]) -> None:
         for action in actions:
