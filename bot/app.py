@@ -12,7 +12,7 @@ from bot.core.runner import Runner
 from bot.domain.policy import PolicyError
 from bot.domain.workdays import WorkdaysError
 from bot.settings import Settings, SettingsError, load_settings
-from bot.storage import Database, DatabaseError
+from bot.storage import DamagedData, Database, DatabaseError
 from bot.transports.console import CONSOLE_USER_ID, run_console
 
 log = logging.getLogger("bot")
@@ -45,13 +45,24 @@ def main() -> int:
         db.close()
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except DamagedData as error:  # a document the repositories cannot read, found as they index
+        return _damaged(db, error)
     try:
         return asyncio.run(_run(runner, settings))
     except KeyboardInterrupt:
         return 0
+    except DamagedData as error:  # found by the warm-up, right after the start
+        return _damaged(db, error)
     finally:
         runner.close()
         db.close()
+
+
+def _damaged(db: Database, error: DamagedData) -> int:
+    """Stops on damaged data as ``Database.open`` does: the files copied aside, nothing more written."""
+    db.give_up(error)
+    print(f"error: {error}", file=sys.stderr)
+    return 2
 
 
 def _stop(signum: int, frame: object) -> None:
