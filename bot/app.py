@@ -46,23 +46,16 @@ def main() -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except DamagedData as error:  # a document the repositories cannot read, found as they index
-        return _damaged(db, error)
+        db.give_up(error)  # as ``Database.open`` does: the files copied aside, nothing more written
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     try:
         return asyncio.run(_run(runner, settings))
     except KeyboardInterrupt:
         return 0
-    except DamagedData as error:  # found by the warm-up, right after the start
-        return _damaged(db, error)
     finally:
         runner.close()
         db.close()
-
-
-def _damaged(db: Database, error: DamagedData) -> int:
-    """Stops on damaged data as ``Database.open`` does: the files copied aside, nothing more written."""
-    db.give_up(error)
-    print(f"error: {error}", file=sys.stderr)
-    return 2
 
 
 def _stop(signum: int, frame: object) -> None:

@@ -5,6 +5,9 @@ visits file is 20 MB and the nudges file 140 MB; saving one nudge then costs a s
 collection lives in a directory, ``<data_dir>/<name>/``, as chunk files ``c<number>.json`` of at most
 ``CHUNK_DOCS`` documents each (document ``n`` is in chunk ``n // CHUNK_DOCS``), and a write rewrites
 only the chunks whose documents it touched: a few hundred kilobytes, whatever the collection's size.
+A chunk whose documents were all removed keeps its file (``{}``): ``meta.json`` lists the chunk files,
+and one missing stops the start (``bot.storage.database``). Ids never go back: the collection knows
+the highest id it ever used (``highest``), removed documents' too.
 
 In a ``Database`` a write goes first to its write-ahead log (``bot.storage.wal``): the documents it
 touched are appended there, and the chunks they live in are written at the next checkpoint
@@ -264,6 +267,9 @@ class ChunkedStorage(Storage):
         # removed); and temporary files left by a crash, not yet removed.
         self._pending: dict[int, bytes | None] = {}
         self._leftovers: list[Path] = []
+        # The highest id used by what is on disk (the files and the log), for a rollback: the ids of
+        # a write that failed were never used.
+        self._durable_highest = highest
         self._docs = Documents(chunk_docs, self._keep, self._read_chunk, self._check_chunk, highest)
         self._data: Tables = {name: self._docs}  # type: ignore[dict-item]  # a Mapping, not a dict
         self._load(repair)
@@ -332,6 +338,7 @@ class ChunkedStorage(Storage):
             raise
         for chunk in payloads:
             self._docs.committed(chunk)
+        self._durable_highest = self._docs.floor
 
     def problem(self, part: object) -> str | None:
         """What keeps ``part``, read from the journal, from being applied (None: nothing)."""
@@ -369,6 +376,7 @@ class ChunkedStorage(Storage):
         for chunk in payloads:
             self._docs.committed(chunk)
         self._dirty = set()
+        self._durable_highest = self._docs.floor
 
     def write_all(self, docs: Mapping[str, Any]) -> None:
         """Replaces the whole collection with ``docs`` (migrations and bulk loads)."""
@@ -536,9 +544,8 @@ class ChunkedStorage(Storage):
     def _rollback(self) -> None:
         """After a failed write, memory is put back to what the disk holds (the updater has
         already changed it). A journal that made it to disk is replayed: that write happened."""
-        # The ids the failed write used stay used: harmless, and ids never go back.
         self._docs = Documents(self._chunk_docs, self._keep, self._read_chunk, self._check_chunk,
-                               self._docs.floor)
+                               self._durable_highest)
         self._data = {self._name: self._docs}  # type: ignore[dict-item]
         self._load()
         self._dirty = set()

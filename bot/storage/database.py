@@ -469,7 +469,11 @@ class Database:
                 log.info("%s: cut off its last record at byte %d (%s): a write a crash interrupted, "
                          "never acknowledged", path, log_scan.end, log_scan.tail)
             else:
-                kept = set_aside(self._data_dir, [path])
+                try:
+                    kept = set_aside(self._data_dir, [path])
+                except OSError as exc:  # not cut without its copy: it may be an acknowledged write
+                    raise DatabaseError(f"{path}: its damaged last record cannot be copied aside ({exc}), "
+                                        "so it was not cut off") from exc
                 log.warning("%s: cut off its last record at byte %d (%s): most likely a write a power cut "
                             "interrupted, never acknowledged; the log was copied to %s/",
                             path, log_scan.end, log_scan.tail, kept)
