@@ -159,6 +159,14 @@ def test_a_whole_last_record_with_a_bad_checksum_is_cut_but_kept_aside(
     assert set_aside(crashed) == {LOG_FILE: damaged}  # in case it was an acknowledged write
 
 
+def test_a_whole_last_record_with_a_damaged_length_stops_the_start(tmp_path: Path) -> None:
+    crashed = three_acknowledged_writes(tmp_path)
+    log = crashed / LOG_FILE
+    damage(log, record_offsets(log)[-1] + 2, b"\x7f")  # now it seems to run past the end of the file
+    refuse_to_open(crashed, str(log), "record 3 of 3", "damaged length but is whole")
+    assert set_aside(crashed) == {LOG_FILE: log.read_bytes()}
+
+
 @pytest.mark.parametrize(("payload", "problem"), [
     (b"[{not json", "is not valid JSON"),
     (b'[{"t":"debriefs","p":{"clear":false,"docs":{"1":"oops"}}}]', "document 1 in the write to 'debriefs'"),

@@ -16,8 +16,9 @@ Reading the log at a start (``scan``) tells a torn tail from damage. Records are
 time, each synced before the next is written, so a crash can only leave the last record incomplete:
 a write whose ``fdatasync`` had not returned, never acknowledged. Such a tail is cut off. A bad
 record with a whole record after it is something else (a flipped bit, a bad sector): the records
-after it were acknowledged, so the log is not cut and the start stops (``DamagedData``). A last
-record that has its full length but the wrong checksum is cut too (a power cut can leave the space
+after it were acknowledged, so the log is not cut and the start stops (``DamagedData``); so does a
+last record whose checksum matches the rest of the file (whole, its length damaged). A last record
+that has its full length but the wrong checksum is cut (a power cut can leave the space
 of an unsynced record allocated but not written), after the log is copied aside, since it may also
 be an acknowledged write damaged later.
 
@@ -80,8 +81,22 @@ def scan(path: Path) -> Scan:
             f"write-ahead log {path}: record {len(records) + 1} of {len(records) + 1 + len(following)} "
             f"(at byte {at}) is damaged ({why}), and {len(following)} whole record(s) follow it, "
             "acknowledged writes that cutting the log there would lose", [path])
+    if _whole_but_misframed(raw, at):
+        raise DamagedData(
+            f"write-ahead log {path}: record {len(records) + 1} of {len(records) + 1} (at byte {at}) has a "
+            "damaged length but is whole, an acknowledged write that cutting the log there would lose",
+            [path])
     crash = why.startswith("incomplete") or not raw[at:].strip(b"\0")
     return Scan(records, at, len(raw), why, crash)
+
+
+def _whole_but_misframed(raw: bytes, at: int) -> bool:
+    """Whether the checksum of the record at ``at`` matches the rest of the file: then it is whole
+    (a torn append matches only by a one in four billion chance), and its length was damaged."""
+    if len(raw) - at <= _HEADER.size:
+        return False
+    crc: int = _HEADER.unpack_from(raw, at)[1]
+    return zlib.crc32(memoryview(raw)[at + _HEADER.size:]) == crc
 
 
 def _whole_records(raw: bytes, at: int) -> tuple[list[tuple[int, bytes]], int]:
