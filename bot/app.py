@@ -13,7 +13,7 @@ from bot.domain.policy import PolicyError
 from bot.domain.workdays import WorkdaysError
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
-from bot.storage import Database, DatabaseError
+from bot.storage import DamagedData, Database, DatabaseError
 from bot.transports.console import CONSOLE_USER_ID, run_console
 
 log = logging.getLogger("bot")
@@ -44,6 +44,10 @@ def main() -> int:
         runner = Runner(bootstrap.build(settings, db=db))
     except (PolicyError, WorkdaysError) as error:
         db.close()
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except DamagedData as error:  # a document the repositories cannot read, found as they index
+        db.give_up(error)  # as ``Database.open`` does: the files copied aside, nothing more written
         print(f"error: {error}", file=sys.stderr)
         return 2
     try:

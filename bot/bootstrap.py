@@ -79,7 +79,8 @@ def build(settings: Settings, clock: Clock | None = None, db: Database | None = 
     """Wires settings, storage, clock, translations and handlers into a ready dispatcher.
 
     ``clock``, ``db`` and ``flows`` default to the real ones; tests pass their own. Raises
-    ``PolicyError`` or ``WorkdaysError`` for an invalid company policy or working-days file.
+    ``PolicyError`` or ``WorkdaysError`` for an invalid company policy or working-days file, and
+    ``DamagedData`` for a stored document the repositories cannot read.
     """
     # Building reads every index into memory: hundreds of thousands of objects that all live on.
     # The cyclic garbage collector's passes over them meanwhile find nothing to free and took
@@ -108,8 +109,6 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     calendar = china_calendar(settings.bot_data_dir)
     nudges = NudgeService(NudgeRepository(db.table("nudges"), db.archive("nudges")), policy, calendar,
                           settings.tz, clock)
-    # Settled nudges of visits long past leave memory for the archive (bot.repositories.nudges).
-    nudges.nudges.archive_settled(clock.now() - ARCHIVE_AFTER)
     visits = VisitService(VisitRepository(db.table("visits")), planner=nudges.plan_visit)
     clients = ClientService(ClientRepository(db.table("clients")), ContactRepository(db.table("contacts")))
     debriefs = DebriefService(DebriefRepository(db.table("debriefs")), TaskRepository(db.table("tasks")),
@@ -139,5 +138,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         return services.outbox.add(sender.withdrawn_notes(visit, items), "note")
 
     nudges.on_withdrawn = withdrawn
+    # Settled nudges of visits long past leave memory for the archive (bot.repositories.nudges); the
+    # first write of a start, once every index was read (a damaged document stops it, writing nothing).
+    nudges.nudges.archive_settled(clock.now() - ARCHIVE_AFTER)
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text,
                       on_group_text=on_group_text, on_inline=answer_inline)

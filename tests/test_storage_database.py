@@ -216,7 +216,8 @@ def test_new_directory_starts_at_current_version(data_dir: Path) -> None:
     with Database.open(data_dir) as db:
         assert db.schema_version == CURRENT_SCHEMA_VERSION == MIGRATIONS[-1].to_version
         assert db.data_dir == data_dir
-    assert json.loads((data_dir / "meta.json").read_bytes()) == {"schema_version": CURRENT_SCHEMA_VERSION}
+    assert json.loads((data_dir / "meta.json").read_bytes()) == {
+        "schema_version": CURRENT_SCHEMA_VERSION, "files": [], "chunks": {}, "next_ids": {}}
 
 
 def test_newer_schema_on_disk_is_refused(data_dir: Path) -> None:

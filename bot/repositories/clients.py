@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, TypeVar
 from tinydb.table import Table
 
 from bot.domain.clients import Client, Contact
-from bot.repositories.codec import highest_id, raw_documents
+from bot.repositories.codec import each_document, highest_id
 from bot.repositories.keyed import KeyedDocuments
 
 T = TypeVar("T")
@@ -56,7 +56,7 @@ class ClientRepository(_Numbered[Client]):
 
     def names(self) -> list[tuple[int, str]]:
         """Every client's id and name, read without decoding whole clients (for the search index)."""
-        return [(int(doc_id), str(doc["name"])) for doc_id, doc in raw_documents(self._table).items()]
+        return list(each_document(self._table, lambda doc_id, doc: (int(doc_id), str(doc["name"]))))
 
 
 class ContactKeys(NamedTuple):
@@ -147,8 +147,8 @@ class ContactRepository(_Numbered[Contact]):
         if self._by_client is None:
             index: dict[int, list[int]] = {}
             # Raw documents: reading one field needs no decoding into a Contact.
-            for doc_id, doc in raw_documents(self._table).items():
-                index.setdefault(int(doc["client_id"]), []).append(int(doc_id))
-                self._keys[int(doc_id)] = _keys(doc)
+            for contact_id, keys in each_document(self._table, lambda doc_id, doc: (int(doc_id), _keys(doc))):
+                index.setdefault(keys.client_id, []).append(contact_id)
+                self._keys[contact_id] = keys
             self._by_client = {client_id: sorted(ids) for client_id, ids in index.items()}
         return self._by_client

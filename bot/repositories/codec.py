@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
 from tinydb.table import Table
 
+from bot.storage import damaged_document
+
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 _ADAPTERS: dict[type[Any], TypeAdapter[Any]] = {}
@@ -48,7 +51,8 @@ def from_doc(kind: type[T], doc: dict[str, Any]) -> T:
 
 
 def highest_id(table: Table) -> int:
-    """The highest document id, 0 if none; a chunked collection decodes only its last chunk."""
+    """The highest document id, 0 if none; a chunked collection decodes only its last chunk, and
+    counts the ids of removed documents too (``bot.storage.chunked``), so ids never go back."""
     docs = table._read_table()
     highest = getattr(docs, "highest", None)
     return int(highest()) if highest is not None else max(map(int, docs), default=0)
@@ -62,6 +66,17 @@ def raw_documents(table: Table) -> Mapping[str, dict[str, Any]]:
     """
     docs: Mapping[str, dict[str, Any]] = table._read_table()  # type: ignore[assignment]
     return docs
+
+
+def each_document(table: Table, read: Callable[[str, dict[str, Any]], R]) -> Iterator[R]:
+    """What ``read`` makes of every stored document (given its id string), in storage order. One it
+    cannot make sense of stops with ``DamagedData`` naming the file and the document: at a start, the
+    one line a damaged file gets (``bot.app``), not a traceback."""
+    for doc_id, doc in raw_documents(table).items():
+        try:
+            yield read(doc_id, doc)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise damaged_document(table, doc_id, error) from error
 
 
 def replace_by_id(docs: Mapping[str, dict[str, Any]]) -> Callable[[MutableMapping[str, Any]], None]:

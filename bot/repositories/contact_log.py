@@ -14,7 +14,7 @@ from typing import Generic, TypeVar
 from tinydb.table import Document, Table
 
 from bot.domain.relationship import ContactEntry, Digest, Reminder, Sweep
-from bot.repositories.codec import from_doc, highest_id, replace_by_id, stored, to_doc
+from bot.repositories.codec import each_document, from_doc, highest_id, replace_by_id, stored, to_doc
 from bot.repositories.keyed import KeyedDocuments
 from bot.storage import on_rollback
 
@@ -96,7 +96,7 @@ class Named(Generic[T]):
             del self._doc_ids[record_id]
 
     def _reindex(self) -> None:
-        self._doc_ids = {str(doc["id"]): doc.doc_id for doc in self._table.all()}
+        self._doc_ids = dict(each_document(self._table, lambda doc_id, doc: (str(doc["id"]), int(doc_id))))
 
 
 class RelationshipRecords:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from tinydb.table import Table
 
+from bot.repositories.codec import each_document
 from bot.storage import on_rollback
 
 
@@ -19,7 +20,7 @@ class EscalationRepository:
         on_rollback(table, self._reindex)
 
     def _reindex(self) -> None:
-        self._done = {str(doc["nudge"]) for doc in self._table.all()}
+        self._done = set(each_document(self._table, lambda _, doc: str(doc["nudge"])))
 
     def escalated(self, nudge_id: str) -> bool:
         return nudge_id in self._done

@@ -38,7 +38,7 @@ from typing import Any, Final
 from tinydb.table import Table
 
 from bot.domain.nudges import Nudge, NudgeState, visit_prefix
-from bot.repositories.codec import from_doc, raw_documents, replace_by_id, stored, to_doc
+from bot.repositories.codec import each_document, from_doc, raw_documents, replace_by_id, stored, to_doc
 from bot.storage import Archive, Database, on_rollback
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
@@ -52,6 +52,14 @@ _ACTIVE = frozenset(state.value for state in _ACTIVE_STATES)
 # Nothing achieved yet: what checklists, /mytasks and escalations look for.
 _UNFINISHED = frozenset({NudgeState.PLANNED.value, NudgeState.SNOOZED.value, NudgeState.SENT.value,
                          NudgeState.FAILED.value})
+
+
+# What the indexes keep of a stored nudge: its id, document id, state and due time (a timestamp).
+_Entry = tuple[str, int, object, float]
+
+
+def _entry(doc_id: str | int, doc: Mapping[str, Any]) -> _Entry:
+    return str(doc["id"]), int(doc_id), doc.get("state"), datetime.fromisoformat(doc["due"]).timestamp()
 
 
 def visit_of(nudge_id: str) -> int | None:
@@ -102,10 +110,10 @@ class NudgeRepository:
         try:
             if known:
                 self._table.update(replace_by_id(known), doc_ids=[self._doc_ids[i] for i in known])
-                self._index((nudge_id, self._doc_ids[nudge_id], doc) for nudge_id, doc in known.items())
+                self._index(_entry(self._doc_ids[nudge_id], doc) for nudge_id, doc in known.items())
             if fresh:
                 doc_ids = self._table.insert_multiple(fresh)
-                self._index((str(doc["id"]), doc_id, doc) for doc, doc_id in zip(fresh, doc_ids, strict=True))
+                self._index(_entry(doc_id, doc) for doc, doc_id in zip(fresh, doc_ids, strict=True))
         except BaseException:
             # A write can fail after the file was replaced (the directory fsync); the table then
             # holds documents this index does not know, which would be inserted twice next time.
@@ -259,8 +267,7 @@ class NudgeRepository:
             return
         try:
             doc_ids = self._table.insert_multiple(list(archived.values()))
-            self._index((nudge_id, doc_id, doc) for (nudge_id, doc), doc_id
-                        in zip(archived.items(), doc_ids, strict=True))
+            self._index(_entry(doc_id, doc) for doc, doc_id in zip(archived.values(), doc_ids, strict=True))
         except BaseException:
             self._reindex()
             raise
@@ -275,15 +282,13 @@ class NudgeRepository:
         found = (raw.get(str(doc_id)) for doc_id in doc_ids)
         return [doc for doc in found if doc is not None]
 
-    def _index(self, entries: Iterable[tuple[str, int, Mapping[str, Any]]]) -> None:
-        for nudge_id, doc_id, doc in entries:
+    def _index(self, entries: Iterable[_Entry]) -> None:
+        for nudge_id, doc_id, state, due in entries:
             self._doc_ids[nudge_id] = doc_id
             visit_id = visit_of(nudge_id)
-            due = datetime.fromisoformat(doc["due"]).timestamp()
             if visit_id is not None:
                 self._by_visit.setdefault(visit_id, set()).add(nudge_id)
                 self._last_due[visit_id] = max(self._last_due.get(visit_id, due), due)
-            state = doc.get("state")
             if state in _ACTIVE:
                 self._active[nudge_id] = (str(state), due)
             else:
@@ -296,4 +301,4 @@ class NudgeRepository:
     def _reindex(self) -> None:
         self._doc_ids, self._by_visit, self._active, self._last_due = {}, {}, {}, {}
         self._unfinished = {}
-        self._index((str(doc["id"]), int(doc_id), doc) for doc_id, doc in raw_documents(self._table).items())
+        self._index(each_document(self._table, _entry))

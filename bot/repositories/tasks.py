@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from tinydb.table import Table
 
 from bot.domain.tasks import Task, TaskStatus
-from bot.repositories.codec import raw_documents
+from bot.repositories.codec import each_document, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
 
 # Decoded tasks kept (see ``KeyedDocuments``): a few hundred bytes each.
@@ -49,8 +49,9 @@ class TaskRepository(KeyedDocuments[Task]):
         self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
-        """Task numbers count up from 1 and are never reused."""
-        return max(self._rows, default=0) + 1
+        """Task numbers count up from 1 and are never reused (the storage remembers the highest
+        ever used, a removed task's too)."""
+        return max(max(self._rows, default=0), highest_id(self._table)) + 1
 
     @property
     def _rows(self) -> dict[int, _Row]:
@@ -114,7 +115,7 @@ class TaskRepository(KeyedDocuments[Task]):
                 self._open_of.setdefault(row.owner, set()).add(task_id)
 
     def _reindex(self) -> None:
-        self._index = {int(doc_id): _row(doc) for doc_id, doc in raw_documents(self._table).items()}
+        self._index = dict(each_document(self._table, lambda doc_id, doc: (int(doc_id), _row(doc))))
         self._open_of = {}
         for task_id, row in self._index.items():
             if row.open:

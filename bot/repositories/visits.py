@@ -19,7 +19,7 @@ from typing import Any
 from tinydb.table import Table
 
 from bot.domain.visits import Visit, VisitStatus
-from bot.repositories.codec import raw_documents
+from bot.repositories.codec import each_document, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
 
 # Decoded visits kept (see ``KeyedDocuments``): a month of a busy company, some 5 MB.
@@ -70,8 +70,9 @@ class VisitRepository(KeyedDocuments[Visit]):
         self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
-        """Visit numbers count up from 1 and are never reused, even after a cancellation."""
-        return self._highest + 1
+        """Visit numbers count up from 1 and are never reused, even after a cancellation or a
+        removal (the storage remembers the highest ever used)."""
+        return max(self._highest, highest_id(self._table)) + 1
 
     def save(self, item: Visit) -> Visit:
         try:
@@ -151,8 +152,8 @@ class VisitRepository(KeyedDocuments[Visit]):
 
     def _reindex(self) -> None:
         self._rows, self._by_arrival, self._by_client, self._by_person, self._highest = {}, [], {}, {}, 0
-        for doc_id, doc in raw_documents(self._table).items():
-            self._add(int(doc_id), _row(doc))
+        for visit_id, row in each_document(self._table, lambda doc_id, doc: (int(doc_id), _row(doc))):
+            self._add(visit_id, row)
         self._by_arrival.sort()
 
     def _add(self, visit_id: int, row: VisitRow, keep_sorted: bool = False) -> None:

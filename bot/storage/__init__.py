@@ -6,8 +6,8 @@ Everything here is synchronous and must be used from ONE worker thread; see ``bo
 
 from bot.storage.archive import Archive
 from bot.storage.atomic import AtomicJSONStorage
-from bot.storage.database import Database, on_rollback
-from bot.storage.errors import DatabaseError
+from bot.storage.database import Database, damaged_document, on_rollback
+from bot.storage.errors import DamagedData, DatabaseError
 from bot.storage.migrations import CURRENT_SCHEMA_VERSION, MIGRATIONS, Migration
 
 __all__ = [
@@ -15,8 +15,10 @@ __all__ = [
     "MIGRATIONS",
     "Archive",
     "AtomicJSONStorage",
+    "DamagedData",
     "Database",
     "DatabaseError",
     "Migration",
+    "damaged_document",
     "on_rollback",
 ]

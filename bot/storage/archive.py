@@ -26,7 +26,7 @@ from typing import Any, Final
 import orjson
 
 from bot.storage.atomic import _ENCODE_OPTIONS, Fsync, fsync_directory, is_temp_file, write_atomically
-from bot.storage.errors import DatabaseError
+from bot.storage.errors import DamagedData, DatabaseError
 
 # How many shelves stay in memory after being read.
 KEEP_SHELVES: Final = 8
@@ -72,9 +72,11 @@ class Archive:
         try:
             records = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise DatabaseError(f"archive file {self._path(shelf)} is not valid JSON ({exc})") from exc
+            raise DamagedData(f"archive file {self._path(shelf)} is not valid JSON ({exc})",
+                              [self._path(shelf)]) from exc
         if not isinstance(records, dict):
-            raise DatabaseError(f"archive file {self._path(shelf)} is not an object of records")
+            raise DamagedData(f"archive file {self._path(shelf)} is not an object of records",
+                              [self._path(shelf)])
         shelf_records: Shelf = records
         return shelf_records
 

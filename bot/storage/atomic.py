@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from tinydb.storages import Storage
 
-from bot.storage.errors import DatabaseError
+from bot.storage.errors import DamagedData, DatabaseError
 
 if TYPE_CHECKING:
     from bot.storage.wal import Journal
@@ -120,14 +120,14 @@ def write_atomically(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> N
 
 
 def decode_tables(path: Path, raw: bytes) -> Tables:
-    """Parse a TinyDB file (``{table: {doc_id: {...}}}``); ``DatabaseError`` naming ``path`` if it is not."""
+    """Parse a TinyDB file (``{table: {doc_id: {...}}}``); ``DamagedData`` naming ``path`` if it is not."""
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise DatabaseError(f"data file {path} is not valid JSON ({exc}); it was left unchanged") from exc
+        raise DamagedData(f"data file {path} is not valid JSON ({exc})", [path]) from exc
     problem = _shape_problem(data)
     if problem is not None:
-        raise DatabaseError(f"data file {path} is not a TinyDB database: {problem}; it was left unchanged")
+        raise DamagedData(f"data file {path} is not a TinyDB database: {problem}", [path])
     tables: Tables = data
     return tables
 
@@ -138,11 +138,21 @@ def _shape_problem(data: object) -> str | None:
     for table_name, table in data.items():
         if not isinstance(table, dict):
             return f"table {table_name!r} is not an object"
-        for doc_id, doc in table.items():
-            if not _DOC_ID.fullmatch(doc_id):
-                return f"table {table_name!r} has a document id {doc_id!r} that is not an integer"
-            if not isinstance(doc, dict):
-                return f"document {doc_id} in table {table_name!r} is not an object"
+        problem = documents_problem(table, _DOC_ID, f"table {table_name!r}")
+        if problem is not None:
+            return problem
+    return None
+
+
+def documents_problem(docs: dict[str, Any], doc_id: re.Pattern[str], where: str,
+                      deletions: bool = False) -> str | None:
+    """What is wrong with ``docs`` (``{doc_id: document}``, found in ``where``), None if nothing; with
+    ``deletions``, a document may be None (a removal, in a journal record)."""
+    for key, doc in docs.items():
+        if not doc_id.fullmatch(key):
+            return f"{where} has a document id {key!r} that is not an integer"
+        if not isinstance(doc, dict) and not (deletions and doc is None):
+            return f"document {key} in {where} is not an object (a JSON {type(doc).__name__})"
     return None
 
 
@@ -182,6 +192,15 @@ class AtomicJSONStorage(Storage):
     def path(self) -> Path:
         return self._path
 
+    @property
+    def on_disk(self) -> bool:
+        """Whether the file exists (it is written at the first checkpoint after the first write)."""
+        return self._filed is not None
+
+    def file_of(self, doc_id: str) -> Path:
+        """The file a document is kept in."""
+        return self._path
+
     def read(self) -> Tables | None:
         self._check_open()
         return self._data
@@ -219,6 +238,18 @@ class AtomicJSONStorage(Storage):
         # If this fsync fails the file already holds the new data (the rename is visible), so memory
         # matches it; the caller still gets the error because durability is not confirmed.
         fsync_directory(self._path.parent, self._fsync)
+
+    def problem(self, part: object) -> str | None:
+        """What keeps ``part``, read from the journal, from being applied (None: nothing)."""
+        name = self._path.stem
+        if isinstance(part, dict) and _DOCS in part:
+            if part.get(_TABLE) != name or not isinstance(part[_DOCS], dict):
+                return f"it is not a write of documents of {name!r}"
+            return documents_problem(part[_DOCS], _DOC_ID, f"the write to {name!r}", deletions=True)
+        problem = _shape_problem(part)  # the whole content (records of earlier versions)
+        if problem is None and isinstance(part, dict) and set(part) - {name}:
+            return f"it holds unexpected tables {sorted(set(part) - {name})}"
+        return problem
 
     def apply(self, part: dict[str, Any]) -> None:
         """Replays one journal record of this file onto memory: some documents of a table, or the

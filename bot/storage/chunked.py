@@ -5,6 +5,9 @@ visits file is 20 MB and the nudges file 140 MB; saving one nudge then costs a s
 collection lives in a directory, ``<data_dir>/<name>/``, as chunk files ``c<number>.json`` of at most
 ``CHUNK_DOCS`` documents each (document ``n`` is in chunk ``n // CHUNK_DOCS``), and a write rewrites
 only the chunks whose documents it touched: a few hundred kilobytes, whatever the collection's size.
+A chunk whose documents were all removed keeps its file (``{}``): ``meta.json`` lists the chunk files,
+and one missing stops the start (``bot.storage.database``). Ids never go back: the collection knows
+the highest id it ever used (``highest``), removed documents' too.
 
 In a ``Database`` a write goes first to its write-ahead log (``bot.storage.wal``): the documents it
 touched are appended there, and the chunks they live in are written at the next checkpoint
@@ -49,8 +52,16 @@ from typing import Any, Final
 import orjson
 from tinydb.storages import Storage
 
-from bot.storage.atomic import _ENCODE_OPTIONS, Fsync, Tables, fsync_directory, is_temp_file, replace_file
-from bot.storage.errors import DatabaseError
+from bot.storage.atomic import (
+    _ENCODE_OPTIONS,
+    Fsync,
+    Tables,
+    documents_problem,
+    fsync_directory,
+    is_temp_file,
+    replace_file,
+)
+from bot.storage.errors import DamagedData, DatabaseError
 from bot.storage.touches import TouchingTable
 from bot.storage.wal import Journal
 
@@ -77,8 +88,12 @@ class Documents(MutableMapping[str, dict[str, Any]]):
     a few kept decoded (see the module docstring). Keys come in id order."""
 
     def __init__(self, chunk_docs: int, keep: int | None, read: Callable[[int], bytes],
-                 check: Callable[[int, bytes], dict[str, Any]]) -> None:
+                 check: Callable[[int, bytes], dict[str, Any]], floor: int = 0) -> None:
         self._chunk_docs = chunk_docs
+        # The highest id ever used, as far as known without reading a chunk (a removed document's
+        # too): ids never go back, or a new client would take the number, and the contacts and
+        # visits, of a removed one.
+        self.floor = floor
         self._keep = keep
         self._read = read
         self._check = check
@@ -94,29 +109,31 @@ class Documents(MutableMapping[str, dict[str, Any]]):
         """A chunk file found on disk, not yet read."""
         self._on_disk.add(chunk)
 
+    def on_disk(self) -> list[int]:
+        """The chunks that have a file, in order."""
+        return sorted(self._on_disk)
+
     def chunks(self) -> list[int]:
         """The chunks holding documents, in order (decoding the ones not yet seen)."""
         return [chunk for chunk in self._every_chunk() if self._ids_of(chunk)]
 
     def highest(self) -> int:
-        """The highest document id, 0 if none (decodes only the last chunks)."""
+        """The highest document id ever used, 0 if none (decodes only the last chunks)."""
         for chunk in reversed(self._every_chunk()):
             ids = self._ids_of(chunk)
             if ids:
-                return max(ids)
-        return 0
+                self.floor = max(*ids, self.floor)
+                break
+        return self.floor
 
     def content(self, chunk: int) -> dict[str, dict[str, Any]]:
         """The chunk's documents in id order (what its file must hold)."""
         decoded = self._chunk(chunk)
         return {str(i): decoded[str(i)] for i in sorted(self._ids.get(chunk, ()))}
 
-    def committed(self, chunk: int, payload: bytes | None) -> None:
-        """The chunk was written as ``payload`` (None: deleted); it may be evicted again."""
-        if payload is None:
-            self._on_disk.discard(chunk)
-        else:
-            self._on_disk.add(chunk)
+    def committed(self, chunk: int) -> None:
+        """The chunk was written to its file; it may be evicted again."""
+        self._on_disk.add(chunk)
         self._pinned.discard(chunk)
         self._evict()
 
@@ -139,6 +156,7 @@ class Documents(MutableMapping[str, dict[str, Any]]):
         self._pinned.add(chunk)
         self._chunk(chunk)[str(number)] = doc
         self._ids[chunk].add(number)
+        self.floor = max(self.floor, number)
 
     def __delitem__(self, doc_id: str) -> None:
         number = int(doc_id)
@@ -148,6 +166,7 @@ class Documents(MutableMapping[str, dict[str, Any]]):
         self._pinned.add(chunk)
         del self._chunk(chunk)[str(number)]
         self._ids[chunk].discard(number)
+        self.floor = max(self.floor, number)
 
     def __contains__(self, doc_id: object) -> bool:
         try:
@@ -165,14 +184,15 @@ class Documents(MutableMapping[str, dict[str, Any]]):
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
         """Every document, one chunk decoded at a time."""
-        for chunk in self._every_chunk():
+        for chunk in self._filled_chunks():
             yield from list(self._chunk(chunk).items())
 
     def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
-        for chunk in self._every_chunk():
+        for chunk in self._filled_chunks():
             yield from list(self._chunk(chunk).values())
 
     def clear(self) -> None:
+        self.floor = self.highest()
         for chunk in self._on_disk | self._ids.keys():
             self._decoded[chunk] = {}
             self._ids[chunk] = set()
@@ -197,6 +217,11 @@ class Documents(MutableMapping[str, dict[str, Any]]):
     def _every_chunk(self) -> list[int]:
         return sorted(self._on_disk | self._ids.keys())
 
+    def _filled_chunks(self) -> list[int]:
+        """Every chunk but those known to be empty (an emptied chunk keeps its file: see
+        ``ChunkedStorage``), each still to be decoded at most once."""
+        return [chunk for chunk in self._every_chunk() if self._ids.get(chunk) != set()]
+
     def _ids_of(self, chunk: int) -> set[int]:
         if chunk not in self._ids:
             if chunk not in self._on_disk:
@@ -219,7 +244,10 @@ class ChunkedStorage(Storage):
     """TinyDB storage for one collection kept in chunk files (see the module docstring)."""
 
     def __init__(self, directory: Path, name: str, *, chunk_docs: int = CHUNK_DOCS,
-                 fsync: Fsync = os.fsync) -> None:
+                 fsync: Fsync = os.fsync, highest: int = 0, repair: bool = True) -> None:
+        """``highest``: the highest id ever used, as ``meta.json`` knows it. ``repair=False`` reads
+        without writing: a journal left by a crash is applied in memory and the temporary files
+        stay, until ``repair`` (a ``Database`` first checks every file of the data dir)."""
         super().__init__()
         self._dir = directory
         self._name = name
@@ -235,13 +263,41 @@ class ChunkedStorage(Storage):
         # are written at the next checkpoint: those chunks (None: every chunk) stay decoded until then.
         self.journal: Journal | None = None
         self._dirty: set[int] | None = set()
-        self._docs = Documents(chunk_docs, self._keep, self._read_chunk, self._check_chunk)
+        # A journal left by a crash, not yet written to the chunks: the new content of each (None:
+        # removed); and temporary files left by a crash, not yet removed.
+        self._pending: dict[int, bytes | None] = {}
+        self._leftovers: list[Path] = []
+        # The highest id used by what is on disk (the files and the log), for a rollback: the ids of
+        # a write that failed were never used.
+        self._durable_highest = highest
+        self._docs = Documents(chunk_docs, self._keep, self._read_chunk, self._check_chunk, highest)
         self._data: Tables = {name: self._docs}  # type: ignore[dict-item]  # a Mapping, not a dict
-        self._load()
+        self._load(repair)
 
     @property
     def directory(self) -> Path:
         return self._dir
+
+    def chunk_numbers(self) -> list[int]:
+        """The chunks that have a file, in order."""
+        return self._docs.on_disk()
+
+    def missing(self, listed: Iterable[int]) -> list[int]:
+        """The chunks of ``listed`` that have no file, though no journal removed them."""
+        return sorted(set(listed) - set(self._docs.on_disk()) - set(self._pending))
+
+    def highest(self) -> int:
+        """The highest document id ever used (removed documents' too), 0 if none."""
+        return self._docs.highest()
+
+    def known_highest(self) -> int:
+        """The highest document id ever used, as far as known without reading a chunk: what
+        ``meta.json`` said at open, raised by every write since."""
+        return self._docs.floor
+
+    def file_of(self, doc_id: str) -> Path:
+        """The chunk file a document is kept in."""
+        return self._dir / chunk_name(int(doc_id) // self._chunk_docs)
 
     def files(self) -> list[Path]:
         """The chunk files on disk, in chunk order."""
@@ -280,8 +336,16 @@ class ChunkedStorage(Storage):
         except BaseException:
             self._rollback()
             raise
-        for chunk, payload in payloads.items():
-            self._docs.committed(chunk, payload)
+        for chunk in payloads:
+            self._docs.committed(chunk)
+        self._durable_highest = self._docs.floor
+
+    def problem(self, part: object) -> str | None:
+        """What keeps ``part``, read from the journal, from being applied (None: nothing)."""
+        if not isinstance(part, dict) or not isinstance(part.get("docs"), dict) \
+                or not isinstance(part.get("clear", False), bool):
+            return f"it is not a write of documents of {self._name!r}"
+        return documents_problem(part["docs"], _DOC_ID, f"the write to {self._name!r}", deletions=True)
 
     def apply(self, part: Mapping[str, Any]) -> None:
         """Replays one journal record of this collection (see ``_log``) onto memory."""
@@ -289,6 +353,8 @@ class ChunkedStorage(Storage):
             self._docs.clear()
             self._dirty = None
         for doc_id, doc in part["docs"].items():
+            # A removal names the id even if the document never reached a file: ids never go back.
+            self._docs.floor = max(self._docs.floor, int(doc_id))
             if doc is not None:
                 self._docs[doc_id] = doc
             elif doc_id in self._docs:
@@ -307,9 +373,10 @@ class ChunkedStorage(Storage):
             for chunk, payload in payloads.items():
                 self._put(chunk, payload)
             fsync_directory(self._dir, self._fsync)
-        for chunk, payload in payloads.items():
-            self._docs.committed(chunk, payload)
+        for chunk in payloads:
+            self._docs.committed(chunk)
         self._dirty = set()
+        self._durable_highest = self._docs.floor
 
     def write_all(self, docs: Mapping[str, Any]) -> None:
         """Replaces the whole collection with ``docs`` (migrations and bulk loads)."""
@@ -349,20 +416,19 @@ class ChunkedStorage(Storage):
     def _chunks_of(self, doc_ids: set[int] | None) -> set[int] | None:
         return None if doc_ids is None else {doc_id // self._chunk_docs for doc_id in doc_ids}
 
-    def _payloads(self, chunks: set[int] | None) -> dict[int, bytes | None]:
-        """New content of each chunk to write (None: every chunk); None deletes an emptied chunk's file."""
+    def _payloads(self, chunks: set[int] | None) -> dict[int, bytes]:
+        """New content of each chunk to write (None: every chunk). An emptied chunk keeps its file,
+        holding ``{}``: ``meta.json`` lists every chunk file, and one missing is damage (see
+        ``bot.storage.database``), not a chunk whose documents were all removed."""
         if chunks is None:
             wanted = set(self._docs.chunks())
             wanted |= {int(m.group(1)) for p in self.files() if (m := _CHUNK_NAME.fullmatch(p.name))}
         else:
             wanted = chunks
-        payloads: dict[int, bytes | None] = {}
-        for chunk in sorted(wanted):
-            content = self._docs.content(chunk)
-            payloads[chunk] = orjson.dumps(content, option=_ENCODE_OPTIONS) if content else None
-        return payloads
+        docs = self._docs
+        return {chunk: orjson.dumps(docs.content(chunk), option=_ENCODE_OPTIONS) for chunk in sorted(wanted)}
 
-    def _write_chunks(self, payloads: dict[int, bytes | None]) -> None:
+    def _write_chunks(self, payloads: dict[int, bytes]) -> None:
         if not payloads:
             return
         _make_dir(self._dir, self._fsync)
@@ -371,7 +437,7 @@ class ChunkedStorage(Storage):
             self._put(chunk, payload)
             fsync_directory(self._dir, self._fsync)
             return
-        journal = {chunk_name(c): None if p is None else orjson.Fragment(p) for c, p in payloads.items()}
+        journal = {chunk_name(c): orjson.Fragment(p) for c, p in payloads.items()}
         replace_file(self._dir / JOURNAL, orjson.dumps(journal), self._fsync)
         fsync_directory(self._dir, self._fsync)  # the journal is durable: the write will happen
         for chunk, payload in payloads.items():
@@ -387,42 +453,67 @@ class ChunkedStorage(Storage):
         else:
             replace_file(target, payload, self._fsync)
 
-    def _load(self) -> None:
-        """Replays a journal left by a crash, removes temporary files, reads every chunk."""
+    def _load(self, repair: bool = True) -> None:
+        """Reads a journal left by a crash, notes temporary files, checks every chunk is whole;
+        with ``repair``, writes the journal's chunks and removes the temporary files."""
         if not self._dir.is_dir():
             return
         journal_path = self._dir / JOURNAL
         if journal_path.exists():
-            self._replay(journal_path)
+            self._pending = self._read_journal(journal_path)
         for path in sorted(self._dir.iterdir()):
             if is_temp_file(path):
-                path.unlink()  # left by a crash before its rename; the chunk has its old version
+                # Left by a crash before its rename; the chunk has its old version.
+                self._leftovers.append(path)
                 continue
             match = _CHUNK_NAME.fullmatch(path.name)
-            if match is None:
+            if match is None or int(match.group(1)) in self._pending:
                 continue
             _check_whole(path)
             self._docs.add_chunk(int(match.group(1)))
+        for chunk, payload in self._pending.items():
+            if payload is not None:
+                self._docs.add_chunk(chunk)
+        if repair:
+            self.repair()
 
-    def _replay(self, journal_path: Path) -> None:
+    def repair(self) -> None:
+        """Finishes what a crash interrupted: the journal's chunks are written, temporary files removed."""
+        journal_path = self._dir / JOURNAL
+        if self._pending:
+            for chunk, payload in self._pending.items():
+                self._put(chunk, payload)
+            fsync_directory(self._dir, self._fsync)
+        if journal_path.exists():
+            journal_path.unlink()
+            fsync_directory(self._dir, self._fsync)
+        self._pending = {}
+        for path in self._leftovers:
+            path.unlink(missing_ok=True)
+        self._leftovers = []
+
+    def _read_journal(self, journal_path: Path) -> dict[int, bytes | None]:
+        """The chunks a journal holds (None: removed, as earlier versions did), checked."""
         try:
             journal = orjson.loads(journal_path.read_bytes())
-        except (OSError, orjson.JSONDecodeError) as exc:
-            raise DatabaseError(
-                f"journal {journal_path} cannot be read ({exc}); it was left unchanged") from exc
+        except OSError as exc:
+            raise DatabaseError(f"journal {journal_path} cannot be read ({exc})") from exc
+        except orjson.JSONDecodeError as exc:
+            raise DamagedData(f"journal {journal_path} is not valid JSON ({exc})", [journal_path]) from exc
         if not isinstance(journal, dict) or not all(_CHUNK_NAME.fullmatch(str(n)) for n in journal):
-            raise DatabaseError(f"journal {journal_path} is not a chunk journal; it was left unchanged")
+            raise DamagedData(f"journal {journal_path} is not a chunk journal", [journal_path])
+        pending: dict[int, bytes | None] = {}
         for name, content in journal.items():
-            target = self._dir / name
-            if content is None:
-                target.unlink(missing_ok=True)
-            else:
-                replace_file(target, orjson.dumps(content, option=_ENCODE_OPTIONS), self._fsync)
-        fsync_directory(self._dir, self._fsync)
-        journal_path.unlink()
-        fsync_directory(self._dir, self._fsync)
+            chunk = int(name[1:-len(".json")])
+            if content is not None:
+                self._check_content(chunk, content, journal_path)
+            pending[chunk] = None if content is None else orjson.dumps(content, option=_ENCODE_OPTIONS)
+        return pending
 
     def _read_chunk(self, chunk: int) -> bytes:
+        pending = self._pending.get(chunk)
+        if pending is not None:
+            return pending
         path = self._dir / chunk_name(chunk)
         try:
             return path.read_bytes()
@@ -435,21 +526,26 @@ class ChunkedStorage(Storage):
         try:
             content = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
-            raise DatabaseError(f"data file {path} is not valid JSON ({exc}); it was left unchanged") from exc
+            raise DamagedData(f"data file {path} is not valid JSON ({exc})", [path]) from exc
+        return self._check_content(chunk, content, path)
+
+    def _check_content(self, chunk: int, content: object, path: Path) -> dict[str, Any]:
         if not isinstance(content, dict):
-            raise DatabaseError(f"data file {path} is not a chunk of documents; it was left unchanged")
-        for doc_id, doc in content.items():
-            if not _DOC_ID.fullmatch(doc_id) or int(doc_id) // self._chunk_docs != chunk \
-                    or not isinstance(doc, dict):
-                raise DatabaseError(f"data file {path} holds document {doc_id!r}, which does not belong "
-                                    "in it; it was left unchanged")
+            raise DamagedData(f"data file {path} is not a chunk of documents", [path])
+        problem = documents_problem(content, _DOC_ID, f"chunk {chunk_name(chunk)}")
+        if problem is None:
+            stray = next((doc_id for doc_id in content if int(doc_id) // self._chunk_docs != chunk), None)
+            problem = None if stray is None else f"document {stray} does not belong in it"
+        if problem is not None:
+            raise DamagedData(f"data file {path}: {problem}", [path])
         result: dict[str, Any] = content
         return result
 
     def _rollback(self) -> None:
         """After a failed write, memory is put back to what the disk holds (the updater has
         already changed it). A journal that made it to disk is replayed: that write happened."""
-        self._docs = Documents(self._chunk_docs, self._keep, self._read_chunk, self._check_chunk)
+        self._docs = Documents(self._chunk_docs, self._keep, self._read_chunk, self._check_chunk,
+                               self._durable_highest)
         self._data = {self._name: self._docs}  # type: ignore[dict-item]
         self._load()
         self._dirty = set()
@@ -490,7 +586,7 @@ def _check_whole(path: Path) -> None:
     except OSError as exc:
         raise DatabaseError(f"data file {path} cannot be read: {exc}") from exc
     if (first, last) != (b"{", b"}"):
-        raise DatabaseError(f"data file {path} is not a whole JSON object; it was left unchanged")
+        raise DamagedData(f"data file {path} is not a whole JSON object", [path])
 
 
 def _make_dir(directory: Path, fsync: Fsync) -> None:

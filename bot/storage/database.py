@@ -2,7 +2,12 @@
 
 Layout of ``data_dir``:
 
-- ``meta.json``: ``{"schema_version": N}``, see ``bot.storage.migrations``.
+- ``meta.json``: ``{"schema_version": N, ...}``, see ``bot.storage.migrations``; and what the data
+  dir holds, as of the last checkpoint: ``files``, the one-file collections; ``chunks``, each chunked
+  collection's chunk files; ``next_ids``, each chunked collection's next document id. A file listed
+  there and missing stops the start: an empty collection in its place would lose its documents
+  silently, and hand their ids out again (a new client taking over a removed one's contacts and
+  visits). Ids never go back: the next one is the higher of ``next_ids`` and the highest id found.
 - ``<collection>.json``: one per small collection, in TinyDB's own format
   (``{"<collection>": {"<id>": {}}}``) so plain TinyDB can open a copy for inspection. One file per
   collection because every write rewrites its whole file: a write to a small, hot collection never
@@ -23,6 +28,14 @@ Layout of ``data_dir``:
   process, or a second ``Database`` in this one) is refused with ``DatabaseError``. Readers that do not
   write, such as a backup copying ``files()``, are safe at any time: each file is always complete.
 - ``.<file>.<random>.tmp``: exist only during a write; leftovers from a crash are deleted at open.
+- ``damaged-<time>/``: copies of damaged files, made when they stopped a start (``bot.storage.damage``).
+
+Opening reads and checks every file, and replays the log in memory, before it writes anything. Damage
+(a file that is not what this program writes, a missing one, a damaged record in the middle of the
+log) stops it with ``DamagedData``, one line naming the file and the record, once the damaged files
+are copied aside; the data dir is left exactly as found. Only then does it finish what a crash
+interrupted (cut a torn last record off the log, remove temporary files), migrate and checkpoint. A
+failed open never checkpoints.
 
 Threading contract: nothing here is thread-safe, and TinyDB's read-modify-write cycles must not
 interleave. The application runs every call on a Database and its tables on ONE dedicated worker
@@ -46,16 +59,21 @@ from tinydb.table import Table
 
 from bot.storage.archive import Archive
 from bot.storage.atomic import AtomicJSONStorage, fsync_directory, is_temp_file, write_atomically
-from bot.storage.chunked import CHUNKED, ChunkedStorage, ChunkedTable
-from bot.storage.errors import DatabaseError
+from bot.storage.chunked import CHUNK_DOCS, CHUNKED, ChunkedStorage, ChunkedTable, chunk_name
+from bot.storage.damage import set_aside
+from bot.storage.errors import DamagedData, DatabaseError
 from bot.storage.migrations import MIGRATIONS, Migration, target_version
 from bot.storage.touches import TouchingTable
-from bot.storage.wal import WriteAheadLog
+from bot.storage.wal import Scan, WriteAheadLog, scan
 
 META_FILE: Final = "meta.json"
 LOCK_FILE: Final = ".lock"
 ARCHIVE_DIR: Final = "archive"
 LOG_FILE: Final = "wal.log"
+# What meta.json says the data dir holds (see the module docstring).
+FILES: Final = "files"
+CHUNKS: Final = "chunks"
+NEXT_IDS: Final = "next_ids"
 # A log this long is checkpointed after the write that made it so (a busy hour's writes; replaying
 # it at a start takes a few tenths of a second).
 LOG_LIMIT: Final = 8 * 1024 * 1024
@@ -82,13 +100,17 @@ class Database:
         self._unit: list[tuple[str, bytes]] | None = None
         # The collections of the last unit written with ``sync=False``, until it is synced.
         self._unsynced: set[str] = set()
+        # Temporary files a crash left, removed once every file was found sound.
+        self._leftovers: list[Path] = []
 
     @classmethod
     def open(cls, data_dir: Path, migrations: Sequence[Migration] | None = None) -> Database:
         """Lock ``data_dir`` (created if missing), load every collection, bring the schema up to date.
 
         ``migrations`` defaults to ``MIGRATIONS``; tests pass their own chain. Raises ``DatabaseError``
-        if the directory is locked, a file is unreadable, or the data is newer than ``migrations``.
+        if the directory is locked, a file is unreadable, or the data is newer than ``migrations``;
+        ``DamagedData`` if a file is damaged or missing, once the damaged files are copied aside and
+        before anything is written.
         """
         chain = MIGRATIONS if migrations is None else tuple(migrations)
         target = target_version(chain)
@@ -96,14 +118,24 @@ class Database:
         _make_dir(data_dir)
         db = cls(data_dir, _lock(data_dir))
         try:
-            db._load()
-            db._replay()
-            db._migrate(chain, target)
+            log_scan = db._read(target)  # damage is found here, before anything is written
+            db._repair(log_scan)
+            db._migrate(chain)
             db.checkpoint()  # a start begins with the files up to date and an empty log
+        except DamagedData as damage:
+            db._set_aside(damage)
+            db._release()
+            raise
         except BaseException:
-            db.close()
+            db._release()  # no checkpoint: the files stay as the failure found them, the log whole
             raise
         return db
+
+    def give_up(self, damage: DamagedData) -> None:
+        """Damage found after the open (a repository that cannot read a document): the damaged files
+        are copied aside, as ``open`` does, and the database is closed without a checkpoint."""
+        self._set_aside(damage)
+        self._release()
 
     def table(self, name: str) -> Table:
         """The collection ``name``, stored in ``data_dir/<name>.json`` (or chunks in ``data_dir/<name>/``
@@ -199,14 +231,18 @@ class Database:
         if self._unit:
             self._write_unit()  # the files may never hold what the log does not
         self.sync()
-        if self._log is None or self._log.size == 0:
+        if self._log is None:
             return
-        flushed = [single.flush() for single in self._storages.values()]
-        if any(flushed):
-            fsync_directory(self._data_dir)
-        for chunked in self._chunked.values():
-            chunked.flush()
-        self._log.reset()
+        if self._log.size:
+            flushed = [single.flush() for single in self._storages.values()]
+            if any(flushed):
+                fsync_directory(self._data_dir)
+            for chunked in self._chunked.values():
+                chunked.flush()
+        # After the files it lists exist, before the log that would replay their writes is emptied.
+        self._write_layout()
+        if self._log.size:
+            self._log.reset()
 
     # ---- the journal the storages write to (``bot.storage.wal.Journal``) ----------------------
 
@@ -261,12 +297,20 @@ class Database:
         legacy = self._storages.pop(name)
         self._tables.pop(name, None)
         docs = (legacy.read() or {}).get(name, {})
-        chunked = ChunkedStorage(self._data_dir / name, name)
+        chunked = self._new_chunked(name)
         chunked.write_all(docs)  # directly, before it has the journal
         self._chunked[name] = self._journalled(chunked)
         legacy.close()
+        self._write_layout()  # the chunks listed, the file no longer, before it goes
         legacy.path.unlink()
         fsync_directory(self._data_dir)
+
+    def record_layout(self) -> None:
+        """Writes what the data dir holds into ``meta.json`` now (a migration step; it reads the last
+        chunks of each chunked collection for its highest id)."""
+        for chunked in self._chunked.values():
+            chunked.highest()
+        self._write_layout()
 
     @property
     def schema_version(self) -> int:
@@ -296,12 +340,16 @@ class Database:
     def close(self) -> None:
         """Checkpoint and release the lock. Tables obtained from this Database raise
         ``DatabaseError`` afterwards."""
+        if self._log is not None and self._lock_fd is not None:
+            try:
+                self.checkpoint()
+            except OSError:  # the log keeps every write: the next start replays it
+                log.exception("checkpoint at close failed")
+        self._release()
+
+    def _release(self) -> None:
+        """Closes everything and releases the lock, writing nothing."""
         if self._log is not None:
-            if self._lock_fd is not None:
-                try:
-                    self.checkpoint()
-                except OSError:  # the log keeps every write: the next start replays it
-                    log.exception("checkpoint at close failed")
             self._log.close()
             self._log = None
         for storage in self._storages.values():
@@ -324,16 +372,26 @@ class Database:
         if self._lock_fd is None:
             raise DatabaseError(f"the database in {self._data_dir} is closed")
 
-    def _load(self) -> None:
-        """Read every file now, so a damaged one stops the program at start rather than mid-request
-        (chunk files are checked to be whole here and read when first used; see ``bot.storage.chunked``)."""
+    def _read(self, target: int) -> Scan:
+        """Reads and checks every file, and replays the log in memory, writing nothing; ``DamagedData``
+        if a file is damaged or missing. Chunk files are checked to be whole here and read when
+        first used (see ``bot.storage.chunked``). What the log holds beyond its whole records is
+        returned for ``_repair``."""
+        meta_path = self._data_dir / META_FILE
+        self._meta = _read_meta(meta_path)
+        self._version = self._meta.get("schema_version", 0)
+        if self._version > target:
+            raise DatabaseError(
+                f"{meta_path}: schema version {self._version} is newer than this program supports "
+                f"({target}); run a newer version of the program"
+            )
         for path in sorted(self._data_dir.iterdir()):
             if is_temp_file(path):
                 # Left by a crash between creating and renaming it; we hold the lock, so no write is
                 # in progress, and the target file still has its previous complete version.
-                path.unlink()
+                self._leftovers.append(path)
             elif path.name in CHUNKED and path.is_dir():
-                self._chunked[path.name] = self._journalled(ChunkedStorage(path, path.name))
+                self._chunked[path.name] = self._journalled(self._new_chunked(path.name, repair=False))
             elif path.name != META_FILE and path.suffix == ".json" and path.is_file():
                 name = path.stem
                 if not _COLLECTION_NAME.fullmatch(name):
@@ -341,29 +399,89 @@ class Database:
                 storage = AtomicJSONStorage(path)
                 unexpected = set(storage.read() or {}) - {name}
                 if unexpected:
-                    raise DatabaseError(f"data file {path} holds unexpected tables {sorted(unexpected)}")
+                    raise DamagedData(f"data file {path} holds unexpected tables {sorted(unexpected)}",
+                                      [path])
                 self._storages[name] = self._journalled(storage)
-        meta_path = self._data_dir / META_FILE
-        self._meta = _read_meta(meta_path)
-        if not self._meta:
-            if self._storages or self._chunked:
-                raise DatabaseError(
-                    f"{meta_path} is missing but {self._data_dir} holds data files "
-                    f"({', '.join(sorted([*self._storages, *self._chunked]))}); restore it from a backup"
-                )
-            self._stamp(0)  # a new directory starts at 0 and goes through every migration
-        self._version = self._meta["schema_version"]
+        log_scan = scan(self._data_dir / LOG_FILE)
+        if not self._meta and (self._storages or self._chunked or log_scan.records):
+            held = sorted([*self._storages, *self._chunked]) + ([LOG_FILE] if log_scan.records else [])
+            raise DamagedData(f"{meta_path} is missing but {self._data_dir} holds data ({', '.join(held)}); "
+                              "restore it from a backup")
+        self._check_layout(meta_path)
+        self._replay(log_scan)
+        return log_scan
 
-    def _replay(self) -> None:
-        """Opens the log and applies what a crash left in it (the writes after the last checkpoint)."""
-        self._log = WriteAheadLog(self._data_dir / LOG_FILE)
-        for raw in self._log.records():
-            try:
-                for record in _records(raw):
-                    self._storage(record["t"]).apply(record["p"])
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-                raise DatabaseError(f"{self._log.path} holds a record that cannot be replayed ({exc}); "
-                                    "it was left unchanged") from exc
+    def _check_layout(self, meta_path: Path) -> None:
+        """Every file ``meta.json`` lists is there."""
+        for name in self._meta.get(FILES, []):
+            if name not in self._storages:
+                path = self._data_dir / f"{name}.json"
+                raise DamagedData(f"data file {path} is missing, though {meta_path} lists it; "
+                                  "restore it from a backup", [meta_path])
+        for name, listed in sorted(self._meta.get(CHUNKS, {}).items()):
+            chunked = self._chunked.get(name)
+            missing = sorted(listed) if chunked is None else chunked.missing(listed)
+            if missing:
+                path, first = self._data_dir / name / chunk_name(missing[0]), missing[0] * CHUNK_DOCS
+                raise DamagedData(
+                    f"data file {path} is missing, though {meta_path} lists it ({name} {first} to "
+                    f"{first + CHUNK_DOCS - 1}); restore it from a backup", [meta_path])
+
+    def _replay(self, log_scan: Scan) -> None:
+        """Applies what a crash left in the log (the writes after the last checkpoint) to memory,
+        each record checked before it is applied."""
+        path = self._data_dir / LOG_FILE
+        for number, (offset, payload) in enumerate(log_scan.records, 1):
+            where = f"write-ahead log {path}: record {number} of {len(log_scan.records)} (at byte {offset})"
+            for storage, part in self._writes(payload, where):
+                storage.apply(part)
+
+    def _writes(self, payload: bytes, where: str) -> list[tuple[AtomicJSONStorage | ChunkedStorage, Any]]:
+        """The writes in one record of the log, each with its storage, once all are found sound."""
+        try:
+            writes = _records(payload)
+        except orjson.JSONDecodeError as exc:
+            raise DamagedData(f"{where} is not valid JSON ({exc})", [self._data_dir / LOG_FILE]) from exc
+        found = []
+        for write in writes:
+            name = write.get("t") if isinstance(write, dict) else None
+            if not isinstance(name, str) or not _COLLECTION_NAME.fullmatch(name) or name == "meta" \
+                    or "p" not in write:
+                problem: str | None = "a write in it names no collection"
+            else:
+                storage = self._storage(name)
+                problem = storage.problem(write["p"])
+                found.append((storage, write["p"]))
+            if problem is not None:
+                raise DamagedData(f"{where} cannot be replayed: {problem}", [self._data_dir / LOG_FILE])
+        return found
+
+    def _repair(self, log_scan: Scan) -> None:
+        """Every file found sound: finishes what a crash interrupted, and opens the log for writing."""
+        for path in self._leftovers:
+            path.unlink()
+        self._leftovers = []
+        for chunked in self._chunked.values():
+            chunked.repair()
+        path = self._data_dir / LOG_FILE
+        if log_scan.tail is not None:
+            if log_scan.crash:
+                log.info("%s: cut off its last record at byte %d (%s): a write a crash interrupted, "
+                         "never acknowledged", path, log_scan.end, log_scan.tail)
+            else:
+                try:
+                    kept = set_aside(self._data_dir, [path])
+                except OSError as exc:  # not cut without its copy: it may be an acknowledged write
+                    raise DatabaseError(f"{path}: its damaged last record cannot be copied aside ({exc}), "
+                                        "so it was not cut off") from exc
+                log.warning("%s: cut off its last record at byte %d (%s): most likely a write a power cut "
+                            "interrupted, never acknowledged; the log was copied to %s/",
+                            path, log_scan.end, log_scan.tail, kept)
+        self._log = WriteAheadLog(path)
+        if log_scan.tail is not None:
+            self._log.cut(log_scan.end)
+        if not self._meta:
+            self._stamp(0)  # a new directory starts at 0 and goes through every migration
 
     def _storage(self, name: str) -> AtomicJSONStorage | ChunkedStorage:
         """The storage of collection ``name``, made (empty) if it has none yet."""
@@ -373,7 +491,7 @@ class Database:
         if name in CHUNKED and name not in self._storages:
             chunked = self._chunked.get(name)
             if chunked is None:
-                chunked = self._chunked[name] = self._journalled(ChunkedStorage(self._data_dir / name, name))
+                chunked = self._chunked[name] = self._journalled(self._new_chunked(name))
             return chunked
         single = self._storages.get(name)
         if single is None:
@@ -381,17 +499,40 @@ class Database:
             self._storages[name] = self._journalled(single)
         return single
 
+    def _new_chunked(self, name: str, repair: bool = True) -> ChunkedStorage:
+        """The storage of chunked collection ``name``, knowing the highest id it ever used."""
+        next_id = self._meta.get(NEXT_IDS, {}).get(name, 1)
+        return ChunkedStorage(self._data_dir / name, name, highest=next_id - 1, repair=repair)
+
     def _journalled(self, storage: StorageT) -> StorageT:
         storage.journal = self
         return storage
 
-    def _migrate(self, chain: Sequence[Migration], target: int) -> None:
+    def _set_aside(self, damage: DamagedData) -> None:
+        """Copies the damaged files aside (``bot.storage.damage``); the message says where."""
+        try:
+            damage.kept = set_aside(self._data_dir, damage.files)
+        except OSError as exc:
+            damage.message += f"; copying the damaged files aside failed ({exc})"
+
+    def _layout(self) -> dict[str, Any]:
+        """What the data dir holds, for ``meta.json`` (see the module docstring)."""
+        chunked = sorted(self._chunked.items())
+        return {
+            FILES: sorted(name for name, single in self._storages.items() if single.on_disk),
+            CHUNKS: {name: storage.chunk_numbers() for name, storage in chunked if storage.chunk_numbers()},
+            NEXT_IDS: {name: storage.known_highest() + 1 for name, storage in chunked
+                       if storage.known_highest()},
+        }
+
+    def _write_layout(self) -> None:
+        meta = {**self._meta, **self._layout()}
+        if meta != self._meta:
+            write_atomically(self._data_dir / META_FILE, orjson.dumps(meta))
+            self._meta = meta
+
+    def _migrate(self, chain: Sequence[Migration]) -> None:
         meta_path = self._data_dir / META_FILE
-        if self._version > target:
-            raise DatabaseError(
-                f"{meta_path}: schema version {self._version} is newer than this program supports "
-                f"({target}); run a newer version of the program"
-            )
         for migration in chain:
             if migration.from_version < self._version:
                 continue
@@ -412,6 +553,19 @@ def on_rollback(table: Table, forget: Callable[[], None]) -> None:
     index in memory) may then be wrong."""
     storage: AtomicJSONStorage | ChunkedStorage = table.storage  # type: ignore[assignment]
     storage.listeners.append(forget)
+
+
+def damaged_document(table: Table, doc_id: str, error: Exception) -> DamagedData:
+    """A document its owner cannot make sense of (a field missing or of the wrong type: a damaged or
+    hand-edited file), as the damage it is, naming the file it is kept in."""
+    storage: AtomicJSONStorage | ChunkedStorage = table.storage  # type: ignore[assignment]
+    path = storage.file_of(doc_id)
+    if isinstance(error, KeyError) and error.args:
+        problem = f"field {error.args[0]!r} is missing"
+    else:
+        problem = f"{type(error).__name__}: {error}".splitlines()[0]  # one line, as a pydantic error is not
+    return DamagedData(f"data file {path}: document {doc_id} of {table.name} cannot be read ({problem})",
+                       [path])
 
 
 def _record(name: str, part: bytes) -> bytes:
@@ -466,9 +620,29 @@ def _read_meta(path: Path) -> dict[str, Any]:
     try:
         meta = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise DatabaseError(f"{path} is not valid JSON ({exc}); it was left unchanged") from exc
+        raise DamagedData(f"{path} is not valid JSON ({exc})", [path]) from exc
     version = meta.get("schema_version") if isinstance(meta, dict) else None
     if type(version) is not int or version < 0:
-        raise DatabaseError(f"{path} has no valid schema_version (expected an integer >= 0): {raw[:200]!r}")
+        raise DamagedData(f"{path} has no valid schema_version (expected an integer >= 0): {raw[:200]!r}",
+                          [path])
+    problem = _layout_problem(meta)
+    if problem is not None:
+        raise DamagedData(f"{path}: {problem}", [path])
     checked: dict[str, Any] = meta
     return checked
+
+
+def _layout_problem(meta: dict[str, Any]) -> str | None:
+    """What is wrong with the data dir's layout recorded in ``meta`` (None: nothing, or none recorded)."""
+    files, chunks, next_ids = meta.get(FILES, []), meta.get(CHUNKS, {}), meta.get(NEXT_IDS, {})
+    if not isinstance(files, list) or \
+            not all(isinstance(n, str) and _COLLECTION_NAME.fullmatch(n) for n in files):
+        return f"{FILES!r} is not a list of collection names"
+    if not isinstance(chunks, dict) or not all(
+            n in CHUNKED and isinstance(c, list) and all(type(i) is int and i >= 0 for i in c)
+            for n, c in chunks.items()):
+        return f"{CHUNKS!r} does not list chunk numbers of chunked collections"
+    if not isinstance(next_ids, dict) or not all(n in CHUNKED and type(i) is int and i >= 1
+                                                 for n, i in next_ids.items()):
+        return f"{NEXT_IDS!r} does not give ids of chunked collections"
+    return None

@@ -1,4 +1,9 @@
-"""The one error type of the storage layer, in its own module so every storage module can raise it."""
+"""The error types of the storage layer, in their own module so every storage module can raise them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
 
 
 class DatabaseError(Exception):
@@ -9,3 +14,24 @@ class DatabaseError(Exception):
     data directory already locked by another process. The message always names the file concerned, so
     an operator can inspect it; the file itself is never modified or "repaired".
     """
+
+
+class DamagedData(DatabaseError):
+    """A data file is damaged or missing: what it held cannot be read as it was written.
+
+    ``files`` are the files concerned that exist (the damaged ones, or what says a missing one should
+    be there). Whoever stops on this copies them aside first (``bot.storage.damage``) and writes
+    nothing else, so the data directory stays as the damage left it; ``kept`` is then where the copies
+    are, and the message says so.
+    """
+
+    def __init__(self, message: str, files: Sequence[Path] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.files = tuple(files)
+        self.kept: Path | None = None
+
+    def __str__(self) -> str:
+        if self.kept is None:
+            return self.message
+        return f"{self.message}; nothing was changed, the damaged files were copied to {self.kept}/"

@@ -53,10 +53,21 @@ def _split_relationship_records(db: Database) -> None:
         db.split_collection(name)
 
 
+def _record_layout(db: Database) -> None:
+    """Version 4: ``meta.json`` lists the collection files, each chunked collection's chunk files and
+    its next id, so a missing file stops the start rather than read as an empty collection whose ids
+    are handed out again (see ``bot.storage.database``). An emptied chunk now keeps its file; before,
+    it was deleted, so a chunk already missing cannot be told from one emptied: the layout is what
+    the data dir holds now. Also the version, so an earlier build (which deletes emptied chunks
+    without a word to ``meta.json``) does not open the data dir again."""
+    db.record_layout()
+
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(0, 1, _initial_schema, "initial schema"),
     Migration(1, 2, _split_big_collections, "big collections in chunk files"),
     Migration(2, 3, _split_relationship_records, "relationship records in chunk files"),
+    Migration(3, 4, _record_layout, "meta.json lists the data files and the next ids"),
 )
 
 CURRENT_SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].to_version

@@ -6,12 +6,21 @@ contact, visit, nudges, dialog) ~13 ms median and 50 ms at the tail. A write now
 documents it changed to ``wal.log`` and syncs that one file; the collection files catch up later, all
 at once, at a checkpoint (``Database.checkpoint``), after which the log is emptied.
 
-A record on disk is ``<length: 4 bytes LE><crc32: 4 bytes LE><payload>``. A crash in the middle of an
-append leaves a short or mismatching last record: that write was never acknowledged (its
-``fdatasync`` had not returned), so reading stops there and the torn tail is cut off. Every record
-holds the whole new state of what it changed (documents, or a small collection's whole content), so
-applying the records again over files a checkpoint already updated gives the same result: a crash
-during a checkpoint only means the next start replays the log once more.
+A record on disk is ``<length: 4 bytes LE><crc32: 4 bytes LE><payload>``; the payload is JSON, a list
+of writes (``[{"t": <collection>, "p": <part>}, ...]``) or, in logs of earlier versions, one write.
+Every record holds the whole new state of what it changed (documents, or a small collection's whole
+content), so applying the records again over files a checkpoint already updated gives the same
+result: a crash during a checkpoint only means the next start replays the log once more.
+
+Reading the log at a start (``scan``) tells a torn tail from damage. Records are appended one at a
+time, each synced before the next is written, so a crash can only leave the last record incomplete:
+a write whose ``fdatasync`` had not returned, never acknowledged. Such a tail is cut off. A bad
+record with a whole record after it is something else (a flipped bit, a bad sector): the records
+after it were acknowledged, so the log is not cut and the start stops (``DamagedData``); so does a
+last record whose checksum matches the rest of the file (whole, its length damaged). A last record
+that has its full length but the wrong checksum is cut (a power cut can leave the space
+of an unsynced record allocated but not written), after the log is copied aside, since it may also
+be an acknowledged write damaged later.
 
 A record may also be written now and synced a moment later (``append(..., sync=False)``, then
 ``sync``): the reply to a message leaves while the disk flushes (see ``Database.unit``). Nothing
@@ -26,13 +35,107 @@ from __future__ import annotations
 import os
 import struct
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final, Protocol
 
 from bot.storage.atomic import fsync_directory
-from bot.storage.errors import DatabaseError
+from bot.storage.errors import DamagedData, DatabaseError
 
 _HEADER: Final = struct.Struct("<II")
+# How every payload's first write begins (``Database`` makes them): how ``scan`` finds a record
+# after a damaged one without trying every byte.
+_WRITE_START: Final = b'{"t":'
+
+
+@dataclass(frozen=True)
+class Scan:
+    """What a start finds in the log: the whole records (their offset and payload), where they end,
+    and why the bytes after that are not a record (None: there are none)."""
+
+    records: list[tuple[int, bytes]]
+    end: int
+    size: int
+    tail: str | None = None
+    # The tail is what a crash in the middle of an append leaves, nothing that looks damaged.
+    crash: bool = True
+
+
+def scan(path: Path) -> Scan:
+    """Reads the log at ``path`` without changing it (none: an empty log). Raises ``DamagedData``
+    naming the record if a damaged one has whole records after it."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Scan([], 0, 0)
+    except OSError as exc:
+        raise DatabaseError(f"write-ahead log {path} cannot be read: {exc}") from exc
+    records, at = _whole_records(raw, 0)
+    if at == len(raw):
+        return Scan(records, at, len(raw))
+    _, why = _record_end(raw, at)
+    after = _next_record(raw, at + 1)
+    if after is not None:
+        following, _ = _whole_records(raw, after)
+        raise DamagedData(
+            f"write-ahead log {path}: record {len(records) + 1} of {len(records) + 1 + len(following)} "
+            f"(at byte {at}) is damaged ({why}), and {len(following)} whole record(s) follow it, "
+            "acknowledged writes that cutting the log there would lose", [path])
+    if _whole_but_misframed(raw, at):
+        raise DamagedData(
+            f"write-ahead log {path}: record {len(records) + 1} of {len(records) + 1} (at byte {at}) has a "
+            "damaged length but is whole, an acknowledged write that cutting the log there would lose",
+            [path])
+    crash = why.startswith("incomplete") or not raw[at:].strip(b"\0")
+    return Scan(records, at, len(raw), why, crash)
+
+
+def _whole_but_misframed(raw: bytes, at: int) -> bool:
+    """Whether the checksum of the record at ``at`` matches the rest of the file: then it is whole
+    (a torn append matches only by a one in four billion chance), and its length was damaged."""
+    if len(raw) - at <= _HEADER.size:
+        return False
+    crc: int = _HEADER.unpack_from(raw, at)[1]
+    return zlib.crc32(memoryview(raw)[at + _HEADER.size:]) == crc
+
+
+def _whole_records(raw: bytes, at: int) -> tuple[list[tuple[int, bytes]], int]:
+    """The whole records from ``at`` on, up to the first that is not; and where that one begins."""
+    found = []
+    while at < len(raw):
+        end, _ = _record_end(raw, at)
+        if not end:
+            break
+        found.append((at, raw[at + _HEADER.size:end]))
+        at = end
+    return found, at
+
+
+def _record_end(raw: bytes, at: int) -> tuple[int, str]:
+    """Where the record at ``at`` ends; or 0 and why no whole record starts there."""
+    if len(raw) - at < _HEADER.size:
+        return 0, "incomplete: the file ends inside its header"
+    length, crc = _HEADER.unpack_from(raw, at)
+    end = at + _HEADER.size + length
+    if end > len(raw):
+        return 0, f"incomplete: its length, {length} bytes, runs past the end of the file"
+    if length == 0:
+        return 0, "its length is 0"
+    if zlib.crc32(memoryview(raw)[at + _HEADER.size:end]) != crc:
+        return 0, "its checksum does not match"
+    return end, ""
+
+
+def _next_record(raw: bytes, start: int) -> int | None:
+    """Where the first whole record at or after ``start`` begins, if one does."""
+    found = raw.find(_WRITE_START, start)
+    while found != -1:
+        # The payload is a list of writes ("[{"t":...") or, in logs of earlier versions, one write.
+        for header in (found - 1 - _HEADER.size, found - _HEADER.size):
+            if header >= start and _record_end(raw, header)[0]:
+                return header
+        found = raw.find(_WRITE_START, found + 1)
+    return None
 
 
 class Journal(Protocol):
@@ -53,8 +156,8 @@ class Journal(Protocol):
 
 
 class WriteAheadLog:
-    """``wal.log`` in a data directory: ``records`` at open, ``append`` per write, ``reset`` after a
-    checkpoint."""
+    """``wal.log`` in a data directory, opened once ``scan`` found it sound (and ``cut`` off its torn
+    tail): ``append`` per write, ``reset`` after a checkpoint."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -78,19 +181,17 @@ class WriteAheadLog:
         return self._size
 
     def records(self) -> list[bytes]:
-        """Every whole record, oldest first; a torn or damaged tail (a crash mid-append) is cut off."""
+        """Every record, oldest first (the log is whole: a start cut off any torn tail)."""
         raw = os.pread(self._fd, self._size, 0)
-        found, at = [], 0
-        while at + _HEADER.size <= len(raw):
-            length, crc = _HEADER.unpack_from(raw, at)
-            payload = raw[at + _HEADER.size: at + _HEADER.size + length]
-            if len(payload) != length or zlib.crc32(payload) != crc:
-                break
-            found.append(payload)
-            at += _HEADER.size + length
-        if at != self._size:
-            self._truncate(at)
-        return found
+        found, at = _whole_records(raw, 0)
+        if at != len(raw):
+            raise DamagedData(f"write-ahead log {self._path}: record {len(found) + 1} (at byte {at}) "
+                              f"is damaged ({_record_end(raw, at)[1]})", [self._path])
+        return [payload for _, payload in found]
+
+    def cut(self, size: int) -> None:
+        """Cuts the log to its first ``size`` bytes (a torn tail off, at a start)."""
+        self._truncate(size)
 
     @property
     def pending(self) -> bool:
