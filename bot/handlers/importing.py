@@ -21,8 +21,10 @@ from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
 from bot.documents.importing import (
     COLUMNS,
+    PENDING,
     PendingImports,
     Plan,
+    Row,
     SheetError,
     check,
     example_row,
@@ -31,6 +33,7 @@ from bot.documents.importing import (
     template,
 )
 from bot.domain.staff import Role
+from bot.flows.engine import MAX_TEXT
 from bot.i18n import LOCALES, N_, Translator
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,7 @@ SHOWN_REFUSALS = 30
 QUOTED = 40
 # The least time between two progress edits of one message.
 PROGRESS_SECONDS = 1.5
+_LABELS = {column.id: column.label_key for column in COLUMNS}
 
 
 @router.command("import", role=Role.ADMIN, menu=N_("cmd.import"))
@@ -54,26 +58,40 @@ def explain(ctx: Context) -> None:
 
 @router.document(".xlsx", ".csv", ".xls", role=Role.ADMIN)
 def receive(ctx: Context) -> None:
-    """Reads and checks the file, keeps its rows and answers with the report and the Import button
-    (in the progress message, edited in place, when the transport delivers progress live)."""
+    """Reads the file off the core (``Context.set_aside``: everybody else is answered meanwhile), then
+    checks it, keeps its rows and answers with the report and the Import button (in the progress
+    message, edited in place, when the transport delivers progress live)."""
     document = ctx.event.document
-    assert document is not None and document.content is not None and ctx.staff is not None
-    name = document.name
+    assert document is not None and document.content is not None
+    name, content = document.name, document.content
     if document.suffix == ".xls":  # the old binary format: openpyxl cannot read it, Excel converts it
         ctx.reply(ctx.t("import.error.xls", name=name))
         return
-    first = Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))
-    progress = Progress(ctx, ctx.live(first), just_sent=True)
-    try:
-        rows = read_sheet(name, document.content, header_names(_translators(ctx)),
-                          lambda done: progress.show(ctx.t("import.reading", name=name, done=done)))
-    except SheetError as error:
+    progress = Progress(ctx, ctx.live(Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))),
+                        just_sent=True)
+    headers = header_names(_translators(ctx))
+
+    def read() -> list[tuple[int, Row]] | SheetError:
+        try:
+            return read_sheet(name, content, headers,
+                              lambda done: progress.show(ctx.t("import.reading", name=name, done=done)))
+        except SheetError as error:
+            return error
+
+    ctx.set_aside(read, lambda ctx, rows: _report(ctx, progress.resumed(ctx), name, rows))
+
+
+def _report(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row]] | SheetError) -> None:
+    """Checks the rows read, keeps them and shows the report with the Import button."""
+    if ctx.staff is None:  # no longer allowed in while the file was read
+        return
+    if isinstance(rows, SheetError):
         headers = ", ".join(ctx.t(column.label_key) for column in COLUMNS[:3])
-        progress.finish(ctx.t(error.key, name=name, headers=headers, **error.params))
+        progress.finish(ctx.t(rows.key, name=name, headers=headers, **rows.params))
         return
     plan = _check(ctx, rows, lambda done: progress.show(
         ctx.t("import.checking", name=name, done=done, total=len(rows))))
-    pending = PendingImports(ctx.services.db.table("pending_imports"))
+    pending = PendingImports(ctx.services.db.table(PENDING))
     serial = pending.put(ctx.staff.user_id, name, rows)
     lines = [ctx.t.plural("import.report.title", len(rows), name=name), _summary(ctx, plan)]
     lines += _refusals(ctx, plan)
@@ -92,7 +110,7 @@ def confirm(ctx: Context) -> None:
     """Imports every accepted row in one go (or none), or forgets the file."""
     assert ctx.staff is not None
     action, serial = ctx.args[0], int(ctx.args[1])
-    pending = PendingImports(ctx.services.db.table("pending_imports"))
+    pending = PendingImports(ctx.services.db.table(PENDING))
     waiting = pending.get(ctx.staff.user_id, serial)
     if waiting is None:
         ctx.toast(ctx.t("import.expired"), alert=True)
@@ -126,10 +144,15 @@ class Progress:
     only the result is sent.
     """
 
-    def __init__(self, ctx: Context, message_id: int | None, *, just_sent: bool = False) -> None:
+    def __init__(self, ctx: Context, message_id: int | None, *, just_sent: bool = False,
+                 last: float | None = None) -> None:
         self._ctx = ctx
         self._message_id = message_id
-        self._last = time.monotonic() if just_sent else None
+        self._last = time.monotonic() if just_sent else last
+
+    def resumed(self, ctx: Context) -> Progress:
+        """The same message, paced as before, for the handler's next turn (``Context.set_aside``)."""
+        return Progress(ctx, self._message_id, last=self._last)
 
     def show(self, text: str) -> None:
         if self._message_id is None:
@@ -163,7 +186,8 @@ def _summary(ctx: Context, plan: Plan) -> str:
 def _refusals(ctx: Context, plan: Plan) -> list[str]:
     lines = []
     for refusal in plan.refused[:SHOWN_REFUSALS]:
-        reason = ctx.t(refusal.reason, value=_short(refusal.value))
+        column = ctx.t(_LABELS[refusal.column]) if refusal.column else ""
+        reason = ctx.t(refusal.reason, value=_short(refusal.value), column=column, limit=MAX_TEXT)
         lines.append(ctx.t("import.report.line", row=refusal.row, reason=reason))
     hidden = len(plan.refused) - SHOWN_REFUSALS
     if hidden > 0:
