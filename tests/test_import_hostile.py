@@ -25,7 +25,7 @@ from bot.handlers import importing
 from tests import hostile_sheets as hostile
 from tests.support.chat import World
 from tests.test_import import admin, clients, invited, upload
-from tests.test_import_progress import Telegram
+from tests.test_import_progress import Telegram, sheet
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 TOO_BIG = ("is too large to import: a sheet may hold at most 21000 rows (blank rows count), 1000 cells "
@@ -128,6 +128,24 @@ def test_while_a_sheet_is_read_everybody_else_is_answered(world: World,
         asyncio.run(chat())
     finally:
         runner.close()
+
+
+def test_a_big_sheet_is_checked_in_slices_and_others_are_answered_in_between(world: World) -> None:
+    me = admin(world, "en")
+    colleague = invited(world, "staff member", 70)
+    content = sheet(2500)
+    event = Event(me.user, me.id, document=IncomingFile("big.xlsx", "", len(content), content))
+    actions, aside = world.dispatcher.turn(event)  # the file is read off the core, then checked
+    turns = 0
+    while aside is not None:
+        actions, aside = world.dispatcher.resume(event, aside.done())
+        turns += 1
+        before = len(colleague.messages)
+        colleague.send("/today")  # between two turns of the core given to the sheet
+        assert len(colleague.messages) == before + 1
+    assert turns == 3  # the rows read and checked up to 1000, to 2000, then to 2500 and reported
+    world.deliver(actions)
+    assert "2500 rows can be imported" in me.last.text
 
 
 def test_a_very_long_client_name_costs_the_name_index_in_proportion_to_its_length(world: World) -> None:

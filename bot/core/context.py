@@ -93,6 +93,11 @@ class Context:
         core, in a write of its own, with a context of its own (and may set work aside again)."""
         self.aside = Aside(work, then)
 
+    def later(self, then: Callable[[Context], None]) -> None:
+        """The rest of the handler in a turn of the core of its own, with a context of its own, so
+        that whoever waits for the core goes first (long work in slices)."""
+        self.aside = Aside(_nothing, lambda ctx, _: then(ctx))
+
     def push(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
         """Sends a message to someone else (admins, a team member)."""
         self.actions.append(Send(chat_id, text, buttons))
@@ -119,6 +124,10 @@ class Context:
         return format_datetime(local, pattern, locale=babel_locale(locale))
 
 
+
+
+def _nothing() -> None:
+    return None
 
 
 def keyboard(*rows: list[Button] | tuple[Button, ...]) -> Keyboard:

@@ -98,8 +98,10 @@ class Runner:
         Delivery only, not ``push``: learning of a blocked user needs the core thread, which waits here.
         """
         loop, delivery = self._loop, self.delivery
-        if loop is None or delivery is None or _is_loop_thread(loop):
-            return None  # on the loop's own thread, waiting for the loop would wait forever
+        if loop is None or delivery is None or loop.is_closed() or _is_loop_thread(loop):
+            # On the loop's own thread, waiting for the loop would wait forever; a closed loop (a
+            # sheet still being read as the bot stops) sends nothing more.
+            return None
         try:
             outcomes = asyncio.run_coroutine_threadsafe(delivery.deliver([action]), loop).result(LIVE_WAIT)
         except Exception:  # progress is a courtesy: the work goes on without it

@@ -41,8 +41,8 @@ from bot.flows.engine import MAX_TEXT
 from bot.i18n import N_, Translator
 from bot.services.clients import ClientService, language_of_country
 
-__all__ = ["COLUMNS", "PENDING", "PendingImports", "Plan", "Refusal", "SheetError", "check", "example_row",
-           "header_names", "read_sheet", "template"]
+__all__ = ["COLUMNS", "PENDING", "Checker", "PendingImports", "Plan", "Refusal", "SheetError", "check",
+           "example_row", "header_names", "read_sheet", "template"]
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 20_000
@@ -167,41 +167,63 @@ def check(rows: list[tuple[int, Row]], clients: ClientService, *, by: int, now: 
           examples: Iterable[Row] = (), progress: Progress | None = None) -> Plan:
     """Checks every row; the plan adds the accepted ones, the same rows never twice. ``progress``
     hears how many rows are done every ``PROGRESS_EVERY`` rows."""
-    plan = Plan()
-    next_client, next_contact = clients.clients.next_id(), clients.contact_store.next_id()
-    new_clients: dict[str, Client] = {}
-    seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
-    example_rows = [_fingerprint(example) for example in examples]
-    for done, (number, row) in enumerate(rows):
-        if progress is not None and done and done % PROGRESS_EVERY == 0:
+    checker = Checker(clients, by=by, now=now, examples=examples)
+    for done in range(0, len(rows), PROGRESS_EVERY):
+        if progress is not None and done:
             progress(done)
-        if _fingerprint(row) in example_rows:
-            plan.refused.append(Refusal(number, N_("import.reason.example")))
-            continue
+        checker.add(rows[done:done + PROGRESS_EVERY])
+    return checker.plan
+
+
+class Checker:
+    """Checks rows a slice at a time (``add``), against the rows before them and the database;
+    ``plan`` holds what the rows so far add.
+
+    Between two slices the core may write (``bot.handlers.importing`` checks a sheet for its report
+    in slices, each a turn of the core of its own): the plan is then only a report, and the rows are
+    checked again, all in one turn, when the admin presses Import.
+    """
+
+    def __init__(self, clients: ClientService, *, by: int, now: datetime,
+                 examples: Iterable[Row] = ()) -> None:
+        self.plan = Plan()
+        self._clients, self._by, self._now = clients, by, now
+        self._next_client, self._next_contact = clients.clients.next_id(), clients.contact_store.next_id()
+        self._new_clients: dict[str, Client] = {}
+        self._seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
+        self._examples = [_fingerprint(example) for example in examples]
+
+    def add(self, rows: Iterable[tuple[int, Row]]) -> None:
+        for number, row in rows:
+            refusal = self._refusal(number, row)
+            if refusal is not None:
+                self.plan.refused.append(refusal)
+
+    def _refusal(self, number: int, row: Row) -> Refusal | None:
+        """Adds the row to the plan, or says why not."""
+        if _fingerprint(row) in self._examples:
+            return Refusal(number, N_("import.reason.example"))
         problem = _problem(number, row)
         if problem is not None:
-            plan.refused.append(problem)
-            continue
+            return problem
         name = row["client"]
         key = (fold(name), fold(row.get("contact", "")))
-        if key in seen:
-            plan.refused.append(Refusal(number, N_("import.reason.duplicate_in_file"), str(seen[key])))
-            continue
-        existing = clients.named(name)
-        client = existing or new_clients.get(key[0])
-        if existing is not None and (not key[1] or clients.contact_named(existing.id, row["contact"])):
-            plan.refused.append(Refusal(number, N_("import.reason.duplicate"), existing.name))
-            continue
-        seen[key] = number
+        if key in self._seen:
+            return Refusal(number, N_("import.reason.duplicate_in_file"), str(self._seen[key]))
+        existing = self._clients.named(name)
+        client = existing or self._new_clients.get(key[0])
+        if existing is not None and (not key[1] or self._clients.contact_named(existing.id, row["contact"])):
+            return Refusal(number, N_("import.reason.duplicate"), existing.name)
+        self._seen[key] = number
         if client is None:
-            client = new_clients[key[0]] = _client(next_client, row, by, now)
-            plan.clients.append(client)
-            next_client += 1
+            client = self._new_clients[key[0]] = _client(self._next_client, row, self._by, self._now)
+            self.plan.clients.append(client)
+            self._next_client += 1
         if key[1]:
-            plan.contacts.append(_contact(next_contact, client, row))
-            next_contact += 1
-        plan.accepted += 1
-    return plan
+            self.plan.contacts.append(_contact(self._next_contact, client, row))
+            self._next_contact += 1
+        self.plan.accepted += 1
+        return None
 
 
 def _problem(number: int, row: Row) -> Refusal | None:

@@ -44,6 +44,8 @@ CHARACTERS: Final = 3_000_000
 UNPACKED_BYTES: Final = 64 * 1024 * 1024
 # Elements in one XML part of an XLSX (a cell is two to four: the cell, its value, rich text).
 ELEMENTS: Final = 4 * CELLS
+# Parts of an XLSX (one sheet with its styles and a few pictures is about a dozen).
+PARTS: Final = 2_000
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ROW, _CELL = f"{_MAIN} row", f"{_MAIN} c"
@@ -122,7 +124,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
 def _measure(archive: zipfile.ZipFile) -> None:
     """Refuses an archive over a budget, reading no more of it than it takes to tell."""
     members = archive.infolist()
-    if sum(member.file_size for member in members) > UNPACKED_BYTES:
+    if len(members) > PARTS or sum(member.file_size for member in members) > UNPACKED_BYTES:
         raise too_big()
     for member in members:
         if member.filename.endswith((".xml", ".rels")):

@@ -22,6 +22,8 @@ from bot.core.router import Router
 from bot.documents.importing import (
     COLUMNS,
     PENDING,
+    PROGRESS_EVERY,
+    Checker,
     PendingImports,
     Plan,
     Row,
@@ -67,30 +69,48 @@ def receive(ctx: Context) -> None:
     if document.suffix == ".xls":  # the old binary format: openpyxl cannot read it, Excel converts it
         ctx.reply(ctx.t("import.error.xls", name=name))
         return
-    progress = Progress(ctx, ctx.live(Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))),
-                        just_sent=True)
     headers = header_names(_translators(ctx))
 
-    def read() -> list[tuple[int, Row]] | SheetError:
+    def read() -> tuple[Progress, list[tuple[int, Row]] | SheetError]:
+        # Off the core, so the core never waits for these messages to reach Telegram.
+        first = Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))
+        progress = Progress(ctx, ctx.live(first), just_sent=True)
         try:
-            return read_sheet(name, content, headers,
-                              lambda done: progress.show(ctx.t("import.reading", name=name, done=done)))
+            return progress, read_sheet(name, content, headers, lambda done: progress.show(
+                ctx.t("import.reading", name=name, done=done)))
         except SheetError as error:
-            return error
+            return progress, error
 
-    ctx.set_aside(read, lambda ctx, rows: _report(ctx, progress.resumed(ctx), name, rows))
+    ctx.set_aside(read, lambda ctx, done: _read(ctx, done[0].resumed(ctx), name, done[1]))
 
 
-def _report(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row]] | SheetError) -> None:
-    """Checks the rows read, keeps them and shows the report with the Import button."""
+def _read(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row]] | SheetError) -> None:
+    """The file read: why it cannot be imported, or its rows checked, a slice at a time."""
     if ctx.staff is None:  # no longer allowed in while the file was read
         return
     if isinstance(rows, SheetError):
         headers = ", ".join(ctx.t(column.label_key) for column in COLUMNS[:3])
         progress.finish(ctx.t(rows.key, name=name, headers=headers, **rows.params))
         return
-    plan = _check(ctx, rows, lambda done: progress.show(
-        ctx.t("import.checking", name=name, done=done, total=len(rows))))
+    checker = Checker(ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=_examples(ctx))
+    _check_slice(ctx, progress, name, rows, checker, done=0)
+
+
+def _check_slice(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row]], checker: Checker,
+                 *, done: int) -> None:
+    """Checks ``PROGRESS_EVERY`` rows in this turn of the core, the next ones in a turn of their own
+    (others' updates go in between: 20,000 rows took a second of the core), then keeps the rows and
+    shows the report with the Import button."""
+    if ctx.staff is None:
+        return
+    if done:
+        progress.show(ctx.t("import.checking", name=name, done=done, total=len(rows)))
+    checker.add(rows[done:done + PROGRESS_EVERY])
+    done += PROGRESS_EVERY
+    if done < len(rows):
+        ctx.later(lambda ctx: _check_slice(ctx, progress.resumed(ctx), name, rows, checker, done=done))
+        return
+    plan = checker.plan
     pending = PendingImports(ctx.services.db.table(PENDING))
     serial = pending.put(ctx.staff.user_id, name, rows)
     lines = [ctx.t.plural("import.report.title", len(rows), name=name), _summary(ctx, plan)]
@@ -139,20 +159,22 @@ class Progress:
     """One message that shows how long work advances, then its result.
 
     With a live transport the message is edited as the work goes on (``Context.live``), at most once
-    every ``PROGRESS_SECONDS``: Telegram allows about one message a second in a chat, and the core
-    thread waits for each edit. Without a live transport, or if the first message could not be sent,
-    only the result is sent.
+    every ``PROGRESS_SECONDS``: Telegram allows about one message a second in a chat, and whoever
+    shows it waits for each edit. Without a live transport, or if the first message could not be
+    sent, only the result is sent. In work done in turns of the core (``resumed``), an edit goes out
+    with the turn's reply instead, while the core is free.
     """
 
     def __init__(self, ctx: Context, message_id: int | None, *, just_sent: bool = False,
-                 last: float | None = None) -> None:
+                 last: float | None = None, live: bool = True) -> None:
         self._ctx = ctx
         self._message_id = message_id
         self._last = time.monotonic() if just_sent else last
+        self._live = live
 
     def resumed(self, ctx: Context) -> Progress:
-        """The same message, paced as before, for the handler's next turn (``Context.set_aside``)."""
-        return Progress(ctx, self._message_id, last=self._last)
+        """The same message, paced as before, for the next turn of the handler (``Context.set_aside``)."""
+        return Progress(ctx, self._message_id, last=self._last, live=False)
 
     def show(self, text: str) -> None:
         if self._message_id is None:
@@ -161,7 +183,11 @@ class Progress:
         if self._last is not None and now - self._last < PROGRESS_SECONDS:
             return
         self._last = now
-        self._ctx.live(Edit(self._ctx.event.chat_id, self._message_id, text))
+        edit = Edit(self._ctx.event.chat_id, self._message_id, text)
+        if self._live:
+            self._ctx.live(edit)
+        else:
+            self._ctx.actions.append(edit)
 
     def finish(self, text: str, buttons: Keyboard = ()) -> None:
         if self._message_id is None:
@@ -172,9 +198,13 @@ class Progress:
 
 def _check(ctx: Context, rows: list[tuple[int, dict[str, str]]], progress: Callable[[int], object]) -> Plan:
     assert ctx.staff is not None
-    examples = [example_row(t) for t in _translators(ctx)]
-    return check(rows, ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=examples,
+    return check(rows, ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=_examples(ctx),
                  progress=progress)
+
+
+def _examples(ctx: Context) -> list[Row]:
+    """The template's example row in every language: refused if sent back unchanged."""
+    return [example_row(t) for t in _translators(ctx)]
 
 
 def _summary(ctx: Context, plan: Plan) -> str:
