@@ -8,8 +8,10 @@ refused as soon as it passes any budget (``SheetError("import.error.too_big")``)
 - an XLSX is a zip: the unpacked sizes its directory declares are added up first (the zip module
   never unpacks a member beyond its declared size), then every XML part is scanned as it is
   unpacked, counting rows (blank ones too: a row numbered 5,000,000 counts as 5,000,000), cells in a
-  row and in all, and elements, and stopping at the first number over its budget. Only then does
-  openpyxl open it, in read-only mode, reading the first ``COLUMNS`` columns of each row.
+  row and in all, and elements, and stopping at the first number over its budget (every part, the
+  sheets not read too: simpler than finding the first sheet's part as openpyxl does, and a
+  workbook that large has no place here). Only then does openpyxl open it, in read-only mode,
+  reading the first ``COLUMNS`` columns of each row of the first sheet.
 - a CSV is read a row at a time; its rows and cells are counted as they come.
 
 A field longer than a typed answer may be (``MAX_TEXT``) is kept only to one character beyond it,
