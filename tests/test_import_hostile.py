@@ -192,4 +192,4 @@ def test_an_oversized_import_left_by_an_older_version_is_dropped_at_start(tmp_pa
     done = start("/upload /nonexistent.csv", "/help")
     assert "dropped" in done.stderr and "pending_imports.json: 65 MB of imports waiting" in done.stderr
     assert "I could not receive nonexistent.csv" in done.stdout
-    assert not old.exists() or old.stat().st_size < 2**20
+    assert orjson.loads(old.read_bytes()) == {"pending_imports": {}}

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+import orjson
 from tinydb.table import Document, Table
 
 from bot.documents import sheets
@@ -40,6 +41,7 @@ from bot.flows.client_fields import day_text, normal_phone, read_day
 from bot.flows.engine import MAX_TEXT
 from bot.i18n import N_, Translator
 from bot.services.clients import ClientService, language_of_country
+from bot.storage.atomic import write_atomically
 
 __all__ = ["COLUMNS", "PENDING", "Checker", "PendingImports", "Plan", "Refusal", "SheetError", "check",
            "example_row", "header_names", "read_sheet", "template"]
@@ -334,14 +336,15 @@ PENDING_FILE_BYTES = 64 * 1024 * 1024
 def drop_oversized_pending(data_dir: Path) -> None:
     """Run before the database opens (which reads every collection whole): forgets the imports
     waiting for confirmation if their file is over ``PENDING_FILE_BYTES``, saying so in the log. Their
-    admins send those sheets again (the buttons of the old reports then say the file was dealt with)."""
+    admins send those sheets again (the buttons of the old reports then say the file was dealt with).
+    The file is emptied, not removed: a data file the database knows of must not go missing."""
     path = data_dir / f"{PENDING}.json"
     try:
         size = path.stat().st_size
     except OSError:  # none (the usual case), or unreadable: opening the database says so
         return
     if size > PENDING_FILE_BYTES:
-        path.unlink()
+        write_atomically(path, orjson.dumps({PENDING: {}}))
         log.warning("dropped %s: %d MB of imports waiting for confirmation, kept by an older version with "
                     "no limit on a sheet's size; the admins who sent them must send those sheets again",
                     path, size // 2**20)
