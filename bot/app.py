@@ -9,6 +9,7 @@ import sys
 
 from bot import bootstrap
 from bot.core.runner import Runner
+from bot.documents.importing import drop_oversized_pending
 from bot.domain.policy import PolicyError
 from bot.domain.workdays import WorkdaysError
 from bot.logs import configure_logging
@@ -34,6 +35,7 @@ def main() -> int:
             # The person at the keyboard is the local admin.
             admins = settings.bot_admin_ids | {CONSOLE_USER_ID}
             settings = settings.model_copy(update={"bot_admin_ids": admins})
+        drop_oversized_pending(settings.bot_data_dir)
         db = Database.open(settings.bot_data_dir)
     except (SettingsError, DatabaseError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from babel.dates import format_datetime
 
@@ -15,6 +15,35 @@ from bot.i18n import Translator, babel_locale
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Aside(Generic[T]):
+    """Work a handler set aside (``Context.set_aside``): done off the core, so that everybody else is
+    answered meanwhile, then ``then`` finishes the handler on the core with its result.
+
+    ``work`` must not touch the database or any service, only what it closes over (the bytes of a
+    sheet); it may show progress with ``Context.live``.
+    """
+
+    work: Callable[[], T]
+    then: Callable[[Context, T], None]
+
+    def done(self) -> Callable[[Context], None]:
+        """Does the work (off the core); returns the rest of the handler, to run on the core. If the
+        work failed, the rest raises its error, answered as any failing handler's."""
+        try:
+            result = self.work()
+        except Exception as error:
+            failure = error
+
+            def failed(ctx: Context) -> None:
+                raise failure
+
+            return failed
+        return lambda ctx: self.then(ctx, result)
 
 
 @dataclass
@@ -29,6 +58,8 @@ class Context:
     answered: bool = False
     # Delivers one action at once, while the handler still runs (set by the runner; None in tests).
     deliver_now: Callable[[Action], int | None] | None = None
+    # Work to do off the core once the handler returns, and how to finish with its result.
+    aside: Aside[Any] | None = None
 
     @property
     def now(self) -> datetime:
@@ -56,6 +87,17 @@ class Context:
         the message id, or None (not delivered, or no live transport: the action is dropped)."""
         return self.deliver_now(action) if self.deliver_now is not None else None
 
+    def set_aside(self, work: Callable[[], T], then: Callable[[Context, T], None]) -> None:
+        """Long work that needs no database (reading a sheet): done off the core once the handler
+        returns, so that everybody else is answered meanwhile; ``then(ctx, result)`` finishes on the
+        core, in a write of its own, with a context of its own (and may set work aside again)."""
+        self.aside = Aside(work, then)
+
+    def later(self, then: Callable[[Context], None]) -> None:
+        """The rest of the handler in a turn of the core of its own, with a context of its own, so
+        that whoever waits for the core goes first (long work in slices)."""
+        self.aside = Aside(_nothing, lambda ctx, _: then(ctx))
+
     def push(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
         """Sends a message to someone else (admins, a team member)."""
         self.actions.append(Send(chat_id, text, buttons))
@@ -82,6 +124,10 @@ class Context:
         return format_datetime(local, pattern, locale=babel_locale(locale))
 
 
+
+
+def _nothing() -> None:
+    return None
 
 
 def keyboard(*rows: list[Button] | tuple[Button, ...]) -> Keyboard:

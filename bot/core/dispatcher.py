@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.core.callbacks import SEPARATOR, Malformed, unpack
-from bot.core.context import Context
+from bot.core.context import Aside, Context
 from bot.core.events import (
     MAX_INCOMING_FILE_BYTES,
     Action,
@@ -56,7 +56,17 @@ class Dispatcher:
     on_inline: InlineHandler | None = None
 
     def handle(self, event: Event, sync: bool = True) -> list[Action]:
-        """Processes one event and returns what to send. With ``sync=False`` what it wrote is made
+        """Processes one event and returns what to send, doing any work its handler set aside here
+        and now (without a runner: tests; the runner does it off the core, see ``turn``)."""
+        actions, aside = self.turn(event, sync)
+        while aside is not None:
+            more, aside = self.resume(event, aside.done())
+            actions += more
+        return actions
+
+    def turn(self, event: Event, sync: bool = True) -> tuple[list[Action], Aside[Any] | None]:
+        """Processes one event: what to send, and the work its handler set aside, if any, for the
+        caller to do off the core and then ``resume``. With ``sync=False`` what it wrote is made
         durable by the caller, with ``Database.sync``, while the reply goes out (``unsaved`` then
         says if that failed)."""
         ctx = self._context(event)
@@ -70,14 +80,29 @@ class Dispatcher:
             # probe sends hundreds), and whatever the handler wrote before it is undone.
             log.debug("refused %s: %s", _describe(event), error)
             ctx.actions = [a for a in ctx.actions if isinstance(a, AnswerCallback)]
+            ctx.aside = None
             ctx.toast(ctx.t("error.stale_button"))
         except Exception:
             log.exception("handler failed for %s", _describe(event))
             ctx.actions = [a for a in ctx.actions if isinstance(a, AnswerCallback)]
+            ctx.aside = None
             ctx.reply(ctx.t("error.generic"))
         if event.callback_id is not None and not ctx.answered:
             ctx.actions.insert(0, AnswerCallback(event.callback_id))
-        return ctx.actions
+        return ctx.actions, ctx.aside
+
+    def resume(self, event: Event, rest: Callable[[Context], None]) -> tuple[list[Action], Aside[Any] | None]:
+        """Finishes a handler whose work was set aside (``rest``: ``Aside.done``), in a write of its own;
+        what to send, and the next work set aside, if any."""
+        ctx = self._context(event)
+        try:
+            with self.services.db.unit():
+                rest(ctx)
+        except Exception:
+            log.exception("handler failed after its work aside for %s", _describe(event))
+            ctx.actions, ctx.aside = [], None
+            ctx.reply(ctx.t("error.generic"))
+        return ctx.actions, ctx.aside
 
     def unsaved(self, event: Event) -> list[Action]:
         """What to tell the sender when the write of their update failed after its reply had gone

@@ -5,7 +5,9 @@ The core (TinyDB is not thread-safe) runs on one thread at a time, under one loc
 as they go run on a dedicated core thread, so the event loop stays free to poll and send for
 everybody else meanwhile. An update finding the core free is handled right on the loop's thread:
 its handler takes about a millisecond, and the two thread hand-overs it saves were half a
-millisecond of every reply (``bench.e2e``).
+millisecond of every reply (``bench.e2e``). Work a handler sets aside (reading a sheet sent for
+import: seconds for a big one) is done on a thread of its own, without the core, so everybody else
+is answered meanwhile; the handler then finishes on the core with its result (``Context.set_aside``).
 
 Such an update's reply goes out while the disk flushes what it wrote (``fdatasync``: 0.3 to 0.9 ms
 on this machine, most of what our replies took beyond a bare echo bot's). It stays crash-safe: the
@@ -23,8 +25,9 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from bot.core.context import Aside
 from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome, Send
@@ -51,6 +54,9 @@ class Runner:
         # waiting for the core this very flush holds.
         self._flusher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="flush")
         self._core = threading.Lock()  # held by whoever runs the core: the core thread or the loop's
+        # Does the work handlers set aside (``Context.set_aside``: reading a sheet), without the core.
+        # One at a time: two admins' sheets are read one after the other, not side by side in memory.
+        self._aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aside")
         self.delivery: Delivery | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         dispatcher.deliver_now = self.deliver_now
@@ -79,8 +85,10 @@ class Runner:
         Delivery only, not ``push``: learning of a blocked user needs the core thread, which waits here.
         """
         loop, delivery = self._loop, self.delivery
-        if loop is None or delivery is None or _is_loop_thread(loop):
-            return None  # on the loop's own thread, waiting for the loop would wait forever
+        if loop is None or delivery is None or loop.is_closed() or _is_loop_thread(loop):
+            # On the loop's own thread, waiting for the loop would wait forever; a closed loop (a
+            # sheet still being read as the bot stops) sends nothing more.
+            return None
         try:
             outcomes = asyncio.run_coroutine_threadsafe(delivery.deliver([action]), loop).result(LIVE_WAIT)
         except Exception:  # progress is a courtesy: the work goes on without it
@@ -99,14 +107,14 @@ class Runner:
         # one does a failed write (or a failing handler) keep nothing of the update and answer so.
         self._loop = loop = asyncio.get_running_loop()
         if self.dispatcher.shows_progress(event) or not self._core.acquire(blocking=False):
-            actions = await self._on_core(self.dispatcher.handle, event)
-            return asyncio.create_task(self.push(actions, Priority.REPLY))
+            actions, aside = await self._on_core(self.dispatcher.turn, event)
+            return asyncio.create_task(self._reply(event, actions, aside))
         try:
-            actions = self.dispatcher.handle(event, sync=False)
+            actions, aside = self.dispatcher.turn(event, sync=False)
         except BaseException:
             self._core.release()
             raise
-        reply = asyncio.create_task(self.push(actions, Priority.REPLY))
+        reply = asyncio.create_task(self._reply(event, actions, aside))
         if not self.dispatcher.services.db.unsynced:  # nothing written (a lookup): nothing to wait for
             self._core.release()
             return reply
@@ -124,6 +132,19 @@ class Runner:
             return self.dispatcher.unsaved(event)
         finally:
             self._core.release()
+
+    async def _reply(self, event: Event, actions: list[Action], aside: Aside[Any] | None) -> list[Outcome]:
+        """Delivers an update's reply; then, if its handler set work aside, does that work off the
+        core and finishes the handler on the core with its result (as often as it sets work aside),
+        delivering what each turn says. The update is confirmed meanwhile: what the work gives is
+        written only at the end, so a crash before then loses nothing that was acknowledged."""
+        outcomes = await self.push(actions, Priority.REPLY)
+        loop = asyncio.get_running_loop()
+        while aside is not None:
+            rest = await loop.run_in_executor(self._aside, aside.done)
+            actions, aside = await self._on_core(self.dispatcher.resume, event, rest)
+            outcomes += await self.push(actions, Priority.REPLY)
+        return outcomes
 
     async def _after(self, reply: asyncio.Task[list[Outcome]], actions: list[Action]) -> list[Outcome]:
         """``actions`` delivered once ``reply`` was."""
@@ -221,6 +242,7 @@ class Runner:
             return None
 
     def close(self) -> None:
+        self._aside.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
         self._flusher.shutdown(wait=True)
 

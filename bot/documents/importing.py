@@ -23,21 +23,30 @@ flowchart LR
 
 from __future__ import annotations
 
-import csv
 import io
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 
+import orjson
 from tinydb.table import Document, Table
 
+from bot.documents import sheets
+from bot.documents.sheets import SheetError
 from bot.domain.clients import NO_YEAR, Client, Contact, fold
 from bot.domain.policy import CLASS_IDS
 from bot.flows.client_fields import day_text, normal_phone, read_day
+from bot.flows.engine import MAX_TEXT
 from bot.i18n import N_, Translator
 from bot.services.clients import ClientService, language_of_country
+from bot.storage.atomic import write_atomically
 
+__all__ = ["COLUMNS", "PENDING", "Checker", "PendingImports", "Plan", "Refusal", "SheetError", "check",
+           "example_row", "header_names", "read_sheet", "template"]
+
+log = logging.getLogger(__name__)
 MAX_ROWS = 20_000
 # How often reading and checking report progress, in rows.
 PROGRESS_EVERY = 1000
@@ -90,20 +99,12 @@ _COUNTRIES = {"中国": "CN", "中國": "CN", "china": "CN", "台湾": "TW", "�
               "英國": "GB", "uk": "GB", "新加坡": "SG", "singapore": "SG"}
 
 
-class SheetError(Exception):
-    """The file as a whole cannot be imported; ``key`` is the message that says why."""
-
-    def __init__(self, key: str, **params: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.params = params
-
-
 @dataclass(frozen=True)
 class Refusal:
     row: int
     reason: str  # message key
     value: str = ""
+    column: str = ""  # the id of the column concerned, when the reason names one
 
 
 @dataclass
@@ -133,12 +134,11 @@ def header_names(translators: Iterable[Translator]) -> dict[str, str]:
 def read_sheet(filename: str, content: bytes, headers: dict[str, str],
                progress: Progress | None = None) -> list[tuple[int, Row]]:
     """The data rows of an .xlsx or .csv file, numbered as the spreadsheet numbers them;
-    ``progress`` hears the count read every ``PROGRESS_EVERY`` rows."""
-    raw = _xlsx_rows(content) if filename.lower().endswith(".xlsx") else _csv_rows(content)
+    ``progress`` hears the count read every ``PROGRESS_EVERY`` rows. Raises ``SheetError`` for a
+    file that cannot be read or is over a budget (``bot.documents.sheets``)."""
     found: dict[int, str] | None = None
     rows: list[tuple[int, Row]] = []
-    for number, cells in raw:
-        texts = [_text(cell) for cell in cells]
+    for number, texts in sheets.rows(filename, content):
         if not any(texts):
             continue
         if found is None:
@@ -158,52 +158,6 @@ def read_sheet(filename: str, content: bytes, headers: dict[str, str],
     return rows
 
 
-def _xlsx_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
-    # openpyxl is loaded when a sheet is first read or made, not by every start of the bot.
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SheetError(N_("import.error.unreadable")) from error
-    sheet = book.worksheets[0]
-    try:
-        yield from enumerate(sheet.iter_rows(values_only=True), 1)
-    finally:
-        book.close()
-
-
-def _csv_rows(content: bytes) -> Iterator[tuple[int, Sequence[object]]]:
-    # Excel on a Chinese Windows saves CSV in GBK (GB18030 is its superset); everyone else in UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SheetError(N_("import.error.unreadable"))
-    if "\0" in text:
-        raise SheetError(N_("import.error.unreadable"))
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t", "，"), key=first.count)
-    yield from enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1)
-
-
-def _text(cell: object) -> str:
-    """A cell as text: dates as ISO days, whole numbers without ".0" (phone numbers typed as numbers)."""
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, date):
-        return cell.isoformat()
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return " ".join(str(cell).split())
-
-
 def _header_key(text: str) -> str:
     return fold(text).replace(" ", "").replace("*", "").replace("_", "")
 
@@ -215,47 +169,72 @@ def check(rows: list[tuple[int, Row]], clients: ClientService, *, by: int, now: 
           examples: Iterable[Row] = (), progress: Progress | None = None) -> Plan:
     """Checks every row; the plan adds the accepted ones, the same rows never twice. ``progress``
     hears how many rows are done every ``PROGRESS_EVERY`` rows."""
-    plan = Plan()
-    next_client, next_contact = clients.clients.next_id(), clients.contact_store.next_id()
-    new_clients: dict[str, Client] = {}
-    seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
-    example_rows = [_fingerprint(example) for example in examples]
-    for done, (number, row) in enumerate(rows):
-        if progress is not None and done and done % PROGRESS_EVERY == 0:
+    checker = Checker(clients, by=by, now=now, examples=examples)
+    for done in range(0, len(rows), PROGRESS_EVERY):
+        if progress is not None and done:
             progress(done)
-        if _fingerprint(row) in example_rows:
-            plan.refused.append(Refusal(number, N_("import.reason.example")))
-            continue
-        problem = _problem(row)
+        checker.add(rows[done:done + PROGRESS_EVERY])
+    return checker.plan
+
+
+class Checker:
+    """Checks rows a slice at a time (``add``), against the rows before them and the database;
+    ``plan`` holds what the rows so far add.
+
+    Between two slices the core may write (``bot.handlers.importing`` checks a sheet for its report
+    in slices, each a turn of the core of its own): the plan is then only a report, and the rows are
+    checked again, all in one turn, when the admin presses Import.
+    """
+
+    def __init__(self, clients: ClientService, *, by: int, now: datetime,
+                 examples: Iterable[Row] = ()) -> None:
+        self.plan = Plan()
+        self._clients, self._by, self._now = clients, by, now
+        self._next_client, self._next_contact = clients.clients.next_id(), clients.contact_store.next_id()
+        self._new_clients: dict[str, Client] = {}
+        self._seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
+        self._examples = [_fingerprint(example) for example in examples]
+
+    def add(self, rows: Iterable[tuple[int, Row]]) -> None:
+        for number, row in rows:
+            refusal = self._refusal(number, row)
+            if refusal is not None:
+                self.plan.refused.append(refusal)
+
+    def _refusal(self, number: int, row: Row) -> Refusal | None:
+        """Adds the row to the plan, or says why not."""
+        if _fingerprint(row) in self._examples:
+            return Refusal(number, N_("import.reason.example"))
+        problem = _problem(number, row)
         if problem is not None:
-            plan.refused.append(Refusal(number, *problem))
-            continue
+            return problem
         name = row["client"]
         key = (fold(name), fold(row.get("contact", "")))
-        if key in seen:
-            plan.refused.append(Refusal(number, N_("import.reason.duplicate_in_file"), str(seen[key])))
-            continue
-        existing = clients.named(name)
-        client = existing or new_clients.get(key[0])
-        if existing is not None and (not key[1] or clients.contact_named(existing.id, row["contact"])):
-            plan.refused.append(Refusal(number, N_("import.reason.duplicate"), existing.name))
-            continue
-        seen[key] = number
+        if key in self._seen:
+            return Refusal(number, N_("import.reason.duplicate_in_file"), str(self._seen[key]))
+        existing = self._clients.named(name)
+        client = existing or self._new_clients.get(key[0])
+        if existing is not None and (not key[1] or self._clients.contact_named(existing.id, row["contact"])):
+            return Refusal(number, N_("import.reason.duplicate"), existing.name)
+        self._seen[key] = number
         if client is None:
-            client = new_clients[key[0]] = _client(next_client, row, by, now)
-            plan.clients.append(client)
-            next_client += 1
+            client = self._new_clients[key[0]] = _client(self._next_client, row, self._by, self._now)
+            self.plan.clients.append(client)
+            self._next_client += 1
         if key[1]:
-            plan.contacts.append(_contact(next_contact, client, row))
-            next_contact += 1
-        plan.accepted += 1
-    return plan
+            self.plan.contacts.append(_contact(self._next_contact, client, row))
+            self._next_contact += 1
+        self.plan.accepted += 1
+        return None
 
 
-def _problem(row: Row) -> tuple[str, str] | None:
-    """Why a row cannot be imported on its own (a message key and the offending value), or None."""
+def _problem(number: int, row: Row) -> Refusal | None:
+    """Why a row cannot be imported on its own, or None."""
+    for column_id, value in row.items():  # as long as a typed answer may be, at most
+        if len(value) > MAX_TEXT:
+            return Refusal(number, N_("import.reason.too_long"), column=column_id)
     if not row.get("client"):
-        return N_("import.reason.missing_name"), ""
+        return Refusal(number, N_("import.reason.missing_name"))
     checks = (("class", _class_id, N_("import.reason.unknown_class")),
               ("stage", _stage, N_("import.reason.bad_stage")),
               ("country", _country, N_("import.reason.bad_country")),
@@ -264,9 +243,9 @@ def _problem(row: Row) -> tuple[str, str] | None:
     for column, read, reason in checks:
         value = row.get(column, "")
         if value and read(value) is None:
-            return reason, value
+            return Refusal(number, reason, value)
     if not row.get("contact") and any(row.get(column) for column in CONTACT_COLUMNS):
-        return N_("import.reason.missing_contact"), ""
+        return Refusal(number, N_("import.reason.missing_contact"))
     return None
 
 
@@ -344,6 +323,31 @@ def template(t: Translator) -> bytes:
 
 
 # ---- a checked file waiting for the admin's confirmation --------------------------------------
+
+
+# The collection that keeps them.
+PENDING = "pending_imports"
+# Larger than this version ever writes: it keeps at most ``sheets.CHARACTERS`` characters of a sheet
+# (about 20 MB of JSON at worst) for each admin. An older version kept whatever it read: one file
+# of 400 MB made every start hang reading it.
+PENDING_FILE_BYTES = 64 * 1024 * 1024
+
+
+def drop_oversized_pending(data_dir: Path) -> None:
+    """Run before the database opens (which reads every collection whole): forgets the imports
+    waiting for confirmation if their file is over ``PENDING_FILE_BYTES``, saying so in the log. Their
+    admins send those sheets again (the buttons of the old reports then say the file was dealt with).
+    The file is emptied, not removed: a data file the database knows of must not go missing."""
+    path = data_dir / f"{PENDING}.json"
+    try:
+        size = path.stat().st_size
+    except OSError:  # none (the usual case), or unreadable: opening the database says so
+        return
+    if size > PENDING_FILE_BYTES:
+        write_atomically(path, orjson.dumps({PENDING: {}}))
+        log.warning("dropped %s: %d MB of imports waiting for confirmation, kept by an older version with "
+                    "no limit on a sheet's size; the admins who sent them must send those sheets again",
+                    path, size // 2**20)
 
 
 class PendingImports:

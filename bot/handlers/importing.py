@@ -21,8 +21,12 @@ from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
 from bot.documents.importing import (
     COLUMNS,
+    PENDING,
+    PROGRESS_EVERY,
+    Checker,
     PendingImports,
     Plan,
+    Row,
     SheetError,
     check,
     example_row,
@@ -31,6 +35,7 @@ from bot.documents.importing import (
     template,
 )
 from bot.domain.staff import Role
+from bot.flows.engine import MAX_TEXT
 from bot.i18n import LOCALES, N_, Translator
 
 log = logging.getLogger(__name__)
@@ -41,6 +46,7 @@ SHOWN_REFUSALS = 30
 QUOTED = 40
 # The least time between two progress edits of one message.
 PROGRESS_SECONDS = 1.5
+_LABELS = {column.id: column.label_key for column in COLUMNS}
 
 
 @router.command("import", role=Role.ADMIN, menu=N_("cmd.import"))
@@ -54,26 +60,58 @@ def explain(ctx: Context) -> None:
 
 @router.document(".xlsx", ".csv", ".xls", role=Role.ADMIN)
 def receive(ctx: Context) -> None:
-    """Reads and checks the file, keeps its rows and answers with the report and the Import button
-    (in the progress message, edited in place, when the transport delivers progress live)."""
+    """Reads the file off the core (``Context.set_aside``: everybody else is answered meanwhile), then
+    checks it, keeps its rows and answers with the report and the Import button (in the progress
+    message, edited in place, when the transport delivers progress live)."""
     document = ctx.event.document
-    assert document is not None and document.content is not None and ctx.staff is not None
-    name = document.name
+    assert document is not None and document.content is not None
+    name, content = document.name, document.content
     if document.suffix == ".xls":  # the old binary format: openpyxl cannot read it, Excel converts it
         ctx.reply(ctx.t("import.error.xls", name=name))
         return
-    first = Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))
-    progress = Progress(ctx, ctx.live(first), just_sent=True)
-    try:
-        rows = read_sheet(name, document.content, header_names(_translators(ctx)),
-                          lambda done: progress.show(ctx.t("import.reading", name=name, done=done)))
-    except SheetError as error:
-        headers = ", ".join(ctx.t(column.label_key) for column in COLUMNS[:3])
-        progress.finish(ctx.t(error.key, name=name, headers=headers, **error.params))
+    headers = header_names(_translators(ctx))
+
+    def read() -> tuple[Progress, list[tuple[int, Row]] | SheetError]:
+        # Off the core, so the core never waits for these messages to reach Telegram.
+        first = Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))
+        progress = Progress(ctx, ctx.live(first), just_sent=True)
+        try:
+            return progress, read_sheet(name, content, headers, lambda done: progress.show(
+                ctx.t("import.reading", name=name, done=done)))
+        except SheetError as error:
+            return progress, error
+
+    ctx.set_aside(read, lambda ctx, done: _read(ctx, done[0].resumed(ctx), name, done[1]))
+
+
+def _read(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row]] | SheetError) -> None:
+    """The file read: why it cannot be imported, or its rows checked, a slice at a time."""
+    if ctx.staff is None:  # no longer allowed in while the file was read
         return
-    plan = _check(ctx, rows, lambda done: progress.show(
-        ctx.t("import.checking", name=name, done=done, total=len(rows))))
-    pending = PendingImports(ctx.services.db.table("pending_imports"))
+    if isinstance(rows, SheetError):
+        headers = ", ".join(ctx.t(column.label_key) for column in COLUMNS[:3])
+        progress.finish(ctx.t(rows.key, name=name, headers=headers, **rows.params))
+        return
+    checker = Checker(ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=_examples(ctx))
+    _check_slice(ctx, progress, name, rows, checker, done=0)
+
+
+def _check_slice(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row]], checker: Checker,
+                 *, done: int) -> None:
+    """Checks ``PROGRESS_EVERY`` rows in this turn of the core, the next ones in a turn of their own
+    (others' updates go in between: 20,000 rows took a second of the core), then keeps the rows and
+    shows the report with the Import button."""
+    if ctx.staff is None:
+        return
+    if done:
+        progress.show(ctx.t("import.checking", name=name, done=done, total=len(rows)))
+    checker.add(rows[done:done + PROGRESS_EVERY])
+    done += PROGRESS_EVERY
+    if done < len(rows):
+        ctx.later(lambda ctx: _check_slice(ctx, progress.resumed(ctx), name, rows, checker, done=done))
+        return
+    plan = checker.plan
+    pending = PendingImports(ctx.services.db.table(PENDING))
     serial = pending.put(ctx.staff.user_id, name, rows)
     lines = [ctx.t.plural("import.report.title", len(rows), name=name), _summary(ctx, plan)]
     lines += _refusals(ctx, plan)
@@ -92,7 +130,7 @@ def confirm(ctx: Context) -> None:
     """Imports every accepted row in one go (or none), or forgets the file."""
     assert ctx.staff is not None
     action, serial = one_of(ctx.args, 0, ("go", "no")), number(ctx.args, 1)
-    pending = PendingImports(ctx.services.db.table("pending_imports"))
+    pending = PendingImports(ctx.services.db.table(PENDING))
     waiting = pending.get(ctx.staff.user_id, serial)
     if waiting is None:
         ctx.toast(ctx.t("import.expired"), alert=True)
@@ -121,15 +159,22 @@ class Progress:
     """One message that shows how long work advances, then its result.
 
     With a live transport the message is edited as the work goes on (``Context.live``), at most once
-    every ``PROGRESS_SECONDS``: Telegram allows about one message a second in a chat, and the core
-    thread waits for each edit. Without a live transport, or if the first message could not be sent,
-    only the result is sent.
+    every ``PROGRESS_SECONDS``: Telegram allows about one message a second in a chat, and whoever
+    shows it waits for each edit. Without a live transport, or if the first message could not be
+    sent, only the result is sent. In work done in turns of the core (``resumed``), an edit goes out
+    with the turn's reply instead, while the core is free.
     """
 
-    def __init__(self, ctx: Context, message_id: int | None, *, just_sent: bool = False) -> None:
+    def __init__(self, ctx: Context, message_id: int | None, *, just_sent: bool = False,
+                 last: float | None = None, live: bool = True) -> None:
         self._ctx = ctx
         self._message_id = message_id
-        self._last = time.monotonic() if just_sent else None
+        self._last = time.monotonic() if just_sent else last
+        self._live = live
+
+    def resumed(self, ctx: Context) -> Progress:
+        """The same message, paced as before, for the next turn of the handler (``Context.set_aside``)."""
+        return Progress(ctx, self._message_id, last=self._last, live=False)
 
     def show(self, text: str) -> None:
         if self._message_id is None:
@@ -138,7 +183,11 @@ class Progress:
         if self._last is not None and now - self._last < PROGRESS_SECONDS:
             return
         self._last = now
-        self._ctx.live(Edit(self._ctx.event.chat_id, self._message_id, text))
+        edit = Edit(self._ctx.event.chat_id, self._message_id, text)
+        if self._live:
+            self._ctx.live(edit)
+        else:
+            self._ctx.actions.append(edit)
 
     def finish(self, text: str, buttons: Keyboard = ()) -> None:
         if self._message_id is None:
@@ -149,9 +198,13 @@ class Progress:
 
 def _check(ctx: Context, rows: list[tuple[int, dict[str, str]]], progress: Callable[[int], object]) -> Plan:
     assert ctx.staff is not None
-    examples = [example_row(t) for t in _translators(ctx)]
-    return check(rows, ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=examples,
+    return check(rows, ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=_examples(ctx),
                  progress=progress)
+
+
+def _examples(ctx: Context) -> list[Row]:
+    """The template's example row in every language: refused if sent back unchanged."""
+    return [example_row(t) for t in _translators(ctx)]
 
 
 def _summary(ctx: Context, plan: Plan) -> str:
@@ -163,7 +216,8 @@ def _summary(ctx: Context, plan: Plan) -> str:
 def _refusals(ctx: Context, plan: Plan) -> list[str]:
     lines = []
     for refusal in plan.refused[:SHOWN_REFUSALS]:
-        reason = ctx.t(refusal.reason, value=_short(refusal.value))
+        column = ctx.t(_LABELS[refusal.column]) if refusal.column else ""
+        reason = ctx.t(refusal.reason, value=_short(refusal.value), column=column, limit=MAX_TEXT)
         lines.append(ctx.t("import.report.line", row=refusal.row, reason=reason))
     hidden = len(plan.refused) - SHOWN_REFUSALS
     if hidden > 0:

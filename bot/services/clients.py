@@ -29,6 +29,10 @@ _NOT_LATIN = re.compile(r"[^0-9a-z]+")
 _WORD = re.compile(r"\w+")
 # Separates the tails in ``_Entry.tails``, so a query can only match from the start of a syllable.
 _SEP = "\0"
+# The letters kept of each tail. Whole tails made a name's index grow with the square of its length
+# (a 20,000-character name took 2.3 GB); no query typed in practice is this long, and a longer one is
+# looked for by its first ``TAIL`` letters and then checked against the whole pinyin.
+TAIL = 64
 
 
 class DuplicateContact(ValueError):
@@ -45,12 +49,24 @@ class _Entry:
 
     name: str  # folded
     pinyin: str  # "huawei"
-    tails: str  # "\0huawei\0wei": the pinyin from each syllable on
+    # Where each syllable starts in ``pinyin``: (0, 3).
+    starts: tuple[int, ...]
+    tails: str  # "\0huawei\0wei": the pinyin from each syllable on, each cut to ``TAIL`` letters
     initials: str  # "hw"
     initial_tails: str  # "\0hw\0w"
     # The readings of each Chinese character (with tones, every reading of a heteronym), so a name in
     # one script is found by a query in the other: 華為 and 华为 are both hua2 wei4.
     readings: tuple[frozenset[str], ...]
+
+    def holds_from_a_syllable(self, latin: str) -> bool:
+        """Whether the pinyin holds ``latin`` from the start of one of its syllables."""
+        if len(latin) <= TAIL:
+            return _SEP + latin in self.tails
+        return any(self.pinyin.startswith(latin, start) for start in self.starts)
+
+    def initials_hold(self, latin: str) -> bool:
+        """Whether the initials hold ``latin`` (each initial starts a syllable)."""
+        return latin in self.initials
 
 
 @lru_cache(maxsize=20_000)
@@ -61,10 +77,15 @@ def _readings(char: str) -> frozenset[str]:
 def _entry(name: str) -> _Entry:
     folded = fold(name)
     syllables = [word for part in lazy_pinyin(folded) for word in _WORD.findall(part)]
-    tails = [("".join(syllables[i:]), "".join(s[0] for s in syllables[i:])) for i in range(len(syllables))]
+    full, initials = "".join(syllables), "".join(s[0] for s in syllables)
+    starts, at = [], 0
+    for syllable in syllables:
+        starts.append(at)
+        at += len(syllable)
     han = tuple(_readings(char) for char in folded if has_han(char))
-    return _Entry(folded, tails[0][0] if tails else "", "".join(_SEP + full for full, _ in tails),
-                  tails[0][1] if tails else "", "".join(_SEP + short for _, short in tails), han)
+    tails = "".join(_SEP + full[start:start + TAIL] for start in starts)
+    initial_tails = "".join(_SEP + initials[i:i + TAIL] for i in range(len(initials)))
+    return _Entry(folded, full, tuple(starts), tails, initials, initial_tails, han)
 
 
 class _Column:
@@ -136,7 +157,11 @@ class NameIndex:
         ids, names, tails, initials = self._searchable()
         matched = set(names.holding(text))
         if latin:  # from the start of a syllable of the pinyin, or of the initials
-            matched.update(tails.holding(_SEP + latin), initials.holding(_SEP + latin))
+            near = {*tails.holding(_SEP + latin[:TAIL]), *initials.holding(_SEP + latin[:TAIL])}
+            if len(latin) > TAIL:  # found by its first letters: the rest is checked on the whole
+                near = {i for i in near if self._entries[ids[i]].holds_from_a_syllable(latin)
+                        or self._entries[ids[i]].initials_hold(latin)}
+            matched.update(near)
         found = {ids[i]: _rank(self._entries[ids[i]], text, latin) for i in matched}
         found.update(self._other_script(text, found.keys()))
         return heapq.nsmallest(limit, found, key=lambda cid: (*found[cid], len(self._entries[cid].name), cid))
@@ -178,7 +203,7 @@ def _rank(entry: _Entry, text: str, latin: str) -> tuple[int, int]:
     """How well a name that matched matches: as typed first, then by pinyin, then by initials."""
     if text in entry.name:
         return (EXACT if text == entry.name else PREFIX if entry.name.startswith(text) else INSIDE), AS_TYPED
-    full, how = (entry.pinyin, PINYIN) if _SEP + latin in entry.tails else (entry.initials, INITIALS)
+    full, how = (entry.pinyin, PINYIN) if entry.holds_from_a_syllable(latin) else (entry.initials, INITIALS)
     return (EXACT if latin == full else PREFIX if full.startswith(latin) else INSIDE), how
 
 
