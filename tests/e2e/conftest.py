@@ -1,4 +1,10 @@
-"""End-to-end: the real bot process, with aiogram or python-telegram-bot, against the fake Bot API."""
+"""End-to-end: the real bot process, with aiogram or python-telegram-bot, against the fake Bot API.
+
+The bot runs on the real time unless a test gives it a ``ShiftedClock`` (``tests.e2e.shifted_bot``).
+``E2E_BOT_AT=2026-12-07T01:00+08:00 pytest tests/e2e`` runs every test that takes the ``bot_clock``
+fixture (the started bots, the nudge tests' "now") at that moment instead, to see that nothing in the
+suite depends on the hour or the day.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +15,18 @@ import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.shifted_bot import OFFSET_VARIABLE, ShiftedClock
 from tests.fakeapi import FakeBotApi
 
 ADMIN_ID = 1001
+# The tree these tests belong to: the bot process imports its ``bot`` (and ``tests``) from here, not
+# from wherever the environment's editable install points.
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -38,25 +49,41 @@ async def api() -> AsyncIterator[FakeBotApi]:
         yield server
 
 
-async def launch_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) -> BotProcess:
-    """The bot process, its stdout and stderr both in ``log``, without waiting for it to poll."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+@pytest.fixture
+def bot_clock() -> ShiftedClock:
+    """The clock of the bots a test starts: the real one, or the moment ``E2E_BOT_AT`` names."""
+    at = os.environ.get("E2E_BOT_AT")
+    return ShiftedClock.reading(datetime.fromisoformat(at) if at else None)
+
+
+async def launch_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path,
+                     clock: ShiftedClock | None = None) -> BotProcess:
+    """The bot process, its stdout and stderr both in ``log``, without waiting for it to poll; with
+    a shifted ``clock``, through the test launcher that gives it that clock."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_", OFFSET_VARIABLE))}
     env |= {
         "TELEGRAM_BOT_TOKEN": api.token, "TELEGRAM_API_URL": api.url, "BOT_FRAMEWORK": framework,
         "BOT_DATA_DIR": str(data_dir), "BOT_ADMIN_IDS": str(ADMIN_ID), "BOT_DEFAULT_LOCALE": "zh_Hans",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
     }
+    entry = "bot"
+    if clock is not None and clock.shifted:
+        entry = "tests.e2e.shifted_bot"
+        env[OFFSET_VARIABLE] = str(clock.offset.total_seconds())
     handle = log.open("ab")
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", env=env, cwd=data_dir.parent, stdin=asyncio.subprocess.DEVNULL,
+        sys.executable, "-m", entry, env=env, cwd=data_dir.parent, stdin=asyncio.subprocess.DEVNULL,
         stdout=handle, stderr=handle,
     )
     handle.close()
     return BotProcess(process, log)
 
 
-async def start_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) -> BotProcess:
+async def start_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path,
+                    clock: ShiftedClock | None = None) -> BotProcess:
+    """Starts the bot (``launch_bot``) and waits for its first poll."""
     started = time.time()
-    bot = await launch_bot(api, framework, data_dir, log)
+    bot = await launch_bot(api, framework, data_dir, log, clock)
     try:
         # A poll from this process, not one an earlier bot process left hanging on the server.
         await api.wait_for_call("getUpdates", lambda call: call.time >= started, timeout=30)
@@ -85,14 +112,16 @@ async def stop_bot(bot: BotProcess, *, network_errors_logged: bool = False) -> N
 
 
 @pytest.fixture
-async def bot(api: FakeBotApi, framework: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    running = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+async def bot(api: FakeBotApi, framework: str, bot_clock: ShiftedClock,
+              tmp_path: Path) -> AsyncIterator[BotProcess]:
+    running = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log", bot_clock)
     yield running
     await stop_bot(running)
 
 
 @pytest.fixture
-async def bot_through_outage(api: FakeBotApi, framework: str, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    running = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+async def bot_through_outage(api: FakeBotApi, framework: str, bot_clock: ShiftedClock,
+                             tmp_path: Path) -> AsyncIterator[BotProcess]:
+    running = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log", bot_clock)
     yield running
     await stop_bot(running, network_errors_logged=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ADMIN_ID, BotProcess, start_bot, stop_bot
+from tests.e2e.shifted_bot import ShiftedClock
 from tests.fakeapi import FakeBotApi, FakeUser
 
 pytestmark = pytest.mark.e2e
@@ -89,12 +90,13 @@ async def test_blocked_user_is_marked_unreachable(api: FakeBotApi, bot: BotProce
     await api.wait_for_message(ADMIN_ID, contains="Qian — staff member (unreachable: blocked the bot)")
 
 
-async def test_registration_survives_a_restart(api: FakeBotApi, framework: str, tmp_path: Path) -> None:
-    first = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+async def test_registration_survives_a_restart(api: FakeBotApi, framework: str, bot_clock: ShiftedClock,
+                                               tmp_path: Path) -> None:
+    first = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log", bot_clock)
     api.user_sends(ADMIN, "/start")
     await api.wait_for_message(ADMIN_ID, contains="Welcome, Alice!")
     await stop_bot(first)
-    second = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+    second = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log", bot_clock)
     api.user_sends(ADMIN, "/start")
     await api.wait_for_message(ADMIN_ID, contains="Welcome back, Alice!", timeout=30)
     await stop_bot(second)
