@@ -5,7 +5,8 @@ directory, keyed by the generator's source and the schema version, never in the 
 it to a fresh temporary directory and runs ``bench.core`` on the copy in a new process, so start-up
 and memory of one size are not coloured by another. Then, on the largest size up to 25,000 visits,
 the end-to-end latency against an echo bot (``bench.e2e``) and the 10,000-nudge burst
-(``bench.burst``), each skipped with a note when its module is not there.
+(``bench.burst``), and once a month of reminders in a 200-person company (``bench.reminders``,
+its own data), each skipped with a note when its module is not there.
 
 The table goes to standard output; every figure to ``bench/results.json``.
 """
@@ -39,6 +40,12 @@ FULL_SIZES = (1_000, 10_000, 25_000, 50_000)
 QUICK_SIZES = (1_000, 10_000, 25_000)
 # Targets at 25,000 visits (issue 6).
 P99_MS, WRITE_MS, STARTUP_S, RSS_MB, RATIO, BURST_RATE = 20.0, 30.0, 2.0, 300.0, 1.2, 28.0
+# The reminders' targets (issue 16), each judged by bench.reminders itself.
+REMINDER_TARGETS = (
+    ("off_day_pushes_not_about_the_day", "pushes on days off not about that day's visits = 0"),
+    ("stale_overdue_lines", "pre-visit items listed overdue after their visit = 0"),
+    ("longest_digest_lines", "longest morning digest ≤ 25 lines"),
+)
 
 
 def dataset(visits: int, seed: int = 1) -> Path:
@@ -80,8 +87,9 @@ def run_core(data_dir: Path, quick: bool) -> dict[str, Any]:
     return result
 
 
-def optional(module: str, data_dir: Path, visits: int, quick: bool) -> dict[str, Any]:
-    """``bench.<module>.run(...)`` if that module exists, else a note saying it was skipped."""
+def optional(module: str, quick: bool, **offered: Any) -> dict[str, Any]:
+    """``bench.<module>.run(...)`` if that module exists, else a note saying it was skipped; it is
+    given whichever of ``offered`` (and ``quick``) it takes."""
     try:
         found = importlib.import_module(f"bench.{module}")
     except ModuleNotFoundError as error:
@@ -89,7 +97,7 @@ def optional(module: str, data_dir: Path, visits: int, quick: bool) -> dict[str,
             raise
         return {"skipped": f"bench/{module}.py is not there"}
     run: Callable[..., dict[str, Any]] = found.run
-    offered: dict[str, Any] = {"data_dir": data_dir, "visits": visits, "quick": quick}
+    offered["quick"] = quick
     if quick:
         offered["updates"] = 30
     accepted = inspect.signature(run).parameters
@@ -148,10 +156,13 @@ def _pair(figures: dict[str, float]) -> str:
 
 
 def verdict(results: dict[str, Any]) -> list[str]:
-    """Each target at 25,000 visits, met or not (when 25,000 was measured)."""
+    """Each target at 25,000 visits, met or not (when 25,000 was measured), then the reminders'."""
     core = results["core"].get("25000")
+    reminders = [f"{'met ' if figures['met'] else 'MISS'}  reminders: {text} ({figures['value']})"
+                 for key, text in REMINDER_TARGETS
+                 if isinstance(figures := (results.get("reminders") or {}).get(key), dict)]
     if core is None:
-        return ["(targets are for 25,000 visits, which this run did not measure)"]
+        return ["(targets are for 25,000 visits, which this run did not measure)", *reminders]
     worst = max(core["updates"][k]["p99_ms"] for k in core["updates"] if k != "/mytasks")
     write = max(w["p99_ms"] for w in core["writes"].values())
     checks = [
@@ -170,7 +181,7 @@ def verdict(results: dict[str, Any]) -> list[str]:
             checks.append((f"burst ≥ {BURST_RATE:.0f} msg/s, none lost or repeated, {framework} "
                            f"({rate:.1f}/s, {lost} lost, {repeated} repeated)",
                            rate >= BURST_RATE and not lost and not repeated))
-    return [f"{'met ' if ok else 'MISS'}  {text}" for text, ok in checks]
+    return [f"{'met ' if ok else 'MISS'}  {text}" for text, ok in checks] + reminders
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -207,14 +218,18 @@ def main(argv: list[str] | None = None) -> int:
         for module in ("e2e", "burst"):
             print(f"· {edge:,} visits: {module} ...", file=sys.stderr, flush=True)
             copy = fresh_copy(dataset(edge, args.seed), scratch, f"{module}-{edge}")
-            results[module] = optional(module, copy, edge, args.quick)
+            results[module] = optional(module, args.quick, data_dir=copy, visits=edge)
+    print("· reminders: a month of a 200-person company ...", file=sys.stderr, flush=True)
+    results["reminders"] = optional("reminders", args.quick)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     print(table(results))
     for line in verdict(results):
         print(line)
-    for module in ("e2e", "burst"):
+    for module in ("e2e", "burst", "reminders"):
         found = results[module]
-        if "skipped" in found:
+        if module == "reminders" and "skipped" not in found and "failed" not in found:
+            shown = "\n" + importlib.import_module("bench.reminders").table(found)
+        elif "skipped" in found:
             shown = f"skipped ({found['skipped']})"
         elif "failed" in found:
             shown = f"FAILED ({found['failed']})"
