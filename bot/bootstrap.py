@@ -24,6 +24,7 @@ from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
+from bot.repositories.company import CompanyRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository
@@ -33,6 +34,7 @@ from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
 from bot.services.clients import ClientService
+from bot.services.company import CompanyService
 from bot.services.debriefs import DebriefService, lead_contact_language
 from bot.services.digest import DigestLog, DigestPreferences, DigestService
 from bot.services.dispatch import NudgeSender
@@ -70,6 +72,8 @@ class Services:
     digests: DigestService = field(kw_only=True)
     # Everything the bot pushes by itself waits here until it is sent (bot.core.outbox).
     outbox: Outbox = field(kw_only=True)
+    # Our company's name, as the banner, the itinerary and the memo print it.
+    company: CompanyService = field(kw_only=True)
     # Built once the rest exists: it reads nudges, visits and people through the services.
     escalations: EscalationService = field(init=False)
 
@@ -130,7 +134,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     services = Services(settings, clock, db, i18n, access,
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
                         debriefs=debriefs, clients=clients, relationship=relationship,
-                        lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)))
+                        lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)),
+                        company=CompanyService(CompanyRepository(db.table("company"))))
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     sender = NudgeSender(services)
 

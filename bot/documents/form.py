@@ -46,8 +46,11 @@ def arrangement_form(visit: Visit, src: Sources) -> Document:
 def _basic(visit: Visit, src: Sources) -> Grid:
     t = src.t
     ours = [src.name(user_id) for user_id in visit.people]
+    ours += [f"{a.name} {a.title}".strip() for a in visit.attendees if not a.role and a.user_id is None]
     executives = src.policy.executives
-    leaders = [t(executives[e].key) for e in visit.executives if e in executives]
+    holders = {a.role: a.name for a in visit.attendees if a.role}
+    leaders = [" ".join(part for part in (t(executives[e].key), holders.get(e, "")) if part)
+               for e in visit.executives if e in executives]
     labels = {p.id: t(p.key) for p in src.policy.purposes}
     return Grid((
         Field(t("doc.form.host"), src.name(visit.host)),

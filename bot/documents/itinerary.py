@@ -44,13 +44,16 @@ def itinerary(visit: Visit, src: Sources) -> Document:
     sections = [
         Section(t("doc.itin.s.programme"), (programme,)),
         Section(t("doc.itin.s.delegation"), (_delegation(visit, src),)),
-        Section(t("doc.itin.s.hosts"), (_hosts(visit, src),)),
+        Section(src.ours(N_("doc.itin.s.hosts"), N_("doc.itin.s.hosts_at")), (_hosts(visit, src),)),
     ]
     if visit.lodging is not None or visit.meals is not None:
         sections.append(Section(t("doc.itin.s.practical"), (_practical(visit, src),)))
-    sections.append(Section(t("doc.itin.s.contact"), (Text((
-        t("doc.itin.contact", host=src.name(visit.host)), t("doc.itin.closing"))),)))
-    return Document(t("doc.itin.title"), t("doc.itin.welcome", client=visit.client_name),
+    phone = src.phones.get(visit.host)
+    contact = (t("doc.itin.contact_phone", host=src.name(visit.host), phone=phone) if phone
+               else t("doc.itin.contact", host=src.name(visit.host)))
+    sections.append(Section(t("doc.itin.s.contact"), (Text((contact, t("doc.itin.closing"))),)))
+    return Document(t("doc.itin.title"), src.ours(N_("doc.itin.welcome"), N_("doc.itin.welcome_to"),
+                                                   client=visit.client_name),
                     (Section("", (heading,)), *sections), src.locale,
                     footer=t("doc.itin.footer", client=visit.client_name))
 
@@ -79,14 +82,16 @@ def _entries(visit: Visit, src: Sources) -> list[_Entry]:
     if lodging is not None and lodging.check_out != visit.departure:
         entries.append(_Entry(lodging.check_out, src.day_time(lodging.check_out), t("doc.itin.check_out"),
                               lodging.hotel))
-    entries.append(_Entry(visit.arrival, src.day_time(visit.arrival), t("doc.itin.meeting"), visit.room,
+    entries.append(_Entry(visit.arrival, src.day_time(visit.arrival),
+                          src.ours(N_("doc.itin.meeting"), N_("doc.itin.meeting_at")), visit.room,
                           t("doc.itin.received_by", name=src.name(visit.host))))
     later = visit.arrival.replace(microsecond=1)  # after the meeting, before anything timed later
     if visit.tour:
         entries.append(_Entry(later, src.day(visit.arrival), t("doc.itin.tour"), visit.tour))
     if visit.meals is not None:
         entries.append(_Entry(later, visit.meals.when or src.day(visit.arrival), t("doc.itin.meal")))
-    entries.append(_Entry(visit.departure, src.day_time(visit.departure), t("doc.itin.departure")))
+    entries.append(_Entry(visit.departure, src.day_time(visit.departure),
+                          src.ours(N_("doc.itin.departure"), N_("doc.itin.departure_from"))))
     return sorted(entries, key=lambda entry: entry.at)
 
 
@@ -102,16 +107,17 @@ def _delegation(visit: Visit, src: Sources) -> Table | Text:
 def _hosts(visit: Visit, src: Sources) -> Grid:
     t = src.t
     executives = src.policy.executives
-    leaders = [t(executives[e].key) for e in visit.executives if e in executives]
+    holders = {a.role: a.name for a in visit.attendees if a.role}
+    leaders = [" ".join(part for part in (t(executives[e].key), holders.get(e, "")) if part)
+               for e in visit.executives if e in executives]
     team = [src.name(member) for member in visit.team if member != visit.host]
-    fields = [Field(t("doc.itin.host"), src.name(visit.host)),
+    team += [f"{a.name} {a.title}".strip() for a in visit.attendees if not a.role and a.user_id is None]
+    host = " ".join(part for part in (src.name(visit.host), src.phones.get(visit.host, "")) if part)
+    fields = [Field(t("doc.itin.host"), host),
               Field(t("doc.itin.team"), ", ".join(team) or NONE)]
     if leaders:
         fields.append(Field(t("doc.itin.executives"), ", ".join(leaders), wide=True))
     return Grid(tuple(fields))
-
-
-PAYER_KEYS = {"guest": N_("doc.itin.paid_by_guest"), "company": N_("doc.itin.paid_by_us")}
 
 
 def _practical(visit: Visit, src: Sources) -> Grid:
@@ -119,8 +125,11 @@ def _practical(visit: Visit, src: Sources) -> Grid:
     fields = []
     lodging = visit.lodging
     if lodging is not None:
+        paid = t(N_("doc.itin.paid_by_guest"))
+        if lodging.payer == "company":
+            paid = src.ours(N_("doc.itin.paid_by_us"), N_("doc.itin.paid_by_named"))
         fields += [Field(t("doc.itin.hotel"), lodging.hotel),
-                   Field(t("doc.itin.hotel_paid"), t(PAYER_KEYS.get(lodging.payer, PAYER_KEYS["guest"]))),
+                   Field(t("doc.itin.hotel_paid"), paid),
                    Field(t("doc.itin.check_in_day"), src.date(lodging.check_in)),
                    Field(t("doc.itin.check_out_day"), src.date(lodging.check_out))]
     meals = visit.meals

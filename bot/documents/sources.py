@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
@@ -33,16 +33,22 @@ class Sources:
     client: Client | None
     contacts: Mapping[int, Contact]
     now: datetime
+    # Our company's name as an admin set it (/company); "" until then: the texts say 我司 / our company.
+    company: str = ""
+    # Staff phones by user id, for the itinerary (the host's, for the client to call).
+    phones: Mapping[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, services: Services, t: Translator, visit: Visit, others: Iterable[int] = ()) -> Sources:
         """Everything for ``visit``'s documents; ``others`` are more staff named in them (task owners)."""
         staff = services.access.staff
         wanted = _people(visit) | set(others)
-        names = {user_id: person.name for user_id in wanted if (person := staff.get(user_id))}
+        people = {user_id: person for user_id in wanted if (person := staff.get(user_id))}
+        names = {user_id: person.name for user_id, person in people.items()}
+        phones = {user_id: person.phone for user_id, person in people.items() if person.phone}
         contacts = {contact.id: contact for contact in services.clients.contacts(visit.client_id)}
         return cls(t, services.settings.tz, services.policy, names, services.clients.get(visit.client_id),
-                   contacts, services.clock.now())
+                   contacts, services.clock.now(), services.company.name(), phones)
 
     @property
     def locale(self) -> str:
@@ -51,6 +57,10 @@ class Sources:
     def t(self, key: str, /, **params: object) -> str:
         """The message as plain text, ready for paper."""
         return plain(self.translator, key, **params)
+
+    def ours(self, key: str, named: str, /, **params: object) -> str:
+        """``named`` with our company's name in it once it is set, else ``key`` (我司, our company)."""
+        return self.t(named, company=self.company, **params) if self.company else self.t(key, **params)
 
     def name(self, user_id: int) -> str:
         return self.names.get(user_id, str(user_id))

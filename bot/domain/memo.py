@@ -33,6 +33,7 @@ class MemoFacts:
     needs: str
     items: Sequence[MemoItem]
     next_contact: str
+    company: str = ""  # ours, as an admin set it; "" says 我方 / our
 
 
 def render_memo(t: Translator, facts: MemoFacts) -> str:
@@ -41,7 +42,8 @@ def render_memo(t: Translator, facts: MemoFacts) -> str:
     lines = [f"<b>{title}</b>", "",
              t("memo.client", client=facts.client),
              t("memo.date", date=facts.day),
-             t("memo.attendees", names=", ".join(facts.attendees)),
+             (t("memo.attendees_of", company=facts.company, names=", ".join(facts.attendees)) if facts.company
+              else t("memo.attendees", names=", ".join(facts.attendees))),
              "", t("memo.needs"), escape(facts.needs)]
     if facts.items:
         lines += ["", t("memo.items")]

@@ -300,6 +300,8 @@ class ClassPolicy(_Model):
     materials: tuple[MessageKey, ...] = ()
     accompanied_by: tuple[MessageKey, ...] = Field(min_length=1)
     executives_involved: bool
+    # A visit of this class needs an executive attending: the form warns when none is named.
+    executives_required: bool = False
     confirmed_by: tuple[Ident, ...] = ()
     required_items: tuple[ItemId, ...] = ()  # timeline items this class always gets, whatever was asked
     approvers: tuple[MessageKey, ...] = Field(min_length=1)

@@ -46,6 +46,10 @@ class Staff:
     duties: tuple[Duty, ...] = ()
     # Whom overdue follow-ups escalate to, and who reviews this person's reception requests.
     manager_id: int | None = None
+    # Printed on the itinerary of the visits they host, for the client to call; asked once (a person
+    # who skipped the question is not asked again: /phone sets it later).
+    phone: str = ""
+    phone_asked: bool = False
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from enum import StrEnum
 
 
@@ -31,6 +31,8 @@ class Travel:
     arrives_at: datetime | None = None
     pickup: bool = False
     driver: int | None = None  # staff user id of whoever drives or meets
+    driver_name: str = ""  # the driver as typed, when not a colleague on the bot ("刘师傅 139...")
+    car: str = ""  # the car booked for the pickup ("沪A·12345 别克GL8")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,44 @@ class Lodging:
     check_out: datetime
     guests: str = ""
     payer: str = "guest"  # guest | company
+    rooms: int = 0  # 0: not said
+    rate: float | None = None  # per room and night, in the policy currency
+
+
+@dataclass(frozen=True)
+class Meal:
+    """One meal of the programme: its day, lunch or dinner, time, place, covers and standard."""
+
+    day: date
+    kind: str = "meal"  # breakfast | lunch | dinner | meal
+    at: time | None = None
+    place: str = ""
+    count: int = 0  # covers; 0: the visit's head count for meals
+    per_person: float | None = None  # the standard, in the policy currency
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A timed part of the programme: a tour (``text`` the places) or an agenda item (what happens)."""
+
+    day: date
+    start: time | None = None
+    end: time | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """Someone on our side named on the form who is not on the visit's team of bot users: 赵刚 总经理.
+
+    ``role`` is the policy's executive id when this is the executive who must attend (the general
+    manager: 赵刚); ``user_id`` links a registered colleague.
+    """
+
+    name: str
+    title: str = ""
+    role: str = ""
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -71,12 +111,16 @@ class Visit:
     purposes: tuple[str, ...] = ()  # policy purpose ids, or free text
     team: tuple[int, ...] = ()  # staff user ids besides the host
     executives: tuple[str, ...] = ()  # policy executive ids who must attend
+    attendees: tuple[Attendee, ...] = ()  # ours by name: not on the bot, or named executives
     travel: Travel | None = None
     room: str = ""
     projector: bool = False
-    tour: str = ""
+    tour: str = ""  # the tour as typed when its times are not fixed (told one hour before)
+    tours: tuple[Slot, ...] = ()  # tours with their day and time, in order
+    agenda: tuple[Slot, ...] = ()  # the day-by-day agenda of a visit of several days
     lodging: Lodging | None = None
     meals: Meals | None = None
+    meal_plan: tuple[Meal, ...] = ()  # meals fixed in advance; none: the office is told an hour before
     gifts: str = ""
     banner: str = ""  # the welcome banner's text, drafted from the names; empty: no banner
     photo: bool = False
@@ -86,6 +130,8 @@ class Visit:
     status: VisitStatus = VisitStatus.PLANNED
     cancel_reason: str = ""
     notes: tuple[Note, ...] = ()
+    # The client's background for the team: business, relationship so far, what they want.
+    background: str = ""
 
     @property
     def lead(self) -> Visitor | None:
@@ -95,3 +141,8 @@ class Visit:
     def people(self) -> tuple[int, ...]:
         """Everyone on our side who hears about this visit: the host first, then the team."""
         return (self.host, *(member for member in self.team if member != self.host))
+
+    @property
+    def named_attendees(self) -> tuple[str, ...]:
+        """Ours named on the form besides the bot users, as printed: "赵刚 总经理"."""
+        return tuple(f"{a.name} {a.title}".strip() for a in self.attendees if a.user_id not in self.people)

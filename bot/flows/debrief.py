@@ -139,9 +139,9 @@ def _memo(ctx: Context, t: Translator, visit: Visit, *, needs: str, items: list[
           next_contact: date) -> str:
     return render_memo(t, MemoFacts(
         client=visit.client_name, day=ctx.format_date(visit.arrival, t),
-        attendees=[_name(ctx, user_id) for user_id in visit.people], needs=needs,
+        attendees=[*(_name(ctx, user_id) for user_id in visit.people), *visit.named_attendees], needs=needs,
         items=[MemoItem(i.text, _name(ctx, i.owner), ctx.format_date(i.due, t)) for i in items],
-        next_contact=ctx.format_date(_noon(ctx, next_contact), t)))
+        next_contact=ctx.format_date(_noon(ctx, next_contact), t), company=ctx.services.company.name()))
 
 
 def _tell_host(ctx: Context, visit: Visit, debrief: Debrief) -> None:

@@ -186,7 +186,7 @@ class FlowEngine:
             self._review(ctx, flow, dialog, new_message=new_message)
             return
         step = flow.step(dialog.step)
-        applicable = [s for s in flow.steps if s.applies(dialog.answers)]
+        applicable = [s for s in flow.steps if s.asked(dialog.answers) or s.id == step.id]
         number = next(i for i, s in enumerate(applicable, 1) if s.id == step.id)
         text = ctx.t("flow.progress", number=number, total=len(applicable)) + " " + ctx.t(step.question)
         if step.detail is not None:
@@ -269,6 +269,9 @@ class FlowEngine:
             edit_buttons.append(Button("✏️ " + ctx.t(step.label), pack(PREFIX, dialog.token, "e", step.id)))
         save = Button(ctx.t("flow.save"), pack(PREFIX, dialog.token, "sv"))
         cancel = Button(ctx.t("flow.cancel"), pack(PREFIX, dialog.token, "x"))
+        warnings = flow.warnings(ctx, dialog.answers) if flow.warnings is not None else []
+        if warnings:
+            lines += ["", *warnings]
         lines += ["", ctx.t("flow.review_hint")]
         buttons = keyboard(*_in_rows(edit_buttons), [save, cancel])
         (ctx.reply if new_message else ctx.show)("\n".join(lines), buttons)
@@ -300,11 +303,11 @@ class FlowEngine:
     def _next_step(flow: Flow, dialog: Dialog, after: str | None) -> str | None:
         ids = [s.id for s in flow.steps]
         start = ids.index(after) + 1 if after is not None else 0
-        return next((s.id for s in flow.steps[start:] if s.applies(dialog.answers)), None)
+        return next((s.id for s in flow.steps[start:] if s.asked(dialog.answers)), None)
 
     @staticmethod
     def _first_unanswered(flow: Flow, dialog: Dialog) -> str | None:
-        applicable = (s for s in flow.steps if s.applies(dialog.answers))
+        applicable = (s for s in flow.steps if s.asked(dialog.answers))
         return next((s.id for s in applicable if s.id not in dialog.history), None)
 
     def _expired(self, ctx: Context, dialog: Dialog | None) -> None:

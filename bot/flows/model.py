@@ -76,9 +76,16 @@ class Step:
     # For a multi-choice step with free text: how typed text splits into items (default: at commas,
     # semicolons and new lines).
     split: Callable[[str], list[str]] | None = None
+    # A step that applies but is asked on the way only when this holds (the visitors' phones: with a
+    # pickup); otherwise it waits on the review card, where its ✏️ button fills it in. None: asked.
+    ask_if: Callable[[Answers], bool] | None = None
 
     def applies(self, answers: Answers) -> bool:
         return self.skip_if is None or not self.skip_if(answers)
+
+    def asked(self, answers: Answers) -> bool:
+        """Whether the walk through the flow asks this step (it applies, and is not left for the card)."""
+        return self.applies(answers) and (self.ask_if is None or self.ask_if(answers))
 
 
 @dataclass(frozen=True)
@@ -91,6 +98,8 @@ class Flow:
     # Renders one answer for the review card (with all answers, for context), or returns "" to let
     # the engine's default, which covers every kind, do it.
     describe: Callable[[Context, Step, Any, Answers], str] | None = None
+    # What the review card warns of as a whole, translated ("class A with no executive attending").
+    warnings: Callable[[Context, Answers], list[str]] | None = None
     initial: Callable[[Context], Answers] = field(default=lambda ctx: {})
     # False for a short flow (a note, a reason) that saves after its last answer, without a card.
     review: bool = True

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bot.flows import visit_options as opt
 from bot.flows.model import Flow, Kind, Step
-from bot.flows.visit_form import describe, save
+from bot.flows.visit_form import describe, save, warnings
 from bot.i18n import N_
 
 STEPS = (
@@ -47,10 +47,11 @@ STEPS = (
          skip_if=lambda a: not opt.is_flight_or_train(a)),
     Step("pickup", Kind.YES_NO, N_("visit.q.pickup"), N_("visit.l.pickup"),
          skip_if=lambda a: not opt.is_flight_or_train(a)),
-    Step("team", Kind.MULTI, N_("visit.q.team"), N_("visit.l.team"), optional=True, free_text=True,
+    Step("team", Kind.MULTI, N_("visit.q.team_named"), N_("visit.l.team"), optional=True, free_text=True,
          dynamic_choices=opt.team_choices, check=opt.check_team),
-    Step("executives", Kind.MULTI, N_("visit.q.executives"), N_("visit.l.executives"), optional=True,
-         dynamic_choices=opt.executive_choices, skip_if=lambda a: a.get("cls") == "D"),
+    Step("executives", Kind.MULTI, N_("visit.q.executives_named"), N_("visit.l.executives"), optional=True,
+         free_text=True, dynamic_choices=opt.executive_choices, check=opt.check_executives,
+         skip_if=lambda a: a.get("cls") == "D"),
     Step("room", Kind.TEXT, N_("visit.q.room"), N_("visit.l.room"), optional=True),
     Step("extras", Kind.MULTI, N_("visit.q.extras"), N_("visit.l.extras"), optional=True,
          choices=opt.EXTRAS),
@@ -69,4 +70,4 @@ STEPS = (
          minimum=0, maximum=100000, skip_if=lambda a: "gifts" not in a.get("extras", [])),
 )
 
-NEW_VISIT = Flow("new_visit", N_("visit.title"), STEPS, on_save=save, describe=describe)
+NEW_VISIT = Flow("new_visit", N_("visit.title"), STEPS, on_save=save, describe=describe, warnings=warnings)

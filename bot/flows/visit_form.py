@@ -9,7 +9,7 @@ from typing import Any
 from bot.core.context import Context
 from bot.domain.clients import Client
 from bot.domain.policy import BudgetItem
-from bot.domain.visits import Lodging, Meals, Travel, Visit, Visitor
+from bot.domain.visits import Attendee, Lodging, Meals, Travel, Visit, Visitor
 from bot.flows import visit_options as opt
 from bot.flows.model import Answers, Step
 from bot.i18n import N_, escape
@@ -68,6 +68,22 @@ def _team(ctx: Context, answers: Answers) -> tuple[int, ...]:
     return tuple(team)
 
 
+def _attendees(ctx: Context, answers: Answers) -> tuple[Attendee, ...]:
+    """Ours by name: colleagues not on the bot from the team step (赵刚 经理), and the executives
+    typed with their title (赵刚 总经理), linked to the colleague when one of that name is on the bot."""
+    attendees = []
+    for item in answers.get("team", []):
+        typed = opt.outsider(item) if not item.isdigit() and opt.staff_by_name(ctx, item) is None else None
+        if typed is not None:
+            attendees.append(Attendee(*typed))
+    for item in answers.get("executives", []):
+        named = opt.named_executive(ctx, item)
+        if named is not None:
+            staff = opt.staff_by_name(ctx, named[0])
+            attendees.append(Attendee(*named, user_id=staff.user_id if staff else None))
+    return tuple(attendees)
+
+
 def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None) -> Visit:
     assert ctx.staff is not None
     arrival, departure = opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"])
@@ -77,7 +93,8 @@ def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None
         "client_id": client.id, "client_name": client.name, "class_id": answers["cls"],
         "arrival": arrival, "departure": departure, "visitors": visitors,
         "purposes": tuple(answers.get("purposes", [])), "team": _team(ctx, answers),
-        "executives": tuple(answers.get("executives", [])), "travel": _travel(answers),
+        "executives": tuple(opt.executive_ids(ctx, answers.get("executives", []))),
+        "attendees": _attendees(ctx, answers), "travel": _travel(answers),
         "room": answers.get("room", ""), "projector": "projector" in extras, "tour": answers.get("tour", ""),
         "lodging": Lodging(answers["hotel"], arrival, departure, ", ".join(v.name for v in visitors),
                            answers.get("payer", "guest")) if answers.get("lodging") else None,
@@ -109,6 +126,9 @@ def banner_text(ctx: Context, client: Client, visitors: tuple[Visitor, ...]) -> 
     contacts = ctx.services.clients.contacts(client.id)
     contact = next((c for c in contacts if lead is not None and c.id == lead.contact_id), None)
     guest = ctx.services.clients.greeting_name(contact, ctx.t.locale) if contact else client.name
+    company = ctx.services.company.name()
+    if company:
+        return ctx.t("visit.banner_text_to", guest=guest, client=client.name, company=company)
     return ctx.t("visit.banner_text", guest=guest, client=client.name)
 
 
@@ -121,8 +141,10 @@ def answers_of(visit: Visit, contacts: dict[int, str]) -> Answers:
         "visit_id": visit.id, "client": str(visit.client_id),
         "visitors": [f"c{v.contact_id}" if v.contact_id in contacts else v.name for v in visit.visitors],
         "cls": visit.class_id, "purposes": list(visit.purposes), "arrival": visit.arrival.isoformat(),
-        "departure": visit.departure.isoformat(), "team": [str(member) for member in visit.team],
-        "executives": list(visit.executives), "extras": extras, "lodging": visit.lodging is not None,
+        "departure": visit.departure.isoformat(),
+        "team": [str(member) for member in visit.team] + [
+            f"{a.name} {a.title}" for a in visit.attendees if not a.role and a.user_id is None],
+        "executives": _executives_answer(visit), "extras": extras, "lodging": visit.lodging is not None,
         "meals": visit.meals.count if visit.meals else 0,
     }
     lead = next((i for i, v in enumerate(visit.visitors) if v.lead), None)
@@ -140,6 +162,12 @@ def answers_of(visit: Visit, contacts: dict[int, str]) -> Answers:
         if amount is not None:
             answers[step] = int(amount) if float(amount).is_integer() else amount
     return answers
+
+
+def _executives_answer(visit: Visit) -> list[str]:
+    """The roles ticked, a role filled by someone named as that person ("赵刚 总经理")."""
+    named = {a.role: f"{a.name} {a.title}" for a in visit.attendees if a.role}
+    return [named.get(role, role) for role in visit.executives]
 
 
 def _travel_answers(travel: Travel) -> Answers:
@@ -182,10 +210,10 @@ def _staff_name(ctx: Context, item: str) -> str:
 
 def _executives(ctx: Context, value: list[str], answers: Answers) -> str:
     policy = ctx.services.policy
-    names = ", ".join(ctx.t(policy.executives[e].key) for e in value if e in policy.executives)
+    names = ", ".join(ctx.t(policy.executives[e].key) if e in policy.executives else escape(e) for e in value)
     if not names:
         return ctx.t("flow.none")
-    needed = policy.notice_days(value)
+    needed = policy.notice_days(opt.executive_ids(ctx, value))
     days_left = (opt.parse_when(answers["arrival"]) - ctx.now).days if "arrival" in answers else needed
     if days_left < needed:
         return names + "\n" + ctx.t("visit.notice_short", days=needed)
@@ -204,4 +232,15 @@ def _budget(ctx: Context, item: BudgetItem, value: float, answers: Answers) -> s
 
 def _amount(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def warnings(ctx: Context, answers: Answers) -> list[str]:
+    """What the review card warns of beyond single answers: a class that needs an executive with none."""
+    found = []
+    cls = answers.get("cls")
+    policy = ctx.services.policy
+    if cls is not None and policy.class_(cls).executives_required and not opt.executive_ids(
+            ctx, answers.get("executives", [])):
+        found.append(ctx.t("visit.executives_missing", cls=ctx.t(policy.class_(cls).name_key)))
+    return found
 

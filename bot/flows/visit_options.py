@@ -15,7 +15,7 @@ from bot.domain.clients import looks_like_title
 from bot.domain.staff import Staff
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
-from bot.i18n import N_
+from bot.i18n import LOCALES, N_
 
 # Countries offered as buttons; any other is typed as its two-letter code (JP, FR...).
 COUNTRIES = ("CN", "HK", "TW", "SG", "JP", "KR", "US", "DE", "GB")
@@ -134,8 +134,39 @@ def team_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
 
 
 def staff_by_name(ctx: Context, typed: str) -> Staff | None:
-    wanted = typed.strip().lstrip("@").lower()
-    return next((s for s in colleagues(ctx) if wanted in (s.name.lower(), s.username.lower())), None)
+    """The colleague typed by name or @username, also with a title after the name ("王五 经理")."""
+    for wanted in dict.fromkeys((typed, split_visitor(typed)[0])):
+        folded = wanted.strip().lstrip("@").lower()
+        found = next((s for s in colleagues(ctx) if folded in (s.name.lower(), s.username.lower())), None)
+        if found is not None:
+            return found
+    return None
+
+
+def outsider(item: str) -> tuple[str, str] | None:
+    """Someone of ours typed with their title who is not on the bot ("赵刚 总经理"): name and title."""
+    name, title = split_visitor(item)
+    return (name, title) if name and title else None
+
+
+def executive_role(ctx: Context, title: str) -> str | None:
+    """The policy's executive whose title ``title`` is (总经理, 總經理, General manager), or None."""
+    folded = title.strip().casefold()
+    for eid, executive in ctx.services.policy.executives.items():
+        labels = {ctx.services.i18n.get(locale)(executive.key).casefold() for locale in LOCALES}
+        # A label may list two titles ("总裁/董事长"); either is the role.
+        if any(folded == part.strip() for label in labels for part in label.split("/")):
+            return eid
+    return None
+
+
+def named_executive(ctx: Context, item: str) -> tuple[str, str, str] | None:
+    """"赵刚 总经理" typed at the executives step: name, title and the policy role, or None."""
+    typed = outsider(item)
+    if typed is None:
+        return None
+    role = executive_role(ctx, typed[1])
+    return (typed[0], typed[1], role) if role is not None else None
 
 
 def is_flight_or_train(answers: Answers) -> bool:
@@ -167,10 +198,33 @@ def check_country(ctx: Context, value: Any, answers: Answers) -> str | None:
 
 
 def check_team(ctx: Context, value: Any, answers: Answers) -> str | None:
-    """Colleagues typed by name must exist; the hint names the ones that do not."""
+    """Colleagues typed by name must exist, unless typed with a title (赵刚 总经理: not on the bot);
+    the hint names the ones that are neither."""
     ids = {c.id for c in team_choices(ctx, answers)}
-    unknown = [item for item in value if item not in ids and staff_by_name(ctx, item) is None]
-    return ctx.t("visit.team_unknown", names=", ".join(unknown)) if unknown else None
+    unknown = [item for item in value
+               if item not in ids and staff_by_name(ctx, item) is None and outsider(item) is None]
+    return ctx.t("visit.team_unknown_title", names=", ".join(unknown)) if unknown else None
+
+
+def check_executives(ctx: Context, value: Any, answers: Answers) -> str | None:
+    """An executive typed by name needs one of the policy's titles after it (赵刚 总经理)."""
+    ids = set(ctx.services.policy.executives)
+    unknown = [item for item in value if item not in ids and named_executive(ctx, item) is None]
+    if not unknown:
+        return None
+    titles = ", ".join(ctx.t(e.key) for e in ctx.services.policy.executives.values())
+    return ctx.t("visit.executive_unknown", names=", ".join(unknown), titles=titles)
+
+
+def executive_ids(ctx: Context, value: list[str]) -> list[str]:
+    """The policy roles of an executives answer: ticked ones and those of the people typed."""
+    ids = []
+    for item in value:
+        named = named_executive(ctx, item)
+        role = named[2] if named is not None else item
+        if role in ctx.services.policy.executives and role not in ids:
+            ids.append(role)
+    return ids
 
 
 def parse_when(iso: str) -> datetime:

@@ -107,6 +107,10 @@ def send_itinerary(ctx: Context, visit: Visit) -> None:
     caption = ctx.t("doc.caption.itinerary", language=ctx.t(f"lang.name.{t.locale}"),
                     lead=lead.name if lead is not None else visit.client_name)
     _made_later(ctx, f"visit-{visit.id}-itinerary.pdf", partial(_pdf, document), caption)
+    me = ctx.staff
+    if (me is not None and me.user_id == visit.host and not me.phone and not me.phone_asked
+            and ctx.services.flows.active(me.user_id) is None):
+        ctx.services.flows.start(ctx, "my_phone", {"visit_id": visit.id})
 
 
 def send_memo(ctx: Context, visit: Visit) -> None:
@@ -125,8 +129,10 @@ def send_memo(ctx: Context, visit: Visit) -> None:
     src = Sources.of(services, t, visit, others=[task.owner for task in tasks])
     items = [MemoItem(task.text, src.name(task.owner), src.date(task.due)) for task in tasks]
     facts = MemoFacts(
-        client=visit.client_name, day=src.date(visit.arrival), attendees=[src.name(u) for u in visit.people],
-        needs=debrief.needs, items=items, next_contact=src.date(_noon(src, debrief.next_contact)))
+        client=visit.client_name, day=src.date(visit.arrival),
+        attendees=[*(src.name(u) for u in visit.people), *visit.named_attendees],
+        needs=debrief.needs, items=items, next_contact=src.date(_noon(src, debrief.next_contact)),
+        company=src.company)
     visitors = ", ".join(f"{v.name} {v.title}".strip() for v in visit.visitors)
     caption = ctx.t("doc.caption.memo", number=visit.id, language=ctx.t(f"lang.name.{t.locale}"))
     document = memo_document(t, facts, visitors, visit.id)

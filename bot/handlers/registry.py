@@ -9,6 +9,7 @@ from bot.handlers import (
     cancel,
     checklist,
     clients,
+    company,
     contact_log,
     debrief,
     dialogs,
@@ -20,14 +21,15 @@ from bot.handlers import (
     language,
     lookups,
     nudges,
+    phone,
     review,
     staff,
     visits,
 )
 
 # Order matters: it is the order of /help and of the command menu.
-MODULES = (access, visits, checklist, lookups, digest, clients, contact_log, debrief, documents, help,
-           language, cancel, invite, staff, importing, backup, review, nudges, dialogs)
+MODULES = (access, visits, checklist, lookups, digest, clients, contact_log, debrief, documents, phone, help,
+           language, cancel, invite, staff, company, importing, backup, review, nudges, dialogs)
 
 
 def routes() -> Router:

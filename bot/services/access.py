@@ -170,6 +170,10 @@ class AccessService:
     def set_locale(self, staff: Staff, locale: str) -> Staff:
         return self.staff.save(replace(staff, locale=locale))
 
+    def set_phone(self, staff: Staff, phone: str) -> Staff:
+        """The person's own phone, for the itineraries of the visits they host."""
+        return self.staff.save(replace(staff, phone=" ".join(phone.split()), phone_asked=True))
+
     def _register(self, user: User, role: Role, now: datetime) -> Staff:
         staff = Staff(user.id, user.full_name or str(user.id), role, now, user.username,
                       language_code=user.language_code)

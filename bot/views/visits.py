@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
 from bot.domain.nudges import NudgeState
+from bot.domain.policy import Policy
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
 
@@ -44,12 +47,22 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
         purposes = ", ".join(labels.get(p) or p for p in visit.purposes)
         lines.append(t("visit.card.purposes", purposes=purposes))
     team = [_name(ctx, member) for member in visit.team]
+    team += [f"{a.name} {a.title}".strip() for a in visit.attendees if not a.role and a.user_id is None]
     lines.append(t("visit.card.host", host=_name(ctx, visit.host), team=", ".join(team) or "—"))
+    policy = ctx.services.policy
     if visit.executives:
-        executives = ctx.services.policy.executives
-        lines.append(t("visit.card.executives",
-                       names=", ".join(t(executives[e].key) for e in visit.executives if e in executives)))
+        lines.append(t("visit.card.executives", names=", ".join(executive_names(ctx.t, policy, visit))))
+    elif policy.class_(visit.class_id).executives_required:
+        lines.append(t("visit.executives_missing", cls=t(policy.class_(visit.class_id).name_key)))
     return lines
+
+
+def executive_names(t: Callable[..., str], policy: Policy, visit: Visit) -> list[str]:
+    """Each executive who must attend: the role, with the person when named ("总经理 赵刚")."""
+    named = {a.role: a.name for a in visit.attendees if a.role}
+    executives = policy.executives
+    return [" ".join(part for part in (t(executives[e].key), named.get(e, "")) if part)
+            for e in visit.executives if e in executives]
 
 
 def _logistics(ctx: Context, visit: Visit) -> list[str]:
