@@ -34,7 +34,7 @@ def add_full_visit(world: World, lead_language: str = "en", **changes: object) -
     client = services.clients.create("华为技术有限公司", industry="通信设备", by=HOST, now=now)
     lead = services.clients.add_contact(client.id, "David Lee", title="Purchasing Director",
                                         language=lead_language, dietary="no pork")
-    services.clients.update_contact(replace(lead, nationality="Singapore"))
+    services.clients.update_contact(replace(lead, nationality="Singapore", phone="+65 9123 4567"))
     second = services.clients.add_contact(client.id, "张伟", title="总经理", dietary="不吃辣")
     visit = Visit(
         0, client.id, client.name, "A",

@@ -84,7 +84,7 @@ def test_the_form_in_chinese_as_pdf_and_xlsx(world: World) -> None:
     assert form["到达公司"] == "2026年12月3日 周四 10:00" and form["离开公司"] == "2026年12月3日 周四 16:30"
     assert (form["交通方式"], form["航班/车次"], form["机场/车站"]) == ("航班", "CA1234", "浦东机场 T2")
     assert form["抵达时间"] == "2026年12月3日 周四 08:15"
-    assert (form["接机/接站"], form["接送人员"]) == ("√", "赵师傅")
+    assert (form["接机"], form["接送人员"], form["车辆"]) == ("√", "赵师傅", "—")
     assert (form["会议室"], form["投影仪/电脑"]) == ("3楼 301 会议室", "√ 10:00 起")
     assert (form["入住酒店"], form["结算方式"]) == ("浦东香格里拉大酒店", "我司承担")
     assert form["入住人员"] == "David Lee, 张伟"
@@ -92,9 +92,10 @@ def test_the_form_in_chinese_as_pdf_and_xlsx(world: World) -> None:
     assert (form["订餐份数"], form["用餐时间"], form["忌口"]) == (6, "12:00 午餐", "一位不吃猪肉，一位不吃辣")
     assert (form["横幅/欢迎牌"], form["合影"], form["姓名牌"]) == ("欢迎华为技术有限公司莅临指导", "√", "√")
     assert form["备注"] == "2026年11月30日 周一 10:00 林晓: 客户想看新产线 <A型>"
-    lead = [1, "David Lee（领队）", "Purchasing Director", "Singapore / English", "no pork"]
+    lead = [1, "David Lee（领队）", "Purchasing Director", "Singapore", "English", "+65 9123 4567", "no pork"]
     assert row_of(sheet, 1) == lead
-    assert row_of(sheet, 2) == [2, "张伟", "总经理", "简体中文", "不吃辣"]
+    # Of the client's country unless said otherwise.
+    assert row_of(sheet, 2) == [2, "张伟", "总经理", "中国", "简体中文", "—", "不吃辣"]
     # Class A allows 150 a head for meals: 160 needs the approvers the policy names.
     # Six covers booked at 160 each (our people at the table included), over the class standard.
     assert row_of(sheet, "用餐") == ["用餐", 150, 160, 6, 960, "超标，需部门负责人, 总经理审批"]
@@ -112,7 +113,7 @@ def test_the_form_in_english_for_an_english_reader(world: World) -> None:
     form = fields(load_workbook(io.BytesIO(xlsx_file.content)).active)  # type: ignore[arg-type]
     assert form["Host"] == "林晓" and form["Client background"] == "通信设备; China"
     assert form["Arrives at the company"] == "Thu 3 Dec 2026 10:00"
-    assert form["Paid by"] == "Paid by our company" and form["Pickup"] == "√"
+    assert form["Paid by"] == "Paid by our company" and form["Airport pickup"] == "√"
     assert has(pdf_text(pdf_file.content), "Client Reception Arrangement Form", "Purpose of the visit",
                "See the production system", "Over the standard", "Approved (department head)")
 
@@ -125,7 +126,7 @@ def test_the_itinerary_is_in_the_lead_contacts_language_and_keeps_internal_thing
     assert itinerary.caption == "🧭 商务考察行程安排表（English），请在到达前一天发给客户领队 David Lee。"
     text = pdf_text(itinerary.content)
     assert has(text, "Business Visit Itinerary", "David Lee (Purchasing Director)", "Thu 3 Dec 08:15",
-               "Arrival (Flight CA1234)", "浦东机场 T2", "赵师傅 meets you", "Hotel check-in",
+               "Arrival (Flight CA1234)", "浦东机场 T2", "赵师傅 meets you at the airport", "Hotel check-in",
                "Hosted by 林晓",
                "生产线与质检中心", "Departure from our company", "General manager", "Paid by us",
                "please contact 林晓")
@@ -226,7 +227,7 @@ def test_a_visit_as_an_ics_file_keeps_its_uid_when_it_moves(world: World) -> Non
     assert str(event["location"]) == "3楼 301 会议室"
     description = str(event["description"])
     assert "领队：David Lee Purchasing Director" in description and "接待：林晓；团队：王五" in description
-    assert "接机/接站：CA1234 浦东机场 T2" in description
+    assert "接机：CA1234 浦东机场 T2" in description
     assert b"BEGIN:VTIMEZONE" in first.content and b"TZID:Asia/Shanghai" in first.content
 
     world.clock.current += timedelta(hours=2)

@@ -32,7 +32,8 @@ def plan_visit(host: Person, arrival: str = "周四上午10点", departure: str 
     host.send("张伟 总经理").press("C类").press("商务洽谈").press("选好了")
     host.send(arrival).press("对").send(departure).press("对")
     host.press("飞机").send("CA1234").send("首都机场").send(arrival.replace("10点", "8点")).press("对")
-    host.press("是").press("选好了").press("跳过")  # pickup; no team; no executives
+    host.press("是").press("跳过").press("跳过").press("跳过")  # pickup; no phones, driver or car
+    host.press("选好了").press("跳过")  # no team; no executives
     host.send("301")
     for extra in extras:
         host.press(extra)

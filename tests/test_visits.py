@@ -44,6 +44,9 @@ def class_a_visit(host: Person) -> None:
     host.send("首都机场")
     host.send("明天中午12点").press("对")
     host.press("是")  # pickup
+    host.send("张伟 13800138000，李娜 139 0013 9000")
+    host.send("刘师傅 13900001111")  # the driver, not on the bot
+    host.send("沪A·12345 别克GL8")
     host.press("Ma")  # team
     host.press("选好了")
     host.press("总经理").press("选好了")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, mark
 from bot.documents.sources import Sources
 from bot.domain.policy import BudgetItem
-from bot.domain.visits import Visit, VisitStatus
+from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
 
 TRAVEL_KEYS = {"flight": N_("doc.travel.flight"), "train": N_("doc.travel.train"),
@@ -82,16 +82,18 @@ def _visitors(visit: Visit, src: Sources) -> Table | Text:
     for number, visitor in enumerate(visit.visitors, 1):
         contact = src.contacts.get(visitor.contact_id)
         name = visitor.name + (t("doc.form.lead_mark") if visitor.lead else "")
-        origin = ""
-        dietary = ""
+        nationality = language = phone = dietary = ""
         if contact is not None:
             language = t(f"lang.name.{contact.language}") if contact.language else ""
-            origin = " / ".join(part for part in (contact.nationality, language) if part)
-            dietary = contact.dietary
-        rows.append((str(number), name, visitor.title or NONE, origin or NONE, dietary or NONE))
+            nationality, phone, dietary = contact.nationality, contact.phone, contact.dietary
+        # Unless said otherwise, a visitor is of the client's country.
+        nationality = nationality or (src.country(src.client.country) if src.client else "")
+        rows.append((str(number), name, visitor.title or NONE, nationality or NONE, language or NONE,
+                     phone or NONE, dietary or NONE))
     columns = (t("doc.form.col.number"), t("doc.form.col.name"), t("doc.form.col.title"),
-               t("doc.form.col.origin"), t("doc.form.col.dietary"))
-    return Table(columns, (2, 5, 5, 5, 6), tuple(rows))
+               t("doc.form.col.nationality"), t("doc.form.col.language"), t("doc.form.col.phone"),
+               t("doc.form.col.dietary"))
+    return Table(columns, (2, 5, 5, 4, 4, 5, 5), tuple(rows))
 
 
 def _schedule(visit: Visit, src: Sources) -> Grid:
@@ -105,8 +107,9 @@ def _schedule(visit: Visit, src: Sources) -> Grid:
             Field(t("doc.form.travel_number"), travel.number or NONE),
             Field(t("doc.form.travel_place"), travel.place or NONE),
             Field(t("doc.form.travel_arrives"), src.time(travel.arrives_at) if travel.arrives_at else NONE),
-            Field(t("doc.form.pickup"), mark(travel.pickup)),
-            Field(t("doc.form.driver"), src.name(travel.driver) if travel.driver is not None else NONE),
+            Field(t(pickup_key(travel)), mark(travel.pickup)),
+            Field(t("doc.form.driver"), driver_of(travel, src) or NONE),
+            Field(t("doc.form.car"), travel.car or NONE),
         ]
     projector = mark(visit.projector)
     if visit.projector:
@@ -130,10 +133,16 @@ def _schedule(visit: Visit, src: Sources) -> Grid:
     if meals is not None:
         fields += [Field(t("doc.form.meal_count"), str(meals.count)),
                    Field(t("doc.form.meal_when"), meals.when or t("doc.form.meal_open")),
-                   Field(t("doc.form.dietary"), meals.dietary or NONE, wide=True)]
+                   Field(t("doc.form.dietary"), meals.dietary or _see_table(visit, src), wide=True)]
     else:
         fields.append(Field(t("doc.form.meals"), mark(False), wide=True))
     return Grid(tuple(fields))
+
+
+def _see_table(visit: Visit, src: Sources) -> str:
+    """Where dietary needs are when only single visitors have some: the visitors' table."""
+    diets = [c.dietary for v in visit.visitors if (c := src.contacts.get(v.contact_id)) is not None]
+    return src.t("doc.form.dietary_see_table") if any(diets) else NONE
 
 
 def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
@@ -179,6 +188,15 @@ def _other(visit: Visit, src: Sources) -> Grid:
     notes = "\n".join(f"{src.time(note.at)} {src.name(note.by)}: {note.text}" for note in visit.notes)
     fields.append(Field(t("doc.form.notes"), notes or NONE, wide=True))
     return Grid(tuple(fields))
+
+
+def pickup_key(travel: Travel) -> str:
+    return N_("doc.form.pickup_flight") if travel.meets_at_airport else N_("doc.form.pickup_train")
+
+
+def driver_of(travel: Travel, src: Sources) -> str:
+    """Who drives or meets the guests: the colleague on the bot, or the driver as typed; "" if nobody."""
+    return src.name(travel.driver) if travel.driver is not None else travel.driver_name
 
 
 def money(amount: float) -> str:

@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 from bot.documents.layout import NONE
 from bot.documents.sources import Sources
 from bot.domain.visits import Visit, VisitStatus
+from bot.i18n import N_
 
 PRODUCT = "-//Reception assistant//Visits//EN"
 
@@ -51,7 +52,8 @@ def _description(visit: Visit, src: Sources) -> list[str]:
                team=", ".join(src.name(m) for m in visit.team if m != visit.host) or NONE)]
     travel = visit.travel
     if travel is not None and travel.arrives_at is not None and travel.pickup:
-        lines.append(t("doc.ics.pickup", number=travel.number or NONE, place=travel.place or NONE,
+        key = N_("doc.ics.pickup_flight") if travel.meets_at_airport else N_("doc.ics.pickup_train")
+        lines.append(t(key, number=travel.number or NONE, place=travel.place or NONE,
                        time=src.time(travel.arrives_at)))
     if visit.status is VisitStatus.CANCELLED:
         lines.append(t("doc.ics.cancelled", reason=visit.cancel_reason or NONE))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.documents.form import TRAVEL_KEYS
+from bot.documents.form import TRAVEL_KEYS, driver_of
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text
 from bot.documents.sources import Sources
 from bot.domain.clients import greeting_name
@@ -69,10 +69,12 @@ def _entries(visit: Visit, src: Sources) -> list[_Entry]:
     entries = []
     travel = visit.travel
     if travel is not None and travel.arrives_at is not None and travel.mode in ("flight", "train"):
-        meet = src.name(travel.driver if travel.driver is not None else visit.host)
+        meet = driver_of(travel, src) or src.name(visit.host)
+        met_at = N_("doc.itin.met_at_airport") if travel.meets_at_airport else N_("doc.itin.met_at_station")
+        met = t(met_at, name=meet)
         entries.append(_Entry(travel.arrives_at, src.day_time(travel.arrives_at),
                               t("doc.itin.arrive_by", mode=t(TRAVEL_KEYS[travel.mode]), number=travel.number),
-                              travel.place, t("doc.itin.met_by", name=meet) if travel.pickup else ""))
+                              travel.place, met if travel.pickup else ""))
     lodging = visit.lodging
     # The visit form stores the stay as the visit's own times unless someone gave the hotel's:
     # only a stay that really starts or ends apart from the visit is a line of the programme.

@@ -34,6 +34,11 @@ class Travel:
     driver_name: str = ""  # the driver as typed, when not a colleague on the bot ("刘师傅 139...")
     car: str = ""  # the car booked for the pickup ("沪A·12345 别克GL8")
 
+    @property
+    def meets_at_airport(self) -> bool:
+        """A flight is met at the airport (接机), anything else at the station (接站)."""
+        return self.mode == "flight"
+
 
 @dataclass(frozen=True)
 class Lodging:

@@ -13,6 +13,7 @@ lodging: no hotel questions; class D: no executives; a car: no flight number).
 from __future__ import annotations
 
 from bot.flows import visit_options as opt
+from bot.flows import visitor_details as details
 from bot.flows.model import Flow, Kind, Step
 from bot.flows.visit_form import describe, save, warnings
 from bot.i18n import N_
@@ -29,6 +30,9 @@ STEPS = (
          dynamic_choices=opt.known_contacts, split=opt.split_visitors),
     Step("lead", Kind.CHOICE, N_("visit.q.lead"), N_("visit.l.lead"), dynamic_choices=opt.lead_choices,
          skip_if=lambda a: len(a.get("visitors", [])) < 2),
+    # Printed as the client's country until someone says otherwise: filled from the review card.
+    Step("nationality", Kind.TEXT, N_("visit.q.nationality"), N_("visit.l.nationality"), optional=True,
+         ask_if=lambda a: False),
     Step("cls", Kind.CHOICE, N_("visit.q.class"), N_("visit.l.class"), dynamic_choices=opt.class_choices,
          detail=opt.class_detail),
     Step("purposes", Kind.MULTI, N_("visit.q.purposes"), N_("visit.l.purposes"), free_text=True,
@@ -47,6 +51,12 @@ STEPS = (
          skip_if=lambda a: not opt.is_flight_or_train(a)),
     Step("pickup", Kind.YES_NO, N_("visit.q.pickup"), N_("visit.l.pickup"),
          skip_if=lambda a: not opt.is_flight_or_train(a)),
+    Step("phones", Kind.TEXT, N_("visit.q.phones"), N_("visit.l.phones"), optional=True,
+         check=details.check_phones, ask_if=lambda a: bool(a.get("pickup"))),
+    Step("driver", Kind.CHOICE, N_("visit.q.driver"), N_("visit.l.driver"), optional=True, free_text=True,
+         dynamic_choices=opt.team_choices, skip_if=lambda a: not a.get("pickup")),
+    Step("car", Kind.TEXT, N_("visit.q.car"), N_("visit.l.car"), optional=True,
+         skip_if=lambda a: not a.get("pickup")),
     Step("team", Kind.MULTI, N_("visit.q.team_named"), N_("visit.l.team"), optional=True, free_text=True,
          dynamic_choices=opt.team_choices, check=opt.check_team),
     Step("executives", Kind.MULTI, N_("visit.q.executives_named"), N_("visit.l.executives"), optional=True,
@@ -62,7 +72,7 @@ STEPS = (
     Step("payer", Kind.CHOICE, N_("visit.q.payer"), N_("visit.l.payer"), choices=opt.PAYERS,
          skip_if=lambda a: not a.get("lodging")),
     Step("meals", Kind.NUMBER, N_("visit.q.meals"), N_("visit.l.meals"), minimum=0, maximum=500),
-    Step("dietary", Kind.TEXT, N_("visit.q.dietary"), N_("visit.l.dietary"), optional=True,
+    Step("dietary", Kind.TEXT, N_("visit.q.dietary_each"), N_("visit.l.dietary"), optional=True,
          skip_if=lambda a: not a.get("meals")),
     Step("meal_budget", Kind.NUMBER, N_("visit.q.meal_budget"), N_("visit.l.meal_budget"), optional=True,
          minimum=0, maximum=100000, skip_if=lambda a: not a.get("meals") or a.get("cls") == "D"),

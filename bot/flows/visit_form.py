@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
 from bot.core.context import Context
-from bot.domain.clients import Client
+from bot.domain.clients import Client, Contact
 from bot.domain.policy import BudgetItem
 from bot.domain.visits import Attendee, Lodging, Meals, Travel, Visit, Visitor
 from bot.flows import visit_options as opt
+from bot.flows import visitor_details as details
 from bot.flows.model import Answers, Step
 from bot.i18n import N_, escape
 from bot.views.visits import notify_team, show_saved
@@ -89,16 +91,17 @@ def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None
     arrival, departure = opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"])
     extras = set(answers.get("extras", []))
     visitors = _visitors(ctx, answers, client)
+    group_diet = details.apply(ctx, answers, visitors)
     fields: dict[str, Any] = {
         "client_id": client.id, "client_name": client.name, "class_id": answers["cls"],
         "arrival": arrival, "departure": departure, "visitors": visitors,
         "purposes": tuple(answers.get("purposes", [])), "team": _team(ctx, answers),
         "executives": tuple(opt.executive_ids(ctx, answers.get("executives", []))),
-        "attendees": _attendees(ctx, answers), "travel": _travel(answers),
+        "attendees": _attendees(ctx, answers), "travel": _travel(ctx, answers),
         "room": answers.get("room", ""), "projector": "projector" in extras, "tour": answers.get("tour", ""),
         "lodging": Lodging(answers["hotel"], arrival, departure, ", ".join(v.name for v in visitors),
                            answers.get("payer", "guest")) if answers.get("lodging") else None,
-        "meals": Meals(int(answers["meals"]), dietary=answers.get("dietary", ""))
+        "meals": Meals(int(answers["meals"]), dietary=group_diet)
         if answers.get("meals") else None,
         "gifts": "gifts" if "gifts" in extras else "", "photo": "photo" in extras,
         "name_cards": "name_cards" in extras,
@@ -111,13 +114,24 @@ def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None
     return Visit(id=0, host=ctx.staff.user_id, created_at=ctx.now, created_by=ctx.staff.user_id, **fields)
 
 
-def _travel(answers: Answers) -> Travel | None:
+def _travel(ctx: Context, answers: Answers) -> Travel | None:
     mode = answers.get("travel")
     if mode is None:
         return None
     arrives = answers.get("travel_arrives")
+    driver, driver_name = _driver(ctx, str(answers.get("driver", "")))
     return Travel(mode, answers.get("travel_number", ""), answers.get("travel_place", ""),
-                  opt.parse_when(arrives) if arrives else None, bool(answers.get("pickup", False)))
+                  opt.parse_when(arrives) if arrives else None, bool(answers.get("pickup", False)),
+                  driver=driver, driver_name=driver_name, car=answers.get("car", ""))
+
+
+def _driver(ctx: Context, answer: str) -> tuple[int | None, str]:
+    """A colleague on the bot (pressed, or typed by name) gets the pickup's reminders; anyone else
+    is kept as typed ("刘师傅 13900001111") and the host passes the reminders on."""
+    if not answer:
+        return None, ""
+    staff = ctx.services.access.staff.get(int(answer)) if answer.isdigit() else opt.staff_by_name(ctx, answer)
+    return (staff.user_id, "") if staff is not None else (None, answer)
 
 
 def banner_text(ctx: Context, client: Client, visitors: tuple[Visitor, ...]) -> str:
@@ -132,7 +146,7 @@ def banner_text(ctx: Context, client: Client, visitors: tuple[Visitor, ...]) -> 
     return ctx.t("visit.banner_text", guest=guest, client=client.name)
 
 
-def answers_of(visit: Visit, contacts: dict[int, str]) -> Answers:
+def answers_of(visit: Visit, contacts: Mapping[int, Contact]) -> Answers:
     """A saved visit as the form's answers, to open its review card for editing."""
     extras = [name for name, on in (("projector", visit.projector), ("banner", bool(visit.banner)),
                                     ("name_cards", visit.name_cards), ("photo", visit.photo),
@@ -150,9 +164,9 @@ def answers_of(visit: Visit, contacts: dict[int, str]) -> Answers:
     lead = next((i for i, v in enumerate(visit.visitors) if v.lead), None)
     if lead is not None and len(visit.visitors) > 1:
         answers["lead"] = str(lead)
-    optional = {"room": visit.room, "tour": visit.tour,
-                "dietary": visit.meals.dietary if visit.meals else ""}
+    optional = {"room": visit.room, "tour": visit.tour}
     answers |= {key: value for key, value in optional.items() if value}
+    answers |= details.answers_of(visit, contacts)
     if visit.travel is not None:
         answers |= _travel_answers(visit.travel)
     if visit.lodging is not None:
@@ -172,6 +186,10 @@ def _executives_answer(visit: Visit) -> list[str]:
 
 def _travel_answers(travel: Travel) -> Answers:
     answers: Answers = {"travel": travel.mode, "pickup": travel.pickup}
+    if travel.driver is not None or travel.driver_name:
+        answers["driver"] = str(travel.driver) if travel.driver is not None else travel.driver_name
+    if travel.car:
+        answers["car"] = travel.car
     if travel.number:
         answers["travel_number"] = travel.number
     if travel.place:
@@ -194,10 +212,14 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
     if step.id == "lead":
         names = opt.visitor_names(ctx, answers)
         return escape(names[int(value)]) if int(value) < len(names) else ""
+    if step.id == "driver":
+        return escape(_staff_name(ctx, value))
     if step.id == "team":
         return ", ".join(escape(_staff_name(ctx, item)) for item in value) or ctx.t("flow.none")
     if step.id == "executives":
         return _executives(ctx, value, answers)
+    if step.id in details.FIELDS:
+        return details.describe(ctx, step.id, value, answers)
     if step.id in BUDGET_STEPS:
         return _budget(ctx, BUDGET_STEPS[step.id], value, answers)
     return ""

@@ -97,6 +97,8 @@ def _details(look: Look, visit: Visit, marks: Marks) -> list[str]:
             parts.append(t("days.pickup.done"))
         elif travel.driver is not None:
             parts.append(t("days.pickup.driver", name=look.name_of(travel.driver)))
+        elif travel.driver_name:
+            parts.append(t("days.pickup.driver", name=travel.driver_name))
         else:
             parts.append(t("days.pickup.open"))
     return parts

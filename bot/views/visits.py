@@ -42,6 +42,9 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
         names = [f"{v.name} {v.title}".strip() + (t("visit.card.lead_mark") if v.lead else "")
                  for v in visit.visitors]
         lines.append(t.plural("visit.card.visitors", len(visit.visitors), names=", ".join(names)))
+        phones = _phones(ctx, visit)
+        if phones:
+            lines.append(t("visit.card.phones", phones=phones))
     if visit.purposes:
         labels = {p.id: t(p.key) for p in ctx.services.policy.purposes}
         purposes = ", ".join(labels.get(p) or p for p in visit.purposes)
@@ -55,6 +58,13 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
     elif policy.class_(visit.class_id).executives_required:
         lines.append(t("visit.executives_missing", cls=t(policy.class_(visit.class_id).name_key)))
     return lines
+
+
+def _phones(ctx: Context, visit: Visit) -> str:
+    """The visitors' numbers, for whoever meets them: "张伟 138 0013 8000, David Lee +65 9123 4567"."""
+    contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
+    return ", ".join(f"{v.name} {contacts[v.contact_id].phone}" for v in visit.visitors
+                     if v.contact_id in contacts and contacts[v.contact_id].phone)
 
 
 def executive_names(t: Callable[..., str], policy: Policy, visit: Visit) -> list[str]:
@@ -71,9 +81,16 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     travel = visit.travel
     if travel is not None:
         arrives = ctx.format_time(travel.arrives_at) if travel.arrives_at else "—"
-        pickup = t("visit.card.pickup_yes") if travel.pickup else ""
+        pickup = ""
+        if travel.pickup:
+            met = N_("visit.card.pickup_flight") if travel.meets_at_airport else N_("visit.card.pickup_train")
+            pickup = t(met)
         lines.append(t("visit.card.travel", mode=t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")),
                        number=travel.number, place=travel.place, arrives=arrives, pickup=pickup))
+        driver = _name(ctx, travel.driver) if travel.driver is not None else travel.driver_name
+        who = " · ".join(part for part in (driver, travel.car) if part)
+        if travel.pickup and who:
+            lines.append(t("visit.card.driver", who=who))
     if visit.room or visit.projector:
         projector = t("visit.extra.projector") if visit.projector else ""
         lines.append(t("visit.card.room", room=visit.room or "—", projector=projector))
