@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
+from datetime import time, timedelta
 
 import pypdfium2 as pdfium
 import pytest
@@ -16,7 +17,7 @@ from bot.documents.form import arrangement_form
 from bot.documents.itinerary import itinerary
 from bot.documents.layout import Document, Field, Grid, Section, Table
 from bot.documents.sources import Sources
-from bot.domain.visits import Note, Visit
+from bot.domain.visits import Attendee, Meal, Note, Slot, Visit
 from tests.documents_support import HOST, add_full_visit, add_staff
 from tests.support.chat import World
 
@@ -124,3 +125,28 @@ def test_a_document_without_a_subtitle_prints_its_fields_at_body_size() -> None:
             heights.setdefault(char, top - bottom)
     assert heights["会"] > 1.5 * heights["致"]
     assert abs(heights["致"] - heights["序"]) < 0.1 * heights["序"]
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant", "en"])
+def test_a_programme_of_two_days_renders_in_every_language(world: World, visit: Visit, locale: str) -> None:
+    """Tours, the agenda, each meal, lodging we pay and a named executive, on the form and itinerary."""
+    day = visit.arrival.date()
+    full = replace(
+        visit, departure=visit.departure + timedelta(days=1),
+        tours=(Slot(day, time(14), time(15, 30), "生产车间"),
+               Slot(day + timedelta(days=1), time(10), None, "R&D")),
+        agenda=(Slot(day + timedelta(days=1), time(9), time(10), "技术交流"),),
+        meal_plan=(Meal(day, "lunch", time(12), "公司餐厅", 6, 120.0),
+                   Meal(day, "dinner", time(18, 30), "Shangri-La", 8, 300.0)),
+        attendees=(Attendee("赵刚", "总经理", role="general_manager"), Attendee("周立", "总工程师")),
+        lodging=replace(visit.lodging, rooms=2, rate=1300.0) if visit.lodging else None)
+    src = sources(world, full, locale)
+    cmap = TTCollection(str(FONT_PATH)).fonts[face_index(locale)].getBestCmap()
+    for document in (arrangement_form(full, src), itinerary(full, src)):
+        printed = ink_per_character(pdf.render(document))
+        assert not [char for char, _ in printed if ord(char) not in cmap]
+        assert not [char for char, ink in printed if ink == 0], "a character left no mark on the page"
+        text = "".join(char for char, _ in printed)
+        assert "生产车间" in text and "技术交流" in text and "Shangri-La" in text and "赵刚" in text
+    sheet = load_workbook(io.BytesIO(xlsx.render(arrangement_form(full, src)))).active
+    assert sheet is not None and any(cell.value == 5200 for row in sheet.iter_rows() for cell in row)

@@ -60,7 +60,7 @@ def test_a_pickup_asks_for_the_visitors_phones_and_the_form_prints_them(world: W
     host.send("张伟 13800138000，李娜 139 0013 9000")
     host.press("跳过").press("跳过")  # driver, car
     host.press("选好了").press("跳过").press("跳过").press("选好了").press("跳过").press("否")
-    host.send("4")
+    host.send("4").press("跳过")  # meals not fixed yet
     host.send("都不喝酒；张伟 不吃辣；李娜 素食")
     host.send("90")
     review = host.last.text

@@ -56,7 +56,12 @@ def class_a_visit(host: Person) -> None:
     host.press("是")  # lodging
     host.send("香格里拉酒店")
     host.press("我方承担")
+    host.send("1晚")  # the stay
+    host.press("跳过")  # both visitors stay
+    host.send("2")  # rooms
+    host.send("1100")  # per room and night
     host.send("6")
+    host.send("明天 晚餐 18:30 香格里拉中餐厅")
     host.send("不吃辣")
     host.send("180")
 

@@ -7,10 +7,14 @@ budget and the reception class, which the itinerary for the client never shows.
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+from decimal import Decimal
+
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, mark
 from bot.documents.sources import Sources
 from bot.domain.policy import BudgetItem
-from bot.domain.visits import Travel, Visit, VisitStatus
+from bot.domain.programme import span
+from bot.domain.visits import Slot, Travel, Visit, VisitStatus
 from bot.i18n import N_
 
 TRAVEL_KEYS = {"flight": N_("doc.travel.flight"), "train": N_("doc.travel.train"),
@@ -18,6 +22,8 @@ TRAVEL_KEYS = {"flight": N_("doc.travel.flight"), "train": N_("doc.travel.train"
 PAYER_KEYS = {"guest": N_("doc.payer.guest"), "company": N_("doc.payer.company")}
 STATUS_KEYS = {VisitStatus.PLANNED: N_("doc.status.planned"), VisitStatus.DONE: N_("doc.status.done"),
                VisitStatus.CANCELLED: N_("doc.status.cancelled")}
+MEAL_KEYS = {"breakfast": N_("visit.meal.breakfast"), "lunch": N_("visit.meal.lunch"),
+             "dinner": N_("visit.meal.dinner"), "meal": N_("visit.meal.meal")}
 OTHER_ITEM = N_("doc.budget.other")
 BUDGET_KEYS: dict[str, str] = {"meal": N_("doc.budget.meal"), "escort_meal": N_("doc.budget.escort_meal"),
                                "gift": N_("doc.budget.gift"), "hotel": N_("doc.budget.hotel")}
@@ -33,7 +39,7 @@ def arrangement_form(visit: Visit, src: Sources) -> Document:
     sections = (
         Section(t("doc.form.s.basic"), (_basic(visit, src),)),
         Section(t("doc.form.s.visitors"), (_visitors(visit, src),)),
-        Section(t("doc.form.s.schedule"), (_schedule(visit, src),)),
+        Section(t("doc.form.s.schedule"), (_schedule(visit, src), *_programme(visit, src))),
         Section(t("doc.form.s.budget"), _budget(visit, src)),
         Section(t("doc.form.s.other"), (_other(visit, src),)),
     )
@@ -116,7 +122,7 @@ def _schedule(visit: Visit, src: Sources) -> Grid:
         projector += " " + t("doc.form.projector_from", time=src.clock(visit.arrival))
     fields += [Field(t("doc.form.room"), visit.room or NONE),
                Field(t("doc.form.projector"), projector),
-               Field(t("doc.form.tour"), visit.tour or t("doc.form.tour_open"), wide=True)]
+               Field(t("doc.form.tour"), _tours(visit, src), wide=True)]
     lodging = visit.lodging
     if lodging is not None:
         fields += [
@@ -124,6 +130,9 @@ def _schedule(visit: Visit, src: Sources) -> Grid:
             Field(t("doc.form.payer"), t(PAYER_KEYS.get(lodging.payer, "doc.payer.guest"))),
             Field(t("doc.form.check_in"), src.date(lodging.check_in)),
             Field(t("doc.form.check_out"), src.date(lodging.check_out)),
+            Field(t("doc.form.rooms"), str(lodging.rooms) if lodging.rooms else NONE),
+            Field(t("doc.form.room_rate", currency=src.policy.budget.currency),
+                  money(lodging.rate) if lodging.rate is not None else NONE),
             Field(t("doc.form.guests"), lodging.guests or ", ".join(v.name for v in visit.visitors) or NONE,
                   wide=True),
         ]
@@ -131,12 +140,53 @@ def _schedule(visit: Visit, src: Sources) -> Grid:
         fields.append(Field(t("doc.form.lodging"), mark(False), wide=True))
     meals = visit.meals
     if meals is not None:
+        when = meals.when or (t("doc.form.meal_see_table") if visit.meal_plan else t("doc.form.meal_open"))
         fields += [Field(t("doc.form.meal_count"), str(meals.count)),
-                   Field(t("doc.form.meal_when"), meals.when or t("doc.form.meal_open")),
+                   Field(t("doc.form.meal_when"), when),
                    Field(t("doc.form.dietary"), meals.dietary or _see_table(visit, src), wide=True)]
     else:
         fields.append(Field(t("doc.form.meals"), mark(False), wide=True))
     return Grid(tuple(fields))
+
+
+def _tours(visit: Visit, src: Sources) -> str:
+    """Each tour on a line with its day and time; places not fixed yet with the one-hour rule."""
+    lines = [slot_line(slot, src) for slot in visit.tours]
+    if visit.tour:
+        lines.append(src.t("doc.form.tour_pending", places=visit.tour))
+    return "\n".join(lines) or src.t("doc.form.tour_open")
+
+
+def slot_line(slot: Slot, src: Sources) -> str:
+    """"12月3日 周四 14:00–15:30 生产车间"."""
+    return " ".join(part for part in (src.day(noon(slot.day, src)), span(slot.start, slot.end), slot.text)
+                    if part)
+
+
+def _programme(visit: Visit, src: Sources) -> tuple[Table, ...]:
+    """The day-by-day agenda and the meals, as tables under the arrangements, when there are any."""
+    t = src.t
+    tables = []
+    if visit.agenda:
+        rows = tuple((src.day(noon(s.day, src)), span(s.start, s.end) or NONE, s.text or NONE)
+                     for s in visit.agenda)
+        tables.append(Table((t("doc.form.col.day"), t("doc.form.col.time"), t("doc.form.col.agenda")),
+                            (3, 2, 8), rows))
+    if visit.meal_plan:
+        covers = visit.meals.count if visit.meals else 0
+        meals = tuple((src.day(noon(m.day, src)), t(MEAL_KEYS[m.kind]), span(m.at, None) or NONE,
+                      m.place or NONE, str(m.count or covers) if m.count or covers else NONE,
+                      money(m.per_person) if m.per_person is not None else NONE) for m in visit.meal_plan)
+        tables.append(Table((t("doc.form.col.day"), t("doc.form.col.meal"), t("doc.form.col.time"),
+                             t("doc.form.col.place"), t("doc.form.col.covers"),
+                             t("doc.form.col.standard", currency=src.policy.budget.currency)),
+                            (3, 2, 2, 4, 2, 3), meals))
+    return tuple(tables)
+
+
+def noon(day: date, src: Sources) -> datetime:
+    """A day as a moment to format (its noon, in the company zone)."""
+    return datetime.combine(day, time(12), tzinfo=src.tz)
 
 
 def _see_table(visit: Visit, src: Sources) -> str:
@@ -146,34 +196,68 @@ def _see_table(visit: Visit, src: Sources) -> str:
 
 
 def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
-    """Per item: the class standard, the estimate, the head count, the subtotal, who must approve."""
+    """Per item: the class standard, the estimate, the head count, the subtotal, who must approve.
+    Meals listed one by one are a line each, at their own standard; lodging we pay is a line too."""
     t = src.t
     policy = src.policy
     note = Text((t("doc.form.budget_note"),))
-    if not visit.budget:
-        return (Text((NONE,)), note)
     guests = len(visit.visitors) or 1
-    rows, total = [], 0.0
-    for item, amount in visit.budget:
-        # Meals are priced per cover: as many as were booked (our people at the table included).
-        persons = visit.meals.count if item == "meal" and visit.meals and visit.meals.count else guests
+    rows: list[tuple[str, ...]] = []
+    total = 0.0
+    for label, item, amount, persons in _expense_lines(visit, src, guests):
         standard, approval = NONE, ""
-        if item in BUDGET_KEYS and item != "total":
+        if item in BUDGET_KEYS:
             budget_item: BudgetItem = item  # type: ignore[assignment]
             standard = money(policy.limit(visit.class_id, budget_item))
-            if policy.over_budget(visit.class_id, budget_item, int(amount)):
-                approvers = ", ".join(t(key) for key in policy.approvers_for(visit.class_id, budget_item))
-                approval = t("doc.form.over_budget", approvers=approvers)
+            approval = _approval(visit, src, budget_item, amount)
         subtotal = amount * persons
         total += subtotal
-        rows.append((t(BUDGET_KEYS.get(item, OTHER_ITEM)), standard, money(amount), str(persons),
-                     money(subtotal), approval or NONE))
+        rows.append((label, standard, money(amount), str(persons), money(subtotal), approval or NONE))
+    if not rows:
+        return (Text((NONE,)), note)
     rows.append((t("doc.form.total"), "", "", "", money(total), ""))
     currency = policy.budget.currency
     columns = (t("doc.form.col.item"), t("doc.form.col.standard", currency=currency),
                t("doc.form.col.estimate", currency=currency), t("doc.form.col.persons"),
                t("doc.form.col.subtotal", currency=currency), t("doc.form.col.approval"))
     return (Table(columns, (3, 3, 3, 2, 3, 4), tuple(rows)), note)
+
+
+def _expense_lines(visit: Visit, src: Sources, guests: int) -> list[tuple[str, str, float, int]]:
+    """(label, budget item, amount per person or room-night, how many) for each line of the estimate."""
+    t = src.t
+    lines = []
+    budget = dict(visit.budget)
+    covers = visit.meals.count if visit.meals and visit.meals.count else guests
+    for meal in visit.meal_plan:
+        amount = meal.per_person if meal.per_person is not None else budget.get("meal")
+        if amount is not None:
+            label = f"{t(MEAL_KEYS[meal.kind])} {src.day(noon(meal.day, src))}"
+            lines.append((label, "meal", amount, meal.count or covers))
+    for item, amount in visit.budget:
+        if item == "meal" and visit.meal_plan:
+            continue  # priced meal by meal above
+        # Meals are priced per cover: as many as were booked (our people at the table included).
+        persons = covers if item == "meal" else guests
+        lines.append((t(BUDGET_KEYS.get(item, OTHER_ITEM)), item, amount, persons))
+    lodging = visit.lodging
+    if lodging is not None and lodging.payer == "company" and lodging.rate is not None:
+        rooms = lodging.rooms or 1
+        label = t("doc.form.hotel_line", rooms=rooms, nights=lodging.nights)
+        lines.append((label, "hotel", lodging.rate, rooms * lodging.nights))
+    return lines
+
+
+def _approval(visit: Visit, src: Sources, item: BudgetItem, amount: float) -> str:
+    """Who must approve a line: the approvers when over the class standard; lodging we pay always
+    needs the one the policy names (the sales VP), whatever it costs."""
+    t, policy = src.t, src.policy
+    if policy.over_budget(visit.class_id, item, Decimal(str(amount))):
+        approvers = ", ".join(t(key) for key in policy.approvers_for(visit.class_id, item))
+        return t("doc.form.over_budget", approvers=approvers)
+    if item == "hotel":
+        return t("doc.form.approval_by", approvers=t(policy.budget.lodging_approver))
+    return ""
 
 
 def _other(visit: Visit, src: Sources) -> Grid:

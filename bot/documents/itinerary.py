@@ -8,13 +8,14 @@ one line the meals carry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
-from bot.documents.form import TRAVEL_KEYS, driver_of
+from bot.documents.form import MEAL_KEYS, TRAVEL_KEYS, driver_of, noon
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text
 from bot.documents.sources import Sources
 from bot.domain.clients import greeting_name
-from bot.domain.visits import Visit
+from bot.domain.programme import meal_order, span
+from bot.domain.visits import Slot, Visit
 from bot.i18n import N_
 
 
@@ -64,7 +65,8 @@ def _dates(visit: Visit, src: Sources) -> str:
 
 
 def _entries(visit: Visit, src: Sources) -> list[_Entry]:
-    """Everything that happens, in time order; the tour and meals (times not fixed) follow arrival."""
+    """Everything that happens, in time order: tours, agenda items and meals at their day and time;
+    a tour or meals not fixed yet follow the arrival."""
     t = src.t
     entries = []
     travel = visit.travel
@@ -88,13 +90,26 @@ def _entries(visit: Visit, src: Sources) -> list[_Entry]:
                           src.ours(N_("doc.itin.meeting"), N_("doc.itin.meeting_at")), visit.room,
                           t("doc.itin.received_by", name=src.name(visit.host))))
     later = visit.arrival.replace(microsecond=1)  # after the meeting, before anything timed later
+    entries += [_slot(slot, src, later, t("doc.itin.tour"), slot.text) for slot in visit.tours]
+    entries += [_slot(slot, src, later, slot.text) for slot in visit.agenda]
     if visit.tour:
         entries.append(_Entry(later, src.day(visit.arrival), t("doc.itin.tour"), visit.tour))
-    if visit.meals is not None:
+    for meal in visit.meal_plan:
+        at = datetime.combine(meal.day, meal_order(meal)[1], tzinfo=src.tz)
+        when = " ".join(part for part in (src.day(at), span(meal.at, None)) if part)
+        entries.append(_Entry(max(at, later), when, t(MEAL_KEYS[meal.kind]), meal.place))
+    if visit.meals is not None and not visit.meal_plan:
         entries.append(_Entry(later, visit.meals.when or src.day(visit.arrival), t("doc.itin.meal")))
     entries.append(_Entry(visit.departure, src.day_time(visit.departure),
                           src.ours(N_("doc.itin.departure"), N_("doc.itin.departure_from"))))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def _slot(slot: Slot, src: Sources, later: datetime, what: str, where: str = "") -> _Entry:
+    """A tour or agenda item at its day and time; one with no time opens its day (after the arrival)."""
+    at = datetime.combine(slot.day, slot.start or time(0), tzinfo=src.tz)
+    when = " ".join(part for part in (src.day(noon(slot.day, src)), span(slot.start, slot.end)) if part)
+    return _Entry(max(at, later), when, what, where)
 
 
 def _delegation(visit: Visit, src: Sources) -> Table | Text:

@@ -128,7 +128,7 @@ def visit_facts(visit: Visit, policy: Policy) -> VisitFacts:
         executives=frozenset(visit.executives) if involved else frozenset(),
         has_pickup=visit.travel is not None and visit.travel.pickup,
         has_lodging=visit.lodging is not None,
-        has_tour=bool(visit.tour),
+        has_tour=bool(visit.tour or visit.tours),
         has_meals=visit.meals is not None,
         has_banner=bool(visit.banner),
         has_name_cards=visit.name_cards,

@@ -50,6 +50,11 @@ class Lodging:
     rooms: int = 0  # 0: not said
     rate: float | None = None  # per room and night, in the policy currency
 
+    @property
+    def nights(self) -> int:
+        """Nights at the hotel (at least one: a stay within one day is still a night booked)."""
+        return max(1, (self.check_out.date() - self.check_in.date()).days)
+
 
 @dataclass(frozen=True)
 class Meal:

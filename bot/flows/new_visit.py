@@ -13,6 +13,7 @@ lodging: no hotel questions; class D: no executives; a car: no flight number).
 from __future__ import annotations
 
 from bot.flows import visit_options as opt
+from bot.flows import visit_programme as prog
 from bot.flows import visitor_details as details
 from bot.flows.model import Flow, Kind, Step
 from bot.flows.visit_form import describe, save, warnings
@@ -65,13 +66,26 @@ STEPS = (
     Step("room", Kind.TEXT, N_("visit.q.room"), N_("visit.l.room"), optional=True),
     Step("extras", Kind.MULTI, N_("visit.q.extras"), N_("visit.l.extras"), optional=True,
          choices=opt.EXTRAS),
-    Step("tour", Kind.TEXT, N_("visit.q.tour"), N_("visit.l.tour"), optional=True),
+    Step("tour", Kind.TEXT, N_("visit.q.tours"), N_("visit.l.tour"), optional=True, check=prog.check_slots),
+    Step("agenda", Kind.TEXT, N_("visit.q.agenda"), N_("visit.l.agenda"), optional=True,
+         check=prog.check_slots, skip_if=lambda a: not prog.several_days(a)),
     Step("lodging", Kind.YES_NO, N_("visit.q.lodging"), N_("visit.l.lodging")),
     Step("hotel", Kind.TEXT, N_("visit.q.hotel"), N_("visit.l.hotel"),
          skip_if=lambda a: not a.get("lodging")),
     Step("payer", Kind.CHOICE, N_("visit.q.payer"), N_("visit.l.payer"), choices=opt.PAYERS,
          skip_if=lambda a: not a.get("lodging")),
+    Step("stay", Kind.TEXT, N_("visit.q.stay"), N_("visit.l.stay"), optional=True, check=prog.check_stay,
+         skip_if=lambda a: not a.get("lodging")),
+    Step("lodging_guests", Kind.MULTI, N_("visit.q.lodging_guests"), N_("visit.l.lodging_guests"),
+         optional=True, dynamic_choices=prog.guest_choices,
+         skip_if=lambda a: not a.get("lodging") or len(a.get("visitors", [])) < 2),
+    Step("rooms", Kind.NUMBER, N_("visit.q.rooms"), N_("visit.l.rooms"), optional=True, minimum=1,
+         maximum=500, skip_if=lambda a: not a.get("lodging")),
+    Step("room_rate", Kind.NUMBER, N_("visit.q.room_rate"), N_("visit.l.room_rate"), optional=True, minimum=0,
+         maximum=100000, skip_if=lambda a: not a.get("lodging")),
     Step("meals", Kind.NUMBER, N_("visit.q.meals"), N_("visit.l.meals"), minimum=0, maximum=500),
+    Step("meal_plan", Kind.TEXT, N_("visit.q.meal_plan"), N_("visit.l.meal_plan"), optional=True,
+         check=prog.check_meals, skip_if=lambda a: not a.get("meals")),
     Step("dietary", Kind.TEXT, N_("visit.q.dietary_each"), N_("visit.l.dietary"), optional=True,
          skip_if=lambda a: not a.get("meals")),
     Step("meal_budget", Kind.NUMBER, N_("visit.q.meal_budget"), N_("visit.l.meal_budget"), optional=True,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import tzinfo
 from decimal import Decimal
 from typing import Any
 
 from bot.core.context import Context
 from bot.domain.clients import Client, Contact
 from bot.domain.policy import BudgetItem
-from bot.domain.visits import Attendee, Lodging, Meals, Travel, Visit, Visitor
+from bot.domain.visits import Attendee, Meals, Travel, Visit, Visitor
 from bot.flows import visit_options as opt
+from bot.flows import visit_programme as prog
 from bot.flows import visitor_details as details
 from bot.flows.model import Answers, Step
 from bot.i18n import N_, escape
@@ -98,9 +100,8 @@ def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None
         "purposes": tuple(answers.get("purposes", [])), "team": _team(ctx, answers),
         "executives": tuple(opt.executive_ids(ctx, answers.get("executives", []))),
         "attendees": _attendees(ctx, answers), "travel": _travel(ctx, answers),
-        "room": answers.get("room", ""), "projector": "projector" in extras, "tour": answers.get("tour", ""),
-        "lodging": Lodging(answers["hotel"], arrival, departure, ", ".join(v.name for v in visitors),
-                           answers.get("payer", "guest")) if answers.get("lodging") else None,
+        "room": answers.get("room", ""), "projector": "projector" in extras,
+        **prog.fields(ctx, answers, visitors),
         "meals": Meals(int(answers["meals"]), dietary=group_diet)
         if answers.get("meals") else None,
         "gifts": "gifts" if "gifts" in extras else "", "photo": "photo" in extras,
@@ -146,7 +147,7 @@ def banner_text(ctx: Context, client: Client, visitors: tuple[Visitor, ...]) -> 
     return ctx.t("visit.banner_text", guest=guest, client=client.name)
 
 
-def answers_of(visit: Visit, contacts: Mapping[int, Contact]) -> Answers:
+def answers_of(visit: Visit, contacts: Mapping[int, Contact], tz: tzinfo) -> Answers:
     """A saved visit as the form's answers, to open its review card for editing."""
     extras = [name for name, on in (("projector", visit.projector), ("banner", bool(visit.banner)),
                                     ("name_cards", visit.name_cards), ("photo", visit.photo),
@@ -164,9 +165,10 @@ def answers_of(visit: Visit, contacts: Mapping[int, Contact]) -> Answers:
     lead = next((i for i, v in enumerate(visit.visitors) if v.lead), None)
     if lead is not None and len(visit.visitors) > 1:
         answers["lead"] = str(lead)
-    optional = {"room": visit.room, "tour": visit.tour}
-    answers |= {key: value for key, value in optional.items() if value}
+    if visit.room:
+        answers["room"] = visit.room
     answers |= details.answers_of(visit, contacts)
+    answers |= prog.answers_of(visit, tz)
     if visit.travel is not None:
         answers |= _travel_answers(visit.travel)
     if visit.lodging is not None:
@@ -220,6 +222,8 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
         return _executives(ctx, value, answers)
     if step.id in details.FIELDS:
         return details.describe(ctx, step.id, value, answers)
+    if step.id in ("tour", "agenda", "meal_plan", "stay", "room_rate"):
+        return prog.describe(ctx, step.id, value, answers)
     if step.id in BUDGET_STEPS:
         return _budget(ctx, BUDGET_STEPS[step.id], value, answers)
     return ""
@@ -264,5 +268,5 @@ def warnings(ctx: Context, answers: Answers) -> list[str]:
     if cls is not None and policy.class_(cls).executives_required and not opt.executive_ids(
             ctx, answers.get("executives", [])):
         found.append(ctx.t("visit.executives_missing", cls=ctx.t(policy.class_(cls).name_key)))
-    return found
+    return found + prog.warnings(ctx, answers)
 

@@ -44,7 +44,7 @@ def card_button(ctx: Context) -> None:
     flows = ctx.services.flows
     if action == "edit":
         contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
-        flows.start(ctx, "new_visit", answers_of(visit, contacts), at_review=True)
+        flows.start(ctx, "new_visit", answers_of(visit, contacts, ctx.services.settings.tz), at_review=True)
     elif action in _CHANGE_FLOWS:
         flows.start(ctx, _CHANGE_FLOWS[action], {"visit_id": visit.id})
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 
+from bot.domain.programme import shifted
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Note, Visit, VisitStatus
 from bot.repositories.visits import VisitRepository
@@ -49,7 +50,8 @@ class VisitService:
             lodging = replace(lodging, check_in=lodging.check_in + shift,
                               check_out=lodging.check_out + (departure - visit.departure))
         moved = replace(visit, arrival=arrival, departure=departure, travel=travel, lodging=lodging)
-        return self.update(moved)
+        # Tours, agenda and meals keep their place in the programme: the same day of the visit.
+        return self.update(shifted(moved, (arrival.date() - visit.arrival.date()).days))
 
     def cancel(self, visit: Visit, reason: str) -> Visit:
         saved, _ = self.update(replace(visit, status=VisitStatus.CANCELLED, cancel_reason=reason))

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, time
 
 from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
+from bot.documents.form import MEAL_KEYS
 from bot.domain.nudges import NudgeState
 from bot.domain.policy import Policy
+from bot.domain.programme import span
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
 
@@ -94,16 +97,28 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     if visit.room or visit.projector:
         projector = t("visit.extra.projector") if visit.projector else ""
         lines.append(t("visit.card.room", room=visit.room or "—", projector=projector))
+    lines += [t("visit.card.tour", tour=_when(ctx, slot.day, slot.start, slot.end, slot.text))
+              for slot in visit.tours]
     if visit.tour:
         lines.append(t("visit.card.tour", tour=visit.tour))
+    lines += [t("visit.card.agenda", item=_when(ctx, slot.day, slot.start, slot.end, slot.text))
+              for slot in visit.agenda]
     if visit.lodging is not None:
         lines.append(t("visit.card.lodging", hotel=visit.lodging.hotel,
                        payer=t(PAYER_KEYS.get(visit.lodging.payer, "visit.payer.guest"))))
     if visit.meals is not None:
         lines.append(t("visit.card.meals", count=visit.meals.count, dietary=visit.meals.dietary or "—"))
+    lines += [t("visit.card.meal", meal=_when(ctx, m.day, m.at, None, " ".join(
+        part for part in (t(MEAL_KEYS[m.kind]), m.place) if part))) for m in visit.meal_plan]
     if visit.banner:
         lines.append(t("visit.card.banner", text=visit.banner))
     return lines
+
+
+def _when(ctx: Context, day: date, start: time | None, end: time | None, text: str) -> str:
+    """"12月3日 周四 14:00–15:30 生产车间" for a line of the programme."""
+    moment = datetime.combine(day, time(12), tzinfo=ctx.services.settings.tz)
+    return " ".join(part for part in (ctx.format_date(moment), span(start, end), text) if part)
 
 
 def _buttons(ctx: Context, visit: Visit) -> Keyboard:
