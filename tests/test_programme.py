@@ -24,6 +24,7 @@ def two_day_visit(host: Person) -> None:
     host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
     host.send("张伟 总经理，李娜 采购经理").press("张伟 总经理")
     host.press("A类").press("商务洽谈").press("了解生产体系").press("选好了")
+    host.send("全球通信设备龙头，去年签了框架协议；这次想看新产线，谈明年的采购量")
     host.send("11月25日上午10点").press("对").send("11月26日下午4点").press("对")
     host.press("飞机").send("CA1234").send("首都机场").send("11月25日上午8点").press("对").press("是")
     host.send("张伟 13800138000，李娜 13900139000")
@@ -159,3 +160,28 @@ def test_an_edit_reads_the_programme_back_as_typed(world: World, host: Person) -
     visit = world.dispatcher.services.visits.get(1)
     assert visit is not None and len(visit.meal_plan) == 3 and visit.lodging is not None
     assert visit.lodging.rate == 1300.0 and len(visit.agenda) == 2
+
+
+def test_the_background_is_on_the_form_the_card_and_in_the_briefing(world: World, host: Person) -> None:
+    two_day_visit(host)
+    host.press("保存")
+    assert "📌 背景：全球通信设备龙头" in host.last.text
+    form = fields(load_workbook(io.BytesIO(documents(host, "/form 1")[1].content)).active)  # type: ignore[arg-type]
+    background = "全球通信设备龙头，去年签了框架协议；这次想看新产线，谈明年的采购量"
+    assert form["客户背景"] == background + "\n中国"  # and the country of the new client
+    world.clock.current = datetime(2026, 11, 25, 1, 30, tzinfo=UTC)  # 09:30, half an hour before
+    world.tick()
+    briefing = next(m.text for m in reversed(host.messages) if "团队简报" in m.text)
+    assert "📌 客户背景：全球通信设备龙头，去年签了框架协议" in briefing
+
+
+def test_a_class_c_visit_leaves_the_background_for_the_card(host: Person) -> None:
+    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host.send("张伟 总经理").press("C类").press("商务洽谈").press("选好了")
+    assert "客户什么时候到公司" in host.last.text  # no background asked
+    host.send("11月25日上午10点").press("对").send("11月25日下午4点").press("对")
+    host.press("自驾").press("选好了").press("跳过").press("跳过").press("选好了").press("跳过")
+    host.press("否").send("0")
+    assert "客户背景: （跳过）" in host.last.text
+    host.press("✏️ 客户背景").send("老客户，关注交期")
+    assert "客户背景: 老客户，关注交期" in host.last.text

@@ -37,6 +37,7 @@ def class_a_visit(host: Person) -> None:
     assert "A类" in host.last.text and "130–150" in host.last.text
     host.press("A类")
     host.press("商务洽谈").press("了解生产体系").press("选好了")
+    host.send("全球通信设备龙头，去年签了框架协议；这次想看新产线")  # the background
     host.send("明天下午3点").press("对")
     host.send("明天下午6点").press("对")
     host.press("飞机")
@@ -296,7 +297,7 @@ def test_nothing_typed_to_an_optional_question_skips_it(world: World) -> None:
 def test_skip_on_a_multi_choice_keeps_what_was_ticked(world: World) -> None:
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     host.send("/new").send("腾讯").press("新客户：腾讯").press("中国").press("跳过")
-    host.send("马化腾 董事长").press("B类").press("商务洽谈").press("选好了")
+    host.send("马化腾 董事长").press("B类").press("商务洽谈").press("选好了").press("跳过")  # no background
     host.send("12月1日上午10点").press("对").send("12月1日下午4点").press("对")
     host.press("自驾").press("选好了")  # no team
     host.press("总裁/董事长").press("副总").press("跳过")  # ticked, then Skip pressed
@@ -315,7 +316,7 @@ def test_skip_on_a_multi_choice_keeps_what_was_ticked(world: World) -> None:
 def test_skip_on_a_multi_choice_with_nothing_ticked_skips_it(world: World) -> None:
     host = world.person(1, "Lin", language_code="en").send("/start")
     host.send("/new").send("Acme").press("New client: Acme").press("Germany").press("Skip")
-    host.send("Anna Schmidt / CTO").press("Class B").send("business talks").press("Done")
+    host.send("Anna Schmidt / CTO").press("Class B").send("business talks").press("Done").press("Skip")
     host.send("next Tuesday 10am").press("Correct").send("next Tuesday 4pm").press("Correct")
     host.press("Car").press("Done")
     host.press("Vice president").press("Vice president").press("Skip")  # ticked and unticked

@@ -38,6 +38,9 @@ STEPS = (
          detail=opt.class_detail),
     Step("purposes", Kind.MULTI, N_("visit.q.purposes"), N_("visit.l.purposes"), free_text=True,
          dynamic_choices=opt.purpose_choices),
+    # Asked for the important classes; for the others it waits on the review card.
+    Step("background", Kind.TEXT, N_("visit.q.background"), N_("visit.l.background"), optional=True,
+         detail=opt.client_notes, ask_if=lambda a: a.get("cls") in ("A", "B")),
     Step("arrival", Kind.DATETIME, N_("visit.q.arrival"), N_("visit.l.arrival")),
     Step("departure", Kind.DATETIME, N_("visit.q.departure"), N_("visit.l.departure"),
          check=opt.check_departure, day_of=opt.arrival_day),

@@ -101,6 +101,7 @@ def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None
         "executives": tuple(opt.executive_ids(ctx, answers.get("executives", []))),
         "attendees": _attendees(ctx, answers), "travel": _travel(ctx, answers),
         "room": answers.get("room", ""), "projector": "projector" in extras,
+        "background": answers.get("background", ""),
         **prog.fields(ctx, answers, visitors),
         "meals": Meals(int(answers["meals"]), dietary=group_diet)
         if answers.get("meals") else None,
@@ -167,6 +168,8 @@ def answers_of(visit: Visit, contacts: Mapping[int, Contact], tz: tzinfo) -> Ans
         answers["lead"] = str(lead)
     if visit.room:
         answers["room"] = visit.room
+    if visit.background:
+        answers["background"] = visit.background
     answers |= details.answers_of(visit, contacts)
     answers |= prog.answers_of(visit, tz)
     if visit.travel is not None:

@@ -98,6 +98,13 @@ def lead_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     return tuple(Choice(str(i), name, literal=True) for i, name in enumerate(visitor_names(ctx, answers)))
 
 
+def client_notes(ctx: Context, answers: Answers) -> str:
+    """What we already know of an existing client, under the background question."""
+    found = client_id(answers)
+    client = ctx.services.clients.get(found) if found is not None else None
+    return ctx.t("visit.client_notes", notes=client.notes) if client is not None and client.notes else ""
+
+
 def class_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     policy = ctx.services.policy
     return tuple(Choice(cid, policy.class_(cid).name_key) for cid, _ in policy.classes.items())

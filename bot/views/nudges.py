@@ -35,6 +35,8 @@ PREFIX = "nud"
 DONE, SNOOZE_HOUR, SNOOZE_MORNING = "D", "H", "M"
 # Timeline items whose message offers to start the debrief.
 DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
+# The T-30 min team briefing on the client's background: its message carries the background.
+BRIEFING = "briefing"
 # Timeline items about a document: the message carries the button that sends it.
 DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin")}
 
@@ -73,6 +75,8 @@ def render(t: Translator, tz: tzinfo, message: NudgeMessage,
     else:
         lines = [t.plural("nudge.several", len(nudges)), visit_line, ""]
         lines += [_item_line(t, tz, n, name_of) for n in nudges]
+    if visit.background and any(n.item == BRIEFING for n in open_items):
+        lines.append(t("nudge.background", text=visit.background))  # what the team reviews together
     if message.pass_on:
         lines.append(t("nudge.pass_on", roles=", ".join(message.pass_on)))
     if message.late_since is not None:

@@ -48,6 +48,8 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
         phones = _phones(ctx, visit)
         if phones:
             lines.append(t("visit.card.phones", phones=phones))
+    if visit.background:
+        lines.append(t("visit.card.background", text=visit.background))
     if visit.purposes:
         labels = {p.id: t(p.key) for p in ctx.services.policy.purposes}
         purposes = ", ".join(labels.get(p) or p for p in visit.purposes)
