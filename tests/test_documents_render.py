@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pypdfium2 as pdfium
 import pytest
@@ -12,13 +12,15 @@ from fontTools.ttLib import TTCollection
 from openpyxl import load_workbook
 
 from bot.documents import pdf, xlsx
+from bot.documents.feedback import feedback_form
 from bot.documents.fonts import FONT_PATH, face_index
 from bot.documents.form import arrangement_form
 from bot.documents.itinerary import itinerary
 from bot.documents.layout import Document, Field, Grid, Section, Table
+from bot.documents.minutes import minutes
 from bot.documents.sources import Sources
 from bot.domain.visits import Attendee, Meal, Note, Slot, Visit
-from tests.documents_support import HOST, add_full_visit, add_staff
+from tests.documents_support import HOST, add_debrief, add_full_visit, add_staff
 from tests.support.chat import World
 
 A4_POINTS = (595, 842)
@@ -150,3 +152,22 @@ def test_a_programme_of_two_days_renders_in_every_language(world: World, visit: 
         assert "生产车间" in text and "技术交流" in text and "Shangri-La" in text and "赵刚" in text
     sheet = load_workbook(io.BytesIO(xlsx.render(arrangement_form(full, src)))).active
     assert sheet is not None and any(cell.value == 5200 for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant", "en"])
+def test_the_minutes_and_the_feedback_form_render_in_every_language(
+        world: World, visit: Visit, locale: str) -> None:
+    world.clock.current = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
+    add_debrief(world, visit)
+    services = world.dispatcher.services
+    debrief = services.debriefs.get(visit.id)
+    assert debrief is not None
+    src = sources(world, visit, locale)
+    cmap = TTCollection(str(FONT_PATH)).fonts[face_index(locale)].getBestCmap()
+    tasks = services.debriefs.tasks_of(visit.id)
+    for document in (minutes(visit, debrief, tasks, src), feedback_form(visit, src)):
+        printed = ink_per_character(pdf.render(document))
+        assert len(printed) > 150
+        assert not [char for char, _ in printed if ord(char) not in cmap]
+        assert not [char for char, ink in printed if ink == 0], "a character left no mark on the page"
+    assert "□" in "".join(char for char, _ in ink_per_character(pdf.render(feedback_form(visit, src))))

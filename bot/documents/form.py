@@ -67,7 +67,7 @@ def _basic(visit: Visit, src: Sources) -> Grid:
         Field(t("doc.form.client"), visit.client_name),
         Field(t("doc.form.visitor_count"), str(len(visit.visitors))),
         Field(t("doc.form.background"), "\n".join(part for part in (visit.background, _background(src))
-                                                    if part != NONE) or NONE, wide=True),
+                                                    if part and part != NONE) or NONE, wide=True),
         Field(t("doc.form.purposes"), ", ".join(labels.get(p) or p for p in visit.purposes) or NONE,
               wide=True),
     ))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, time, tzinfo
 from typing import TYPE_CHECKING
 
 from babel import Locale
@@ -82,6 +83,10 @@ class Sources:
     def country(self, code: str) -> str:
         """A country's name from its ISO code: "CN" is 中国, 中國 or China."""
         return Locale.parse(_BABEL.get(self.locale, "en")).territories.get(code, code) if code else ""
+
+    def noon(self, day: dt.date) -> datetime:
+        """A day as a moment to format (its noon, in the company zone)."""
+        return datetime.combine(day, time(12), tzinfo=self.tz)
 
     def clock(self, moment: datetime) -> str:
         return f"{moment.astimezone(self.tz):%H:%M}"

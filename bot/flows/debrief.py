@@ -14,7 +14,10 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.core.context import Context
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button
+from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
 from bot.domain.dates import read_datetime
 from bot.domain.debriefs import TOTAL, Debrief, Outcome, estimate
 from bot.domain.memo import MemoFacts, MemoItem, render_memo
@@ -119,7 +122,10 @@ def save(ctx: Context, answers: Answers) -> None:
                          language=ctx.t(f"lang.name.{memo_t.locale}"))
     if ticked:
         saved += "\n" + ctx.t("debrief.ticked", items="; ".join(ctx.t(nudge.key) for nudge in ticked))
-    ctx.show(saved)
+    # The minutes (filed in the company) and the client's feedback form come from what was just saved.
+    documents = [Button(ctx.t(label), pack(DOCUMENT_PREFIX, kind, visit.id))
+                 for label, kind in ((N_("doc.button.minutes"), "min"), (N_("doc.button.feedback"), "fb"))]
+    ctx.show(saved, keyboard(documents))
     ctx.reply(debrief.memo)
     _tell_host(ctx, visit, debrief)
     _tell_owners(ctx, visit, recorded.assigned)

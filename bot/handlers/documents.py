@@ -17,10 +17,12 @@ from bot.core.events import RenderDocument, SendDocument
 from bot.core.router import Router
 from bot.documents import ics
 from bot.documents.buttons import PREFIX
+from bot.documents.feedback import feedback_form, feedback_message
 from bot.documents.form import arrangement_form
 from bot.documents.itinerary import itinerary
 from bot.documents.layout import Document, plain
 from bot.documents.memo import memo_document
+from bot.documents.minutes import minutes
 from bot.documents.sources import Sources
 from bot.domain.memo import MemoFacts, MemoItem
 from bot.domain.visits import Visit, VisitStatus
@@ -48,6 +50,18 @@ def itinerary_command(ctx: Context) -> None:
 def memo_command(ctx: Context) -> None:
     """Sends the meeting memo of visit <n>, or offers to write the debrief it comes from."""
     _by_number(ctx, "memo", send_memo)
+
+
+@router.command("minutes", menu=N_("cmd.minutes"))
+def minutes_command(ctx: Context) -> None:
+    """Sends the meeting minutes of visit <n>, or offers to write the debrief they come from."""
+    _by_number(ctx, "minutes", send_minutes)
+
+
+@router.command("feedback", menu=N_("cmd.feedback"))
+def feedback_command(ctx: Context) -> None:
+    """Sends the feedback form of visit <n> for the client, and its questions as a message."""
+    _by_number(ctx, "feedback", send_feedback)
 
 
 @router.command("calendar", menu=N_("cmd.calendar"))
@@ -141,6 +155,42 @@ def send_memo(ctx: Context, visit: Visit) -> None:
         ctx.reply(debrief.memo)
 
 
+def send_minutes(ctx: Context, visit: Visit) -> None:
+    """The minutes in the reader's language (they stay in the company); without a debrief, says so."""
+    services = ctx.services
+    debrief = services.debriefs.get(visit.id)
+    if debrief is None:
+        _no_debrief_yet(ctx, visit)
+        return
+    tasks = services.debriefs.tasks_of(visit.id)
+    src = Sources.of(services, ctx.t, visit, others=[task.owner for task in tasks] + [debrief.written_by])
+    document = minutes(visit, debrief, tasks, src)
+    caption = ctx.t("doc.caption.minutes", number=visit.id, client=visit.client_name)
+    _made_later(ctx, f"visit-{visit.id}-minutes.pdf", partial(_pdf, document), caption)
+
+
+def send_feedback(ctx: Context, visit: Visit) -> None:
+    """The feedback form in the lead contact's language, and its questions as a message to copy."""
+    if visit.status is VisitStatus.CANCELLED:
+        ctx.reply(ctx.t("doc.fb.cancelled", number=visit.id))
+        return
+    locale = ctx.services.debriefs.memo_locale(visit)
+    t = ctx.services.i18n.get(locale) if locale is not None else ctx.t
+    src = Sources.of(ctx.services, t, visit)
+    caption = ctx.t("doc.caption.feedback", language=ctx.t(f"lang.name.{t.locale}"), number=visit.id)
+    _made_later(ctx, f"visit-{visit.id}-feedback.pdf", partial(_pdf, feedback_form(visit, src)), caption)
+    ctx.reply(feedback_message(visit, t, src.company))
+
+
+def _no_debrief_yet(ctx: Context, visit: Visit) -> None:
+    """Before the visit: not yet; after it: the debrief comes first, and a button opens it."""
+    if ctx.now < visit.arrival or visit.status is VisitStatus.CANCELLED:
+        ctx.reply(ctx.t("doc.min.not_yet", number=visit.id, arrival=ctx.format_time(visit.arrival)))
+    else:
+        ctx.reply(ctx.t("doc.min.none", number=visit.id, client=visit.client_name),
+                  keyboard([start_button(ctx.t, visit.id)]))
+
+
 def send_ics(ctx: Context, visit: Visit) -> None:
     """One visit as a calendar file; importing it again after a change updates the same event."""
     event = ics.visit_event(visit, Sources.of(ctx.services, ctx.t, visit), ctx.services.bot_username)
@@ -150,7 +200,8 @@ def send_ics(ctx: Context, visit: Visit) -> None:
 
 
 _SENDERS: dict[str, Callable[[Context, Visit], None]] = {
-    "form": send_form, "itin": send_itinerary, "memo": send_memo, "ics": send_ics}
+    "form": send_form, "itin": send_itinerary, "memo": send_memo, "ics": send_ics, "min": send_minutes,
+    "fb": send_feedback}
 
 
 def _by_number(ctx: Context, command: str, sender: Callable[[Context, Visit], None]) -> None:

@@ -38,7 +38,8 @@ DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
 # The T-30 min team briefing on the client's background: its message carries the background.
 BRIEFING = "briefing"
 # Timeline items about a document: the message carries the button that sends it.
-DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin")}
+DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin"),
+                  "minutes": (N_("doc.button.minutes"), "min"), "feedback": (N_("doc.button.feedback"), "fb")}
 
 
 @dataclass(frozen=True)
