@@ -3,8 +3,10 @@ reception feedback form (客户接待信息反馈表) for the client, as a page 
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -57,7 +59,7 @@ def test_the_feedback_form_asks_about_what_the_visit_had_in_the_leads_language(w
     for internal in ("160", "A類", "價格偏高"):
         assert internal not in text
     message = host.last.text
-    assert message.startswith("David Lee (Purchasing Director)，您好！")
+    assert message.startswith("David Lee (Purchasing Director)，您好！\n為了把接待工作做得更好")
     assert "1. 行程安排：很滿意 / 滿意 / 一般 / 不滿意" in message
     assert "8. 總體評價：" in message and "9. 還有什麼意見或建議？" in message
 
@@ -83,3 +85,33 @@ def test_the_saved_debrief_offers_the_minutes_and_the_feedback_form(world: World
     assert has(pdf_text(minutes.content), "客户会谈纪要", "需要一套样品")
     [feedback] = documents(host, data=saved.button("反馈表").data)
     assert feedback.filename == "visit-1-feedback.pdf"
+
+
+def test_visits_and_staff_stored_before_these_fields_still_load_and_print(world: World) -> None:
+    """A data dir written by the previous version: no programme, attendees, driver name, rooms, phone."""
+    visit = add_full_visit(world)
+    services = world.dispatcher.services
+    table, staff_table = services.db.table("visits"), services.db.table("staff")
+
+    def visit_as_before(doc: MutableMapping[str, Any]) -> None:
+        for name in ("attendees", "tours", "agenda", "meal_plan", "background"):
+            del doc[name]
+        for part, names in (("travel", ("driver_name", "car")), ("lodging", ("rooms", "rate"))):
+            for name in names:
+                del doc[part][name]
+
+    def staff_as_before(doc: MutableMapping[str, Any]) -> None:
+        del doc["phone"], doc["phone_asked"]
+
+    with services.db.unit():
+        table.update(visit_as_before, doc_ids=[visit.id])
+        staff_table.update(staff_as_before, doc_ids=[HOST])
+    assert "tours" not in table.get(doc_id=visit.id) and "phone" not in staff_table.get(doc_id=HOST)
+    world.restart()
+    services = world.dispatcher.services
+    loaded = services.visits.get(visit.id)
+    assert loaded is not None and loaded.tours == () and loaded.travel is not None
+    assert loaded.travel.car == "" and loaded.lodging is not None and loaded.lodging.rate is None
+    host = world.person(HOST, "林晓", language_code="zh-hans")
+    assert len(documents(host, "/form 1")) == 2 and len(documents(host, "/itinerary 1")) == 1
+

@@ -69,3 +69,8 @@ def test_meals_with_their_kind_time_place_covers_and_standard() -> None:
 ])
 def test_a_stay_from_dates_or_nights(text: str, stay: tuple[date, date] | None) -> None:
     assert read_stay(text, DAYS) == stay
+
+
+def test_a_stay_by_weekdays_may_begin_before_the_visit_and_ends_after_it_begins() -> None:
+    assert read_stay("周三-周六", DAYS) == (date(2026, 12, 2), date(2026, 12, 5))
+    assert read_stay("Thu - Sat", DAYS) == (THU, date(2026, 12, 5))

@@ -65,7 +65,7 @@ def feedback_message(visit: Visit, t: Translator, company: str) -> str:
     lead = visit.lead
     to = greeting_name(lead.name, lead.title, t.locale) if lead is not None else visit.client_name
     scale = " / ".join(t(key) for key in SCALE)
-    intro = t("doc.fb.intro_from", company=company) if company else t("doc.fb.intro")
+    intro = t("doc.fb.message_intro_from", company=company) if company else t("doc.fb.message_intro")
     asked = questions(visit)
     lines = [t("doc.fb.message_greeting", name=to), intro, ""]
     lines += [t("doc.fb.message_line", number=n, question=t(key), scale=scale)

@@ -164,20 +164,25 @@ def slot_line(slot: Slot, src: Sources) -> str:
                     if part)
 
 
-def _programme(visit: Visit, src: Sources) -> tuple[Table, ...]:
-    """The day-by-day agenda and the meals, as tables under the arrangements, when there are any."""
+def _programme(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
+    """The day-by-day agenda and the meals, as captioned tables under the arrangements."""
     t = src.t
-    tables = []
+    tables: list[Table | Text] = []
     if visit.agenda:
         rows = tuple((src.day(noon(s.day, src)), span(s.start, s.end) or NONE, s.text or NONE)
                      for s in visit.agenda)
+        tables.append(Text((t("doc.form.agenda"),)))
         tables.append(Table((t("doc.form.col.day"), t("doc.form.col.time"), t("doc.form.col.agenda")),
                             (3, 2, 8), rows))
     if visit.meal_plan:
         covers = visit.meals.count if visit.meals else 0
+        usual = dict(visit.budget).get("meal")  # the standard asked for the meals without their own
+        standards = [m.per_person if m.per_person is not None else usual for m in visit.meal_plan]
         meals = tuple((src.day(noon(m.day, src)), t(MEAL_KEYS[m.kind]), span(m.at, None) or NONE,
-                      m.place or NONE, str(m.count or covers) if m.count or covers else NONE,
-                      money(m.per_person) if m.per_person is not None else NONE) for m in visit.meal_plan)
+                       m.place or NONE, str(m.count or covers) if m.count or covers else NONE,
+                       money(standard) if standard is not None else NONE)
+                      for m, standard in zip(visit.meal_plan, standards, strict=True))
+        tables.append(Text((t("doc.form.meal_plan"),)))
         tables.append(Table((t("doc.form.col.day"), t("doc.form.col.meal"), t("doc.form.col.time"),
                              t("doc.form.col.place"), t("doc.form.col.covers"),
                              t("doc.form.col.standard", currency=src.policy.budget.currency)),

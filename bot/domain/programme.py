@@ -145,7 +145,7 @@ def read_stay(text: str, days: VisitDays) -> tuple[date, date] | None:
     found: list[date] = []
     rest = text
     for _ in range(2):
-        day, rest, problem = _day(rest, days, month_of=found[0] if found else None)
+        day, rest, problem = _day(rest, days, month_of=found[0] if found else None, week=True)
         if day is None or problem:
             break
         found.append(day)
@@ -209,9 +209,11 @@ def _number(text: str) -> int | None:
     return None
 
 
-def _day(text: str, days: VisitDays, month_of: date | None = None) -> tuple[date | None, str, str]:
+def _day(text: str, days: VisitDays, month_of: date | None = None,
+         week: bool = False) -> tuple[date | None, str, str]:
     """The first day named in ``text``, the text without it, and a problem ("no_day" for a date that
-    does not exist). ``month_of``: a bare "4日" is in that day's month (the second date of a stay)."""
+    does not exist). ``month_of``: a bare "4日" is in that day's month (the second date of a stay);
+    ``week``: a weekday may be up to a week around the visit (a hotel stay), not only one of its days."""
     candidates = []
     for pattern in (_NTH_DAY, _FULL_DATE, _MONTH_DAY, _EN_DATE, _WEEKDAY, _RELATIVE):
         found = pattern.search(text)
@@ -224,13 +226,13 @@ def _day(text: str, days: VisitDays, month_of: date | None = None) -> tuple[date
     found = min(candidates, key=lambda match: match.start())
     rest = text[:found.start()] + " " + text[found.end():]
     try:
-        day = _which_day(found, days, month_of)
+        day = _which_day(found, days, month_of, week)
     except ValueError:  # 2月30日
         return None, rest, "no_day"
     return day, rest, "" if day is not None else "outside"  # a weekday the visit does not have
 
 
-def _which_day(found: re.Match[str], days: VisitDays, month_of: date | None) -> date | None:
+def _which_day(found: re.Match[str], days: VisitDays, month_of: date | None, week: bool) -> date | None:
     pattern, groups = found.re, found.groups()
     if pattern is _NTH_DAY:
         number = _number(groups[0] or groups[1])
@@ -245,6 +247,13 @@ def _which_day(found: re.Match[str], days: VisitDays, month_of: date | None) -> 
         return _near(_MONTHS[month[:3].lower()], int(day), days.first)
     if pattern is _WEEKDAY:
         weekday = _WEEKDAYS_CN[groups[0]] if groups[0] else _WEEKDAYS_EN[groups[1][:3].lower()]
+        if week:  # a stay: check-in the nearest such day to the visit, check-out the next after it
+            start = month_of + timedelta(days=1) if month_of is not None else days.first - timedelta(days=6)
+            options = [start + timedelta(days=offset) for offset in range(13)]
+            matching = [day for day in options if day.weekday() == weekday]
+            if month_of is not None:
+                return matching[0]
+            return min(matching, key=lambda day: abs((day - days.first).days))
         span = (days.last - days.first).days
         return next((days.first + timedelta(days=offset) for offset in range(span + 1)
                      if (days.first + timedelta(days=offset)).weekday() == weekday), None)

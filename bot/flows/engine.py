@@ -189,8 +189,9 @@ class FlowEngine:
         applicable = [s for s in flow.steps if s.asked(dialog.answers) or s.id == step.id]
         number = next(i for i, s in enumerate(applicable, 1) if s.id == step.id)
         text = ctx.t("flow.progress", number=number, total=len(applicable)) + " " + ctx.t(step.question)
-        if step.detail is not None:
-            text += "\n" + step.detail(ctx, dialog.answers)
+        detail = step.detail(ctx, dialog.answers) if step.detail is not None else ""
+        if detail:
+            text += "\n" + detail
         if step.kind is Kind.MULTI:
             ticked = self._ticked(step, dialog)
             extra = [item for item in ticked if item not in {c.id for c in self._choices(ctx, step, dialog)}]

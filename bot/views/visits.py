@@ -65,6 +65,14 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
     return lines
 
 
+def _dietary(ctx: Context, visit: Visit) -> str:
+    """The note for the whole table, then each visitor's own needs: "都不喝酒; 张伟 不吃辣"."""
+    contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
+    own = [f"{v.name} {contacts[v.contact_id].dietary}" for v in visit.visitors
+           if v.contact_id in contacts and contacts[v.contact_id].dietary]
+    return "; ".join(part for part in (visit.meals.dietary if visit.meals else "", *own) if part)
+
+
 def _phones(ctx: Context, visit: Visit) -> str:
     """The visitors' numbers, for whoever meets them: "张伟 138 0013 8000, David Lee +65 9123 4567"."""
     contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
@@ -109,7 +117,7 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
         lines.append(t("visit.card.lodging", hotel=visit.lodging.hotel,
                        payer=t(PAYER_KEYS.get(visit.lodging.payer, "visit.payer.guest"))))
     if visit.meals is not None:
-        lines.append(t("visit.card.meals", count=visit.meals.count, dietary=visit.meals.dietary or "—"))
+        lines.append(t("visit.card.meals", count=visit.meals.count, dietary=_dietary(ctx, visit) or "—"))
     lines += [t("visit.card.meal", meal=_when(ctx, m.day, m.at, None, " ".join(
         part for part in (t(MEAL_KEYS[m.kind]), m.place) if part))) for m in visit.meal_plan]
     if visit.banner:
