@@ -135,7 +135,10 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     sender = NudgeSender(services)
 
     def withdrawn(visit: Visit, items: list[Nudge]) -> int:
-        return services.outbox.add(sender.withdrawn_notes(visit, items), "note")
+        """Tells whoever held items now called off, when they may be told (not at night, not on a
+        day off unless the visit was then)."""
+        when = sender.first_moment(visit, services.clock.now())
+        return services.outbox.add(sender.withdrawn_notes(visit, items), "note", when)
 
     nudges.on_withdrawn = withdrawn
     # Settled nudges of visits long past leave memory for the archive (bot.repositories.nudges); the

@@ -103,7 +103,10 @@ class NudgeSender:
         morning and it is evening. What waits goes out at the first moment that allows it."""
         tz = self.services.settings.tz
         local = now.astimezone(tz)
-        urgent = timedelta(0) <= visit.arrival - now <= URGENT_WITHIN
+        # The first moment of the visit: the flight or train to meet, if any, else the arrival.
+        meet = visit.travel.arrives_at if visit.travel is not None and visit.travel.pickup else None
+        first = min(visit.arrival, meet) if meet is not None else visit.arrival
+        urgent = timedelta(0) <= first - now <= URGENT_WITHIN
         if self.services.policy.schedule.is_quiet(local.time()) and not urgent:
             return True
         if self.services.calendar.is_working_day(local.date()):
@@ -133,11 +136,29 @@ class NudgeSender:
                 roles[person] += [role for role in pass_on if role not in roles[person]]
         for person, theirs in per_person.items():
             t = self._translator(person)
-            oldest = min(n.due for n in theirs)
             message = NudgeMessage(visit, theirs, stamp, pass_on=[t(ROLE_KEYS[r]) for r in roles[person]],
-                                   late_since=oldest if now - oldest > LATE_AFTER else None)
+                                   late_since=self._offline_since(theirs, now))
             outgoing.append(Outgoing(self._send(person, message), tuple(n.id for n in theirs)))
         return outgoing
+
+    def _offline_since(self, nudges: list[Nudge], now: datetime) -> datetime | None:
+        """The due time the message says it is late for, because the bot was offline then: the
+        oldest item more than ``LATE_AFTER`` overdue that was neither snoozed (asked for later) nor
+        due in quiet hours (held back on purpose); None when there is none."""
+        tz, schedule = self.services.settings.tz, self.services.policy.schedule
+        overdue = [n.due for n in nudges if now - n.due > LATE_AFTER and n.snoozed_until is None
+                   and not schedule.is_quiet(n.due.astimezone(tz).time())]
+        return min(overdue, default=None)
+
+    def first_moment(self, visit: Visit, now: datetime) -> datetime:
+        """The first moment from ``now`` at which a message about ``visit`` may go out (``_held``:
+        quiet hours, days off), in steps of a quarter of an hour, at most a fortnight ahead."""
+        moment = now
+        for _ in range(14 * 24 * 4):
+            if not self._held(moment, visit):
+                return moment
+            moment += timedelta(minutes=15)
+        return moment
 
     def withdrawn_notes(self, visit: Visit, nudges: list[Nudge]) -> list[Send]:
         """One note per person who held items now called off (lodging removed, visit cancelled)."""
@@ -156,7 +177,7 @@ class NudgeSender:
         """The message ``person`` was sent about ``visit`` at ``stamp``, as its items stand now."""
         nudges = [n for n in self.services.nudges.for_visit(visit.id)
                   if n.sent_at is not None and stamp_of(n.sent_at) == stamp
-                  and (person.user_id == visit.host or person in self.recipients(visit, n))]
+                  and (person.user_id == visit.host if n.late else person in self.recipients(visit, n))]
         return NudgeMessage(visit, nudges, stamp)
 
     def render(self, person: Staff, message: NudgeMessage) -> tuple[str, Keyboard]:
