@@ -137,17 +137,17 @@ class NudgeSender:
         for person, theirs in per_person.items():
             t = self._translator(person)
             message = NudgeMessage(visit, theirs, stamp, pass_on=[t(ROLE_KEYS[r]) for r in roles[person]],
-                                   late_since=self._offline_since(theirs, now))
+                                   late_since=self._offline_since(visit, theirs, now))
             outgoing.append(Outgoing(self._send(person, message), tuple(n.id for n in theirs)))
         return outgoing
 
-    def _offline_since(self, nudges: list[Nudge], now: datetime) -> datetime | None:
-        """The due time the message says it is late for, because the bot was offline then: the
-        oldest item more than ``LATE_AFTER`` overdue that was neither snoozed (asked for later) nor
-        due in quiet hours (held back on purpose); None when there is none."""
-        tz, schedule = self.services.settings.tz, self.services.policy.schedule
-        overdue = [n.due for n in nudges if now - n.due > LATE_AFTER and n.snoozed_until is None
-                   and not schedule.is_quiet(n.due.astimezone(tz).time())]
+    def _offline_since(self, visit: Visit, nudges: list[Nudge], now: datetime) -> datetime | None:
+        """The due time the message says it is late for, because the bot was offline: the oldest
+        item not snoozed (asked for later) that could have gone out more than ``LATE_AFTER`` ago
+        (``first_moment`` after its due time: quiet hours and days off hold items on purpose);
+        None when there is none."""
+        overdue = [n.due for n in nudges if n.snoozed_until is None
+                   and now - self.first_moment(visit, n.due) > LATE_AFTER]
         return min(overdue, default=None)
 
     def first_moment(self, visit: Visit, now: datetime) -> datetime:
