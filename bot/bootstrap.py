@@ -121,7 +121,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         clients=clients, visits=visits.visits, staff=access.staff, policy=policy, i18n=i18n, tz=settings.tz,
         calendar=calendar)
     lookups = LookupService(visits.visits, nudges=nudges.nudges, clients=clients, debriefs=debriefs,
-                            groups=ReceptionGroups(db.table("reception_groups")), staff=access.staff,
+                            groups=ReceptionGroups(db.table("reception_groups")), access=access,
                             tz=settings.tz)
     digests = DigestService(lookups, staff=access.staff,
                             preferences=DigestPreferences(db.table("digest_prefs")),

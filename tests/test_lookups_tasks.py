@@ -63,6 +63,7 @@ def test_my_tasks_lists_overdue_items_first_then_today_then_later(world: World, 
 
 
 def test_my_tasks_follows_the_team_and_is_empty_for_someone_with_nothing(world: World, cast: Cast) -> None:
+    world.clock.current += timedelta(minutes=30)  # 09:30: the team's briefing for #1 is due
     ma = world.person(MA).send("/mytasks")
     assert ma.last.text.startswith("📝 Your open items:")
     assert "#1 华为" in ma.last.text
@@ -72,6 +73,7 @@ def test_my_tasks_follows_the_team_and_is_empty_for_someone_with_nothing(world: 
 
 
 def test_my_tasks_pages_in_place(world: World, cast: Cast) -> None:
+    busy_week(world, 4)  # Tuesday's first visits: their day-before items are due this morning
     lin = world.person(LIN).send("/mytasks")
     listing, sent = lin.last, len(lin.messages)
     assert "第 1/" in listing.text

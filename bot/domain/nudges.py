@@ -40,7 +40,7 @@ never sent late, never listed as overdue.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
@@ -100,6 +100,38 @@ def is_missed(nudge: Nudge, visit: Visit, now: datetime) -> bool:
     """
     return nudge.state is NudgeState.MISSED or (
         nudge.state in UNFINISHED and nudge.due <= visit.arrival <= now)
+
+
+# Timeline roles held as standing duties (set per person in /staff); the rest are the visit's own.
+DUTY_ROLES: tuple[Recipient, ...] = ("office", "reception", "executives")
+
+
+def holders(visit: Visit, roles: Iterable[Recipient], *, on_duty: Mapping[Recipient, Sequence[int]],
+            managers: Sequence[int]) -> dict[int, list[Recipient]]:
+    """Who holds an item with these roles: user id -> the roles they are asked to pass it on to.
+
+    The host and the team are the visit's; the driver is the visit's pickup driver; office,
+    reception and executive items go to whoever holds that duty (``on_duty``), the manager's to the
+    host's managers (``managers``). Where nobody holds a role, the host holds it, to pass on.
+    """
+    wanted: dict[int, list[Recipient]] = {}
+    for role in roles:
+        found: Sequence[int] = ()
+        if role == "team":
+            found = visit.team
+        elif role == "driver" and visit.travel is not None and visit.travel.driver is not None:
+            found = (visit.travel.driver,)
+        elif role in DUTY_ROLES:
+            found = on_duty.get(role, ())
+        elif role == "host_manager":
+            found = managers
+        for user_id in found:
+            wanted.setdefault(user_id, [])
+        if not found or role in ("host", "driver"):
+            passed = wanted.setdefault(visit.host, [])
+            if not found and role not in ("host", "team", "driver"):
+                passed.append(role)
+    return wanted
 
 
 def nudge_id(visit_id: int, item_id: str) -> str:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.core.events import User
+from bot.domain.policy import Recipient
 from bot.domain.staff import AccessRequest, Duty, Invite, Role, Staff
 from bot.i18n import N_
 from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
@@ -46,6 +47,11 @@ class AccessError(Exception):
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
+
+
+# Timeline roles held as standing duties (set per person in /staff).
+DUTY_OF_ROLE: dict[Recipient, Duty] = {"office": Duty.OFFICE, "reception": Duty.RECEPTION,
+                                       "executives": Duty.EXECUTIVE}
 
 
 class AccessService:
@@ -145,6 +151,15 @@ class AccessService:
         if manager_id is not None and manager_id not in {m.user_id for m in self.staff.managers()}:
             raise AccessError(N_("staff.unknown"))
         return self.staff.save(replace(staff, manager_id=manager_id))
+
+    def on_duty(self) -> dict[Recipient, list[int]]:
+        """Who holds each standing duty a timeline item may name (office, reception, executives)."""
+        return {role: [s.user_id for s in self.staff.with_duty(duty)] for role, duty in DUTY_OF_ROLE.items()}
+
+    def managers_of(self, user_id: int) -> list[int]:
+        """``manager_of`` by user id: none for someone who is not staff."""
+        person = self.staff.get(user_id)
+        return [] if person is None else [m.user_id for m in self.manager_of(person)]
 
     def manager_of(self, staff: Staff) -> list[Staff]:
         """Whom ``staff``'s overdue items go to: their manager, or else every active manager.

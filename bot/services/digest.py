@@ -210,16 +210,18 @@ def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, s
     by_visit: dict[int | None, list[Item]] = {}
     for item in items:
         by_visit.setdefault(item.visit.id if item.visit else None, []).append(item)
-    section = look.t(BUCKET_KEYS["today"])
+    today_key = BUCKET_KEYS["today"]
+    section = look.t(today_key)
     rows: list[tuple[str, str]] = []
     for visit_id, theirs in by_visit.items():
         visit = theirs[0].visit
         if visit_id is None or visit is None or len(theirs) <= TODAY_PER_VISIT:
             rows += item_rows(look, theirs, today)
             continue
-        rows.append((section, look.t.plural("digest.items_today", len(theirs), first=look.hhmm(theirs[0].due),
-                                            last=look.hhmm(theirs[-1].due), number=visit.id,
-                                            client=visit.client_name)))
+        first, last = look.hhmm(theirs[0].due), look.hhmm(theirs[-1].due)
+        rows.append((section, look.t.plural("digest.items_today", len(theirs),
+                                            when=first if first == last else f"{first}–{last}",
+                                            number=visit.id, client=visit.client_name)))
     return rows
 
 

@@ -14,9 +14,9 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.events import Keyboard, Send
-from bot.domain.nudges import Nudge, NudgeState, is_missed
+from bot.domain.nudges import Nudge, NudgeState, holders, is_missed
 from bot.domain.policy import Recipient
-from bot.domain.staff import Duty, Staff
+from bot.domain.staff import Staff
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator
 from bot.views.nudges import NudgeMessage, render, stamp_of
@@ -33,9 +33,6 @@ URGENT_WITHIN = timedelta(hours=2)
 JOIN_WITHIN = timedelta(minutes=5)
 # On a day off, a visit arriving the next morning may still be prepared from this hour on.
 EVENING = time(17, 0)
-# Timeline roles held as standing duties (set per person in /staff).
-DUTY_OF_ROLE: dict[Recipient, Duty] = {"office": Duty.OFFICE, "reception": Duty.RECEPTION,
-                                       "executives": Duty.EXECUTIVE}
 # A role nobody holds yet: the host gets the nudge with the role named, to pass on.
 ROLE_KEYS = {"office": N_("nudge.role.office"), "reception": N_("nudge.role.reception"),
              "executives": N_("nudge.role.executives"), "host_manager": N_("nudge.role.host_manager")}
@@ -200,24 +197,8 @@ class NudgeSender:
         the manager's to the host's manager; where nobody holds it, the host gets it to pass on.
         """
         access = self.services.access
-        host = access.staff.get(visit.host)
-        wanted: dict[int, list[Recipient]] = {}
-        for role in nudge.recipients:
-            holders: list[int] = []
-            if role == "team":
-                holders = list(visit.team)
-            elif role == "driver" and visit.travel is not None and visit.travel.driver is not None:
-                holders = [visit.travel.driver]
-            elif role in DUTY_OF_ROLE:
-                holders = [s.user_id for s in access.staff.with_duty(DUTY_OF_ROLE[role])]
-            elif role == "host_manager" and host is not None:
-                holders = [s.user_id for s in access.manager_of(host)]
-            for user_id in holders:
-                wanted.setdefault(user_id, [])
-            if not holders or role in ("host", "driver"):
-                passed = wanted.setdefault(visit.host, [])
-                if not holders and role in ROLE_KEYS:
-                    passed.append(role)
+        wanted = holders(visit, nudge.recipients, on_duty=access.on_duty(),
+                         managers=access.managers_of(visit.host))
         people = {access.staff.get(user_id): roles for user_id, roles in wanted.items()}
         # Someone who blocked the bot is not sent to again (the admins were told once) until they
         # open the bot again, which marks them reachable.
