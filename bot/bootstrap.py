@@ -26,7 +26,7 @@ from bot.repositories import AccessRequestRepository, InviteRepository, StaffRep
 from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
-from bot.repositories.dialogs import DialogRepository
+from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 from bot.repositories.escalations import EscalationRepository
 from bot.repositories.nudges import ARCHIVE_AFTER, NudgeRepository
 from bot.repositories.tasks import TaskRepository
@@ -103,7 +103,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         AccessRequestRepository(db.table("access_requests")),
         settings.bot_admin_ids,
     )
-    engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")))
+    engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")),
+                        SavedFormRepository(db.table("saved_forms")))
     clock = clock or SystemClock()
     policy = load_policy(settings.bot_data_dir)
     calendar = china_calendar(settings.bot_data_dir)

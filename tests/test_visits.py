@@ -316,3 +316,43 @@ def test_skip_on_a_multi_choice_with_nothing_ticked_skips_it(world: World) -> No
     host.press("Save")
     visit = world.dispatcher.services.visits.get(1)
     assert visit is not None and visit.executives == ()
+
+
+def test_save_pressed_again_after_a_crash_lost_its_answer_shows_the_saved_visit(world: World) -> None:
+    # The Save was written, then a crash lost its reply: the card still offers Save. Pressing it
+    # (or any of the card's buttons) shows the visit, and no second one is made.
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    world.person(2, "Ma", language_code="en").send("/start")
+    host.press("批准为员工")
+    class_a_visit(host)
+    form = host.last
+    edit_meals = form.button("✏️ 用餐人数")
+    host.press_unanswered("保存", form)
+    world.restart()
+    assert "客户接待安排表" in form.text  # what the host still sees: the form, with its Save
+    host.press("保存", form)
+    assert "📋 来访 #1 · 华为" in form.text and "张伟 总经理（带队）" in form.text
+    assert "✅ 已保存为来访 #1，无需再次保存。" in form.text
+    assert world.toasts[-1] == "✅ 已保存为来访 #1，无需再次保存。"
+    host.press_data(edit_meals.data, form.message_id)  # another of the old card's buttons
+    assert "✅ 已保存为来访 #1" in form.text and "用餐人数" not in host.last.text
+    services = world.dispatcher.services
+    assert services.visits.get(1) is not None and services.visits.get(2) is None
+
+
+def test_save_pressed_twice_on_the_same_card_saves_one_visit(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Acme").press("New client: Acme").press("Germany").press("Skip")
+    host.send("Anna Schmidt / CTO").press("Class C").send("business talks").press("Done")
+    host.send("next Tuesday 10am").press("Correct").send("next Tuesday 4pm").press("Correct")
+    host.press("Car").press("Done").press("Skip").press("Skip").press("Done").press("Skip")
+    host.press("No").send("0")
+    form = host.last
+    save = form.button("Save")
+    host.press("Save", form)
+    assert "✅ Saved as visit #1." in form.text
+    said = len(host.messages)
+    host.press_data(save.data, form.message_id)  # a second tap, its card not yet updated
+    assert "📋 Visit #1 · Acme" in form.text and "✅ Already saved as visit #1." in form.text
+    assert world.toasts[-1] == "✅ Already saved as visit #1." and len(host.messages) == said
+    assert world.dispatcher.services.visits.get(2) is None

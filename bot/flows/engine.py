@@ -2,8 +2,9 @@
 
 Buttons carry ``f:<token>:<op>[:<arg>]``. The token belongs to one dialog, so a button from an
 older form (or from before the person finished it) is answered with "this form has expired" and the
-current question again, never acted on. The dialog is saved after every answer, so a restart
-resumes exactly where the person was.
+current question again, never acted on; a button of a card whose Save was recorded (its reply lost
+to a crash, say) shows what was saved instead, where the flow can (``Flow.saved_again``). The dialog
+is saved after every answer, so a restart resumes exactly where the person was.
 
     start ──▶ step ──answer ok──▶ next applicable step ──…──▶ review ──Save──▶ on_save
                ▲  └─answer bad──▶ hint + same step        │  ▲
@@ -23,9 +24,9 @@ from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
-from bot.flows.state import Dialog
+from bot.flows.state import Dialog, SavedForm
 from bot.i18n import escape
-from bot.repositories.dialogs import DialogRepository
+from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 
 PREFIX = "f"
 MAX_TEXT = 1000
@@ -34,9 +35,11 @@ CONFIRM_CANCEL_FROM = 3
 
 
 class FlowEngine:
-    def __init__(self, flows: Mapping[str, Flow], dialogs: DialogRepository) -> None:
+    def __init__(self, flows: Mapping[str, Flow], dialogs: DialogRepository,
+                 saved: SavedFormRepository) -> None:
         self.flows = dict(flows)
         self.dialogs = dialogs
+        self.saved = saved
 
     # ---- entry points -------------------------------------------------------------------------
 
@@ -101,7 +104,8 @@ class FlowEngine:
         token, op, arg = callbacks.arg(ctx.args, 0), callbacks.arg(ctx.args, 1), ":".join(ctx.args[2:])
         dialog = self.active(ctx.event.user.id)
         if dialog is None or dialog.token != token:
-            self._expired(ctx, dialog)
+            if not self._saved_again(ctx, token):
+                self._expired(ctx, dialog)
             return
         flow = self.flows[dialog.flow]
         handler = _BUTTONS.get(op)
@@ -313,6 +317,15 @@ class FlowEngine:
             ctx.reply(ctx.t("flow.where_you_were"))
             self._ask(ctx, self.flows[dialog.flow], dialog, new_message=True)
 
+    def _saved_again(self, ctx: Context, token: str) -> bool:
+        """A button of a card already saved shows what it saved; False if the card's form was not."""
+        saved = self.saved.find(ctx.event.user.id, token)
+        flow = self.flows.get(saved.flow) if saved is not None else None
+        if saved is None or flow is None or flow.saved_again is None:
+            return False
+        flow.saved_again(ctx, saved.record)
+        return True
+
     def _drop(self, ctx: Context, dialog: Dialog) -> None:
         self.dialogs.delete(dialog.user_id)
         ctx.show(ctx.t("flow.cancelled")) if ctx.event.is_callback else ctx.reply(ctx.t("flow.cancelled"))
@@ -412,7 +425,10 @@ class FlowEngine:
         if dialog.step is not None:
             return self._expired(ctx, dialog)
         self.dialogs.delete(dialog.user_id)
-        flow.on_save(ctx, _applicable(flow, dialog.answers))
+        record = flow.on_save(ctx, _applicable(flow, dialog.answers))
+        if record is not None and flow.saved_again is not None:
+            # In the same write as what was saved: a card that offers Save again finds it.
+            self.saved.remember(dialog.user_id, SavedForm(dialog.token, flow.name, record))
         return None
 
     def _on_cancel(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:

@@ -86,14 +86,18 @@ class Flow:
     name: str
     title: str
     steps: tuple[Step, ...]
-    # Stores the result and says what happened; called from the review card's Save button.
-    on_save: Callable[[Context, Answers], None]
+    # Stores the result and says what happened; called from the review card's Save button. Returns
+    # the number of what it saved (a visit) when the flow can show it again (``saved_again``).
+    on_save: Callable[[Context, Answers], int | None]
     # Renders one answer for the review card (with all answers, for context), or returns "" to let
     # the engine's default, which covers every kind, do it.
     describe: Callable[[Context, Step, Any, Answers], str] | None = None
     initial: Callable[[Context], Answers] = field(default=lambda ctx: {})
     # False for a short flow (a note, a reason) that saves after its last answer, without a card.
     review: bool = True
+    # What a button of the card pressed after its Save was recorded says, given what ``on_save``
+    # returned: the reply to the Save may have been lost to a crash, and the card still offers Save.
+    saved_again: Callable[[Context, int], None] | None = None
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

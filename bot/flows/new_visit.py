@@ -16,6 +16,7 @@ from bot.flows import visit_options as opt
 from bot.flows.model import Flow, Kind, Step
 from bot.flows.visit_form import describe, save
 from bot.i18n import N_
+from bot.views.visits import show_already_saved
 
 STEPS = (
     Step("client", Kind.SEARCH, N_("visit.q.client"), N_("visit.l.client"), search=opt.find_clients,
@@ -69,4 +70,5 @@ STEPS = (
          minimum=0, maximum=100000, skip_if=lambda a: "gifts" not in a.get("extras", [])),
 )
 
-NEW_VISIT = Flow("new_visit", N_("visit.title"), STEPS, on_save=save, describe=describe)
+NEW_VISIT = Flow("new_visit", N_("visit.title"), STEPS, on_save=save, describe=describe,
+                 saved_again=show_already_saved)

@@ -19,8 +19,9 @@ from bot.views.visits import notify_team, show_saved
 BUDGET_STEPS: dict[str, BudgetItem] = {"meal_budget": "meal", "gift_budget": "gift"}
 
 
-def save(ctx: Context, answers: Answers) -> None:
-    """Stores the visit (new, or the one being edited), then shows its card and tells the team."""
+def save(ctx: Context, answers: Answers) -> int:
+    """Stores the visit (new, or the one being edited), then shows its card and tells the team;
+    returns its number."""
     assert ctx.staff is not None
     client = _client(ctx, answers)
     editing = ctx.services.visits.get(int(answers["visit_id"])) if "visit_id" in answers else None
@@ -31,6 +32,7 @@ def save(ctx: Context, answers: Answers) -> None:
         saved, planned = ctx.services.visits.update(visit)
     show_saved(ctx, saved, planned, edited=editing is not None)
     notify_team(ctx, saved, N_("visit.notify_edited") if editing else N_("visit.notify_added"))
+    return saved.id
 
 
 def _client(ctx: Context, answers: Answers) -> Client:

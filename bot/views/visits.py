@@ -111,6 +111,18 @@ def show_saved(ctx: Context, visit: Visit, planned: int, *, edited: bool) -> Non
     ctx.show(text + "\n\n" + footer, buttons)
 
 
+def show_already_saved(ctx: Context, number: int) -> None:
+    """A button of a form card pressed after the form was saved as visit ``number`` (a crash lost the
+    reply, and the card still offers Save): the card becomes the visit's, saying so; no second visit."""
+    visit = visible_visit(ctx, number)
+    if visit is None:
+        return
+    already = ctx.t("visit.already_saved", number=number)
+    ctx.toast(already)
+    text, buttons = card(ctx, visit)
+    ctx.show(text + "\n\n" + already, buttons)
+
+
 def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "") -> None:
     """Tells everyone on the visit but the person acting, each in their own language.
 

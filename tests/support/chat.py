@@ -163,6 +163,14 @@ class Person:
                             if any(label in b.label for row in m.buttons for b in row)), with_buttons[-1])
         return self.press_data(message.button(label).data, message.message_id)
 
+    def press_unanswered(self, label: str, message: Message) -> Person:
+        """Presses a button on ``message`` whose answer never reaches the chat: the bot wrote what the
+        press changed, then a crash lost the reply before it was sent."""
+        event = Event(self.user, self.user.id, callback_data=message.button(label).data,
+                      callback_id=f"cb{message.message_id}", message_id=message.message_id)
+        self.world.dispatcher.handle(event)
+        return self
+
     def press_data(self, data: str, message_id: int = 1) -> Person:
         """Presses a button by its callback data (also one this person was never shown)."""
         event = Event(self.user, self.user.id, callback_data=data, callback_id=f"cb{message_id}",
