@@ -97,29 +97,36 @@ class Runner:
         return outcomes[0].message_id if outcomes and outcomes[0].delivered else None
 
     async def process(self, event: Event) -> list[Outcome]:
-        """Handles one incoming event end to end; its reply goes ahead of queued pushes."""
+        """Handles one incoming event end to end; its reply goes ahead of queued pushes (a
+        stranger's behind them)."""
         return await (await self.accept(event))
 
     async def accept(self, event: Event) -> asyncio.Task[list[Outcome]]:
         """Handles one incoming event (what it changed is durable when this returns) and starts
-        delivering its reply, ahead of queued pushes."""
+        delivering its reply, ahead of queued pushes (a stranger's behind them)."""
         # Not in ``call``'s unit: the dispatcher's own is the update's write, and only as the outermost
         # one does a failed write (or a failing handler) keep nothing of the update and answer so.
         self._loop = loop = asyncio.get_running_loop()
         if self.dispatcher.shows_progress(event) or not self._core.acquire(blocking=False):
-            actions, aside = await self._on_core(self.dispatcher.turn, event)
-            return asyncio.create_task(self._reply(event, actions, aside))
+            actions, aside, priority = await self._on_core(self._turn, event, True)
+            return asyncio.create_task(self._reply(event, actions, aside, priority))
         try:
-            actions, aside = self.dispatcher.turn(event, sync=False)
+            actions, aside, priority = self._turn(event, False)
         except BaseException:
             self._core.release()
             raise
-        reply = asyncio.create_task(self._reply(event, actions, aside))
+        reply = asyncio.create_task(self._reply(event, actions, aside, priority))
         if not self.dispatcher.services.db.unsynced:  # nothing written (a lookup): nothing to wait for
             self._core.release()
             return reply
         unsaved = await loop.run_in_executor(self._flusher, self._flush_and_release, event)
         return asyncio.create_task(self._after(reply, unsaved)) if unsaved else reply
+
+    def _turn(self, event: Event, sync: bool) -> tuple[list[Action], Aside[Any] | None, Priority]:
+        """The core's turn for ``event`` (holding the core), and the priority of its reply: a
+        stranger's goes behind pushes, so a flood of strangers cannot hold up staff's replies."""
+        actions, aside = self.dispatcher.turn(event, sync)
+        return actions, aside, Priority.REPLY if self.dispatcher.from_staff(event) else Priority.PUSH
 
     def _flush_and_release(self, event: Event) -> list[Action]:
         """On the flush thread: makes the update's write durable, then frees the core. If the write
@@ -133,17 +140,18 @@ class Runner:
         finally:
             self._core.release()
 
-    async def _reply(self, event: Event, actions: list[Action], aside: Aside[Any] | None) -> list[Outcome]:
+    async def _reply(self, event: Event, actions: list[Action], aside: Aside[Any] | None,
+                     priority: Priority) -> list[Outcome]:
         """Delivers an update's reply; then, if its handler set work aside, does that work off the
         core and finishes the handler on the core with its result (as often as it sets work aside),
         delivering what each turn says. The update is confirmed meanwhile: what the work gives is
         written only at the end, so a crash before then loses nothing that was acknowledged."""
-        outcomes = await self.push(actions, Priority.REPLY)
+        outcomes = await self.push(actions, priority)
         loop = asyncio.get_running_loop()
         while aside is not None:
             rest = await loop.run_in_executor(self._aside, aside.done)
             actions, aside = await self._on_core(self.dispatcher.resume, event, rest)
-            outcomes += await self.push(actions, Priority.REPLY)
+            outcomes += await self.push(actions, priority)
         return outcomes
 
     async def _after(self, reply: asyncio.Task[list[Outcome]], actions: list[Action]) -> list[Outcome]:
