@@ -81,7 +81,7 @@ def _render_list(ctx: Context, page: int) -> None:
     lines += [_line(ctx, person) for person in shown]
     rows = [[Button(ctx.t("staff.open", name=person.name), pack("stf", "open", person.user_id, page))]
             for person in shown]
-    waiting = len(ctx.services.access.requests.pending())
+    waiting = ctx.services.access.requests.count_pending()
     requests = [Button(ctx.t("staff.requests", count=waiting), pack("stf", "reqs", 0))] if waiting else []
     ctx.show("\n".join(lines), keyboard(*rows, _paging(ctx, "page", page, pages), requests))
 

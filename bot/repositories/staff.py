@@ -10,8 +10,10 @@ records), filled on first use and kept up to date by ``save`` (it is the table's
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from tinydb import Query
 from tinydb.table import Table
@@ -113,8 +115,15 @@ class AccessRequestRepository(KeyedDocuments[AccessRequest]):
 
     def pending(self) -> list[AccessRequest]:
         """The requests no admin has decided yet, the newest first."""
-        waiting = [r for r in self.all() if r.status == "pending"]
+        waiting = [from_doc(AccessRequest, doc) for doc in self._pending_documents()]
         return sorted(waiting, key=lambda request: request.requested_at, reverse=True)
+
+    def count_pending(self) -> int:
+        """How many requests wait, nothing decoded (a flood may have left thousands)."""
+        return sum(1 for _ in self._pending_documents())
+
+    def _pending_documents(self) -> Iterator[dict[str, Any]]:
+        return (doc for doc in raw_documents(self._table).values() if doc.get("status") == "pending")
 
 
 class NoticeHourRepository(KeyedDocuments[NoticeHour]):
