@@ -22,7 +22,7 @@ from bot.handlers.access import refuse_stranger
 from bot.handlers.dialogs import on_group_text, on_text
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
-from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
@@ -101,6 +101,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         StaffRepository(db.table("staff")),
         InviteRepository(db.table("invites")),
         AccessRequestRepository(db.table("access_requests")),
+        NoticeHourRepository(db.table("access_notices")),
         settings.bot_admin_ids,
     )
     engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")),

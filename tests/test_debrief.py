@@ -266,7 +266,9 @@ def test_a_stranger_gets_nothing(world: World) -> None:
     stranger = world.person(77, "Eve", language_code="en")
     stranger.send("/debrief 1")
     assert "registered staff of the company only" in stranger.last.text
-    stranger.press_data("dbf:1")
-    assert world.toasts[-1] == "This assistant is for registered staff only."
-    assert all("Huawei" not in m.text for m in stranger.messages)
+    stranger.press_data("dbf:1")  # a later message: not even a refusal
+    presser = world.person(78, "Mallory", language_code="en").press_data("dbf:1")
+    assert world.toasts == ["This assistant is for registered staff only."]
+    assert all("Huawei" not in m.text for m in stranger.messages + presser.messages)
     assert world.dispatcher.services.flows.active(77) is None
+    assert world.dispatcher.services.flows.active(78) is None

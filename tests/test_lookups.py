@@ -283,15 +283,18 @@ def test_managers_and_admins_see_everything(world: World, cast: Cast, user_id: i
 
 
 def test_a_stranger_sees_nothing_through_any_command_question_or_button(world: World, cast: Cast) -> None:
-    eve = world.person(99, "Eve", language_code="en")
+    # Each probe is a stranger's first message (later ones get no reply at all): the refusal only.
     questions = ("今天谁来", "when is Huawei coming", "hello")
-    for text in ("/today", "/week", "/tomorrow", "/find 华为", "/mytasks", "/digest off", *questions):
-        eve.send(text)
-        assert "registered staff of the company only" in eve.last.text
-    for data in ("lk:d:20261123:20261129:1", "lk:r:today", "lk:c:1:n:0", "lk:f:0:华为", "tsk:0"):
-        eve.press_data(data)
-        assert world.toasts[-1] == "This assistant is for registered staff only."
-    assert not any("华为" in m.text or "#1" in m.text for m in eve.messages)
+    texts = ("/today", "/week", "/tomorrow", "/find 华为", "/mytasks", "/digest off", *questions)
+    for n, text in enumerate(texts):
+        eve = world.person(900 + n, "Eve", language_code="en").send(text)
+        assert len(eve.messages) == 1 and "registered staff of the company only" in eve.last.text
+    buttons = ("lk:d:20261123:20261129:1", "lk:r:today", "lk:c:1:n:0", "lk:f:0:华为", "tsk:0")
+    for n, data in enumerate(buttons):
+        mallory = world.person(950 + n, "Mallory", language_code="en").press_data(data)
+        assert world.toasts[-1] == "This assistant is for registered staff only." and not mallory.messages
+    seen = [m.text for chat, messages in world.chats.items() if chat >= 900 for m in messages]
+    assert not any("华为" in text or "#1" in text for text in seen)
 
 
 def test_an_old_paging_button_pressed_after_deactivation_shows_nothing(world: World, cast: Cast) -> None:

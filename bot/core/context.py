@@ -60,6 +60,8 @@ class Context:
     deliver_now: Callable[[Action], int | None] | None = None
     # Work to do off the core once the handler returns, and how to finish with its result.
     aside: Aside[Any] | None = None
+    # This very update registered the sender: an admin named in the settings, at their first message.
+    newcomer: bool = False
 
     @property
     def now(self) -> datetime:
