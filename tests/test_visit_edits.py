@@ -54,3 +54,85 @@ def test_a_bare_departure_time_after_a_reschedule_is_on_the_new_day(world: World
     visit = world.dispatcher.services.visits.get(1)
     assert visit is not None
     assert visit.departure == datetime(2026, 12, 9, 11, 30, tzinfo=SHANGHAI)
+
+
+def new_visit_up_to_the_card(host: Person, visitors: str) -> None:
+    """/new for tomorrow's class C visit of a new client, 华为, with these visitors typed."""
+    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host.send(visitors)
+    if "，" in visitors:
+        host.press(visitors.split("，", maxsplit=1)[0])  # the lead
+    host.press("C类").press("商务洽谈").press("选好了")
+    host.send("明天上午10点").press("对").send("明天下午4点").press("对")
+    host.press("自驾").press("选好了").press("跳过").press("跳过").press("选好了").press("跳过")
+    host.press("否").send("0")
+
+
+def button_labels(host: Person) -> list[str]:
+    return [button.label for row in host.last.buttons for button in row]
+
+
+def test_typing_the_visitors_again_replaces_the_list(world: World) -> None:
+    host = host_of(world)
+    new_visit_up_to_the_card(host, "黄磊 销售经理，王芳 技术员")
+    host.press("✏️ 来访人员")
+    assert "黄磊 销售经理, 王芳 技术员" in host.last.text
+    assert {"➖ 黄磊 销售经理", "➖ 王芳 技术员"} <= set(button_labels(host))
+    host.send("黄磊 销售经理，李娜 工程师").press("黄磊 销售经理")  # who leads, asked again
+    assert "来访人员: 黄磊 销售经理, 李娜 工程师\n" in host.last.text
+
+
+def test_a_visitor_is_removed_with_its_button(world: World) -> None:
+    host = host_of(world)
+    new_visit_up_to_the_card(host, "黄磊 销售经理，王芳 技术员")
+    host.press("✏️ 来访人员").press("➖ 王芳 技术员")
+    assert "➖ 王芳 技术员" not in button_labels(host)
+    host.press("选好了")
+    assert "来访人员: 黄磊 销售经理\n" in host.last.text
+    host.press("保存")
+    visit = world.dispatcher.services.visits.get(1)
+    assert visit is not None and [v.name for v in visit.visitors] == ["黄磊"]
+    assert [c.name for c in world.dispatcher.services.clients.contacts(visit.client_id)] == ["黄磊"]
+
+
+def test_a_contact_a_removed_entry_made_is_deleted_unless_used_elsewhere(world: World) -> None:
+    host = host_of(world)
+    new_visit_up_to_the_card(host, "黄磊 销售经理，王芳 技术员，张伟 总经理")
+    host.press("保存")
+    services = world.dispatcher.services
+    visit = services.visits.get(1)
+    assert visit is not None
+    clients = services.clients
+    assert [c.name for c in clients.contacts(visit.client_id)] == ["黄磊", "王芳", "张伟"]
+    zhang = clients.contact_named(visit.client_id, "张伟")
+    assert zhang is not None
+    services.visits.create(Visit(  # 张伟 comes again next week
+        0, visit.client_id, visit.client_name, "C", arrival=datetime(2026, 12, 15, 10, 0, tzinfo=SHANGHAI),
+        departure=datetime(2026, 12, 15, 16, 0, tzinfo=SHANGHAI), host=1, created_at=world.clock.now(),
+        created_by=1, visitors=(Visitor(zhang.id, "张伟", "总经理"),)))
+    host.send("/visit 1").press("✏️ 修改").press("✏️ 来访人员")
+    host.send("黄磊 销售经理")
+    assert "来访人员: 黄磊 销售经理\n" in host.last.text
+    host.press("保存")
+    # 王芳 was only this visit's mistake; 张伟 is on another visit and stays.
+    assert [c.name for c in clients.contacts(visit.client_id)] == ["黄磊", "张伟"]
+
+
+def test_a_contact_known_before_the_visit_stays_when_taken_off_it(world: World) -> None:
+    host = host_of(world)
+    saved_visit(world, ("张伟", "总经理"), ("李娜", "采购经理"))
+    host.send("/visit 1").press("✏️ 修改").press("✏️ 来访人员")
+    host.press("✅ 李娜 采购经理").press("选好了")
+    host.press("保存")
+    visit = world.dispatcher.services.visits.get(1)
+    assert visit is not None and [v.name for v in visit.visitors] == ["张伟"]
+    assert [c.name for c in world.dispatcher.services.clients.contacts(visit.client_id)] == ["张伟", "李娜"]
+
+
+def test_a_changed_list_of_visitors_asks_who_leads_again(world: World) -> None:
+    host = host_of(world)
+    new_visit_up_to_the_card(host, "黄磊 销售经理，王芳 技术员")
+    host.press("✏️ 来访人员").send("李娜 工程师，王芳 技术员")
+    assert "谁是带队" in host.last.text
+    host.press("王芳 技术员")
+    assert "带队: 王芳 技术员" in host.last.text

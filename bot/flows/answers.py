@@ -98,8 +98,15 @@ def split_items(text: str) -> list[str]:
 
 
 def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: Dialog) -> Value | Problem:
-    """Typed items, separated by commas: known ones become their ids, others stay as typed."""
-    ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+    """Typed items, separated by commas: known ones become their ids, others stay as typed.
+
+    On a step that takes typed items (visitors, purposes), a typed list replaces the answer given
+    before: editing the visitors by typing them again must not append to them. What was ticked by
+    button since the question came is kept."""
+    before = list(dialog.answers.get(step.id, []))
+    ticked = list(dialog.pending.get("ticked", before))
+    if step.free_text:
+        ticked = [item for item in ticked if item not in before]
     for raw in (step.split or split_items)(text):
         item = raw.strip()
         if not item:

@@ -76,6 +76,9 @@ class Step:
     # For a multi-choice step with free text: how typed text splits into items (default: at commas,
     # semicolons and new lines).
     split: Callable[[str], list[str]] | None = None
+    # Later steps whose answers depend on this one's: a changed answer here asks them again (the
+    # lead, chosen by position among the visitors, after the visitors change).
+    resets: tuple[str, ...] = ()
 
     def applies(self, answers: Answers) -> bool:
         return self.skip_if is None or not self.skip_if(answers)

@@ -5,6 +5,7 @@ Kept apart from ``new_visit`` so the flow itself reads as the arrangement form, 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -49,6 +50,10 @@ def client_is_new(answers: Answers) -> bool:
 def client_id(answers: Answers) -> int | None:
     value = answers.get("client")
     return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+# How a known contact is answered at the visitors step: "c12".
+CONTACT_ID = re.compile(r"c\d+")
 
 
 def known_contacts(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
