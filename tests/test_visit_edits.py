@@ -136,3 +136,52 @@ def test_a_changed_list_of_visitors_asks_who_leads_again(world: World) -> None:
     assert "谁是带队" in host.last.text
     host.press("王芳 技术员")
     assert "带队: 王芳 技术员" in host.last.text
+
+
+def client_with(world: World, *people: tuple[str, str]) -> int:
+    services = world.dispatcher.services
+    client = services.clients.create("台积电", country="TW", by=1, now=world.clock.now())
+    for name, title in people:
+        services.clients.add_contact(client.id, name, title=title)
+    return client.id
+
+
+def test_a_visitor_typed_by_how_the_host_addresses_them_is_that_contact(world: World) -> None:
+    client_id = client_with(world, ("林志明", "经理"), ("王芳", "技术员"))
+    host = host_of(world, "zh-tw")
+    host.send("/new").send("台积电").press("台积电")
+    host.send("林經理")
+    contacts = world.dispatcher.services.clients.contacts(client_id)
+    host.press("C類").press("商務洽談").press("選好了")
+    host.send("明天上午10點").press("對").send("明天下午4點").press("對")
+    host.press("自駕").press("選好了").press("跳過").press("跳過").press("選好了").press("跳過")
+    host.press("否").send("0")
+    assert "來訪人員: 林志明 经理\n" in host.last.text
+    host.press("儲存")
+    assert world.dispatcher.services.clients.contacts(client_id) == contacts  # no new 林經理
+    visit = world.dispatcher.services.visits.get(1)
+    assert visit is not None and [v.contact_id for v in visit.visitors] == [contacts[0].id]
+
+
+def test_a_greeting_two_contacts_share_is_asked_about(world: World) -> None:
+    client_with(world, ("林志明", "经理"), ("林芳", "销售经理"))
+    host = host_of(world, "zh-tw")
+    host.send("/new").send("台积电").press("台积电")
+    host.send("林經理，王芳")
+    assert host.messages[-2].text == (
+        "「林經理」可能是「林志明 经理」或「林芳 销售经理」。請點擊您指的那一位，或輸入全名。")
+    assert "目前：王芳" in host.last.text  # what was clear is kept
+    host.press("林芳 销售经理").press("選好了")
+    assert "誰是帶隊" in host.last.text
+    assert [b.label for row in host.last.buttons for b in row][:2] == ["王芳", "林芳 销售经理"]
+
+
+def test_in_english_a_shared_greeting_is_asked_about_and_a_bare_name_is_the_contact(world: World) -> None:
+    client_with(world, ("林志明", "经理"), ("林芳", "销售经理"), ("David Lee", "Purchasing Director"))
+    host = host_of(world, "en")
+    host.send("/new").send("台积电").press("台积电")
+    host.send("林经理, David Lee")
+    assert host.messages[-2].text == (
+        "“林经理” could be “林志明 经理” or “林芳 销售经理”. "
+        "Please press the one you mean, or type the full name.")
+    assert "Now: David Lee Purchasing Director" in host.last.text

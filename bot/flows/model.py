@@ -39,6 +39,9 @@ class Choice:
     id: str
     label: str
     literal: bool = False
+    # Other ways people type this choice: a contact's name alone, or how the host addresses them
+    # (林經理 for 林志明, 经理). One alias shared by several choices is asked about, never guessed.
+    aliases: tuple[str, ...] = ()
 
 
 # A check gets the context (the person, services, ``ctx.now``), the parsed answer and the answers so

@@ -12,7 +12,7 @@ from typing import Any
 from babel import Locale
 
 from bot.core.context import Context
-from bot.domain.clients import looks_like_title
+from bot.domain.clients import greetings, looks_like_title
 from bot.domain.staff import Staff
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
@@ -60,7 +60,8 @@ def known_contacts(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     found = client_id(answers)
     if found is None:
         return ()
-    return tuple(Choice(f"c{c.id}", f"{c.name} {c.title}".strip(), literal=True)
+    return tuple(Choice(f"c{c.id}", f"{c.name} {c.title}".strip(), literal=True,
+                        aliases=(c.name, *greetings(c.name, c.title)))
                  for c in ctx.services.clients.contacts(found))
 
 
