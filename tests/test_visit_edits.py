@@ -184,4 +184,4 @@ def test_in_english_a_shared_greeting_is_asked_about_and_a_bare_name_is_the_cont
     assert host.messages[-2].text == (
         "“林经理” could be “林志明 经理” or “林芳 销售经理”. "
         "Please press the one you mean, or type the full name.")
-    assert "Now: David Lee Purchasing Director" in host.last.text
+    assert "✅ David Lee Purchasing Director" in button_labels(host)  # the contact, ticked

@@ -197,13 +197,23 @@ class FlowEngine:
         text = ctx.t("flow.progress", number=number, total=len(applicable)) + " " + ctx.t(step.question)
         if step.detail is not None:
             text += "\n" + step.detail(ctx, dialog.answers)
-        if step.kind is Kind.MULTI and step.free_text and self._ticked(step, dialog):
-            labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
-            now = ", ".join(labels.get(item) or escape(item) for item in self._ticked(step, dialog))
-            text += "\n" + ctx.t("flow.multi_current", items=now)
+        if step.kind is Kind.MULTI and step.free_text:
+            text += self._current_list(ctx, step, dialog)
         rows = self._answer_buttons(ctx, step, dialog)
         rows.append(self._nav_buttons(ctx, step, dialog))
         (ctx.reply if new_message else ctx.show)(text, keyboard(*rows))
+
+    def _current_list(self, ctx: Context, step: Step, dialog: Dialog) -> str:
+        """Under a multi-choice question that takes typed items: the list as it stands, when it
+        holds typed items (they have no ✅ of their own) or an earlier answer being changed, which a
+        typed list replaces."""
+        labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
+        ticked = self._ticked(step, dialog)
+        changing = bool(dialog.answers.get(step.id))
+        if not ticked or not (changing or any(item not in labels for item in ticked)):
+            return ""
+        text = "\n" + ctx.t("flow.multi_current", items=", ".join(labels.get(i) or escape(i) for i in ticked))
+        return text + ("\n" + ctx.t("flow.multi_replace") if changing else "")
 
     def _answer_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
         token = dialog.token
