@@ -185,3 +185,14 @@ def test_in_english_a_shared_greeting_is_asked_about_and_a_bare_name_is_the_cont
         "“林经理” could be “林志明 经理” or “林芳 销售经理”. "
         "Please press the one you mean, or type the full name.")
     assert "✅ David Lee Purchasing Director" in button_labels(host)  # the contact, ticked
+
+
+def test_a_new_arrival_on_the_card_asks_the_departure_again_on_its_day(world: World) -> None:
+    host = host_of(world)
+    new_visit_up_to_the_card(host, "黄磊 销售经理")
+    host.press("✏️ 到达").send("12月9日上午10点").press("对")
+    assert "客户什么时候离开" in host.last.text  # not the old day's 16:00, before the new arrival
+    host.send("16:00")
+    assert host.last.text == "我理解为：12月9日 周三 16:00 — 对吗？"
+    host.press("对")
+    assert "离开: 12月9日 周三 16:00" in host.last.text

@@ -33,7 +33,9 @@ STEPS = (
          detail=opt.class_detail),
     Step("purposes", Kind.MULTI, N_("visit.q.purposes"), N_("visit.l.purposes"), free_text=True,
          dynamic_choices=opt.purpose_choices),
-    Step("arrival", Kind.DATETIME, N_("visit.q.arrival"), N_("visit.l.arrival")),
+    # A new arrival asks the departure and the flight's or train's time again, on its day.
+    Step("arrival", Kind.DATETIME, N_("visit.q.arrival"), N_("visit.l.arrival"),
+         resets=("departure", "travel_arrives")),
     Step("departure", Kind.DATETIME, N_("visit.q.departure"), N_("visit.l.departure"),
          check=opt.check_departure, day_of=opt.arrival_day),
     Step("travel", Kind.CHOICE, N_("visit.q.travel"), N_("visit.l.travel"), choices=opt.TRAVEL_MODES,
