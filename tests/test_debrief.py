@@ -70,7 +70,8 @@ def test_a_whole_debrief_in_chinese_makes_tasks_tells_owners_and_writes_the_memo
     assert "• 发送报价单 — 王五，12月4日 周五 18:00" in card
     assert "• 安排样品测试 — 李四，12月5日 周六 15:00" in card
     assert "下次联系: 12月2日 周三" in card
-    assert "实际花费: 500（预算 440，超出 60）" in card
+    assert "实际花费: 合计 500（预算合计 440 = 用餐 120 元/人 × 2 人 + 礼品 100 元/人 × 2 人；超出 60）" \
+        in card
     assert "接待评分: ★★★★★" in card
     host.press("保存")
 

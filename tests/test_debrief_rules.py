@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.debriefs import Debrief, Outcome, estimate
+from bot.domain.budget import estimate
+from bot.domain.debriefs import Debrief, Outcome
 from bot.domain.memo import MemoFacts, MemoItem, render_memo
 from bot.domain.staff import Role, Staff
 from bot.domain.tasks import LineProblem, OpenItem, Task, TaskStatus, read_open_items, reconcile
-from bot.domain.visits import Visit, Visitor
+from bot.domain.visits import Meals, Visit, Visitor
 from bot.i18n import I18n
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.tasks import TaskRepository
@@ -68,13 +69,13 @@ def test_a_rerun_keeps_tasks_by_text_then_by_order_and_drops_the_rest() -> None:
     assert [task.id for task in dropped] == [4]
 
 
-def test_the_estimate_is_the_budget_per_person_times_the_visitors() -> None:
+def test_the_estimate_is_each_standard_per_person_times_the_people_it_is_for() -> None:
     visit = Visit(1, 5, "Acme", "B", NOW, NOW, 10, NOW, 10,
                   visitors=(Visitor(7, "A"), Visitor(8, "B"), Visitor(9, "C")),
                   budget=(("meal", 120.0), ("gift", 100.0)))
-    assert estimate(visit) == 660
+    assert estimate(visit) == 660  # no covers booked: meals for the three visitors
+    assert estimate(replace(visit, meals=Meals(5))) == 120 * 5 + 100 * 3  # five at the table
     assert estimate(replace(visit, budget=())) is None
-    assert estimate(replace(visit, visitors=())) is None
 
 
 def test_the_memo_escapes_what_people_typed() -> None:

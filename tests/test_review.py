@@ -99,8 +99,8 @@ def test_review_in_chinese_with_a_chart_whose_labels_render(world: World) -> Non
     assert "2026年第4季度接待回顾" in text
     assert "共接待 3 次（另取消 1 次），已复盘 2 次。" in text
     assert "A类（特别重要）：10月 1 · 11月 1 · 12月 0，共 2" in text
-    assert "A类（特别重要）：花费 ¥420 / 预算 ¥500（84%，1 次接待）" in text
-    assert "B类（比较重要）：花费 ¥600 / 预算 ¥500（120%，1 次接待）" in text
+    assert "A类（特别重要）：实际花费合计 ¥420 / 预算合计 ¥500（84%，1 次接待）" in text
+    assert "B类（比较重要）：实际花费合计 ¥600 / 预算合计 ¥500（120%，1 次接待）" in text
     assert "1. 价格太高（2 次）" in text and "1. 样品（2 次）" in text
     assert "未完成的跟进：1 项，其中 1 项已逾期" in text and "寄送样品 — 林" in text
     assert "Acme Ltd（C类）：175 天未联系（应每 90 天）" in text

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, mark
 from bot.documents.sources import Sources
+from bot.domain.budget import ITEM_KEYS, budget_lines
 from bot.domain.policy import BudgetItem
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
@@ -18,9 +19,6 @@ TRAVEL_KEYS = {"flight": N_("doc.travel.flight"), "train": N_("doc.travel.train"
 PAYER_KEYS = {"guest": N_("doc.payer.guest"), "company": N_("doc.payer.company")}
 STATUS_KEYS = {VisitStatus.PLANNED: N_("doc.status.planned"), VisitStatus.DONE: N_("doc.status.done"),
                VisitStatus.CANCELLED: N_("doc.status.cancelled")}
-OTHER_ITEM = N_("doc.budget.other")
-BUDGET_KEYS: dict[str, str] = {"meal": N_("doc.budget.meal"), "escort_meal": N_("doc.budget.escort_meal"),
-                               "gift": N_("doc.budget.gift"), "hotel": N_("doc.budget.hotel")}
 
 
 def arrangement_form(visit: Visit, src: Sources) -> Document:
@@ -140,22 +138,18 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
     note = Text((t("doc.form.budget_note"),))
     if not visit.budget:
         return (Text((NONE,)), note)
-    guests = len(visit.visitors) or 1
     rows, total = [], 0.0
-    for item, amount in visit.budget:
-        # Meals are priced per cover: as many as were booked (our people at the table included).
-        persons = visit.meals.count if item == "meal" and visit.meals and visit.meals.count else guests
+    for line in budget_lines(visit):
         standard, approval = NONE, ""
-        if item in BUDGET_KEYS and item != "total":
-            budget_item: BudgetItem = item  # type: ignore[assignment]
+        if line.item in ITEM_KEYS:
+            budget_item: BudgetItem = line.item  # type: ignore[assignment]
             standard = money(policy.limit(visit.class_id, budget_item))
-            if policy.over_budget(visit.class_id, budget_item, int(amount)):
+            if policy.over_budget(visit.class_id, budget_item, int(line.per_person)):
                 approvers = ", ".join(t(key) for key in policy.approvers_for(visit.class_id, budget_item))
                 approval = t("doc.form.over_budget", approvers=approvers)
-        subtotal = amount * persons
-        total += subtotal
-        rows.append((t(BUDGET_KEYS.get(item, OTHER_ITEM)), standard, money(amount), str(persons),
-                     money(subtotal), approval or NONE))
+        total += line.total
+        rows.append((t(line.key), standard, money(line.per_person), str(line.persons), money(line.total),
+                     approval or NONE))
     rows.append((t("doc.form.total"), "", "", "", money(total), ""))
     currency = policy.budget.currency
     columns = (t("doc.form.col.item"), t("doc.form.col.standard", currency=currency),

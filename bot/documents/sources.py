@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime
@@ -27,7 +28,7 @@ class Sources:
     """The translator, time zone, policy, staff names, client and contacts a document needs."""
 
     translator: Translator
-    tz: tzinfo
+    tz: ZoneInfo
     policy: Policy
     names: Mapping[int, str]
     client: Client | None

@@ -19,6 +19,9 @@ class Visitor:
     name: str
     title: str = ""
     lead: bool = False
+    # This entry of the form made the contact (a name typed, not one of the client's contacts):
+    # taken off the visit again, the contact goes too unless something else came to use it.
+    added: bool = False
 
 
 @dataclass(frozen=True)

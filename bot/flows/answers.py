@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from babel.lists import format_list
+
 from bot.core.context import Context
 from bot.domain.dates import read_datetime
 from bot.flows.model import Choice, Kind, Step
 from bot.flows.state import Dialog
-from bot.i18n import N_
+from bot.i18n import N_, Html, babel_locale
 
 YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
 # Typed instead of pressing Skip on an optional step (the console has no buttons to press), and what
@@ -76,7 +78,7 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
         if step.free_text:
             return Value(text)
         return Problem(ctx.t("flow.choice_hint"))
-    return _multi(ctx, step, labels, text, dialog)
+    return _multi(ctx, step, choices, text, dialog)
 
 
 def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
@@ -97,20 +99,60 @@ def split_items(text: str) -> list[str]:
     return text.replace("，", ",").replace("、", ",").replace(";", ",").replace("\n", ",").split(",")
 
 
-def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: Dialog) -> Value | Problem:
-    """Typed items, separated by commas: known ones become their ids, others stay as typed."""
-    ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+def _multi(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
+           dialog: Dialog) -> Value | Problem:
+    """Typed items, separated by commas: known ones (by label, or by an alias only one choice has)
+    become their ids, others stay as typed.
+
+    On a step that takes typed items (visitors, purposes), a typed list replaces the answer given
+    before: editing the visitors by typing them again must not append to them. What was ticked by
+    button since the question came is kept."""
+    before = list(dialog.answers.get(step.id, []))
+    ticked = list(dialog.pending.get("ticked", before))
+    if step.free_text:
+        ticked = [item for item in ticked if item not in before]
+    labels = {_fold(ctx, c): c.id for c in choices}
+    aliases = _aliases(choices)
+    unclear: list[tuple[str, list[str]]] = []
     for raw in (step.split or split_items)(text):
         item = raw.strip()
         if not item:
             continue
-        known = labels.get(unicodedata.normalize("NFKC", item).lower())
+        folded = unicodedata.normalize("NFKC", item).strip().lower()
+        meant = aliases.get(folded, [])
+        known = labels.get(folded) or (meant[0] if len(meant) == 1 else None)
+        if known is None and len(meant) > 1:
+            unclear.append((item, meant))
+            continue
         if known is None and not step.free_text:
             return Problem(ctx.t("flow.choice_hint"))
         value = known or item
         if value not in ticked:
             ticked.append(value)
+    if unclear:
+        # What was clear stays ticked; the question comes again with the buttons to choose from.
+        dialog.pending = {"ticked": ticked}
+        return Problem("\n".join(_which_one(ctx, choices, item, meant) for item, meant in unclear))
     return Value(ticked)
+
+
+def _which_one(ctx: Context, choices: tuple[Choice, ...], typed: str, meant: list[str]) -> str:
+    """「林經理」可能是「林志明 经理」或「林芳 销售经理」: the choices an alias may mean."""
+    names = {c.id: c.label if c.literal else ctx.t(c.label) for c in choices}
+    options = [ctx.t("flow.alias_option", name=names[choice_id]) for choice_id in meant]
+    return ctx.t("flow.alias_ambiguous", typed=typed,
+                 options=Html(format_list(options, style="or", locale=babel_locale(ctx.t.locale))))
+
+
+def _aliases(choices: tuple[Choice, ...]) -> dict[str, list[str]]:
+    """Each alias, folded, with the choices it may mean, in their order."""
+    found: dict[str, list[str]] = {}
+    for choice in choices:
+        for alias in choice.aliases:
+            ids = found.setdefault(unicodedata.normalize("NFKC", alias).strip().lower(), [])
+            if choice.id not in ids:
+                ids.append(choice.id)
+    return found
 
 
 # What a date that could not be read is told, by what was wrong with it ("明天下午25点": the time).

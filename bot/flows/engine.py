@@ -164,7 +164,13 @@ class FlowEngine:
             # Typed text the step read but refuses (明天谁来 as a country code) may be a question too.
             self._complain(ctx, flow, dialog, problem, new_message=new_message, aside=aside)
             return
+        previous = dialog.answers.get(step.id)
         dialog.answers[step.id] = value
+        if previous is not None and previous != value:
+            for later in step.resets:
+                dialog.answers.pop(later, None)
+                if later in dialog.history:
+                    dialog.history.remove(later)
         self._advance(ctx, flow, dialog, step, new_message=new_message)
 
     def _advance(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, *, new_message: bool) -> None:
@@ -195,14 +201,23 @@ class FlowEngine:
         text = ctx.t("flow.progress", number=number, total=len(applicable)) + " " + ctx.t(step.question)
         if step.detail is not None:
             text += "\n" + step.detail(ctx, dialog.answers)
-        if step.kind is Kind.MULTI:
-            ticked = self._ticked(step, dialog)
-            extra = [item for item in ticked if item not in {c.id for c in self._choices(ctx, step, dialog)}]
-            if extra:
-                text += "\n" + ctx.t("flow.multi_typed", items=", ".join(extra))
+        if step.kind is Kind.MULTI and step.free_text:
+            text += self._current_list(ctx, step, dialog)
         rows = self._answer_buttons(ctx, step, dialog)
         rows.append(self._nav_buttons(ctx, step, dialog))
         (ctx.reply if new_message else ctx.show)(text, keyboard(*rows))
+
+    def _current_list(self, ctx: Context, step: Step, dialog: Dialog) -> str:
+        """Under a multi-choice question that takes typed items: the list as it stands, when it
+        holds typed items (they have no ✅ of their own) or an earlier answer being changed, which a
+        typed list replaces."""
+        labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
+        ticked = self._ticked(step, dialog)
+        changing = bool(dialog.answers.get(step.id))
+        if not ticked or not (changing or any(item not in labels for item in ticked)):
+            return ""
+        text = "\n" + ctx.t("flow.multi_current", items=", ".join(labels.get(i) or escape(i) for i in ticked))
+        return text + ("\n" + ctx.t("flow.multi_replace") if changing else "")
 
     def _answer_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
         token = dialog.token
@@ -221,6 +236,10 @@ class FlowEngine:
             ticked = set(self._ticked(step, dialog))
             buttons = [Button(("✅ " if c.id in ticked else "▫️ ") + _label(ctx, c),
                               pack(PREFIX, token, "m", c.id)) for c in choices]
+            # Typed items have no button of their own to untick: each gets one that takes it off.
+            known = {c.id for c in choices}
+            buttons += [Button("➖ " + escape(item), pack(PREFIX, token, "mx", index))
+                        for index, item in enumerate(self._ticked(step, dialog)) if item not in known]
             return [*_in_rows(buttons), [Button(ctx.t("flow.multi_done"), pack(PREFIX, token, "md"))]]
         return []
 
@@ -367,6 +386,19 @@ class FlowEngine:
         dialog.pending = {"ticked": ticked}
         return self._ask(ctx, flow, dialog, new_message=False)
 
+    def _on_untype(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        """➖ under a typed item of a multi-choice step: takes it off the list (ticked, not yet Done)."""
+        step = self._current(flow, dialog)
+        if step is None or step.kind is not Kind.MULTI:
+            return self._expired(ctx, dialog)
+        ticked = self._ticked(step, dialog)
+        index = read_number(arg, high=len(ticked) - 1)
+        if index is None or ticked[index] in {c.id for c in self._choices(ctx, step, dialog)}:
+            return self._expired(ctx, dialog)
+        del ticked[index]
+        dialog.pending = {"ticked": ticked}
+        return self._ask(ctx, flow, dialog, new_message=False)
+
     def _on_multi_done(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
         step = self._current(flow, dialog)
         if step is None or step.kind is not Kind.MULTI:
@@ -461,7 +493,8 @@ class FlowEngine:
 
 
 _BUTTONS = {
-    "c": FlowEngine._on_choice, "m": FlowEngine._on_tick, "md": FlowEngine._on_multi_done,
+    "c": FlowEngine._on_choice, "m": FlowEngine._on_tick, "mx": FlowEngine._on_untype,
+    "md": FlowEngine._on_multi_done,
     "d": FlowEngine._on_quick_date, "dy": FlowEngine._on_date_yes, "dn": FlowEngine._on_date_no,
     "b": FlowEngine._on_back, "s": FlowEngine._on_skip, "e": FlowEngine._on_edit,
     "sv": FlowEngine._on_save, "x": FlowEngine._on_cancel, "xy": FlowEngine._on_cancel_yes,

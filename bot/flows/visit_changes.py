@@ -52,8 +52,9 @@ def _note(ctx: Context, answers: Answers) -> None:
 
 RESCHEDULE = Flow("reschedule_visit", N_("visit.reschedule_title"), (
     Step("arrival", Kind.DATETIME, N_("visit.q.new_arrival"), N_("visit.l.arrival")),
+    # A time typed alone is on the new arrival's day, as in /new (not its next occurrence from now).
     Step("departure", Kind.DATETIME, N_("visit.q.departure"), N_("visit.l.departure"),
-         check=opt.check_departure),
+         check=opt.check_departure, day_of=opt.arrival_day),
 ), on_save=_reschedule)
 
 CANCEL = Flow("cancel_visit", N_("visit.cancel_title"), (

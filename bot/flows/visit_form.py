@@ -30,6 +30,7 @@ def save(ctx: Context, answers: Answers) -> int:
         saved, planned = ctx.services.visits.create(visit)
     else:
         saved, planned = ctx.services.visits.update(visit)
+        _forget_removed(ctx, editing, saved)
     show_saved(ctx, saved, planned, edited=editing is not None)
     notify_team(ctx, saved, N_("visit.notify_edited") if editing else N_("visit.notify_added"))
     return saved.id
@@ -48,17 +49,40 @@ def _client(ctx: Context, answers: Answers) -> Client:
     return client
 
 
-def _visitors(ctx: Context, answers: Answers, client: Client) -> tuple[Visitor, ...]:
+def _visitors(ctx: Context, answers: Answers, client: Client, editing: Visit | None) -> tuple[Visitor, ...]:
+    """The visitors answered, each a contact of the client: a known one, or one made from what was
+    typed (marked ``added``, also when a saved visit is edited again). Each person once."""
     lead = int(answers.get("lead", 0))
-    known = {f"c{c.id}": c for c in ctx.services.clients.contacts(client.id)}
-    visitors = []
+    clients = ctx.services.clients
+    known = {f"c{c.id}": c for c in clients.contacts(client.id)}
+    before = {v.contact_id: v for v in editing.visitors} if editing is not None else {}
+    visitors: dict[int, Visitor] = {}
     for index, item in enumerate(answers.get("visitors", [])):
-        contact = known.get(item)
+        contact, added = known.get(item), False
         if contact is None:
+            if opt.CONTACT_ID.fullmatch(item):  # a contact deleted since the form was opened
+                continue
             name, title = opt.split_visitor(item)
-            contact = ctx.services.clients.find_or_add_contact(client.id, name, title)
-        visitors.append(Visitor(contact.id, contact.name, contact.title, lead=index == lead))
-    return tuple(visitors)
+            added = clients.contact_named(client.id, name) is None
+            contact = clients.find_or_add_contact(client.id, name, title)
+        previous = before.get(contact.id)
+        added = added or (previous is not None and previous.added)
+        if contact.id not in visitors:
+            visitors[contact.id] = Visitor(contact.id, contact.name, contact.title, lead=index == lead,
+                                           added=added)
+    return tuple(visitors.values())
+
+
+def _forget_removed(ctx: Context, before: Visit, after: Visit) -> None:
+    """Contacts this visit's own entries made for people since taken off it are deleted, unless
+    another visit has them or someone has told more about them: a mistyped visitor must not stay
+    a client contact and get greetings."""
+    kept = {visitor.contact_id for visitor in after.visitors}
+    for visitor in before.visitors:
+        if not visitor.added or visitor.contact_id in kept:
+            continue
+        if not ctx.services.visits.with_contact(after.client_id, visitor.contact_id):
+            ctx.services.clients.forget_bare_contact(visitor.contact_id)
 
 
 def _team(ctx: Context, answers: Answers) -> tuple[int, ...]:
@@ -74,7 +98,7 @@ def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None
     assert ctx.staff is not None
     arrival, departure = opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"])
     extras = set(answers.get("extras", []))
-    visitors = _visitors(ctx, answers, client)
+    visitors = _visitors(ctx, answers, client, editing)
     fields: dict[str, Any] = {
         "client_id": client.id, "client_name": client.name, "class_id": answers["cls"],
         "arrival": arrival, "departure": departure, "visitors": visitors,

@@ -51,6 +51,11 @@ class VisitService:
         moved = replace(visit, arrival=arrival, departure=departure, travel=travel, lodging=lodging)
         return self.update(moved)
 
+    def with_contact(self, client_id: int, contact_id: int) -> list[Visit]:
+        """The client's visits (cancelled ones too) that have this contact among the visitors."""
+        return [visit for visit in self.visits.for_client(client_id)
+                if any(visitor.contact_id == contact_id for visitor in visit.visitors)]
+
     def cancel(self, visit: Visit, reason: str) -> Visit:
         saved, _ = self.update(replace(visit, status=VisitStatus.CANCELLED, cancel_reason=reason))
         return saved
