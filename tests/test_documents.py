@@ -142,6 +142,13 @@ def test_an_itinerary_for_a_traditional_chinese_lead(world: World) -> None:
                "12月3日 週四 10:00", "考察日期2026年12月3日 週四")
 
 
+def test_an_itinerary_for_next_year_shows_the_year_on_its_lines(world: World) -> None:
+    add_full_visit(world, arrival=datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI), lodging=None, travel=None,
+                   departure=datetime(2027, 1, 5, 16, 0, tzinfo=SHANGHAI))
+    [itinerary] = documents(world.person(HOST, "林晓", language_code="zh-hans"), "/itinerary 1")
+    assert has(pdf_text(itinerary.content), "Tue 5 Jan 2027 10:00", "Tue 5 Jan 2027 16:00")
+
+
 def test_the_memo_before_and_without_a_debrief(world: World) -> None:
     add_full_visit(world)
     host = world.person(HOST, "林晓", language_code="zh-hans")

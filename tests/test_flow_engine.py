@@ -249,3 +249,18 @@ def test_a_button_from_an_older_form_is_expired_and_shows_where_you_were(world: 
     assert world.toasts[-1] == "This form has expired."
     assert me.messages[-2].text.startswith("That button belongs to a form that has expired.")
     assert me.last.text.startswith("2/8 demo.cls?")
+
+
+def test_a_date_in_another_year_is_echoed_with_its_year(world: World) -> None:
+    me = to_arrival(world)
+    me.send("1月5日下午3点")
+    assert me.last.text.startswith("我理解为：2027年1月5日 周二 15:00 — 对吗？")
+    me.press("✖")
+    me.send("12月5日下午3点")  # this year's: no year
+    assert me.last.text.startswith("我理解为：12月5日 周六 15:00 — 对吗？")
+
+
+def test_a_day_in_another_year_is_asked_about_with_its_year(world: World) -> None:
+    me = to_arrival(world, "en")
+    me.send("Jan 5")
+    assert me.last.text.startswith("At what time on Tue 5 Jan 2027?")

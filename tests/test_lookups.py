@@ -399,3 +399,15 @@ def test_strangers_in_the_group_get_no_answer_and_an_unregistered_group_sees_not
     assert world.chats[GROUP][-1].text == "本群不再接收到访名单。"
     assert in_group(world, RECEPTION, "今天谁来")[-1].text.startswith("🔒 本群未设为接待团队群")
     assert "#1" not in world.chats[GROUP][-1].text
+
+
+def test_days_of_another_year_are_shown_with_the_year(world: World) -> None:
+    world.clock.current = datetime(2026, 12, 30, 1, 0, tzinfo=UTC)  # Wednesday 30 December, 09:00
+    hire(world)
+    huawei = world.dispatcher.services.clients.create("华为", by=LIN, now=world.clock.now())
+    add_visit(world, huawei.id, "华为", datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI), 2, host=LIN)
+    add_visit(world, huawei.id, "华为", datetime(2027, 1, 4, 10, 0, tzinfo=SHANGHAI), 2, host=LIN)
+    lin = world.person(LIN).send("/week")
+    assert "📅 明天 12月31日 周四" in lin.last.text
+    lin.send("下周谁来")
+    assert "2027年1月4日 周一" in lin.last.text

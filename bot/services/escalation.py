@@ -76,7 +76,7 @@ class EscalationService:
         for manager_id, items in by_manager.items():
             nudge_ids = tuple(n.id for _, _, n in items)
             self.records.record(list(nudge_ids), [manager_id], now)
-            messages.append(Escalation(self._message(managers[manager_id], items), nudge_ids))
+            messages.append(Escalation(self._message(managers[manager_id], items, local.year), nudge_ids))
         return messages
 
     def _overdue(self, nudge: Nudge, now: datetime) -> bool:
@@ -88,13 +88,13 @@ class EscalationService:
         deadline = datetime.combine(deadline_day, due.timetz())
         return deadline <= now and now - nudge.due <= HORIZON
 
-    def _message(self, manager: Staff, items: list[tuple[Staff, Visit, Nudge]]) -> Send:
+    def _message(self, manager: Staff, items: list[tuple[Staff, Visit, Nudge]], this_year: int) -> Send:
         i18n = self.services.i18n
         t = i18n.get(manager.locale) if manager.locale else i18n.for_language_code(manager.language_code)
         lines = [t.plural("escalation.header", len(items)), ""]
         tz = self.services.settings.tz
         for host, visit, nudge in items:
-            due = t.format_moment(nudge.due.astimezone(tz), "format.date")
+            due = t.format_moment(nudge.due.astimezone(tz), this_year, "format.date")
             lines.append(t("escalation.line", host=host.name, number=visit.id, client=visit.client_name,
                            item=t(nudge.key), due=due))
         visits = list(dict.fromkeys(visit.id for _, visit, _ in items))[:MAX_BUTTONS]
