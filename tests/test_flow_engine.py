@@ -138,6 +138,19 @@ def test_a_date_without_time_asks_for_the_time(world: World) -> None:
     assert me.messages[-2].text == "这个时间已经过去了。请输入一个将来的时间。"  # departure before arrival
 
 
+def test_a_count_is_read_with_the_word_typed_after_it(world: World) -> None:
+    me = host(world)
+    me.send("Acme").press("Class A").press("Tour").press("Done")
+    flows = world.dispatcher.services.flows
+    for typed, count in (("4 people", 4), ("3人", 3), ("三位", 3), ("12 guests", 12), ("2 pax", 2)):
+        me.send(typed)
+        assert me.last.text.startswith("5/8 demo.lodging?"), typed
+        assert flows.active(me.id).answers["guests"] == count
+        me.press("Back")
+    me.send("4 dogs")
+    assert me.messages[-2].text == "Please type a number, for example 3."
+
+
 def to_arrival(world: World, language: str = "zh-hans") -> Any:
     me = host(world, language)
     me.send("Acme").send("Class A").send("Tour").press("✔" if language == "zh-hans" else "Done")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.domain.dates import DateReading, PartOfDay, read_datetime
+from bot.domain.dates_normalise import chinese_numeral
 from bot.flows.model import Choice, Kind, Step
 from bot.flows.state import Dialog
 from bot.i18n import N_
@@ -21,6 +23,10 @@ YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", 
 SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用",
               "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
 NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
+# A number with what people type around it: 4人, 4 people, 三位, ¥300, 300元, 1,200 yuan.
+_NUMERALS = "零〇一二两三四五六七八九十"
+_UNITS = r"人|位|个|個|名|元|块|塊|[¥￥]|rmb|cny|yuan|people|persons?|pax|guests?|visitors?"
+_AMOUNT = re.compile(rf"(?:[¥￥]|rmb|cny)?\s*(?P<number>[\d.,]+|[{_NUMERALS}]+)\s*(?:{_UNITS})?")
 # The two readings of a bare hour offered by "上午还是下午?", in the order of the buttons.
 HALVES: tuple[PartOfDay, PartOfDay] = ("morning", "afternoon")
 
@@ -93,9 +99,10 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
 
 
 def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
-    digits = folded.rstrip("人位个個元块塊¥￥ ").replace(",", "")
+    match = _AMOUNT.fullmatch(folded)
+    digits = match["number"].replace(",", "") if match else ""
     try:
-        number = float(digits)
+        number = float(chinese_numeral(digits) if digits[:1] in _NUMERALS else digits)
     except ValueError:
         return Problem(ctx.t("flow.number_hint"))
     low = step.minimum if step.minimum is not None else float("-inf")
