@@ -117,6 +117,17 @@ def test_the_form_in_english_for_an_english_reader(world: World) -> None:
                "See the production system", "Over the standard", "Approved (department head)")
 
 
+@pytest.mark.parametrize(("language", "label"), [("zh-hans", "礼品"), ("zh-hant", "禮品"), ("en", "Gifts")])
+def test_gifts_ticked_in_the_form_print_as_a_tick(world: World, language: str, label: str) -> None:
+    add_full_visit(world, gifts="gifts")  # what /new stores when Gifts is ticked among the extras
+    pdf_file, xlsx_file = documents(world.person(HOST, "林晓", language_code=language), "/form 1")
+    sheet = load_workbook(io.BytesIO(xlsx_file.content)).active
+    assert sheet is not None
+    rows = [[cell.value for cell in row if cell.value is not None] for row in sheet.iter_rows()]
+    assert [label, "√"] in [row[:2] for row in rows]  # the budget's 礼品 row comes first
+    assert "gifts" not in pdf_text(pdf_file.content)
+
+
 def test_the_itinerary_is_in_the_lead_contacts_language_and_keeps_internal_things_out(world: World) -> None:
     add_full_visit(world, lead_language="en")
     host = world.person(HOST, "林晓", language_code="zh-hans")

@@ -19,6 +19,8 @@ PAYER_KEYS = {"guest": N_("doc.payer.guest"), "company": N_("doc.payer.company")
 STATUS_KEYS = {VisitStatus.PLANNED: N_("doc.status.planned"), VisitStatus.DONE: N_("doc.status.done"),
                VisitStatus.CANCELLED: N_("doc.status.cancelled")}
 OTHER_ITEM = N_("doc.budget.other")
+# What /new stores as the gifts when "Gifts" is ticked among the extras, with nothing said about them.
+GIFTS_TICKED = "gifts"
 BUDGET_KEYS: dict[str, str] = {"meal": N_("doc.budget.meal"), "escort_meal": N_("doc.budget.escort_meal"),
                                "gift": N_("doc.budget.gift"), "hotel": N_("doc.budget.hotel")}
 
@@ -167,7 +169,7 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
 def _other(visit: Visit, src: Sources) -> Grid:
     t = src.t
     fields = [
-        Field(t("doc.form.gifts"), visit.gifts or mark(False)),
+        Field(t("doc.form.gifts"), _gifts(visit)),
         Field(t("doc.form.photo"), mark(visit.photo)),
         Field(t("doc.form.banner"), visit.banner or mark(False), wide=True),
         Field(t("doc.form.name_cards"), mark(visit.name_cards)),
@@ -176,6 +178,13 @@ def _other(visit: Visit, src: Sources) -> Grid:
     notes = "\n".join(f"{src.time(note.at)} {src.name(note.by)}: {note.text}" for note in visit.notes)
     fields.append(Field(t("doc.form.notes"), notes or NONE, wide=True))
     return Grid(tuple(fields))
+
+
+def _gifts(visit: Visit) -> str:
+    """What the gifts are, as typed; the form's tick box (stored as its id, "gifts") prints as a tick."""
+    if visit.gifts == GIFTS_TICKED:
+        return mark(True)
+    return visit.gifts or mark(False)
 
 
 def money(amount: float) -> str:
