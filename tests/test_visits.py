@@ -344,3 +344,21 @@ def test_the_trip_line_says_only_what_is_known(world: World, language: str, by_c
 
 def _trip(host: Person) -> str:
     return next(row for row in host.send("/visit 1").last.text.splitlines() if row.startswith("🚩"))
+
+
+@pytest.mark.parametrize(("language", "new_client", "first_line"), [
+    ("zh-hans", "新客户", "A类（特别重要）：政府领导、来宾单位主要领导。"),
+    ("zh-hant", "新客戶", "A類（特別重要）：政府領導、來賓單位主要領導。"),
+    ("en", "New client", "Class A (VIP): Government leaders, the client's top leadership."),
+])
+def test_the_classes_are_explained_without_repeating_their_names(world: World, language: str, new_client: str,
+                                                                 first_line: str) -> None:
+    host = world.person(1, "Lin", language_code=language).send("/start").send("/new")
+    host.send("华为").press(new_client).press("China" if language == "en" else "中").send("-")
+    host.send("张伟 总经理")
+    lines = host.last.text.splitlines()
+    assert first_line in lines[1]
+    for line in lines[1:5]:  # "A类（特别重要）：…" says 特别重要 once
+        name, _, summary = line.partition("：" if language != "en" else ": ")
+        qualifier = name.replace("(", "（").split("（")[1].rstrip("）)")
+        assert qualifier.lower() not in summary.lower(), line
