@@ -93,7 +93,7 @@ def test_a_whole_debrief_in_chinese_makes_tasks_tells_owners_and_writes_the_memo
     assert world.chats[WANG][-1].text == (
         "📌 Lin gave you a task (华为 <Huawei>, visit #1):\n发送报价单\nDue: Fri 4 Dec 18:00")
     assert world.chats[LI][-1].text == (
-        "📌 Lin 交給你一項待辦（华为 <Huawei>，來訪 #1）：\n安排样品测试\n截止：12月5日 週六 15:00")
+        "📌 Lin 交給您一項待辦（华为 <Huawei>，來訪 #1）：\n安排样品测试\n截止：12月5日 週六 15:00")
     assert [t.text for t in world.dispatcher.services.debriefs.tasks_for(WANG)] == ["发送报价单"]
 
     saved = world.dispatcher.services.debriefs.get(1)

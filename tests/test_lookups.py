@@ -187,7 +187,7 @@ def test_the_answers_speak_the_asker_s_language(world: World, cast: Cast) -> Non
     boss = as_locale(world, MANAGER, "zh_Hant").send("張總上次來是什麼時候")
     assert boss.last.text.splitlines()[:3] == ["🔎 张總（华为）上次來訪", "", "📅 11月20日 週五"]
     chen = world.person(CHEN).send("張總上次來是什麼時候")  # staff: Lin's visit is not theirs to see
-    assert chen.last.text.startswith("🔎 沒有张總（华为）以往的、你能查看的來訪。")
+    assert chen.last.text.startswith("🔎 沒有张總（华为）以往的、您能查看的來訪。")
     ma = world.person(MA).send("who's arriving today")
     assert ma.last.text.splitlines()[:2] == ["📅 Today, Mon 23 Nov", "🕘 10:00–12:00 华为 #1 · ⚠️ prep behind"]
     assert "张伟 总经理 · 2 guests · Class A · host Lin" in ma.last.text
@@ -203,11 +203,11 @@ def test_a_name_several_clients_share_offers_a_choice_and_the_choice_edits_in_pl
     assert numbers(boss.last) == {1, 4}
     boss.send("when is huawei coming")
     choice = boss.last
-    assert choice.text == "「huawei」有几个匹配，你指的是哪一个？"
+    assert choice.text == "「huawei」有几个匹配，您指的是哪一个？"
     assert [b.label for row in choice.buttons for b in row] == ["华为", "华为终端"]
     boss.press("华为终端")
     assert boss.last is choice
-    assert choice.text == "🔎 没有华为终端接下来的、你能查看的来访。"
+    assert choice.text == "🔎 没有华为终端接下来的、您能查看的来访。"
 
 
 def test_a_greeting_many_people_share_offers_those_seen_most_recently(world: World, cast: Cast) -> None:
@@ -255,11 +255,11 @@ def test_reception_style_staff_see_everyone_s_arrivals_today_and_tomorrow(world:
     assert "ℹ️" not in desk.last.text
     desk.send("/week")
     assert numbers(desk.last) == {1, 2}
-    assert desk.last.text.endswith("ℹ️ 这里显示你负责或参与的来访，以及全公司今明两天的到访。")
+    assert desk.last.text.endswith("ℹ️ 这里显示您负责或参与的来访，以及全公司今明两天的到访。")
     desk.send("下周有什么接待")
     assert desk.last.text.startswith("☕ 11月30日 周一 至 12月6日 周日 没有客户来访。")
     desk.send("台積電什么时候来")
-    assert desk.last.text.startswith("🔎 没有台積電接下来的、你能查看的来访。")
+    assert desk.last.text.startswith("🔎 没有台積電接下来的、您能查看的来访。")
 
 
 def test_staff_see_their_own_visits_on_any_day(world: World, cast: Cast) -> None:
