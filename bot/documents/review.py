@@ -1,7 +1,7 @@
 """The quarterly review of receptions (the handbook: "every quarter, review the receptions"): the
 figures of one quarter, read once from the repositories.
 
-- visits per class and month (cancelled visits counted apart);
+- visits per class and month, held ones only (cancelled ones and those still to come counted apart);
 - spend against budget per class: the approved estimate of each debriefed visit (per-person budget
   times visitors) against what its debrief says was spent;
 - the most frequent objections and client needs, from the debriefs' free text split into items
@@ -83,6 +83,7 @@ class Review:
     quarter: Quarter
     classes: dict[str, ClassFigures]
     cancelled: int = 0
+    upcoming: int = 0  # planned in the quarter but not begun yet: not counted as received
     debriefed: int = 0
     objections: list[tuple[str, int]] = field(default_factory=list)
     needs: list[tuple[str, int]] = field(default_factory=list)
@@ -107,6 +108,9 @@ def build_review(services: Services, quarter: Quarter, now: datetime) -> Review:
     for visit in services.visits.visits.arriving(start, end):
         if visit.status is VisitStatus.CANCELLED:
             review.cancelled += 1
+            continue
+        if visit.arrival > now:
+            review.upcoming += 1
             continue
         visit_ids.add(visit.id)
         figures = review.classes.setdefault(visit.class_id, ClassFigures())
