@@ -42,7 +42,8 @@ def arrangement_form(visit: Visit, src: Sources) -> Document:
     return Document(t("doc.form.title"), subtitle, sections, src.locale,
                     footer=t("doc.form.footer", number=visit.id, client=visit.client_name),
                     signatures=(t("doc.form.sign.filled_by"), t("doc.form.sign.date"),
-                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")))
+                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")),
+                    left_out=t("doc.left_out"))
 
 
 def _basic(visit: Visit, src: Sources) -> Grid:

@@ -36,4 +36,5 @@ def memo_document(translator: Translator, facts: MemoFacts, visitors: str, numbe
         Section("", (Text((t("memo.closing"),)),)),
     )
     return Document(t("memo.title"), "", sections, translator.locale,
-                    footer=t("doc.memo.footer", client=facts.client, number=number))
+                    footer=t("doc.memo.footer", client=facts.client, number=number),
+                    left_out=t("doc.left_out"))
