@@ -122,7 +122,7 @@ def test_a_debrief_in_english_skipping_the_optional_steps(world: World) -> None:
     assert "(English)" in saved
     memo = host.last.text
     assert memo.startswith("Meeting memo\n\nTo: 华为 <Huawei>\nMeeting date: Tue 24 Nov")
-    assert "Agreed open items" not in memo
+    assert "Agreed open items" not in memo and "as written" not in memo  # typed in English
     assert "Next contact: Wed 2 Dec" in memo
     assert tasks(world) == []
 
@@ -172,6 +172,7 @@ def test_the_memo_is_in_the_lead_contacts_language_even_when_the_host_writes_chi
     assert memo.startswith("Meeting memo\n\nTo: 华为 <Huawei>\nMeeting date: Tue 24 Nov\n"
                            "Our attendees: Lin, 王五")
     assert "1. 发送报价单 (owner: 王五, by Fri 4 Dec)" in memo
+    assert "Our attendees: Lin, 王五\n\nNotes below as written, in Chinese.\n\nYour needs" in memo
     saved = world.dispatcher.services.debriefs.get(1)
     assert saved is not None and saved.memo_locale == "en"
 

@@ -182,7 +182,8 @@ def test_the_memo_as_pdf_in_the_memo_language_and_as_the_message(world: World) -
     assert memo.filename == "visit-1-memo.pdf"
     assert memo.caption.startswith("📝 会谈备忘录 · 来访 #1（English）")
     text = pdf_text(memo.content)
-    assert has(text, "Meeting memo", "华为技术有限公司", "Thu 3 Dec 2026", "David Lee Purchasing Director",
+    assert has(text, "Meeting memo", "Notes below as written, in Chinese.", "华为技术有限公司",
+               "Thu 3 Dec 2026", "David Lee Purchasing Director",
                "林晓, 王五", "需要一套样品和正式报价", "发送报价单", "王五", "Mon 7 Dec 2026",
                "Wed 9 Dec 2026")
     assert "价格偏高" not in text and "999" not in text  # objections and spend stay internal
