@@ -86,6 +86,17 @@ def test_the_memo_escapes_what_people_typed() -> None:
     assert "&lt;script&gt;" in memo and "1. x &lt; y (owner: 王五, by Fri 4 Dec)" in memo
 
 
+def test_a_memo_says_when_its_notes_are_in_another_language() -> None:
+    i18n = I18n("en")
+    english = MemoFacts("Acme", "Tue 24 Nov", ["Lin"], "A pilot line in Q1", [], "Wed 2 Dec")
+    quote = MemoItem("Send the quote", "王五", "12月4日")
+    chinese = MemoFacts("华为", "11月24日", ["Lin"], "需要样品", [quote], "12月2日")
+    assert "以下記錄按原文（英文）照錄。" in render_memo(i18n.get("zh_Hant"), english)
+    assert "以下记录按原文（中文）照录。" not in render_memo(i18n.get("zh_Hans"), chinese)
+    assert "Notes below as written, in Chinese." in render_memo(i18n.get("en"), chinese)
+    assert "as written" not in render_memo(i18n.get("en"), english)
+
+
 def test_record_updates_tasks_deletes_dropped_ones_and_lists_open_tasks_by_due(tmp_path: Path) -> None:
     db = Database.open(tmp_path)
     service = DebriefService(DebriefRepository(db.table("debriefs")), TaskRepository(db.table("tasks")))

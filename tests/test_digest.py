@@ -107,7 +107,7 @@ def test_a_make_up_working_sunday_gets_its_digest(world: World, cast: Cast) -> N
 def test_a_person_s_own_time_and_switching_it_off(world: World, cast: Cast) -> None:
     lin = world.person(LIN)
     lin.send("/digest")
-    assert lin.last.text.startswith("☀️ 你的晨报在每个工作日 08:30 发送")
+    assert lin.last.text.startswith("☀️ 您的晨报在每个工作日 08:30 发送")
     assert lin.send("/digest 7:45").last.text == "✅ 晨报改为每个工作日 07:45 发送。"
     assert set(tick(world, monday(7, 44))) == set()
     assert set(tick(world, monday(7, 45))) == {LIN}

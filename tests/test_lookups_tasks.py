@@ -49,7 +49,7 @@ def test_my_tasks_lists_overdue_items_first_then_today_then_later(world: World, 
     assert venue is not None
     nudges.save(replace(venue, state=NudgeState.DONE))
     lin = world.person(LIN).send("/mytasks")
-    assert lin.last.text.startswith("📝 你的待办：")
+    assert lin.last.text.startswith("📝 您的待办：")
     lines = item_lines(every_page(lin))
     sections = [line for line in lines if not line.startswith("•")]
     assert list(dict.fromkeys(sections)) == ["⚠️ 已逾期", "📌 今天到期", "🗓 之后"]

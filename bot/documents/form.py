@@ -19,6 +19,8 @@ TRAVEL_KEYS = {"flight": N_("doc.travel.flight"), "train": N_("doc.travel.train"
 PAYER_KEYS = {"guest": N_("doc.payer.guest"), "company": N_("doc.payer.company")}
 STATUS_KEYS = {VisitStatus.PLANNED: N_("doc.status.planned"), VisitStatus.DONE: N_("doc.status.done"),
                VisitStatus.CANCELLED: N_("doc.status.cancelled")}
+# What /new stores as the gifts when "Gifts" is ticked among the extras, with nothing said about them.
+GIFTS_TICKED = "gifts"
 
 
 def arrangement_form(visit: Visit, src: Sources) -> Document:
@@ -38,7 +40,8 @@ def arrangement_form(visit: Visit, src: Sources) -> Document:
     return Document(t("doc.form.title"), subtitle, sections, src.locale,
                     footer=t("doc.form.footer", number=visit.id, client=visit.client_name),
                     signatures=(t("doc.form.sign.filled_by"), t("doc.form.sign.date"),
-                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")))
+                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")),
+                    left_out=t("doc.left_out"))
 
 
 def _basic(visit: Visit, src: Sources) -> Grid:
@@ -161,7 +164,7 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
 def _other(visit: Visit, src: Sources) -> Grid:
     t = src.t
     fields = [
-        Field(t("doc.form.gifts"), visit.gifts or mark(False)),
+        Field(t("doc.form.gifts"), _gifts(visit)),
         Field(t("doc.form.photo"), mark(visit.photo)),
         Field(t("doc.form.banner"), visit.banner or mark(False), wide=True),
         Field(t("doc.form.name_cards"), mark(visit.name_cards)),
@@ -170,6 +173,13 @@ def _other(visit: Visit, src: Sources) -> Grid:
     notes = "\n".join(f"{src.time(note.at)} {src.name(note.by)}: {note.text}" for note in visit.notes)
     fields.append(Field(t("doc.form.notes"), notes or NONE, wide=True))
     return Grid(tuple(fields))
+
+
+def _gifts(visit: Visit) -> str:
+    """What the gifts are, as typed; the form's tick box (stored as its id, "gifts") prints as a tick."""
+    if visit.gifts == GIFTS_TICKED:
+        return mark(True)
+    return visit.gifts or mark(False)
 
 
 def money(amount: float) -> str:

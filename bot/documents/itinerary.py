@@ -57,7 +57,7 @@ def itinerary(visit: Visit, src: Sources) -> Document:
         t("doc.itin.contact", host=src.name(visit.host)), t("doc.itin.closing"))),)))
     return Document(t("doc.itin.title"), t("doc.itin.welcome", client=visit.client_name),
                     (Section("", (heading,)), *sections), src.locale,
-                    footer=t("doc.itin.footer", client=visit.client_name))
+                    footer=t("doc.itin.footer", client=visit.client_name), left_out=t("doc.left_out"))
 
 
 def _dates(visit: Visit, src: Sources) -> str:

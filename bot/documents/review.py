@@ -1,7 +1,7 @@
 """The quarterly review of receptions (the handbook: "every quarter, review the receptions"): the
 figures of one quarter, read once from the repositories.
 
-- visits per class and month (cancelled visits counted apart);
+- visits per class and month, held ones only (cancelled ones and those still to come counted apart);
 - spend against budget per class: the approved total of each debriefed visit (each standard per
   person times the people it is for, ``bot.domain.budget``) against the total its debrief says
   was spent;
@@ -84,6 +84,7 @@ class Review:
     quarter: Quarter
     classes: dict[str, ClassFigures]
     cancelled: int = 0
+    upcoming: int = 0  # planned in the quarter but not begun yet: not counted as received
     debriefed: int = 0
     objections: list[tuple[str, int]] = field(default_factory=list)
     needs: list[tuple[str, int]] = field(default_factory=list)
@@ -108,6 +109,9 @@ def build_review(services: Services, quarter: Quarter, now: datetime) -> Review:
     for visit in services.visits.visits.arriving(start, end):
         if visit.status is VisitStatus.CANCELLED:
             review.cancelled += 1
+            continue
+        if visit.arrival > now:
+            review.upcoming += 1
             continue
         visit_ids.add(visit.id)
         figures = review.classes.setdefault(visit.class_id, ClassFigures())

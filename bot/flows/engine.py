@@ -25,7 +25,7 @@ from bot.core.events import Button
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.flows.state import Dialog, SavedForm
-from bot.i18n import escape
+from bot.i18n import N_, escape
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 
 PREFIX = "f"
@@ -133,7 +133,7 @@ class FlowEngine:
 
     def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str, *,
                    aside: Callable[[Context], bool] | None) -> None:
-        result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime
+        result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime | parse.AskHalf
         if step.kind is Kind.SEARCH:
             if aside is not None and aside(ctx):  # "今天谁来" asked at "which company": no name
                 self._ask(ctx, flow, dialog, new_message=True)
@@ -151,8 +151,12 @@ class FlowEngine:
             self._confirm_reading(ctx, dialog, result, new_message=True)
         elif isinstance(result, parse.AskTime):
             dialog.pending = {"date": result.day.isoformat()}
+            if result.part is not None:
+                dialog.pending["part"] = result.part
             self.dialogs.save(dialog)
             ctx.reply(ctx.t("flow.date_need_time", date=ctx.format_date(result.day)))
+        elif isinstance(result, parse.AskHalf):
+            self._ask_half(ctx, dialog, result, text)
         else:
             self._accept(ctx, flow, dialog, step, result.value, new_message=True, aside=aside)
 
@@ -278,6 +282,16 @@ class FlowEngine:
         no = Button(ctx.t("flow.date_no"), pack(PREFIX, dialog.token, "dn"))
         text = ctx.t("flow.date_confirm", when=ctx.format_time(reading.value))
         (ctx.reply if new_message else ctx.show)(text, keyboard([yes, no]))
+
+    def _ask_half(self, ctx: Context, dialog: Dialog, half: parse.AskHalf, text: str) -> None:
+        """上午还是下午? One button per reading, each showing the moment it stands for. The day
+        chosen before stays pending, so a time typed instead of a press is still read on it."""
+        dialog.pending["half"] = [half.morning.isoformat(), half.afternoon.isoformat()]
+        self.dialogs.save(dialog)
+        rows = [[Button(ctx.t(_half_label(ctx, moment), when=ctx.format_time(moment)),
+                        pack(PREFIX, dialog.token, "h", index))]
+                for index, moment in enumerate((half.morning, half.afternoon))]
+        ctx.reply(ctx.t("flow.date_am_pm", text=text), keyboard(*rows))
 
     # ---- review card --------------------------------------------------------------------------
 
@@ -425,6 +439,13 @@ class FlowEngine:
             return self._expired(ctx, dialog)
         return self._accept(ctx, flow, dialog, step, reading, new_message=False)
 
+    def _on_half(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        """上午 or 下午 pressed: the moment its button showed is the answer."""
+        step, index, half = self._current(flow, dialog), read_number(arg, high=1), dialog.pending.get("half")
+        if step is None or step.kind is not Kind.DATETIME or index is None or not half:
+            return self._expired(ctx, dialog)
+        return self._accept(ctx, flow, dialog, step, half[index], new_message=False)
+
     def _on_date_no(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
         dialog.pending = {}
         self._ask(ctx, flow, dialog, new_message=False)
@@ -496,6 +517,7 @@ _BUTTONS = {
     "c": FlowEngine._on_choice, "m": FlowEngine._on_tick, "mx": FlowEngine._on_untype,
     "md": FlowEngine._on_multi_done,
     "d": FlowEngine._on_quick_date, "dy": FlowEngine._on_date_yes, "dn": FlowEngine._on_date_no,
+    "h": FlowEngine._on_half,
     "b": FlowEngine._on_back, "s": FlowEngine._on_skip, "e": FlowEngine._on_edit,
     "sv": FlowEngine._on_save, "x": FlowEngine._on_cancel, "xy": FlowEngine._on_cancel_yes,
     "xn": FlowEngine._on_cancel_no, "ry": FlowEngine._on_replace_yes, "rn": FlowEngine._on_cancel_no,
@@ -507,6 +529,12 @@ def _applicable(flow: Flow, answers: Answers) -> Answers:
     steps = {step.id: step for step in flow.steps}
     return {key: value for key, value in answers.items()
             if key not in steps or steps[key].applies(answers)}
+
+
+def _half_label(ctx: Context, moment: datetime) -> str:
+    """上午 before noon, 下午 until six, 晚上 after: 9:30 read in the afternoon is 21:30, an evening."""
+    hour = moment.astimezone(ctx.services.settings.tz).hour
+    return N_("flow.date_am") if hour < 12 else N_("flow.date_pm") if hour < 18 else N_("flow.date_evening")
 
 
 def _label(ctx: Context, choice: Choice) -> str:

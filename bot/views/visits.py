@@ -7,12 +7,14 @@ from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
 from bot.domain.nudges import NudgeState
-from bot.domain.visits import Visit, VisitStatus
+from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
 PAYER_KEYS = {"guest": N_("visit.payer.guest"), "company": N_("visit.payer.company")}
+# Met at the airport (接机) for a flight, at the station (接站) for a train.
+PICKUP_KEYS = {"flight": N_("visit.card.pickup_flight"), "train": N_("visit.card.pickup_train")}
 
 
 def card(ctx: Context, visit: Visit) -> tuple[str, Keyboard]:
@@ -55,12 +57,8 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
 def _logistics(ctx: Context, visit: Visit) -> list[str]:
     t = ctx.t
     lines = []
-    travel = visit.travel
-    if travel is not None:
-        arrives = ctx.format_time(travel.arrives_at) if travel.arrives_at else "—"
-        pickup = t("visit.card.pickup_yes") if travel.pickup else ""
-        lines.append(t("visit.card.travel", mode=t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")),
-                       number=travel.number, place=travel.place, arrives=arrives, pickup=pickup))
+    if visit.travel is not None:
+        lines.append(_travel(ctx, visit.travel))
     if visit.room or visit.projector:
         projector = t("visit.extra.projector") if visit.projector else ""
         lines.append(t("visit.card.room", room=visit.room or "—", projector=projector))
@@ -74,6 +72,19 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     if visit.banner:
         lines.append(t("visit.card.banner", text=visit.banner))
     return lines
+
+
+def _travel(ctx: Context, travel: Travel) -> str:
+    """🚩 ✈️ 飞机 CA1234 浦东机场，抵达 12月3日 周四 08:15，需接机: what is not known is left out."""
+    t = ctx.t
+    what = " ".join(part for part in (t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")), travel.number,
+                                      travel.place) if part)
+    line = t("visit.card.trip", what=what)
+    if travel.arrives_at is not None:
+        line += t("visit.card.trip_arrives", arrives=ctx.format_time(travel.arrives_at))
+    if travel.pickup:
+        line += t(PICKUP_KEYS.get(travel.mode, N_("visit.card.pickup_train")))
+    return line
 
 
 def _buttons(ctx: Context, visit: Visit) -> Keyboard:
