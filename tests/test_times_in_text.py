@@ -28,7 +28,7 @@ def at(day: date, hour: int, minute: int = 0) -> Stated:
     ("生产线与质检中心（11:30-12:00）", at(THURSDAY, 11, 30)),  # a range: its start
     ("12:00 午餐", at(THURSDAY, 12)),
     ("参观 3点", at(THURSDAY, 15)),  # 3 a.m. is no time for a tour within the visit's hours
-    ("中午在食堂", Stated(THURSDAY, part="noon")),
+    ("中午在食堂", at(THURSDAY, 12)),  # 中午 alone is noon
     ("plant tour on Dec 4 at 3pm", at(FRIDAY, 15)),
     ("Dec 4, 10am: plant", at(FRIDAY, 10)),
     ("factory tour 3pm", at(THURSDAY, 15)),

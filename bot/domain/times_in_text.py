@@ -68,8 +68,9 @@ def stated_when(text: str, *, typed_at: datetime, tz: ZoneInfo, start: datetime,
     written = typed_at.astimezone(tz).date()
     for phrase in _phrases(text):
         reading = read_datetime(phrase, now=typed_at, tz=tz, on_day=first)
-        if reading.kind == "date_only" and reading.value is not None and reading.value.date() == written:
-            # No day named ("中午", "下午" alone): the day it counts from is the visit's, not the writing's.
+        if reading.value is not None and reading.value.date() == written:
+            # No day named ("中午", "下午", "15:00" alone): the day it counts from is the visit's, not
+            # the writing's.
             reading = read_datetime(phrase, now=datetime.combine(first, datetime.min.time(), tz), tz=tz)
         if reading.value is None:
             continue
