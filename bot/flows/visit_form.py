@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from bot.core.context import Context
+from bot.domain.approval import resubmitted
 from bot.domain.clients import Client
 from bot.domain.policy import BudgetItem
 from bot.domain.visits import Lodging, Meals, Travel, Visit, Visitor
 from bot.flows import visit_options as opt
 from bot.flows.model import Answers, Step
 from bot.i18n import N_, escape
+from bot.views import approval
 from bot.views.visits import notify_team, show_saved
 
 # Budget steps and the policy's budget item each is checked against.
@@ -28,9 +30,10 @@ def save(ctx: Context, answers: Answers) -> None:
     if editing is None:
         saved, planned = ctx.services.visits.create(visit)
     else:
-        saved, planned = ctx.services.visits.update(visit)
+        saved, planned = ctx.services.visits.update(resubmitted(editing, visit))
     show_saved(ctx, saved, planned, edited=editing is not None)
     notify_team(ctx, saved, N_("visit.notify_edited") if editing else N_("visit.notify_added"))
+    approval.ask(ctx, editing, saved)
 
 
 def _client(ctx: Context, answers: Answers) -> Client:

@@ -9,6 +9,7 @@ from bot.documents.buttons import document_buttons
 from bot.domain.nudges import NudgeState
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
+from bot.views import approval
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
@@ -26,6 +27,7 @@ def card(ctx: Context, visit: Visit) -> tuple[str, Keyboard]:
     lines.append(t("visit.card.when", arrival=ctx.format_time(visit.arrival),
                    departure=ctx.format_time(visit.departure)))
     lines += _people(ctx, visit)
+    lines += approval.card_lines(ctx, visit)
     lines += _logistics(ctx, visit)
     lines += [t("visit.card.note", when=ctx.format_time(n.at), text=n.text) for n in visit.notes]
     return "\n".join(lines), _buttons(ctx, visit)
@@ -83,12 +85,14 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     done = sum(n.state is NudgeState.DONE for n in nudges)
     checklist = [Button(ctx.t("visit.button.checklist", done=done, total=len(nudges)),
                         pack("chk", visit.id))] if nudges else []
+    answer = approval.buttons(ctx, visit)  # for whoever may approve it now
     if not ctx.services.visits.can_change(ctx.staff, visit):
-        return keyboard(checklist)  # the office, the reception desk: their items, not the visit
+        return keyboard(answer, checklist)  # the office, the reception desk: their items, not the visit
     documents = document_buttons(ctx, visit)
     if visit.status is not VisitStatus.PLANNED:
         return keyboard(checklist, documents)
     return keyboard(
+        answer,
         checklist,
         [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
          Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
