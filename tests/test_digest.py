@@ -34,7 +34,14 @@ from tests.test_lookups import (
 
 @pytest.fixture
 def cast(world: World) -> Cast:
-    return a_week(world)
+    """The week, with 陳's visit on Wednesday needing the general manager: told three days ahead,
+    which was last Friday, so 陳 has something overdue each morning."""
+    week = a_week(world)
+    visits = world.dispatcher.services.visits
+    tsmc = visits.get(3)
+    assert tsmc is not None
+    visits.update(replace(tsmc, executives=("general_manager",)))
+    return week
 
 
 def tick(world: World, when: datetime | None = None) -> dict[int, str]:
@@ -59,7 +66,7 @@ def test_at_0830_on_a_working_day_each_person_gets_their_day(world: World, cast:
                        "🕘 10:00–12:00 华为 #1 · ⚠️ 准备滞后"]
     assert "⚠️ 已逾期" in lin and "📌 今天到期" in lin
     assert lin.index("📌 今天到期") < lin.index("⚠️ 已逾期")  # the day first, then the backlog
-    assert "• 09:00 审核客户接待申请（#4 华为）" in lin  # due later today: in the digest already
+    assert "• 11:00 团队复盘：把客户需求转为有责任人和期限的任务（#5 华为）" in lin  # later today: listed
     assert not any("#2" in line or "#3" in line for line in lin)  # others' visits: not in one's own digest
     ma = world.person(MA).last.text
     assert ma.startswith("☀️ Good morning, Ma! Your day, Mon 23 Nov:\n\n📅 Today, Mon 23 Nov\n🕘 10:00–12:00")

@@ -121,7 +121,7 @@ def test_the_digest_lists_ten_overdue_items_then_points_to_mytasks(world: World)
 
 def test_a_short_notice_visit_gets_one_catch_up_and_an_ordinary_one_no_short_notice(world: World) -> None:
     host = lin(world)
-    plan_visit(host)  # eight days ahead is not short notice, though the request review is due at once
+    plan_visit(host)  # three days ahead is not short notice
     world.tick()
     assert not any("本应已经完成" in m.text for m in host.messages)
     plan_visit(host, arrival="今天上午11点", departure="今天下午3点")

@@ -13,7 +13,7 @@ from bot.core.events import Button, Keyboard, Send
 from bot.domain.approval import EXECUTIVE, ApprovalState, approvals, newly_waiting, role_keys, standing
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit, VisitStatus
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 
 PREFIX = "apv"
 APPROVE, SEND_BACK = "ok", "back"
@@ -106,7 +106,7 @@ def approved(ctx: Context, before: Visit, after: Visit, step: str) -> None:
         if now.state is ApprovalState.PENDING and now.step is not None:
             role = role_name(ctx, t, after, now.step)
             nobody = not ctx.services.approval.approvers(after, now.step)
-            key = "approval.card.nobody" if nobody else "approval.host_next"
+            key = N_("approval.card.nobody") if nobody else N_("approval.host_next")
             lines.append(t(key, role=role))
         sends.append(Send(host.user_id, "\n".join(lines), _open(t, after)))
     ctx.services.outbox.add(sends, KIND)
