@@ -36,11 +36,13 @@ def company(world: World) -> dict[str, Person]:
 
 
 def new_visit(host: Person, cls: str = "C类", *, arrival: str = "周四上午10点",
-              departure: str = "周四下午4点", room: str = "301", team: tuple[str, ...] = ()) -> None:
-    """A visit of 华为 typed by ``host`` in Simplified Chinese and saved: no travel, no lodging, no
-    meals; the room and the colleagues on the team as given."""
+              departure: str = "周四下午4点", room: str = "301", team: tuple[str, ...] = (),
+              visitors: str = "张伟 总经理", save: bool = True) -> None:
+    """A visit of 华为 typed by ``host`` in Simplified Chinese: no travel, no lodging, no meals; the
+    visitors, the room and the colleagues on the team as given; saved unless ``save`` is False
+    (the review card is then the last message)."""
     host.send("/new").send("华为").press("华为")
-    host.send("张伟 总经理").press(cls).press("商务洽谈").press("选好了")
+    host.send(visitors).press(cls).press("商务洽谈").press("选好了")
     host.send(arrival).press("对").send(departure).press("对")
     host.press("跳过")  # travel
     for member in team:
@@ -48,4 +50,11 @@ def new_visit(host: Person, cls: str = "C类", *, arrival: str = "周四上午10
     host.press("选好了").press("跳过")  # team; executives
     host.send(room)
     host.press("选好了").press("跳过").press("否").send("0")  # extras, tour, lodging, meals
-    host.press("保存")
+    if save:
+        host.press("保存")
+
+
+def reschedule(person: Person, number: int, arrival: str, departure: str) -> None:
+    """``person`` moves visit ``number`` from its card, in Simplified Chinese."""
+    person.send(f"/visit {number}").press("改期")
+    person.send(arrival).press("对").send(departure).press("对").press("保存")

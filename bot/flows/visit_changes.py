@@ -7,6 +7,7 @@ from bot.domain.visits import Visit, VisitStatus
 from bot.flows import visit_options as opt
 from bot.flows.model import Answers, Flow, Kind, Step
 from bot.i18n import N_
+from bot.views import clashes
 from bot.views.visits import card, notify_team
 
 
@@ -31,6 +32,7 @@ def _reschedule(ctx: Context, answers: Answers) -> None:
     text, buttons = card(ctx, moved)
     ctx.show(text + "\n\n" + ctx.t.plural("visit.planned", planned), buttons)
     notify_team(ctx, moved, N_("visit.notify_moved"))
+    clashes.warn(ctx, moved)
 
 
 def _cancel(ctx: Context, answers: Answers) -> None:
