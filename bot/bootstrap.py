@@ -12,7 +12,7 @@ from bot.core.outbox import Outbox
 from bot.core.router import Router
 from bot.domain.nudges import Nudge
 from bot.domain.policy import Policy, load_policy
-from bot.domain.visits import Visit
+from bot.domain.visits import Visit, VisitStatus
 from bot.domain.workdays import WorkCalendar, china_calendar
 from bot.flows import all_flows
 from bot.flows.engine import FlowEngine
@@ -138,6 +138,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     sender = NudgeSender(services)
 
     def withdrawn(visit: Visit, items: list[Nudge]) -> int:
+        if visit.status is VisitStatus.CANCELLED:
+            return 0  # the cancellation's own note tells each holder (bot/flows/visit_changes.py)
         return services.outbox.add(sender.withdrawn_notes(visit, items), "note")
 
     nudges.on_withdrawn = withdrawn

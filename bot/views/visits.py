@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
@@ -115,20 +118,24 @@ def show_saved(ctx: Context, visit: Visit, planned: int, *, edited: bool) -> Non
     ctx.show(text + "\n\n" + footer, buttons)
 
 
-def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "") -> None:
-    """Tells everyone on the visit but the person acting, each in their own language.
+def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "", *, also: Iterable[int] = (),
+                was: datetime | None = None) -> None:
+    """Tells everyone on the visit, and ``also`` others (who hold its items), but the person acting,
+    each once and in their own language.
 
-    ``key`` is one of the ``visit.notify_*`` messages, marked with N_ where it is chosen.
+    ``key`` is one of the ``visit.notify_*`` messages, marked with N_ where it is chosen; ``was``
+    is the arrival before a reschedule.
     """
     actor = ctx.event.user.id
     author = ctx.staff.name if ctx.staff else ""
-    for user_id in visit.people:
+    for user_id in dict.fromkeys((*visit.people, *also)):
         staff = ctx.services.access.staff.get(user_id)
         if user_id == actor or staff is None or not staff.active:
             continue
         t = ctx.translator_for(staff)
         text = t(key, author=author, number=visit.id, client=visit.client_name,
-                 when=ctx.format_time(visit.arrival, t), reason=reason)
+                 when=ctx.format_time(visit.arrival, t), reason=reason,
+                 was=ctx.format_time(was, t) if was is not None else "")
         ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
 
 
