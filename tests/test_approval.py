@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from tests.documents_support import documents
 from tests.support.chat import World
 from tests.test_documents import fields
-from tests.visit_chat import company, new_visit
+from tests.visit_chat import company, new_visit, reschedule
 
 
 @pytest.fixture
@@ -44,6 +44,22 @@ def test_the_department_head_approves_and_the_card_and_form_say_who_and_when(wor
     assert form["审批"] == "部门负责人：Maria Chen 批准，2026年11月23日 周一 09:00"
     manager.press_data("apv:ok:1:manager")  # the request's button pressed again: nothing more happens
     assert world.toasts[-1] == "This visit no longer awaits that answer."
+    host.press("检查清单")
+    assert "审核" not in host.last.text  # the review is no item of the host's checklist
+
+
+def test_changing_an_approved_visit_asks_again_and_a_reschedule_does_not(world: World) -> None:
+    people = company(world)
+    host, manager = people["林晓"], people["Maria Chen"]
+    new_visit(host)
+    world.flush_outbox()
+    manager.press("Approve")
+    reschedule(host, 1, "周五上午10点", "周五下午4点")
+    assert "✅ 部门负责人：Maria Chen 已于" in host.send("/visit 1").last.text
+    host.press("修改").press("✏️ 会议室").send("302").press("保存")
+    assert "⏳ 待部门负责人审批：Maria Chen" in host.messages[-1].text
+    world.flush_outbox()
+    assert "asks you to approve the arrangement of visit #1" in manager.last.text
 
 
 def test_send_back_asks_for_a_comment_tells_the_host_and_a_corrected_save_asks_again(world: World) -> None:
