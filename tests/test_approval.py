@@ -125,3 +125,18 @@ def test_only_the_approvers_may_answer(world: World) -> None:
     assert world.toasts[-1] == "只有这个来访的审批人可以审批。"
     colleague.press_data("apv:back:1:manager")
     assert world.toasts[-1] == "There is no visit #1 that you can see."
+
+
+def test_a_visit_sent_back_for_its_time_is_submitted_again_by_rescheduling_it(world: World) -> None:
+    people = company(world)
+    host, manager = people["林晓"], people["Maria Chen"]
+    new_visit(host)
+    world.flush_outbox()
+    manager.press("Send back").send("Thursday is full: please move it to Friday.")
+    world.flush_outbox()
+    assert "修改或改期后即重新提交审批。" in host.last.text
+    reschedule(host, 1, "周五上午10点", "周五下午4点")
+    assert "⏳ 待部门负责人审批：Maria Chen" in host.messages[-2].text  # the card, before the draft
+    world.flush_outbox()
+    assert "asks you to approve the arrangement of visit #1: 华为, Class C (ordinary), Fri 27 Nov 10:00" in (
+        manager.last.text)

@@ -7,7 +7,8 @@ it (``confirmed_by``) needs one of them too, asked once the department head has 
 
 An approver may send the form back with a comment instead. A visit changed after any answer (the
 host corrected what was sent back, or changed what was approved) goes round again from the start:
-an approval covers the form as it was when it was given. A reschedule keeps it.
+an approval covers the form as it was when it was given. A reschedule keeps an approval (the time
+is not what the department head signs for) but answers a send-back.
 
 ```mermaid
 stateDiagram-v2
@@ -17,7 +18,7 @@ stateDiagram-v2
     executive --> approved: confirmed
     manager --> sent_back: sent back, with a comment
     executive --> sent_back: sent back, with a comment
-    sent_back --> manager: changed and saved again
+    sent_back --> manager: changed and saved again, or rescheduled
     approved --> manager: changed and saved again
 ```
 """
@@ -88,6 +89,12 @@ def resubmitted(before: Visit, after: Visit) -> Visit:
     if not before.decisions or replace(after, decisions=before.decisions) == before:
         return after
     return replace(after, decisions=())
+
+
+def reopened(visit: Visit) -> Visit:
+    """A sent-back visit that is changed in any way (moved to the time the approver asked for, say)
+    goes round again."""
+    return replace(visit, decisions=()) if any(not d.approved for d in visit.decisions) else visit
 
 
 def newly_waiting(before: Visit | None, after: Visit, policy: Policy) -> str | None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.core.context import Context
+from bot.domain.approval import reopened
 from bot.domain.visits import Visit, VisitStatus
 from bot.flows import visit_options as opt
 from bot.flows.model import Answers, Flow, Kind, Step
 from bot.i18n import N_
 from bot.services.dispatch import NudgeSender
-from bot.views import clashes, client_drafts
+from bot.views import approval, clashes, client_drafts
 from bot.views.visits import card, notify_team
 
 
@@ -29,11 +30,12 @@ def _reschedule(ctx: Context, answers: Answers) -> None:
     if visit is None:
         return
     holders = _holders(ctx, visit)
-    moved, planned = ctx.services.visits.reschedule(visit, opt.parse_when(answers["arrival"]),
+    moved, planned = ctx.services.visits.reschedule(reopened(visit), opt.parse_when(answers["arrival"]),
                                                     opt.parse_when(answers["departure"]))
     text, buttons = card(ctx, moved)
     ctx.show(text + "\n\n" + ctx.t.plural("visit.planned", planned), buttons)
     notify_team(ctx, moved, N_("visit.notify_rescheduled"), also=holders, was=visit.arrival)
+    approval.ask(ctx, visit, moved)
     client_drafts.offer(ctx, visit, moved)
     clashes.warn(ctx, moved)
 
