@@ -211,6 +211,8 @@ def _budget(ctx: Context, item: BudgetItem, value: float, answers: Answers) -> s
 
 def _room(ctx: Context, step: Step, value: str, answers: Answers) -> str:
     """The room, and a warning when another visit has it at an overlapping time."""
+    if "arrival" not in answers or "departure" not in answers:
+        return ""
     booking = room_booking(value, opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"]))
     found = ctx.services.visits.clashes_of([booking] if booking else [], own=int(answers.get("visit_id", 0)))
     if not found:

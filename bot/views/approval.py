@@ -26,13 +26,13 @@ def role_name(ctx: Context, t: Translator, visit: Visit, step: str) -> str:
 
 
 def card_lines(ctx: Context, visit: Visit) -> list[str]:
-    """The approval on the visit card: who approved and when, then who it waits for or why it was
-    sent back."""
-    if visit.status is VisitStatus.CANCELLED:
-        return []
+    """The approval on the visit card: who approved and when, then, while the visit is planned, who
+    it waits for or why it was sent back."""
     t, policy = ctx.t, ctx.services.policy
     lines = [t("approval.card.approved", role=role_name(ctx, t, visit, d.step), name=_name(ctx, d.by),
                when=ctx.format_time(d.at)) for d in approvals(visit, policy)]
+    if visit.status is not VisitStatus.PLANNED:
+        return lines
     now = standing(visit, policy)
     if now.state is ApprovalState.SENT_BACK and now.sent_back is not None:
         back = now.sent_back
