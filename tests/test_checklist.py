@@ -29,9 +29,9 @@ def test_the_card_opens_the_checklist_and_a_tick_counts(world: World) -> None:
     assert text.startswith("✅ Checklist of visit #1 · 华为: 0/")
     assert "Print name cards and brochures · Lin" in text
     total = text.split("0/")[1].split()[0]
-    host.press("Review the reception request")
+    host.press("Print name cards")
     assert host.last.text.startswith(f"✅ Checklist of visit #1 · 华为: 1/{total}")
-    assert "✅ Mon 23 Nov" in host.last.text
+    assert "✅ Wed 25 Nov 10:00 Print name cards" in host.last.text
     host.press("Back to the visit")
     assert f"Checklist 1/{total}" in str(host.last.buttons)
 

@@ -215,12 +215,14 @@ def test_reschedule_and_cancel_tell_the_team(world: World) -> None:
     host.send("12月3日上午10点").press("对")
     host.send("12月3日下午5点").press("对")
     host.press("保存")
-    assert "12月3日 周四 10:00" in host.last.text
-    assert "Lin moved visit #1 (华为) to Thu 3 Dec 10:00." in colleague.last.text
+    card, draft = host.messages[-2:]
+    assert "12月3日 周四 10:00" in card.text
+    assert "尊敬的张总" in draft.text  # the note for the client's lead, drafted
+    assert "Lin moved visit #1 (华为) from Tue 24 Nov 15:00 to Thu 3 Dec 10:00." in colleague.last.text
     host.send("/visit 1").press("取消来访")
     host.send("客户行程有变")
     host.press("保存")
-    assert "❌ 已取消：客户行程有变" in host.last.text
+    assert "❌ 已取消：客户行程有变" in host.messages[-2].text
     assert "Reason: 客户行程有变" in colleague.last.text
 
 

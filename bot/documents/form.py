@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, mark
 from bot.documents.sources import Sources
+from bot.domain.approval import ApprovalState, approvals, role_keys, standing
 from bot.domain.budget import ITEM_KEYS, budget_lines
 from bot.domain.policy import BudgetItem
 from bot.domain.visits import Visit, VisitStatus
@@ -169,6 +170,7 @@ def _other(visit: Visit, src: Sources) -> Grid:
         Field(t("doc.form.banner"), visit.banner or mark(False), wide=True),
         Field(t("doc.form.name_cards"), mark(visit.name_cards)),
         Field(t("doc.form.status"), t(STATUS_KEYS[visit.status])),
+        Field(t("doc.form.approval"), _approval(visit, src), wide=True),
     ]
     notes = "\n".join(f"{src.time(note.at)} {src.name(note.by)}: {note.text}" for note in visit.notes)
     fields.append(Field(t("doc.form.notes"), notes or NONE, wide=True))
@@ -180,6 +182,25 @@ def _gifts(visit: Visit) -> str:
     if visit.gifts == GIFTS_TICKED:
         return mark(True)
     return visit.gifts or mark(False)
+
+
+def _approval(visit: Visit, src: Sources) -> str:
+    """Who approved the form and when, then whom it waits for or who sent it back and why."""
+    t, policy = src.t, src.policy
+
+    def role(step: str) -> str:
+        return " / ".join(t(key) for key in role_keys(visit, policy, step))
+
+    lines = [t("doc.form.approval.approved", role=role(d.step), name=src.name(d.by), when=src.time(d.at))
+             for d in approvals(visit, policy)]
+    now = standing(visit, policy)
+    if now.state is ApprovalState.SENT_BACK and now.sent_back is not None:
+        back = now.sent_back
+        lines.append(t("doc.form.approval.sent_back", role=role(back.step), name=src.name(back.by),
+                       when=src.time(back.at), comment=back.comment))
+    elif now.state is ApprovalState.PENDING and now.step is not None and visit.status is VisitStatus.PLANNED:
+        lines.append(t("doc.form.approval.pending", role=role(now.step)))
+    return "\n".join(lines) or NONE
 
 
 def money(amount: float) -> str:

@@ -88,4 +88,5 @@ class Sources:
 
 def _people(visit: Visit) -> set[int]:
     driver = visit.travel.driver if visit.travel is not None else None
-    return {*visit.people, visit.created_by, *([driver] if driver is not None else [])}
+    deciders = [decision.by for decision in visit.decisions]
+    return {*visit.people, visit.created_by, *deciders, *([driver] if driver is not None else [])}

@@ -60,6 +60,17 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """One approver's answer to the arrangement form (``bot.domain.approval``)."""
+
+    step: str  # manager (the host's department head) | executive (the one the class's policy names)
+    by: int  # staff user id
+    at: datetime
+    approved: bool  # False: sent back to the host
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class Visit:
     id: int  # the number people use: "/visit 12"
     client_id: int
@@ -89,6 +100,8 @@ class Visit:
     status: VisitStatus = VisitStatus.PLANNED
     cancel_reason: str = ""
     notes: tuple[Note, ...] = ()
+    # The approvers' answers in the current round; a send-back and a change start a new one.
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def lead(self) -> Visitor | None:

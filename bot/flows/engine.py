@@ -44,16 +44,18 @@ class FlowEngine:
     # ---- entry points -------------------------------------------------------------------------
 
     def start(self, ctx: Context, flow_name: str, answers: Answers | None = None, *,
-              at_review: bool = False) -> None:
+              at_review: bool = False, edit: str | None = None) -> None:
         """Opens a flow and asks its first question. An open one is replaced; if it has as many
         answers as /cancel would ask about, the person is asked first (a tap on "New visit" in the
         middle of a form must not throw the form away).
 
-        ``at_review`` opens the review card of answers given here (editing a saved record).
+        ``at_review`` opens the review card of answers given here (editing a saved record); with
+        ``edit``, that step's question instead, as its ✏️ button would (the room of a clash).
         """
         open_dialog = self.active(ctx.event.user.id)
         if open_dialog is not None and len(open_dialog.answers) >= CONFIRM_CANCEL_FROM:
-            open_dialog.replacing = {"flow": flow_name, "answers": answers or {}, "at_review": at_review}
+            open_dialog.replacing = {"flow": flow_name, "answers": answers or {}, "at_review": at_review,
+                                     "edit": edit}
             self.dialogs.save(open_dialog)
             yes = Button(ctx.t("flow.replace_yes"), pack(PREFIX, open_dialog.token, "ry"))
             no = Button(ctx.t("flow.cancel_no"), pack(PREFIX, open_dialog.token, "rn"))
@@ -61,15 +63,18 @@ class FlowEngine:
             ctx.reply(ctx.t.plural("flow.replace_confirm", len(open_dialog.answers), title=title),
                       keyboard([yes, no]))
             return
-        self._open(ctx, flow_name, answers, at_review=at_review)
+        self._open(ctx, flow_name, answers, at_review=at_review, edit=edit)
 
-    def _open(self, ctx: Context, flow_name: str, answers: Answers | None, *, at_review: bool) -> None:
+    def _open(self, ctx: Context, flow_name: str, answers: Answers | None, *, at_review: bool,
+              edit: str | None = None) -> None:
         flow = self.flows[flow_name]
         dialog = Dialog(ctx.event.user.id, flow_name, secrets.token_hex(3), ctx.now, None,
                         answers={**flow.initial(ctx), **(answers or {})})
         if at_review:
             dialog.history = [s.id for s in flow.steps if s.applies(dialog.answers)]
             dialog.step = self._first_unanswered(flow, dialog)
+            if dialog.step is None and edit in dialog.history:
+                dialog.step, dialog.editing = edit, True
         else:
             dialog.step = self._next_step(flow, dialog, after=None)
         self._ask(ctx, flow, dialog, new_message=True)
@@ -501,7 +506,8 @@ class FlowEngine:
         if not wanted:
             return self._expired(ctx, dialog)
         self._drop(ctx, dialog)
-        self._open(ctx, wanted["flow"], wanted["answers"], at_review=wanted["at_review"])
+        self._open(ctx, wanted["flow"], wanted["answers"], at_review=wanted["at_review"],
+                   edit=wanted.get("edit"))
 
     @staticmethod
     def _ticked(step: Step, dialog: Dialog) -> list[str]:

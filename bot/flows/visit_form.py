@@ -7,12 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from bot.core.context import Context
+from bot.domain.approval import resubmitted
+from bot.domain.clashes import room_booking
 from bot.domain.clients import Client
 from bot.domain.policy import BudgetItem
 from bot.domain.visits import Lodging, Meals, Travel, Visit, Visitor
 from bot.flows import visit_options as opt
 from bot.flows.model import Answers, Step
 from bot.i18n import N_, escape
+from bot.views import approval, clashes
 from bot.views.visits import notify_team, show_saved
 
 # Budget steps and the policy's budget item each is checked against.
@@ -29,10 +32,12 @@ def save(ctx: Context, answers: Answers) -> int:
     if editing is None:
         saved, planned = ctx.services.visits.create(visit)
     else:
-        saved, planned = ctx.services.visits.update(visit)
+        saved, planned = ctx.services.visits.update(resubmitted(editing, visit))
         _forget_removed(ctx, editing, saved)
     show_saved(ctx, saved, planned, edited=editing is not None)
     notify_team(ctx, saved, N_("visit.notify_edited") if editing else N_("visit.notify_added"))
+    approval.ask(ctx, editing, saved)
+    clashes.warn(ctx, saved)
     return saved.id
 
 
@@ -198,6 +203,8 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
         return _executives(ctx, value, answers)
     if step.id in BUDGET_STEPS:
         return _budget(ctx, BUDGET_STEPS[step.id], value, answers)
+    if step.id == "room":
+        return _room(ctx, step, value, answers)
     return ""
 
 
@@ -226,6 +233,18 @@ def _budget(ctx: Context, item: BudgetItem, value: float, answers: Answers) -> s
         limit = policy.limit(cls, item)
         return shown + "\n" + ctx.t("visit.over_budget", limit=_amount(limit), approvers=approvers)
     return shown
+
+
+def _room(ctx: Context, step: Step, value: str, answers: Answers) -> str:
+    """The room, and a warning when another visit has it at an overlapping time."""
+    if "arrival" not in answers or "departure" not in answers:
+        return ""
+    booking = room_booking(value, opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"]))
+    found = ctx.services.visits.clashes_of([booking] if booking else [], own=int(answers.get("visit_id", 0)))
+    if not found:
+        return ""
+    hint = ctx.t("clash.review_hint", label=ctx.t(step.label))
+    return "\n".join([escape(value), *clashes.lines(ctx, found), hint])
 
 
 def _amount(value: float) -> str:

@@ -51,7 +51,7 @@ MOMENTS = [
 
 def seed_visits_saved_ten_days_ago(data_dir: Path, now: datetime, clients: Iterable[str]) -> None:
     """A host and a visit per client, 90 minutes from ``now`` and ten minutes apart, saved ten days
-    before: their items from the request to the day before came due while the bot was down, none
+    before: their items up to the day before came due while the bot was down, none
     before the visit was saved (those would make a catch-up list instead), whatever the weekday. So
     close a visit is not held back by quiet hours."""
     settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(ADMIN_ID), TELEGRAM_BOT_TOKEN="")
