@@ -50,8 +50,9 @@ MOMENTS = [
 
 
 def seed_visits_saved_ten_days_ago(data_dir: Path, now: datetime, clients: Iterable[str]) -> None:
-    """A host and a visit per client, 90 minutes from ``now`` and ten minutes apart, saved ten days
-    before: their items up to the day before came due while the bot was down, none
+    """A host and a visit per client, 90 minutes from ``now`` and five minutes apart (all within the
+    two hours quiet hours let through), saved ten days before: their items up to the day before came
+    due while the bot was down, none
     before the visit was saved (those would make a catch-up list instead), whatever the weekday. So
     close a visit is not held back by quiet hours."""
     settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(ADMIN_ID), TELEGRAM_BOT_TOKEN="")
@@ -62,7 +63,7 @@ def seed_visits_saved_ten_days_ago(data_dir: Path, now: datetime, clients: Itera
         services.access.start(User(ADMIN_ID, "Alice", language_code="en"), "", saved)
         for n, name in enumerate(clients):
             client = services.clients.create(name, country="DE", by=ADMIN_ID, now=saved)
-            arrival = (now + timedelta(minutes=90 + 10 * n)).replace(microsecond=0)
+            arrival = (now + timedelta(minutes=90 + 5 * n)).replace(microsecond=0)
             departure = arrival + timedelta(hours=3)
             services.visits.create(Visit(0, client.id, client.name, "C", arrival, departure, ADMIN_ID, saved,
                                          ADMIN_ID, room="301"))
@@ -164,9 +165,10 @@ async def test_stopping_mid_burst_loses_and_repeats_nothing(api: FakeBotApi, fra
     first leaves the rest for the next start, which sends each of them once."""
     data_dir = tmp_path / "data"
     now = clock.now()
-    seed_visits_saved_ten_days_ago(data_dir, now, ["Bosch", "Siemens"])
+    # Six visits, a message each: more than a chat's first burst lets out at once (then one a second).
+    seed_visits_saved_ten_days_ago(data_dir, now, ["Bosch", "Siemens", "BASF", "SAP", "Bayer", "Audi"])
     expected = due_at(data_dir, now, tmp_path / "expected")
-    assert len(expected) >= 2, f"the seeding must make a burst of several messages: {expected}"
+    assert len(expected) >= 5, f"the seeding must make a burst of several messages: {expected}"
     bot = await start_bot(api, framework, data_dir, tmp_path / "bot.log", clock)
     try:
         await api.wait_for_message(ADMIN_ID, has_done, timeout=30)
