@@ -60,7 +60,7 @@ def seed_visits_saved_ten_days_ago(data_dir: Path, now: datetime, clients: Itera
     db = Database.open(data_dir)
     try:
         services = bootstrap.build(settings, FixedClock(saved), db).services
-        services.access.start(User(ADMIN_ID, "Alice", language_code="en"), "", saved)
+        services.access.configured_admin(User(ADMIN_ID, "Alice", language_code="en"), saved)
         for n, name in enumerate(clients):
             client = services.clients.create(name, country="DE", by=ADMIN_ID, now=saved)
             arrival = (now + timedelta(minutes=90 + 5 * n)).replace(microsecond=0)
