@@ -42,6 +42,7 @@ from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit
 from bot.settings import load_settings
 from bot.storage import Database
+from bot.views.nudges import done_nudge
 from tests.e2e.conftest import stop_bot
 from tests.fakeapi import FakeBotApi, FakeUser
 from tests.fakeapi.models import ApiRequest
@@ -52,7 +53,6 @@ INJECT_EVERY = 5.0
 # Staff members who type /today during the burst, and how far apart.
 TYPISTS = 5
 TYPING_EVERY = 15.0
-DONE = "nud:d:"
 
 
 def run(nudges: int = 10_000, chats: int = 500, frameworks: tuple[str, ...] = FRAMEWORKS,
@@ -92,18 +92,17 @@ def seed(data_dir: Path, nudges: int, chats: int) -> set[str]:
                  for n in range(chats)]
         services.access.staff.insert_many(staff)
         arrival = (now + timedelta(minutes=60)).replace(second=0, microsecond=0)
+        # One due item per visit, so that each is a message of its own (items of one visit due
+        # together go out as one message): ``nudges`` visits, hosted round the ``chats`` people.
         visits = [Visit(n + 1, n + 1, f"客户{n + 1}", "C", arrival, arrival + timedelta(hours=3),
-                        person.user_id, now - timedelta(days=3), person.user_id, room="301")
-                  for n, person in enumerate(staff)]
+                        staff[n % chats].user_id, now - timedelta(days=3), staff[n % chats].user_id,
+                        room="301")
+                  for n in range(nudges)]
         services.visits.visits.insert_many(visits)
         timeline = services.policy.timeline
         due = now - timedelta(minutes=1)
-        records: list[Nudge] = []
-        for k in range(-(-nudges // chats)):  # the k-th nudge of every visit, for a timeline item
-            item = timeline[k % len(timeline)]
-            records += [Nudge(f"visit:{visit.id}:{item.id}{k}", due, visit.id, f"{item.id}{k}", item.key,
-                              ("host",)) for visit in visits]
-        records = records[:nudges]
+        records = [Nudge(f"visit:{visit.id}:{item.id}", due, visit.id, item.id, item.key, ("host",))
+                   for visit, item in ((v, timeline[v.id % len(timeline)]) for v in visits)]
         services.nudges.nudges.save_all(records)
     return {record.id for record in records}
 
@@ -175,9 +174,9 @@ def _nudge_of(call: ApiRequest) -> str | None:
     markup = call.params.get("reply_markup") or {}
     for row in markup.get("inline_keyboard", []):
         for button in row:
-            data = str(button.get("callback_data", ""))
-            if data.startswith(DONE):
-                return data[len(DONE):]
+            nudge = done_nudge(str(button.get("callback_data", "")))
+            if nudge is not None:
+                return nudge
     return None
 
 

@@ -15,7 +15,7 @@ with a ``FixedClock``), nothing through Telegram.
 The clock runs minute by minute from a two-week lead-in (so the month starts with visits already
 planned, as a company's would) to the month's end. Each minute does what the scheduler does
 (``bot/scheduling.py``, ``bot/core/runner.py``), every delivery succeeding: the due nudges
-(``NudgeSender.due_messages``, then ``settle``), the relationship sweep, every five minutes of the
+(``NudgeSender.due_messages``), the relationship sweep, every five minutes of the
 digests' window the morning digests, and every ten minutes the escalations, each in one
 ``Database.unit`` as the runner does. People act on what they receive through the real buttons
 (``Dispatcher.handle``): three in five press Done on each item within the hour (the next morning
@@ -430,9 +430,20 @@ class Month:
             with services.db.unit():
                 for message in services.relationship.due_messages(now):
                     self._push("relationship", message.message, now)
+            self._outbox(now)
             if local.time() == MYTASKS_AT and services.calendar.is_working_day(local.date()):
                 self._mytasks(now)
             clock.advance(step)
+
+    def _outbox(self, now: datetime) -> None:
+        """What else the bot queued this minute (notes on items called off, notices to admins): the
+        nudges, digests and the rest above are counted as they are produced."""
+        outbox = self.services.outbox
+        with self.services.db.unit():
+            taken = outbox.take(now, 100_000)
+            for push in taken:
+                self._push(push.kind or "note", push.message, now)
+            outbox.settle([(push, Outcome(push.message, delivered=True)) for push in taken], now)
 
     # ---- what the bot does each minute -----------------------------------------------------------
 
@@ -442,7 +453,6 @@ class Month:
             outgoing = self.sender.due_messages()
         if not outgoing:
             return
-        results = []
         for item in outgoing:
             nudges = [n for n in map(services.nudges.nudges.get, item.nudges) if n is not None]
             found = tuple(v for v in map(services.visits.get, sorted({n.visit_id for n in nudges}))
@@ -451,10 +461,7 @@ class Month:
             due = min((n.due for n in nudges if n.id not in self.snoozed), default=now)
             self._push("nudge", item.message, now, found, items=item.nudges, late_by=now - due)
             self._check(item.message.chat_id, nudges, found, now)
-            results.append((item, [Outcome(item.message, delivered=True)]))
             self._react(item.message, item.nudges, now)
-        with services.db.unit():
-            self.sender.settle(results)
 
     def _check(self, person: int, nudges: list[Nudge], visits: tuple[Visit, ...], now: datetime) -> None:
         """Notes an item sent again to someone who had it, and a pickup sent after the guests landed."""
@@ -492,8 +499,6 @@ class Month:
             listed = services.lookups.checklists([person], now, end, end, work)[person]
             overdue = [i for i in listed if bucket(i.due, today, TZ) == "overdue"]
             self.listings += [Listing("digest", person, local, i) for i in overdue[:MAX_OVERDUE_LINES]]
-        with services.db.unit():
-            services.digests.settle([(item, [Outcome(item.message, delivered=True)]) for item in outgoing])
 
     def _mytasks(self, now: datetime) -> None:
         """Everyone's /mytasks at 14:00 of a working day: what it lists as overdue."""

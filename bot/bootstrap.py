@@ -12,7 +12,7 @@ from bot.core.outbox import Outbox
 from bot.core.router import Router
 from bot.domain.nudges import Nudge
 from bot.domain.policy import Policy, load_policy
-from bot.domain.visits import Visit
+from bot.domain.visits import Visit, VisitStatus
 from bot.domain.workdays import WorkCalendar, china_calendar
 from bot.flows import all_flows
 from bot.flows.engine import FlowEngine
@@ -22,17 +22,18 @@ from bot.handlers.access import refuse_stranger
 from bot.handlers.dialogs import on_group_text, on_text
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
-from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.company import CompanyRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
-from bot.repositories.dialogs import DialogRepository
+from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 from bot.repositories.escalations import EscalationRepository
 from bot.repositories.nudges import ARCHIVE_AFTER, NudgeRepository
 from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
+from bot.services.approval import ApprovalService
 from bot.services.clients import ClientService
 from bot.services.company import CompanyService
 from bot.services.debriefs import DebriefService, lead_contact_language
@@ -74,6 +75,7 @@ class Services:
     outbox: Outbox = field(kw_only=True)
     # Our company's name, as the banner, the itinerary and the memo print it.
     company: CompanyService = field(kw_only=True)
+    approval: ApprovalService = field(kw_only=True)
     # Built once the rest exists: it reads nudges, visits and people through the services.
     escalations: EscalationService = field(init=False)
 
@@ -105,9 +107,11 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         StaffRepository(db.table("staff")),
         InviteRepository(db.table("invites")),
         AccessRequestRepository(db.table("access_requests")),
+        NoticeHourRepository(db.table("access_notices")),
         settings.bot_admin_ids,
     )
-    engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")))
+    engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")),
+                        SavedFormRepository(db.table("saved_forms")))
     clock = clock or SystemClock()
     policy = load_policy(settings.bot_data_dir)
     calendar = china_calendar(settings.bot_data_dir)
@@ -125,7 +129,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         clients=clients, visits=visits.visits, staff=access.staff, policy=policy, i18n=i18n, tz=settings.tz,
         calendar=calendar)
     lookups = LookupService(visits.visits, nudges=nudges.nudges, clients=clients, debriefs=debriefs,
-                            groups=ReceptionGroups(db.table("reception_groups")), staff=access.staff,
+                            groups=ReceptionGroups(db.table("reception_groups")), access=access,
                             tz=settings.tz)
     digests = DigestService(lookups, staff=access.staff,
                             preferences=DigestPreferences(db.table("digest_prefs")),
@@ -135,12 +139,18 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
                         debriefs=debriefs, clients=clients, relationship=relationship,
                         lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)),
-                        company=CompanyService(CompanyRepository(db.table("company"))))
+                        company=CompanyService(CompanyRepository(db.table("company"))),
+                        approval=ApprovalService(visits.visits, access, policy))
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     sender = NudgeSender(services)
 
     def withdrawn(visit: Visit, items: list[Nudge]) -> int:
-        return services.outbox.add(sender.withdrawn_notes(visit, items), "note")
+        """Tells whoever held items now called off, when they may be told (not at night, not on a
+        day off unless the visit was then)."""
+        if visit.status is VisitStatus.CANCELLED:
+            return 0  # the cancellation's own note tells each holder (bot/flows/visit_changes.py)
+        when = sender.first_moment(visit, services.clock.now())
+        return services.outbox.add(sender.withdrawn_notes(visit, items), "note", when)
 
     nudges.on_withdrawn = withdrawn
     # Settled nudges of visits long past leave memory for the archive (bot.repositories.nudges); the

@@ -34,7 +34,14 @@ from tests.test_lookups import (
 
 @pytest.fixture
 def cast(world: World) -> Cast:
-    return a_week(world)
+    """The week, with 陳's visit on Wednesday needing the general manager: told three days ahead,
+    which was last Friday, so 陳 has something overdue each morning."""
+    week = a_week(world)
+    visits = world.dispatcher.services.visits
+    tsmc = visits.get(3)
+    assert tsmc is not None
+    visits.update(replace(tsmc, executives=("general_manager",)))
+    return week
 
 
 def tick(world: World, when: datetime | None = None) -> dict[int, str]:
@@ -53,18 +60,20 @@ def monday(hour: int, minute: int = 0) -> datetime:
 def test_at_0830_on_a_working_day_each_person_gets_their_day(world: World, cast: Cast) -> None:
     assert tick(world, monday(8, 29)) == {}
     sent = tick(world, monday(8, 30))
-    assert set(sent) == {LIN, MA, CHEN}  # reception, the manager and the admin have nothing of their own
+    # Each lists what they hold (the manager: the arrangement forms submitted to them); reception and
+    # the admin have nothing of their own.
+    assert set(sent) == {LIN, MA, CHEN, MANAGER}
     lin = world.person(LIN).last.text.splitlines()
     assert lin[:4] == ["☀️ 早上好，Lin！11月23日 周一 的安排：", "", "📅 今天 11月23日 周一",
                        "🕘 10:00–12:00 华为 #1 · ⚠️ 准备滞后"]
     assert "⚠️ 已逾期" in lin and "📌 今天到期" in lin
     assert lin.index("📌 今天到期") < lin.index("⚠️ 已逾期")  # the day first, then the backlog
-    assert "• 09:00 审核客户接待申请（#4 华为）" in lin  # due later today: in the digest already
+    assert "• 11:00 团队复盘：把客户需求转为有责任人和期限的任务（#5 华为）" in lin  # later today: listed
     assert not any("#2" in line or "#3" in line for line in lin)  # others' visits: not in one's own digest
+    assert "填写《客户接待安排表》并呈部门负责人" in sent[MANAGER]
+    assert "#1" not in "".join(line for line in sent[MANAGER].splitlines() if "今天" in line)
     ma = world.person(MA).last.text
     assert ma.startswith("☀️ Good morning, Ma! Your day, Mon 23 Nov:\n\n📅 Today, Mon 23 Nov\n🕘 10:00–12:00")
-    chen = world.person(CHEN).last.text
-    assert chen.startswith("☀️ 早安，陳！11月23日 週一 的安排：") and "#3" in chen
 
 
 def test_no_digest_twice_after_a_second_tick_or_a_restart(world: World, cast: Cast) -> None:
@@ -73,7 +82,7 @@ def test_no_digest_twice_after_a_second_tick_or_a_restart(world: World, cast: Ca
     world.restart()
     assert tick(world, monday(8, 31)) == {}
     assert tick(world, monday(11, 0)) == {}
-    assert set(tick(world, at(24, 8, 30))) == {LIN, MA, CHEN}  # Tuesday: a new day
+    assert set(tick(world, at(24, 8, 30))) == {LIN, MA, CHEN, MANAGER}  # Tuesday: a new day
 
 
 @pytest.mark.parametrize("day", [
@@ -99,18 +108,18 @@ def test_on_a_day_off_only_whoever_has_a_visit_gets_a_digest(world: World, cast:
 def test_a_make_up_working_sunday_gets_its_digest(world: World, cast: Cast) -> None:
     sunday = datetime(2026, 9, 20, 8, 30, tzinfo=SHANGHAI)  # 调休: worked for the National Day week
     add_visit(world, cast.huawei, "华为", sunday + timedelta(hours=2), 2, host=LIN)
-    assert set(tick(world, sunday)) == {LIN}
+    assert set(tick(world, sunday)) == {LIN, MANAGER}  # the manager: the request to review
     assert "📅 今天 9月20日 周日" in world.person(LIN).last.text
 
 
 def test_a_person_s_own_time_and_switching_it_off(world: World, cast: Cast) -> None:
     lin = world.person(LIN)
     lin.send("/digest")
-    assert lin.last.text.startswith("☀️ 你的晨报在每个工作日 08:30 发送")
+    assert lin.last.text.startswith("☀️ 您的晨报在每个工作日 08:30 发送")
     assert lin.send("/digest 7:45").last.text == "✅ 晨报改为每个工作日 07:45 发送。"
     assert set(tick(world, monday(7, 44))) == set()
     assert set(tick(world, monday(7, 45))) == {LIN}
-    assert set(tick(world, monday(8, 30))) == {MA, CHEN}
+    assert set(tick(world, monday(8, 30))) == {MA, CHEN, MANAGER}
     assert lin.send("/digest off").last.text == "🔕 晨报已关闭。发送 /digest on 恢复（公司时间 08:30）。"
     assert lin.send("/digest").last.text == "🔕 晨报已关闭。发送 /digest on 恢复（公司时间 08:30）。"
     assert LIN not in tick(world, at(24, 8, 30))
@@ -122,7 +131,7 @@ def test_a_person_s_own_time_and_switching_it_off(world: World, cast: Cast) -> N
 
 
 def test_a_digest_missed_while_the_bot_was_down_goes_out_until_noon(world: World, cast: Cast) -> None:
-    assert set(tick(world, monday(12, 29))) == {LIN, MA, CHEN}
+    assert set(tick(world, monday(12, 29))) == {LIN, MA, CHEN, MANAGER}
     assert tick(world, at(24, 12, 31)) == {}
 
 
@@ -132,7 +141,7 @@ def test_nobody_switched_off_or_unreachable_gets_one(world: World, cast: Cast) -
     assert admin is not None
     access.set_active(admin, MA, False)
     access.staff.set_reachable(CHEN, False)
-    assert set(tick(world, monday(8, 30))) == {LIN}
+    assert set(tick(world, monday(8, 30))) == {LIN, MANAGER}
 
 
 def test_the_reception_group_gets_the_day_s_arrivals_and_nothing_on_a_day_without(world: World,
@@ -143,7 +152,7 @@ def test_the_reception_group_gets_the_day_s_arrivals_and_nothing_on_a_day_withou
     assert world.chats[GROUP][-1].text.splitlines() == [
         "☀️ 早上好！今天的到访：", "", "📅 今天 11月23日 周一", "🕘 10:00–12:00 华为 #1 · ⚠️ 准备滞后",
         "    张伟 总经理 · 2人 · A类 · 接待 Lin · 📍3楼大会议室 · 🚗 接送：未定司机"]
-    assert set(tick(world, at(24, 8, 30))) == {GROUP, LIN, MA, CHEN}
+    assert set(tick(world, at(24, 8, 30))) == {GROUP, LIN, MA, CHEN, MANAGER}
     assert "#2" in world.chats[GROUP][-1].text
     assert GROUP not in tick(world, at(26, 8, 30))  # Thursday: 台積電 arrived on Wednesday
 
@@ -173,8 +182,8 @@ def test_the_runner_delivers_due_digests_through_the_retrying_delivery(world: Wo
     runner.delivery = Delivery(telegram, sleep=no_wait)
     try:
         world.clock.current = monday(8, 30)
-        assert asyncio.run(send_digests(runner)) == 3
-        assert {getattr(a, "chat_id", None) for a in telegram.sent} == {LIN, MA, CHEN}
+        assert asyncio.run(send_digests(runner)) == 4
+        assert {getattr(a, "chat_id", None) for a in telegram.sent} == {LIN, MA, CHEN, MANAGER}
         assert asyncio.run(send_digests(runner)) == 0
     finally:
         runner.close()
@@ -188,4 +197,5 @@ def test_the_digest_counts_only_what_is_still_open(world: World, cast: Cast) -> 
     lin: Message = world.person(LIN).last
     assert numbers(lin) == {1}
     assert "已逾期" not in lin.text and "今天到期" not in lin.text
-    assert MANAGER not in world.chats and RECEPTION not in world.chats  # nothing of their own: silence
+    assert RECEPTION not in world.chats  # nothing of their own: silence
+    assert numbers(world.person(MANAGER).last) == {2}  # the form still to receive

@@ -185,3 +185,18 @@ def test_a_class_c_visit_leaves_the_background_for_the_card(host: Person) -> Non
     assert "客户背景: （跳过）" in host.last.text
     host.press("✏️ 客户背景").send("老客户，关注交期")
     assert "客户背景: 老客户，关注交期" in host.last.text
+
+
+def test_the_debrief_and_the_review_count_each_meal_and_the_stay_we_pay(
+        world: World, host: Person) -> None:
+    two_day_visit(host)
+    host.press("保存")
+    world.clock.current = datetime(2026, 11, 27, 1, 0, tzinfo=UTC)  # Friday, the day after
+    host.send("/debrief 1").press("推进中").send("要报价").press("跳过").press("跳过")
+    host.send("下周三").send("7000").press("★★★★").press("跳过")
+    assert ("实际花费: 合计 7,000（预算合计 6,560 = 午餐 11月25日 周三 120 元/人 × 6 人 + "
+            "晚餐 11月25日 周三 300 元/人 × 8 人 + 午餐 11月26日 周四 140 元/人 × 6 人 + "
+            "住宿 1,300 元/间夜 × 2 间夜；超出 440）") in host.last.text  # the form's total
+    host.press("保存")
+    host.send("/review").press("本季度（2026年第4季度）")
+    assert "A类（特别重要）：实际花费合计 ¥7,000 / 预算合计 ¥6,560（107%，1 次接待）" in host.last.text

@@ -121,7 +121,7 @@ def test_the_digest_lists_ten_overdue_items_then_points_to_mytasks(world: World)
 
 def test_a_short_notice_visit_gets_one_catch_up_and_an_ordinary_one_no_short_notice(world: World) -> None:
     host = lin(world)
-    plan_visit(host)  # eight days ahead is not short notice, though the request review is due at once
+    plan_visit(host)  # three days ahead is not short notice
     world.tick()
     assert not any("本应已经完成" in m.text for m in host.messages)
     plan_visit(host, arrival="今天上午11点", departure="今天下午3点")
@@ -173,9 +173,48 @@ def test_snooze_on_a_cancelled_visit_no_longer_applies(world: World) -> None:
     world.tick()
     reminder = host.last
     host.send("/visit 1").press("取消来访").send("客户改期").press("保存")
-    world.flush_outbox()
-    assert "以下事项已不再需要" in host.last.text  # the items already reminded of are called off
+    assert "❌ 已取消：客户改期" in host.messages[-2].text
+    assert world.flush_outbox() == 0  # the host cancelled it: no "no longer needed" note on top
     host.press("1小时后", message=reminder)
     assert "不再适用" in world.toasts[-1]
     at(world, "2026-11-26 09:00")
     assert world.tick() == 0
+
+
+def test_snooze_moves_only_the_items_of_the_message_pressed(world: World) -> None:
+    """The host's "in an hour" on the follow-up list does not postpone the reception desk's tidying,
+    though both came due at the same moment; and what comes back says nothing of being offline."""
+    world.admin_ids = frozenset({1, 3})
+    world.restart()
+    host = lin(world)
+    desk = world.person(3, "Qian", language_code="zh-hans").send("/start")
+    host.send("/staff").press("Qian ›").press("前台")
+    plan_visit(host)  # Thursday 26 November, 10:00-16:00
+    for moment in ("2026-11-23 09:00", "2026-11-25 10:00", "2026-11-26 08:00", "2026-11-26 09:55"):
+        at(world, moment)
+        world.tick()
+    at(world, "2026-11-26 16:30")  # the guests left: the host archives the notes, the desk tidies
+    world.tick()
+    assert "整理会议室" in desk.last.text
+    host.press("1小时后", message=host.last)
+    states = {n.item: n.state for n in world.dispatcher.services.nudges.for_visit(1)}
+    assert states["notes"] is NudgeState.SNOOZED and states["tidy"] is NudgeState.SENT
+    at(world, "2026-11-26 17:31")
+    world.tick()
+    assert "归档沟通记录" in host.last.text and "离线" not in host.last.text
+    assert desk.messages[-1].text.count("整理会议室") == 1
+
+
+def test_the_drive_to_the_airport_is_not_held_by_quiet_hours(world: World) -> None:
+    """An 08:00 landing for a 10:00 visit: "leave for the airport" (T-90 min of the landing, 06:30)
+    goes out at 06:30, though it is quiet time and the visit itself is three and a half hours away."""
+    host = lin(world)
+    plan_visit(host)
+    states = {n.item: n.due for n in world.dispatcher.services.nudges.for_visit(1)}
+    assert states["pickup"].astimezone(SHANGHAI).strftime("%H:%M") == "06:30"
+    world.tick()
+    at(world, "2026-11-25 10:00")
+    world.tick()
+    at(world, "2026-11-26 06:30")
+    assert world.tick() == 1
+    assert "接机/接站" in host.last.text

@@ -20,7 +20,7 @@ from bot.scheduling import send_digests, send_nudges, send_relationship
 from bot.services.dispatch import NudgeSender
 from tests import test_lookups
 from tests.support.chat import World
-from tests.test_lookups import CHEN, LIN, MA, a_week
+from tests.test_lookups import LIN, MA, MANAGER, a_week
 from tests.test_nudge_sending import at, plan_visit
 from tests.test_ratelimit import Telegram, VirtualTimer
 from tests.test_relationship_digest import DIGEST_TIME, lin, two_clients
@@ -53,7 +53,7 @@ def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     plan_visit(host)
     plan_visit(host, arrival="周四下午2点", departure="周四下午5点")
-    at(world, "2026-11-25 10:00")
+    at(world, "2026-11-25 15:00")  # the day before, after both visits' day-before items came due
     runner = Runner(world.dispatcher)
     timer = VirtualTimer()
     telegram = Telegram(timer)
@@ -173,7 +173,7 @@ async def test_a_stop_while_morning_digests_are_prepared_sends_them_at_the_next_
     assert telegram.sent == []
     assert world.dispatcher.services.digests.due_messages() == []  # recorded once ...
     again = await next_start(world)  # ... and sent at the next start
-    assert {getattr(action, "chat_id", None) for action in again} == {LIN, MA, CHEN}
+    assert {getattr(action, "chat_id", None) for action in again} == {LIN, MA, MANAGER}
 
 
 async def test_a_stop_while_greetings_are_prepared_sends_them_at_the_next_start(world: World) -> None:

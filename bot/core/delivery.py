@@ -16,6 +16,7 @@ within a chat, different chats at once, so one chat's limit never holds back the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
@@ -51,6 +52,10 @@ class Transient(DeliveryError):
 
 class Rejected(DeliveryError):
     """400 and the like: the request itself is wrong; retrying would fail the same way."""
+
+
+# On a stop, how long a message already on its way to Telegram may take to get there.
+IN_FLIGHT_GRACE = 5.0
 
 
 class Stopped(asyncio.CancelledError):
@@ -137,7 +142,7 @@ class Delivery:
                 await self.limiter.acquire(chat_id, priority)
             handing()
             try:
-                return Outcome(action, delivered=True, message_id=await self._performer.perform(action))
+                return Outcome(action, delivered=True, message_id=await self._arriving(action))
             except RetryAfter as flood:
                 error = flood
                 if flood.seconds > self._policy.longest_retry_after:
@@ -164,6 +169,19 @@ class Delivery:
                 return Outcome(action, delivered=False, error=str(rejected))
         log.error("gave up delivering %s: %s", type(action).__name__, error)
         return Outcome(action, delivered=False, error=str(error))
+
+
+    async def _arriving(self, action: Action) -> int | None:
+        """Performs ``action``; if the bot stops meanwhile, the request under way is let finish (for
+        ``IN_FLIGHT_GRACE`` at most) before the stop goes on. Cut off half-way, a message handed
+        over may or may not have reached Telegram; at most once, it would then be lost."""
+        sending = asyncio.ensure_future(self._performer.perform(action))
+        try:
+            return await asyncio.shield(sending)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(sending, IN_FLIGHT_GRACE)
+            raise
 
 
 def _nothing() -> None:

@@ -66,10 +66,11 @@ class Outbox:
         self._table = table
         stored(Push)
 
-    def add(self, messages: Iterable[Send], kind: str) -> int:
-        """Queues ``messages`` (one write); returns how many."""
+    def add(self, messages: Iterable[Send], kind: str, not_before: datetime | None = None) -> int:
+        """Queues ``messages`` (one write), to leave at once or from ``not_before``; returns how many."""
         start = highest_id(self._table) + 1
-        pushes = [Push(start + index, m.chat_id, m.text, m.buttons, kind) for index, m in enumerate(messages)]
+        pushes = [Push(start + index, m.chat_id, m.text, m.buttons, kind, not_before=not_before)
+                  for index, m in enumerate(messages)]
         if pushes:
             self._table.insert_multiple([Document(to_doc(p), doc_id=p.id) for p in pushes])
         return len(pushes)

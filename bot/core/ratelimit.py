@@ -169,6 +169,15 @@ class RateLimiter:
         bucket = self._overall if chat_id is None else self._bucket(chat_id, self._timer.now())
         bucket.held_until = max(bucket.held_until, self._timer.now() + seconds)
 
+    def chat_free(self, chat_id: int) -> bool:
+        """Whether a reply to ``chat_id`` would go out now as far as that chat's own limit goes: no
+        earlier reply to it waiting, a token in its bucket, no 429 holding it. (The overall limit's
+        waits are short: a thirtieth of a second per message ahead.)"""
+        if self._queues[Priority.REPLY].get(chat_id):
+            return False
+        now = self._timer.now()
+        return self._bucket(chat_id, now).ready_at(now, Priority.REPLY) <= now
+
     @property
     def waiting(self) -> int:
         return sum(len(q) for queues in self._queues.values() for q in queues.values())

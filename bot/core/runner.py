@@ -16,6 +16,10 @@ polling loop waits for ``accept``), so after a crash in between Telegram hands i
 is handled again: the reply may come twice, the write is never lost. A full disk still fails before
 the reply, at the write (``bot.storage.wal``); only a flush failing after it (a disk error) makes
 the core go back to what the disk holds and tell the sender the reply does not count.
+
+Whether the polling loop also waits for the reply before it confirms the update, ``Accepted`` says
+(``bot.transports.polling``): yes for an update that wrote something, unless its chat must first
+wait out its limit.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.core.context import Aside
@@ -41,6 +46,19 @@ LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
 # The outbox is sent this many messages at a time (each slice one turn of the core to take it).
 OUTBOX_SLICE = 1000
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An update the core handled (what it changed is durable), its answer on the way."""
+
+    # Everything the update says: its reply, then what work its handler set aside says when done.
+    answer: asyncio.Task[list[Outcome]]
+    # Done once the reply itself was handed to Telegram (and answered), or given up.
+    replied: asyncio.Future[Any]
+    # Whether the update's confirmation should wait for ``replied``: it wrote something, and the reply
+    # need not first wait out its chat's limit (one a second), which would hold up everybody's updates.
+    hold: bool = False
 
 
 class Runner:
@@ -97,29 +115,48 @@ class Runner:
         return outcomes[0].message_id if outcomes and outcomes[0].delivered else None
 
     async def process(self, event: Event) -> list[Outcome]:
-        """Handles one incoming event end to end; its reply goes ahead of queued pushes."""
-        return await (await self.accept(event))
+        """Handles one incoming event end to end; its reply goes ahead of queued pushes (a
+        stranger's behind them)."""
+        return await (await self.accept(event)).answer
 
-    async def accept(self, event: Event) -> asyncio.Task[list[Outcome]]:
+    async def accept(self, event: Event) -> Accepted:
         """Handles one incoming event (what it changed is durable when this returns) and starts
-        delivering its reply, ahead of queued pushes."""
+        delivering its reply, ahead of queued pushes (a stranger's behind them)."""
         # Not in ``call``'s unit: the dispatcher's own is the update's write, and only as the outermost
         # one does a failed write (or a failing handler) keep nothing of the update and answer so.
         self._loop = loop = asyncio.get_running_loop()
+        replied: asyncio.Future[None] = loop.create_future()
         if self.dispatcher.shows_progress(event) or not self._core.acquire(blocking=False):
-            actions, aside = await self._on_core(self.dispatcher.turn, event)
-            return asyncio.create_task(self._reply(event, actions, aside))
+            actions, aside, priority = await self._on_core(self._turn, event, True)
+            # Written or not, it is not known here: held as if it was.
+            hold = self._chat_free(event.chat_id)
+            return Accepted(asyncio.create_task(self._reply(event, actions, aside, replied, priority)),
+                            replied, hold)
         try:
-            actions, aside = self.dispatcher.turn(event, sync=False)
+            actions, aside, priority = self._turn(event, False)
         except BaseException:
             self._core.release()
             raise
-        reply = asyncio.create_task(self._reply(event, actions, aside))
+        hold = self._chat_free(event.chat_id)  # asked before the reply takes its own turn
+        reply = asyncio.create_task(self._reply(event, actions, aside, replied, priority))
         if not self.dispatcher.services.db.unsynced:  # nothing written (a lookup): nothing to wait for
             self._core.release()
-            return reply
+            return Accepted(reply, replied)
         unsaved = await loop.run_in_executor(self._flusher, self._flush_and_release, event)
-        return asyncio.create_task(self._after(reply, unsaved)) if unsaved else reply
+        if unsaved:
+            return Accepted(asyncio.create_task(self._after(reply, unsaved)), replied)
+        return Accepted(reply, replied, hold)
+
+    def _chat_free(self, chat_id: int) -> bool:
+        """Whether a reply to ``chat_id`` may go out at once as far as that chat's own limit goes."""
+        limiter = self.delivery.limiter if self.delivery is not None else None
+        return limiter is None or limiter.chat_free(chat_id)
+
+    def _turn(self, event: Event, sync: bool) -> tuple[list[Action], Aside[Any] | None, Priority]:
+        """The core's turn for ``event`` (holding the core), and the priority of its reply: a
+        stranger's goes behind pushes, so a flood of strangers cannot hold up staff's replies."""
+        actions, aside = self.dispatcher.turn(event, sync)
+        return actions, aside, Priority.REPLY if self.dispatcher.from_staff(event) else Priority.PUSH
 
     def _flush_and_release(self, event: Event) -> list[Action]:
         """On the flush thread: makes the update's write durable, then frees the core. If the write
@@ -133,17 +170,23 @@ class Runner:
         finally:
             self._core.release()
 
-    async def _reply(self, event: Event, actions: list[Action], aside: Aside[Any] | None) -> list[Outcome]:
-        """Delivers an update's reply; then, if its handler set work aside, does that work off the
-        core and finishes the handler on the core with its result (as often as it sets work aside),
-        delivering what each turn says. The update is confirmed meanwhile: what the work gives is
-        written only at the end, so a crash before then loses nothing that was acknowledged."""
-        outcomes = await self.push(actions, Priority.REPLY)
+    async def _reply(self, event: Event, actions: list[Action], aside: Aside[Any] | None,
+                     replied: asyncio.Future[None], priority: Priority) -> list[Outcome]:
+        """Delivers an update's reply (then ``replied`` is done); then, if its handler set work aside,
+        does that work off the core and finishes the handler on the core with its result (as often as
+        it sets work aside), delivering what each turn says. The update is confirmed meanwhile: what
+        the work gives is written only at the end, so a crash before then loses nothing that was
+        acknowledged. A stranger's reply goes at push ``priority``."""
+        try:
+            outcomes = await self.push(actions, priority)
+        finally:
+            if not replied.done():
+                replied.set_result(None)
         loop = asyncio.get_running_loop()
         while aside is not None:
             rest = await loop.run_in_executor(self._aside, aside.done)
             actions, aside = await self._on_core(self.dispatcher.resume, event, rest)
-            outcomes += await self.push(actions, Priority.REPLY)
+            outcomes += await self.push(actions, priority)
         return outcomes
 
     async def _after(self, reply: asyncio.Task[list[Outcome]], actions: list[Action]) -> list[Outcome]:

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, mark
 from bot.documents.sources import Sources
+from bot.domain.approval import ApprovalState, approvals, role_keys, standing
+from bot.domain.budget import ITEM_KEYS, BudgetLine, budget_lines
 from bot.domain.policy import BudgetItem
 from bot.domain.programme import span
 from bot.domain.visits import Slot, Travel, Visit, VisitStatus
@@ -24,9 +26,8 @@ STATUS_KEYS = {VisitStatus.PLANNED: N_("doc.status.planned"), VisitStatus.DONE: 
                VisitStatus.CANCELLED: N_("doc.status.cancelled")}
 MEAL_KEYS = {"breakfast": N_("visit.meal.breakfast"), "lunch": N_("visit.meal.lunch"),
              "dinner": N_("visit.meal.dinner"), "meal": N_("visit.meal.meal")}
-OTHER_ITEM = N_("doc.budget.other")
-BUDGET_KEYS: dict[str, str] = {"meal": N_("doc.budget.meal"), "escort_meal": N_("doc.budget.escort_meal"),
-                               "gift": N_("doc.budget.gift"), "hotel": N_("doc.budget.hotel")}
+# What /new stores as the gifts when "Gifts" is ticked among the extras, with nothing said about them.
+GIFTS_TICKED = "gifts"
 
 
 def arrangement_form(visit: Visit, src: Sources) -> Document:
@@ -46,7 +47,8 @@ def arrangement_form(visit: Visit, src: Sources) -> Document:
     return Document(t("doc.form.title"), subtitle, sections, src.locale,
                     footer=t("doc.form.footer", number=visit.id, client=visit.client_name),
                     signatures=(t("doc.form.sign.filled_by"), t("doc.form.sign.date"),
-                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")))
+                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")),
+                    left_out=t("doc.left_out"))
 
 
 def _basic(visit: Visit, src: Sources) -> Grid:
@@ -207,20 +209,19 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
     t = src.t
     policy = src.policy
     note = Text((t("doc.form.budget_note"),))
-    guests = len(visit.visitors) or 1
-    rows: list[tuple[str, ...]] = []
-    total = 0.0
-    for label, item, amount, persons in _expense_lines(visit, src, guests):
-        standard, approval = NONE, ""
-        if item in BUDGET_KEYS:
-            budget_item: BudgetItem = item  # type: ignore[assignment]
-            standard = money(policy.limit(visit.class_id, budget_item))
-            approval = _approval(visit, src, budget_item, amount)
-        subtotal = amount * persons
-        total += subtotal
-        rows.append((label, standard, money(amount), str(persons), money(subtotal), approval or NONE))
-    if not rows:
+    lines = budget_lines(visit)
+    if not lines:
         return (Text((NONE,)), note)
+    rows, total = [], 0.0
+    for line in lines:
+        standard, approval = NONE, ""
+        if line.item in ITEM_KEYS:
+            budget_item: BudgetItem = line.item  # type: ignore[assignment]
+            standard = money(policy.limit(visit.class_id, budget_item))
+            approval = _line_approval(visit, src, budget_item, line.per_person)
+        total += line.total
+        rows.append((_line_label(line, src), standard, money(line.per_person), str(line.persons),
+                     money(line.total), approval or NONE))
     rows.append((t("doc.form.total"), "", "", "", money(total), ""))
     currency = policy.budget.currency
     columns = (t("doc.form.col.item"), t("doc.form.col.standard", currency=currency),
@@ -229,32 +230,17 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
     return (Table(columns, (3, 3, 3, 2, 3, 4), tuple(rows)), note)
 
 
-def _expense_lines(visit: Visit, src: Sources, guests: int) -> list[tuple[str, str, float, int]]:
-    """(label, budget item, amount per person or room-night, how many) for each line of the estimate."""
+def _line_label(line: BudgetLine, src: Sources) -> str:
+    """A meal listed on its own by its kind and day, the stay by its rooms and nights, else the item."""
     t = src.t
-    lines = []
-    budget = dict(visit.budget)
-    covers = visit.meals.count if visit.meals and visit.meals.count else guests
-    for meal in visit.meal_plan:
-        amount = meal.per_person if meal.per_person is not None else budget.get("meal")
-        if amount is not None:
-            label = f"{t(MEAL_KEYS[meal.kind])} {src.day(noon(meal.day, src))}"
-            lines.append((label, "meal", amount, meal.count or covers))
-    for item, amount in visit.budget:
-        if item == "meal" and visit.meal_plan:
-            continue  # priced meal by meal above
-        # Meals are priced per cover: as many as were booked (our people at the table included).
-        persons = covers if item == "meal" else guests
-        lines.append((t(BUDGET_KEYS.get(item, OTHER_ITEM)), item, amount, persons))
-    lodging = visit.lodging
-    if lodging is not None and lodging.payer == "company" and lodging.rate is not None:
-        rooms = lodging.rooms or 1
-        label = t("doc.form.hotel_line", rooms=rooms, nights=lodging.nights)
-        lines.append((label, "hotel", lodging.rate, rooms * lodging.nights))
-    return lines
+    if line.meal is not None:
+        return f"{t(MEAL_KEYS[line.meal.kind])} {src.day(noon(line.meal.day, src))}"
+    if line.lodging is not None:
+        return t("doc.form.hotel_line", rooms=line.lodging.rooms or 1, nights=line.lodging.nights)
+    return t(line.key)
 
 
-def _approval(visit: Visit, src: Sources, item: BudgetItem, amount: float) -> str:
+def _line_approval(visit: Visit, src: Sources, item: BudgetItem, amount: float) -> str:
     """Who must approve a line: the approvers when over the class standard; lodging we pay always
     needs the one the policy names (the sales VP), whatever it costs."""
     t, policy = src.t, src.policy
@@ -269,11 +255,12 @@ def _approval(visit: Visit, src: Sources, item: BudgetItem, amount: float) -> st
 def _other(visit: Visit, src: Sources) -> Grid:
     t = src.t
     fields = [
-        Field(t("doc.form.gifts"), visit.gifts or mark(False)),
+        Field(t("doc.form.gifts"), _gifts(visit)),
         Field(t("doc.form.photo"), mark(visit.photo)),
         Field(t("doc.form.banner"), visit.banner or mark(False), wide=True),
         Field(t("doc.form.name_cards"), mark(visit.name_cards)),
         Field(t("doc.form.status"), t(STATUS_KEYS[visit.status])),
+        Field(t("doc.form.approval"), _approval(visit, src), wide=True),
     ]
     notes = "\n".join(f"{src.time(note.at)} {src.name(note.by)}: {note.text}" for note in visit.notes)
     fields.append(Field(t("doc.form.notes"), notes or NONE, wide=True))
@@ -287,6 +274,32 @@ def pickup_key(travel: Travel) -> str:
 def driver_of(travel: Travel, src: Sources) -> str:
     """Who drives or meets the guests: the colleague on the bot, or the driver as typed; "" if nobody."""
     return src.name(travel.driver) if travel.driver is not None else travel.driver_name
+
+
+def _gifts(visit: Visit) -> str:
+    """What the gifts are, as typed; the form's tick box (stored as its id, "gifts") prints as a tick."""
+    if visit.gifts == GIFTS_TICKED:
+        return mark(True)
+    return visit.gifts or mark(False)
+
+
+def _approval(visit: Visit, src: Sources) -> str:
+    """Who approved the form and when, then whom it waits for or who sent it back and why."""
+    t, policy = src.t, src.policy
+
+    def role(step: str) -> str:
+        return " / ".join(t(key) for key in role_keys(visit, policy, step))
+
+    lines = [t("doc.form.approval.approved", role=role(d.step), name=src.name(d.by), when=src.time(d.at))
+             for d in approvals(visit, policy)]
+    now = standing(visit, policy)
+    if now.state is ApprovalState.SENT_BACK and now.sent_back is not None:
+        back = now.sent_back
+        lines.append(t("doc.form.approval.sent_back", role=role(back.step), name=src.name(back.by),
+                       when=src.time(back.at), comment=back.comment))
+    elif now.state is ApprovalState.PENDING and now.step is not None and visit.status is VisitStatus.PLANNED:
+        lines.append(t("doc.form.approval.pending", role=role(now.step)))
+    return "\n".join(lines) or NONE
 
 
 def money(amount: float) -> str:

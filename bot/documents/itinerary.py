@@ -15,8 +15,13 @@ from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Te
 from bot.documents.sources import Sources
 from bot.domain.clients import greeting_name
 from bot.domain.programme import meal_order, span
+from bot.domain.times_in_text import Stated, stated_when
 from bot.domain.visits import Slot, Visit
 from bot.i18n import N_
+
+PART_KEYS = {"early_morning": N_("doc.itin.part.early_morning"), "morning": N_("doc.itin.part.morning"),
+             "noon": N_("doc.itin.part.noon"), "afternoon": N_("doc.itin.part.afternoon"),
+             "evening": N_("doc.itin.part.evening"), "night": N_("doc.itin.part.night")}
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def itinerary(visit: Visit, src: Sources) -> Document:
     return Document(t("doc.itin.title"), src.ours(N_("doc.itin.welcome"), N_("doc.itin.welcome_to"),
                                                    client=visit.client_name),
                     (Section("", (heading,)), *sections), src.locale,
-                    footer=t("doc.itin.footer", client=visit.client_name))
+                    footer=t("doc.itin.footer", client=visit.client_name), left_out=t("doc.left_out"))
 
 
 def _dates(visit: Visit, src: Sources) -> str:
@@ -66,7 +71,7 @@ def _dates(visit: Visit, src: Sources) -> str:
 
 def _entries(visit: Visit, src: Sources) -> list[_Entry]:
     """Everything that happens, in time order: tours, agenda items and meals at their day and time;
-    a tour or meals not fixed yet follow the arrival."""
+    a tour or meals typed as free text where their text puts them."""
     t = src.t
     entries = []
     travel = visit.travel
@@ -93,13 +98,18 @@ def _entries(visit: Visit, src: Sources) -> list[_Entry]:
     entries += [_slot(slot, src, later, t("doc.itin.tour"), slot.text) for slot in visit.tours]
     entries += [_slot(slot, src, later, slot.text) for slot in visit.agenda]
     if visit.tour:
-        entries.append(_Entry(later, src.day(visit.arrival), t("doc.itin.tour"), visit.tour))
+        entries.append(_planned(visit, src, visit.tour, t("doc.itin.tour"), where=visit.tour))
     for meal in visit.meal_plan:
         at = datetime.combine(meal.day, meal_order(meal)[1], tzinfo=src.tz)
         when = " ".join(part for part in (src.day(at), span(meal.at, None)) if part)
-        entries.append(_Entry(max(at, later), when, t(MEAL_KEYS[meal.kind]), meal.place))
-    if visit.meals is not None and not visit.meal_plan:
-        entries.append(_Entry(later, visit.meals.when or src.day(visit.arrival), t("doc.itin.meal")))
+        # What is not fixed yet is said to be still to be confirmed, as for meals typed as free text.
+        where, note = meal.place or t("doc.itin.place_tbc"), "" if meal.at else t("doc.itin.time_tbc")
+        entries.append(_Entry(max(at, later), when, t(MEAL_KEYS[meal.kind]), where, note))
+    meals = visit.meals
+    if meals is not None and not visit.meal_plan:
+        # Meals typed as free text have no place yet: the client is told it is still to be confirmed.
+        entries.append(_planned(visit, src, meals.when, t("doc.itin.meal"), where=t("doc.itin.place_tbc"),
+                                note=meals.when))
     entries.append(_Entry(visit.departure, src.day_time(visit.departure),
                           src.ours(N_("doc.itin.departure"), N_("doc.itin.departure_from"))))
     return sorted(entries, key=lambda entry: entry.at)
@@ -110,6 +120,33 @@ def _slot(slot: Slot, src: Sources, later: datetime, what: str, where: str = "")
     at = datetime.combine(slot.day, slot.start or time(0), tzinfo=src.tz)
     when = " ".join(part for part in (src.day(noon(slot.day, src)), span(slot.start, slot.end)) if part)
     return _Entry(max(at, later), when, what, where)
+
+
+def _planned(visit: Visit, src: Sources, text: str, what: str, *, where: str, note: str = "") -> _Entry:
+    """A row typed as free text (the tour, the meals), on the day and at the time its text says.
+
+    Nothing said: after the meeting, dated with the visit's day, or its days when there are several
+    (never one of them it does not know), and the time is said to be still to be confirmed."""
+    stated = stated_when(text, typed_at=visit.created_at, tz=src.tz, start=visit.arrival,
+                         end=visit.departure) if text else None
+    if stated is None:
+        after_meeting = visit.arrival.replace(microsecond=1)
+        return _Entry(after_meeting, _days(visit, src), what, where, note or src.t("doc.itin.time_tbc"))
+    return _Entry(stated.sort_key(src.tz), _when(stated, src), what, where, note)
+
+
+def _when(stated: Stated, src: Sources) -> str:
+    if stated.at is not None:
+        return src.day_time(stated.at)
+    day = src.day(noon(stated.day, src))
+    if stated.part is None:
+        return day
+    return src.t("doc.itin.day_part", day=day, part=src.t(PART_KEYS[stated.part]))
+
+
+def _days(visit: Visit, src: Sources) -> str:
+    first, last = src.day(visit.arrival), src.day(visit.departure)
+    return first if first == last else f"{first} – {last}"
 
 
 def _delegation(visit: Visit, src: Sources) -> Table | Text:

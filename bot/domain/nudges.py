@@ -25,8 +25,8 @@ Re-planning rules (``reconcile``), per item:
 Late nudges: a visit saved at short notice has items whose time has passed ("-1d" for a visit saved
 two hours ahead). They are planned with ``late=True``: the host gets them once, as one catch-up
 list, rather than one message each (the sender does that; this module only marks them). Items
-counted from the moment the visit is saved (the manager's review of the request) are never late:
-they are the first step, not a sign of short notice.
+counted from the moment the visit is saved (a company's own intake step, anchor "saved") are never
+late: they are the first step, not a sign of short notice.
 
 Working days: an item counted in whole days that falls on a day off (a weekend, a public holiday)
 moves to the last working day before it (preparation) or the first one after it (follow-up),
@@ -40,7 +40,7 @@ never sent late, never listed as overdue.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
@@ -95,11 +95,43 @@ class Nudge:
 def is_missed(nudge: Nudge, visit: Visit, now: datetime) -> bool:
     """A preparation item still unfinished once the guests have arrived: closed as missed.
 
-    A preparation item is one due at or before the arrival (the review of the request, the banner,
-    the pickup, the T-5 min wait); follow-up items are due after the departure and stay open.
+    A preparation item is one due at or before the arrival (the banner, the pickup, the T-5 min
+    wait); follow-up items are due after the departure and stay open.
     """
     return nudge.state is NudgeState.MISSED or (
         nudge.state in UNFINISHED and nudge.due <= visit.arrival <= now)
+
+
+# Timeline roles held as standing duties (set per person in /staff); the rest are the visit's own.
+DUTY_ROLES: tuple[Recipient, ...] = ("office", "reception", "executives")
+
+
+def holders(visit: Visit, roles: Iterable[Recipient], *, on_duty: Mapping[Recipient, Sequence[int]],
+            managers: Sequence[int]) -> dict[int, list[Recipient]]:
+    """Who holds an item with these roles: user id -> the roles they are asked to pass it on to.
+
+    The host and the team are the visit's; the driver is the visit's pickup driver; office,
+    reception and executive items go to whoever holds that duty (``on_duty``), the manager's to the
+    host's managers (``managers``). Where nobody holds a role, the host holds it, to pass on.
+    """
+    wanted: dict[int, list[Recipient]] = {}
+    for role in roles:
+        found: Sequence[int] = ()
+        if role == "team":
+            found = visit.team
+        elif role == "driver" and visit.travel is not None and visit.travel.driver is not None:
+            found = (visit.travel.driver,)
+        elif role in DUTY_ROLES:
+            found = on_duty.get(role, ())
+        elif role == "host_manager":
+            found = managers
+        for user_id in found:
+            wanted.setdefault(user_id, [])
+        if not found or role in ("host", "driver"):
+            passed = wanted.setdefault(visit.host, [])
+            if not found and role not in ("host", "team", "driver"):
+                passed.append(role)
+    return wanted
 
 
 def nudge_id(visit_id: int, item_id: str) -> str:

@@ -18,8 +18,10 @@ from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
+from bot.documents.form import MEAL_KEYS
+from bot.domain.budget import BudgetLine, budget_lines
 from bot.domain.dates import read_datetime
-from bot.domain.debriefs import TOTAL, Debrief, Outcome, estimate
+from bot.domain.debriefs import TOTAL, Debrief, Outcome
 from bot.domain.memo import MemoFacts, MemoItem, render_memo
 from bot.domain.tasks import LineProblem, OpenItem, Task, read_open_items
 from bot.domain.visits import Visit
@@ -86,13 +88,27 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
 
 
 def _spend(ctx: Context, spent: float, answers: Answers) -> str:
+    """The spend (a total) against the budget's total, with the sum that makes it: 90 per person × 3."""
     visit = ctx.services.visits.get(int(answers["visit_id"]))
-    expected = estimate(visit) if visit else None
-    if expected is None:
-        return ""
+    lines = budget_lines(visit) if visit else ()
+    if not lines:
+        return ctx.t("debrief.spend_total", spent=amount(spent))
+    expected = sum(line.total for line in lines)
+    sums = " + ".join(_budget_line(ctx, line) for line in lines)
     key = N_("debrief.spend_over") if spent > expected else N_("debrief.spend_under")
-    return ctx.t(key, spent=amount(spent), estimate=amount(expected),
+    return ctx.t(key, spent=amount(spent), estimate=amount(expected), lines=sums,
                  difference=amount(abs(spent - expected)))
+
+
+def _budget_line(ctx: Context, line: BudgetLine) -> str:
+    """"Meals 90 per person × 3 people"; a meal listed on its own by its kind and day, a stay by
+    room-nights."""
+    item = ctx.t(line.key)
+    if line.lodging is not None:
+        return ctx.t.plural("budget.room_line", line.persons, item=item, amount=amount(line.per_person))
+    if line.meal is not None:
+        item = f"{ctx.t(MEAL_KEYS[line.meal.kind])} {ctx.format_date(_noon(ctx, line.meal.day))}"
+    return ctx.t.plural("budget.line", line.persons, item=item, amount=amount(line.per_person))
 
 
 def save(ctx: Context, answers: Answers) -> None:

@@ -39,6 +39,9 @@ class Choice:
     id: str
     label: str
     literal: bool = False
+    # Other ways people type this choice: a contact's name alone, or how the host addresses them
+    # (林經理 for 林志明, 经理). One alias shared by several choices is asked about, never guessed.
+    aliases: tuple[str, ...] = ()
 
 
 # A check gets the context (the person, services, ``ctx.now``), the parsed answer and the answers so
@@ -79,6 +82,9 @@ class Step:
     # A step that applies but is asked on the way only when this holds (the visitors' phones: with a
     # pickup); otherwise it waits on the review card, where its ✏️ button fills it in. None: asked.
     ask_if: Callable[[Answers], bool] | None = None
+    # Later steps whose answers depend on this one's: a changed answer here asks them again (the
+    # lead, chosen by position among the visitors, after the visitors change).
+    resets: tuple[str, ...] = ()
 
     def applies(self, answers: Answers) -> bool:
         return self.skip_if is None or not self.skip_if(answers)
@@ -93,8 +99,9 @@ class Flow:
     name: str
     title: str
     steps: tuple[Step, ...]
-    # Stores the result and says what happened; called from the review card's Save button.
-    on_save: Callable[[Context, Answers], None]
+    # Stores the result and says what happened; called from the review card's Save button. Returns
+    # the number of what it saved (a visit) when the flow can show it again (``saved_again``).
+    on_save: Callable[[Context, Answers], int | None]
     # Renders one answer for the review card (with all answers, for context), or returns "" to let
     # the engine's default, which covers every kind, do it.
     describe: Callable[[Context, Step, Any, Answers], str] | None = None
@@ -103,6 +110,9 @@ class Flow:
     initial: Callable[[Context], Answers] = field(default=lambda ctx: {})
     # False for a short flow (a note, a reason) that saves after its last answer, without a card.
     review: bool = True
+    # What a button of the card pressed after its Save was recorded says, given what ``on_save``
+    # returned: the reply to the Save may have been lost to a crash, and the card still offers Save.
+    saved_again: Callable[[Context, int], None] | None = None
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:

@@ -18,6 +18,7 @@ from bot.flows import visitor_details as details
 from bot.flows.model import Flow, Kind, Step
 from bot.flows.visit_form import describe, save, warnings
 from bot.i18n import N_
+from bot.views.visits import show_already_saved
 
 STEPS = (
     Step("client", Kind.SEARCH, N_("visit.q.client"), N_("visit.l.client"), search=opt.find_clients,
@@ -28,7 +29,7 @@ STEPS = (
     Step("industry", Kind.TEXT, N_("visit.q.industry"), N_("visit.l.industry"), optional=True,
          skip_if=lambda a: not opt.client_is_new(a)),
     Step("visitors", Kind.MULTI, N_("visit.q.visitors"), N_("visit.l.visitors"), free_text=True,
-         dynamic_choices=opt.known_contacts, split=opt.split_visitors),
+         dynamic_choices=opt.known_contacts, split=opt.split_visitors, resets=("lead",)),
     Step("lead", Kind.CHOICE, N_("visit.q.lead"), N_("visit.l.lead"), dynamic_choices=opt.lead_choices,
          skip_if=lambda a: len(a.get("visitors", [])) < 2),
     # Printed as the client's country until someone says otherwise: filled from the review card.
@@ -41,7 +42,9 @@ STEPS = (
     # Asked for the important classes; for the others it waits on the review card.
     Step("background", Kind.TEXT, N_("visit.q.background"), N_("visit.l.background"), optional=True,
          detail=opt.client_notes, ask_if=lambda a: a.get("cls") in ("A", "B")),
-    Step("arrival", Kind.DATETIME, N_("visit.q.arrival"), N_("visit.l.arrival")),
+    # A new arrival asks the departure and the flight's or train's time again, on its day.
+    Step("arrival", Kind.DATETIME, N_("visit.q.arrival"), N_("visit.l.arrival"),
+         resets=("departure", "travel_arrives")),
     Step("departure", Kind.DATETIME, N_("visit.q.departure"), N_("visit.l.departure"),
          check=opt.check_departure, day_of=opt.arrival_day),
     Step("travel", Kind.CHOICE, N_("visit.q.travel"), N_("visit.l.travel"), choices=opt.TRAVEL_MODES,
@@ -97,4 +100,5 @@ STEPS = (
          minimum=0, maximum=100000, skip_if=lambda a: "gifts" not in a.get("extras", [])),
 )
 
-NEW_VISIT = Flow("new_visit", N_("visit.title"), STEPS, on_save=save, describe=describe, warnings=warnings)
+NEW_VISIT = Flow("new_visit", N_("visit.title"), STEPS, on_save=save, describe=describe, warnings=warnings,
+                 saved_again=show_already_saved)

@@ -33,3 +33,23 @@ class Dialog:
     def state(self) -> str:
         """The named state, e.g. ``new_visit:arrival`` or ``new_visit:review``."""
         return f"{self.flow}:{self.step or 'review'}"
+
+
+@dataclass(frozen=True)
+class SavedForm:
+    """A form whose Save was recorded: its token (which its card's buttons carry), its flow and the
+    number of what it saved (a visit)."""
+
+    token: str
+    flow: str
+    record: int
+
+
+@dataclass(frozen=True)
+class SavedForms:
+    """The forms a person saved last, newest last. A crash can lose the reply to a Save after the
+    save itself was written: the card then still shows its Save button, and pressing it finds the
+    visit here instead of saying the form expired (and the visit being typed in twice)."""
+
+    user_id: int
+    forms: tuple[SavedForm, ...] = ()

@@ -36,13 +36,15 @@ from bot.i18n import I18n, Translator
 from bot.repositories.keyed import KeyedDocuments
 from bot.repositories.staff import StaffRepository
 from bot.services.lookups import LookupService
-from bot.views.days import Marks, assemble, day_rows, item_rows
+from bot.views.days import BUCKET_KEYS, Look, Marks, assemble, day_rows, item_rows
 
 WINDOW = timedelta(hours=4)
 KEEP_DAYS = 14
 # Overdue items the digest lists before "and N more — /mytasks": a morning message is read on a
 # phone, and a backlog of a hundred lines hides the day.
-MAX_OVERDUE_LINES = 10  # the log only has to remember today; a fortnight helps whoever reads the file
+MAX_OVERDUE_LINES = 10
+# Items of one visit due today listed one by one up to this many; beyond, one line for them all.
+TODAY_PER_VISIT = 2  # the log only has to remember today; a fortnight helps whoever reads the file
 _CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
 
@@ -174,12 +176,12 @@ class DigestService:
         if not entries and not items:
             return None
         t = self._translator(person)
-        look = self.lookups.look(t)
+        look = self.lookups.look(t, now)
         marks = self.lookups.marks((e.visit for e in entries), now) if entries else Marks()
         # The day first: its visits and what is due today; then the backlog, cut short.
         overdue = [item for item in items if bucket(item.due, today, self.lookups.tz) == "overdue"]
         todays_items = [item for item in items if item not in overdue]
-        rows = day_rows(look, entries, marks, today) + item_rows(look, todays_items, today)
+        rows = day_rows(look, entries, marks, today) + _today_rows(look, todays_items, today)
         rows += item_rows(look, overdue[:MAX_OVERDUE_LINES], today)
         more = len(overdue) - MAX_OVERDUE_LINES
         footer = t.plural("digest.more_overdue", more) if more > 0 else ""
@@ -193,13 +195,34 @@ class DigestService:
         if not entries:
             return None
         t = self.i18n.get(locale)
-        look = self.lookups.look(t)
+        look = self.lookups.look(t, now)
         rows = day_rows(look, entries, self.lookups.marks((e.visit for e in entries), now), today)
         return Send(chat_id, assemble(t, t("digest.group"), rows, 0, 1))
 
     def _translator(self, person: Staff) -> Translator:
         i18n = self.i18n
         return i18n.get(person.locale) if person.locale else i18n.for_language_code(person.language_code)
+
+
+def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, str]]:
+    """Today's items, one line each; a visit with more than ``TODAY_PER_VISIT`` of them gets one
+    line saying how many and from when to when (each arrives as its own reminder at its time)."""
+    by_visit: dict[int | None, list[Item]] = {}
+    for item in items:
+        by_visit.setdefault(item.visit.id if item.visit else None, []).append(item)
+    today_key = BUCKET_KEYS["today"]
+    section = look.t(today_key)
+    rows: list[tuple[str, str]] = []
+    for visit_id, theirs in by_visit.items():
+        visit = theirs[0].visit
+        if visit_id is None or visit is None or len(theirs) <= TODAY_PER_VISIT:
+            rows += item_rows(look, theirs, today)
+            continue
+        first, last = look.hhmm(theirs[0].due), look.hhmm(theirs[-1].due)
+        rows.append((section, look.t.plural("digest.items_today", len(theirs),
+                                            when=first if first == last else f"{first}–{last}",
+                                            number=visit.id, client=visit.client_name)))
+    return rows
 
 
 def _theirs(entries: list[DayEntry], user_id: int) -> list[DayEntry]:

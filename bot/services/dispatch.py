@@ -14,9 +14,9 @@ from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.events import Keyboard, Send
-from bot.domain.nudges import Nudge, NudgeState, is_missed
+from bot.domain.nudges import Nudge, NudgeState, holders, is_missed
 from bot.domain.policy import Recipient
-from bot.domain.staff import Duty, Staff
+from bot.domain.staff import Staff
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator
 from bot.views.nudges import NudgeMessage, render, stamp_of
@@ -33,9 +33,6 @@ URGENT_WITHIN = timedelta(hours=2)
 JOIN_WITHIN = timedelta(minutes=5)
 # On a day off, a visit arriving the next morning may still be prepared from this hour on.
 EVENING = time(17, 0)
-# Timeline roles held as standing duties (set per person in /staff).
-DUTY_OF_ROLE: dict[Recipient, Duty] = {"office": Duty.OFFICE, "reception": Duty.RECEPTION,
-                                       "executives": Duty.EXECUTIVE}
 # A role nobody holds yet: the host gets the nudge with the role named, to pass on.
 ROLE_KEYS = {"office": N_("nudge.role.office"), "reception": N_("nudge.role.reception"),
              "executives": N_("nudge.role.executives"), "host_manager": N_("nudge.role.host_manager")}
@@ -103,7 +100,10 @@ class NudgeSender:
         morning and it is evening. What waits goes out at the first moment that allows it."""
         tz = self.services.settings.tz
         local = now.astimezone(tz)
-        urgent = timedelta(0) <= visit.arrival - now <= URGENT_WITHIN
+        # The first moment of the visit: the flight or train to meet, if any, else the arrival.
+        meet = visit.travel.arrives_at if visit.travel is not None and visit.travel.pickup else None
+        first = min(visit.arrival, meet) if meet is not None else visit.arrival
+        urgent = timedelta(0) <= first - now <= URGENT_WITHIN
         if self.services.policy.schedule.is_quiet(local.time()) and not urgent:
             return True
         if self.services.calendar.is_working_day(local.date()):
@@ -133,11 +133,29 @@ class NudgeSender:
                 roles[person] += [role for role in pass_on if role not in roles[person]]
         for person, theirs in per_person.items():
             t = self._translator(person)
-            oldest = min(n.due for n in theirs)
             message = NudgeMessage(visit, theirs, stamp, pass_on=[t(ROLE_KEYS[r]) for r in roles[person]],
-                                   late_since=oldest if now - oldest > LATE_AFTER else None)
+                                   late_since=self._offline_since(visit, theirs, now))
             outgoing.append(Outgoing(self._send(person, message), tuple(n.id for n in theirs)))
         return outgoing
+
+    def _offline_since(self, visit: Visit, nudges: list[Nudge], now: datetime) -> datetime | None:
+        """The due time the message says it is late for, because the bot was offline: the oldest
+        item not snoozed (asked for later) that could have gone out more than ``LATE_AFTER`` ago
+        (``first_moment`` after its due time: quiet hours and days off hold items on purpose);
+        None when there is none."""
+        overdue = [n.due for n in nudges if n.snoozed_until is None
+                   and now - self.first_moment(visit, n.due) > LATE_AFTER]
+        return min(overdue, default=None)
+
+    def first_moment(self, visit: Visit, now: datetime) -> datetime:
+        """The first moment from ``now`` at which a message about ``visit`` may go out (``_held``:
+        quiet hours, days off), in steps of a quarter of an hour, at most a fortnight ahead."""
+        moment = now
+        for _ in range(14 * 24 * 4):
+            if not self._held(moment, visit):
+                return moment
+            moment += timedelta(minutes=15)
+        return moment
 
     def withdrawn_notes(self, visit: Visit, nudges: list[Nudge]) -> list[Send]:
         """One note per person who held items now called off (lodging removed, visit cancelled)."""
@@ -152,11 +170,20 @@ class NudgeSender:
                                                 items="; ".join(t(n.key) for n in theirs))))
         return notes
 
+    def holders(self, visit: Visit) -> list[Staff]:
+        """Everyone the visit's items are for, done ones included, called-off ones aside: who must
+        hear that it moved or is off (the office that booked the room, the desk, the driver)."""
+        people: dict[int, Staff] = {}
+        for nudge in self.services.nudges.for_visit(visit.id):
+            if nudge.state is not NudgeState.CANCELLED:
+                people |= {person.user_id: person for person in self.recipients(visit, nudge)}
+        return list(people.values())
+
     def message_for(self, person: Staff, visit: Visit, stamp: int) -> NudgeMessage:
         """The message ``person`` was sent about ``visit`` at ``stamp``, as its items stand now."""
         nudges = [n for n in self.services.nudges.for_visit(visit.id)
                   if n.sent_at is not None and stamp_of(n.sent_at) == stamp
-                  and (person.user_id == visit.host or person in self.recipients(visit, n))]
+                  and (person.user_id == visit.host if n.late else person in self.recipients(visit, n))]
         return NudgeMessage(visit, nudges, stamp)
 
     def render(self, person: Staff, message: NudgeMessage) -> tuple[str, Keyboard]:
@@ -179,24 +206,8 @@ class NudgeSender:
         the manager's to the host's manager; where nobody holds it, the host gets it to pass on.
         """
         access = self.services.access
-        host = access.staff.get(visit.host)
-        wanted: dict[int, list[Recipient]] = {}
-        for role in nudge.recipients:
-            holders: list[int] = []
-            if role == "team":
-                holders = list(visit.team)
-            elif role == "driver" and visit.travel is not None and visit.travel.driver is not None:
-                holders = [visit.travel.driver]
-            elif role in DUTY_OF_ROLE:
-                holders = [s.user_id for s in access.staff.with_duty(DUTY_OF_ROLE[role])]
-            elif role == "host_manager" and host is not None:
-                holders = [s.user_id for s in access.manager_of(host)]
-            for user_id in holders:
-                wanted.setdefault(user_id, [])
-            if not holders or role in ("host", "driver"):
-                passed = wanted.setdefault(visit.host, [])
-                if not holders and role in ROLE_KEYS:
-                    passed.append(role)
+        wanted = holders(visit, nudge.recipients, on_duty=access.on_duty(),
+                         managers=access.managers_of(visit.host))
         people = {access.staff.get(user_id): roles for user_id, roles in wanted.items()}
         # Someone who blocked the bot is not sent to again (the admins were told once) until they
         # open the bot again, which marks them reachable.

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.callbacks import pack
-from bot.core.context import keyboard
-from bot.core.events import Button, Send
+from bot.core.events import Send
 from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit
+from bot.i18n import Translator
 from bot.repositories.escalations import EscalationRepository
+from bot.views.escalations import render
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -33,8 +33,6 @@ ESCALATED_ITEMS = frozenset({"follow_up", "memo", "minutes", "feedback"})
 GRACE_WORKING_DAYS = 1
 # Items due longer ago than this are history, not news: they are not escalated any more.
 HORIZON = timedelta(days=30)
-# A manager's list shows this many visits as buttons; the text lists every item.
-MAX_BUTTONS = 5
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,9 @@ class EscalationService:
         for manager_id, items in by_manager.items():
             nudge_ids = tuple(n.id for _, _, n in items)
             self.records.record(list(nudge_ids), [manager_id], now)
-            messages.append(Escalation(self._message(managers[manager_id], items), nudge_ids))
+            manager = managers[manager_id]
+            text, buttons = render(self._translator(manager), self.services.settings.tz, items, local.year)
+            messages.append(Escalation(Send(manager.user_id, text, buttons), nudge_ids))
         return messages
 
     def _overdue(self, nudge: Nudge, now: datetime) -> bool:
@@ -88,15 +88,6 @@ class EscalationService:
         deadline = datetime.combine(deadline_day, due.timetz())
         return deadline <= now and now - nudge.due <= HORIZON
 
-    def _message(self, manager: Staff, items: list[tuple[Staff, Visit, Nudge]]) -> Send:
+    def _translator(self, person: Staff) -> Translator:
         i18n = self.services.i18n
-        t = i18n.get(manager.locale) if manager.locale else i18n.for_language_code(manager.language_code)
-        lines = [t.plural("escalation.header", len(items)), ""]
-        tz = self.services.settings.tz
-        for host, visit, nudge in items:
-            due = t.format_moment(nudge.due.astimezone(tz), "format.date")
-            lines.append(t("escalation.line", host=host.name, number=visit.id, client=visit.client_name,
-                           item=t(nudge.key), due=due))
-        visits = list(dict.fromkeys(visit.id for _, visit, _ in items))[:MAX_BUTTONS]
-        rows = [[Button(t("escalation.open", number=n), pack("vis", "show", n))] for n in visits]
-        return Send(manager.user_id, "\n".join(lines), keyboard(*rows))
+        return i18n.get(person.locale) if person.locale else i18n.for_language_code(person.language_code)

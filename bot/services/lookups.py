@@ -34,15 +34,15 @@ from bot.domain.lookups import (
     is_open,
     same_in_either_script,
 )
-from bot.domain.nudges import Nudge, NudgeState, is_missed, nudge_id
+from bot.domain.nudges import Nudge, NudgeState, holders, is_missed, nudge_id
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
 from bot.repositories.clients import ContactKeys
 from bot.repositories.codec import from_doc, to_doc
 from bot.repositories.nudges import NudgeRepository
-from bot.repositories.staff import StaffRepository
 from bot.repositories.visits import VisitRepository
+from bot.services.access import AccessService
 from bot.services.clients import ClientService
 from bot.services.debriefs import DebriefService
 from bot.views.days import Look, Marks
@@ -106,10 +106,11 @@ class Found:
 
 class LookupService:
     def __init__(self, visits: VisitRepository, *, nudges: NudgeRepository, clients: ClientService,
-                 debriefs: DebriefService, groups: ReceptionGroups, staff: StaffRepository,
+                 debriefs: DebriefService, groups: ReceptionGroups, access: AccessService,
                  tz: ZoneInfo) -> None:
         self.visits = visits
-        self.staff = staff
+        self.access = access
+        self.staff = access.staff
         self.nudges = nudges
         self.clients = clients
         self.debriefs = debriefs
@@ -119,9 +120,9 @@ class LookupService:
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
 
-    def look(self, t: Translator) -> Look:
-        """How lists print for a reader of ``t``'s language."""
-        return Look(t, self.tz, self._name)
+    def look(self, t: Translator, now: datetime) -> Look:
+        """How lists print for a reader of ``t``'s language at ``now``."""
+        return Look(t, self.tz, self._name, self.today(now).year)
 
     def _name(self, user_id: int) -> str:
         staff = self.staff.get(user_id)
@@ -233,11 +234,17 @@ class LookupService:
         # Visits decoded by number, each chunk file once: in the items' order they thrashed the cache.
         numbers = {n.visit_id for n in nudges} | {t.visit_id for found in tasks.values() for t in found}
         visits = {number: work.visits.get(number) for number in sorted(numbers)}
+        # Each item on the list of whoever holds it (the host for the host's items, the office for
+        # the banner, the manager for the review ...), as its reminder went: duties read once.
+        on_duty = self.access.on_duty()
+        managers: dict[int, list[int]] = {}
         for nudge in nudges:
             visit = visits[nudge.visit_id]
             if visit is None or visit.status is VisitStatus.CANCELLED or is_missed(nudge, visit, now):
                 continue
-            for person in visit.people:
+            if visit.host not in managers:
+                managers[visit.host] = self.access.managers_of(visit.host)
+            for person in holders(visit, nudge.recipients, on_duty=on_duty, managers=managers[visit.host]):
                 if person in items:
                     items[person].append(Item(nudge.due, visit, key=nudge.key))
         for user_id, found in items.items():

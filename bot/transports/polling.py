@@ -9,8 +9,14 @@ client, the API's types and its errors.
 
 The order is ours to choose, too: an update is confirmed to Telegram (by the next ``getUpdates``
 asking for later ones) only once the core has handled it and written what it changed, so a crash
-mid-update means Telegram hands it over again rather than it being lost. Replies are delivered
-while the loop goes on polling: a chat waiting out Telegram's limits holds nobody else up.
+mid-update means Telegram hands it over again rather than it being lost. An update that wrote
+something is confirmed once its reply was handed to Telegram, too, for at most ``REPLY_HOLD``: a
+crash before then means it comes again and is answered (a Save pressed again finds its visit saved,
+``bot.flows.engine``), rather than "Saved as visit #N" never showing. Not when its chat must first
+wait out its limit (one a second): that reply is not waited for, or a person pressing buttons faster
+than that would hold up everybody's updates. Telegram confirms all updates up to an offset, so
+waiting for one reply holds up the next poll for everybody; on a reply that has its turn that is
+one request's round trip. The rest of the replies are delivered while the loop goes on polling.
 """
 
 from __future__ import annotations
@@ -23,8 +29,8 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.core.events import Event
-from bot.core.runner import Runner
+from bot.core.events import Event, Outcome
+from bot.core.runner import Accepted, Runner
 from bot.scheduling import start_scheduler
 from bot.transports.common import default_menus
 
@@ -43,6 +49,10 @@ STOP_GRACE = 5.0
 # the same loop, the poll and the reply each took the other's time: a reply with no write to
 # flush reached the local server 2 ms later than one whose flush held the poll back (``bench.e2e``).
 REPLY_HEAD_START = 0.005
+# How long the next poll waits at most for the replies of updates that wrote something, so that
+# a crash before they reached Telegram hands those updates over again (see above). A reply that
+# hangs on the network or retries a server error holds everybody's next updates up this long.
+REPLY_HOLD = 1.0
 
 
 @dataclass(frozen=True)
@@ -105,18 +115,17 @@ async def poll_until_stopped(runner: Runner, fetch: Fetch) -> None:
                 pause = min(pause * 2, LONGEST_PAUSE)
                 continue
             pause = FIRST_PAUSE
-            replies = []
+            handled = []
             for incoming in batch:
                 offset = incoming.update_id + 1
-                task = await _handle(runner, incoming)
-                if task is not None:
-                    under_way.add(task)
-                    task.add_done_callback(under_way.discard)
-                    replies.append(task)
+                accepted = await _handle(runner, incoming)
+                if accepted is not None:
+                    under_way.add(accepted.answer)
+                    accepted.answer.add_done_callback(under_way.discard)
+                    handled.append(accepted)
                     # The reply on its way before the next update is handled.
                     await asyncio.sleep(0)
-            if replies:
-                await asyncio.wait(replies, timeout=REPLY_HEAD_START)
+            await _replies_first(handled, waiting, stopping)
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(sig)
@@ -127,6 +136,21 @@ async def poll_until_stopped(runner: Runner, fetch: Fetch) -> None:
             await asyncio.wait_for(fetch(offset, 0), STOP_GRACE)
     if under_way:
         await asyncio.wait(under_way, timeout=STOP_GRACE)
+
+
+async def _replies_first(handled: list[Accepted], waiting: list[asyncio.Future[Any]],
+                         stopping: asyncio.Event) -> None:
+    """Before the next poll confirms ``handled``: their replies get a head start, and those of the
+    updates that wrote something (``Accepted.hold``) are waited for, up to ``REPLY_HOLD``."""
+    if handled:
+        await asyncio.wait([accepted.replied for accepted in handled], timeout=REPLY_HEAD_START)
+    held = [accepted.replied for accepted in handled if accepted.hold and not accepted.replied.done()]
+    if held:
+        try:
+            await _cancellable(waiting, asyncio.wait(held, timeout=REPLY_HOLD))
+        except asyncio.CancelledError:
+            if not stopping.is_set():
+                raise
 
 
 async def _cancellable(waiting: list[asyncio.Future[Any]], work: Awaitable[T]) -> T:
@@ -140,11 +164,12 @@ async def _cancellable(waiting: list[asyncio.Future[Any]], work: Awaitable[T]) -
         waiting.remove(future)
 
 
-async def _handle(runner: Runner, incoming: Incoming) -> asyncio.Task[Any] | None:
+async def _handle(runner: Runner, incoming: Incoming) -> Accepted | None:
     """The core handles the update now (so it is written before it is confirmed); its reply, or
     the whole of an update that needs a download, goes on in a task."""
     if incoming.download is not None:
-        return asyncio.create_task(_download_then_process(runner, incoming.download))
+        task = asyncio.create_task(_download_then_process(runner, incoming.download))
+        return Accepted(task, task)
     if incoming.event is None:
         return None
     try:
@@ -154,6 +179,7 @@ async def _handle(runner: Runner, incoming: Incoming) -> asyncio.Task[Any] | Non
         return None
 
 
-async def _download_then_process(runner: Runner, download: Callable[[], Awaitable[Event | None]]) -> object:
+async def _download_then_process(runner: Runner,
+                                 download: Callable[[], Awaitable[Event | None]]) -> list[Outcome]:
     event = await download()
-    return None if event is None else await runner.process(event)
+    return [] if event is None else await runner.process(event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 
 from bot.core.callbacks import pack, read_number
@@ -13,14 +13,14 @@ from bot.documents.form import MEAL_KEYS
 from bot.domain.nudges import NudgeState
 from bot.domain.policy import Policy
 from bot.domain.programme import span
-from bot.domain.visits import Visit, VisitStatus
+from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
+from bot.views import approval
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
 PAYER_KEYS = {"guest": N_("visit.payer.guest"), "company": N_("visit.payer.company")}
-
-
+# Met at the airport (接机) for a flight, at the station (接站) for a train.
 def card(ctx: Context, visit: Visit) -> tuple[str, Keyboard]:
     """Everything about a visit on one screen, with the actions this person may take."""
     t = ctx.t
@@ -32,6 +32,7 @@ def card(ctx: Context, visit: Visit) -> tuple[str, Keyboard]:
     lines.append(t("visit.card.when", arrival=ctx.format_time(visit.arrival),
                    departure=ctx.format_time(visit.departure)))
     lines += _people(ctx, visit)
+    lines += approval.card_lines(ctx, visit)
     lines += _logistics(ctx, visit)
     lines += [t("visit.card.note", when=ctx.format_time(n.at), text=n.text) for n in visit.notes]
     return "\n".join(lines), _buttons(ctx, visit)
@@ -93,13 +94,7 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     lines = []
     travel = visit.travel
     if travel is not None:
-        arrives = ctx.format_time(travel.arrives_at) if travel.arrives_at else "—"
-        pickup = ""
-        if travel.pickup:
-            met = N_("visit.card.pickup_flight") if travel.meets_at_airport else N_("visit.card.pickup_train")
-            pickup = t(met)
-        lines.append(t("visit.card.travel", mode=t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")),
-                       number=travel.number, place=travel.place, arrives=arrives, pickup=pickup))
+        lines.append(_travel(ctx, travel))
         driver = _name(ctx, travel.driver) if travel.driver is not None else travel.driver_name
         who = " · ".join(part for part in (driver, travel.car) if part)
         if travel.pickup and who:
@@ -131,6 +126,20 @@ def _when(ctx: Context, day: date, start: time | None, end: time | None, text: s
     return " ".join(part for part in (ctx.format_date(moment), span(start, end), text) if part)
 
 
+def _travel(ctx: Context, travel: Travel) -> str:
+    """🚩 ✈️ 飞机 CA1234 浦东机场，抵达 12月3日 周四 08:15，需接机: what is not known is left out."""
+    t = ctx.t
+    what = " ".join(part for part in (t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")), travel.number,
+                                      travel.place) if part)
+    line = t("visit.card.trip", what=what)
+    if travel.arrives_at is not None:
+        line += t("visit.card.trip_arrives", arrives=ctx.format_time(travel.arrives_at))
+    if travel.pickup:
+        met = N_("visit.card.pickup_flight") if travel.meets_at_airport else N_("visit.card.pickup_train")
+        line += t(met)
+    return line
+
+
 def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     if ctx.staff is None or not ctx.services.visits.can_tick(ctx.staff, visit):
         return ()
@@ -138,12 +147,14 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     done = sum(n.state is NudgeState.DONE for n in nudges)
     checklist = [Button(ctx.t("visit.button.checklist", done=done, total=len(nudges)),
                         pack("chk", visit.id))] if nudges else []
+    answer = approval.buttons(ctx, visit)  # for whoever may approve it now
     if not ctx.services.visits.can_change(ctx.staff, visit):
-        return keyboard(checklist)  # the office, the reception desk: their items, not the visit
+        return keyboard(answer, checklist)  # the office, the reception desk: their items, not the visit
     documents = document_buttons(ctx, visit)
     if visit.status is not VisitStatus.PLANNED:
         return keyboard(checklist, documents)
     return keyboard(
+        answer,
         checklist,
         [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
          Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
@@ -166,20 +177,36 @@ def show_saved(ctx: Context, visit: Visit, planned: int, *, edited: bool) -> Non
     ctx.show(text + "\n\n" + footer, buttons)
 
 
-def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "") -> None:
-    """Tells everyone on the visit but the person acting, each in their own language.
+def show_already_saved(ctx: Context, number: int) -> None:
+    """A button of a form card pressed after the form was saved as visit ``number`` (a crash lost the
+    reply, and the card still offers Save): the card becomes the visit's, saying so; no second visit."""
+    visit = visible_visit(ctx, number)
+    if visit is None:
+        return
+    already = ctx.t("visit.already_saved", number=number)
+    ctx.toast(already)
+    text, buttons = card(ctx, visit)
+    ctx.show(text + "\n\n" + already, buttons)
 
-    ``key`` is one of the ``visit.notify_*`` messages, marked with N_ where it is chosen.
+
+def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "", *, also: Iterable[int] = (),
+                was: datetime | None = None) -> None:
+    """Tells everyone on the visit, and ``also`` others (who hold its items), but the person acting,
+    each once and in their own language.
+
+    ``key`` is one of the ``visit.notify_*`` messages, marked with N_ where it is chosen; ``was``
+    is the arrival before a reschedule.
     """
     actor = ctx.event.user.id
     author = ctx.staff.name if ctx.staff else ""
-    for user_id in visit.people:
+    for user_id in dict.fromkeys((*visit.people, *also)):
         staff = ctx.services.access.staff.get(user_id)
         if user_id == actor or staff is None or not staff.active:
             continue
         t = ctx.translator_for(staff)
         text = t(key, author=author, number=visit.id, client=visit.client_name,
-                 when=ctx.format_time(visit.arrival, t), reason=reason)
+                 when=ctx.format_time(visit.arrival, t), reason=reason,
+                 was=ctx.format_time(was, t) if was is not None else "")
         ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
 
 

@@ -100,11 +100,13 @@ class World:
         return Group(self, chat_id, kind)
 
     def tick(self) -> int:
-        """One wake-up of the scheduler: due nudges are queued in the outbox and everything queued
-        there is delivered; returns how many messages went out."""
+        """One wake-up of the scheduler: due nudges (and the summary of access requests held back, if
+        one is due) are queued in the outbox and everything queued there is delivered; returns how
+        many messages went out."""
         services = self.dispatcher.services
         with services.db.unit():
             services.outbox.add([item.message for item in NudgeSender(services).due_messages()], "nudge")
+            services.outbox.add(services.access.due_summaries(self.clock.now(), services.i18n), "notice")
         return self.flush_outbox()
 
     def flush_outbox(self) -> int:
@@ -162,6 +164,14 @@ class Person:
             message = next((m for m in reversed(with_buttons)
                             if any(label in b.label for row in m.buttons for b in row)), with_buttons[-1])
         return self.press_data(message.button(label).data, message.message_id)
+
+    def press_unanswered(self, label: str, message: Message) -> Person:
+        """Presses a button on ``message`` whose answer never reaches the chat: the bot wrote what the
+        press changed, then a crash lost the reply before it was sent."""
+        event = Event(self.user, self.user.id, callback_data=message.button(label).data,
+                      callback_id=f"cb{message.message_id}", message_id=message.message_id)
+        self.world.dispatcher.handle(event)
+        return self
 
     def press_data(self, data: str, message_id: int = 1) -> Person:
         """Presses a button by its callback data (also one this person was never shown)."""
