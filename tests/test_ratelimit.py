@@ -27,7 +27,9 @@ class VirtualTimer:
 
     async def wait(self, event: asyncio.Event, seconds: float) -> None:
         self.waits += 1
-        for _ in range(3):  # those just granted go out at the moment they were granted
+        # Those just granted go out at the moment they were granted: a few turns of the loop (the
+        # request is its own task, so that a stop lets it arrive: ``Delivery._arriving``).
+        for _ in range(6):
             await asyncio.sleep(0)
         if not event.is_set():
             self.current += seconds + self.late
