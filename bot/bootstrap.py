@@ -12,7 +12,7 @@ from bot.core.outbox import Outbox
 from bot.core.router import Router
 from bot.domain.nudges import Nudge
 from bot.domain.policy import Policy, load_policy
-from bot.domain.visits import Visit
+from bot.domain.visits import Visit, VisitStatus
 from bot.domain.workdays import WorkCalendar, china_calendar
 from bot.flows import all_flows
 from bot.flows.engine import FlowEngine
@@ -22,7 +22,7 @@ from bot.handlers.access import refuse_stranger
 from bot.handlers.dialogs import on_group_text, on_text
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
-from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
@@ -32,6 +32,7 @@ from bot.repositories.nudges import ARCHIVE_AFTER, NudgeRepository
 from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
+from bot.services.approval import ApprovalService
 from bot.services.clients import ClientService
 from bot.services.debriefs import DebriefService, lead_contact_language
 from bot.services.digest import DigestLog, DigestPreferences, DigestService
@@ -70,6 +71,7 @@ class Services:
     digests: DigestService = field(kw_only=True)
     # Everything the bot pushes by itself waits here until it is sent (bot.core.outbox).
     outbox: Outbox = field(kw_only=True)
+    approval: ApprovalService = field(kw_only=True)
     # Built once the rest exists: it reads nudges, visits and people through the services.
     escalations: EscalationService = field(init=False)
 
@@ -101,6 +103,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         StaffRepository(db.table("staff")),
         InviteRepository(db.table("invites")),
         AccessRequestRepository(db.table("access_requests")),
+        NoticeHourRepository(db.table("access_notices")),
         settings.bot_admin_ids,
     )
     engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")),
@@ -131,13 +134,16 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     services = Services(settings, clock, db, i18n, access,
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
                         debriefs=debriefs, clients=clients, relationship=relationship,
-                        lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)))
+                        lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)),
+                        approval=ApprovalService(visits.visits, access, policy))
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     sender = NudgeSender(services)
 
     def withdrawn(visit: Visit, items: list[Nudge]) -> int:
         """Tells whoever held items now called off, when they may be told (not at night, not on a
         day off unless the visit was then)."""
+        if visit.status is VisitStatus.CANCELLED:
+            return 0  # the cancellation's own note tells each holder (bot/flows/visit_changes.py)
         when = sender.first_moment(visit, services.clock.now())
         return services.outbox.add(sender.withdrawn_notes(visit, items), "note", when)
 

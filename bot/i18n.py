@@ -84,9 +84,17 @@ class Translator:
     def __call__(self, key: str, /, **params: object) -> str:
         return self._format(self.catalog.gettext(key), params)
 
-    def format_moment(self, local: datetime, key: str = "format.datetime") -> str:
-        """A moment already in the company zone, by the pattern the catalog names (``format.date``...)."""
-        return str(format_datetime(local, self(key), locale=babel_locale(self.locale)))
+    def format_moment(self, local: datetime, this_year: int, key: str = "format.datetime") -> str:
+        """A moment already in the company zone, by the pattern the catalog names (``format.date``...),
+        with its year when that is not ``this_year``."""
+        return str(format_datetime(local, self.pattern(key, local.year, this_year),
+                                   locale=babel_locale(self.locale)))
+
+    def pattern(self, key: str, year: int, this_year: int) -> str:
+        """The date pattern ``key`` names (``format.date``, ``format.datetime``), or the one that also
+        shows the year when the date is in another year than ``this_year``: "1月5日 周二" said in
+        January, "2027年1月5日 周二" said in December."""
+        return self(WITH_YEAR.get(key, key) if year != this_year else key)
 
     def plural(self, key: str, count: int, /, **params: object) -> str:
         """A sentence whose form depends on ``count`` (available as ``{count}``)."""
@@ -132,3 +140,7 @@ class I18n:
 def N_(key: str) -> str:
     """Marks a message key in data (flows, menus) so the catalog check finds it."""
     return key
+
+
+# The patterns for a day or a moment without its year, each with the one that shows the year.
+WITH_YEAR = {"format.date": N_("format.date_year"), "format.datetime": N_("format.datetime_year")}

@@ -78,6 +78,14 @@ async def send_escalations(runner: Runner) -> object:
         "escalation")
 
 
+async def send_access_summaries(runner: Runner) -> object:
+    """Once an hour in which the admins were not told of every stranger's request is over: how
+    many more there were (``AccessService.due_summaries``)."""
+    services = runner.dispatcher.services
+    return await runner.produce(lambda: services.access.due_summaries(services.clock.now(), services.i18n),
+                                "notice")
+
+
 async def send_outbox(runner: Runner) -> object:
     """What is left in the outbox: retries of failed deliveries, notices to admins."""
     return await runner.send_outbox()
@@ -89,6 +97,7 @@ JOBS: tuple[tuple[str, Work, int], ...] = (
     ("relationship", send_relationship, CHECK_EVERY_SECONDS),
     ("digests", send_digests, CHECK_EVERY_SECONDS),
     ("escalations", send_escalations, ESCALATE_EVERY_SECONDS),
+    ("access summaries", send_access_summaries, CHECK_EVERY_SECONDS),
     ("outbox", send_outbox, CHECK_EVERY_SECONDS),
     ("backup", _back_up, BACKUP_CHECK_SECONDS),
     ("checkpoint", _checkpoint, CHECKPOINT_EVERY_SECONDS),

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.domain.staff import Role
 from tests.support.chat import World
 from tests.test_nudge_sending import plan_visit
 
@@ -31,23 +29,23 @@ def test_the_card_opens_the_checklist_and_a_tick_counts(world: World) -> None:
     assert text.startswith("✅ Checklist of visit #1 · 华为: 0/")
     assert "Print name cards and brochures · Lin" in text
     total = text.split("0/")[1].split()[0]
-    host.press("Review the reception request")
+    host.press("Print name cards")
     assert host.last.text.startswith(f"✅ Checklist of visit #1 · 华为: 1/{total}")
-    assert "✅ Mon 23 Nov" in host.last.text
+    assert "✅ Wed 25 Nov 10:00 Print name cards" in host.last.text
     host.press("Back to the visit")
     assert f"Checklist 1/{total}" in str(host.last.buttons)
 
 
 def test_the_office_sees_its_items_by_name_and_ticks_them_but_does_not_edit(world: World) -> None:
+    world.admin_ids = frozenset({1})  # Zhou a plain office clerk, invited as staff
+    world.restart()
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    office = world.person(2, "Zhou", language_code="en").send("/start")
+    host.send("/invite").press("员工")
+    code = host.last.text.split("start=")[1].split()[0]
+    office = world.person(2, "Zhou", language_code="en").send(f"/start {code}")
     host.send("/staff").press("Zhou ›").press("市场部内勤")
     plan_visit(host, extras=("欢迎横幅",))
     assert "准备欢迎横幅和欢迎牌 · Zhou" in host.send("/visit 1").press("检查清单").last.text
-    staff = world.dispatcher.services.access.staff  # Zhou is an admin here; as a plain office clerk:
-    person = staff.get(2)
-    assert person is not None
-    staff.save(replace(person, role=Role.STAFF))
     office.send("/visit 1")
     labels = [b.label for row in office.last.buttons for b in row]
     assert labels == [next(label for label in labels if "Checklist" in label)]  # no Edit, no Cancel

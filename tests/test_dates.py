@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.domain.dates import DateReading, read_datetime, read_period
+from bot.domain.dates import DateReading, PartOfDay, read_datetime, read_period
 from bot.domain.dates_normalise import chinese_numeral, normalise
 from tests.date_phrases import AS_SAID, NOWS, PERIODS, PHRASES, SHANGHAI
 
@@ -116,3 +116,19 @@ def test_a_time_alone_falls_on_the_given_day_and_a_full_phrase_ignores_it() -> N
                            ("12月9日下午4点", "2026-12-09 16:00")):
         reading = read_datetime(text, now=now, tz=SHANGHAI, on_day=day)
         assert reading.value is not None and reading.value.strftime("%Y-%m-%d %H:%M") == expected, text
+
+
+
+@pytest.mark.parametrize(("text", "part", "expected"), [
+    ("3点", "afternoon", "2027-01-01 15:00"), ("at 3", "afternoon", "2027-01-01 15:00"),
+    ("9:30", "evening", "2027-01-01 21:30"), ("8点", "morning", "2027-01-01 08:00"),
+    ("上午10点", "afternoon", "2027-01-01 10:00"),  # what is typed wins
+    ("15:00", "morning", "2027-01-01 15:00"), ("0点", "afternoon", "2027-01-01 00:00"),
+])
+def test_a_part_of_the_day_said_before_decides_a_bare_hour(text: str, part: PartOfDay, expected: str) -> None:
+    """明天下午, then "3点": the afternoon was said, so 15:00, and no question about it."""
+    midnight = datetime(2027, 1, 1, tzinfo=SHANGHAI)
+    reading = read_datetime(text, now=midnight, tz=SHANGHAI, part_of_day=part)
+    assert reading.value is not None and reading.value.strftime("%Y-%m-%d %H:%M") == expected
+    assert not reading.hour_ambiguous
+    assert read_datetime("3点", now=midnight, tz=SHANGHAI).hour_ambiguous  # nothing decides it

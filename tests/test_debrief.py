@@ -70,7 +70,8 @@ def test_a_whole_debrief_in_chinese_makes_tasks_tells_owners_and_writes_the_memo
     assert "• 发送报价单 — 王五，12月4日 周五 18:00" in card
     assert "• 安排样品测试 — 李四，12月5日 周六 15:00" in card
     assert "下次联系: 12月2日 周三" in card
-    assert "实际花费: 500（预算 440，超出 60）" in card
+    assert "实际花费: 合计 500（预算合计 440 = 用餐 120 元/人 × 2 人 + 礼品 100 元/人 × 2 人；超出 60）" \
+        in card
     assert "接待评分: ★★★★★" in card
     host.press("保存")
 
@@ -93,7 +94,7 @@ def test_a_whole_debrief_in_chinese_makes_tasks_tells_owners_and_writes_the_memo
     assert world.chats[WANG][-1].text == (
         "📌 Lin gave you a task (华为 <Huawei>, visit #1):\n发送报价单\nDue: Fri 4 Dec 18:00")
     assert world.chats[LI][-1].text == (
-        "📌 Lin 交給你一項待辦（华为 <Huawei>，來訪 #1）：\n安排样品测试\n截止：12月5日 週六 15:00")
+        "📌 Lin 交給您一項待辦（华为 <Huawei>，來訪 #1）：\n安排样品测试\n截止：12月5日 週六 15:00")
     assert [t.text for t in world.dispatcher.services.debriefs.tasks_for(WANG)] == ["发送报价单"]
 
     saved = world.dispatcher.services.debriefs.get(1)
@@ -122,7 +123,7 @@ def test_a_debrief_in_english_skipping_the_optional_steps(world: World) -> None:
     assert "(English)" in saved
     memo = host.last.text
     assert memo.startswith("Meeting memo\n\nTo: 华为 <Huawei>\nMeeting date: Tue 24 Nov")
-    assert "Agreed open items" not in memo
+    assert "Agreed open items" not in memo and "as written" not in memo  # typed in English
     assert "Next contact: Wed 2 Dec" in memo
     assert tasks(world) == []
 
@@ -172,6 +173,7 @@ def test_the_memo_is_in_the_lead_contacts_language_even_when_the_host_writes_chi
     assert memo.startswith("Meeting memo\n\nTo: 华为 <Huawei>\nMeeting date: Tue 24 Nov\n"
                            "Our attendees: Lin, 王五")
     assert "1. 发送报价单 (owner: 王五, by Fri 4 Dec)" in memo
+    assert "Our attendees: Lin, 王五\n\nNotes below as written, in Chinese.\n\nYour needs" in memo
     saved = world.dispatcher.services.debriefs.get(1)
     assert saved is not None and saved.memo_locale == "en"
 
@@ -266,7 +268,9 @@ def test_a_stranger_gets_nothing(world: World) -> None:
     stranger = world.person(77, "Eve", language_code="en")
     stranger.send("/debrief 1")
     assert "registered staff of the company only" in stranger.last.text
-    stranger.press_data("dbf:1")
-    assert world.toasts[-1] == "This assistant is for registered staff only."
-    assert all("Huawei" not in m.text for m in stranger.messages)
+    stranger.press_data("dbf:1")  # a later message: not even a refusal
+    presser = world.person(78, "Mallory", language_code="en").press_data("dbf:1")
+    assert world.toasts == ["This assistant is for registered staff only."]
+    assert all("Huawei" not in m.text for m in stranger.messages + presser.messages)
     assert world.dispatcher.services.flows.active(77) is None
+    assert world.dispatcher.services.flows.active(78) is None

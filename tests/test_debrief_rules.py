@@ -8,11 +8,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot.domain.debriefs import Debrief, Outcome, estimate
+from bot.domain.budget import estimate
+from bot.domain.debriefs import Debrief, Outcome
 from bot.domain.memo import MemoFacts, MemoItem, render_memo
 from bot.domain.staff import Role, Staff
 from bot.domain.tasks import LineProblem, OpenItem, Task, TaskStatus, read_open_items, reconcile
-from bot.domain.visits import Visit, Visitor
+from bot.domain.visits import Meals, Visit, Visitor
 from bot.i18n import I18n
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.tasks import TaskRepository
@@ -68,13 +69,13 @@ def test_a_rerun_keeps_tasks_by_text_then_by_order_and_drops_the_rest() -> None:
     assert [task.id for task in dropped] == [4]
 
 
-def test_the_estimate_is_the_budget_per_person_times_the_visitors() -> None:
+def test_the_estimate_is_each_standard_per_person_times_the_people_it_is_for() -> None:
     visit = Visit(1, 5, "Acme", "B", NOW, NOW, 10, NOW, 10,
                   visitors=(Visitor(7, "A"), Visitor(8, "B"), Visitor(9, "C")),
                   budget=(("meal", 120.0), ("gift", 100.0)))
-    assert estimate(visit) == 660
+    assert estimate(visit) == 660  # no covers booked: meals for the three visitors
+    assert estimate(replace(visit, meals=Meals(5))) == 120 * 5 + 100 * 3  # five at the table
     assert estimate(replace(visit, budget=())) is None
-    assert estimate(replace(visit, visitors=())) is None
 
 
 def test_the_memo_escapes_what_people_typed() -> None:
@@ -83,6 +84,17 @@ def test_the_memo_escapes_what_people_typed() -> None:
         MemoItem("x < y", "王五", "Fri 4 Dec")], "Wed 2 Dec"))
     assert memo.startswith("<b>Meeting memo</b>\n\nTo: A&amp;B &lt;Ltd&gt;")
     assert "&lt;script&gt;" in memo and "1. x &lt; y (owner: 王五, by Fri 4 Dec)" in memo
+
+
+def test_a_memo_says_when_its_notes_are_in_another_language() -> None:
+    i18n = I18n("en")
+    english = MemoFacts("Acme", "Tue 24 Nov", ["Lin"], "A pilot line in Q1", [], "Wed 2 Dec")
+    quote = MemoItem("Send the quote", "王五", "12月4日")
+    chinese = MemoFacts("华为", "11月24日", ["Lin"], "需要样品", [quote], "12月2日")
+    assert "以下記錄按原文（英文）照錄。" in render_memo(i18n.get("zh_Hant"), english)
+    assert "以下记录按原文（中文）照录。" not in render_memo(i18n.get("zh_Hans"), chinese)
+    assert "Notes below as written, in Chinese." in render_memo(i18n.get("en"), chinese)
+    assert "as written" not in render_memo(i18n.get("en"), english)
 
 
 def test_record_updates_tasks_deletes_dropped_ones_and_lists_open_tasks_by_due(tmp_path: Path) -> None:

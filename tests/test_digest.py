@@ -34,7 +34,14 @@ from tests.test_lookups import (
 
 @pytest.fixture
 def cast(world: World) -> Cast:
-    return a_week(world)
+    """The week, with 陳's visit on Wednesday needing the general manager: told three days ahead,
+    which was last Friday, so 陳 has something overdue each morning."""
+    week = a_week(world)
+    visits = world.dispatcher.services.visits
+    tsmc = visits.get(3)
+    assert tsmc is not None
+    visits.update(replace(tsmc, executives=("general_manager",)))
+    return week
 
 
 def tick(world: World, when: datetime | None = None) -> dict[int, str]:
@@ -53,17 +60,18 @@ def monday(hour: int, minute: int = 0) -> datetime:
 def test_at_0830_on_a_working_day_each_person_gets_their_day(world: World, cast: Cast) -> None:
     assert tick(world, monday(8, 29)) == {}
     sent = tick(world, monday(8, 30))
-    # Each lists what they hold: the manager reviews the requests; Chen's visit is on Wednesday and
-    # nothing of his is due yet; reception and the admin have nothing of their own.
-    assert set(sent) == {LIN, MA, MANAGER}
+    # Each lists what they hold (the manager: the arrangement forms submitted to them); reception and
+    # the admin have nothing of their own.
+    assert set(sent) == {LIN, MA, CHEN, MANAGER}
     lin = world.person(LIN).last.text.splitlines()
     assert lin[:4] == ["☀️ 早上好，Lin！11月23日 周一 的安排：", "", "📅 今天 11月23日 周一",
                        "🕘 10:00–12:00 华为 #1 · ⚠️ 准备滞后"]
     assert "⚠️ 已逾期" in lin and "📌 今天到期" in lin
     assert lin.index("📌 今天到期") < lin.index("⚠️ 已逾期")  # the day first, then the backlog
-    assert not any("审核客户接待申请" in line for line in lin)  # the manager's item, not the host's
+    assert "• 11:00 团队复盘：把客户需求转为有责任人和期限的任务（#5 华为）" in lin  # later today: listed
     assert not any("#2" in line or "#3" in line for line in lin)  # others' visits: not in one's own digest
-    assert "审核客户接待申请" in sent[MANAGER] or "Review the reception request" in sent[MANAGER]
+    assert "填写《客户接待安排表》并呈部门负责人" in sent[MANAGER]
+    assert "#1" not in "".join(line for line in sent[MANAGER].splitlines() if "今天" in line)
     ma = world.person(MA).last.text
     assert ma.startswith("☀️ Good morning, Ma! Your day, Mon 23 Nov:\n\n📅 Today, Mon 23 Nov\n🕘 10:00–12:00")
 
@@ -107,11 +115,11 @@ def test_a_make_up_working_sunday_gets_its_digest(world: World, cast: Cast) -> N
 def test_a_person_s_own_time_and_switching_it_off(world: World, cast: Cast) -> None:
     lin = world.person(LIN)
     lin.send("/digest")
-    assert lin.last.text.startswith("☀️ 你的晨报在每个工作日 08:30 发送")
+    assert lin.last.text.startswith("☀️ 您的晨报在每个工作日 08:30 发送")
     assert lin.send("/digest 7:45").last.text == "✅ 晨报改为每个工作日 07:45 发送。"
     assert set(tick(world, monday(7, 44))) == set()
     assert set(tick(world, monday(7, 45))) == {LIN}
-    assert set(tick(world, monday(8, 30))) == {MA, MANAGER}
+    assert set(tick(world, monday(8, 30))) == {MA, CHEN, MANAGER}
     assert lin.send("/digest off").last.text == "🔕 晨报已关闭。发送 /digest on 恢复（公司时间 08:30）。"
     assert lin.send("/digest").last.text == "🔕 晨报已关闭。发送 /digest on 恢复（公司时间 08:30）。"
     assert LIN not in tick(world, at(24, 8, 30))
@@ -123,7 +131,7 @@ def test_a_person_s_own_time_and_switching_it_off(world: World, cast: Cast) -> N
 
 
 def test_a_digest_missed_while_the_bot_was_down_goes_out_until_noon(world: World, cast: Cast) -> None:
-    assert set(tick(world, monday(12, 29))) == {LIN, MA, MANAGER}
+    assert set(tick(world, monday(12, 29))) == {LIN, MA, CHEN, MANAGER}
     assert tick(world, at(24, 12, 31)) == {}
 
 
@@ -174,8 +182,8 @@ def test_the_runner_delivers_due_digests_through_the_retrying_delivery(world: Wo
     runner.delivery = Delivery(telegram, sleep=no_wait)
     try:
         world.clock.current = monday(8, 30)
-        assert asyncio.run(send_digests(runner)) == 3
-        assert {getattr(a, "chat_id", None) for a in telegram.sent} == {LIN, MA, MANAGER}
+        assert asyncio.run(send_digests(runner)) == 4
+        assert {getattr(a, "chat_id", None) for a in telegram.sent} == {LIN, MA, CHEN, MANAGER}
         assert asyncio.run(send_digests(runner)) == 0
     finally:
         runner.close()
@@ -190,4 +198,4 @@ def test_the_digest_counts_only_what_is_still_open(world: World, cast: Cast) -> 
     assert numbers(lin) == {1}
     assert "已逾期" not in lin.text and "今天到期" not in lin.text
     assert RECEPTION not in world.chats  # nothing of their own: silence
-    assert numbers(world.person(MANAGER).last) == {2, 3}  # the requests still to review
+    assert numbers(world.person(MANAGER).last) == {2}  # the form still to receive

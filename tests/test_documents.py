@@ -117,6 +117,17 @@ def test_the_form_in_english_for_an_english_reader(world: World) -> None:
                "See the production system", "Over the standard", "Approved (department head)")
 
 
+@pytest.mark.parametrize(("language", "label"), [("zh-hans", "礼品"), ("zh-hant", "禮品"), ("en", "Gifts")])
+def test_gifts_ticked_in_the_form_print_as_a_tick(world: World, language: str, label: str) -> None:
+    add_full_visit(world, gifts="gifts")  # what /new stores when Gifts is ticked among the extras
+    pdf_file, xlsx_file = documents(world.person(HOST, "林晓", language_code=language), "/form 1")
+    sheet = load_workbook(io.BytesIO(xlsx_file.content)).active
+    assert sheet is not None
+    rows = [[cell.value for cell in row if cell.value is not None] for row in sheet.iter_rows()]
+    assert [label, "√"] in [row[:2] for row in rows]  # the budget's 礼品 row comes first
+    assert "gifts" not in pdf_text(pdf_file.content)
+
+
 def test_the_itinerary_is_in_the_lead_contacts_language_and_keeps_internal_things_out(world: World) -> None:
     add_full_visit(world, lead_language="en")
     host = world.person(HOST, "林晓", language_code="zh-hans")
@@ -142,6 +153,13 @@ def test_an_itinerary_for_a_traditional_chinese_lead(world: World) -> None:
                "12月3日 週四 10:00", "考察日期2026年12月3日 週四")
 
 
+def test_an_itinerary_for_next_year_shows_the_year_on_its_lines(world: World) -> None:
+    add_full_visit(world, arrival=datetime(2027, 1, 5, 10, 0, tzinfo=SHANGHAI), lodging=None, travel=None,
+                   departure=datetime(2027, 1, 5, 16, 0, tzinfo=SHANGHAI))
+    [itinerary] = documents(world.person(HOST, "林晓", language_code="zh-hans"), "/itinerary 1")
+    assert has(pdf_text(itinerary.content), "Tue 5 Jan 2027 10:00", "Tue 5 Jan 2027 16:00")
+
+
 def test_the_memo_before_and_without_a_debrief(world: World) -> None:
     add_full_visit(world)
     host = world.person(HOST, "林晓", language_code="zh-hans")
@@ -164,7 +182,8 @@ def test_the_memo_as_pdf_in_the_memo_language_and_as_the_message(world: World) -
     assert memo.filename == "visit-1-memo.pdf"
     assert memo.caption.startswith("📝 会谈备忘录 · 来访 #1（English）")
     text = pdf_text(memo.content)
-    assert has(text, "Meeting memo", "华为技术有限公司", "Thu 3 Dec 2026", "David Lee Purchasing Director",
+    assert has(text, "Meeting memo", "Notes below as written, in Chinese.", "华为技术有限公司",
+               "Thu 3 Dec 2026", "David Lee Purchasing Director",
                "林晓, 王五", "需要一套样品和正式报价", "发送报价单", "王五", "Mon 7 Dec 2026",
                "Wed 9 Dec 2026")
     assert "价格偏高" not in text and "999" not in text  # objections and spend stay internal

@@ -14,7 +14,7 @@ from bot.documents import pdf, xlsx
 from bot.documents.fonts import FONT_PATH, face_index
 from bot.documents.form import arrangement_form
 from bot.documents.itinerary import itinerary
-from bot.documents.layout import Document, Field, Grid, Section, Table
+from bot.documents.layout import Document, Field, Grid, Section, Table, Text
 from bot.documents.sources import Sources
 from bot.domain.visits import Note, Visit
 from tests.documents_support import HOST, add_full_visit, add_staff
@@ -80,6 +80,33 @@ def test_emoji_typed_into_a_note_are_left_out_instead_of_printed_as_boxes(world:
     content = pdf.render(arrangement_form(noted, sources(world, noted, "zh_Hans")))
     text = "".join(pdfium.PdfDocument(content)[1].get_textpage().get_text_range().split())
     assert "客户很满意，带伴手礼" in text
+
+
+@pytest.mark.parametrize(("locale", "note"), [
+    ("zh_Hans", "注：表情符号等无法打印的字符已从本文件中略去。"),
+    ("zh_Hant", "註：表情符號等無法列印的字元已從本文件中略去。"),
+    ("en", "Note: emoji and other characters that cannot be printed were left out of this document.")])
+def test_emoji_leave_no_gaps_and_the_document_says_they_were_left_out(world: World, visit: Visit, locale: str,
+                                                                      note: str) -> None:
+    src = sources(world, visit, locale)
+    for document in (itinerary(visit, src), arrangement_form(visit, src)):
+        assert "".join(note.split()) not in "".join(page_text(pdf.render(document)).split())
+    toured = replace(visit, tour="🚗 自驾去工厂👍🏻")
+    text = page_text(pdf.render(itinerary(toured, sources(world, toured, locale))))
+    assert "".join(note.split()) in "".join(text.split())
+    assert "自驾去工厂" in text
+
+
+def test_emoji_are_left_out_with_the_spaces_around_them() -> None:
+    typed = ("🚩 🚗 自驾去工厂 👍🏻 再回来✈️", "客户很满意👍🏻，带伴手礼🎁", "Great 👍 visit")
+    document = Document("标题", "", (Section("", (Text(typed),)),), "zh_Hans", left_out="注：略去了表情。")
+    lines = page_text(pdf.render(document)).splitlines()
+    assert lines[1:5] == ["自驾去工厂 再回来", "客户很满意，带伴手礼", "Great visit", "注：略去了表情。"]
+
+
+def page_text(content: bytes) -> str:
+    document = pdfium.PdfDocument(content)
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
 
 
 def test_a_glyph_the_font_lacks_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -138,6 +138,66 @@ def test_a_date_without_time_asks_for_the_time(world: World) -> None:
     assert me.messages[-2].text == "这个时间已经过去了。请输入一个将来的时间。"  # departure before arrival
 
 
+def test_a_count_is_read_with_the_word_typed_after_it(world: World) -> None:
+    me = host(world)
+    me.send("Acme").press("Class A").press("Tour").press("Done")
+    flows = world.dispatcher.services.flows
+    for typed, count in (("4 people", 4), ("3人", 3), ("三位", 3), ("12 guests", 12), ("2 pax", 2)):
+        me.send(typed)
+        assert me.last.text.startswith("5/8 demo.lodging?"), typed
+        assert flows.active(me.id).answers["guests"] == count
+        me.press("Back")
+    me.send("4 dogs")
+    assert me.messages[-2].text == "Please type a number, for example 3."
+
+
+def to_arrival(world: World, language: str = "zh-hans") -> Any:
+    me = host(world, language)
+    me.send("Acme").send("Class A").send("Tour").press("✔" if language == "zh-hans" else "Done")
+    return me.send("2").send("no")
+
+
+def test_a_part_of_the_day_given_with_the_day_decides_a_bare_hour(world: World) -> None:
+    me = to_arrival(world)
+    me.send("明天下午")
+    assert me.last.text == "11月24日 周二 的几点？例如：10:00、下午3点。"
+    me.send("3点")
+    assert me.last.text.startswith("我理解为：11月24日 周二 15:00 — 对吗？")
+    me.press("对")
+    assert me.last.text.startswith("7/8 demo.departure?")
+
+
+def test_a_bare_hour_nothing_decides_is_asked_morning_or_afternoon(world: World) -> None:
+    me = to_arrival(world)
+    me.send("明天3点")
+    assert me.last.text == "「明天3点」是上午还是下午？"
+    assert [b.label for row in me.last.buttons for b in row] == ["上午 · 11月24日 周二 03:00",
+                                                                 "下午 · 11月24日 周二 15:00"]
+    me.press("下午")
+    assert me.last.text.startswith("7/8 demo.departure?")
+    me.press("明天")  # the button, then a bare hour: the same question, on that day
+    me.send("5点")
+    assert me.last.text == "「5点」是上午还是下午？"
+    me.send("下午5点")  # typed instead of pressed: still on the day the button chose
+    assert me.last.text.startswith("我理解为：11月24日 周二 17:00")
+    me.press("对").press("跳过").press("保存")
+    assert SAVED[-1]["arrival"] == "2026-11-24T15:00:00+08:00"
+    assert SAVED[-1]["departure"] == "2026-11-24T17:00:00+08:00"
+
+
+def test_a_bare_hour_whose_morning_has_passed_is_the_afternoon(world: World) -> None:
+    me = to_arrival(world, "en")
+    me.send("today at 3")  # Monday 09:00: 03:00 has gone, so no question
+    assert me.last.text.startswith("I read that as Mon 23 Nov 15:00 — correct?")
+    me.press("No, let me retype")
+    me.send("at 9:30")  # 09:30 today or 21:30 today
+    assert me.last.text == "“at 9:30”: morning or afternoon?"
+    assert [b.label for row in me.last.buttons for b in row] == ["Morning · Mon 23 Nov 09:30",
+                                                                 "Evening · Mon 23 Nov 21:30"]
+    me.press("Evening")
+    assert me.last.text.startswith("7/8 demo.departure?")
+
+
 def test_back_returns_to_the_previous_step_keeping_answers(world: World) -> None:
     me = host(world)
     me.send("Acme").press("Class B")
@@ -202,3 +262,18 @@ def test_a_button_from_an_older_form_is_expired_and_shows_where_you_were(world: 
     assert world.toasts[-1] == "This form has expired."
     assert me.messages[-2].text.startswith("That button belongs to a form that has expired.")
     assert me.last.text.startswith("2/8 demo.cls?")
+
+
+def test_a_date_in_another_year_is_echoed_with_its_year(world: World) -> None:
+    me = to_arrival(world)
+    me.send("1月5日下午3点")
+    assert me.last.text.startswith("我理解为：2027年1月5日 周二 15:00 — 对吗？")
+    me.press("✖")
+    me.send("12月5日下午3点")  # this year's: no year
+    assert me.last.text.startswith("我理解为：12月5日 周六 15:00 — 对吗？")
+
+
+def test_a_day_in_another_year_is_asked_about_with_its_year(world: World) -> None:
+    me = to_arrival(world, "en")
+    me.send("Jan 5")
+    assert me.last.text.startswith("At what time on Tue 5 Jan 2027?")

@@ -65,6 +65,13 @@ def test_no_catalog_key_is_unused() -> None:
     assert not unused, f"keys in the catalogs that no code uses: {unused}"
 
 
+@pytest.mark.parametrize("locale", ["zh_Hans", "zh_Hant"])
+def test_the_chinese_catalogs_address_the_reader_as_nin(locale: str) -> None:
+    """Staff and clients are addressed politely, as 您, in every message; 你 never."""
+    informal = {key: forms for key, forms in _catalog(locale).items() if any("你" in form for form in forms)}
+    assert not informal, f"{locale} uses 你 in {sorted(informal)}"
+
+
 @pytest.mark.parametrize(("code", "locale"), [
     ("zh", "zh_Hans"), ("zh-cn", "zh_Hans"), ("zh-hans", "zh_Hans"), ("zh-Hans-CN", "zh_Hans"),
     ("zh-tw", "zh_Hant"), ("zh-HK", "zh_Hant"), ("zh-hant", "zh_Hant"), ("zh-mo", "zh_Hant"),

@@ -187,7 +187,7 @@ def test_the_answers_speak_the_asker_s_language(world: World, cast: Cast) -> Non
     boss = as_locale(world, MANAGER, "zh_Hant").send("張總上次來是什麼時候")
     assert boss.last.text.splitlines()[:3] == ["🔎 张總（华为）上次來訪", "", "📅 11月20日 週五"]
     chen = world.person(CHEN).send("張總上次來是什麼時候")  # staff: Lin's visit is not theirs to see
-    assert chen.last.text.startswith("🔎 沒有张總（华为）以往的、你能查看的來訪。")
+    assert chen.last.text.startswith("🔎 沒有张總（华为）以往的、您能查看的來訪。")
     ma = world.person(MA).send("who's arriving today")
     assert ma.last.text.splitlines()[:2] == ["📅 Today, Mon 23 Nov", "🕘 10:00–12:00 华为 #1 · ⚠️ prep behind"]
     assert "张伟 总经理 · 2 guests · Class A · host Lin" in ma.last.text
@@ -203,11 +203,11 @@ def test_a_name_several_clients_share_offers_a_choice_and_the_choice_edits_in_pl
     assert numbers(boss.last) == {1, 4}
     boss.send("when is huawei coming")
     choice = boss.last
-    assert choice.text == "「huawei」有几个匹配，你指的是哪一个？"
+    assert choice.text == "「huawei」有几个匹配，您指的是哪一个？"
     assert [b.label for row in choice.buttons for b in row] == ["华为", "华为终端"]
     boss.press("华为终端")
     assert boss.last is choice
-    assert choice.text == "🔎 没有华为终端接下来的、你能查看的来访。"
+    assert choice.text == "🔎 没有华为终端接下来的、您能查看的来访。"
 
 
 def test_a_greeting_many_people_share_offers_those_seen_most_recently(world: World, cast: Cast) -> None:
@@ -255,11 +255,11 @@ def test_reception_style_staff_see_everyone_s_arrivals_today_and_tomorrow(world:
     assert "ℹ️" not in desk.last.text
     desk.send("/week")
     assert numbers(desk.last) == {1, 2}
-    assert desk.last.text.endswith("ℹ️ 这里显示你负责或参与的来访，以及全公司今明两天的到访。")
+    assert desk.last.text.endswith("ℹ️ 这里显示您负责或参与的来访，以及全公司今明两天的到访。")
     desk.send("下周有什么接待")
     assert desk.last.text.startswith("☕ 11月30日 周一 至 12月6日 周日 没有客户来访。")
     desk.send("台積電什么时候来")
-    assert desk.last.text.startswith("🔎 没有台積電接下来的、你能查看的来访。")
+    assert desk.last.text.startswith("🔎 没有台積電接下来的、您能查看的来访。")
 
 
 def test_staff_see_their_own_visits_on_any_day(world: World, cast: Cast) -> None:
@@ -283,15 +283,18 @@ def test_managers_and_admins_see_everything(world: World, cast: Cast, user_id: i
 
 
 def test_a_stranger_sees_nothing_through_any_command_question_or_button(world: World, cast: Cast) -> None:
-    eve = world.person(99, "Eve", language_code="en")
+    # Each probe is a stranger's first message (later ones get no reply at all): the refusal only.
     questions = ("今天谁来", "when is Huawei coming", "hello")
-    for text in ("/today", "/week", "/tomorrow", "/find 华为", "/mytasks", "/digest off", *questions):
-        eve.send(text)
-        assert "registered staff of the company only" in eve.last.text
-    for data in ("lk:d:20261123:20261129:1", "lk:r:today", "lk:c:1:n:0", "lk:f:0:华为", "tsk:0"):
-        eve.press_data(data)
-        assert world.toasts[-1] == "This assistant is for registered staff only."
-    assert not any("华为" in m.text or "#1" in m.text for m in eve.messages)
+    texts = ("/today", "/week", "/tomorrow", "/find 华为", "/mytasks", "/digest off", *questions)
+    for n, text in enumerate(texts):
+        eve = world.person(900 + n, "Eve", language_code="en").send(text)
+        assert len(eve.messages) == 1 and "registered staff of the company only" in eve.last.text
+    buttons = ("lk:d:20261123:20261129:1", "lk:r:today", "lk:c:1:n:0", "lk:f:0:华为", "tsk:0")
+    for n, data in enumerate(buttons):
+        mallory = world.person(950 + n, "Mallory", language_code="en").press_data(data)
+        assert world.toasts[-1] == "This assistant is for registered staff only." and not mallory.messages
+    seen = [m.text for chat, messages in world.chats.items() if chat >= 900 for m in messages]
+    assert not any("华为" in text or "#1" in text for text in seen)
 
 
 def test_an_old_paging_button_pressed_after_deactivation_shows_nothing(world: World, cast: Cast) -> None:
@@ -399,3 +402,15 @@ def test_strangers_in_the_group_get_no_answer_and_an_unregistered_group_sees_not
     assert world.chats[GROUP][-1].text == "本群不再接收到访名单。"
     assert in_group(world, RECEPTION, "今天谁来")[-1].text.startswith("🔒 本群未设为接待团队群")
     assert "#1" not in world.chats[GROUP][-1].text
+
+
+def test_days_of_another_year_are_shown_with_the_year(world: World) -> None:
+    world.clock.current = datetime(2026, 12, 30, 1, 0, tzinfo=UTC)  # Wednesday 30 December, 09:00
+    hire(world)
+    huawei = world.dispatcher.services.clients.create("华为", by=LIN, now=world.clock.now())
+    add_visit(world, huawei.id, "华为", datetime(2026, 12, 31, 10, 0, tzinfo=SHANGHAI), 2, host=LIN)
+    add_visit(world, huawei.id, "华为", datetime(2027, 1, 4, 10, 0, tzinfo=SHANGHAI), 2, host=LIN)
+    lin = world.person(LIN).send("/week")
+    assert "📅 明天 12月31日 周四" in lin.last.text
+    lin.send("下周谁来")
+    assert "2027年1月4日 周一" in lin.last.text

@@ -49,7 +49,7 @@ def test_my_tasks_lists_overdue_items_first_then_today_then_later(world: World, 
     assert venue is not None
     nudges.save(replace(venue, state=NudgeState.DONE))
     lin = world.person(LIN).send("/mytasks")
-    assert lin.last.text.startswith("📝 你的待办：")
+    assert lin.last.text.startswith("📝 您的待办：")
     lines = item_lines(every_page(lin))
     sections = [line for line in lines if not line.startswith("•")]
     assert list(dict.fromkeys(sections)) == ["⚠️ 已逾期", "📌 今天到期", "🗓 之后"]
@@ -73,7 +73,8 @@ def test_my_tasks_follows_the_team_and_is_empty_for_someone_with_nothing(world: 
 
 
 def test_my_tasks_pages_in_place(world: World, cast: Cast) -> None:
-    busy_week(world, 4)  # Tuesday's first visits: their day-before items are due this morning
+    for number in (1, 2):  # with Lin's seven items: more than a page
+        add_task(world, number, f"任务 {number}", LIN, 26)
     lin = world.person(LIN).send("/mytasks")
     listing, sent = lin.last, len(lin.messages)
     assert "第 1/" in listing.text

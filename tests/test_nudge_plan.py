@@ -60,8 +60,6 @@ def table(nudges: list[Nudge]) -> dict[str, str]:
 
 # A class A visit on Thursday 10 December 2026, 10:00-16:00, saved on 1 December.
 CLASS_A = {
-    "request": "12-01 Tue 09:00",
-    "exec_confirm": "12-01 Tue 09:00",
     "leaders": "12-07 Mon 10:00",  # -3d
     "president": "12-08 Tue 10:00",  # -2d
     "venue": "12-09 Wed 10:00",  # -1wd
@@ -87,14 +85,14 @@ CLASS_A = {
     "minutes": "12-14 Mon 16:00",
     "feedback": "12-14 Mon 16:00",
 }
-EXECUTIVE_ITEMS = {"exec_confirm", "pickup_lead", "leaders", "president"}
+EXECUTIVE_ITEMS = {"pickup_lead", "leaders", "president"}
 
 
 @pytest.mark.parametrize(
     ("class_id", "without"),
     [
         ("A", set()),
-        ("B", {"exec_confirm", "pickup_lead"}),  # the president still attends: told 3 and 2 days ahead
+        ("B", {"pickup_lead"}),  # the president still attends: told 3 and 2 days ahead
         ("C", EXECUTIVE_ITEMS),  # classes C and D do not involve executives (policy)
         ("D", EXECUTIVE_ITEMS),
     ],
@@ -183,11 +181,32 @@ def test_a_day_after_a_friday_visit_is_monday(policy: Policy, calendar: WorkCale
         "12-14 Mon 15:00", "12-14 Mon 15:00", "12-11 Fri 15:30")
 
 
-def test_the_review_of_the_request_is_never_late(policy: Policy, calendar: WorkCalendar) -> None:
+# A company's own item due the moment a visit is saved (the banner, class A's required item, kept).
+SAVED_ITEM = """
+[[timeline]]
+id = "intake"
+key = "timeline.venue"
+anchor = "saved"
+offset = "+0m"
+to = ["office"]
+
+[[timeline]]
+id = "banner"
+key = "timeline.banner"
+anchor = "arrival"
+offset = "-1d"
+when = "has_banner"
+to = ["office"]
+"""
+
+
+def test_an_item_counted_from_saving_is_never_late(tmp_path: Path, calendar: WorkCalendar) -> None:
     """Due the moment a visit is saved, it is the first step, not a sign of short notice."""
+    (tmp_path / "policy.toml").write_text(SAVED_ITEM, encoding="utf-8")
+    own = load_policy(tmp_path)
     visit = make_visit("C", "2026-12-18 10:00", "2026-12-18 16:00", saved="2026-12-10 12:00")
-    nudges = plan_visit(visit, policy, calendar, at("2026-12-10 12:00:05"), tz=SHANGHAI)
-    assert not any(n.late for n in nudges)
+    nudges = plan_visit(visit, own, calendar, at("2026-12-10 12:00:05"), tz=SHANGHAI)
+    assert [(n.item, n.late) for n in nudges] == [("intake", False), ("banner", False)]
 
 
 def test_working_days_are_counted_in_the_company_zone(policy: Policy, calendar: WorkCalendar) -> None:
@@ -211,8 +230,8 @@ def test_short_notice_marks_past_items_late(policy: Policy, calendar: WorkCalend
     nudges = plan_visit(visit, policy, calendar, at("2026-12-10 12:00"), tz=SHANGHAI)
     late = {n.item for n in nudges if n.late}
     assert late == {"venue", "equipment", "form", "banner", "name_cards", "itinerary", "hotel_route"}
-    # Exactly at "now" is not past: the request and the room check go out as usual.
-    assert {"request", "hotel_room", "tour", "meal", "briefing", "memo"} <= {
+    # Exactly at "now" is not past: the room check goes out as usual.
+    assert {"hotel_room", "tour", "meal", "briefing", "memo"} <= {
         n.item for n in nudges if not n.late
     }
 
@@ -257,21 +276,20 @@ def b_visit(
 
 def test_planning_stores_one_document_per_item(planner: Planner) -> None:
     count = planner.service.plan_visit(b_visit())
-    assert count == planner.documents() == 24
+    assert count == planner.documents() == 23
     assert set(planner.states().values()) == {NudgeState.PLANNED}
-    assert planner.service.plan_visit(b_visit()) == 24  # planning again changes nothing
-    assert planner.documents() == 24
+    assert planner.service.plan_visit(b_visit()) == 23  # planning again changes nothing
+    assert planner.documents() == 23
 
 
 def test_rescheduling_moves_due_times_without_duplicates(planner: Planner) -> None:
     planner.service.plan_visit(b_visit())
     moved = b_visit("2026-12-17 10:00", "2026-12-17 16:00")
-    assert planner.service.plan_visit(moved) == 24
-    assert planner.documents() == 24
+    assert planner.service.plan_visit(moved) == 23
+    assert planner.documents() == 23
     due = table(planner.service.for_visit(7))
     assert due["venue"] == "12-16 Wed 10:00"
     assert due["memo"] == "12-21 Mon 16:00"
-    assert due["request"] == "12-01 Tue 09:00"  # anchored on saving: unchanged
 
 
 def test_a_reloaded_repository_finds_the_same_documents(
@@ -283,30 +301,30 @@ def test_a_reloaded_repository_finds_the_same_documents(
     second = Planner(tmp_path / "data", policy, calendar)
     try:
         moved = b_visit("2026-12-17 10:00", "2026-12-17 16:00")
-        assert second.service.plan_visit(moved) == 24
-        assert second.documents() == 24
+        assert second.service.plan_visit(moved) == 23
+        assert second.documents() == 23
     finally:
         second.db.close()
 
 
 def test_removing_the_lodging_cancels_the_hotel_items(planner: Planner) -> None:
     planner.service.plan_visit(b_visit())
-    assert planner.service.plan_visit(b_visit(lodging=None)) == 21
-    assert planner.documents() == 24
+    assert planner.service.plan_visit(b_visit(lodging=None)) == 20
+    assert planner.documents() == 23
     cancelled = {item for item, state in planner.states().items() if state is NudgeState.CANCELLED}
     assert cancelled == HOTEL_ITEMS
-    assert planner.service.plan_visit(b_visit()) == 24  # the hotel is back: planned again
+    assert planner.service.plan_visit(b_visit()) == 23  # the hotel is back: planned again
 
 
 def test_cancelling_the_visit_cancels_everything_open(planner: Planner) -> None:
     planner.service.plan_visit(b_visit())
     planner.clock.current = at("2026-12-02 09:00")
-    planner.mark("request", NudgeState.SENT, at("2026-12-01 09:00"))
+    planner.mark("leaders", NudgeState.SENT, at("2026-12-01 09:00"))
     assert planner.service.plan_visit(b_visit(status=VisitStatus.CANCELLED)) == 0
     states = planner.states()
-    assert states.pop("request") is NudgeState.CANCELLED  # sent, not done: called off (and said so)
+    assert states.pop("leaders") is NudgeState.CANCELLED  # sent, not done: called off (and said so)
     assert set(states.values()) == {NudgeState.CANCELLED}
-    assert planner.documents() == 24
+    assert planner.documents() == 23
     assert planner.service.due(at("2026-12-31 00:00")) == []
 
 
@@ -330,9 +348,9 @@ def test_sent_and_done_items_after_a_reschedule(planner: Planner) -> None:
 def test_due_lists_planned_nudges_oldest_first(planner: Planner) -> None:
     planner.service.plan_visit(b_visit())
     due = planner.service.due(at("2026-12-08 10:00"))
-    assert [n.item for n in due] == ["request", "leaders", "president"]
-    planner.mark("request", NudgeState.SENT, at("2026-12-01 09:00"))
-    assert [n.item for n in planner.service.due(at("2026-12-08 10:00"))] == ["leaders", "president"]
+    assert [n.item for n in due] == ["leaders", "president"]
+    planner.mark("leaders", NudgeState.SENT, at("2026-12-07 10:00"))
+    assert [n.item for n in planner.service.due(at("2026-12-08 10:00"))] == ["president"]
 
 
 def test_short_notice_counts_only_what_is_still_ahead(planner: Planner) -> None:
@@ -342,7 +360,7 @@ def test_short_notice_counts_only_what_is_still_ahead(planner: Planner) -> None:
     late = {n.item for n in planner.service.late(7)}
     assert late == {"venue", "equipment", "form", "banner", "name_cards", "itinerary", "hotel_route"}
     assert count == planner.documents() - len(late)
-    assert {n.item for n in planner.service.due(at("2026-12-10 08:00"))} == late | {"request", "hotel_room"}
+    assert {n.item for n in planner.service.due(at("2026-12-10 08:00"))} == late | {"hotel_room"}
 
 
 def test_a_save_that_does_not_move_a_snoozed_nudge_keeps_the_snooze(planner: Planner) -> None:

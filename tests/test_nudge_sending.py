@@ -67,7 +67,6 @@ def test_one_message_per_moment_done_ticks_one_item_and_snooze_moves_the_message
     host.send("/lang").press("简体中文")
     plan_visit(host)
     host.send("/lang").press("English")
-    world.tick()  # the review of the request, at once
     at(world, "2026-11-25 10:00")  # the day before: the venue, the form, the itinerary at once
     assert world.tick() == 1
     message = host.last
@@ -151,17 +150,18 @@ def test_rescheduling_moves_and_cancelling_clears_the_timeline(world: World) -> 
     assert world.tick() == 0
 
 
-def test_office_items_reach_the_office_and_the_request_reaches_the_hosts_manager(world: World) -> None:
+def test_office_items_reach_the_office_and_the_approval_request_the_hosts_manager(world: World) -> None:
     world.admin_ids = frozenset({1, 2, 3})
     world.restart()
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     office = world.person(2, "Zhou", language_code="zh-hans").send("/start")
-    boss = world.person(3, "Wang", language_code="en").send("/start")
+    host.send("/invite").press("经理")  # an admin named in the settings cannot be made a manager
+    code = host.last.text.split("start=")[1].split()[0]
+    boss = world.person(3, "Wang", language_code="en").send(f"/start {code}")
     host.send("/staff").press("Zhou ›").press("市场部内勤")
-    host.press("返回员工列表").press("Wang ›").press("经理")
     plan_visit(host, extras=("欢迎横幅",))
     world.tick()
-    assert "Review the reception request" in boss.sees_text()  # the host's manager reviews it
+    assert "asks you to approve" in boss.sees_text()  # the host's manager approves it
     at(world, "2026-11-25 10:00")  # the day before: the venue (host and office), the banner (office)
     world.tick()
     assert "确认会议室、展厅" in office.sees_text() and "确认会议室、展厅" in host.sees_text()

@@ -26,7 +26,7 @@ from bot.domain.policy import (
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-EXECUTIVE_ITEMS = {"exec_confirm", "leaders", "president", "pickup_lead"}
+EXECUTIVE_ITEMS = {"leaders", "president", "pickup_lead"}
 HOTEL_ITEMS = {"hotel_route", "hotel_room", "thank_booker"}
 
 
@@ -327,7 +327,7 @@ def test_pickup_items_need_a_pickup(policy: Policy) -> None:
 def test_a_class_b_visit_with_an_executive_gets_the_notice_but_no_confirmation(policy: Policy) -> None:
     chosen = ids(policy.timeline_for(VisitFacts("B", executives=frozenset({"general_manager"}))))
     assert "leaders" in chosen
-    assert not {"exec_confirm", "president"} & chosen
+    assert "president" not in chosen
 
 
 def test_due_times_from_anchors(policy: Policy) -> None:

@@ -121,7 +121,7 @@ def test_the_digest_lists_ten_overdue_items_then_points_to_mytasks(world: World)
 
 def test_a_short_notice_visit_gets_one_catch_up_and_an_ordinary_one_no_short_notice(world: World) -> None:
     host = lin(world)
-    plan_visit(host)  # eight days ahead is not short notice, though the request review is due at once
+    plan_visit(host)  # three days ahead is not short notice
     world.tick()
     assert not any("本应已经完成" in m.text for m in host.messages)
     plan_visit(host, arrival="今天上午11点", departure="今天下午3点")
@@ -173,8 +173,8 @@ def test_snooze_on_a_cancelled_visit_no_longer_applies(world: World) -> None:
     world.tick()
     reminder = host.last
     host.send("/visit 1").press("取消来访").send("客户改期").press("保存")
-    world.flush_outbox()
-    assert "以下事项已不再需要" in host.last.text  # the items already reminded of are called off
+    assert "❌ 已取消：客户改期" in host.messages[-2].text
+    assert world.flush_outbox() == 0  # the host cancelled it: no "no longer needed" note on top
     host.press("1小时后", message=reminder)
     assert "不再适用" in world.toasts[-1]
     at(world, "2026-11-26 09:00")

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 
 from bot.core.events import Event, SendDocument
+from bot.documents.chart import ChartText, review_chart, review_figure
 from bot.documents.review import Quarter, build_review
 from bot.domain.debriefs import Debrief, Outcome
 from bot.domain.tasks import Task, TaskStatus
@@ -99,8 +100,8 @@ def test_review_in_chinese_with_a_chart_whose_labels_render(world: World) -> Non
     assert "2026年第4季度接待回顾" in text
     assert "共接待 3 次（另取消 1 次），已复盘 2 次。" in text
     assert "A类（特别重要）：10月 1 · 11月 1 · 12月 0，共 2" in text
-    assert "A类（特别重要）：花费 ¥420 / 预算 ¥500（84%，1 次接待）" in text
-    assert "B类（比较重要）：花费 ¥600 / 预算 ¥500（120%，1 次接待）" in text
+    assert "A类（特别重要）：实际花费合计 ¥420 / 预算合计 ¥500（84%，1 次接待）" in text
+    assert "B类（比较重要）：实际花费合计 ¥600 / 预算合计 ¥500（120%，1 次接待）" in text
     assert "1. 价格太高（2 次）" in text and "1. 样品（2 次）" in text
     assert "未完成的跟进：1 项，其中 1 项已逾期" in text and "寄送样品 — 林" in text
     assert "Acme Ltd（C类）：175 天未联系（应每 90 天）" in text
@@ -140,3 +141,34 @@ def test_staff_members_and_strangers_get_no_review(world: World) -> None:
     stranger.send("/review")
     stranger.press_data("rev:2026:4")
     assert "华为" not in stranger.sees_text() and "Receptions review" not in stranger.sees_text()
+
+
+def test_visits_still_to_come_are_counted_apart(world: World) -> None:
+    furnish(world)
+    services = world.dispatcher.services
+    services.visits.create(Visit(0, 1, "华为技术有限公司", "A", at(12, 8), at(12, 8, 16), host=1,
+                                 created_at=at(11, 20), created_by=1))
+    me = world.person(1, "林").send("/start")
+    me.send("/review")
+    choose(me, "本季度（2026年第4季度）")
+    assert "共接待 3 次（另取消 1 次），已复盘 2 次。\n另有 1 次来访尚未进行，未计入。" in me.last.text
+    assert "A类（特别重要）：10月 1 · 11月 1 · 12月 0，共 2" in me.last.text
+    english = world.person(1, "Lin", language_code="en")
+    english.send("/review")
+    choose(english, "This quarter")
+    assert "3 visits (1 more cancelled), 2 debriefed.\n1 more visit is still to come and is not counted." in (
+        english.last.text)
+
+
+def test_a_quarter_without_spending_says_so_on_the_chart_instead_of_a_tiny_axis(world: World) -> None:
+    services = world.dispatcher.services
+    client = services.clients.create("Acme Ltd", by=1, now=at(10, 1))
+    services.visits.create(Visit(0, client.id, client.name, "C", at(10, 5), at(10, 5, 15), host=1,
+                                 created_at=at(10, 1), created_by=1))
+    review = build_review(services, Quarter(2026, 4), world.clock.now())
+    text = ChartText("Q4", "visits", "money", "budget", "spent", ("Oct", "Nov", "Dec"), ("A", "B", "C", "D"),
+                     no_money="No spending recorded")
+    _, money = review_figure(review, text).axes
+    assert [label.get_text() for label in money.get_yticklabels()] == []  # not 0.00 ... 0.05
+    assert "No spending recorded" in [note.get_text() for note in money.texts]
+    assert review_chart(review, text).startswith(b"\x89PNG")

@@ -53,7 +53,7 @@ def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
     plan_visit(host)
     plan_visit(host, arrival="周四下午2点", departure="周四下午5点")
-    at(world, "2026-11-25 10:00")
+    at(world, "2026-11-25 15:00")  # the day before, after both visits' day-before items came due
     runner = Runner(world.dispatcher)
     timer = VirtualTimer()
     telegram = Telegram(timer)

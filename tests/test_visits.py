@@ -6,11 +6,13 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.domain.visits import Travel, Visit
 from tests.support.chat import Person, World
 
 MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
@@ -78,6 +80,7 @@ def test_a_class_a_visit_from_start_to_saved_card(world: World) -> None:
     assert "热烈欢迎华为张总一行莅临我司考察指导工作" in saved
     assert "✅ 已保存为来访 #1。" in saved
     assert "📋 Lin added you to visit #1: 华为, Tue 24 Nov 15:00." in colleague.last.text
+    assert "🚩 ✈️ 飞机 CA1234 首都机场，抵达 11月24日 周二 12:00，需接机" in saved  # a flight: 接机
 
 
 def test_edit_one_answer_from_the_review_card(world: World) -> None:
@@ -212,12 +215,14 @@ def test_reschedule_and_cancel_tell_the_team(world: World) -> None:
     host.send("12月3日上午10点").press("对")
     host.send("12月3日下午5点").press("对")
     host.press("保存")
-    assert "12月3日 周四 10:00" in host.last.text
-    assert "Lin moved visit #1 (华为) to Thu 3 Dec 10:00." in colleague.last.text
+    card, draft = host.messages[-2:]
+    assert "12月3日 周四 10:00" in card.text
+    assert "尊敬的张总" in draft.text  # the note for the client's lead, drafted
+    assert "Lin moved visit #1 (华为) from Tue 24 Nov 15:00 to Thu 3 Dec 10:00." in colleague.last.text
     host.send("/visit 1").press("取消来访")
     host.send("客户行程有变")
     host.press("保存")
-    assert "❌ 已取消：客户行程有变" in host.last.text
+    assert "❌ 已取消：客户行程有变" in host.messages[-2].text
     assert "Reason: 客户行程有变" in colleague.last.text
 
 
@@ -356,3 +361,46 @@ def test_save_pressed_twice_on_the_same_card_saves_one_visit(world: World) -> No
     assert "📋 Visit #1 · Acme" in form.text and "✅ Already saved as visit #1." in form.text
     assert world.toasts[-1] == "✅ Already saved as visit #1." and len(host.messages) == said
     assert world.dispatcher.services.visits.get(2) is None
+
+
+@pytest.mark.parametrize(("language", "by_car", "by_train"), [
+    ("zh-hans", "🚩 🚗 自驾/其他", "🚩 🚄 火车/高铁 G7 上海虹桥，抵达 11月24日 周二 14:00，需接站"),
+    ("zh-hant", "🚩 🚗 自駕/其他", "🚩 🚄 火車/高鐵 G7 上海虹桥，抵達 11月24日 週二 14:00，需接站"),
+    ("en", "🚩 🚗 Car / own way",
+     "🚩 🚄 Train G7 上海虹桥, arrives Tue 24 Nov 14:00, to be met at the station"),
+])
+def test_the_trip_line_says_only_what_is_known(world: World, language: str, by_car: str,
+                                               by_train: str) -> None:
+    services = world.dispatcher.services
+    host = world.person(1, "Lin", language_code=language).send("/start")
+    client = services.clients.create("华为", by=1, now=MONDAY_9AM)
+    start = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+    visit, _ = services.visits.create(Visit(0, client.id, client.name, "C", start, start + timedelta(hours=2),
+                                            host=1, created_at=MONDAY_9AM, created_by=1,
+                                            travel=Travel("car", "", "", None)))
+    assert _trip(host) == by_car  # no "，抵达 —"
+    services.visits.update(replace(visit, travel=Travel("train", "G7", "上海虹桥", start - timedelta(hours=1),
+                                                        pickup=True)))
+    assert _trip(host) == by_train
+
+
+def _trip(host: Person) -> str:
+    return next(row for row in host.send("/visit 1").last.text.splitlines() if row.startswith("🚩"))
+
+
+@pytest.mark.parametrize(("language", "new_client", "first_line"), [
+    ("zh-hans", "新客户", "A类（特别重要）：政府领导、来宾单位主要领导。"),
+    ("zh-hant", "新客戶", "A類（特別重要）：政府領導、來賓單位主要領導。"),
+    ("en", "New client", "Class A (VIP): Government leaders, the client's top leadership."),
+])
+def test_the_classes_are_explained_without_repeating_their_names(world: World, language: str, new_client: str,
+                                                                 first_line: str) -> None:
+    host = world.person(1, "Lin", language_code=language).send("/start").send("/new")
+    host.send("华为").press(new_client).press("China" if language == "en" else "中").send("-")
+    host.send("张伟 总经理")
+    lines = host.last.text.splitlines()
+    assert first_line in lines[1]
+    for line in lines[1:5]:  # "A类（特别重要）：…" says 特别重要 once
+        name, _, summary = line.partition("：" if language != "en" else ": ")
+        qualifier = name.replace("(", "（").split("（")[1].rstrip("）)")
+        assert qualifier.lower() not in summary.lower(), line

@@ -11,7 +11,7 @@ from babel.dates import format_datetime
 
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
 from bot.domain.staff import Staff
-from bot.i18n import Translator, babel_locale
+from bot.i18n import N_, Translator, babel_locale
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -60,6 +60,8 @@ class Context:
     deliver_now: Callable[[Action], int | None] | None = None
     # Work to do off the core once the handler returns, and how to finish with its result.
     aside: Aside[Any] | None = None
+    # This very update registered the sender: an admin named in the settings, at their first message.
+    newcomer: bool = False
 
     @property
     def now(self) -> datetime:
@@ -110,18 +112,19 @@ class Context:
         return i18n.for_language_code(staff.language_code if staff else language_code)
 
     def format_time(self, moment: datetime, t: Translator | None = None) -> str:
-        """A moment in the company time zone, in this user's locale (or ``t``'s): "12月1日 周二 10:00"."""
-        t = t or self.t
-        return self._format(moment, t("format.datetime"), t.locale)
+        """A moment in the company time zone, in this user's locale (or ``t``'s): "12月1日 周二 10:00",
+        and "2027年1月5日 周二 10:00" for a moment in another year than now's."""
+        return self._format(moment, N_("format.datetime"), t or self.t)
 
     def format_date(self, moment: datetime, t: Translator | None = None) -> str:
-        """The day of a moment in the company time zone, e.g. "12月1日 周二"."""
-        t = t or self.t
-        return self._format(moment, t("format.date"), t.locale)
+        """The day of a moment in the company time zone, e.g. "12月1日 周二" (with the year if not now's)."""
+        return self._format(moment, N_("format.date"), t or self.t)
 
-    def _format(self, moment: datetime, pattern: str, locale: str) -> str:
-        local = moment.astimezone(self.services.settings.tz)
-        return format_datetime(local, pattern, locale=babel_locale(locale))
+    def _format(self, moment: datetime, key: str, t: Translator) -> str:
+        tz = self.services.settings.tz
+        local = moment.astimezone(tz)
+        pattern = t.pattern(key, local.year, self.now.astimezone(tz).year)
+        return format_datetime(local, pattern, locale=babel_locale(t.locale))
 
 
 

@@ -158,8 +158,19 @@ class Dispatcher:
             return i18n.get(staff.locale)
         return i18n.for_language_code(event.user.language_code or (staff.language_code if staff else ""))
 
+    def from_staff(self, event: Event) -> bool:
+        """Whether the sender is active staff (after their update: an invitee is): their reply goes
+        ahead of pushes; a stranger's waits behind them, so strangers cannot hold up staff."""
+        staff = self.services.access.staff.get(event.user.id)
+        return staff is not None and staff.active
+
     def _route(self, ctx: Context) -> None:
         event = ctx.event
+        access = self.services.access
+        if access.is_configured_admin(event.user.id):
+            # Admins named in the settings are admins from their first message, whatever it is, and
+            # stay so whatever was done in the chat: the owner can always get back in.
+            ctx.staff, ctx.newcomer = access.configured_admin(event.user, ctx.now)
         if event.inline_id is not None:
             if ctx.staff is None or self.on_inline is None:
                 ctx.actions.append(AnswerInline(event.inline_id))  # strangers: nothing, not even a hint

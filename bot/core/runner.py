@@ -115,28 +115,30 @@ class Runner:
         return outcomes[0].message_id if outcomes and outcomes[0].delivered else None
 
     async def process(self, event: Event) -> list[Outcome]:
-        """Handles one incoming event end to end; its reply goes ahead of queued pushes."""
+        """Handles one incoming event end to end; its reply goes ahead of queued pushes (a
+        stranger's behind them)."""
         return await (await self.accept(event)).answer
 
     async def accept(self, event: Event) -> Accepted:
         """Handles one incoming event (what it changed is durable when this returns) and starts
-        delivering its reply, ahead of queued pushes."""
+        delivering its reply, ahead of queued pushes (a stranger's behind them)."""
         # Not in ``call``'s unit: the dispatcher's own is the update's write, and only as the outermost
         # one does a failed write (or a failing handler) keep nothing of the update and answer so.
         self._loop = loop = asyncio.get_running_loop()
         replied: asyncio.Future[None] = loop.create_future()
         if self.dispatcher.shows_progress(event) or not self._core.acquire(blocking=False):
-            actions, aside = await self._on_core(self.dispatcher.turn, event)
+            actions, aside, priority = await self._on_core(self._turn, event, True)
             # Written or not, it is not known here: held as if it was.
             hold = self._chat_free(event.chat_id)
-            return Accepted(asyncio.create_task(self._reply(event, actions, aside, replied)), replied, hold)
+            return Accepted(asyncio.create_task(self._reply(event, actions, aside, replied, priority)),
+                            replied, hold)
         try:
-            actions, aside = self.dispatcher.turn(event, sync=False)
+            actions, aside, priority = self._turn(event, False)
         except BaseException:
             self._core.release()
             raise
         hold = self._chat_free(event.chat_id)  # asked before the reply takes its own turn
-        reply = asyncio.create_task(self._reply(event, actions, aside, replied))
+        reply = asyncio.create_task(self._reply(event, actions, aside, replied, priority))
         if not self.dispatcher.services.db.unsynced:  # nothing written (a lookup): nothing to wait for
             self._core.release()
             return Accepted(reply, replied)
@@ -149,6 +151,12 @@ class Runner:
         """Whether a reply to ``chat_id`` may go out at once as far as that chat's own limit goes."""
         limiter = self.delivery.limiter if self.delivery is not None else None
         return limiter is None or limiter.chat_free(chat_id)
+
+    def _turn(self, event: Event, sync: bool) -> tuple[list[Action], Aside[Any] | None, Priority]:
+        """The core's turn for ``event`` (holding the core), and the priority of its reply: a
+        stranger's goes behind pushes, so a flood of strangers cannot hold up staff's replies."""
+        actions, aside = self.dispatcher.turn(event, sync)
+        return actions, aside, Priority.REPLY if self.dispatcher.from_staff(event) else Priority.PUSH
 
     def _flush_and_release(self, event: Event) -> list[Action]:
         """On the flush thread: makes the update's write durable, then frees the core. If the write
@@ -163,14 +171,14 @@ class Runner:
             self._core.release()
 
     async def _reply(self, event: Event, actions: list[Action], aside: Aside[Any] | None,
-                     replied: asyncio.Future[None]) -> list[Outcome]:
+                     replied: asyncio.Future[None], priority: Priority) -> list[Outcome]:
         """Delivers an update's reply (then ``replied`` is done); then, if its handler set work aside,
         does that work off the core and finishes the handler on the core with its result (as often as
         it sets work aside), delivering what each turn says. The update is confirmed meanwhile: what
         the work gives is written only at the end, so a crash before then loses nothing that was
-        acknowledged."""
+        acknowledged. A stranger's reply goes at push ``priority``."""
         try:
-            outcomes = await self.push(actions, Priority.REPLY)
+            outcomes = await self.push(actions, priority)
         finally:
             if not replied.done():
                 replied.set_result(None)
@@ -178,7 +186,7 @@ class Runner:
         while aside is not None:
             rest = await loop.run_in_executor(self._aside, aside.done)
             actions, aside = await self._on_core(self.dispatcher.resume, event, rest)
-            outcomes += await self.push(actions, Priority.REPLY)
+            outcomes += await self.push(actions, priority)
         return outcomes
 
     async def _after(self, reply: asyncio.Task[list[Outcome]], actions: list[Action]) -> list[Outcome]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, mark
 from bot.documents.sources import Sources
+from bot.domain.approval import ApprovalState, approvals, role_keys, standing
+from bot.domain.budget import ITEM_KEYS, budget_lines
 from bot.domain.policy import BudgetItem
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
@@ -18,9 +20,8 @@ TRAVEL_KEYS = {"flight": N_("doc.travel.flight"), "train": N_("doc.travel.train"
 PAYER_KEYS = {"guest": N_("doc.payer.guest"), "company": N_("doc.payer.company")}
 STATUS_KEYS = {VisitStatus.PLANNED: N_("doc.status.planned"), VisitStatus.DONE: N_("doc.status.done"),
                VisitStatus.CANCELLED: N_("doc.status.cancelled")}
-OTHER_ITEM = N_("doc.budget.other")
-BUDGET_KEYS: dict[str, str] = {"meal": N_("doc.budget.meal"), "escort_meal": N_("doc.budget.escort_meal"),
-                               "gift": N_("doc.budget.gift"), "hotel": N_("doc.budget.hotel")}
+# What /new stores as the gifts when "Gifts" is ticked among the extras, with nothing said about them.
+GIFTS_TICKED = "gifts"
 
 
 def arrangement_form(visit: Visit, src: Sources) -> Document:
@@ -40,7 +41,8 @@ def arrangement_form(visit: Visit, src: Sources) -> Document:
     return Document(t("doc.form.title"), subtitle, sections, src.locale,
                     footer=t("doc.form.footer", number=visit.id, client=visit.client_name),
                     signatures=(t("doc.form.sign.filled_by"), t("doc.form.sign.date"),
-                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")))
+                                t("doc.form.sign.approved_by"), t("doc.form.sign.date")),
+                    left_out=t("doc.left_out"))
 
 
 def _basic(visit: Visit, src: Sources) -> Grid:
@@ -140,22 +142,18 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
     note = Text((t("doc.form.budget_note"),))
     if not visit.budget:
         return (Text((NONE,)), note)
-    guests = len(visit.visitors) or 1
     rows, total = [], 0.0
-    for item, amount in visit.budget:
-        # Meals are priced per cover: as many as were booked (our people at the table included).
-        persons = visit.meals.count if item == "meal" and visit.meals and visit.meals.count else guests
+    for line in budget_lines(visit):
         standard, approval = NONE, ""
-        if item in BUDGET_KEYS and item != "total":
-            budget_item: BudgetItem = item  # type: ignore[assignment]
+        if line.item in ITEM_KEYS:
+            budget_item: BudgetItem = line.item  # type: ignore[assignment]
             standard = money(policy.limit(visit.class_id, budget_item))
-            if policy.over_budget(visit.class_id, budget_item, int(amount)):
+            if policy.over_budget(visit.class_id, budget_item, int(line.per_person)):
                 approvers = ", ".join(t(key) for key in policy.approvers_for(visit.class_id, budget_item))
                 approval = t("doc.form.over_budget", approvers=approvers)
-        subtotal = amount * persons
-        total += subtotal
-        rows.append((t(BUDGET_KEYS.get(item, OTHER_ITEM)), standard, money(amount), str(persons),
-                     money(subtotal), approval or NONE))
+        total += line.total
+        rows.append((t(line.key), standard, money(line.per_person), str(line.persons), money(line.total),
+                     approval or NONE))
     rows.append((t("doc.form.total"), "", "", "", money(total), ""))
     currency = policy.budget.currency
     columns = (t("doc.form.col.item"), t("doc.form.col.standard", currency=currency),
@@ -167,15 +165,42 @@ def _budget(visit: Visit, src: Sources) -> tuple[Table | Text, ...]:
 def _other(visit: Visit, src: Sources) -> Grid:
     t = src.t
     fields = [
-        Field(t("doc.form.gifts"), visit.gifts or mark(False)),
+        Field(t("doc.form.gifts"), _gifts(visit)),
         Field(t("doc.form.photo"), mark(visit.photo)),
         Field(t("doc.form.banner"), visit.banner or mark(False), wide=True),
         Field(t("doc.form.name_cards"), mark(visit.name_cards)),
         Field(t("doc.form.status"), t(STATUS_KEYS[visit.status])),
+        Field(t("doc.form.approval"), _approval(visit, src), wide=True),
     ]
     notes = "\n".join(f"{src.time(note.at)} {src.name(note.by)}: {note.text}" for note in visit.notes)
     fields.append(Field(t("doc.form.notes"), notes or NONE, wide=True))
     return Grid(tuple(fields))
+
+
+def _gifts(visit: Visit) -> str:
+    """What the gifts are, as typed; the form's tick box (stored as its id, "gifts") prints as a tick."""
+    if visit.gifts == GIFTS_TICKED:
+        return mark(True)
+    return visit.gifts or mark(False)
+
+
+def _approval(visit: Visit, src: Sources) -> str:
+    """Who approved the form and when, then whom it waits for or who sent it back and why."""
+    t, policy = src.t, src.policy
+
+    def role(step: str) -> str:
+        return " / ".join(t(key) for key in role_keys(visit, policy, step))
+
+    lines = [t("doc.form.approval.approved", role=role(d.step), name=src.name(d.by), when=src.time(d.at))
+             for d in approvals(visit, policy)]
+    now = standing(visit, policy)
+    if now.state is ApprovalState.SENT_BACK and now.sent_back is not None:
+        back = now.sent_back
+        lines.append(t("doc.form.approval.sent_back", role=role(back.step), name=src.name(back.by),
+                       when=src.time(back.at), comment=back.comment))
+    elif now.state is ApprovalState.PENDING and now.step is not None and visit.status is VisitStatus.PLANNED:
+        lines.append(t("doc.form.approval.pending", role=role(now.step)))
+    return "\n".join(lines) or NONE
 
 
 def money(amount: float) -> str:

@@ -8,14 +8,19 @@ one line the meals carry.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from bot.documents.form import TRAVEL_KEYS
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text
 from bot.documents.sources import Sources
 from bot.domain.clients import greeting_name
+from bot.domain.times_in_text import Stated, stated_when
 from bot.domain.visits import Visit
 from bot.i18n import N_
+
+PART_KEYS = {"early_morning": N_("doc.itin.part.early_morning"), "morning": N_("doc.itin.part.morning"),
+             "noon": N_("doc.itin.part.noon"), "afternoon": N_("doc.itin.part.afternoon"),
+             "evening": N_("doc.itin.part.evening"), "night": N_("doc.itin.part.night")}
 
 
 @dataclass(frozen=True)
@@ -52,7 +57,7 @@ def itinerary(visit: Visit, src: Sources) -> Document:
         t("doc.itin.contact", host=src.name(visit.host)), t("doc.itin.closing"))),)))
     return Document(t("doc.itin.title"), t("doc.itin.welcome", client=visit.client_name),
                     (Section("", (heading,)), *sections), src.locale,
-                    footer=t("doc.itin.footer", client=visit.client_name))
+                    footer=t("doc.itin.footer", client=visit.client_name), left_out=t("doc.left_out"))
 
 
 def _dates(visit: Visit, src: Sources) -> str:
@@ -61,7 +66,7 @@ def _dates(visit: Visit, src: Sources) -> str:
 
 
 def _entries(visit: Visit, src: Sources) -> list[_Entry]:
-    """Everything that happens, in time order; the tour and meals (times not fixed) follow arrival."""
+    """Everything that happens, in time order; the tour and meals where their text puts them."""
     t = src.t
     entries = []
     travel = visit.travel
@@ -81,13 +86,42 @@ def _entries(visit: Visit, src: Sources) -> list[_Entry]:
                               lodging.hotel))
     entries.append(_Entry(visit.arrival, src.day_time(visit.arrival), t("doc.itin.meeting"), visit.room,
                           t("doc.itin.received_by", name=src.name(visit.host))))
-    later = visit.arrival.replace(microsecond=1)  # after the meeting, before anything timed later
     if visit.tour:
-        entries.append(_Entry(later, src.day(visit.arrival), t("doc.itin.tour"), visit.tour))
-    if visit.meals is not None:
-        entries.append(_Entry(later, visit.meals.when or src.day(visit.arrival), t("doc.itin.meal")))
+        entries.append(_planned(visit, src, visit.tour, t("doc.itin.tour"), where=visit.tour))
+    meals = visit.meals
+    if meals is not None:
+        # The form has no place for a meal yet: the client is told it is still to be confirmed.
+        entries.append(_planned(visit, src, meals.when, t("doc.itin.meal"), where=t("doc.itin.place_tbc"),
+                                note=meals.when))
     entries.append(_Entry(visit.departure, src.day_time(visit.departure), t("doc.itin.departure")))
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def _planned(visit: Visit, src: Sources, text: str, what: str, *, where: str, note: str = "") -> _Entry:
+    """A row typed as free text (the tour, the meals), on the day and at the time its text says.
+
+    Nothing said: after the meeting, dated with the visit's day, or its days when there are several
+    (never one of them it does not know), and the time is said to be still to be confirmed."""
+    stated = stated_when(text, typed_at=visit.created_at, tz=src.tz, start=visit.arrival,
+                         end=visit.departure) if text else None
+    if stated is None:
+        after_meeting = visit.arrival.replace(microsecond=1)
+        return _Entry(after_meeting, _days(visit, src), what, where, note or src.t("doc.itin.time_tbc"))
+    return _Entry(stated.sort_key(src.tz), _when(stated, src), what, where, note)
+
+
+def _when(stated: Stated, src: Sources) -> str:
+    if stated.at is not None:
+        return src.day_time(stated.at)
+    noon = datetime.combine(stated.day, time(12), src.tz)
+    if stated.part is None:
+        return src.day(noon)
+    return src.t("doc.itin.day_part", day=src.day(noon), part=src.t(PART_KEYS[stated.part]))
+
+
+def _days(visit: Visit, src: Sources) -> str:
+    first, last = src.day(visit.arrival), src.day(visit.departure)
+    return first if first == last else f"{first} – {last}"
 
 
 def _delegation(visit: Visit, src: Sources) -> Table | Text:

@@ -55,7 +55,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Document:
-    """One document in one language; ``signatures`` are the labels of blank boxes to sign on paper."""
+    """One document in one language; ``signatures`` are the labels of blank boxes to sign on paper,
+    ``left_out`` the note a PDF ends with when it had to leave out characters its font lacks (emoji)."""
 
     title: str
     subtitle: str
@@ -63,6 +64,7 @@ class Document:
     locale: str
     footer: str = ""
     signatures: tuple[str, ...] = ()
+    left_out: str = ""
 
 
 def plain(t: Translator, key: str, /, **params: object) -> str:

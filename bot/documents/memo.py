@@ -7,7 +7,7 @@ whom and by when, and when we are in touch next; objections, spend and the ratin
 from __future__ import annotations
 
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text, plain
-from bot.domain.memo import MemoFacts
+from bot.domain.memo import MemoFacts, as_written
 from bot.i18n import Translator
 
 
@@ -29,11 +29,13 @@ def memo_document(translator: Translator, facts: MemoFacts, visitors: str, numbe
         items = Table((t("doc.memo.col.number"), t("doc.memo.col.item"), t("doc.memo.col.owner"),
                        t("doc.memo.col.due")), (1, 8, 3, 4),
                       tuple((str(n), i.text, i.owner, i.due) for n, i in enumerate(facts.items, 1)))
+    note = as_written(translator.locale, facts)  # "Notes below as written, in Chinese."
     sections = (
-        Section("", (heading,)),
+        Section("", (heading, *((Text((t(note),)),) if note is not None else ()))),
         Section(t("doc.memo.s.needs"), (Text(tuple(facts.needs.splitlines()) or (NONE,)),)),
         Section(t("doc.memo.s.items"), (items,)),
         Section("", (Text((t("memo.closing"),)),)),
     )
     return Document(t("memo.title"), "", sections, translator.locale,
-                    footer=t("doc.memo.footer", client=facts.client, number=number))
+                    footer=t("doc.memo.footer", client=facts.client, number=number),
+                    left_out=t("doc.left_out"))

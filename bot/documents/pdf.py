@@ -1,12 +1,15 @@
 """Any ``Document`` as an A4 PDF in Noto Sans CJK, laid out like a paper form, ready to print.
 
-Characters the font lacks (emoji people type into notes) are left out rather than printed as empty
-boxes; after writing, any glyph fpdf2 still reports missing is a bug and raises ``MissingGlyphs``.
+Characters the font lacks (emoji people type into notes, "🚩 🚗 自驾") are left out rather than printed
+as empty boxes, with the spaces around them, and the document ends with a note saying so; there is
+no colour emoji font to ship that fpdf2 could draw. After writing, any glyph fpdf2 still reports
+missing is a bug and raises ``MissingGlyphs``.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
 
@@ -64,11 +67,20 @@ def render(document: Document) -> bytes:
             writer.block(block)
     if document.signatures:
         writer.signatures(document.signatures)
+    if writer.dropped and document.left_out:
+        writer.note(document.left_out)
     content = bytes(pdf.output())
     missing = _font(pdf).missing_glyphs
     if missing:
         raise MissingGlyphs("".join(chr(code) for code in missing))
     return content
+
+
+def _gap(match: re.Match[str]) -> str:
+    """What a left-out run becomes: one space where it stood between words with spaces, else none."""
+    text, start, end = match.string, match.start(), match.end()
+    inside = start > 0 and text[start - 1] != "\n" and end < len(text) and text[end] != "\n"
+    return " " if inside and match.group(0) != match.group(0).strip(" \u3000") else ""
 
 
 def _font(pdf: FPDF) -> TTFFont:
@@ -84,14 +96,16 @@ class _Writer:
         self.dropped: set[str] = set()
 
     def clean(self, text: str) -> str:
-        """``text`` without the characters the font cannot draw (logged once per document)."""
-        kept = "".join(char for char in text if char in "\n\t" or ord(char) in self.cmap)
-        if len(kept) != len(text):
-            lost = {char for char in text if char not in kept}
-            if not lost <= self.dropped:
-                log.info("left out of a PDF, not in the font: %r", "".join(sorted(lost)))
-                self.dropped |= lost
-        return kept
+        """``text`` without the characters the font cannot draw (logged once per document), and
+        without the spaces they leave: "🚩 🚗 自驾" is "自驾", "到了 👍🏻 好" is "到了 好"."""
+        lost = {char for char in text if char not in "\n\t" and ord(char) not in self.cmap}
+        if not lost:
+            return text
+        if not lost <= self.dropped:
+            log.info("left out of a PDF, not in the font: %r", "".join(sorted(lost)))
+            self.dropped |= lost
+        run = re.compile(rf"([ \u3000]*)(?:[{re.escape(''.join(lost))}]+[ \u3000]*)+")
+        return run.sub(_gap, text)
 
     def heading(self, title: str, subtitle: str) -> None:
         pdf = self.pdf
@@ -145,6 +159,16 @@ class _Writer:
     def text(self, block: Text) -> None:
         for line in block.lines:
             self.pdf.multi_cell(0, LINE, self.clean(line) or " ", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def note(self, text: str) -> None:
+        """A small grey line at the end of the document."""
+        pdf = self.pdf
+        pdf.ln(3)
+        pdf.set_font(FAMILY, size=8)
+        pdf.set_text_color(110)
+        pdf.multi_cell(0, 5, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_text_color(0)
+        pdf.set_font(FAMILY, size=10)
 
     def signatures(self, labels: Iterable[str]) -> None:
         """Blank boxes for signatures and dates, as the department head approves the form on paper."""

@@ -1,9 +1,10 @@
 """The quarterly review of receptions (the handbook: "every quarter, review the receptions"): the
 figures of one quarter, read once from the repositories.
 
-- visits per class and month (cancelled visits counted apart);
-- spend against budget per class: the approved estimate of each debriefed visit (per-person budget
-  times visitors) against what its debrief says was spent;
+- visits per class and month, held ones only (cancelled ones and those still to come counted apart);
+- spend against budget per class: the approved total of each debriefed visit (each standard per
+  person times the people it is for, ``bot.domain.budget``) against the total its debrief says
+  was spent;
 - the most frequent objections and client needs, from the debriefs' free text split into items
   (one a line, or separated by ；;、 and the like) and counted by their folded form;
 - follow-ups still open from the quarter's visits, and how many are past due;
@@ -18,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
+from bot.domain.budget import estimate
 from bot.domain.clients import Client, fold
-from bot.domain.debriefs import estimate
 from bot.domain.policy import CLASS_IDS
 from bot.domain.relationship import overdue_days
 from bot.domain.tasks import Task
@@ -62,7 +63,7 @@ class Quarter:
 @dataclass
 class ClassFigures:
     visits: list[int] = field(default_factory=lambda: [0, 0, 0])  # one count a month
-    budget: float = 0.0  # the estimates of the debriefed visits that had one
+    budget: float = 0.0  # the budget totals of the debriefed visits that had one
     spent: float = 0.0  # what those visits' debriefs record as spent
     costed: int = 0  # how many visits both figures come from
 
@@ -83,6 +84,7 @@ class Review:
     quarter: Quarter
     classes: dict[str, ClassFigures]
     cancelled: int = 0
+    upcoming: int = 0  # planned in the quarter but not begun yet: not counted as received
     debriefed: int = 0
     objections: list[tuple[str, int]] = field(default_factory=list)
     needs: list[tuple[str, int]] = field(default_factory=list)
@@ -107,6 +109,9 @@ def build_review(services: Services, quarter: Quarter, now: datetime) -> Review:
     for visit in services.visits.visits.arriving(start, end):
         if visit.status is VisitStatus.CANCELLED:
             review.cancelled += 1
+            continue
+        if visit.arrival > now:
+            review.upcoming += 1
             continue
         visit_ids.add(visit.id)
         figures = review.classes.setdefault(visit.class_id, ClassFigures())

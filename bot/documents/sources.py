@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_datetime
@@ -27,7 +28,7 @@ class Sources:
     """The translator, time zone, policy, staff names, client and contacts a document needs."""
 
     translator: Translator
-    tz: tzinfo
+    tz: ZoneInfo
     policy: Policy
     names: Mapping[int, str]
     client: Client | None
@@ -57,17 +58,18 @@ class Sources:
 
     def time(self, moment: datetime) -> str:
         """A moment as printed on paper, with its year: "2026年12月1日 周二 10:00"."""
-        return self._format(moment, N_("doc.format.datetime"))
+        return self._format(moment, self.translator(N_("doc.format.datetime")))
 
     def date(self, moment: datetime) -> str:
-        return self._format(moment, N_("doc.format.date"))
+        return self._format(moment, self.translator(N_("doc.format.date")))
 
     def day_time(self, moment: datetime) -> str:
-        """Without the year, where the document gives it once elsewhere: "12月3日 周四 10:00"."""
-        return self._format(moment, N_("format.datetime"))
+        """Without the year, where the document gives it once elsewhere: "12月3日 周四 10:00"; with
+        it for a moment in another year than now's."""
+        return self._format(moment, self._pattern(moment, N_("format.datetime")))
 
     def day(self, moment: datetime) -> str:
-        return self._format(moment, N_("format.date"))
+        return self._format(moment, self._pattern(moment, N_("format.date")))
 
     def country(self, code: str) -> str:
         """A country's name from its ISO code: "CN" is 中国, 中國 or China."""
@@ -76,11 +78,15 @@ class Sources:
     def clock(self, moment: datetime) -> str:
         return f"{moment.astimezone(self.tz):%H:%M}"
 
-    def _format(self, moment: datetime, key: str) -> str:
-        pattern = self.translator(key)
+    def _pattern(self, moment: datetime, key: str) -> str:
+        this_year = self.now.astimezone(self.tz).year
+        return self.translator.pattern(key, moment.astimezone(self.tz).year, this_year)
+
+    def _format(self, moment: datetime, pattern: str) -> str:
         return format_datetime(moment.astimezone(self.tz), pattern, locale=_BABEL.get(self.locale, "en"))
 
 
 def _people(visit: Visit) -> set[int]:
     driver = visit.travel.driver if visit.travel is not None else None
-    return {*visit.people, visit.created_by, *([driver] if driver is not None else [])}
+    deciders = [decision.by for decision in visit.decisions]
+    return {*visit.people, visit.created_by, *deciders, *([driver] if driver is not None else [])}

@@ -160,6 +160,12 @@ def short_title(title: str, locale: str) -> str | None:
     return None
 
 
+def greetings(name: str, title: str) -> tuple[str, ...]:
+    """Every way a host may write a contact's greeting, in either Chinese script: 林經理 and 林经理
+    for 林志明, 经理. Typed at the visitors step, each means that contact."""
+    return tuple(dict.fromkeys(greeting_name(name, title, locale) for locale in ("zh_Hans", "zh_Hant")))
+
+
 def greeting_name(name: str, title: str, locale: str) -> str:
     """How the host addresses a contact, in the reader's locale.
 

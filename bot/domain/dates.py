@@ -14,12 +14,13 @@ next year). So a phrase goes through four small steps, all pure functions of the
    晚上12点 -> midnight at the end of that day, 3pm, 15:30, noon); "两小时后" / "in 2 hours" too;
 3. ``dates_calendar``: the rest is read as a date by rule when it is Chinese or numeric (明天, 下周2,
    12月5日, 2026-12-05, 12/5 = December 5th, 5日, 3天后, 月底) ...
-4. ``dates_english``: ... and by dateparser when it is English ("next friday", "5th of December").
+4. ``dates_english``: ... and by dateparser when it is English ("the day after tomorrow", "5th of December").
 
 Readings never invent what was not said: a date without a clock time is ``date_only`` (with the
-part of day if one was named, so the bot can ask "下午几点?"), a bare hour that could be a.m. or p.m.
-(明天3点, at 3) is flagged ``hour_ambiguous``, a past result is flagged ``is_past``, and anything not
-understood is ``unreadable`` with a reason. ``now`` may be in any zone; results are in ``tz``.
+part of day if one was named, so the bot can ask "下午几点?"; 中午 and noon do name a time, 12:00), a
+bare hour that could be a.m. or p.m. (明天3点, at 3) is flagged ``hour_ambiguous``, a past result is
+flagged ``is_past``, and anything not understood is ``unreadable`` with a reason. ``now`` may be in
+any zone; results are in ``tz``.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from bot.domain.dates_calendar import Context, DayProblem, has_cjk, read_day
-from bot.domain.dates_clock import Clock, PartOfDay, read_offset, split_time
+from bot.domain.dates_calendar import Context, DayProblem, has_cjk, read_day, rolls_weekly
+from bot.domain.dates_clock import NOON, Clock, PartOfDay, read_offset, split_time
 from bot.domain.dates_english import english_day, warm_up
 from bot.domain.dates_normalise import normalise
 from bot.domain.dates_period import find_period
@@ -71,13 +72,17 @@ class DateReading:
 
 
 def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool = True,
-                  on_day: date | None = None) -> DateReading:
+                  on_day: date | None = None, part_of_day: PartOfDay | None = None) -> DateReading:
     """Read a date and time such as 明天下午3点, 下週二上午10點, 12月5日14:30 or next Tuesday 10am.
 
     A time alone is its next occurrence (today if still ahead, else tomorrow), or on ``on_day`` when
     given (the flight lands at "8am" of the visit's day); a date without a year that has passed this
-    year is next year's; with ``prefer_future=False`` both stay as said. Explicitly past phrases
-    (昨天, yesterday, 今天 with an earlier time) are returned as they are.
+    year is next year's; a bare weekday (周四, thursday) said on that day with a time already past
+    is next week's; with ``prefer_future=False`` all stay as said. Explicitly past phrases (昨天,
+    yesterday, 今天 or 这周四 with an earlier time) are returned as they are.
+
+    ``part_of_day`` is a part of the day named before (明天下午, then "3点" on its own): it decides a
+    bare hour the text leaves open, so the reading is 15:00 and not ``hour_ambiguous``.
     """
     ctx = _context(now, tz, "future" if prefer_future else "none")
     if len(text) > MAX_LENGTH:
@@ -88,7 +93,7 @@ def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool
     offset = read_offset(phrase)
     if offset is not None:
         return _moment((ctx.now.astimezone(UTC) + offset).astimezone(tz), ctx, hour_ambiguous=False)
-    found = split_time(phrase)
+    found = split_time(phrase, part_of_day)
     if found is None:
         return _unreadable("bad_time")
     rest = _strip_filler(found.rest)
@@ -97,6 +102,8 @@ def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool
         return _unreadable(day)
     if day is None and found.clock is not None:
         day = on_day
+    if isinstance(day, date) and found.clock is not None and rolls_weekly(rest):
+        day = _next_week_if_passed(day, found.clock, ctx, tz)
     return _combine(day, found.clock, found.part, ctx, tz)
 
 
@@ -138,9 +145,18 @@ def _at(day: date, clock: Clock, tz: ZoneInfo) -> datetime:
     return wall.astimezone(UTC).astimezone(tz)
 
 
+def _next_week_if_passed(day: date, clock: Clock, ctx: Context, tz: ZoneInfo) -> date:
+    """周四下午3点 said on a Thursday at 16:00 means next Thursday: today's 15:00 has gone."""
+    if ctx.roll == "future" and day == ctx.today and _before(_at(day, clock, tz), ctx.now):
+        return day + timedelta(weeks=1)
+    return day
+
+
 def _combine(
     day: date | None, clock: Clock | None, part: PartOfDay | None, ctx: Context, tz: ZoneInfo
 ) -> DateReading:
+    if clock is None and part == "noon":
+        clock = NOON  # 明天中午 names a time, as "tomorrow noon" does
     if clock is None:
         if day is None and part is None:
             return _unreadable("not_understood")

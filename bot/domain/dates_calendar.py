@@ -4,7 +4,7 @@ The Chinese forms are few and regular once normalised (明天, 下周2, 12月5�
 meaning is a business rule rather than a parsing problem: weeks run Monday..Sunday, so 下周2 is the
 Tuesday of next calendar week whatever today is, and a date without a year rolls forward only when it
 has passed. They are resolved here with plain date arithmetic. Latin-script text that no rule takes
-("next friday", "the day after tomorrow", "5th of December") goes to dateparser (``dates_english``).
+("the day after tomorrow", "5th of December") goes to dateparser (``dates_english``).
 """
 
 from __future__ import annotations
@@ -116,6 +116,12 @@ def _weekday(groups: dict[str, str | None], ctx: Context) -> date | DayProblem:
     return week_start(ctx.today) + timedelta(weeks=WEEK_OFFSETS[groups.get("week") or ""], days=number - 1)
 
 
+def _previous_weekday(groups: dict[str, str | None], ctx: Context) -> date | DayProblem:
+    """English "last tuesday": the latest Tuesday before today (on a Tuesday, a week ago)."""
+    day = _weekday(groups, ctx)
+    return day - timedelta(weeks=1) if isinstance(day, date) and day >= ctx.today else day
+
+
 def _coming_weekday(groups: dict[str, str | None], ctx: Context) -> date | DayProblem:
     """English "tuesday" / "this tuesday": this week's, or next week's once it has passed (unless
     ``ctx.roll`` is "none"). Chinese 周二 / 这周二 stays in this week: that is what it says."""
@@ -160,6 +166,10 @@ _DAY_PATTERNS: tuple[tuple[str, Handler], ...] = (
     (r"(?P<week>上上|上|这|本|下下|下)?个?周(?P<day>[1-7])", _weekday),
     (rf"\b(?P<week>last|this|next)\s+week\s+(?P<day>{EN_WEEKDAY})\b", _weekday),
     (rf"\b(?P<day>{EN_WEEKDAY})\s+(?P<week>last|this|next)\s+week\b", _weekday),
+    # "next thursday" is the Thursday of next week, like 下周四, whatever today is (on a Monday not
+    # this week's, three days ahead): one reading in every language, echoed back as a date.
+    (rf"\b(?P<week>next)\s+(?P<day>{EN_WEEKDAY})\b", _weekday),
+    (rf"\blast\s+(?P<day>{EN_WEEKDAY})\b", _previous_weekday),
     (rf"\b(?:this\s+)?(?P<day>{EN_WEEKDAY})\b", _coming_weekday),
     (r"(?P<n>\d{1,3})个?(?P<unit>天|日|周|星期|礼拜)(?P<dir>后|以后|之后|前|以前|之前)", _day_count),
     (rf"\bin\s+(?P<n>{EN_NUMBER})\s+(?P<unit>days?|weeks?)\b", _day_count),
@@ -181,6 +191,16 @@ _VAGUE_RE = re.compile(
 DAY_RULES: tuple[tuple[re.Pattern[str], Handler], ...] = tuple(
     (re.compile(pattern), handler) for pattern, handler in _DAY_PATTERNS
 )
+
+
+# A weekday without a week (周四, thursday, this thursday): said on that day with a time already past,
+# it means next week's (``read_datetime``); 这周四 / 本周四 say this week and stay in it.
+_BARE_WEEKDAY_RE = re.compile(rf"周[1-7]|(?:this\s+)?{EN_WEEKDAY}")
+
+
+def rolls_weekly(rest: str) -> bool:
+    """Whether ``rest`` (a normalised phrase, time taken out) is a weekday without a week."""
+    return _BARE_WEEKDAY_RE.fullmatch(rest) is not None
 
 
 def read_day(rest: str, ctx: Context) -> date | DayProblem | None:

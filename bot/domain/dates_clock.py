@@ -66,6 +66,9 @@ class Clock:
     hour_ambiguous: bool = False
 
 
+NOON = Clock(12, 0)
+
+
 @dataclass(frozen=True)
 class _RawClock:
     """A clock time as typed, before the part of the day is applied."""
@@ -183,8 +186,13 @@ def _to_clock(raw: _RawClock, part: PartOfDay | None) -> Clock | None:
     return Clock(hour_offset[0], raw.minute, hour_offset[1], ambiguous)
 
 
-def split_time(text: str) -> TimeParts | None:
-    """Take the clock time and the part of day out of ``text``; None when they clash or repeat."""
+def split_time(text: str, given_part: PartOfDay | None = None) -> TimeParts | None:
+    """Take the clock time and the part of day out of ``text``; None when they clash or repeat.
+
+    ``given_part`` is a part of the day named before (明天下午, then "3点"): it decides a bare hour
+    that ``text`` leaves open, unless the two cannot go together (下午 and 0点), when the hour is
+    read as typed.
+    """
     clocks = list(_CLOCK_RE.finditer(text))
     if len(clocks) > 1:
         return None
@@ -197,7 +205,10 @@ def split_time(text: str) -> TimeParts | None:
     rest = re.sub(r"\s+", " ", _PART_RE.sub(" ", text)).strip()
     if not clocks:
         return TimeParts(rest, None, part)
-    clock = _to_clock(_raw_clock(clocks[0]), part)
+    raw = _raw_clock(clocks[0])
+    clock = _to_clock(raw, part)
+    if clock is not None and clock.hour_ambiguous and given_part is not None:
+        clock = _to_clock(raw, given_part) or clock
     return None if clock is None else TimeParts(rest, clock, part)
 
 

@@ -1,4 +1,4 @@
-"""The date part of Latin-script phrases, read by dateparser ("next friday", "5th of December").
+"""The date part of Latin-script phrases, read by dateparser ("day after tomorrow", "5th of December").
 
 dateparser is good at English: month names and their abbreviations, ordinals, weekdays, "the day
 after tomorrow". It is only asked about the date (the time has already been taken out, see
@@ -7,10 +7,11 @@ instead of being turned into a date. Three of its habits are corrected here:
 
 * a date without a year is read as this year's and rolled by ``roll_month_day`` like 12月5日, because
   dateparser's own "future" preference moves "Dec 5" said on December 5 to next year;
-* "tuesday" / "this tuesday" is read by rule (``dates_calendar``) as the coming Tuesday, today
-  included, where dateparser skips today or picks last week's; "next tuesday" is dateparser's
-  reading, the first Tuesday after today (on a Monday: tomorrow), and "last tuesday" the one before.
-  "tuesday next week" is the Tuesday of next calendar week, like 下周二;
+* weekdays are read by rule (``dates_calendar``): "tuesday" / "this tuesday" is the coming Tuesday,
+  today included, where dateparser skips today or picks last week's; "next tuesday" and "tuesday
+  next week" are the Tuesday of next calendar week, like 下周二, where dateparser takes the first
+  Tuesday after today (on a Monday: tomorrow, while 下周二 is eight days away); "last tuesday" is
+  the latest one before today;
 * numbers it cannot place are dropped silently ("tomorrow 3" -> tomorrow), so text with a digit but
   no month name never reaches it.
 """

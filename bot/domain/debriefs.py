@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.visits import Visit
-
 # The one budget item a debrief records when spend is given as a total rather than item by item.
 TOTAL = "total"
 
@@ -46,9 +44,3 @@ class Debrief:
     def spent(self) -> float | None:
         return sum(amount for _, amount in self.actual_spend) if self.actual_spend else None
 
-
-def estimate(visit: Visit) -> float | None:
-    """The approved estimate: the visit's per-person budget times its visitors; None without one."""
-    if not visit.budget or not visit.visitors:
-        return None
-    return sum(amount for _, amount in visit.budget) * len(visit.visitors)

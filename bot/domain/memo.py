@@ -8,10 +8,17 @@ translator parameter, which escapes it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.i18n import Translator, escape
+from bot.i18n import N_, Translator, escape
+
+# Said when the notes are in another language than the memo: they are quoted as typed, never
+# translated, and the reader should know why a line of Chinese stands in an English memo.
+AS_WRITTEN = {"zh": N_("memo.as_written.zh"), "en": N_("memo.as_written.en")}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -35,14 +42,34 @@ class MemoFacts:
     next_contact: str
 
 
+def written_in(facts: MemoFacts) -> str | None:
+    """The language the debrief's notes were typed in, as their script tells: "zh" when any is in
+    Chinese characters, "en" when they are in Latin letters only, None when there is nothing to tell."""
+    typed = facts.needs + "\n".join(item.text for item in facts.items)
+    if _CJK.search(typed):
+        return "zh"
+    return "en" if _LATIN.search(typed) else None
+
+
+def as_written(locale: str, facts: MemoFacts) -> str | None:
+    """The key of "Notes below as written, in Chinese." when the notes are not in the language of a
+    memo in ``locale``; None when they are (Simplified and Traditional Chinese count as one)."""
+    written = written_in(facts)
+    memo_language = "zh" if locale.startswith("zh") else "en"
+    return AS_WRITTEN[written] if written is not None and written != memo_language else None
+
+
 def render_memo(t: Translator, facts: MemoFacts) -> str:
     """The memo in ``t``'s language, as one message ready to forward."""
     title = t("memo.title")
     lines = [f"<b>{title}</b>", "",
              t("memo.client", client=facts.client),
              t("memo.date", date=facts.day),
-             t("memo.attendees", names=", ".join(facts.attendees)),
-             "", t("memo.needs"), escape(facts.needs)]
+             t("memo.attendees", names=", ".join(facts.attendees)), ""]
+    note = as_written(t.locale, facts)
+    if note is not None:
+        lines += [t(note), ""]
+    lines += [t("memo.needs"), escape(facts.needs)]
     if facts.items:
         lines += ["", t("memo.items")]
         lines += [t("memo.item", number=number, text=item.text, owner=item.owner, due=item.due)

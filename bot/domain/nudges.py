@@ -25,8 +25,8 @@ Re-planning rules (``reconcile``), per item:
 Late nudges: a visit saved at short notice has items whose time has passed ("-1d" for a visit saved
 two hours ahead). They are planned with ``late=True``: the host gets them once, as one catch-up
 list, rather than one message each (the sender does that; this module only marks them). Items
-counted from the moment the visit is saved (the manager's review of the request) are never late:
-they are the first step, not a sign of short notice.
+counted from the moment the visit is saved (a company's own intake step, anchor "saved") are never
+late: they are the first step, not a sign of short notice.
 
 Working days: an item counted in whole days that falls on a day off (a weekend, a public holiday)
 moves to the last working day before it (preparation) or the first one after it (follow-up),
@@ -95,8 +95,8 @@ class Nudge:
 def is_missed(nudge: Nudge, visit: Visit, now: datetime) -> bool:
     """A preparation item still unfinished once the guests have arrived: closed as missed.
 
-    A preparation item is one due at or before the arrival (the review of the request, the banner,
-    the pickup, the T-5 min wait); follow-up items are due after the departure and stay open.
+    A preparation item is one due at or before the arrival (the banner, the pickup, the T-5 min
+    wait); follow-up items are due after the departure and stay open.
     """
     return nudge.state is NudgeState.MISSED or (
         nudge.state in UNFINISHED and nudge.due <= visit.arrival <= now)

@@ -59,9 +59,11 @@ class Invite:
     expires_at: datetime
     used_by: int | None = None
     used_at: datetime | None = None
+    # The admin who withdrew it (``/invite``): its link then opens nothing.
+    revoked_by: int | None = None
 
     def usable(self, now: datetime) -> bool:
-        return self.used_by is None and now < self.expires_at
+        return self.used_by is None and self.revoked_by is None and now < self.expires_at
 
 
 @dataclass(frozen=True)
@@ -75,3 +77,13 @@ class AccessRequest:
     requested_at: datetime
     status: str = "pending"  # pending | approved | denied
     decided_by: int | None = None
+
+
+@dataclass(frozen=True)
+class NoticeHour:
+    """How many strangers' requests the admins were told of in one clock hour, and how many more
+    were held back for one summary (``bot.services.access``)."""
+
+    hour: datetime  # the start of the hour
+    told: int = 0
+    held: int = 0

@@ -19,6 +19,9 @@ class Visitor:
     name: str
     title: str = ""
     lead: bool = False
+    # This entry of the form made the contact (a name typed, not one of the client's contacts):
+    # taken off the visit again, the contact goes too unless something else came to use it.
+    added: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,17 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """One approver's answer to the arrangement form (``bot.domain.approval``)."""
+
+    step: str  # manager (the host's department head) | executive (the one the class's policy names)
+    by: int  # staff user id
+    at: datetime
+    approved: bool  # False: sent back to the host
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class Visit:
     id: int  # the number people use: "/visit 12"
     client_id: int
@@ -86,6 +100,8 @@ class Visit:
     status: VisitStatus = VisitStatus.PLANNED
     cancel_reason: str = ""
     notes: tuple[Note, ...] = ()
+    # The approvers' answers in the current round; a send-back and a change start a new one.
+    decisions: tuple[Decision, ...] = ()
 
     @property
     def lead(self) -> Visitor | None:

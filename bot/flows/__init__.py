@@ -7,6 +7,7 @@ from bot.flows.model import Flow
 
 def all_flows() -> dict[str, Flow]:
     """Every flow of the bot by name. Flows are added here as they are written."""
+    from bot.flows.approval import SEND_BACK
     from bot.flows.client_date import ADD_DATE
     from bot.flows.client_notes import NOTES
     from bot.flows.contact import ADD_CONTACT, EDIT_CONTACT
@@ -15,5 +16,5 @@ def all_flows() -> dict[str, Flow]:
     from bot.flows.visit_changes import CANCEL, NOTE, RESCHEDULE
 
     flows: list[Flow] = [NEW_VISIT, RESCHEDULE, CANCEL, NOTE, DEBRIEF,
-                         ADD_CONTACT, EDIT_CONTACT, ADD_DATE, NOTES]
+                         ADD_CONTACT, EDIT_CONTACT, ADD_DATE, NOTES, SEND_BACK]
     return {flow.name: flow for flow in flows}

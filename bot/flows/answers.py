@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 
+from babel.lists import format_list
+
 from bot.core.context import Context
-from bot.domain.dates import read_datetime
+from bot.domain.dates import DateReading, PartOfDay, read_datetime
+from bot.domain.dates_normalise import chinese_numeral
 from bot.flows.model import Choice, Kind, Step
 from bot.flows.state import Dialog
-from bot.i18n import N_
+from bot.i18n import N_, Html, babel_locale
 
 YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
 # Typed instead of pressing Skip on an optional step (the console has no buttons to press), and what
@@ -19,6 +25,12 @@ YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", 
 SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用",
               "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
 NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
+# A number with what people type around it: 4人, 4 people, 三位, ¥300, 300元, 1,200 yuan.
+_NUMERALS = "零〇一二两三四五六七八九十"
+_UNITS = r"人|位|个|個|名|元|块|塊|[¥￥]|rmb|cny|yuan|people|persons?|pax|guests?|visitors?"
+_AMOUNT = re.compile(rf"(?:[¥￥]|rmb|cny)?\s*(?P<number>[\d.,]+|[{_NUMERALS}]+)\s*(?:{_UNITS})?")
+# The two readings of a bare hour offered by "上午还是下午?", in the order of the buttons.
+HALVES: tuple[PartOfDay, PartOfDay] = ("morning", "afternoon")
 
 
 def is_skip_word(text: str) -> bool:
@@ -44,9 +56,18 @@ class Confirm:
 
 @dataclass(frozen=True)
 class AskTime:
-    """A day without a time: ask for the time."""
+    """A day without a time: ask for the time (a part of the day named with it decides a bare hour)."""
 
     day: datetime
+    part: PartOfDay | None = None
+
+
+@dataclass(frozen=True)
+class AskHalf:
+    """A bare hour (明天3点) that could be either: the morning and the afternoon reading, both ahead."""
+
+    morning: datetime
+    afternoon: datetime
 
 
 def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
@@ -76,13 +97,14 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
         if step.free_text:
             return Value(text)
         return Problem(ctx.t("flow.choice_hint"))
-    return _multi(ctx, step, labels, text, dialog)
+    return _multi(ctx, step, choices, text, dialog)
 
 
 def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
-    digits = folded.rstrip("人位个個元块塊¥￥ ").replace(",", "")
+    match = _AMOUNT.fullmatch(folded)
+    digits = match["number"].replace(",", "") if match else ""
     try:
-        number = float(digits)
+        number = float(chinese_numeral(digits) if digits[:1] in _NUMERALS else digits)
     except ValueError:
         return Problem(ctx.t("flow.number_hint"))
     low = step.minimum if step.minimum is not None else float("-inf")
@@ -97,34 +119,77 @@ def split_items(text: str) -> list[str]:
     return text.replace("，", ",").replace("、", ",").replace(";", ",").replace("\n", ",").split(",")
 
 
-def _multi(ctx: Context, step: Step, labels: dict[str, str], text: str, dialog: Dialog) -> Value | Problem:
-    """Typed items, separated by commas: known ones become their ids, others stay as typed."""
-    ticked = list(dialog.pending.get("ticked", dialog.answers.get(step.id, [])))
+def _multi(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
+           dialog: Dialog) -> Value | Problem:
+    """Typed items, separated by commas: known ones (by label, or by an alias only one choice has)
+    become their ids, others stay as typed.
+
+    On a step that takes typed items (visitors, purposes), a typed list replaces the answer given
+    before: editing the visitors by typing them again must not append to them. What was ticked by
+    button since the question came is kept."""
+    before = list(dialog.answers.get(step.id, []))
+    ticked = list(dialog.pending.get("ticked", before))
+    if step.free_text:
+        ticked = [item for item in ticked if item not in before]
+    labels = {_fold(ctx, c): c.id for c in choices}
+    aliases = _aliases(choices)
+    unclear: list[tuple[str, list[str]]] = []
     for raw in (step.split or split_items)(text):
         item = raw.strip()
         if not item:
             continue
-        known = labels.get(unicodedata.normalize("NFKC", item).lower())
+        folded = unicodedata.normalize("NFKC", item).strip().lower()
+        meant = aliases.get(folded, [])
+        known = labels.get(folded) or (meant[0] if len(meant) == 1 else None)
+        if known is None and len(meant) > 1:
+            unclear.append((item, meant))
+            continue
         if known is None and not step.free_text:
             return Problem(ctx.t("flow.choice_hint"))
         value = known or item
         if value not in ticked:
             ticked.append(value)
+    if unclear:
+        # What was clear stays ticked; the question comes again with the buttons to choose from.
+        dialog.pending = {"ticked": ticked}
+        return Problem("\n".join(_which_one(ctx, choices, item, meant) for item, meant in unclear))
     return Value(ticked)
+
+
+def _which_one(ctx: Context, choices: tuple[Choice, ...], typed: str, meant: list[str]) -> str:
+    """「林經理」可能是「林志明 经理」或「林芳 销售经理」: the choices an alias may mean."""
+    names = {c.id: c.label if c.literal else ctx.t(c.label) for c in choices}
+    options = [ctx.t("flow.alias_option", name=names[choice_id]) for choice_id in meant]
+    return ctx.t("flow.alias_ambiguous", typed=typed,
+                 options=Html(format_list(options, style="or", locale=babel_locale(ctx.t.locale))))
+
+
+def _aliases(choices: tuple[Choice, ...]) -> dict[str, list[str]]:
+    """Each alias, folded, with the choices it may mean, in their order."""
+    found: dict[str, list[str]] = {}
+    for choice in choices:
+        for alias in choice.aliases:
+            ids = found.setdefault(unicodedata.normalize("NFKC", alias).strip().lower(), [])
+            if choice.id not in ids:
+                ids.append(choice.id)
+    return found
 
 
 # What a date that could not be read is told, by what was wrong with it ("明天下午25点": the time).
 _UNREADABLE = {"bad_time": N_("flow.time_hint"), "invalid_date": N_("flow.date_invalid")}
 
 
-def datetime_text(ctx: Context, step: Step, dialog: Dialog, text: str) -> Confirm | AskTime | Problem:
+def datetime_text(ctx: Context, step: Step, dialog: Dialog,
+                  text: str) -> Confirm | AskTime | AskHalf | Problem:
     """Reads a date-time; with a day already chosen, the text only needs to give the time."""
     tz = ctx.services.settings.tz
     day = dialog.pending.get("date")
     # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins. Without
     # one, a bare time is on the step's own day, if it has one (the departure: the arrival's day).
-    on_day = step.day_of(dialog.answers) if step.day_of is not None and not day else None
-    reading = read_datetime(text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz, on_day=on_day)
+    # A part of the day chosen with the day (明天下午) decides a bare hour typed after it ("3点").
+    read = partial(read_datetime, text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz,
+                   on_day=step.day_of(dialog.answers) if step.day_of is not None and not day else None)
+    reading = read(part_of_day=dialog.pending.get("part"))
     if reading.kind == "unreadable" or reading.value is None:
         if day:
             return Problem(ctx.t("flow.time_hint"))
@@ -132,8 +197,27 @@ def datetime_text(ctx: Context, step: Step, dialog: Dialog, text: str) -> Confir
     if reading.kind == "date_only":
         if reading.value.date() < ctx.now.astimezone(tz).date():
             return Problem(ctx.t("flow.date_past"))
-        return AskTime(reading.value)
+        return AskTime(reading.value, reading.part_of_day)
+    if reading.hour_ambiguous:
+        return _morning_or_afternoon(ctx, read)
     return _not_past(ctx, reading.value)
+
+
+def _morning_or_afternoon(ctx: Context, read: Callable[..., DateReading]) -> Confirm | AskHalf | Problem:
+    """明天3点 is 03:00 or 15:00: both are offered when both are still ahead, one alone is confirmed.
+
+    Each is read again with the part of the day, so a bare "3点" at 09:00 offers tomorrow 03:00 or
+    today 15:00, each its own next occurrence."""
+    ahead = []
+    for part in HALVES:
+        reading = read(part_of_day=part)
+        if reading.value is not None and reading.value >= ctx.now and reading.value not in ahead:
+            ahead.append(reading.value)
+    if not ahead:
+        return Problem(ctx.t("flow.date_past"))
+    if len(ahead) == 1:
+        return Confirm(ahead[0])
+    return AskHalf(ahead[0], ahead[1])
 
 
 def _not_past(ctx: Context, moment: datetime) -> Confirm | Problem:

@@ -15,8 +15,9 @@ from datetime import date, datetime, time
 from typing import Any
 
 from bot.core.context import Context
+from bot.domain.budget import budget_lines
 from bot.domain.dates import read_datetime
-from bot.domain.debriefs import TOTAL, Debrief, Outcome, estimate
+from bot.domain.debriefs import TOTAL, Debrief, Outcome
 from bot.domain.memo import MemoFacts, MemoItem, render_memo
 from bot.domain.tasks import LineProblem, OpenItem, Task, read_open_items
 from bot.domain.visits import Visit
@@ -83,12 +84,16 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
 
 
 def _spend(ctx: Context, spent: float, answers: Answers) -> str:
+    """The spend (a total) against the budget's total, with the sum that makes it: 90 per person × 3."""
     visit = ctx.services.visits.get(int(answers["visit_id"]))
-    expected = estimate(visit) if visit else None
-    if expected is None:
-        return ""
+    lines = budget_lines(visit) if visit else ()
+    if not lines:
+        return ctx.t("debrief.spend_total", spent=amount(spent))
+    expected = sum(line.total for line in lines)
+    sums = " + ".join(ctx.t.plural("budget.line", line.persons, item=ctx.t(line.key),
+                                   amount=amount(line.per_person)) for line in lines)
     key = N_("debrief.spend_over") if spent > expected else N_("debrief.spend_under")
-    return ctx.t(key, spent=amount(spent), estimate=amount(expected),
+    return ctx.t(key, spent=amount(spent), estimate=amount(expected), lines=sums,
                  difference=amount(abs(spent - expected)))
 
 

@@ -25,7 +25,7 @@ from bot.core.events import Button
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.flows.state import Dialog, SavedForm
-from bot.i18n import escape
+from bot.i18n import N_, escape
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 
 PREFIX = "f"
@@ -44,16 +44,18 @@ class FlowEngine:
     # ---- entry points -------------------------------------------------------------------------
 
     def start(self, ctx: Context, flow_name: str, answers: Answers | None = None, *,
-              at_review: bool = False) -> None:
+              at_review: bool = False, edit: str | None = None) -> None:
         """Opens a flow and asks its first question. An open one is replaced; if it has as many
         answers as /cancel would ask about, the person is asked first (a tap on "New visit" in the
         middle of a form must not throw the form away).
 
-        ``at_review`` opens the review card of answers given here (editing a saved record).
+        ``at_review`` opens the review card of answers given here (editing a saved record); with
+        ``edit``, that step's question instead, as its ✏️ button would (the room of a clash).
         """
         open_dialog = self.active(ctx.event.user.id)
         if open_dialog is not None and len(open_dialog.answers) >= CONFIRM_CANCEL_FROM:
-            open_dialog.replacing = {"flow": flow_name, "answers": answers or {}, "at_review": at_review}
+            open_dialog.replacing = {"flow": flow_name, "answers": answers or {}, "at_review": at_review,
+                                     "edit": edit}
             self.dialogs.save(open_dialog)
             yes = Button(ctx.t("flow.replace_yes"), pack(PREFIX, open_dialog.token, "ry"))
             no = Button(ctx.t("flow.cancel_no"), pack(PREFIX, open_dialog.token, "rn"))
@@ -61,15 +63,18 @@ class FlowEngine:
             ctx.reply(ctx.t.plural("flow.replace_confirm", len(open_dialog.answers), title=title),
                       keyboard([yes, no]))
             return
-        self._open(ctx, flow_name, answers, at_review=at_review)
+        self._open(ctx, flow_name, answers, at_review=at_review, edit=edit)
 
-    def _open(self, ctx: Context, flow_name: str, answers: Answers | None, *, at_review: bool) -> None:
+    def _open(self, ctx: Context, flow_name: str, answers: Answers | None, *, at_review: bool,
+              edit: str | None = None) -> None:
         flow = self.flows[flow_name]
         dialog = Dialog(ctx.event.user.id, flow_name, secrets.token_hex(3), ctx.now, None,
                         answers={**flow.initial(ctx), **(answers or {})})
         if at_review:
             dialog.history = [s.id for s in flow.steps if s.applies(dialog.answers)]
             dialog.step = self._first_unanswered(flow, dialog)
+            if dialog.step is None and edit in dialog.history:
+                dialog.step, dialog.editing = edit, True
         else:
             dialog.step = self._next_step(flow, dialog, after=None)
         self._ask(ctx, flow, dialog, new_message=True)
@@ -133,7 +138,7 @@ class FlowEngine:
 
     def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str, *,
                    aside: Callable[[Context], bool] | None) -> None:
-        result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime
+        result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime | parse.AskHalf
         if step.kind is Kind.SEARCH:
             if aside is not None and aside(ctx):  # "今天谁来" asked at "which company": no name
                 self._ask(ctx, flow, dialog, new_message=True)
@@ -151,8 +156,12 @@ class FlowEngine:
             self._confirm_reading(ctx, dialog, result, new_message=True)
         elif isinstance(result, parse.AskTime):
             dialog.pending = {"date": result.day.isoformat()}
+            if result.part is not None:
+                dialog.pending["part"] = result.part
             self.dialogs.save(dialog)
             ctx.reply(ctx.t("flow.date_need_time", date=ctx.format_date(result.day)))
+        elif isinstance(result, parse.AskHalf):
+            self._ask_half(ctx, dialog, result, text)
         else:
             self._accept(ctx, flow, dialog, step, result.value, new_message=True, aside=aside)
 
@@ -164,7 +173,13 @@ class FlowEngine:
             # Typed text the step read but refuses (明天谁来 as a country code) may be a question too.
             self._complain(ctx, flow, dialog, problem, new_message=new_message, aside=aside)
             return
+        previous = dialog.answers.get(step.id)
         dialog.answers[step.id] = value
+        if previous is not None and previous != value:
+            for later in step.resets:
+                dialog.answers.pop(later, None)
+                if later in dialog.history:
+                    dialog.history.remove(later)
         self._advance(ctx, flow, dialog, step, new_message=new_message)
 
     def _advance(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, *, new_message: bool) -> None:
@@ -195,14 +210,23 @@ class FlowEngine:
         text = ctx.t("flow.progress", number=number, total=len(applicable)) + " " + ctx.t(step.question)
         if step.detail is not None:
             text += "\n" + step.detail(ctx, dialog.answers)
-        if step.kind is Kind.MULTI:
-            ticked = self._ticked(step, dialog)
-            extra = [item for item in ticked if item not in {c.id for c in self._choices(ctx, step, dialog)}]
-            if extra:
-                text += "\n" + ctx.t("flow.multi_typed", items=", ".join(extra))
+        if step.kind is Kind.MULTI and step.free_text:
+            text += self._current_list(ctx, step, dialog)
         rows = self._answer_buttons(ctx, step, dialog)
         rows.append(self._nav_buttons(ctx, step, dialog))
         (ctx.reply if new_message else ctx.show)(text, keyboard(*rows))
+
+    def _current_list(self, ctx: Context, step: Step, dialog: Dialog) -> str:
+        """Under a multi-choice question that takes typed items: the list as it stands, when it
+        holds typed items (they have no ✅ of their own) or an earlier answer being changed, which a
+        typed list replaces."""
+        labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
+        ticked = self._ticked(step, dialog)
+        changing = bool(dialog.answers.get(step.id))
+        if not ticked or not (changing or any(item not in labels for item in ticked)):
+            return ""
+        text = "\n" + ctx.t("flow.multi_current", items=", ".join(labels.get(i) or escape(i) for i in ticked))
+        return text + ("\n" + ctx.t("flow.multi_replace") if changing else "")
 
     def _answer_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
         token = dialog.token
@@ -221,6 +245,10 @@ class FlowEngine:
             ticked = set(self._ticked(step, dialog))
             buttons = [Button(("✅ " if c.id in ticked else "▫️ ") + _label(ctx, c),
                               pack(PREFIX, token, "m", c.id)) for c in choices]
+            # Typed items have no button of their own to untick: each gets one that takes it off.
+            known = {c.id for c in choices}
+            buttons += [Button("➖ " + escape(item), pack(PREFIX, token, "mx", index))
+                        for index, item in enumerate(self._ticked(step, dialog)) if item not in known]
             return [*_in_rows(buttons), [Button(ctx.t("flow.multi_done"), pack(PREFIX, token, "md"))]]
         return []
 
@@ -259,6 +287,16 @@ class FlowEngine:
         no = Button(ctx.t("flow.date_no"), pack(PREFIX, dialog.token, "dn"))
         text = ctx.t("flow.date_confirm", when=ctx.format_time(reading.value))
         (ctx.reply if new_message else ctx.show)(text, keyboard([yes, no]))
+
+    def _ask_half(self, ctx: Context, dialog: Dialog, half: parse.AskHalf, text: str) -> None:
+        """上午还是下午? One button per reading, each showing the moment it stands for. The day
+        chosen before stays pending, so a time typed instead of a press is still read on it."""
+        dialog.pending["half"] = [half.morning.isoformat(), half.afternoon.isoformat()]
+        self.dialogs.save(dialog)
+        rows = [[Button(ctx.t(_half_label(ctx, moment), when=ctx.format_time(moment)),
+                        pack(PREFIX, dialog.token, "h", index))]
+                for index, moment in enumerate((half.morning, half.afternoon))]
+        ctx.reply(ctx.t("flow.date_am_pm", text=text), keyboard(*rows))
 
     # ---- review card --------------------------------------------------------------------------
 
@@ -367,6 +405,19 @@ class FlowEngine:
         dialog.pending = {"ticked": ticked}
         return self._ask(ctx, flow, dialog, new_message=False)
 
+    def _on_untype(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        """➖ under a typed item of a multi-choice step: takes it off the list (ticked, not yet Done)."""
+        step = self._current(flow, dialog)
+        if step is None or step.kind is not Kind.MULTI:
+            return self._expired(ctx, dialog)
+        ticked = self._ticked(step, dialog)
+        index = read_number(arg, high=len(ticked) - 1)
+        if index is None or ticked[index] in {c.id for c in self._choices(ctx, step, dialog)}:
+            return self._expired(ctx, dialog)
+        del ticked[index]
+        dialog.pending = {"ticked": ticked}
+        return self._ask(ctx, flow, dialog, new_message=False)
+
     def _on_multi_done(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
         step = self._current(flow, dialog)
         if step is None or step.kind is not Kind.MULTI:
@@ -392,6 +443,13 @@ class FlowEngine:
         if step is None or reading is None:
             return self._expired(ctx, dialog)
         return self._accept(ctx, flow, dialog, step, reading, new_message=False)
+
+    def _on_half(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
+        """上午 or 下午 pressed: the moment its button showed is the answer."""
+        step, index, half = self._current(flow, dialog), read_number(arg, high=1), dialog.pending.get("half")
+        if step is None or step.kind is not Kind.DATETIME or index is None or not half:
+            return self._expired(ctx, dialog)
+        return self._accept(ctx, flow, dialog, step, half[index], new_message=False)
 
     def _on_date_no(self, ctx: Context, flow: Flow, dialog: Dialog, _: str) -> None:
         dialog.pending = {}
@@ -448,7 +506,8 @@ class FlowEngine:
         if not wanted:
             return self._expired(ctx, dialog)
         self._drop(ctx, dialog)
-        self._open(ctx, wanted["flow"], wanted["answers"], at_review=wanted["at_review"])
+        self._open(ctx, wanted["flow"], wanted["answers"], at_review=wanted["at_review"],
+                   edit=wanted.get("edit"))
 
     @staticmethod
     def _ticked(step: Step, dialog: Dialog) -> list[str]:
@@ -461,8 +520,10 @@ class FlowEngine:
 
 
 _BUTTONS = {
-    "c": FlowEngine._on_choice, "m": FlowEngine._on_tick, "md": FlowEngine._on_multi_done,
+    "c": FlowEngine._on_choice, "m": FlowEngine._on_tick, "mx": FlowEngine._on_untype,
+    "md": FlowEngine._on_multi_done,
     "d": FlowEngine._on_quick_date, "dy": FlowEngine._on_date_yes, "dn": FlowEngine._on_date_no,
+    "h": FlowEngine._on_half,
     "b": FlowEngine._on_back, "s": FlowEngine._on_skip, "e": FlowEngine._on_edit,
     "sv": FlowEngine._on_save, "x": FlowEngine._on_cancel, "xy": FlowEngine._on_cancel_yes,
     "xn": FlowEngine._on_cancel_no, "ry": FlowEngine._on_replace_yes, "rn": FlowEngine._on_cancel_no,
@@ -474,6 +535,12 @@ def _applicable(flow: Flow, answers: Answers) -> Answers:
     steps = {step.id: step for step in flow.steps}
     return {key: value for key, value in answers.items()
             if key not in steps or steps[key].applies(answers)}
+
+
+def _half_label(ctx: Context, moment: datetime) -> str:
+    """上午 before noon, 下午 until six, 晚上 after: 9:30 read in the afternoon is 21:30, an evening."""
+    hour = moment.astimezone(ctx.services.settings.tz).hour
+    return N_("flow.date_am") if hour < 12 else N_("flow.date_pm") if hour < 18 else N_("flow.date_evening")
 
 
 def _label(ctx: Context, choice: Choice) -> str:

@@ -39,6 +39,9 @@ class Choice:
     id: str
     label: str
     literal: bool = False
+    # Other ways people type this choice: a contact's name alone, or how the host addresses them
+    # (林經理 for 林志明, 经理). One alias shared by several choices is asked about, never guessed.
+    aliases: tuple[str, ...] = ()
 
 
 # A check gets the context (the person, services, ``ctx.now``), the parsed answer and the answers so
@@ -76,6 +79,9 @@ class Step:
     # For a multi-choice step with free text: how typed text splits into items (default: at commas,
     # semicolons and new lines).
     split: Callable[[str], list[str]] | None = None
+    # Later steps whose answers depend on this one's: a changed answer here asks them again (the
+    # lead, chosen by position among the visitors, after the visitors change).
+    resets: tuple[str, ...] = ()
 
     def applies(self, answers: Answers) -> bool:
         return self.skip_if is None or not self.skip_if(answers)

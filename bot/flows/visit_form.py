@@ -7,12 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from bot.core.context import Context
+from bot.domain.approval import resubmitted
+from bot.domain.clashes import room_booking
 from bot.domain.clients import Client
 from bot.domain.policy import BudgetItem
 from bot.domain.visits import Lodging, Meals, Travel, Visit, Visitor
 from bot.flows import visit_options as opt
 from bot.flows.model import Answers, Step
 from bot.i18n import N_, escape
+from bot.views import approval, clashes
 from bot.views.visits import notify_team, show_saved
 
 # Budget steps and the policy's budget item each is checked against.
@@ -29,9 +32,12 @@ def save(ctx: Context, answers: Answers) -> int:
     if editing is None:
         saved, planned = ctx.services.visits.create(visit)
     else:
-        saved, planned = ctx.services.visits.update(visit)
+        saved, planned = ctx.services.visits.update(resubmitted(editing, visit))
+        _forget_removed(ctx, editing, saved)
     show_saved(ctx, saved, planned, edited=editing is not None)
     notify_team(ctx, saved, N_("visit.notify_edited") if editing else N_("visit.notify_added"))
+    approval.ask(ctx, editing, saved)
+    clashes.warn(ctx, saved)
     return saved.id
 
 
@@ -48,17 +54,40 @@ def _client(ctx: Context, answers: Answers) -> Client:
     return client
 
 
-def _visitors(ctx: Context, answers: Answers, client: Client) -> tuple[Visitor, ...]:
+def _visitors(ctx: Context, answers: Answers, client: Client, editing: Visit | None) -> tuple[Visitor, ...]:
+    """The visitors answered, each a contact of the client: a known one, or one made from what was
+    typed (marked ``added``, also when a saved visit is edited again). Each person once."""
     lead = int(answers.get("lead", 0))
-    known = {f"c{c.id}": c for c in ctx.services.clients.contacts(client.id)}
-    visitors = []
+    clients = ctx.services.clients
+    known = {f"c{c.id}": c for c in clients.contacts(client.id)}
+    before = {v.contact_id: v for v in editing.visitors} if editing is not None else {}
+    visitors: dict[int, Visitor] = {}
     for index, item in enumerate(answers.get("visitors", [])):
-        contact = known.get(item)
+        contact, added = known.get(item), False
         if contact is None:
+            if opt.CONTACT_ID.fullmatch(item):  # a contact deleted since the form was opened
+                continue
             name, title = opt.split_visitor(item)
-            contact = ctx.services.clients.find_or_add_contact(client.id, name, title)
-        visitors.append(Visitor(contact.id, contact.name, contact.title, lead=index == lead))
-    return tuple(visitors)
+            added = clients.contact_named(client.id, name) is None
+            contact = clients.find_or_add_contact(client.id, name, title)
+        previous = before.get(contact.id)
+        added = added or (previous is not None and previous.added)
+        if contact.id not in visitors:
+            visitors[contact.id] = Visitor(contact.id, contact.name, contact.title, lead=index == lead,
+                                           added=added)
+    return tuple(visitors.values())
+
+
+def _forget_removed(ctx: Context, before: Visit, after: Visit) -> None:
+    """Contacts this visit's own entries made for people since taken off it are deleted, unless
+    another visit has them or someone has told more about them: a mistyped visitor must not stay
+    a client contact and get greetings."""
+    kept = {visitor.contact_id for visitor in after.visitors}
+    for visitor in before.visitors:
+        if not visitor.added or visitor.contact_id in kept:
+            continue
+        if not ctx.services.visits.with_contact(after.client_id, visitor.contact_id):
+            ctx.services.clients.forget_bare_contact(visitor.contact_id)
 
 
 def _team(ctx: Context, answers: Answers) -> tuple[int, ...]:
@@ -74,7 +103,7 @@ def _visit(ctx: Context, answers: Answers, client: Client, editing: Visit | None
     assert ctx.staff is not None
     arrival, departure = opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"])
     extras = set(answers.get("extras", []))
-    visitors = _visitors(ctx, answers, client)
+    visitors = _visitors(ctx, answers, client, editing)
     fields: dict[str, Any] = {
         "client_id": client.id, "client_name": client.name, "class_id": answers["cls"],
         "arrival": arrival, "departure": departure, "visitors": visitors,
@@ -174,6 +203,8 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
         return _executives(ctx, value, answers)
     if step.id in BUDGET_STEPS:
         return _budget(ctx, BUDGET_STEPS[step.id], value, answers)
+    if step.id == "room":
+        return _room(ctx, step, value, answers)
     return ""
 
 
@@ -202,6 +233,18 @@ def _budget(ctx: Context, item: BudgetItem, value: float, answers: Answers) -> s
         limit = policy.limit(cls, item)
         return shown + "\n" + ctx.t("visit.over_budget", limit=_amount(limit), approvers=approvers)
     return shown
+
+
+def _room(ctx: Context, step: Step, value: str, answers: Answers) -> str:
+    """The room, and a warning when another visit has it at an overlapping time."""
+    if "arrival" not in answers or "departure" not in answers:
+        return ""
+    booking = room_booking(value, opt.parse_when(answers["arrival"]), opt.parse_when(answers["departure"]))
+    found = ctx.services.visits.clashes_of([booking] if booking else [], own=int(answers.get("visit_id", 0)))
+    if not found:
+        return ""
+    hint = ctx.t("clash.review_hint", label=ctx.t(step.label))
+    return "\n".join([escape(value), *clashes.lines(ctx, found), hint])
 
 
 def _amount(value: float) -> str:

@@ -5,13 +5,14 @@ Kept apart from ``new_visit`` so the flow itself reads as the arrangement form, 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
 from babel import Locale
 
 from bot.core.context import Context
-from bot.domain.clients import looks_like_title
+from bot.domain.clients import greetings, looks_like_title
 from bot.domain.staff import Staff
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
@@ -51,11 +52,16 @@ def client_id(answers: Answers) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
+# How a known contact is answered at the visitors step: "c12".
+CONTACT_ID = re.compile(r"c\d+")
+
+
 def known_contacts(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     found = client_id(answers)
     if found is None:
         return ()
-    return tuple(Choice(f"c{c.id}", f"{c.name} {c.title}".strip(), literal=True)
+    return tuple(Choice(f"c{c.id}", f"{c.name} {c.title}".strip(), literal=True,
+                        aliases=(c.name, *greetings(c.name, c.title)))
                  for c in ctx.services.clients.contacts(found))
 
 

@@ -1,15 +1,15 @@
-"""/start, the refusal strangers get, and the admins' Approve / Deny buttons."""
+"""/start, the refusal strangers get (once), and the admins' Approve / Deny buttons."""
 
 from __future__ import annotations
 
 from bot.core.callbacks import MAX_USER_ID, member, number, one_of, pack
 from bot.core.context import Context, keyboard
-from bot.core.events import Button
+from bot.core.events import Button, Keyboard
 from bot.core.groups import FROM_GROUP
 from bot.core.router import Router
-from bot.domain.staff import AccessRequest, Role
+from bot.domain.staff import AccessRequest, Role, Staff
 from bot.handlers.menu import role_name, set_menu
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.services.access import AccessError, StartResult
 
 router = Router()
@@ -17,18 +17,22 @@ router = Router()
 
 @router.command("start", role=None, menu=N_("cmd.start"))
 def start(ctx: Context) -> None:
-    """Welcomes staff, registers admins and invitees, and refuses strangers politely."""
+    """Welcomes staff, registers admins and invitees, and refuses strangers politely, once."""
+    if ctx.newcomer and ctx.staff is not None:  # an admin named in the settings, registered just now
+        _welcome(ctx, ctx.staff)
+        return
     payload = ctx.args[0] if ctx.args else ""
     if payload == FROM_GROUP:  # the link from a group chat opens the private chat: no invitation
         payload = ""
     outcome = ctx.services.access.start(ctx.event.user, payload, ctx.now)
     staff = outcome.staff
+    if outcome.result is StartResult.SEEN_BEFORE:
+        return  # a stranger who wrote before was answered then
     if outcome.result is StartResult.DEACTIVATED:
         ctx.reply(ctx.t("access.deactivated"))
         return
     if staff is None:
-        invalid = outcome.result is StartResult.INVITE_INVALID
-        ctx.reply(ctx.t(N_("access.invite_invalid") if invalid else N_("access.refused")))
+        ctx.reply(ctx.t(_REFUSALS.get(outcome.result, N_("access.refused"))))
         _tell_admins(ctx, outcome.new_request)
         return
     if outcome.result is StartResult.WELCOME_BACK:
@@ -39,22 +43,33 @@ def start(ctx: Context) -> None:
         if inviter is not None and inviter.active:
             t = ctx.translator_for(inviter)
             ctx.push(inviter.user_id, t("invite.joined", name=staff.name, role=role_name(t, staff.role)))
+    _welcome(ctx, staff)
+
+
+_REFUSALS = {StartResult.INVITE_INVALID: N_("access.invite_invalid"),
+             StartResult.INVITE_REVOKED: N_("access.invite_revoked")}
+
+
+def _welcome(ctx: Context, staff: Staff) -> None:
     ctx.reply(ctx.t("start.welcome", name=staff.name, role=role_name(ctx.t, staff.role)))
     set_menu(ctx, staff)
 
 
 def refuse_stranger(ctx: Context) -> None:
-    """Anyone not registered: a polite refusal, and the admins hear of it once."""
+    """Anyone not registered: a polite refusal to their first message only (the admins hear of it),
+    nothing to any later one, so that a flood of strangers costs a look-up each."""
     known = ctx.services.access.staff.get(ctx.event.user.id)
     if known is not None and not known.active:
         ctx.reply(ctx.t("access.deactivated"))
         return
-    request = ctx.services.access.note_stranger(ctx.event.user, ctx.now)
+    first = ctx.services.access.note_stranger(ctx.event.user, ctx.now)
+    if first is None:
+        return
     if ctx.event.is_callback:
         ctx.toast(ctx.t("access.refused_short"), alert=True)
     else:
         ctx.reply(ctx.t("access.refused"))
-    _tell_admins(ctx, request)
+    _tell_admins(ctx, first.request if first.announce else None)
 
 
 def _tell_admins(ctx: Context, request: AccessRequest | None) -> None:
@@ -62,14 +77,19 @@ def _tell_admins(ctx: Context, request: AccessRequest | None) -> None:
         return
     for admin in ctx.services.access.staff.active_admins():
         t = ctx.translator_for(admin)
-        username = f"@{request.username}" if request.username else "—"
-        text = t("access.request", name=request.name, username=username, user_id=request.user_id)
-        buttons = keyboard(
-            [Button(t("access.approve_as", role=role_name(t, role)), pack("acc", "ok", request.user_id, role))
-             for role in (Role.STAFF, Role.MANAGER)],
-            [Button(t("access.deny"), pack("acc", "no", request.user_id))],
-        )
-        ctx.push(admin.user_id, text, buttons)
+        ctx.push(admin.user_id, *request_card(t, request))
+
+
+def request_card(t: Translator, request: AccessRequest) -> tuple[str, Keyboard]:
+    """A stranger's request as the admins see it, with the buttons that decide it."""
+    username = f"@{request.username}" if request.username else "—"
+    text = t("access.request", name=request.name, username=username, user_id=request.user_id)
+    buttons = keyboard(
+        [Button(t("access.approve_as", role=role_name(t, role)), pack("acc", "ok", request.user_id, role))
+         for role in (Role.STAFF, Role.MANAGER)],
+        [Button(t("access.deny"), pack("acc", "no", request.user_id))],
+    )
+    return text, buttons
 
 
 @router.callback("acc", role=Role.ADMIN)

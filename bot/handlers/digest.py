@@ -88,6 +88,6 @@ def _show(ctx: Context, page: int) -> None:
         return
     page, pages = clamp(page, len(items))
     shown = items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    rows = item_rows(lookups.look(ctx.t), shown, lookups.today(ctx.now))
+    rows = item_rows(lookups.look(ctx.t, ctx.now), shown, lookups.today(ctx.now))
     text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), rows, page, pages)
     ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: pack(PREFIX, p))))

@@ -47,7 +47,7 @@ def _article(ctx: Context, first: date, last: date, today: date) -> InlineArticl
     if clipped is None:
         return None
     first, last = clipped
-    look = lookups.look(ctx.t)
+    look = lookups.look(ctx.t, ctx.now)
     entries = lookups.days(_SHARED, first, last, ctx.now)
     if entries:
         rows = day_rows(look, entries, lookups.marks((e.visit for e in entries), ctx.now), today)

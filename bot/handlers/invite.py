@@ -1,23 +1,27 @@
-"""/invite: an admin makes a one-time link that registers whoever opens it, with a chosen role."""
+"""/invite: an admin makes a one-time link that registers whoever opens it, with a chosen role, and
+sees the links still open, each with a button that revokes it (a link sent to the wrong person)."""
 
 from __future__ import annotations
 
-from bot.core.callbacks import member, pack
+from bot.core.callbacks import Malformed, arg, member, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
-from bot.domain.staff import Role
+from bot.domain.staff import Invite, Role
 from bot.handlers.menu import role_name
 from bot.i18n import N_
+from bot.services.access import INVITE_CODE, AccessError
 
 router = Router()
+# Open invitations listed under the role buttons, the newest first; older ones still expire by
+# themselves within the week.
+INVITES_SHOWN = 10
 
 
 @router.command("invite", role=Role.ADMIN, menu=N_("cmd.invite"))
 def choose_role(ctx: Context) -> None:
-    """Asks which role the invited person gets."""
-    buttons = [Button(role_name(ctx.t, role), pack("inv", role)) for role in Role]
-    ctx.reply(ctx.t("invite.choose_role"), keyboard(buttons))
+    """Asks which role the invited person gets, and lists the invitations still open."""
+    _render(ctx)
 
 
 @router.callback("inv", role=Role.ADMIN)
@@ -28,3 +32,41 @@ def create(ctx: Context) -> None:
     link = f"https://t.me/{ctx.services.bot_username}?start={invite.code}"
     ctx.show(ctx.t("invite.created", role=role_name(ctx.t, invite.role), link=link,
                    expires=ctx.format_time(invite.expires_at), code=invite.code))
+
+
+@router.callback("inv:rev", role=Role.ADMIN)
+def revoke(ctx: Context) -> None:
+    """Revokes an open invitation and shows the list again."""
+    assert ctx.staff is not None
+    code = arg(ctx.args, 0)
+    if INVITE_CODE.fullmatch(code) is None:
+        raise Malformed("no invitation code")
+    try:
+        ctx.services.access.revoke_invite(ctx.staff, code, ctx.now)
+    except AccessError as error:
+        ctx.toast(ctx.t(error.key), alert=True)
+    else:
+        ctx.toast(ctx.t("invite.revoked"))
+    _render(ctx)
+
+
+def _render(ctx: Context) -> None:
+    roles = [Button(role_name(ctx.t, role), pack("inv", role)) for role in Role]
+    open_ones = ctx.services.access.invites.open_ones(ctx.now)
+    if not open_ones:
+        ctx.show(ctx.t("invite.choose_role"), keyboard(roles))
+        return
+    shown = open_ones[:INVITES_SHOWN]
+    lines = [ctx.t("invite.choose_role"), "", ctx.t("invite.open_header")]
+    lines += [_line(ctx, invite) for invite in shown]
+    if len(open_ones) > len(shown):
+        lines.append(ctx.t.plural("invite.open_more", len(open_ones) - len(shown)))
+    revoke_rows = [[Button(ctx.t("invite.revoke", role=role_name(ctx.t, invite.role), tail=invite.code[-4:]),
+                           pack("inv", "rev", invite.code))] for invite in shown]
+    ctx.show("\n".join(lines), keyboard(roles, *revoke_rows))
+
+
+def _line(ctx: Context, invite: Invite) -> str:
+    creator = ctx.services.access.staff.get(invite.created_by)
+    return ctx.t("invite.open_line", role=role_name(ctx.t, invite.role), tail=invite.code[-4:],
+                 expires=ctx.format_time(invite.expires_at), admin=creator.name if creator else "—")

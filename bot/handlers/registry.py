@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.router import Router, merge
 from bot.handlers import (
     access,
+    approval,
     backup,
     cancel,
     checklist,
@@ -26,8 +27,8 @@ from bot.handlers import (
 )
 
 # Order matters: it is the order of /help and of the command menu.
-MODULES = (access, visits, checklist, lookups, digest, clients, contact_log, debrief, documents, help,
-           language, cancel, invite, staff, importing, backup, review, nudges, dialogs)
+MODULES = (access, visits, approval, checklist, lookups, digest, clients, contact_log, debrief, documents,
+           help, language, cancel, invite, staff, importing, backup, review, nudges, dialogs)
 
 
 def routes() -> Router:

@@ -66,6 +66,8 @@ def summary(ctx: Context, review: Review) -> str:
     t = ctx.t
     lines = [t("review.title", quarter=_quarter_name(ctx, review.quarter)),
              t.plural("review.totals", review.visits, cancelled=review.cancelled, debriefed=review.debriefed)]
+    if review.upcoming:
+        lines.append(t.plural("review.upcoming", review.upcoming))
     lines += ["", *_visit_lines(ctx, review), "", *_money_lines(ctx, review)]
     for head, items in ((N_("review.objections.head"), review.objections),
                         (N_("review.needs.head"), review.needs)):
@@ -116,7 +118,8 @@ def _chart_text(ctx: Context, review: Review) -> ChartText:
                      visits_title=ctx.t("review.chart.visits"), money_title=ctx.t("review.chart.money"),
                      budget=ctx.t("review.chart.budget"), spent=ctx.t("review.chart.spent"),
                      months=_months(ctx, review.quarter),
-                     classes=tuple(ctx.t("review.chart.class", cls=c) for c in review.classes))
+                     classes=tuple(ctx.t("review.chart.class", cls=c) for c in review.classes),
+                     no_money=ctx.t("review.chart.no_money"))
 
 
 def _quarter_name(ctx: Context, quarter: Quarter) -> str:

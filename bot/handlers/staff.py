@@ -2,7 +2,9 @@
 
 The list pages through people; a person's card (edited in place) switches access off and on, sets
 their role, the standing duties that route the timeline's office, reception and executive nudges to
-them, and the manager their overdue follow-ups escalate to.
+them, and the manager their overdue follow-ups escalate to. Admins named in the settings keep their
+access and role whatever is pressed. Strangers' access requests no admin decided yet wait behind a
+button under the list (the admins are told of only a few an hour), each with Approve and Deny.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
 from bot.domain.staff import Duty, Role, Staff
+from bot.handlers.access import request_card
 from bot.handlers.menu import role_name
 from bot.i18n import N_
 from bot.services.access import AccessError
@@ -37,6 +40,12 @@ def act(ctx: Context) -> None:
     if action == "page":
         _render_list(ctx, page)
         return
+    if action == "reqs":
+        _render_requests(ctx, page)
+        return
+    if action == "req":
+        _render_request(ctx, number(ctx.args, 1, high=MAX_USER_ID), page)
+        return
     user_id = number(ctx.args, 1, high=MAX_USER_ID)
     access = ctx.services.access
     try:
@@ -59,7 +68,8 @@ def act(ctx: Context) -> None:
 
 
 # Where each action's button carries the page of the list to go back to: ``stf:<action>:...:<page>``.
-_PAGE_AT = {"page": 1, "open": 2, "off": 2, "on": 2, "mgr": 2, "duty": 3, "role": 3, "setm": 3}
+_PAGE_AT = {"page": 1, "open": 2, "off": 2, "on": 2, "mgr": 2, "duty": 3, "role": 3, "setm": 3,
+            "reqs": 1, "req": 2}
 
 
 def _render_list(ctx: Context, page: int) -> None:
@@ -71,12 +81,45 @@ def _render_list(ctx: Context, page: int) -> None:
     lines += [_line(ctx, person) for person in shown]
     rows = [[Button(ctx.t("staff.open", name=person.name), pack("stf", "open", person.user_id, page))]
             for person in shown]
+    waiting = ctx.services.access.requests.count_pending()
+    requests = [Button(ctx.t("staff.requests", count=waiting), pack("stf", "reqs", 0))] if waiting else []
+    ctx.show("\n".join(lines), keyboard(*rows, _paging(ctx, "page", page, pages), requests))
+
+
+def _paging(ctx: Context, action: str, page: int, pages: int) -> list[Button]:
     paging = []
     if page > 0:
-        paging.append(Button(ctx.t("button.previous"), pack("stf", "page", page - 1)))
+        paging.append(Button(ctx.t("button.previous"), pack("stf", action, page - 1)))
     if page < pages - 1:
-        paging.append(Button(ctx.t("button.next"), pack("stf", "page", page + 1)))
-    ctx.show("\n".join(lines), keyboard(*rows, paging))
+        paging.append(Button(ctx.t("button.next"), pack("stf", action, page + 1)))
+    return paging
+
+
+def _render_requests(ctx: Context, page: int) -> None:
+    """The access requests no admin decided yet, the newest first, a page at a time."""
+    waiting = ctx.services.access.requests.pending()
+    if not waiting:
+        ctx.toast(ctx.t("staff.requests_none"))
+        _render_list(ctx, 0)
+        return
+    pages = -(-len(waiting) // PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    shown = waiting[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    rows = [[Button(ctx.t("staff.open", name=request.name), pack("stf", "req", request.user_id, page))]
+            for request in shown]
+    text = ctx.t("staff.requests_header", count=len(waiting), page=page + 1, pages=pages)
+    ctx.show(text, keyboard(*rows, _paging(ctx, "reqs", page, pages),
+                            [Button(ctx.t("staff.back_to_list"), pack("stf", "page", 0))]))
+
+
+def _render_request(ctx: Context, user_id: int, page: int) -> None:
+    request = ctx.services.access.requests.get(user_id)
+    if request is None or request.status != "pending":
+        ctx.toast(ctx.t("access.request_already_decided"), alert=True)
+        _render_requests(ctx, page)
+        return
+    text, buttons = request_card(ctx.t, request)
+    ctx.show(text, (*buttons, (Button(ctx.t("flow.back"), pack("stf", "reqs", page)),)))
 
 
 def _render_person(ctx: Context, user_id: int, page: int) -> None:
@@ -92,14 +135,18 @@ def _render_person(ctx: Context, user_id: int, page: int) -> None:
              ctx.t("staff.card.duties", duties=duties),
              ctx.t("staff.card.manager", manager=manager.name if manager else ctx.t("staff.manager_none"))]
     is_me = ctx.staff is not None and person.user_id == ctx.staff.user_id
+    configured = ctx.services.access.is_configured_admin(person.user_id)
+    if configured:
+        lines.append(ctx.t("staff.card.configured"))
+    locked = is_me or configured  # nobody switches off or demotes themselves or the owner
     rows: list[list[Button]] = [
         [Button(_ticked(ctx.t(DUTY_KEYS[d]), d in person.duties), pack("stf", "duty", user_id, d.value, page))
          for d in Duty]]
-    if not is_me:
+    if not locked:
         rows.append([Button(_ticked(role_name(ctx.t, r), r is person.role),
                             pack("stf", "role", user_id, r.value, page)) for r in Role])
     rows.append([Button(ctx.t("staff.set_manager"), pack("stf", "mgr", user_id, page))])
-    if not is_me:
+    if not locked:
         rows.append([_toggle(ctx, person, page)])
     rows.append([Button(ctx.t("staff.back_to_list"), pack("stf", "page", page))])
     ctx.show("\n".join(lines), keyboard(*rows))

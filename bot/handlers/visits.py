@@ -7,6 +7,7 @@ from bot.core.context import Context
 from bot.core.router import Router
 from bot.flows.visit_form import answers_of
 from bot.i18n import N_
+from bot.views import clashes
 from bot.views.visits import card, visible_visit, visit_number
 
 router = Router()
@@ -29,8 +30,8 @@ def show_visit(ctx: Context) -> None:
 
 @router.callback("vis")
 def card_button(ctx: Context) -> None:
-    """Open, Edit, Reschedule, Cancel visit, Add note."""
-    action = one_of(ctx.args, 0, ("show", "edit", *_CHANGE_FLOWS))
+    """Open, Edit, Reschedule, Cancel visit, Add note; Change the room (or driver) of a clash."""
+    action = one_of(ctx.args, 0, ("show", "edit", "fix", *_CHANGE_FLOWS))
     visit = visible_visit(ctx, number(ctx.args, 1))
     if visit is None:
         return
@@ -42,9 +43,10 @@ def card_button(ctx: Context) -> None:
         ctx.toast(ctx.t("visit.not_yours"), alert=True)
         return
     flows = ctx.services.flows
-    if action == "edit":
+    if action in ("edit", "fix"):
+        step = clashes.FIX_STEPS[one_of(ctx.args, 2, clashes.FIX_STEPS)] if action == "fix" else None
         contacts = {c.id: c.name for c in ctx.services.clients.contacts(visit.client_id)}
-        flows.start(ctx, "new_visit", answers_of(visit, contacts), at_review=True)
+        flows.start(ctx, "new_visit", answers_of(visit, contacts), at_review=True, edit=step)
     elif action in _CHANGE_FLOWS:
         flows.start(ctx, _CHANGE_FLOWS[action], {"visit_id": visit.id})
 

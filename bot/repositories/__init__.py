@@ -5,6 +5,11 @@ Each repository stores frozen dataclasses as JSON documents through a pydantic `
 plain, readable JSON.
 """
 
-from bot.repositories.staff import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.repositories.staff import (
+    AccessRequestRepository,
+    InviteRepository,
+    NoticeHourRepository,
+    StaffRepository,
+)
 
-__all__ = ["AccessRequestRepository", "InviteRepository", "StaffRepository"]
+__all__ = ["AccessRequestRepository", "InviteRepository", "NoticeHourRepository", "StaffRepository"]

@@ -1,4 +1,4 @@
-"""Staff, invitations and access requests, kept in TinyDB.
+"""Staff, invitations, access requests and the count of notices about them, kept in TinyDB.
 
 Staff and access requests use the Telegram user id as the TinyDB document id, so a look-up by user
 is a dictionary access rather than a scan; invites are few and looked up by code.
@@ -10,14 +10,16 @@ records), filled on first use and kept up to date by ``save`` (it is the table's
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from tinydb import Query
 from tinydb.table import Table
 
-from bot.domain.staff import AccessRequest, Duty, Invite, Role, Staff
-from bot.repositories.codec import from_doc, to_doc
+from bot.domain.staff import AccessRequest, Duty, Invite, NoticeHour, Role, Staff
+from bot.repositories.codec import from_doc, raw_documents, to_doc
 from bot.repositories.keyed import KeyedDocuments
 
 
@@ -95,7 +97,9 @@ class InviteRepository:
         return invite
 
     def open_ones(self, now: datetime) -> list[Invite]:
-        return [i for i in (from_doc(Invite, d) for d in self._table.all()) if i.usable(now)]
+        """The invitations whose link still works, the newest first."""
+        usable = [i for i in (from_doc(Invite, d) for d in self._table.all()) if i.usable(now)]
+        return sorted(usable, key=lambda invite: invite.created_at, reverse=True)
 
 
 class AccessRequestRepository(KeyedDocuments[AccessRequest]):
@@ -103,3 +107,32 @@ class AccessRequestRepository(KeyedDocuments[AccessRequest]):
 
     def __init__(self, table: Table) -> None:
         super().__init__(table, AccessRequest, lambda request: request.user_id)
+
+    def seen(self, user_id: int) -> bool:
+        """Whether this stranger wrote before: a look at the stored documents, nothing decoded (a
+        flood of strangers asks it for every message)."""
+        return str(user_id) in raw_documents(self._table)
+
+    def pending(self) -> list[AccessRequest]:
+        """The requests no admin has decided yet, the newest first."""
+        waiting = [from_doc(AccessRequest, doc) for doc in self._pending_documents()]
+        return sorted(waiting, key=lambda request: request.requested_at, reverse=True)
+
+    def count_pending(self) -> int:
+        """How many requests wait, nothing decoded (a flood may have left thousands)."""
+        return sum(1 for _ in self._pending_documents())
+
+    def _pending_documents(self) -> Iterator[dict[str, Any]]:
+        return (doc for doc in raw_documents(self._table).values() if doc.get("status") == "pending")
+
+
+class NoticeHourRepository(KeyedDocuments[NoticeHour]):
+    """The one record of how many access requests the admins were told of this hour."""
+
+    KEY = 1
+
+    def __init__(self, table: Table) -> None:
+        super().__init__(table, NoticeHour, lambda _: self.KEY)
+
+    def current(self) -> NoticeHour | None:
+        return self.get(self.KEY)

@@ -1,35 +1,47 @@
 """Who may use the bot: admins from the settings, invitations, access requests, deactivation.
 
 Plain functions over the repositories; the handlers only turn the results into messages.
+
+Strangers cost little and are heard once. A stranger's first message records their access request
+and is answered; every later one gets no reply and writes nothing, so a flood of strangers neither
+fills the log nor queues replies ahead of staff. The admins are told of at most
+``NOTICES_PER_HOUR`` requests in one clock hour; the rest wait in /staff, and once that hour is
+over one summary says how many there were (``due_summaries``, run by the scheduler). Every active
+admin is told of every request, so one count serves them all.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.core.events import User
+from bot.core.events import Send, User
 from bot.domain.policy import Recipient
-from bot.domain.staff import AccessRequest, Duty, Invite, Role, Staff
-from bot.i18n import N_
-from bot.repositories import AccessRequestRepository, InviteRepository, StaffRepository
+from bot.domain.staff import AccessRequest, Duty, Invite, NoticeHour, Role, Staff
+from bot.i18n import N_, I18n
+from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
 
 INVITE_LIFETIME = timedelta(days=7)
-# A denied stranger who writes again is shown to the admins once more only after this long.
-REQUEST_RENOTIFY_AFTER = timedelta(days=7)
+# What ``secrets.token_urlsafe(12)`` makes: the shape a code carried back by a button must have.
+INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{16}")
+# Requests the admins are told of one by one in a clock hour; beyond that, one summary.
+NOTICES_PER_HOUR = 3
 
 
 class StartResult(StrEnum):
     """What happened when someone opened the bot."""
 
     WELCOME_BACK = "welcome_back"
-    NEW_ADMIN = "new_admin"
     JOINED = "joined"
     DEACTIVATED = "deactivated"
     INVITE_INVALID = "invite_invalid"
+    INVITE_REVOKED = "invite_revoked"
     STRANGER = "stranger"
+    # A stranger who wrote before: no reply, nothing written.
+    SEEN_BEFORE = "seen_before"
 
 
 @dataclass(frozen=True)
@@ -39,6 +51,14 @@ class StartOutcome:
     invite: Invite | None = None
     # Set when the admins should hear about this stranger now.
     new_request: AccessRequest | None = None
+
+
+@dataclass(frozen=True)
+class FirstContact:
+    """A stranger's first message, recorded as their access request."""
+
+    request: AccessRequest
+    announce: bool  # the admins are told now (else it waits for the hour's summary)
 
 
 class AccessError(Exception):
@@ -62,11 +82,13 @@ class AccessService:
         staff: StaffRepository,
         invites: InviteRepository,
         requests: AccessRequestRepository,
+        notices: NoticeHourRepository,
         admin_ids: frozenset[int],
     ) -> None:
         self.staff = staff
         self.invites = invites
         self.requests = requests
+        self.notices = notices
         self.admin_ids = admin_ids
 
     def active_staff(self, user_id: int) -> Staff | None:
@@ -74,37 +96,87 @@ class AccessService:
         return staff if staff is not None and staff.active else None
 
     def start(self, user: User, payload: str, now: datetime) -> StartOutcome:
-        """Handles /start with an optional deep-link payload (an invitation code)."""
+        """Handles /start with an optional deep-link payload (an invitation code). Admins named in
+        the settings are registered before any handler runs (``configured_admin``)."""
         known = self.staff.get(user.id)
         if known is not None:
             if not known.active:
                 return StartOutcome(StartResult.DEACTIVATED, known)
             return StartOutcome(StartResult.WELCOME_BACK, self._refresh(known, user))
-        if user.id in self.admin_ids:
-            return StartOutcome(StartResult.NEW_ADMIN, self._register(user, Role.ADMIN, now))
         invite = self.invites.get(payload) if payload else None
         if invite is not None and invite.usable(now):
             staff = self._register(user, invite.role, now)
             invite = self.invites.save(replace(invite, used_by=user.id, used_at=now))
             return StartOutcome(StartResult.JOINED, staff, invite)
-        request = self.note_stranger(user, now)
-        result = StartResult.INVITE_INVALID if payload else StartResult.STRANGER
-        return StartOutcome(result, new_request=request)
+        first = self.note_stranger(user, now)
+        if first is None:
+            return StartOutcome(StartResult.SEEN_BEFORE)
+        result = StartResult.STRANGER
+        if payload:
+            revoked = invite is not None and invite.revoked_by is not None
+            result = StartResult.INVITE_REVOKED if revoked else StartResult.INVITE_INVALID
+        return StartOutcome(result, new_request=first.request if first.announce else None)
 
-    def note_stranger(self, user: User, now: datetime) -> AccessRequest | None:
-        """Records a stranger's request; returns it when the admins should be told now."""
-        earlier = self.requests.get(user.id)
-        if earlier is not None and earlier.status == "pending":
-            return None
-        if earlier is not None and now - earlier.requested_at < REQUEST_RENOTIFY_AFTER:
+    def configured_admin(self, user: User, now: datetime) -> tuple[Staff, bool]:
+        """Someone named in ``BOT_ADMIN_IDS``, as the active admin they always are: registered at
+        their first message, whatever it is, and switched on and made admin again should the data
+        say otherwise (a file from before this rule); and whether this registered them."""
+        known = self.staff.get(user.id)
+        if known is None:
+            return self._register(user, Role.ADMIN, now), True
+        if known.active and known.role is Role.ADMIN:
+            return known, False
+        return self.staff.save(replace(known, active=True, role=Role.ADMIN)), False
+
+    def note_stranger(self, user: User, now: datetime) -> FirstContact | None:
+        """A stranger's first message records their request (the only one they ever make; an admin
+        may still invite them later); None for any later message, which writes nothing."""
+        if self.requests.seen(user.id):
             return None
         request = AccessRequest(user.id, user.full_name, user.username, user.language_code, now)
-        return self.requests.save(request)
+        return FirstContact(self.requests.save(request), self._count_notice(now))
+
+    def _count_notice(self, now: datetime) -> bool:
+        """Whether the admins are told of a new request now; if not, it is held for the summary."""
+        hour = _hour_of(now)
+        record = self.notices.current()
+        if record is None or (record.hour != hour and not record.held):
+            record = NoticeHour(hour)
+        if record.hour == hour and record.told < NOTICES_PER_HOUR:
+            self.notices.save(replace(record, told=record.told + 1))
+            return True
+        # Also a request that comes after the hour of held ones, before their summary went out:
+        # that summary counts it too.
+        self.notices.save(replace(record, held=record.held + 1))
+        return False
+
+    def due_summaries(self, now: datetime, i18n: I18n) -> list[Send]:
+        """Once an hour with requests held back is over: one message per active admin saying how
+        many; the summary then counts as the first notice of the hour it goes out in."""
+        record = self.notices.current()
+        hour = _hour_of(now)
+        if record is None or not record.held or record.hour >= hour:
+            return []
+        self.notices.save(NoticeHour(hour, told=1))
+        messages = []
+        for admin in self.staff.active_admins():
+            t = i18n.get(admin.locale) if admin.locale else i18n.for_language_code(admin.language_code)
+            messages.append(Send(admin.user_id, t.plural("access.summary", record.held,
+                                                         limit=NOTICES_PER_HOUR)))
+        return messages
 
     def create_invite(self, admin: Staff, role: Role, now: datetime) -> Invite:
         self._require_admin(admin)
         invite = Invite(secrets.token_urlsafe(12), role, admin.user_id, now, now + INVITE_LIFETIME)
         return self.invites.save(invite)
+
+    def revoke_invite(self, admin: Staff, code: str, now: datetime) -> Invite:
+        """Withdraws an open invitation: its link then opens nothing."""
+        self._require_admin(admin)
+        invite = self.invites.get(code)
+        if invite is None or not invite.usable(now):
+            raise AccessError(N_("invite.not_open"))
+        return self.invites.save(replace(invite, revoked_by=admin.user_id))
 
     def decide(
         self, admin: Staff, user_id: int, role: Role | None, now: datetime
@@ -125,12 +197,10 @@ class AccessService:
         return request, staff
 
     def set_active(self, admin: Staff, user_id: int, active: bool) -> Staff:
-        self._require_admin(admin)
         if user_id == admin.user_id:
             raise AccessError(N_("staff.not_yourself"))
-        staff = self.staff.get(user_id)
-        if staff is None:
-            raise AccessError(N_("staff.unknown"))
+        staff = self._someone(admin, user_id)
+        self._not_configured(user_id)
         return self.staff.save(replace(staff, active=active))
 
     def toggle_duty(self, admin: Staff, user_id: int, duty: Duty) -> Staff:
@@ -142,7 +212,18 @@ class AccessService:
     def set_role(self, admin: Staff, user_id: int, role: Role) -> Staff:
         if user_id == admin.user_id:
             raise AccessError(N_("staff.not_yourself"))
-        return self.staff.save(replace(self._someone(admin, user_id), role=role))
+        staff = self._someone(admin, user_id)
+        self._not_configured(user_id)
+        return self.staff.save(replace(staff, role=role))
+
+    def is_configured_admin(self, user_id: int) -> bool:
+        """Named in ``BOT_ADMIN_IDS``: an admin whom nobody can switch off or demote from the chat
+        (the owner must always be able to get back in)."""
+        return user_id in self.admin_ids
+
+    def _not_configured(self, user_id: int) -> None:
+        if self.is_configured_admin(user_id):
+            raise AccessError(N_("staff.configured_admin"))
 
     def set_manager(self, admin: Staff, user_id: int, manager_id: int | None) -> Staff:
         staff = self._someone(admin, user_id)
@@ -200,3 +281,8 @@ class AccessService:
     def _require_admin(staff: Staff) -> None:
         if not (staff.active and staff.role is Role.ADMIN):
             raise AccessError(N_("access.admins_only"))
+
+
+def _hour_of(moment: datetime) -> datetime:
+    """The start of the clock hour ``moment`` falls in."""
+    return moment.replace(minute=0, second=0, microsecond=0)

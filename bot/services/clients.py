@@ -342,6 +342,17 @@ class ClientService:
             raise DuplicateContact(other)
         return self.contact_store.save(contact)
 
+    def forget_bare_contact(self, contact_id: int) -> bool:
+        """Deletes a contact that holds nothing but a name and title (what a visitor typed on a form
+        gives); one someone has since told more about (a phone, a birthday, notes...) stays. True
+        if it was deleted."""
+        contact = self.contact_store.get(contact_id)
+        if contact is None or any((contact.phone, contact.email, contact.birthday, contact.nationality,
+                                   contact.dietary, contact.notes, contact.tags)):
+            return False
+        self.contact_store.delete(contact_id)
+        return True
+
     @staticmethod
     def greeting_name(contact: Contact, locale: str) -> str:
         """How the host addresses them: 张总 in Chinese, "David Lee (Purchasing Director)" otherwise."""

@@ -176,7 +176,7 @@ class DigestService:
         if not entries and not items:
             return None
         t = self._translator(person)
-        look = self.lookups.look(t)
+        look = self.lookups.look(t, now)
         marks = self.lookups.marks((e.visit for e in entries), now) if entries else Marks()
         # The day first: its visits and what is due today; then the backlog, cut short.
         overdue = [item for item in items if bucket(item.due, today, self.lookups.tz) == "overdue"]
@@ -195,7 +195,7 @@ class DigestService:
         if not entries:
             return None
         t = self.i18n.get(locale)
-        look = self.lookups.look(t)
+        look = self.lookups.look(t, now)
         rows = day_rows(look, entries, self.lookups.marks((e.visit for e in entries), now), today)
         return Send(chat_id, assemble(t, t("digest.group"), rows, 0, 1))
 

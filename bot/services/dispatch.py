@@ -170,6 +170,15 @@ class NudgeSender:
                                                 items="; ".join(t(n.key) for n in theirs))))
         return notes
 
+    def holders(self, visit: Visit) -> list[Staff]:
+        """Everyone the visit's items are for, done ones included, called-off ones aside: who must
+        hear that it moved or is off (the office that booked the room, the desk, the driver)."""
+        people: dict[int, Staff] = {}
+        for nudge in self.services.nudges.for_visit(visit.id):
+            if nudge.state is not NudgeState.CANCELLED:
+                people |= {person.user_id: person for person in self.recipients(visit, nudge)}
+        return list(people.values())
+
     def message_for(self, person: Staff, visit: Visit, stamp: int) -> NudgeMessage:
         """The message ``person`` was sent about ``visit`` at ``stamp``, as its items stand now."""
         nudges = [n for n in self.services.nudges.for_visit(visit.id)

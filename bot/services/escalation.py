@@ -75,9 +75,8 @@ class EscalationService:
             nudge_ids = tuple(n.id for _, _, n in items)
             self.records.record(list(nudge_ids), [manager_id], now)
             manager = managers[manager_id]
-            messages.append(Escalation(Send(manager.user_id, *render(self._translator(manager),
-                                                                     self.services.settings.tz, items)),
-                                       nudge_ids))
+            text, buttons = render(self._translator(manager), self.services.settings.tz, items, local.year)
+            messages.append(Escalation(Send(manager.user_id, text, buttons), nudge_ids))
         return messages
 
     def _overdue(self, nudge: Nudge, now: datetime) -> bool:

@@ -120,9 +120,9 @@ class LookupService:
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
 
-    def look(self, t: Translator) -> Look:
-        """How lists print for a reader of ``t``'s language."""
-        return Look(t, self.tz, self._name)
+    def look(self, t: Translator, now: datetime) -> Look:
+        """How lists print for a reader of ``t``'s language at ``now``."""
+        return Look(t, self.tz, self._name, self.today(now).year)
 
     def _name(self, user_id: int) -> str:
         staff = self.staff.get(user_id)

@@ -313,7 +313,7 @@ class RelationshipService:
                 record = Digest(digest_id(person, today), person, today, keys, now)
                 recorded.append(record)
                 t = self._translator(self.staff.get(person))
-                messages.append((Send(person, self._render(t, fresh, lead)), DIGEST, record.id))
+                messages.append((Send(person, self._render(t, fresh, lead, today.year)), DIGEST, record.id))
         self.records.digests.save_all(recorded)
         return messages
 
@@ -325,7 +325,7 @@ class RelationshipService:
             keys.update(digest.occasions if digest else ())
         return keys
 
-    def _render(self, t: Translator, found: list[Occasion], lead: int) -> str:
+    def _render(self, t: Translator, found: list[Occasion], lead: int, this_year: int) -> str:
         """The digest: occasions by day under one heading each, a draft per contact. Delivery splits
         a long one into several messages."""
         lines = [t.plural("relationship.digest.header", lead)]
@@ -333,14 +333,16 @@ class RelationshipService:
         for occasion in found:
             if _group(occasion) != group:
                 group = _group(occasion)
-                lines += ["", self._heading(t, occasion)]
+                lines += ["", self._heading(t, occasion, this_year)]
             lines += [t("relationship.digest.to", client=occasion.client.name,
                         name=ClientService.greeting_name(occasion.contact, t.locale)),
                       t("relationship.digest.draft", draft=Html(self.draft(occasion)))]
         return "\n".join(lines)
 
-    def _heading(self, t: Translator, occasion: Occasion) -> str:
-        day = format_date(occasion.day, t("format.date"), locale=_BABEL.get(t.locale, "en"))
+    def _heading(self, t: Translator, occasion: Occasion, this_year: int) -> str:
+        # 元旦 told in December is shown with its year.
+        pattern = t.pattern(N_("format.date"), occasion.day.year, this_year)
+        day = format_date(occasion.day, pattern, locale=_BABEL.get(t.locale, "en"))
         if occasion.festival is not None:
             name = Html(festival_name(t, occasion.festival))
             return t("relationship.digest.festival", festival=name, day=day)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from bot.domain.clashes import Booking, Clash, bookings, clashes
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Note, Visit, VisitStatus
 from bot.repositories.visits import VisitRepository
@@ -13,6 +14,8 @@ from bot.repositories.visits import VisitRepository
 # Plans (or re-plans, or clears for a cancelled visit) the nudges of a visit; returns how many are
 # planned. The nudge layer provides it; until then nothing is planned.
 NudgePlanner = Callable[[Visit], int]
+# How long before its arrival another visit's driver may already be out: a flight the evening before.
+DRIVER_AHEAD = timedelta(days=2)
 
 
 def _no_nudges(visit: Visit) -> int:
@@ -50,6 +53,24 @@ class VisitService:
                               check_out=lodging.check_out + (departure - visit.departure))
         moved = replace(visit, arrival=arrival, departure=departure, travel=travel, lodging=lodging)
         return self.update(moved)
+
+    def with_contact(self, client_id: int, contact_id: int) -> list[Visit]:
+        """The client's visits (cancelled ones too) that have this contact among the visitors."""
+        return [visit for visit in self.visits.for_client(client_id)
+                if any(visitor.contact_id == contact_id for visitor in visit.visitors)]
+
+    def clashes(self, visit: Visit) -> list[Clash]:
+        """The room and driver ``visit`` holds that other planned visits hold at the same time."""
+        if visit.status is not VisitStatus.PLANNED:
+            return []
+        return self.clashes_of(bookings(visit), own=visit.id)
+
+    def clashes_of(self, mine: Sequence[Booking], *, own: int = 0) -> list[Clash]:
+        """Other planned visits (not number ``own``) holding any of ``mine`` at an overlapping time."""
+        if not mine:
+            return []
+        start, end = min(b.start for b in mine), max(b.end for b in mine)
+        return clashes(mine, self.visits.between(start, end + DRIVER_AHEAD), own=own)
 
     def cancel(self, visit: Visit, reason: str) -> Visit:
         saved, _ = self.update(replace(visit, status=VisitStatus.CANCELLED, cancel_reason=reason))

@@ -96,7 +96,7 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
     runner.delivery = Delivery(performer)
     user = User(CONSOLE_USER_ID, "Console", "Admin", "console", language_code)
     services = runner.dispatcher.services
-    await runner.call(services.access.start, user, "", services.clock.now())
+    await runner.call(services.access.configured_admin, user, services.clock.now())
     t = services.i18n.for_language_code(language_code)
     await runner.push([Send(CONSOLE_USER_ID, t("console.hint"))])
     echo = not stdin.isatty()

@@ -43,9 +43,11 @@ class Look:
     t: Translator
     tz: ZoneInfo
     name_of: Callable[[int], str]
+    this_year: int  # a day in another year is shown with its year
 
     def day(self, day: date) -> str:
-        return _format_day(day, self.t("format.date"), _BABEL.get(self.t.locale, "en"))
+        pattern = self.t.pattern(N_("format.date"), day.year, self.this_year)
+        return _format_day(day, pattern, _BABEL.get(self.t.locale, "en"))
 
     def hhmm(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).strftime("%H:%M")

@@ -17,11 +17,13 @@ from bot.i18n import Translator
 MAX_BUTTONS = 5
 
 
-def render(t: Translator, tz: tzinfo, items: Sequence[tuple[Staff, Visit, Nudge]]) -> tuple[str, Keyboard]:
-    """The list's text and its buttons (one per visit, the first ``MAX_BUTTONS``)."""
+def render(t: Translator, tz: tzinfo, items: Sequence[tuple[Staff, Visit, Nudge]],
+           this_year: int) -> tuple[str, Keyboard]:
+    """The list's text and its buttons (one per visit, the first ``MAX_BUTTONS``); dates of another
+    year than ``this_year`` show it."""
     lines = [t.plural("escalation.header", len(items)), ""]
     for host, visit, nudge in items:
-        due = t.format_moment(nudge.due.astimezone(tz), "format.date")
+        due = t.format_moment(nudge.due.astimezone(tz), this_year, "format.date")
         lines.append(t("escalation.line", host=host.name, number=visit.id, client=visit.client_name,
                        item=t(nudge.key), due=due))
     visits = list(dict.fromkeys(visit.id for _, visit, _ in items))[:MAX_BUTTONS]

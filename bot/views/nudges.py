@@ -71,14 +71,15 @@ def render(t: Translator, tz: tzinfo, message: NudgeMessage,
     """The text and buttons of ``message`` in ``t``'s language."""
     visit, nudges = message.visit, message.nudges
     open_items = [n for n in nudges if n.state is not NudgeState.DONE]
-    visit_line = t("nudge.visit", number=visit.id, client=visit.client_name, when=_time(t, tz, visit.arrival))
+    when = _time(t, tz, message.stamp, visit.arrival)
+    visit_line = t("nudge.visit", number=visit.id, client=visit.client_name, when=when)
     if message.catch_up:
         lines = [t.plural("nudge.catch_up", len(nudges), number=visit.id), visit_line, ""]
         lines += [_item_line(t, tz, n, name_of) for n in nudges]
     elif len(nudges) == 1 and not open_items:
         done = nudges[0]
         return t("nudge.done_by", item=t(done.key), name=name_of(done.done_by or 0),
-                 when=_time(t, tz, done.done_at or done.due)), ()
+                 when=_time(t, tz, message.stamp, done.done_at or done.due)), ()
     elif len(nudges) == 1:
         lines = [t("nudge.header", item=t(nudges[0].key)), visit_line]
     else:
@@ -87,7 +88,7 @@ def render(t: Translator, tz: tzinfo, message: NudgeMessage,
     if message.pass_on:
         lines.append(t("nudge.pass_on", roles=", ".join(message.pass_on)))
     if message.late_since is not None:
-        lines.append(t("nudge.late", due=_time(t, tz, message.late_since)))
+        lines.append(t("nudge.late", due=_time(t, tz, message.stamp, message.late_since)))
     return "\n".join(lines), _buttons(t, message, open_items)
 
 
@@ -118,5 +119,6 @@ def _buttons(t: Translator, message: NudgeMessage, open_items: Sequence[Nudge]) 
     return keyboard(*rows)
 
 
-def _time(t: Translator, tz: tzinfo, moment: datetime) -> str:
-    return t.format_moment(moment.astimezone(tz))
+def _time(t: Translator, tz: tzinfo, stamp: int, moment: datetime) -> str:
+    """A moment, with its year if that is not the year the message is sent in."""
+    return t.format_moment(moment.astimezone(tz), datetime.fromtimestamp(stamp, tz).year)

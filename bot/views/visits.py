@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime
+
 from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
 from bot.domain.nudges import NudgeState
-from bot.domain.visits import Visit, VisitStatus
+from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
+from bot.views import approval
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
 PAYER_KEYS = {"guest": N_("visit.payer.guest"), "company": N_("visit.payer.company")}
+# Met at the airport (接机) for a flight, at the station (接站) for a train.
+PICKUP_KEYS = {"flight": N_("visit.card.pickup_flight"), "train": N_("visit.card.pickup_train")}
 
 
 def card(ctx: Context, visit: Visit) -> tuple[str, Keyboard]:
@@ -26,6 +32,7 @@ def card(ctx: Context, visit: Visit) -> tuple[str, Keyboard]:
     lines.append(t("visit.card.when", arrival=ctx.format_time(visit.arrival),
                    departure=ctx.format_time(visit.departure)))
     lines += _people(ctx, visit)
+    lines += approval.card_lines(ctx, visit)
     lines += _logistics(ctx, visit)
     lines += [t("visit.card.note", when=ctx.format_time(n.at), text=n.text) for n in visit.notes]
     return "\n".join(lines), _buttons(ctx, visit)
@@ -55,12 +62,8 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
 def _logistics(ctx: Context, visit: Visit) -> list[str]:
     t = ctx.t
     lines = []
-    travel = visit.travel
-    if travel is not None:
-        arrives = ctx.format_time(travel.arrives_at) if travel.arrives_at else "—"
-        pickup = t("visit.card.pickup_yes") if travel.pickup else ""
-        lines.append(t("visit.card.travel", mode=t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")),
-                       number=travel.number, place=travel.place, arrives=arrives, pickup=pickup))
+    if visit.travel is not None:
+        lines.append(_travel(ctx, visit.travel))
     if visit.room or visit.projector:
         projector = t("visit.extra.projector") if visit.projector else ""
         lines.append(t("visit.card.room", room=visit.room or "—", projector=projector))
@@ -76,6 +79,19 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     return lines
 
 
+def _travel(ctx: Context, travel: Travel) -> str:
+    """🚩 ✈️ 飞机 CA1234 浦东机场，抵达 12月3日 周四 08:15，需接机: what is not known is left out."""
+    t = ctx.t
+    what = " ".join(part for part in (t(TRAVEL_KEYS.get(travel.mode, "visit.travel.car")), travel.number,
+                                      travel.place) if part)
+    line = t("visit.card.trip", what=what)
+    if travel.arrives_at is not None:
+        line += t("visit.card.trip_arrives", arrives=ctx.format_time(travel.arrives_at))
+    if travel.pickup:
+        line += t(PICKUP_KEYS.get(travel.mode, N_("visit.card.pickup_train")))
+    return line
+
+
 def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     if ctx.staff is None or not ctx.services.visits.can_tick(ctx.staff, visit):
         return ()
@@ -83,12 +99,14 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     done = sum(n.state is NudgeState.DONE for n in nudges)
     checklist = [Button(ctx.t("visit.button.checklist", done=done, total=len(nudges)),
                         pack("chk", visit.id))] if nudges else []
+    answer = approval.buttons(ctx, visit)  # for whoever may approve it now
     if not ctx.services.visits.can_change(ctx.staff, visit):
-        return keyboard(checklist)  # the office, the reception desk: their items, not the visit
+        return keyboard(answer, checklist)  # the office, the reception desk: their items, not the visit
     documents = document_buttons(ctx, visit)
     if visit.status is not VisitStatus.PLANNED:
         return keyboard(checklist, documents)
     return keyboard(
+        answer,
         checklist,
         [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
          Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
@@ -123,20 +141,24 @@ def show_already_saved(ctx: Context, number: int) -> None:
     ctx.show(text + "\n\n" + already, buttons)
 
 
-def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "") -> None:
-    """Tells everyone on the visit but the person acting, each in their own language.
+def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "", *, also: Iterable[int] = (),
+                was: datetime | None = None) -> None:
+    """Tells everyone on the visit, and ``also`` others (who hold its items), but the person acting,
+    each once and in their own language.
 
-    ``key`` is one of the ``visit.notify_*`` messages, marked with N_ where it is chosen.
+    ``key`` is one of the ``visit.notify_*`` messages, marked with N_ where it is chosen; ``was``
+    is the arrival before a reschedule.
     """
     actor = ctx.event.user.id
     author = ctx.staff.name if ctx.staff else ""
-    for user_id in visit.people:
+    for user_id in dict.fromkeys((*visit.people, *also)):
         staff = ctx.services.access.staff.get(user_id)
         if user_id == actor or staff is None or not staff.active:
             continue
         t = ctx.translator_for(staff)
         text = t(key, author=author, number=visit.id, client=visit.client_name,
-                 when=ctx.format_time(visit.arrival, t), reason=reason)
+                 when=ctx.format_time(visit.arrival, t), reason=reason,
+                 was=ctx.format_time(was, t) if was is not None else "")
         ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
 
 

@@ -51,8 +51,8 @@ MOMENTS = [
 
 def seed_visits_saved_ten_days_ago(data_dir: Path, now: datetime, clients: Iterable[str]) -> None:
     """A host and a visit per client, 90 minutes from ``now`` and five minutes apart (all within the
-    two hours quiet hours let through), saved ten days
-    before: their items from the request to the day before came due while the bot was down, none
+    two hours quiet hours let through), saved ten days before: their items up to the day before came
+    due while the bot was down, none
     before the visit was saved (those would make a catch-up list instead), whatever the weekday. So
     close a visit is not held back by quiet hours."""
     settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(ADMIN_ID), TELEGRAM_BOT_TOKEN="")
@@ -60,7 +60,7 @@ def seed_visits_saved_ten_days_ago(data_dir: Path, now: datetime, clients: Itera
     db = Database.open(data_dir)
     try:
         services = bootstrap.build(settings, FixedClock(saved), db).services
-        services.access.start(User(ADMIN_ID, "Alice", language_code="en"), "", saved)
+        services.access.configured_admin(User(ADMIN_ID, "Alice", language_code="en"), saved)
         for n, name in enumerate(clients):
             client = services.clients.create(name, country="DE", by=ADMIN_ID, now=saved)
             arrival = (now + timedelta(minutes=90 + 5 * n)).replace(microsecond=0)

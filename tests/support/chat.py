@@ -100,11 +100,13 @@ class World:
         return Group(self, chat_id, kind)
 
     def tick(self) -> int:
-        """One wake-up of the scheduler: due nudges are queued in the outbox and everything queued
-        there is delivered; returns how many messages went out."""
+        """One wake-up of the scheduler: due nudges (and the summary of access requests held back, if
+        one is due) are queued in the outbox and everything queued there is delivered; returns how
+        many messages went out."""
         services = self.dispatcher.services
         with services.db.unit():
             services.outbox.add([item.message for item in NudgeSender(services).due_messages()], "nudge")
+            services.outbox.add(services.access.due_summaries(self.clock.now(), services.i18n), "notice")
         return self.flush_outbox()
 
     def flush_outbox(self) -> int:

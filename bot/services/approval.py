@@ -1,0 +1,81 @@
+"""Approving visits: who may approve each step, and recording an approval or a send-back.
+
+The rules of where a visit stands are ``bot.domain.approval``; this module knows the people. The
+department head is the host's manager in /staff (``AccessService.manager_of``: with none set, the
+managers); the executive step goes to whoever holds the executive duty. The host is never asked.
+Admins may answer any step, so that a company that has set nobody up yet still gets its visits
+approved; the form names whoever approved, so an admin's approval of their own visit shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from bot.domain.approval import EXECUTIVE, ApprovalState, Standing, standing
+from bot.domain.policy import Policy
+from bot.domain.staff import Duty, Role, Staff
+from bot.domain.visits import Decision, Visit, VisitStatus
+from bot.i18n import N_
+from bot.repositories.visits import VisitRepository
+from bot.services.access import AccessService
+
+
+class ApprovalError(Exception):
+    """An answer that cannot be recorded; ``key`` is the message key that says why."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+class ApprovalService:
+    def __init__(self, visits: VisitRepository, access: AccessService, policy: Policy) -> None:
+        self.visits = visits
+        self.access = access
+        self.policy = policy
+
+    def standing(self, visit: Visit) -> Standing:
+        return standing(visit, self.policy)
+
+    def approvers(self, visit: Visit, step: str) -> list[Staff]:
+        """Who is asked to answer ``step`` (the host never is): empty when nobody is set up for it."""
+        if step == EXECUTIVE:
+            people = self.access.staff.with_duty(Duty.EXECUTIVE)
+        else:
+            host = self.access.staff.get(visit.host)
+            people = self.access.manager_of(host) if host is not None else []
+        return [person for person in people if person.user_id != visit.host]
+
+    def may_answer(self, staff: Staff, visit: Visit, step: str) -> bool:
+        return staff.active and (staff.role is Role.ADMIN
+                                 or staff.user_id in {s.user_id for s in self.approvers(visit, step)})
+
+    def waiting_for(self, staff: Staff, visit: Visit) -> str | None:
+        """The step ``staff`` may answer now, if the visit waits for one they may answer."""
+        now = self.standing(visit)
+        if visit.status is not VisitStatus.PLANNED or now.state is not ApprovalState.PENDING:
+            return None
+        assert now.step is not None
+        return now.step if self.may_answer(staff, visit, now.step) else None
+
+    def approve(self, visit: Visit, staff: Staff, step: str, now: datetime) -> Visit:
+        return self._answer(visit, Decision(step, staff.user_id, now, approved=True), staff)
+
+    def send_back(self, visit: Visit, staff: Staff, step: str, comment: str, now: datetime) -> Visit:
+        return self._answer(visit, Decision(step, staff.user_id, now, approved=False, comment=comment), staff)
+
+    def check(self, visit: Visit, staff: Staff, step: str) -> None:
+        """Raises ``ApprovalError`` unless the visit waits for ``step`` and ``staff`` may answer it
+        (a button pressed twice, by a second manager, or after the visit changed)."""
+        if visit.status is not VisitStatus.PLANNED:
+            raise ApprovalError(N_("visit.not_changeable"))
+        now = self.standing(visit)
+        if now.state is not ApprovalState.PENDING or now.step != step:
+            raise ApprovalError(N_("approval.not_waiting"))
+        if not self.may_answer(staff, visit, step):
+            raise ApprovalError(N_("approval.not_approver"))
+
+    def _answer(self, visit: Visit, decision: Decision, staff: Staff) -> Visit:
+        self.check(visit, staff, decision.step)
+        return self.visits.save(replace(visit, decisions=(*visit.decisions, decision)))

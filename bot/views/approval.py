@@ -1,0 +1,143 @@
+"""How a visit's approval reads: the lines of the visit card, the Approve / Send back buttons, the
+request each approver gets and what the host is told (``bot.domain.approval`` holds the rules).
+
+Requests and answers reach other people through the outbox (``bot.core.outbox``), in the write that
+recorded them: one that fails to be delivered is retried, none is lost to a restart.
+"""
+
+from __future__ import annotations
+
+from bot.core.callbacks import pack
+from bot.core.context import Context, keyboard
+from bot.core.events import Button, Keyboard, Send
+from bot.domain.approval import EXECUTIVE, ApprovalState, approvals, newly_waiting, role_keys, standing
+from bot.domain.staff import Staff
+from bot.domain.visits import Visit, VisitStatus
+from bot.i18n import N_, Translator
+
+PREFIX = "apv"
+APPROVE, SEND_BACK = "ok", "back"
+KIND = "approval"  # the outbox's name for these pushes
+
+
+def role_name(ctx: Context, t: Translator, visit: Visit, step: str) -> str:
+    """Who answers ``step``, as a role: 部门负责人, or the executives the class's policy names."""
+    return " / ".join(t(key) for key in role_keys(visit, ctx.services.policy, step))
+
+
+def card_lines(ctx: Context, visit: Visit) -> list[str]:
+    """The approval on the visit card: who approved and when, then, while the visit is planned, who
+    it waits for or why it was sent back."""
+    t, policy = ctx.t, ctx.services.policy
+    lines = [t("approval.card.approved", role=role_name(ctx, t, visit, d.step), name=_name(ctx, d.by),
+               when=ctx.format_time(d.at)) for d in approvals(visit, policy)]
+    if visit.status is not VisitStatus.PLANNED:
+        return lines
+    now = standing(visit, policy)
+    if now.state is ApprovalState.SENT_BACK and now.sent_back is not None:
+        back = now.sent_back
+        lines.append(t("approval.card.sent_back", role=role_name(ctx, t, visit, back.step),
+                       name=_name(ctx, back.by), when=ctx.format_time(back.at), comment=back.comment))
+    elif now.state is ApprovalState.PENDING and now.step is not None:
+        role = role_name(ctx, t, visit, now.step)
+        people = ctx.services.approval.approvers(visit, now.step)
+        if people:
+            lines.append(t("approval.card.waiting", role=role, names=", ".join(p.name for p in people)))
+        else:
+            lines.append(t("approval.card.nobody", role=role))
+    return lines
+
+
+def buttons(ctx: Context, visit: Visit, t: Translator | None = None) -> list[Button]:
+    """Approve and Send back, for whoever may answer the step the visit waits for."""
+    step = ctx.services.approval.waiting_for(ctx.staff, visit) if ctx.staff is not None else None
+    return _answer_buttons(t or ctx.t, visit, step) if step is not None else []
+
+
+def _answer_buttons(t: Translator, visit: Visit, step: str) -> list[Button]:
+    return [Button(t("approval.button.approve"), pack(PREFIX, APPROVE, visit.id, step)),
+            Button(t("approval.button.send_back"), pack(PREFIX, SEND_BACK, visit.id, step))]
+
+
+def ask(ctx: Context, before: Visit | None, after: Visit) -> None:
+    """Queues the requests a save makes due: to the approvers of the step ``after`` now waits for,
+    if ``before`` did not wait for it already (they were asked then). Whoever is saving is not
+    pushed to: the card they see carries the buttons."""
+    step = newly_waiting(before, after, ctx.services.policy)
+    if step is not None:
+        ctx.services.outbox.add(_requests(ctx, after, step), KIND)
+
+
+def _requests(ctx: Context, visit: Visit, step: str) -> list[Send]:
+    sends = []
+    host = _name(ctx, visit.host)
+    given = approvals(visit, ctx.services.policy)
+    for person in ctx.services.approval.approvers(visit, step):
+        if person.user_id == ctx.event.user.id or not person.reachable:
+            continue
+        t = ctx.translator_for(person)
+        facts = {"host": host, "number": visit.id, "client": visit.client_name,
+                 "cls": t(ctx.services.policy.class_(visit.class_id).name_key),
+                 "when": ctx.format_time(visit.arrival, t)}
+        if step == EXECUTIVE:
+            text = t("approval.request_executive", role=role_name(ctx, t, visit, step),
+                     approved_by=", ".join(_name(ctx, d.by) for d in given) or "—", **facts)
+        else:
+            text = t("approval.request", **facts)
+        sends.append(Send(person.user_id, text, _request_keyboard(t, visit, step)))
+    return sends
+
+
+def _request_keyboard(t: Translator, visit: Visit, step: str) -> Keyboard:
+    return keyboard(_answer_buttons(t, visit, step), *_open(t, visit))
+
+
+def approved(ctx: Context, before: Visit, after: Visit, step: str) -> None:
+    """After an approval: the host hears who approved and what comes next; the next step's
+    approvers are asked."""
+    assert ctx.staff is not None
+    sends = []
+    host = _host(ctx, after)
+    if host is not None:
+        t = ctx.translator_for(host)
+        lines = [t("approval.host_approved", name=ctx.staff.name, role=role_name(ctx, t, after, step),
+                   number=after.id, client=after.client_name)]
+        now = standing(after, ctx.services.policy)
+        if now.state is ApprovalState.PENDING and now.step is not None:
+            role = role_name(ctx, t, after, now.step)
+            nobody = not ctx.services.approval.approvers(after, now.step)
+            key = N_("approval.card.nobody") if nobody else N_("approval.host_next")
+            lines.append(t(key, role=role))
+        sends.append(Send(host.user_id, "\n".join(lines), _open(t, after)))
+    ctx.services.outbox.add(sends, KIND)
+    ask(ctx, before, after)
+
+
+def sent_back(ctx: Context, visit: Visit, step: str, comment: str) -> None:
+    """The host hears who sent the visit back and why, with a button to change it."""
+    assert ctx.staff is not None
+    host = _host(ctx, visit)
+    if host is None:
+        return
+    t = ctx.translator_for(host)
+    text = t("approval.host_sent_back", name=ctx.staff.name, role=role_name(ctx, t, visit, step),
+             number=visit.id, client=visit.client_name, comment=comment)
+    edit = Button(t("visit.button.edit"), pack("vis", "edit", visit.id))
+    ctx.services.outbox.add([Send(host.user_id, text, keyboard([edit], *_open(t, visit)))], KIND)
+
+
+def _open(t: Translator, visit: Visit) -> Keyboard:
+    return keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))])
+
+
+def _host(ctx: Context, visit: Visit) -> Staff | None:
+    """The host, to be told of an answer, unless they gave it or cannot be reached."""
+    host = ctx.services.access.staff.get(visit.host)
+    if host is None or not host.active or not host.reachable or host.user_id == ctx.event.user.id:
+        return None
+    return host
+
+
+def _name(ctx: Context, user_id: int) -> str:
+    staff = ctx.services.access.staff.get(user_id)
+    return staff.name if staff else str(user_id)
