@@ -198,6 +198,7 @@ class Receiver:
         self._performer = performer
         self._loop = asyncio.get_running_loop()
         self.stopping = False
+        self._asked: set[str] = set()  # whose name the contacts were asked for in this run
         self._handling: set[asyncio.Future[Any]] = set()
         self.under_way: set[asyncio.Task[Any]] = set()
 
@@ -302,8 +303,12 @@ class Receiver:
         """The sender as the core knows people; someone new is added (with their name, when the
         contacts answer in time), as is their private chat."""
         person = self._ids.known_user(open_id)
-        if person is None:
-            person = await self._runner.call(self._ids.user, open_id, await self._name(open_id))
+        if person is None or (not person.name and open_id not in self._asked):
+            # Asked once a run for someone whose name is not known (a feishu: admin, before they wrote).
+            self._asked.add(open_id)
+            name = await self._name(open_id)
+            if person is None or name:
+                person = await self._runner.call(self._ids.user, open_id, name)
         if private_chat and self._ids.known_chat(private_chat) != person.id:
             await self._runner.call(self._ids.private_chat, private_chat, person.id)
         return _user(person)
