@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.e2e.conftest import BotProcess, stop_bot
 from tests.e2e.feishu_bot import start_feishu_bot
 from tests.e2e.shifted_bot import ShiftedClock
-from tests.fakefeishu import FakeFeishu, FeishuUser
+from tests.fakefeishu import FakeFeishu, FeishuUser, Shown
 
 pytestmark = pytest.mark.e2e
 
@@ -44,3 +46,56 @@ async def test_a_stranger_is_refused_and_the_admin_told(fake: FakeFeishu, admin:
     notice = await fake.wait_for_message(admin, contains="王*强")
     assert notice.button("员工")
     assert not fake.errors()
+
+
+@pytest.fixture
+def wednesday() -> ShiftedClock:
+    """A Wednesday afternoon in Shanghai whatever the hour of the run (as in ``test_visit_flow``):
+    "明天下午3点" is a working day, and no morning digest comes between the replies."""
+    return ShiftedClock.reading(datetime(2026, 12, 9, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+
+
+async def test_a_visit_prepared_with_card_buttons(fake: FakeFeishu, admin: FeishuUser, wednesday: ShiftedClock,
+                                                  tmp_path: Path) -> None:
+    bot = await start_feishu_bot(fake, tmp_path / "data", tmp_path / "bot.log", [admin], wednesday)
+    try:
+        async def answer(text: str, expect: str) -> Shown:
+            fake.user_sends(admin, text)
+            return await fake.wait_for_message(admin, contains=expect)
+
+        async def press(message: Shown, button: str, expect: str) -> Shown:
+            fake.user_presses(admin, message, button)
+            return await fake.wait_for_message(admin, contains=expect)
+
+        await answer("/start", "欢迎")
+        await answer("/new", "哪家客户来访")
+        found = await answer("Siemens <AG> *Star*", "哪家客户来访")
+        question = await press(found, "新客户：Siemens <AG> *Star*", "哪个国家")
+        question = await press(question, "德国", "什么行业")
+        question = await answer("自动化", "来访人员有哪些")
+        question = await answer("Anna Schmidt CTO", "接待级别")
+        question = await press(question, "C类", "来访目的")
+        question = await press(question, "商务洽谈", "来访目的")
+        question = await press(question, "选好了", "什么时候到公司")
+        reading = await answer("明天下午3点", "我理解为")
+        question = await press(reading, "对", "什么时候离开")
+        reading = await answer("明天下午5点", "我理解为")
+        question = await press(reading, "对", "怎么过来")
+        question = await press(question, "自驾", "我方还有谁参加")
+        question = await press(question, "选好了", "公司领导")
+        question = await press(question, "跳过", "会议室")
+        question = await answer("301", "还需要准备什么")
+        question = await press(question, "选好了", "参观安排")
+        question = await press(question, "跳过", "住宿")
+        question = await press(question, "否", "几人的餐")
+        card = await answer("0", "客户接待安排表")
+        assert "Siemens <AG> *Star*" in card.text
+        saved = await press(card, "保存", "已保存为来访 #1")
+        assert saved.edited or saved.message_id != card.message_id
+        today = await answer("今天谁来", "今天")
+        assert "Siemens" not in today.text
+        tomorrow = await answer("明天谁来", "Siemens <AG> *Star*")
+        assert "Anna Schmidt" in tomorrow.text
+        assert not fake.errors()
+    finally:
+        await stop_bot(bot)
