@@ -99,3 +99,51 @@ async def test_a_visit_prepared_with_card_buttons(fake: FakeFeishu, admin: Feish
         assert not fake.errors()
     finally:
         await stop_bot(bot)
+
+
+async def test_rate_limits_and_lost_answers_delay_but_deliver_once(fake: FakeFeishu, admin: FeishuUser,
+                                                                   bot: BotProcess) -> None:
+    fake.user_sends(admin, "/start")
+    await fake.wait_for_message(admin, contains="欢迎")
+    fake.fail_next("send", "rate", times=2, reset=1)
+    fake.user_sends(admin, "/help")
+    await fake.wait_for_message(admin, contains="/today")
+    assert [(c.status, c.code) for c in fake.calls if c.api == "send"][-3:] == [(429, 99991400), (429, 99991400),
+                                                                                 (200, 0)]
+    # Too fast for one person (code 230020), then a server error, then an answer lost on its way
+    # back although the message was sent: Feishu's uuid keeps the retry from sending it twice.
+    for failure in ("message-rate", "server", "lost"):
+        fake.fail_next("send", failure)  # type: ignore[arg-type]
+        fake.user_sends(admin, "明天谁来")
+        await fake.wait_for_message(admin, contains="明天")
+    await fake.wait_for_idle()
+    texts = [shown.text for shown in fake.messages(admin)]
+    assert sum("/today" in text for text in texts) == 1
+    assert sum("明天没有客户来访" in text for text in texts) == 3, texts
+    assert not fake.errors()
+
+
+async def test_a_restart_loses_and_repeats_nothing(fake: FakeFeishu, admin: FeishuUser, bot_clock: ShiftedClock,
+                                                   tmp_path: Path) -> None:
+    data, log = tmp_path / "data", tmp_path / "bot.log"
+    first = await start_feishu_bot(fake, data, log, [admin], bot_clock)
+    fake.user_sends(admin, "/start")
+    await fake.wait_for_message(admin, contains="欢迎，Alice")
+    # The acknowledgement of /help is lost: Feishu pushes it again, by then to the next start.
+    fake.longconn.lose_acks = 1
+    fake.user_sends(admin, "/help")
+    await fake.wait_for_message(admin, contains="/today")
+    await stop_bot(first)
+    fake.user_sends(admin, "今天谁来")  # while the bot is down
+    second = await start_feishu_bot(fake, data, log, [admin], bot_clock)
+    try:
+        await fake.wait_for_message(admin, contains="今天没有客户来访")
+        await fake.wait_for_idle()
+    finally:
+        await stop_bot(second)
+    texts = [shown.text for shown in fake.messages(admin)]
+    assert sum("/today" in text for text in texts) == 1, texts
+    assert sum("欢迎" in text for text in texts) == 1, texts
+    assert sum("今天没有客户来访" in text for text in texts) == 1, texts
+    assert all(push.acked for push in fake.longconn.pushes.values())
+    assert max(push.pushes for push in fake.longconn.pushes.values()) >= 2  # /help came twice

@@ -28,7 +28,8 @@ T = TypeVar("T")
 APP_ID, APP_SECRET = "cli_fake0123456789", "fake-app-secret-Zq9x"
 BOT_OPEN_ID, BOT_NAME = "ou_bot0000000000000000", "接待助手"
 RATE_LIMITED, MESSAGE_RATE_LIMITED = 99991400, 230020
-Failure = Literal["rate", "message-rate", "server"]
+# "lost": the message is created but the answer is a 502, as when a proxy loses it on the way.
+Failure = Literal["rate", "message-rate", "server", "lost"]
 
 
 @dataclass(frozen=True)
@@ -224,7 +225,7 @@ class FakeFeishu:
                 code: int = 0, msg: str = "ok") -> web.Response:
         """Feishu's envelope, or an injected failure."""
         injected = next((f for f in self._failures if f.api == api and f.times > 0), None)
-        if injected is not None:
+        if injected is not None and injected.failure != "lost":
             injected.times -= 1
             if injected.failure == "server":
                 self.calls.append(Call(api, body, 502, -1))
@@ -302,6 +303,11 @@ class FakeFeishu:
         if uuid:
             self._uuids[uuid] = message_id
         self._show(message_id, chat, msg_type, content, edited=False)
+        lost = next((f for f in self._failures if f.api == api and f.failure == "lost" and f.times > 0), None)
+        if lost is not None:
+            lost.times -= 1
+            self.calls[-1].status, self.calls[-1].code = 502, -1
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>", content_type="text/html")
         return web.json_response({"code": 0, "msg": "ok", "data": {
             "message_id": message_id, "chat_id": chat, "msg_type": msg_type}})
 
