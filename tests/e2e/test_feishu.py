@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import bootstrap
+from bot.clock import FixedClock
+from bot.core.events import User
+from bot.domain.visits import Visit
+from bot.settings import load_settings
+from bot.storage import Database
+from bot.transports.feishu_ids import TABLE as IDS_TABLE
+from bot.transports.feishu_ids import FeishuIds
+from bot.views.nudges import done_nudge
 from tests.e2e.conftest import BotProcess, stop_bot
 from tests.e2e.feishu_bot import start_feishu_bot
 from tests.e2e.shifted_bot import ShiftedClock
@@ -147,3 +156,52 @@ async def test_a_restart_loses_and_repeats_nothing(fake: FakeFeishu, admin: Feis
     assert sum("今天没有客户来访" in text for text in texts) == 1, texts
     assert all(push.acked for push in fake.longconn.pushes.values())
     assert max(push.pushes for push in fake.longconn.pushes.values()) >= 2  # /help came twice
+
+
+def seed_a_visit_saved_ten_days_ago(data_dir: Path, host: FeishuUser, now: datetime) -> None:
+    """``host`` (known to the Feishu transport, as the bot's first start would make them) and a visit
+    90 minutes from ``now`` saved ten days before: its items came due while the bot was down."""
+    db = Database.open(data_dir)
+    try:
+        with db.unit():
+            host_id = FeishuIds(db.table(IDS_TABLE)).user(host.open_id, host.name).id
+        settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(host_id), TELEGRAM_BOT_TOKEN="")
+        saved = now - timedelta(days=10)
+        services = bootstrap.build(settings, FixedClock(saved), db).services
+        services.access.start(User(host_id, host.name), "", saved)
+        client = services.clients.create("Bosch", country="DE", by=host_id, now=saved)
+        arrival = (now + timedelta(minutes=90)).replace(microsecond=0)
+        services.visits.create(Visit(0, client.id, client.name, "C", arrival, arrival + timedelta(hours=3),
+                                     host_id, saved, host_id, room="301"))
+    finally:
+        db.close()
+
+
+def has_done(message: Shown) -> bool:
+    return any(done_nudge(button.data) for row in message.buttons for button in row)
+
+
+async def test_a_nudge_comes_once_and_its_done_button_ticks(fake: FakeFeishu, admin: FeishuUser,
+                                                             bot_clock: ShiftedClock, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    seed_a_visit_saved_ten_days_ago(data, admin, bot_clock.now())
+    bot = await start_feishu_bot(fake, data, tmp_path / "bot.log", [admin], bot_clock)
+    try:
+        nudge = await fake.wait_for_message(admin, has_done, timeout=30)
+        assert "来访 #1 · Bosch" in nudge.text
+        done = next(b.data for row in nudge.buttons for b in row if done_nudge(b.data))
+        fake.user_presses(admin, nudge, done)
+        ticked = await fake.wait_for_message(admin, contains="Alice")
+        assert ticked.message_id == nudge.message_id and ticked.edited  # the card itself is updated
+        await fake.wait_for_idle(quiet=2.5)
+    finally:
+        await stop_bot(bot)
+    nudges = [shown for shown in fake.messages(admin) if has_done(shown) and not shown.edited]
+    assert len({shown.message_id for shown in nudges}) == len(nudges)
+    again = await start_feishu_bot(fake, data, tmp_path / "bot.log", [admin], bot_clock)
+    try:
+        await fake.wait_for_idle(quiet=2.0)
+    finally:
+        await stop_bot(again)
+    assert [shown for shown in fake.messages(admin) if has_done(shown) and not shown.edited] == nudges
+    assert not fake.errors()
