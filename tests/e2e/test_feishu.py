@@ -57,6 +57,27 @@ async def test_a_stranger_is_refused_and_the_admin_told(fake: FakeFeishu, admin:
     assert not fake.errors()
 
 
+async def test_an_invitation_opened_by_typing_its_code(fake: FakeFeishu, admin: FeishuUser,
+                                                       bot: BotProcess) -> None:
+    fake.user_sends(admin, "/start")
+    await fake.wait_for_message(admin, contains="欢迎，Alice")
+    fake.user_sends(admin, "/invite")
+    choose = await fake.wait_for_message(admin, contains="新同事的角色")
+    fake.user_presses(admin, choose, "员工")
+    invitation = await fake.wait_for_message(admin, contains="/start ")
+    # The link opens the bot's chat in Feishu (no Telegram link); the code is typed there.
+    assert "https://applink.feishu.cn/client/bot/open?appId=cli_" in invitation.text
+    assert "t.me" not in invitation.text
+    code = invitation.text.split("/start ")[1].split()[0]
+    newcomer = fake.user("周 Zhou")
+    fake.user_sends(newcomer, f"/start {code}")
+    await fake.wait_for_message(newcomer, contains="欢迎，周 Zhou！您已作为员工加入")
+    await fake.wait_for_message(admin, contains="周 Zhou 已通过您的邀请以员工身份加入")
+    fake.user_sends(newcomer, "/today")
+    await fake.wait_for_message(newcomer, contains="今天")
+    assert not fake.errors()
+
+
 @pytest.fixture
 def wednesday() -> ShiftedClock:
     """A Wednesday afternoon in Shanghai whatever the hour of the run (as in ``test_visit_flow``):
