@@ -101,7 +101,8 @@ def test_feishu_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
      "Setting FEISHU_APP_SECRET: required when BOT_PLATFORM=feishu"),
     ({"FEISHU_APP_ID": "a1b2"}, "Setting FEISHU_APP_ID: must be the App ID from the app's credentials page"),
     ({"FEISHU_DOMAIN": "http://open.feishu.cn"}, "Setting FEISHU_DOMAIN: must be https://host"),
-    ({"FEISHU_DOMAIN": "https://open.feishu.cn/open-apis"}, "Setting FEISHU_DOMAIN: must be a scheme and host"),
+    ({"FEISHU_DOMAIN": "https://open.feishu.cn/open-apis"},
+     "Setting FEISHU_DOMAIN: must be a scheme and host"),
     ({"BOT_ADMIN_IDS": "feishu:Alice"}, "Setting BOT_ADMIN_IDS: 'feishu:Alice' is not feishu: followed by"),
 ])
 def test_bad_feishu_value_names_the_setting(tmp_path: Path, values: dict[str, str], message: str) -> None:

@@ -53,7 +53,9 @@ async def test_a_stranger_is_refused_and_the_admin_told(fake: FakeFeishu, admin:
     fake.user_sends(stranger, "/today")
     await fake.wait_for_message(stranger, contains="本助手仅供公司在册员工使用")
     notice = await fake.wait_for_message(admin, contains="王*强")
-    assert notice.button("员工")
+    fake.user_presses(admin, notice, "批准为员工")
+    await fake.wait_for_message(admin, contains="✅ 王*强 已被 Alice 批准为员工")
+    await fake.wait_for_message(stranger, contains="欢迎，王*强！您已作为员工加入")
     assert not fake.errors()
 
 
@@ -85,8 +87,8 @@ def wednesday() -> ShiftedClock:
     return ShiftedClock.reading(datetime(2026, 12, 9, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
 
 
-async def test_a_visit_prepared_with_card_buttons(fake: FakeFeishu, admin: FeishuUser, wednesday: ShiftedClock,
-                                                  tmp_path: Path) -> None:
+async def test_a_visit_prepared_with_card_buttons(fake: FakeFeishu, admin: FeishuUser,
+                                                  wednesday: ShiftedClock, tmp_path: Path) -> None:
     bot = await start_feishu_bot(fake, tmp_path / "data", tmp_path / "bot.log", [admin], wednesday)
     try:
         async def answer(text: str, expect: str) -> Shown:
@@ -138,8 +140,8 @@ async def test_rate_limits_and_lost_answers_delay_but_deliver_once(fake: FakeFei
     fake.fail_next("send", "rate", times=2, reset=1)
     fake.user_sends(admin, "/help")
     await fake.wait_for_message(admin, contains="/today")
-    assert [(c.status, c.code) for c in fake.calls if c.api == "send"][-3:] == [(429, 99991400), (429, 99991400),
-                                                                                 (200, 0)]
+    sends = [(c.status, c.code) for c in fake.calls if c.api == "send"]
+    assert sends[-3:] == [(429, 99991400), (429, 99991400), (200, 0)]
     # Too fast for one person (code 230020), then a server error, then an answer lost on its way
     # back although the message was sent: Feishu's uuid keeps the retry from sending it twice.
     for failure in ("message-rate", "server", "lost"):
@@ -153,8 +155,8 @@ async def test_rate_limits_and_lost_answers_delay_but_deliver_once(fake: FakeFei
     assert not fake.errors()
 
 
-async def test_a_restart_loses_and_repeats_nothing(fake: FakeFeishu, admin: FeishuUser, bot_clock: ShiftedClock,
-                                                   tmp_path: Path) -> None:
+async def test_a_restart_loses_and_repeats_nothing(fake: FakeFeishu, admin: FeishuUser,
+                                                   bot_clock: ShiftedClock, tmp_path: Path) -> None:
     data, log = tmp_path / "data", tmp_path / "bot.log"
     first = await start_feishu_bot(fake, data, log, [admin], bot_clock)
     fake.user_sends(admin, "/start")

@@ -80,8 +80,8 @@ def read_card(card: dict[str, Any]) -> tuple[str, tuple[tuple[Button, ...], ...]
         if element.get("tag") == "markdown":
             texts.append(shown_text(str(element.get("content", ""))))
         elif element.get("tag") == "action":
-            rows.append(tuple(Button(str(a["text"]["content"]), dict(a.get("value") or {}), str(a.get("url") or ""))
-                              for a in element.get("actions", [])))
+            rows.append(tuple(Button(str(a["text"]["content"]), dict(a.get("value") or {}),
+                                     str(a.get("url") or "")) for a in element.get("actions", [])))
     return "\n".join(texts), tuple(rows)
 
 

@@ -147,7 +147,8 @@ class FakeFeishu:
 
     def user_presses(self, person: FeishuUser, message: Shown, button: str) -> Push:
         """A press on a card's button (by a part of its label, or its callback data)."""
-        found = next((b for row in message.buttons for b in row if b.data == button), None) or message.button(button)
+        by_data = next((b for row in message.buttons for b in row if b.data == button), None)
+        found = by_data or message.button(button)
         return self._push("card.action.trigger", {
             "operator": {"open_id": person.open_id, "tenant_key": "t1"}, "token": f"c-{next(self._ids)}",
             "action": {"tag": "button", "value": found.value},
@@ -162,7 +163,8 @@ class FakeFeishu:
 
     # ---- what people see ---------------------------------------------------------------------
 
-    async def wait_for_message(self, where: FeishuUser | str, predicate: Callable[[Shown], bool] | None = None,
+    async def wait_for_message(self, where: FeishuUser | str,
+                               predicate: Callable[[Shown], bool] | None = None,
                                timeout: float = 15, *, contains: str | None = None) -> Shown:  # noqa: ASYNC109
         """The earliest state of a bot message in a person's private chat (or a group) not returned
         before, matching; it is then consumed."""
@@ -170,13 +172,14 @@ class FakeFeishu:
 
         def find() -> Shown | None:
             return next((s for s in self.shown if s.seq not in self._consumed and s.chat_id == chat
-                         and (contains is None or contains in s.text) and (predicate is None or predicate(s))),
-                        None)
+                         and (contains is None or contains in s.text)
+                         and (predicate is None or predicate(s))), None)
 
         found = await self.wait_until(find, timeout)
         if found is None:
             seen = "\n".join(f"  {s.seq}: {s.text[:100]!r}" for s in self.shown if s.chat_id == chat)
-            raise AssertionError(f"no new message containing {contains!r} in {chat} within {timeout}s;\n{seen}")
+            raise AssertionError(f"no new message containing {contains!r} in {chat} within {timeout}s;\n"
+                                 f"{seen}")
         self._consumed.add(found.seq)
         return found
 
@@ -186,7 +189,8 @@ class FakeFeishu:
 
     def errors(self) -> list[Call]:
         """Calls answered with an error that was not injected (a card Feishu would refuse, say)."""
-        return [c for c in self.calls if c.code not in (0, RATE_LIMITED, MESSAGE_RATE_LIMITED) and c.status < 500]
+        injected = (0, RATE_LIMITED, MESSAGE_RATE_LIMITED)
+        return [c for c in self.calls if c.code not in injected and c.status < 500]
 
     async def wait_until(self, check: Callable[[], T | None], timeout: float) -> T | None:  # noqa: ASYNC109
         loop = asyncio.get_running_loop()
@@ -206,7 +210,8 @@ class FakeFeishu:
         deadline = loop.time() + timeout
         while self.longconn.pending() or (self.calls and time.time() - self.calls[-1].at < quiet):
             if loop.time() > deadline:
-                raise AssertionError(f"not idle within {timeout}s: {len(self.longconn.pending())} events pending")
+                pending = len(self.longconn.pending())
+                raise AssertionError(f"not idle within {timeout}s: {pending} events pending")
             await asyncio.sleep(0.05)
 
     def fail_next(self, api: str, failure: Failure = "rate", times: int = 1, reset: int = 1) -> None:
@@ -240,7 +245,8 @@ class FakeFeishu:
                                               "x-ogw-ratelimit-reset": str(injected.reset)})
         self.calls.append(Call(api, body, 200 if code == 0 else 400, code))
         self._bump()
-        return web.json_response({"code": code, "msg": msg, "data": data or {}}, status=200 if code == 0 else 400)
+        return web.json_response({"code": code, "msg": msg, "data": data or {}},
+                                 status=200 if code == 0 else 400)
 
     async def _token(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -255,7 +261,8 @@ class FakeFeishu:
         if not self._authorized(request):
             return web.json_response({"code": 99991663, "msg": "invalid access token"}, status=400)
         self.calls.append(Call("bot_info", {}))
-        return web.json_response({"code": 0, "msg": "ok", "bot": {"app_name": BOT_NAME, "open_id": BOT_OPEN_ID}})
+        return web.json_response({"code": 0, "msg": "ok",
+                                  "bot": {"app_name": BOT_NAME, "open_id": BOT_OPEN_ID}})
 
     async def _contact(self, request: web.Request) -> web.Response:
         person = self.people.get(request.match_info["open_id"])
@@ -324,13 +331,15 @@ class FakeFeishu:
             self._show(message["message_id"], message["chat_id"], "interactive", content, edited=True)
         return response
 
-    def _show(self, message_id: str, chat: str, msg_type: str, content: dict[str, Any], *, edited: bool) -> None:
+    def _show(self, message_id: str, chat: str, msg_type: str, content: dict[str, Any], *,
+              edited: bool) -> None:
         if msg_type == "interactive":
             text, buttons = read_card(content)
             shown = Shown(len(self.shown), message_id, chat, msg_type, text, buttons, edited, content=content)
         else:
             name = self._files.get(str(content.get("file_key")), ("", b""))[0]
-            shown = Shown(len(self.shown), message_id, chat, msg_type, f"📎 {name}", (), edited, name, content)
+            shown = Shown(len(self.shown), message_id, chat, msg_type, f"📎 {name}", (), edited, name,
+                          content)
         self.shown.append(shown)
         self._bump()
 
