@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -227,4 +229,21 @@ async def test_a_nudge_comes_once_and_its_done_button_ticks(fake: FakeFeishu, ad
     finally:
         await stop_bot(again)
     assert [shown for shown in fake.messages(admin) if has_done(shown) and not shown.edited] == nudges
+    assert not fake.errors()
+
+
+async def test_files_both_ways(fake: FakeFeishu, admin: FeishuUser, bot: BotProcess) -> None:
+    """A sheet sent to the bot is downloaded and imported; /backup comes back as a file message."""
+    fake.user_sends(admin, "/start")
+    await fake.wait_for_message(admin, contains="欢迎")
+    sheet = "客户名称,级别,联系人\nSiemens <AG>,B,Anna Schmidt\nInitech,,Peter Gibbons\n".encode()
+    fake.user_sends_file(admin, "clients.csv", sheet)
+    report = await fake.wait_for_message(admin, contains="可导入 2 行")
+    fake.user_presses(admin, report, "导入 2 行")
+    await fake.wait_for_message(admin, contains="导入完成：新客户 2 个")
+    fake.user_sends(admin, "/backup")
+    backup = await fake.wait_for_message(admin, lambda shown: shown.msg_type == "file")
+    assert backup.file_name.endswith(".zip")
+    assert "meta.json" in zipfile.ZipFile(io.BytesIO(fake.file(backup))).namelist()
+    await fake.wait_for_message(admin, contains="数据库备份")  # the caption, as a card after the file
     assert not fake.errors()
