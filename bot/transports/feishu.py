@@ -427,6 +427,7 @@ async def run_feishu(runner: Runner, settings: Settings) -> int:
         with contextlib.suppress(Exception):
             await receiver.settle()
         await jobs.stop()
+        await api.close()
     if failure:
         log.error("the Feishu long connection ended: %s", failure[0])
         return 1
