@@ -307,6 +307,9 @@ class Receiver:
             # Asked once a run for someone whose name is not known (a feishu: admin, before they wrote).
             self._asked.add(open_id)
             name = await self._name(open_id)
+            if person is None:
+                # The way the first admin learns their open_id for BOT_ADMIN_IDS (see the README).
+                log.info("Feishu: new person %s (%s)", open_id, name or "name unknown")
             if person is None or name:
                 person = await self._runner.call(self._ids.user, open_id, name)
         if private_chat and self._ids.known_chat(private_chat) != person.id:
@@ -417,7 +420,7 @@ async def run_feishu(runner: Runner, settings: Settings) -> int:
         loop.add_signal_handler(sig, stopped.set)
     _connect(settings, receiver.handler(), ended)
     jobs = start_scheduler(runner)
-    log.info("Feishu long connection as %s", services.bot_username)
+    log.info("Feishu: %s connecting over the long connection", services.bot_username)
     try:
         await stopped.wait()
     finally:
