@@ -247,3 +247,21 @@ async def test_files_both_ways(fake: FakeFeishu, admin: FeishuUser, bot: BotProc
     assert "meta.json" in zipfile.ZipFile(io.BytesIO(fake.file(backup))).namelist()
     await fake.wait_for_message(admin, contains="数据库备份")  # the caption, as a card after the file
     assert not fake.errors()
+
+
+async def test_in_a_group_the_bot_answers_where_it_is_mentioned(fake: FakeFeishu, admin: FeishuUser,
+                                                                bot: BotProcess) -> None:
+    fake.user_sends(admin, "/start")
+    await fake.wait_for_message(admin, contains="欢迎")
+    group = fake.group()
+    fake.user_sends(admin, "/client Huawei", group)
+    pointer = await fake.wait_for_message(group)
+    assert pointer.text == "🔒 这个请在和我的私聊中使用。"
+    # The way to the private chat opens the bot's chat in Feishu.
+    assert pointer.button("私聊").url == "https://applink.feishu.cn/client/bot/open?appId=cli_fake0123456789"
+    fake.user_presses(admin, pointer, forged="vis:show:1")
+    pushes = fake.longconn.pushes.values()
+    await fake.wait_until(lambda: next((push.answer for push in pushes if push.answer), None), 10)
+    toasts = [push.answer for push in fake.longconn.pushes.values() if push.answer]
+    assert toasts == [{"toast": {"type": "info", "content": "🔒 这个请在和我的私聊中使用。"}}]
+    assert not fake.errors()

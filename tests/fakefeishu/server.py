@@ -145,13 +145,18 @@ class FakeFeishu:
         sender = {"sender_id": {"open_id": person.open_id}, "sender_type": "user", "tenant_key": "t1"}
         return self._push("im.message.receive_v1", {"sender": sender, "message": message})
 
-    def user_presses(self, person: FeishuUser, message: Shown, button: str) -> Push:
-        """A press on a card's button (by a part of its label, or its callback data)."""
-        by_data = next((b for row in message.buttons for b in row if b.data == button), None)
-        found = by_data or message.button(button)
+    def user_presses(self, person: FeishuUser, message: Shown, button: str = "", *,
+                     forged: str | None = None) -> Push:
+        """A press on a card's button (by a part of its label, or its callback data); ``forged``:
+        callback data of no button on the card, as a client could send."""
+        if forged is not None:
+            value = {"d": forged}
+        else:
+            by_data = next((b for row in message.buttons for b in row if b.data == button), None)
+            value = (by_data or message.button(button)).value
         return self._push("card.action.trigger", {
             "operator": {"open_id": person.open_id, "tenant_key": "t1"}, "token": f"c-{next(self._ids)}",
-            "action": {"tag": "button", "value": found.value},
+            "action": {"tag": "button", "value": value},
             "host": "im_message",
             "context": {"open_message_id": message.message_id, "open_chat_id": message.chat_id}})
 
