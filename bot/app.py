@@ -16,6 +16,7 @@ from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import DamagedData, Database, DatabaseError
 from bot.transports.console import CONSOLE_USER_ID, run_console
+from bot.transports.feishu_ids import with_feishu_admins
 
 log = logging.getLogger("bot")
 
@@ -29,14 +30,16 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         settings = load_settings()
-        configure_logging(settings.token)  # once the token is known, so that it can be masked
-        console = settings.token is None
+        configure_logging(settings.secret)  # once the secret is known, so that it can be masked
+        console = settings.console
         if console:
             # The person at the keyboard is the local admin.
             admins = settings.bot_admin_ids | {CONSOLE_USER_ID}
             settings = settings.model_copy(update={"bot_admin_ids": admins})
         drop_oversized_pending(settings.bot_data_dir)
         db = Database.open(settings.bot_data_dir)
+        if settings.bot_platform == "feishu":
+            settings = with_feishu_admins(settings, db)  # feishu:<open_id> admins as the core's ids
     except (SettingsError, DatabaseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -66,6 +69,10 @@ def _stop(signum: int, frame: object) -> None:
 
 
 async def _run(runner: Runner, settings: Settings) -> int:
+    if settings.bot_platform == "feishu":
+        from bot.transports.feishu import run_feishu  # imported only when chosen: the SDK is heavy
+
+        return await run_feishu(runner, settings)
     token = settings.token
     if token is None:
         return await run_console(runner, CONSOLE_LANGUAGE[settings.bot_default_locale])

@@ -7,7 +7,9 @@ A bad value stops the program with one readable line that names the setting (see
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import urllib.parse
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,6 +20,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.i18n import LOCALES
 
 OFFICIAL_API_URL = "https://api.telegram.org"
+FEISHU_DOMAIN = "https://open.feishu.cn"
+# How ``BOT_ADMIN_IDS`` names a Feishu user: ``feishu:ou_…`` (their open_id in this app).
+FEISHU_PREFIX = "feishu:"
+_OPEN_ID = re.compile(r"ou_[A-Za-z0-9_-]{1,64}")
 
 
 class SettingsError(Exception):
@@ -29,6 +35,8 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
+    # Which messenger the bot lives in; Telegram without a token is the console chat.
+    bot_platform: Literal["telegram", "feishu"] = Field(default="telegram", alias="BOT_PLATFORM")
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_url: str = Field(default=OFFICIAL_API_URL, alias="TELEGRAM_API_URL")
     # python-telegram-bot by default: the whole bot runs in about 240 MB with it, 360 MB with aiogram,
@@ -36,12 +44,19 @@ class Settings(BaseSettings):
     bot_framework: Literal["aiogram", "ptb"] = Field(default="ptb", alias="BOT_FRAMEWORK")
     bot_data_dir: Path = Field(default=Path("data"), alias="BOT_DATA_DIR")
     bot_admin_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), alias="BOT_ADMIN_IDS")
+    # The ``feishu:<open_id>`` entries of the same variable (the Feishu transport maps them to ids).
+    feishu_admin_open_ids: Annotated[frozenset[str], NoDecode] = Field(default=frozenset(),
+                                                                       alias="BOT_ADMIN_IDS")
+    feishu_app_id: str | None = Field(default=None, alias="FEISHU_APP_ID")
+    feishu_app_secret: SecretStr | None = Field(default=None, alias="FEISHU_APP_SECRET")
+    # https://open.larksuite.com for Lark; any origin for tests (plain http only on the loopback).
+    feishu_domain: str = Field(default=FEISHU_DOMAIN, alias="FEISHU_DOMAIN")
     bot_timezone: str = Field(default="Asia/Shanghai", alias="BOT_TIMEZONE")
     bot_default_locale: str = Field(default="zh_Hans", alias="BOT_DEFAULT_LOCALE")
     # How many nightly backup copies stay in <data dir>/backups; 0 keeps none.
     bot_backup_keep: int = Field(default=7, ge=0, alias="BOT_BACKUP_KEEP")
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator("telegram_bot_token", "feishu_app_id", "feishu_app_secret", mode="before")
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -63,12 +78,49 @@ class Settings(BaseSettings):
         ids = set()
         for raw in value.replace(";", ",").split(","):
             part = raw.strip()
-            if not part:
+            if not part or part.startswith(FEISHU_PREFIX):
                 continue
             if not part.lstrip("-").isdigit():
                 raise ValueError(f"{part!r} is not a numeric Telegram user id")
             ids.add(int(part))
         return frozenset(ids)
+
+    @field_validator("feishu_admin_open_ids", mode="before")
+    @classmethod
+    def _feishu_ids(cls, value: object) -> object:
+        if isinstance(value, int):
+            return frozenset()
+        if not isinstance(value, str):
+            return value
+        ids = set()
+        for raw in value.replace(";", ",").split(","):
+            part = raw.strip()
+            if not part.startswith(FEISHU_PREFIX):
+                continue
+            open_id = part.removeprefix(FEISHU_PREFIX)
+            if _OPEN_ID.fullmatch(open_id) is None:
+                raise ValueError(f"{part!r} is not feishu: followed by an open_id (ou_…)")
+            ids.add(open_id)
+        return frozenset(ids)
+
+    @field_validator("feishu_app_id")
+    @classmethod
+    def _check_app_id(cls, value: str | None) -> str | None:
+        if value is not None and re.fullmatch(r"cli_[A-Za-z0-9]{1,64}", value.strip()) is None:
+            raise ValueError("must be the App ID from the app's credentials page (cli_…)")
+        return value.strip() if value else value
+
+    @field_validator("feishu_domain")
+    @classmethod
+    def _check_origin(cls, value: str) -> str:
+        """An origin only, as the SDK accepts it: https, or plain http on the loopback (tests)."""
+        parts = urllib.parse.urlsplit(value.rstrip("/"))
+        loopback = parts.scheme == "http" and parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if not (parts.scheme == "https" or loopback) or not parts.netloc:
+            raise ValueError("must be https://host (plain http only for 127.0.0.1)")
+        if parts.path or parts.query or parts.fragment or "@" in parts.netloc:
+            raise ValueError("must be a scheme and host only, such as https://open.feishu.cn")
+        return value.rstrip("/")
 
     @field_validator("bot_timezone")
     @classmethod
@@ -94,6 +146,20 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
 
+    @property
+    def feishu_secret(self) -> str | None:
+        return self.feishu_app_secret.get_secret_value() if self.feishu_app_secret else None
+
+    @property
+    def console(self) -> bool:
+        """Whether the bot runs as the console chat: Telegram chosen and no token set."""
+        return self.bot_platform == "telegram" and self.token is None
+
+    @property
+    def secret(self) -> str | None:
+        """What the log must never show: the chosen platform's credential."""
+        return self.feishu_secret if self.bot_platform == "feishu" else self.token
+
 
 def load_settings(**overrides: object) -> Settings:
     """Reads and checks the settings; raises ``SettingsError`` with one line naming the culprit."""
@@ -104,6 +170,11 @@ def load_settings(**overrides: object) -> Settings:
         name = _env_name(str(first["loc"][0])) if first["loc"] else "settings"
         message = str(first["msg"]).removeprefix("Value error, ")
         raise SettingsError(f"Setting {name}: {message}") from None
+    if settings.bot_platform == "feishu":
+        for name, value in (("FEISHU_APP_ID", settings.feishu_app_id),
+                            ("FEISHU_APP_SECRET", settings.feishu_secret)):
+            if not value:
+                raise SettingsError(f"Setting {name}: required when BOT_PLATFORM=feishu")
     _check_data_dir(settings.bot_data_dir)
     return settings
 

@@ -131,7 +131,9 @@ async def test_a_reply_mid_burst_goes_out_at_once_even_to_a_chat_in_the_burst() 
     typed_by = telegram.sent[-1][1]
     assert isinstance(typed_by, Send)  # someone who has just been nudged
     await delivery.deliver([AnswerCallback("q1"), Send(typed_by.chat_id, "your reply")], Priority.REPLY)
-    assert telegram.time_of("your reply") == asked
+    # At once: within a tick of the burst (the chat's own limit would have held it a second or more;
+    # the request is a task of its own, so another send may be granted first).
+    assert telegram.time_of("your reply") - asked < 0.1
     assert timer.now() - asked < 0.1
     await burst
     assert len(telegram.sent) == 2002

@@ -76,3 +76,36 @@ def test_program_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
     expected = ("error: Setting BOT_TIMEZONE: unknown time zone 'Nowhere/Land' "
                 "(use a name such as Asia/Shanghai)")
     assert done.stderr.strip().splitlines() == [expected]
+
+
+def test_feishu_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().bot_platform == "telegram"
+    settings = load_settings(BOT_PLATFORM="feishu", FEISHU_APP_ID="cli_a1b2", FEISHU_APP_SECRET="s3cr3t-Zq9",
+                             BOT_ADMIN_IDS="12, feishu:ou_7d8a6e6df7621556ce0d21922b676706")
+    assert settings.feishu_domain == "https://open.feishu.cn"
+    assert settings.bot_admin_ids == frozenset({12})
+    assert settings.feishu_admin_open_ids == frozenset({"ou_7d8a6e6df7621556ce0d21922b676706"})
+    assert not settings.console
+    assert settings.secret == "s3cr3t-Zq9"
+    assert "s3cr3t-Zq9" not in repr(settings)
+    lark = load_settings(BOT_PLATFORM="feishu", FEISHU_APP_ID="cli_a1b2", FEISHU_APP_SECRET="x",
+                         FEISHU_DOMAIN="https://open.larksuite.com/")
+    assert lark.feishu_domain == "https://open.larksuite.com"
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"BOT_PLATFORM": "wecom"}, "Setting BOT_PLATFORM: Input should be 'telegram' or 'feishu'"),
+    ({"BOT_PLATFORM": "feishu"}, "Setting FEISHU_APP_ID: required when BOT_PLATFORM=feishu"),
+    ({"BOT_PLATFORM": "feishu", "FEISHU_APP_ID": "cli_a1"},
+     "Setting FEISHU_APP_SECRET: required when BOT_PLATFORM=feishu"),
+    ({"FEISHU_APP_ID": "a1b2"}, "Setting FEISHU_APP_ID: must be the App ID from the app's credentials page"),
+    ({"FEISHU_DOMAIN": "http://open.feishu.cn"}, "Setting FEISHU_DOMAIN: must be https://host"),
+    ({"FEISHU_DOMAIN": "https://open.feishu.cn/open-apis"},
+     "Setting FEISHU_DOMAIN: must be a scheme and host"),
+    ({"BOT_ADMIN_IDS": "feishu:Alice"}, "Setting BOT_ADMIN_IDS: 'feishu:Alice' is not feishu: followed by"),
+])
+def test_bad_feishu_value_names_the_setting(tmp_path: Path, values: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError) as caught:
+        load_settings(**values, BOT_DATA_DIR=tmp_path)
+    assert str(caught.value).startswith(message)

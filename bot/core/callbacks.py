@@ -18,8 +18,9 @@ MAX_BYTES = 64
 SEPARATOR = ":"
 # Record ids, pages, serials: nine digits is more than any of them reaches.
 MAX_NUMBER = 999_999_999
-# Telegram user ids have up to 52 significant bits.
-MAX_USER_ID = 2**52
+# Telegram user ids have up to 52 significant bits; the Feishu transport numbers people from 2**52
+# on (``bot.transports.feishu_ids``), within the integers a double holds exactly.
+MAX_USER_ID = 2**53 - 1
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2199, 12, 31)
 # ``str.isdigit`` and ``int`` take "²", "١٢" and "1_000"; a number we wrote has ASCII digits only.
