@@ -193,7 +193,7 @@ def seed_a_visit_saved_ten_days_ago(data_dir: Path, host: FeishuUser, now: datet
         settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(host_id), TELEGRAM_BOT_TOKEN="")
         saved = now - timedelta(days=10)
         services = bootstrap.build(settings, FixedClock(saved), db).services
-        services.access.start(User(host_id, host.name), "", saved)
+        services.access.configured_admin(User(host_id, host.name), saved)
         client = services.clients.create("Bosch", country="DE", by=host_id, now=saved)
         arrival = (now + timedelta(minutes=90)).replace(microsecond=0)
         services.visits.create(Visit(0, client.id, client.name, "C", arrival, arrival + timedelta(hours=3),
