@@ -275,7 +275,8 @@ class Item:
     (its text, as typed)."""
 
     due: datetime
-    visit: Visit | None
+    number: int | None  # the visit's (None: a task of no visit)
+    client: str = ""  # the client's name as the visit has it
     key: str = ""
     text: str = ""
 

@@ -157,7 +157,7 @@ class DigestService:
             groups = groups if todays else []
             if not due and not groups:
                 return []
-        items = self.lookups.checklists([p.user_id for p in due], now, end, end, self.lookups.open_work(end))
+        items = self.lookups.checklists([p.user_id for p in due], now, end, end)
         messages = [(f"u:{p.user_id}:{today}", self._personal(p, _theirs(todays, p.user_id), items[p.user_id],
                                                               now)) for p in due]
         messages += [(f"g:{g.chat_id}:{today}", self._group(g.chat_id, g.locale, now)) for g in groups]
@@ -209,19 +209,18 @@ def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, s
     line saying how many and from when to when (each arrives as its own reminder at its time)."""
     by_visit: dict[int | None, list[Item]] = {}
     for item in items:
-        by_visit.setdefault(item.visit.id if item.visit else None, []).append(item)
+        by_visit.setdefault(item.number, []).append(item)
     today_key = BUCKET_KEYS["today"]
     section = look.t(today_key)
     rows: list[tuple[str, str]] = []
-    for visit_id, theirs in by_visit.items():
-        visit = theirs[0].visit
-        if visit_id is None or visit is None or len(theirs) <= TODAY_PER_VISIT:
+    for number, theirs in by_visit.items():
+        if number is None or len(theirs) <= TODAY_PER_VISIT:
             rows += item_rows(look, theirs, today)
             continue
         first, last = look.hhmm(theirs[0].due), look.hhmm(theirs[-1].due)
         rows.append((section, look.t.plural("digest.items_today", len(theirs),
                                             when=first if first == last else f"{first}–{last}",
-                                            number=visit.id, client=visit.client_name)))
+                                            number=number, client=theirs[0].client)))
     return rows
 
 
