@@ -10,9 +10,11 @@ fixed clock) and measures, in this process:
 - per update, ``reps`` times each: ``/today`` and "今天谁来" as an admin (who sees every visit), one
   step of ``/new`` (a client name searched among all clients), Save on a new visit's review card, a
   nudge's Done button, and ``/mytasks`` of the busiest host;
-- the morning digests of every staff member, due at once (one turn of the core thread);
 - one crash-safe write through the repositories: a nudge and a visit saved; then the checkpoint
   that brings the collection files up to date with everything written (``bot.storage.wal``);
+- the scheduled jobs (the morning digests of every staff member, the relationship sweep, the
+  nightly backup, the catch-up after a day's downtime) and how long an update typed meanwhile
+  waits (``bench.jobs``);
 - memory: resident set size after start-up and its peak at the end.
 
 Run one size in a fresh process (``python -m bench.core DATA_DIR [--reps N]``, JSON on stdout) so
@@ -34,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import ADMIN_ID, NOW
+from bench.jobs import measure as measure_jobs
 from bot.clock import FixedClock
 from bot.core.callbacks import pack
 from bot.domain.nudges import NudgeState
@@ -134,17 +137,14 @@ def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
     writes["visit save"] = [
         timed(lambda k=k: services.visits.visits.save(replace(visit, room=str(k)))) for k in range(reps // 2)
     ]
-    # The clock stands at 11:00 in Shanghai on a Monday, within the digests' window after 08:30:
-    # every staff member's morning digest is due, prepared in one turn of the core thread.
-    with world.db.unit():
-        started = time.perf_counter()
-        digests = services.digests.due_messages()
-        result["digests"] = {"s": round(time.perf_counter() - started, 2), "messages": len(digests),
-                             "staff": len(services.access.staff.all())}
     # Everything above is in the write-ahead log: what the 5-minute checkpoint would cost now.
     log_bytes = (data_dir / LOG_FILE).stat().st_size
     result["checkpoint"] = {"ms": round(timed(world.db.checkpoint) * 1000, 1),
                             "log_mb": round(log_bytes / 2**20, 1)}
+    # The clock stands at 11:00 in Shanghai on a Monday, within the digests' window after 08:30:
+    # every staff member's morning digest is due, the relationship sweep has not run today, nor the
+    # nightly backup; then a day's downtime to catch up on.
+    result["jobs"] = measure_jobs(world)
     result["updates"] = {kind: summary(samples) for kind, samples in updates.items()}
     result["writes"] = {kind: summary(samples) for kind, samples in writes.items()}
     result["rss_peak_mb"] = round(rss_mb("VmHWM"), 1)

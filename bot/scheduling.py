@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.runner import Runner
+from bot.core.slices import Batch, Budget
 from bot.documents.backup import take_nightly
+from bot.services.digest import DigestRun
 from bot.services.dispatch import NudgeSender
 
 log = logging.getLogger(__name__)
@@ -52,30 +54,37 @@ async def _back_up(runner: Runner) -> object:
 async def send_nudges(runner: Runner) -> object:
     """The visit timeline's due items, a slice of visits at a time (a burst spans hundreds)."""
     sender = NudgeSender(runner.dispatcher.services)
-    return await runner.produce(lambda: [item.message for item in sender.due_messages(NUDGE_SLICE)], "nudge",
-                                slice_size=NUDGE_SLICE)
+
+    def step(budget: Budget) -> Batch:
+        messages = [item.message for item in sender.due_messages(NUDGE_SLICE)]
+        return Batch(messages, more=len(messages) >= NUDGE_SLICE)
+
+    return await runner.produce(step, "nudge")
 
 
 async def send_relationship(runner: Runner) -> object:
     """Today's cadence nudges and greeting digests, once a day."""
     services = runner.dispatcher.services
-    return await runner.produce(
-        lambda: [item.message for item in services.relationship.due_messages(services.clock.now())],
-        "relationship")
+
+    def step(budget: Budget) -> Batch:
+        return Batch([item.message for item in services.relationship.due_messages(services.clock.now())])
+
+    return await runner.produce(step, "relationship")
 
 
 async def send_digests(runner: Runner) -> object:
-    """The morning digests that are due."""
-    digests = runner.dispatcher.services.digests
-    return await runner.produce(lambda: [item.message for item in digests.due_messages()], "digest")
+    """The morning digests that are due, a slice of the core at a time (``DigestRun``)."""
+    return await runner.produce(DigestRun(runner.dispatcher.services.digests).step, "digest")
 
 
 async def send_escalations(runner: Runner) -> object:
     """Overdue after-visit items, one list per manager."""
     services = runner.dispatcher.services
-    return await runner.produce(
-        lambda: [item.message for item in services.escalations.due_messages(services.clock.now())],
-        "escalation")
+
+    def step(budget: Budget) -> Batch:
+        return Batch([item.message for item in services.escalations.due_messages(services.clock.now())])
+
+    return await runner.produce(step, "escalation")
 
 
 async def send_outbox(runner: Runner) -> object:

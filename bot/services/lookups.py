@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -34,7 +34,6 @@ from bot.domain.lookups import (
     same_in_either_script,
 )
 from bot.domain.nudges import DUTY_ROLES, NudgeState, held, nudge_id
-from bot.domain.policy import Recipient
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
@@ -94,6 +93,52 @@ class Found:
     visits: list[Visit]
     clients: list[Client]
     contacts: list[Contact]
+
+
+class Holdings:
+    """The open items some people hold, gathered from the nudges' index a batch of entries at a time
+    (the morning digest gathers everyone's over several slices of the core) or all at once: each
+    item on the list of whoever holds it (the host for the host's items, the office for the banner,
+    the manager for the review ...), as its reminder went; then their debrief tasks."""
+
+    def __init__(self, lookups: LookupService, user_ids: Iterable[int], now: datetime,
+                 tasks_by: datetime | None) -> None:
+        self._lookups = lookups
+        self._items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
+        self._moment = now.timestamp()
+        self._tasks_by = tasks_by
+        self._on_duty = lookups.access.on_duty()  # read once
+        self._managers: dict[int, list[int]] = {}  # of each host met
+
+    def add(self, entries: Iterable[OpenNudge]) -> None:
+        items, visits, access = self._items, self._lookups.visits, self._lookups.access
+        for entry in entries:
+            row = visits.row(entry.visit_id)
+            # Cancelled visits have nothing open; a preparation item of a visit begun is missed.
+            if row is None or row.cancelled or entry.due <= row.arrival <= self._moment:
+                continue
+            managers = self._managers.get(row.host)
+            if managers is None:
+                managers = self._managers[row.host] = access.managers_of(row.host)
+            for person in held(row.host, row.team, row.driver, entry.recipients, on_duty=self._on_duty,
+                               managers=managers):
+                if person in items:
+                    items[person].append(Item(entry.due_at, entry.visit_id, row.client_name, key=entry.key))
+
+    def lists(self) -> dict[int, list[Item]]:
+        """Each person's items and open tasks (due by ``tasks_by``; None: all), the earliest first."""
+        return {user_id: self.list_of(user_id) for user_id in self._items}
+
+    def list_of(self, user_id: int) -> list[Item]:
+        """``lists`` of one person (the digest asks person by person, a slice at a time)."""
+        visits, found = self._lookups.visits, self._items[user_id]
+        for task in self._lookups.debriefs.tasks.listed_open([user_id])[user_id]:
+            if self._tasks_by is None or task.due <= self._tasks_by:
+                row = visits.row(task.visit_id)
+                found.append(Item(task.due, None if row is None else task.visit_id,
+                                  "" if row is None else row.client_name, text=task.text))
+        found.sort(key=lambda item: item.due)
+        return found
 
 
 class LookupService:
@@ -204,49 +249,22 @@ class LookupService:
         Read from the indexes alone (the visits', the nudges', the tasks'), nothing decoded: only the
         items of the visits the person hosts, is on the team of or drives for, and of the roles they
         may hold for others (a duty, a manager's review)."""
-        staff = self.staff.get(user_id)
         on_duty = self.access.on_duty()
         roles = [role for role in DUTY_ROLES if user_id in on_duty.get(role, ())]
-        if staff is not None and user_id in self.access.possible_managers():
+        if user_id in self.access.possible_managers():
             roles.append("host_manager")
-        entries = self.nudges.open_entries(now, visits=self.visits.held_by(user_id), roles=roles)
-        return self._lists([user_id], entries, now, tasks_by, on_duty)[user_id]
+        held = Holdings(self, [user_id], now, tasks_by)
+        held.add(self.nudges.open_entries(now, visits=self.visits.held_by(user_id), roles=roles))
+        return held.lists()[user_id]
 
     def checklists(self, user_ids: Iterable[int], now: datetime, by: datetime,
                    tasks_by: datetime | None) -> dict[int, list[Item]]:
         """``checklist`` for many people at once, items due by ``by``, from one pass over the open
         items: the morning digest asked each of 2,000 people in turn, which went over every open item
         2,000 times."""
-        return self._lists(user_ids, self.nudges.open_entries(by), now, tasks_by, self.access.on_duty())
-
-    def _lists(self, user_ids: Iterable[int], entries: Iterable[OpenNudge], now: datetime,
-               tasks_by: datetime | None, on_duty: Mapping[Recipient, Sequence[int]],
-               ) -> dict[int, list[Item]]:
-        """Each item of ``entries`` on the list of whoever holds it (the host for the host's items, the
-        office for the banner, the manager for the review ...), as its reminder went; then the tasks."""
-        items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
-        managers: dict[int, list[int]] = {}
-        moment = now.timestamp()
-        for entry in entries:
-            row = self.visits.row(entry.visit_id)
-            # Cancelled visits have nothing open; a preparation item of a visit begun is missed.
-            if row is None or row.cancelled or entry.due <= row.arrival <= moment:
-                continue
-            if row.host not in managers:
-                managers[row.host] = self.access.managers_of(row.host)
-            for person in held(row.host, row.team, row.driver, entry.recipients, on_duty=on_duty,
-                               managers=managers[row.host]):
-                if person in items:
-                    items[person].append(Item(entry.due_at, entry.visit_id, row.client_name, key=entry.key))
-        for user_id, tasks in self.debriefs.tasks.listed_open(items).items():
-            found = items[user_id]
-            for task in tasks:
-                if tasks_by is None or task.due <= tasks_by:
-                    row = self.visits.row(task.visit_id)
-                    found.append(Item(task.due, None if row is None else task.visit_id,
-                                      "" if row is None else row.client_name, text=task.text))
-            found.sort(key=lambda item: item.due)
-        return items
+        held = Holdings(self, user_ids, now, tasks_by)
+        held.add(self.nudges.open_entries(by))
+        return held.lists()
 
     # ---- /find --------------------------------------------------------------------------------
 
