@@ -20,12 +20,10 @@ from bot.core.runner import Runner
 from bot.core.slices import Batch, Budget
 from bot.documents.backup import take_nightly
 from bot.services.digest import DigestRun
-from bot.services.dispatch import NudgeSender
+from bot.services.dispatch import NudgeRun, NudgeSender
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_SECONDS = 20
-# Due nudges are prepared this many messages at a time (a second or less of the core thread).
-NUDGE_SLICE = 1000
 # The nightly backup is looked for hourly (and at start), so a bot that was down at night catches up.
 BACKUP_CHECK_SECONDS = 3600
 # Escalations are about days-late work: a look every ten minutes is prompt enough and spares the
@@ -52,14 +50,9 @@ async def _back_up(runner: Runner) -> object:
 
 
 async def send_nudges(runner: Runner) -> object:
-    """The visit timeline's due items, a slice of visits at a time (a burst spans hundreds)."""
-    sender = NudgeSender(runner.dispatcher.services)
-
-    def step(budget: Budget) -> Batch:
-        messages = [item.message for item in sender.due_messages(NUDGE_SLICE)]
-        return Batch(messages, more=len(messages) >= NUDGE_SLICE)
-
-    return await runner.produce(step, "nudge")
+    """The visit timeline's due items, a slice of the core at a time (``NudgeRun``: a burst spans
+    hundreds of visits)."""
+    return await runner.produce(NudgeRun(NudgeSender(runner.dispatcher.services)).step, "nudge")
 
 
 async def send_relationship(runner: Runner) -> object:

@@ -191,6 +191,38 @@ class NudgeRepository:
         planned, by = NudgeState.PLANNED.value, now.timestamp()
         return [from_doc(Nudge, doc) for doc in self._active_docs(lambda s, due: s == planned and due <= by)]
 
+    def visits_due(self, by: datetime) -> list[int]:
+        """The visits with an item to send by ``by`` (planned and due, or snoozed until then), by the
+        moment their first one goes out; from the index (only snoozed ones are decoded)."""
+        planned, moment = NudgeState.PLANNED.value, by.timestamp()
+        due = [(due, self._doc_ids[n], n) for n, (state, due) in self._active.items()
+               if state == planned and due <= moment]
+        snoozed = [n for n in self.in_state(NudgeState.SNOOZED) if n.snoozed_until is not None]
+        due += [(n.snoozed_until.timestamp(), self._doc_ids[n.id], n.id) for n in snoozed
+                if n.snoozed_until is not None and n.snoozed_until <= by]
+        first: dict[int, None] = {}
+        for _, _, nudge_id in sorted(due):
+            visit_id = visit_of(nudge_id)
+            if visit_id is not None:
+                first.setdefault(visit_id)
+        return list(first)
+
+    def due_of_visit(self, visit_id: int, by: datetime) -> list[Nudge]:
+        """The visit's items to send by ``by`` (planned and due, or snoozed until then), read now."""
+        planned, snoozed, moment = NudgeState.PLANNED.value, NudgeState.SNOOZED.value, by.timestamp()
+        ids = [n for n in self._by_visit.get(visit_id, ()) if n in self._active]
+        found = []
+        for nudge_id in ids:
+            state, due = self._active[nudge_id]
+            if state == planned and due > moment:
+                continue
+            nudge = self.get(nudge_id)
+            woken = state != snoozed or (nudge is not None and nudge.snoozed_until is not None
+                                         and nudge.snoozed_until <= by)
+            if nudge is not None and woken:
+                found.append(nudge)
+        return found
+
     def live(self) -> list[Nudge]:
         """The live tier: every planned or snoozed nudge, and the rest of visits not yet archived."""
         return [from_doc(Nudge, doc) for doc in raw_documents(self._table).values()]
