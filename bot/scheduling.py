@@ -18,7 +18,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.runner import Runner
 from bot.core.slices import Batch, Budget
-from bot.documents.backup import take_nightly
+from bot.documents.backup import nightly_snapshot
 from bot.services.digest import DigestRun
 from bot.services.dispatch import NudgeRun, NudgeSender
 
@@ -45,8 +45,10 @@ async def _checkpoint(runner: Runner) -> object:
 
 
 async def _back_up(runner: Runner) -> object:
-    """Tonight's copy of the database, once a day, made on the core thread so no write interleaves."""
-    return await runner.call(take_nightly, runner.dispatcher.services)
+    """Tonight's copy of the database, once a day: its files taken on the core thread (a checkpoint
+    and a link to each, so no write interleaves), zipped off it (``bot.documents.backup.snapshot``)."""
+    snapshot = await runner.call(nightly_snapshot, runner.dispatcher.services)
+    return None if snapshot is None else await asyncio.to_thread(snapshot.write)
 
 
 async def send_nudges(runner: Runner) -> object:
