@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.runner import Runner
-from bot.core.slices import Batch, Budget
+from bot.core.slices import Batch, Budget, Pieces
 from bot.documents.backup import nightly_snapshot
 from bot.services.digest import DigestRun
 from bot.services.dispatch import NudgeRun, NudgeSender
@@ -58,13 +58,10 @@ async def send_nudges(runner: Runner) -> object:
 
 
 async def send_relationship(runner: Runner) -> object:
-    """Today's cadence nudges and greeting digests, once a day."""
+    """Today's cadence nudges and greeting digests, once a day, a slice of the core at a time."""
     services = runner.dispatcher.services
-
-    def step(budget: Budget) -> Batch:
-        return Batch([item.message for item in services.relationship.due_messages(services.clock.now())])
-
-    return await runner.produce(step, "relationship")
+    pieces = ([item.message for item in piece] for piece in services.relationship.sweep(services.clock.now()))
+    return await runner.produce(Pieces(pieces).step, "relationship")
 
 
 async def send_digests(runner: Runner) -> object:

@@ -46,7 +46,7 @@ P = TypeVar("P")
 LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
 # The outbox is sent this many messages at a time (each slice one turn of the core to take it).
-OUTBOX_SLICE = 1000
+OUTBOX_SLICE = 300
 
 
 @dataclass(frozen=True)

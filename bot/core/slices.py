@@ -12,7 +12,7 @@ them rather than read again.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.core.events import Send
@@ -42,3 +42,23 @@ class Batch:
 
     messages: Sequence[Send]
     more: bool = False
+
+
+class Pieces:
+    """A producer written as a generator of small pieces of work, each giving the messages it
+    decided (and having recorded them), run a slice at a time: as many pieces as the slice's budget
+    allows, at least one."""
+
+    def __init__(self, pieces: Iterator[Sequence[Send]]) -> None:
+        self._pieces = pieces
+
+    def step(self, budget: Budget) -> Batch:
+        messages: list[Send] = []
+        worked = False
+        while budget.left() or not worked:
+            worked = True
+            try:
+                messages += next(self._pieces)
+            except StopIteration:
+                return Batch(messages)
+        return Batch(messages, more=True)
