@@ -40,7 +40,7 @@ from tinydb.table import Table
 from bot.domain.nudges import VISIT_ROLES, Nudge, NudgeState, visit_prefix
 from bot.domain.policy import Recipient
 from bot.repositories.codec import each_document, from_doc, raw_documents, replace_by_id, stored, to_doc
-from bot.storage import Archive, Database, on_rollback
+from bot.storage import Archive, Database, kept_index, on_rollback
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
 ARCHIVE_AFTER: Final = timedelta(days=60)
@@ -77,6 +77,8 @@ class OpenNudge(NamedTuple):
 # What the indexes keep of a stored nudge: its id, document id, state and due time (a timestamp), and
 # for an unfinished one what a list shows (``OpenNudge``).
 _Entry = tuple[str, int, object, float, "OpenNudge | None"]
+# What the index kept between starts is (``_index_data``): read back only by a repository that writes it so.
+_KEPT_VERSION = "1:" + ",".join(OpenNudge._fields)
 # Recipient lists, shared: a few dozen distinct ones among tens of thousands of nudges.
 _RECIPIENTS: dict[tuple[Recipient, ...], tuple[Recipient, ...]] = {}
 
@@ -118,7 +120,9 @@ class NudgeRepository:
         self._unfinished_by_role: dict[str, set[str]] = {}
         # The latest due time of each live visit's nudges, so archiving reads only what it moves.
         self._last_due: dict[int, float] = {}
-        self._reindex()
+        kept = kept_index(table, "nudges", _KEPT_VERSION, self._index_data)
+        if kept is None or not self._read_kept(kept):
+            self._reindex()
         on_rollback(table, self._reindex)
 
     def get(self, nudge_id: str) -> Nudge | None:
@@ -377,6 +381,36 @@ class NudgeRepository:
                         by_role.setdefault(role, set()).add(nudge_id)
 
     def _reindex(self) -> None:
+        self._clear()
+        self._index(each_document(self._table, _entry))
+
+    def _clear(self) -> None:
         self._doc_ids, self._by_visit, self._active, self._last_due = {}, {}, {}, {}
         self._unfinished, self._unfinished_by_role = {}, {}
-        self._index(each_document(self._table, _entry))
+
+    def _index_data(self) -> dict[str, list[Any]]:
+        """The index as JSON data, kept between starts (``bot.storage.kept_index``)."""
+        return {"ids": list(self._doc_ids.items()), "last_due": list(self._last_due.items()),
+                "unfinished": [list(entry) for entry in self._unfinished.values()]}
+
+    def _read_kept(self, kept: Any) -> bool:
+        """The index from what a clean close kept; False if it cannot be read (then it is rebuilt)."""
+        self._clear()
+        try:
+            self._doc_ids = {str(nudge_id): int(doc_id) for nudge_id, doc_id in kept["ids"]}
+            for nudge_id in self._doc_ids:
+                visit_id = visit_of(nudge_id)
+                if visit_id is not None:
+                    self._by_visit.setdefault(visit_id, set()).add(nudge_id)
+            self._last_due = {int(visit_id): float(due) for visit_id, due in kept["last_due"]}
+            entries = []
+            for nudge_id, doc_id, state, due, visit_id, key, recipients in kept["unfinished"]:
+                roles = tuple(recipients)
+                roles = _RECIPIENTS.setdefault(roles, roles)
+                entries.append((nudge_id, doc_id, state, due,
+                                OpenNudge(nudge_id, doc_id, state, due, visit_id, key, roles)))
+            self._index(entries)
+        except (KeyError, TypeError, ValueError):
+            self._clear()
+            return False
+        return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from tinydb.table import Table
 from bot.domain.visits import Visit, VisitStatus
 from bot.repositories.codec import each_document, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
+from bot.storage import kept_index
 
 # Decoded visits kept (see ``KeyedDocuments``): a month of a busy company, some 5 MB.
 KEEP_DECODED = 2000
@@ -48,6 +49,8 @@ class VisitRow:
         return person == self.host or person in self.team
 
 
+# What the index kept between starts is, by field: read back only by a repository with these fields.
+_KEPT_VERSION = "1:" + ",".join(field.name for field in fields(VisitRow))
 # Looked up once: an enum member's ``.value`` costs a microsecond, 25,000 times at each start.
 _CANCELLED = VisitStatus.CANCELLED.value
 
@@ -77,7 +80,9 @@ class VisitRepository(KeyedDocuments[Visit]):
         self._highest = 0
         # The longest stay, so that a period's search knows how far back an arrival may lie.
         self._longest = 0.0
-        self._reindex()
+        kept = kept_index(table, "visits", _KEPT_VERSION, self._index_data)
+        if kept is None or not self._read_kept(kept):
+            self._reindex()
         self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
@@ -162,9 +167,30 @@ class VisitRepository(KeyedDocuments[Visit]):
         visits = (self.get(visit_id) for _, visit_id in self._by_arrival[first:last])
         return [visit for visit in visits if visit is not None]
 
-    def _reindex(self) -> None:
+    def _index_data(self) -> list[list[Any]]:
+        """The index as JSON data, kept between starts (``bot.storage.kept_index``)."""
+        return [[number, *astuple(row)] for number, row in self._rows.items()]
+
+    def _read_kept(self, kept: Any) -> bool:
+        """The index from what a clean close kept; False if it cannot be read (then it is rebuilt)."""
+        self._clear()
+        names = self._names
+        try:
+            for number, arrival, departure, client, cancelled, host, executives, team, driver, name in kept:
+                self._add(int(number), VisitRow(arrival, departure, client, cancelled, host, executives,
+                                                tuple(team), driver, names.setdefault(name, name)))
+        except (TypeError, ValueError):
+            self._clear()
+            return False
+        self._by_arrival.sort()
+        return True
+
+    def _clear(self) -> None:
         self._rows, self._by_arrival, self._by_client, self._by_person, self._highest = {}, [], {}, {}, 0
-        self._by_driver, self._names = {}, {}
+        self._by_driver, self._names, self._longest = {}, {}, 0.0
+
+    def _reindex(self) -> None:
+        self._clear()
         names = self._names
         for visit_id, row in each_document(self._table, lambda doc_id, doc: (int(doc_id), _row(doc, names))):
             self._add(visit_id, row)
