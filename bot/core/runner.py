@@ -38,7 +38,7 @@ from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome
 from bot.core.ratelimit import Priority
 from bot.core.slices import Batch, Budget
-from bot.warmup import warm_step
+from bot.warmup import tidy, warm_step
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -47,6 +47,8 @@ LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
 # The outbox is sent this many messages at a time (each slice one turn of the core to take it).
 OUTBOX_SLICE = 300
+# After a producer queued this many messages (a catch-up), memory is tidied (``bot.warmup.tidy``).
+TIDY_AFTER = 1000
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,8 @@ class Runner:
                 break
         if queued:
             await self.send_outbox()
+        if queued >= TIDY_AFTER:
+            await self._on_core(tidy)  # what the burst left: collected, frozen, handed back
         return queued
 
     async def send_outbox(self) -> int:
