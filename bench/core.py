@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -88,10 +89,12 @@ def new_visit_until_review(world: World, who: int, name: str) -> None:
 def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
     """Measures everything listed in the module docstring on ``data_dir`` (which it changes)."""
     # A first start builds the indexes from the documents (as after a crash) and a clean stop keeps
-    # them (``bot.storage.kept_index``); the start measured is the next one, as after a restart.
-    started = time.perf_counter()
-    World(data_dir, admin_ids=frozenset({ADMIN_ID}), clock=FixedClock(NOW + timedelta(hours=2))).db.close()
-    rebuilt = time.perf_counter() - started
+    # them (``bot.storage.kept_index``); the start measured is the next one, as after a restart. The
+    # first runs in a process of its own, so its memory does not count here.
+    first = subprocess.run([sys.executable, "-m", "bench.core", str(data_dir), "--first-start"],
+                           cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True,
+                           check=True)
+    rebuilt = float(first.stdout.strip().splitlines()[-1])
     started = time.perf_counter()
     world = World(data_dir, admin_ids=frozenset({ADMIN_ID}), clock=FixedClock(NOW + timedelta(hours=2)))
     built = time.perf_counter()
@@ -160,12 +163,25 @@ def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
     return result
 
 
+def first_start(data_dir: Path) -> float:
+    """A start on ``data_dir`` and a clean stop; how long the start took, in seconds."""
+    started = time.perf_counter()
+    world = World(data_dir, admin_ids=frozenset({ADMIN_ID}), clock=FixedClock(NOW + timedelta(hours=2)))
+    built = time.perf_counter() - started
+    world.db.close()
+    return built
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path)
     parser.add_argument("--reps", type=int, default=200)
     parser.add_argument("--save-reps", type=int, default=60)
+    parser.add_argument("--first-start", action="store_true", help="only start and stop (see run)")
     args = parser.parse_args(argv)
+    if args.first_start:
+        print(round(first_start(args.data_dir), 3))
+        return 0
     json.dump(run(args.data_dir, args.reps, args.save_reps), sys.stdout, ensure_ascii=False)
     print()
     return 0

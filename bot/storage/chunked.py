@@ -33,7 +33,7 @@ but none is read. A chunk is read from its file and decoded when one of its docu
 (the first time, it is checked to hold documents of that chunk; the repositories that index a
 collection do that for all of it at start). The file is the truth: this process is its only writer,
 and a write replaces it atomically. Only the ``keep`` most recently used decoded chunks stay in
-memory (``KEEP``: a dozen for the nudges, a few for the others; recent documents are the ones asked
+memory (``KEEP``: four for the nudges, two for the others; recent documents are the ones asked
 for). Iterating the collection decodes one chunk after another.
 
 Like ``AtomicJSONStorage``: store only JSON types, change data only through ``Table`` methods, and
@@ -72,8 +72,10 @@ CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs
 # How many decoded chunks each collection keeps in memory (None: all); the default is ``KEEP_DEFAULT``.
 # Clients all: a client search decodes the few best matches, which may lie in any chunk (five at
 # 5,000 clients, a megabyte or so on disk), and re-reading an evicted chunk cost 2-3 ms a search.
-KEEP: Final[dict[str, int | None]] = {"nudges": 12, "clients": None}
-KEEP_DEFAULT: Final = 4
+# The others few: lists and checklists read the indexes (``bot.repositories``), and each decoded chunk
+# costs about five times its file in memory (a dozen nudge chunks were 14 MB at 25,000 visits).
+KEEP: Final[dict[str, int | None]] = {"nudges": 4, "clients": None}
+KEEP_DEFAULT: Final = 2
 JOURNAL: Final = "journal.json"
 # An index a repository derived from the collection, written at a clean close (``keep``), hidden so
 # that backups leave it out.
