@@ -132,7 +132,7 @@ def table(results: dict[str, Any]) -> str:
         rows.append((f"{job}: an update's worst wait / the longest turn, ms (s in all)",
                      [_job(results["core"][s].get("jobs", {}).get(job)) for s in sizes]))
     rows.append(("start-up with catch-up, s", [f"{results['core'][s]['startup_s']:.2f}" for s in sizes]))
-    rows.append(("first start, indexes built from the data (as after a crash), s",
+    rows.append(("first start, indexes built from the data (as after a crash): build only, s",
                  [f"{results['core'][s].get('build_after_crash_s', float('nan')):.2f}" for s in sizes]))
     rows.append(("warm-up once polling (in slices), s",
                  [f"{results['core'][s].get('warm_up_s', float('nan')):.2f}" for s in sizes]))
