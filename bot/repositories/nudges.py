@@ -14,7 +14,8 @@ and the day lists only ever look at the current ones. So the repository keeps tw
   those visits. ``bootstrap`` runs it at every start.
 
 ``get`` and ``for_visit`` see both tiers; saving a nudge of an archived visit brings the whole visit
-back to the live tier first. ``live()`` is the live tier alone: what checklists scan. ``all()`` and
+back to the live tier first. ``live()`` is the live tier alone; checklists, /mytasks and the digest
+read the index of its unfinished nudges (``open_entries``), which keeps what they list. ``all()`` and
 ``in_state`` of any state but planned or snoozed read the whole archive (slow, and meant for tools and tests).
 
 Moving a visit between tiers writes the destination first, then the source, so a crash in between
