@@ -9,8 +9,8 @@ a bare echo bot on the same framework, written the framework's way: its own disp
 a loop answered in 2.7 ms where the aiogram one took 4.2 ms (measured once, 40 updates), so the
 ratio here measures our whole bot against the usual way of writing one, not our core alone.
 
-After our bot has sent what came due while it was "down" (the generator's
-"now" is in the past) and gone quiet, the same texts go to both, alternately and one at a time,
+After our bot, started two weeks after the generator's "now" (``BOT_AT``), has sent what came due
+while it was "down" and gone quiet, the same texts go to both, alternately and one at a time,
 each once the bot is waiting in ``getUpdates`` again and a second after the last reply of either
 bot (``PACE``): ``/today``, a question in plain words, ``/new``, its first step (a client name
 searched among all clients), ``/cancel``.
@@ -39,13 +39,16 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from itertools import cycle
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bench.core import summary
 from bench.generate import ADMIN_ID, generate
 from tests.e2e.conftest import BotProcess, stop_bot
+from tests.e2e.shifted_bot import OFFSET_VARIABLE, ShiftedClock
 from tests.fakeapi import FakeBotApi, FakeUser
 from tests.fakeapi.models import ApiRequest
 
@@ -58,7 +61,11 @@ WARM_UP_ROUNDS = 2
 # A person types at most about one message a second. Faster, Telegram's limit of one message a
 # second per chat (which our bot keeps and the echo bot ignores) would be what is measured.
 PACE = 1.0
-# Our bot first sends what came due between the generator's "now" and today: wait that out.
+# Our bot starts two weeks after the generator's "now", on a Monday at 11:00 in Shanghai, whatever the
+# hour of the run: it first sends what came due meanwhile (the nudges, the morning digests, the
+# relationship sweep: tens of thousands of messages), and the figures are taken after that catch-up.
+BOT_AT = datetime(2026, 12, 7, 11, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+# Our bot first sends what came due between the generator's "now" and BOT_AT: wait that out.
 SETTLE_TIMEOUT = 900.0
 # Starting on a big data directory, on a busy machine, takes longer than the tests allow.
 START_TIMEOUT = 180.0
@@ -86,7 +93,7 @@ async def _measure(framework: str, source: Path, work: Path, updates: int) -> di
     shutil.copytree(source, data_dir)
     async with FakeBotApi() as ours_api, FakeBotApi() as echo_api:
         started = time.monotonic()
-        ours = await start_our_bot(ours_api, framework, data_dir, work / "bot.log")
+        ours = await start_our_bot(ours_api, framework, data_dir, work / "bot.log", at=BOT_AT)
         echo = await _start_echo(echo_api, framework, work)
         try:
             await ours_api.wait_for_idle(quiet=3.0, timeout=SETTLE_TIMEOUT)
@@ -176,11 +183,17 @@ class Pacing:
         return reply.time - available
 
 
-async def start_our_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path) -> BotProcess:
-    """``python -m bot`` as the end-to-end tests start it, given longer to start on big data."""
+async def start_our_bot(api: FakeBotApi, framework: str, data_dir: Path, log: Path,
+                        at: datetime | None = None) -> BotProcess:
+    """``python -m bot`` as the end-to-end tests start it, given longer to start on big data; with
+    ``at``, its clock reads that moment as it starts (``tests.e2e.shifted_bot``)."""
     env = {"BOT_FRAMEWORK": framework, "BOT_DATA_DIR": str(data_dir), "BOT_ADMIN_IDS": str(ADMIN_ID),
            "BOT_DEFAULT_LOCALE": "zh_Hans"}
-    process = await _start(api, ["-m", "bot"], env, data_dir.parent, log)
+    entry = "bot"
+    if at is not None:
+        env[OFFSET_VARIABLE] = str(ShiftedClock.reading(at).offset.total_seconds())
+        entry = "tests.e2e.shifted_bot"
+    process = await _start(api, ["-m", entry], env, data_dir.parent, log)
     return BotProcess(process, log)
 
 

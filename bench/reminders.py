@@ -350,6 +350,7 @@ class Listing:
     to: int
     at: datetime
     item: Item
+    visit: Visit | None  # the item's, as it was then
 
 
 class Month:
@@ -489,16 +490,15 @@ class Month:
         local = now.astimezone(TZ)
         today = local.date()
         end = day_bounds(today, today, TZ)[1] - timedelta(microseconds=1)
-        work = services.lookups.open_work(end)
         start, stop = day_bounds(today, today, TZ)
         todays = services.visits.visits.between(start, stop)
+        # The lines they showed, from the lookup they made (nothing was written in between).
+        lists = services.lookups.checklists([item.message.chat_id for item in outgoing], now, end, end)
         for item in outgoing:
             person = item.message.chat_id
             self._push("digest", item.message, now, tuple(v for v in todays if person in v.people))
-            # The lines it showed, from the lookup it made (nothing was written in between).
-            listed = services.lookups.checklists([person], now, end, end, work)[person]
-            overdue = [i for i in listed if bucket(i.due, today, TZ) == "overdue"]
-            self.listings += [Listing("digest", person, local, i) for i in overdue[:MAX_OVERDUE_LINES]]
+            overdue = [i for i in lists[person] if bucket(i.due, today, TZ) == "overdue"]
+            self.listings += [self._listing("digest", person, local, i) for i in overdue[:MAX_OVERDUE_LINES]]
 
     def _mytasks(self, now: datetime) -> None:
         """Everyone's /mytasks at 14:00 of a working day: what it lists as overdue."""
@@ -506,8 +506,12 @@ class Month:
         for person in self.company.staff:
             listed = self.services.lookups.checklist(person.user_id, now)
             self.mytasks_seen += 1
-            self.listings += [Listing("mytasks", person.user_id, local, i) for i in listed
+            self.listings += [self._listing("mytasks", person.user_id, local, i) for i in listed
                               if bucket(i.due, local.date(), TZ) == "overdue"]
+
+    def _listing(self, source: str, to: int, at: datetime, item: Item) -> Listing:
+        visit = None if item.number is None else self.services.visits.get(item.number)
+        return Listing(source, to, at, item, visit)
 
     def _push(self, kind: str, message: Send, now: datetime, visits: tuple[Visit, ...] = (), *,
               items: tuple[str, ...] = (), late_by: timedelta = timedelta(0)) -> None:
@@ -764,7 +768,7 @@ def _about_the_day(push: Push) -> bool:
 def _stale(entry: Listing, after_items: set[str], calendar: WorkCalendar) -> bool:
     """A pre-visit item (not an after-visit one, not a debrief task) listed more than one working day
     after its visit ended."""
-    visit = entry.item.visit
+    visit = entry.visit
     if visit is None or not entry.item.key or entry.item.key in after_items:
         return False
     ended = visit.departure.astimezone(TZ)
@@ -791,7 +795,7 @@ def _bursts(pushes: list[Push]) -> int:
 
 
 def _listed(entry: Listing) -> str:
-    number = entry.item.visit.id if entry.item.visit else "-"
+    number = "-" if entry.item.number is None else entry.item.number
     what = entry.item.key or entry.item.text
     return f"{entry.source} to {entry.to} at {entry.at:%a %d %b %H:%M}: #{number} {what}"
 

@@ -17,13 +17,13 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.runner import Runner
-from bot.documents.backup import take_nightly
-from bot.services.dispatch import NudgeSender
+from bot.core.slices import Batch, Budget, Pieces
+from bot.documents.backup import nightly_snapshot
+from bot.services.digest import DigestRun
+from bot.services.dispatch import NudgeRun, NudgeSender
 
 log = logging.getLogger(__name__)
 CHECK_EVERY_SECONDS = 20
-# Due nudges are prepared this many messages at a time (a second or less of the core thread).
-NUDGE_SLICE = 1000
 # The nightly backup is looked for hourly (and at start), so a bot that was down at night catches up.
 BACKUP_CHECK_SECONDS = 3600
 # Escalations are about days-late work: a look every ten minutes is prompt enough and spares the
@@ -45,45 +45,49 @@ async def _checkpoint(runner: Runner) -> object:
 
 
 async def _back_up(runner: Runner) -> object:
-    """Tonight's copy of the database, once a day, made on the core thread so no write interleaves."""
-    return await runner.call(take_nightly, runner.dispatcher.services)
+    """Tonight's copy of the database, once a day: its files taken on the core thread (a checkpoint
+    and a link to each, so no write interleaves), zipped off it (``bot.documents.backup.snapshot``)."""
+    snapshot = await runner.call(nightly_snapshot, runner.dispatcher.services)
+    return None if snapshot is None else await asyncio.to_thread(snapshot.write)
 
 
 async def send_nudges(runner: Runner) -> object:
-    """The visit timeline's due items, a slice of visits at a time (a burst spans hundreds)."""
-    sender = NudgeSender(runner.dispatcher.services)
-    return await runner.produce(lambda: [item.message for item in sender.due_messages(NUDGE_SLICE)], "nudge",
-                                slice_size=NUDGE_SLICE)
+    """The visit timeline's due items, a slice of the core at a time (``NudgeRun``: a burst spans
+    hundreds of visits)."""
+    return await runner.produce(NudgeRun(NudgeSender(runner.dispatcher.services)).step, "nudge")
 
 
 async def send_relationship(runner: Runner) -> object:
-    """Today's cadence nudges and greeting digests, once a day."""
+    """Today's cadence nudges and greeting digests, once a day, a slice of the core at a time."""
     services = runner.dispatcher.services
-    return await runner.produce(
-        lambda: [item.message for item in services.relationship.due_messages(services.clock.now())],
-        "relationship")
+    pieces = ([item.message for item in piece] for piece in services.relationship.sweep(services.clock.now()))
+    return await runner.produce(Pieces(pieces).step, "relationship")
 
 
 async def send_digests(runner: Runner) -> object:
-    """The morning digests that are due."""
-    digests = runner.dispatcher.services.digests
-    return await runner.produce(lambda: [item.message for item in digests.due_messages()], "digest")
+    """The morning digests that are due, a slice of the core at a time (``DigestRun``)."""
+    return await runner.produce(DigestRun(runner.dispatcher.services.digests).step, "digest")
 
 
 async def send_escalations(runner: Runner) -> object:
     """Overdue after-visit items, one list per manager."""
     services = runner.dispatcher.services
-    return await runner.produce(
-        lambda: [item.message for item in services.escalations.due_messages(services.clock.now())],
-        "escalation")
+
+    def step(budget: Budget) -> Batch:
+        return Batch([item.message for item in services.escalations.due_messages(services.clock.now())])
+
+    return await runner.produce(step, "escalation")
 
 
 async def send_access_summaries(runner: Runner) -> object:
     """Once an hour in which the admins were not told of every stranger's request is over: how
     many more there were (``AccessService.due_summaries``)."""
     services = runner.dispatcher.services
-    return await runner.produce(lambda: services.access.due_summaries(services.clock.now(), services.i18n),
-                                "notice")
+
+    def step(budget: Budget) -> Batch:
+        return Batch(services.access.due_summaries(services.clock.now(), services.i18n))
+
+    return await runner.produce(step, "notice")
 
 
 async def send_outbox(runner: Runner) -> object:

@@ -6,12 +6,16 @@ Why freeze: after start the process holds about half a million long-lived object
 chunks, translations). Python's cyclic garbage collector walks all of them in each full collection,
 which at 25,000 visits took 170 ms, in the middle of whichever reply was running. ``gc.freeze``
 moves what exists after warming into a generation the collector never walks; what is created later
-is collected as usual.
+is collected as usual, and what survives a burst is frozen too (``tidy``). Frozen objects are still
+freed when nothing refers to them; only a cycle among them would stay.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gc
+import logging
+import platform
 from typing import TYPE_CHECKING
 
 from bot.repositories import codec
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
 
 # Client names indexed per slice: about a tenth of a second of the core thread.
 NAMES_PER_SLICE = 500
+log = logging.getLogger(__name__)
 
 
 def warm_step(services: Services) -> bool:
@@ -30,9 +35,28 @@ def warm_step(services: Services) -> bool:
     services.debriefs.tasks.warm()
     services.i18n.warm()
     codec.warm()
+    tidy()
+    return True
+
+
+def tidy() -> None:
+    """A full pass of the garbage collector, what survives frozen out of its way (see the module
+    docstring), and the memory freed handed back to the system: after the warm-up, and after a burst
+    (a catch-up of thousands of messages grew the bot by some 40 MB at 25,000 visits; of those, 12 MB
+    are free but kept by the allocator until ``malloc_trim``, which takes a millisecond)."""
     gc.collect()
     gc.freeze()
-    return True
+    _trim()
+
+
+def _trim() -> None:
+    """glibc's ``malloc_trim(0)``: returns free heap memory to the system; elsewhere, nothing."""
+    if platform.libc_ver()[0] != "glibc":
+        return
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # no such library or function here: memory is kept, no harm
+        log.debug("malloc_trim is not available", exc_info=True)
 
 
 def warm_all(services: Services) -> None:

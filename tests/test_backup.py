@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.core.events import Event, SendDocument
-from bot.documents.backup import nightly_copies, restore, take_nightly
+from bot.documents.backup import nightly_copies, nightly_snapshot, restore, take_nightly
 from bot.domain.visits import Visit
 from tests.documents_support import files
 from tests.support.chat import Person, World
@@ -88,6 +88,29 @@ def test_nightly_copy_once_a_day_after_three_keeping_the_newest(world: World) ->
         "backup-20261128.zip", "backup-20261127.zip", "backup-20261126.zip"]
     world.restart()  # the backups folder is no collection: the database still opens
     assert zipfile.ZipFile(copies[0]).testzip() is None
+
+
+def test_the_nightly_copy_holds_the_data_as_it_was_taken_though_writes_go_on_while_it_is_zipped(
+        world: World, tmp_path: Path) -> None:
+    furnish(world)
+    world.person(1, "林").send("/start")
+    world.clock.advance(timedelta(hours=19))  # 04:00
+    services = world.dispatcher.services
+    taken = nightly_snapshot(services)  # on the core: the files as they are
+    assert taken is not None
+    services.clients.create("晚到科技", by=1, now=world.clock.now())  # meanwhile, a write ...
+    services.db.checkpoint()  # ... which reaches the collection files
+    copy = taken.write()  # zipped off the core
+    assert [path.name for path in (world.data_dir / "backups").iterdir()] == [copy.name]  # no leftovers
+    restored_dir = tmp_path / "restored"
+    restore(copy.read_bytes(), restored_dir)
+    restored = World(restored_dir, clock=world.clock)
+    try:
+        person = restored.person(1, "林")
+        assert person.send("/client 晚到").last.text.startswith("没有客户匹配")  # came after
+        assert "备注 0" in person.send("/client 华为").last.text
+    finally:
+        restored.db.close()
 
 
 def test_only_admins_get_a_backup(world: World) -> None:

@@ -13,7 +13,9 @@ import pytest
 from bot.core.delivery import Delivery, Transient
 from bot.core.events import Action, Event, Send
 from bot.core.runner import Runner
+from bot.core.slices import Batch, Budget
 from bot.scheduling import send_digests
+from bot.services.digest import DigestRun
 from tests.support.chat import Message, World
 from tests.test_lookups import (
     ADMIN,
@@ -74,6 +76,33 @@ def test_at_0830_on_a_working_day_each_person_gets_their_day(world: World, cast:
     assert "#1" not in "".join(line for line in sent[MANAGER].splitlines() if "今天" in line)
     ma = world.person(MA).last.text
     assert ma.startswith("☀️ Good morning, Ma! Your day, Mon 23 Nov:\n\n📅 Today, Mon 23 Nov\n🕘 10:00–12:00")
+
+
+def slices(world: World, run: DigestRun, count: int | None = None) -> list[Batch]:
+    """``count`` slices of ``run`` (None: until it is done), each one write, each with no time to
+    spare: every slice does the least it may (one piece of its work)."""
+    done: list[Batch] = []
+    while count is None or len(done) < count:
+        with world.dispatcher.services.db.unit():
+            done.append(run.step(Budget(0)))
+        if not done[-1].more:
+            break
+    return done
+
+
+def test_the_digests_go_out_a_slice_at_a_time_each_once_even_after_a_stop_midway(world: World,
+                                                                               cast: Cast) -> None:
+    world.clock.current = monday(8, 30)
+    digests = world.dispatcher.services.digests
+    # Who is due, their open items, then one person a slice (the admin has nothing: no message).
+    first = slices(world, DigestRun(digests), 5)
+    assert [[m.chat_id for m in batch.messages] for batch in first] == [[], [], [], [MANAGER], [LIN]]
+    assert first[-1].more
+    world.restart()  # stopped between two slices: the two sent are recorded, the rest not yet
+    rest = slices(world, DigestRun(world.dispatcher.services.digests))
+    sent = [m.chat_id for batch in first + rest for m in batch.messages]
+    assert sorted(sent) == sorted({LIN, MA, MANAGER})  # each once
+    assert rest[-1].more is False and len(rest) > 2
 
 
 def test_no_digest_twice_after_a_second_tick_or_a_restart(world: World, cast: Cast) -> None:

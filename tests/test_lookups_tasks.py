@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.nudges import NudgeState
+from bot.domain.staff import Duty
 from bot.domain.tasks import Task
 from tests.support.chat import Message, Person, World
 from tests.test_lookups import LIN, MA, MANAGER, RECEPTION, Cast, a_week, at, busy_week, numbers
@@ -70,6 +71,20 @@ def test_my_tasks_follows_the_team_and_is_empty_for_someone_with_nothing(world: 
     assert "#5" not in ma.last.text  # Lin's visit, Ma was not on it
     desk = world.person(RECEPTION).send("/mytasks")
     assert desk.last.text == "✅ 没有未完成的事项。"
+
+
+def test_my_tasks_lists_what_one_holds_for_others_visits(world: World, cast: Cast) -> None:
+    """The manager reviews the requests of visits they do not host, the office prepares every visit's
+    banner: each finds those on /mytasks, as in their digest and as their reminders went."""
+    boss = world.person(MANAGER).send("/mytasks").last.text
+    assert "• 09:00 审核客户接待申请（#2 Acme）" in boss and "• 09:00 审核客户接待申请（#3 台積電）" in boss
+    staff = world.dispatcher.services.access.staff
+    desk = staff.get(RECEPTION)
+    assert desk is not None
+    staff.save(replace(desk, duties=(Duty.OFFICE,)))
+    office = world.person(RECEPTION).send("/mytasks").last.text
+    assert "• 11月20日 周五 准备欢迎横幅和欢迎牌（#1 华为）" in office
+    assert "准备欢迎横幅" not in world.person(LIN).send("/mytasks").last.text  # the office holds it now
 
 
 def test_my_tasks_pages_in_place(world: World, cast: Cast) -> None:

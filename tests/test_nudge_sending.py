@@ -4,12 +4,15 @@ downtime and restarts — with an injected clock, no sleeping."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bot.core.slices import Budget
 from bot.domain.nudges import NudgeState
+from bot.services.dispatch import NudgeRun, NudgeSender
 from tests.documents_support import documents
 from tests.support.chat import Person, World
 
@@ -184,3 +187,29 @@ def test_the_day_before_the_form_and_itinerary_nudges_carry_their_documents(worl
     form = next(m for m in host.messages if "arrangement form" in m.text and m.buttons)
     files = documents(host, data=form.button("Form").data)
     assert [f.filename for f in files] == ["visit-1-form.pdf", "visit-1-form.xlsx"]
+
+
+def test_a_catch_up_goes_a_slice_at_a_time_and_leaves_alone_what_was_ticked_off_in_between(
+        world: World) -> None:
+    """After days offline two visits' items are due: a slice takes one visit; Done pressed on the
+    other's item between two slices is not undone by the next slice, which sends the rest."""
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    plan_visit(host)
+    plan_visit(host, "周五上午9点", "周五下午4点")
+    world.tick()  # the reviews of the requests, at once
+    at(world, "2026-11-26 09:30")  # the venue of each (a working day before) is due, and more
+    services = world.dispatcher.services
+    run = NudgeRun(NudgeSender(services))
+    for _ in range(2):  # which visits have items due; then the first of them
+        with services.db.unit():
+            first = run.step(Budget(0))
+    assert first.more and {m.chat_id for m in first.messages} == {1}
+    assert "#1" in first.messages[0].text and "#2" not in first.messages[0].text
+    venue = services.nudges.nudges.get("visit:2:venue")
+    assert venue is not None and venue.state is NudgeState.PLANNED
+    services.nudges.nudges.save(replace(venue, state=NudgeState.DONE, done_by=1))  # ticked off meanwhile
+    with services.db.unit():
+        rest = run.step(Budget(0))
+    assert not rest.more and rest.messages
+    assert "确认会议室、展厅" not in "\n".join(m.text for m in rest.messages)
+    assert services.nudges.nudges.get("visit:2:venue").state is NudgeState.DONE  # type: ignore[union-attr]

@@ -3,11 +3,14 @@ logged contact and by a visit, snoozed for a week), the leader's quarterly visit
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from bot.bootstrap import Services
 from bot.domain.clients import Client
+from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit
+from bot.services.relationship import PIECE
 from tests.support.chat import Person, World
 
 MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai: the test clock's time
@@ -151,3 +154,26 @@ def test_a_stranger_cannot_log(world: World) -> None:
     stranger.press_data("log:n:1")
     assert all("Noted" not in m.text for m in stranger.messages)
     assert services(world).relationship.log_entries.all() == []
+
+
+def test_the_sweep_goes_a_piece_at_a_time_and_a_stop_midway_repeats_nothing(world: World) -> None:
+    """Many class-A clients overdue at once, each with its own account manager: the sweep is many
+    small pieces (the scheduler runs a slice of them per turn of the core); stopped after some, the
+    next sweep sends only the rest: every client's nudge once."""
+    lin(world)
+    staff = services(world).access.staff
+    names = []
+    for number in range(3 * PIECE):
+        staff.save(Staff(100 + number, f"经理{number}", Role.STAFF, world.clock.now()))
+        names.append(add_client(world, f"客户{number:03d}", manager=100 + number).name)
+    later(world, 35)
+    pieces = services(world).relationship.sweep(world.clock.now())
+    read = 0
+    while not (piece := next(pieces)):  # what the sweep reads first, then the first piece of nudges
+        read += 1
+    first = [due.message for due in piece]
+    assert read >= 3 * 2 and len(first) == PIECE
+    world.restart()  # stopped between two pieces
+    rest = [due.message for piece in services(world).relationship.sweep(world.clock.now()) for due in piece]
+    told = sorted(re.findall(r"客户\d{3}", " ".join(message.text for message in first + rest)))
+    assert told == sorted(names)

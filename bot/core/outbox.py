@@ -77,8 +77,8 @@ class Outbox:
 
     def take(self, now: datetime, limit: int) -> list[Push]:
         """Up to ``limit`` queued pushes whose time has come, oldest first, marked as sending."""
-        docs = raw_documents(self._table)
-        ids = sorted(int(doc_id) for doc_id, doc in docs.items() if doc.get("state") == PushState.QUEUED.value
+        docs, queued = raw_documents(self._table), PushState.QUEUED.value
+        ids = sorted(int(doc_id) for doc_id, doc in docs.items() if doc.get("state") == queued
                      and (doc.get("not_before") is None or datetime.fromisoformat(doc["not_before"]) <= now))
         due = [from_doc(Push, docs[str(doc_id)]) for doc_id in ids[:limit]]
         taken = [replace(p, state=PushState.SENDING, attempts=p.attempts + 1) for p in due]

@@ -35,9 +35,10 @@ from typing import Any, TypeVar
 from bot.core.context import Aside
 from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
-from bot.core.events import Action, Event, Outcome, Send
+from bot.core.events import Action, Event, Outcome
 from bot.core.ratelimit import Priority
-from bot.warmup import warm_step
+from bot.core.slices import Batch, Budget
+from bot.warmup import tidy, warm_step
 
 T = TypeVar("T")
 P = TypeVar("P")
@@ -45,7 +46,9 @@ P = TypeVar("P")
 LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
 # The outbox is sent this many messages at a time (each slice one turn of the core to take it).
-OUTBOX_SLICE = 1000
+OUTBOX_SLICE = 300
+# After a producer queued this many messages (a catch-up), memory is tidied (``bot.warmup.tidy``).
+TIDY_AFTER = 1000
 
 
 @dataclass(frozen=True)
@@ -219,27 +222,30 @@ class Runner:
             pass
         return False  # nothing to report in the log
 
-    async def produce(self, produce: Callable[[], Sequence[Send]], kind: str, *, slice_size: int = 0) -> int:
-        """Runs a producer on the core thread and queues what it returns in the outbox, in the same
-        durable write as the producer's own records; then sends the outbox. With ``slice_size``, the
-        producer is asked again while it returns a full slice, each a separate turn of the core
-        (someone typing meanwhile gets the core between two). Returns how many were queued.
+    async def produce(self, step: Callable[[Budget], Batch], kind: str) -> int:
+        """Runs a producer on the core thread a slice at a time (``bot.core.slices``) and queues what
+        each slice returns in the outbox, in the same durable write as the producer's own records;
+        then sends the outbox. Each slice is a separate turn of the core: someone typing meanwhile
+        gets the core between two. Returns how many were queued.
 
         A stop meanwhile cannot undo the turn under way, and need not: what it queued leaves at the
         next start."""
         outbox = self.dispatcher.services.outbox
 
-        def step() -> int:
-            return outbox.add(produce(), kind)
+        def turn() -> tuple[int, bool]:
+            batch = step(Budget())
+            return outbox.add(batch.messages, kind), batch.more
 
         queued = 0
         while True:
-            added: int = await self.call(step)
+            added, more = await self.call(turn)
             queued += added
-            if not slice_size or added < slice_size:
+            if not more:
                 break
         if queued:
             await self.send_outbox()
+        if queued >= TIDY_AFTER:
+            await self._on_core(tidy)  # what the burst left: collected, frozen, handed back
         return queued
 
     async def send_outbox(self) -> int:

@@ -9,13 +9,15 @@ adding a second one; a cancelled visit comes out as a cancelled event.
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-from icalendar import Calendar, Event
+from typing import TYPE_CHECKING
 
 from bot.documents.layout import NONE
 from bot.documents.sources import Sources
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODUCT = "-//Reception assistant//Visits//EN"
 
@@ -26,6 +28,8 @@ def uid(visit: Visit, bot: str) -> str:
 
 
 def visit_event(visit: Visit, src: Sources, bot: str) -> Event:
+    from icalendar import Event  # imported when a calendar is made: 80 modules, 4 MB, rarely needed
+
     t = src.t
     event = Event()
     event.add("uid", uid(visit, bot))
@@ -63,6 +67,8 @@ def _description(visit: Visit, src: Sources) -> list[str]:
 
 def calendar_file(events: Iterable[Event], name: str) -> bytes:
     """One .ics holding ``events``, with the VTIMEZONE of every zone they use."""
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")

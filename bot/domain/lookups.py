@@ -33,11 +33,10 @@ from functools import lru_cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pypinyin import Style, pinyin
-
 from bot.domain.clients import has_han
 from bot.domain.dates import read_period
 from bot.domain.nudges import UNFINISHED, Nudge, NudgeState
+from bot.domain.pinyin import Style, pinyin
 from bot.domain.visits import Visit
 
 Direction = Literal["next", "last"]
@@ -275,7 +274,8 @@ class Item:
     (its text, as typed)."""
 
     due: datetime
-    visit: Visit | None
+    number: int | None  # the visit's (None: a task of no visit)
+    client: str = ""  # the client's name as the visit has it
     key: str = ""
     text: str = ""
 

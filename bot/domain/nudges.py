@@ -104,6 +104,8 @@ def is_missed(nudge: Nudge, visit: Visit, now: datetime) -> bool:
 
 # Timeline roles held as standing duties (set per person in /staff); the rest are the visit's own.
 DUTY_ROLES: tuple[Recipient, ...] = ("office", "reception", "executives")
+# Roles the visit's own people hold: whoever else holds an item is found by its role.
+VISIT_ROLES: frozenset[str] = frozenset({"host", "team", "driver"})
 
 
 def holders(visit: Visit, roles: Iterable[Recipient], *, on_duty: Mapping[Recipient, Sequence[int]],
@@ -114,13 +116,20 @@ def holders(visit: Visit, roles: Iterable[Recipient], *, on_duty: Mapping[Recipi
     reception and executive items go to whoever holds that duty (``on_duty``), the manager's to the
     host's managers (``managers``). Where nobody holds a role, the host holds it, to pass on.
     """
+    driver = visit.travel.driver if visit.travel is not None else None
+    return held(visit.host, visit.team, driver, roles, on_duty=on_duty, managers=managers)
+
+
+def held(host: int, team: Sequence[int], driver: int | None, roles: Iterable[Recipient], *,
+         on_duty: Mapping[Recipient, Sequence[int]], managers: Sequence[int]) -> dict[int, list[Recipient]]:
+    """``holders`` of a visit with this host, team and driver (what the visits' index keeps)."""
     wanted: dict[int, list[Recipient]] = {}
     for role in roles:
         found: Sequence[int] = ()
         if role == "team":
-            found = visit.team
-        elif role == "driver" and visit.travel is not None and visit.travel.driver is not None:
-            found = (visit.travel.driver,)
+            found = team
+        elif role == "driver" and driver is not None:
+            found = (driver,)
         elif role in DUTY_ROLES:
             found = on_duty.get(role, ())
         elif role == "host_manager":
@@ -128,7 +137,7 @@ def holders(visit: Visit, roles: Iterable[Recipient], *, on_duty: Mapping[Recipi
         for user_id in found:
             wanted.setdefault(user_id, [])
         if not found or role in ("host", "driver"):
-            passed = wanted.setdefault(visit.host, [])
+            passed = wanted.setdefault(host, [])
             if not found and role not in ("host", "team", "driver"):
                 passed.append(role)
     return wanted

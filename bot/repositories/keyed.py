@@ -10,7 +10,7 @@ the item, as does a rollback of the table (``on_rollback``).
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 from tinydb.table import Document, Table
@@ -78,3 +78,12 @@ class KeyedDocuments(Generic[T]):
 
     def all(self) -> list[T]:
         return [from_doc(self._kind, doc) for doc in self._table.all()]
+
+    def pieces(self, size: int) -> Iterator[list[T]]:
+        """Every item, ``size`` at a time, each decoded when its piece comes (a long sweep goes a slice
+        of the core at a time: ``bot.core.slices``). Items written between two pieces may be missed."""
+        raw = raw_documents(self._table)
+        ids = list(raw)
+        for start in range(0, len(ids), size):
+            found = (raw.get(doc_id) for doc_id in ids[start:start + size])
+            yield [from_doc(self._kind, doc) for doc in found if doc is not None]

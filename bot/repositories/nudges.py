@@ -14,7 +14,8 @@ and the day lists only ever look at the current ones. So the repository keeps tw
   those visits. ``bootstrap`` runs it at every start.
 
 ``get`` and ``for_visit`` see both tiers; saving a nudge of an archived visit brings the whole visit
-back to the live tier first. ``live()`` is the live tier alone: what checklists scan. ``all()`` and
+back to the live tier first. ``live()`` is the live tier alone; checklists, /mytasks and the digest
+read the index of its unfinished nudges (``open_entries``), which keeps what they list. ``all()`` and
 ``in_state`` of any state but planned or snoozed read the whole archive (slow, and meant for tools and tests).
 
 Moving a visit between tiers writes the destination first, then the source, so a crash in between
@@ -32,14 +33,15 @@ insert and one update, each rewriting only the chunk it touches.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Any, Final
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final, NamedTuple, cast
 
 from tinydb.table import Table
 
-from bot.domain.nudges import Nudge, NudgeState, visit_prefix
+from bot.domain.nudges import VISIT_ROLES, Nudge, NudgeState, visit_prefix
+from bot.domain.policy import Recipient
 from bot.repositories.codec import each_document, from_doc, raw_documents, replace_by_id, stored, to_doc
-from bot.storage import Archive, Database, on_rollback
+from bot.storage import Archive, Database, kept_index, on_rollback
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
 ARCHIVE_AFTER: Final = timedelta(days=60)
@@ -54,12 +56,43 @@ _UNFINISHED = frozenset({NudgeState.PLANNED.value, NudgeState.SNOOZED.value, Nud
                          NudgeState.FAILED.value})
 
 
-# What the indexes keep of a stored nudge: its id, document id, state and due time (a timestamp).
-_Entry = tuple[str, int, object, float]
+
+
+class OpenNudge(NamedTuple):
+    """What the index keeps of a live nudge nobody finished: enough to say whether it is open, who
+    holds it and how it is listed, without reading its document."""
+
+    id: str
+    doc_id: int
+    state: str
+    due: float  # a timestamp
+    visit_id: int
+    key: str
+    recipients: tuple[Recipient, ...]
+
+    @property
+    def due_at(self) -> datetime:
+        return datetime.fromtimestamp(self.due, UTC)
+
+
+# What the indexes keep of a stored nudge: its id, document id, state and due time (a timestamp), and
+# for an unfinished one what a list shows (``OpenNudge``).
+_Entry = tuple[str, int, object, float, "OpenNudge | None"]
+# What the index kept between starts is (``_index_data``): read back only by a repository that writes it so.
+_KEPT_VERSION = "1:" + ",".join(OpenNudge._fields)
+# Recipient lists, shared: a few dozen distinct ones among tens of thousands of nudges.
+_RECIPIENTS: dict[tuple[Recipient, ...], tuple[Recipient, ...]] = {}
 
 
 def _entry(doc_id: str | int, doc: Mapping[str, Any]) -> _Entry:
-    return str(doc["id"]), int(doc_id), doc.get("state"), datetime.fromisoformat(doc["due"]).timestamp()
+    nudge_id, number, state = str(doc["id"]), int(doc_id), doc.get("state")
+    due = datetime.fromisoformat(doc["due"]).timestamp()
+    if state not in _UNFINISHED:
+        return nudge_id, number, state, due, None
+    recipients = cast(tuple[Recipient, ...], tuple(doc["recipients"]))
+    recipients = _RECIPIENTS.setdefault(recipients, recipients)
+    return nudge_id, number, state, due, OpenNudge(nudge_id, number, str(state), due, int(doc["visit_id"]),
+                                                   str(doc["key"]), recipients)
 
 
 def visit_of(nudge_id: str) -> int | None:
@@ -80,12 +113,17 @@ class NudgeRepository:
         # Planned and snoozed nudges, with their state and due time (a timestamp): what the sender
         # looks at every few seconds, answered without reading a document.
         self._active: dict[str, tuple[str, float]] = {}
-        # Live nudges not done or cancelled, with their state and due time, so a person's open items
-        # are found without reading every chunk of the live tier.
-        self._unfinished: dict[str, tuple[str, float]] = {}
+        # Live nudges not done or cancelled, with what a list shows of them, so a person's open items
+        # are found and listed without reading a chunk of the live tier.
+        self._unfinished: dict[str, OpenNudge] = {}
+        # Those of them held by a standing duty or the host's managers (office, reception, executives,
+        # host_manager), by role: the visit's own people are found through their visits.
+        self._unfinished_by_role: dict[str, set[str]] = {}
         # The latest due time of each live visit's nudges, so archiving reads only what it moves.
         self._last_due: dict[int, float] = {}
-        self._reindex()
+        kept = kept_index(table, "nudges", _KEPT_VERSION, self._index_data)
+        if kept is None or not self._read_kept(kept):
+            self._reindex()
         on_rollback(table, self._reindex)
 
     def get(self, nudge_id: str) -> Nudge | None:
@@ -137,7 +175,7 @@ class NudgeRepository:
         if not nudge_ids:
             return None
         moment = by.timestamp()
-        return any(due <= moment for _, due in filter(None, map(self._unfinished.get, nudge_ids)))
+        return any(entry.due <= moment for entry in filter(None, map(self._unfinished.get, nudge_ids)))
 
     def state_of(self, nudge_id: str) -> NudgeState | None:
         """A live nudge's state, read without decoding it; None if it is not live."""
@@ -158,27 +196,65 @@ class NudgeRepository:
         planned, by = NudgeState.PLANNED.value, now.timestamp()
         return [from_doc(Nudge, doc) for doc in self._active_docs(lambda s, due: s == planned and due <= by)]
 
+    def visits_due(self, by: datetime) -> list[int]:
+        """The visits with an item to send by ``by`` (planned and due, or snoozed until then), by the
+        moment their first one goes out; from the index (only snoozed ones are decoded)."""
+        planned, moment = NudgeState.PLANNED.value, by.timestamp()
+        due = [(due, self._doc_ids[n], n) for n, (state, due) in self._active.items()
+               if state == planned and due <= moment]
+        snoozed = [n for n in self.in_state(NudgeState.SNOOZED) if n.snoozed_until is not None]
+        due += [(n.snoozed_until.timestamp(), self._doc_ids[n.id], n.id) for n in snoozed
+                if n.snoozed_until is not None and n.snoozed_until <= by]
+        first: dict[int, None] = {}
+        for _, _, nudge_id in sorted(due):
+            visit_id = visit_of(nudge_id)
+            if visit_id is not None:
+                first.setdefault(visit_id)
+        return list(first)
+
+    def due_of_visit(self, visit_id: int, by: datetime) -> list[Nudge]:
+        """The visit's items to send by ``by`` (planned and due, or snoozed until then), read now."""
+        planned, snoozed, moment = NudgeState.PLANNED.value, NudgeState.SNOOZED.value, by.timestamp()
+        ids = [n for n in self._by_visit.get(visit_id, ()) if n in self._active]
+        found = []
+        for nudge_id in ids:
+            state, due = self._active[nudge_id]
+            if state == planned and due > moment:
+                continue
+            nudge = self.get(nudge_id)
+            woken = state != snoozed or (nudge is not None and nudge.snoozed_until is not None
+                                         and nudge.snoozed_until <= by)
+            if nudge is not None and woken:
+                found.append(nudge)
+        return found
+
     def live(self) -> list[Nudge]:
         """The live tier: every planned or snoozed nudge, and the rest of visits not yet archived."""
         return [from_doc(Nudge, doc) for doc in raw_documents(self._table).values()]
 
-    def open_by(self, by: datetime, wanted: Callable[[str], bool] | None = None,
-                of_visits: Iterable[int] | None = None) -> list[Nudge]:
-        """Live checklist items open by ``by`` (sent, or unfinished and due by then; see
-        ``bot.domain.lookups.is_open``), of the nudge ids ``wanted`` accepts, of the visits
-        ``of_visits`` (None: of all). Chosen from the index; only those documents are read, so one
-        person's list reads neither the whole live tier nor the forty thousand unfinished ids."""
-        sent, moment = NudgeState.SENT.value, by.timestamp()
-        unfinished = self._unfinished
-        candidates: Iterable[str] = unfinished if of_visits is None else (
-            nudge_id for visit_id in of_visits for nudge_id in self._by_visit.get(visit_id, ())
-            if nudge_id in unfinished)
-        doc_ids = sorted(self._doc_ids[nudge_id] for nudge_id in candidates
-                         if (unfinished[nudge_id][0] == sent or unfinished[nudge_id][1] <= moment)
-                         and (wanted is None or wanted(nudge_id)))
+    def open_by(self, by: datetime, wanted: Callable[[str], bool] | None = None) -> list[Nudge]:
+        """Live checklist items open by ``by`` (``open_entries``) whose ids ``wanted`` accepts,
+        decoded; only those documents are read."""
         raw = raw_documents(self._table)
-        found = (raw.get(str(doc_id)) for doc_id in doc_ids)
+        found = (raw.get(str(entry.doc_id)) for entry in self.open_entries(by)
+                 if wanted is None or wanted(entry.id))
         return [from_doc(Nudge, doc) for doc in found if doc is not None]
+
+    def open_entries(self, by: datetime, *, visits: Iterable[int] | None = None,
+                     roles: Iterable[str] = ()) -> list[OpenNudge]:
+        """The index's live items open by ``by`` (sent, or unfinished and due by then; see
+        ``bot.domain.lookups.is_open``), in storage order: of every visit (``visits`` None), or of
+        ``visits`` and those held by ``roles`` (office, host_manager ...). Nothing is read or decoded:
+        /mytasks lists one person's from this alone."""
+        unfinished = self._unfinished
+        if visits is None:
+            found: Iterable[OpenNudge] = unfinished.values()
+        else:
+            ids = {nudge_id for visit_id in visits for nudge_id in self._by_visit.get(visit_id, ())}
+            ids.update(*(self._unfinished_by_role.get(role, ()) for role in roles))
+            found = filter(None, map(unfinished.get, ids))
+        sent, moment = NudgeState.SENT.value, by.timestamp()
+        return sorted((e for e in found if e.state == sent or e.due <= moment), key=lambda e: e.doc_id)
 
     def unfinished(self) -> list[Nudge]:
         """Live nudges neither done nor cancelled (what a checklist may show), unordered."""
@@ -283,7 +359,8 @@ class NudgeRepository:
         return [doc for doc in found if doc is not None]
 
     def _index(self, entries: Iterable[_Entry]) -> None:
-        for nudge_id, doc_id, state, due in entries:
+        by_role = self._unfinished_by_role
+        for nudge_id, doc_id, state, due, unfinished in entries:
             self._doc_ids[nudge_id] = doc_id
             visit_id = visit_of(nudge_id)
             if visit_id is not None:
@@ -293,12 +370,48 @@ class NudgeRepository:
                 self._active[nudge_id] = (str(state), due)
             else:
                 self._active.pop(nudge_id, None)
-            if state in _UNFINISHED:
-                self._unfinished[nudge_id] = (str(state), due)
-            else:
-                self._unfinished.pop(nudge_id, None)
+            before = self._unfinished.pop(nudge_id, None)
+            if before is not None:
+                for role in before.recipients:
+                    if role not in VISIT_ROLES:
+                        by_role[role].discard(nudge_id)
+            if unfinished is not None:
+                self._unfinished[nudge_id] = unfinished
+                for role in unfinished.recipients:
+                    if role not in VISIT_ROLES:
+                        by_role.setdefault(role, set()).add(nudge_id)
 
     def _reindex(self) -> None:
-        self._doc_ids, self._by_visit, self._active, self._last_due = {}, {}, {}, {}
-        self._unfinished = {}
+        self._clear()
         self._index(each_document(self._table, _entry))
+
+    def _clear(self) -> None:
+        self._doc_ids, self._by_visit, self._active, self._last_due = {}, {}, {}, {}
+        self._unfinished, self._unfinished_by_role = {}, {}
+
+    def _index_data(self) -> dict[str, list[Any]]:
+        """The index as JSON data, kept between starts (``bot.storage.kept_index``)."""
+        return {"ids": list(self._doc_ids.items()), "last_due": list(self._last_due.items()),
+                "unfinished": [list(entry) for entry in self._unfinished.values()]}
+
+    def _read_kept(self, kept: Any) -> bool:
+        """The index from what a clean close kept; False if it cannot be read (then it is rebuilt)."""
+        self._clear()
+        try:
+            self._doc_ids = {str(nudge_id): int(doc_id) for nudge_id, doc_id in kept["ids"]}
+            for nudge_id in self._doc_ids:
+                visit_id = visit_of(nudge_id)
+                if visit_id is not None:
+                    self._by_visit.setdefault(visit_id, set()).add(nudge_id)
+            self._last_due = {int(visit_id): float(due) for visit_id, due in kept["last_due"]}
+            entries = []
+            for nudge_id, doc_id, state, due, visit_id, key, recipients in kept["unfinished"]:
+                roles = tuple(recipients)
+                roles = _RECIPIENTS.setdefault(roles, roles)
+                entries.append((nudge_id, doc_id, state, due,
+                                OpenNudge(nudge_id, doc_id, state, due, visit_id, key, roles)))
+            self._index(entries)
+        except (KeyError, TypeError, ValueError):
+            self._clear()
+            return False
+        return True

@@ -10,10 +10,10 @@ records), filled on first use and kept up to date by ``save`` (it is the table's
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from tinydb import Query
 from tinydb.table import Table
@@ -21,6 +21,8 @@ from tinydb.table import Table
 from bot.domain.staff import AccessRequest, Duty, Invite, NoticeHour, Role, Staff
 from bot.repositories.codec import from_doc, raw_documents, to_doc
 from bot.repositories.keyed import KeyedDocuments
+
+T = TypeVar("T")
 
 
 class StaffRepository(KeyedDocuments[Staff]):
@@ -30,6 +32,9 @@ class StaffRepository(KeyedDocuments[Staff]):
         super().__init__(table, Staff, lambda staff: staff.user_id)
         self._everyone: list[Staff] | None = None
         self._by_id: dict[int, Staff] = {}
+        # Who has a duty, who manages: asked for every list of open items, each a pass over
+        # everyone; kept until the next change.
+        self._derived: dict[object, Any] = {}
         self.on_rollback(self._forget)
 
     def get(self, key: int) -> Staff | None:
@@ -45,6 +50,7 @@ class StaffRepository(KeyedDocuments[Staff]):
         if self._everyone is not None:
             self._by_id[item.user_id] = item
             self._everyone = sorted(self._by_id.values(), key=lambda s: s.joined_at)
+        self._derived = {}
         return item
 
     def delete(self, key: int) -> None:
@@ -52,6 +58,7 @@ class StaffRepository(KeyedDocuments[Staff]):
             super().delete(key)
         finally:
             self._everyone = None
+            self._derived = {}
 
     def all(self) -> list[Staff]:
         self._load()
@@ -60,6 +67,7 @@ class StaffRepository(KeyedDocuments[Staff]):
 
     def _forget(self) -> None:
         self._everyone = None  # read again from the table, which was rolled back
+        self._derived = {}
 
     def _load(self) -> None:
         if self._everyone is None:
@@ -70,11 +78,23 @@ class StaffRepository(KeyedDocuments[Staff]):
         return [s for s in self.all() if s.active and s.role is Role.ADMIN]
 
     def with_duty(self, duty: Duty) -> list[Staff]:
-        return [s for s in self.all() if s.active and duty in s.duties]
+        return list(self._derive(duty, lambda: [s for s in self.all() if s.active and duty in s.duties]))
 
     def managers(self) -> list[Staff]:
         """Active managers and admins: whom a person's manager may be chosen from."""
-        return [s for s in self.all() if s.active and s.role.at_least(Role.MANAGER)]
+        return list(self._derive("managers", lambda: [s for s in self.all()
+                                                    if s.active and s.role.at_least(Role.MANAGER)]))
+
+    def chosen_managers(self) -> set[int]:
+        """Everyone chosen as someone's manager."""
+        return set(self._derive("chosen", lambda: {s.manager_id for s in self.all()
+                                                   if s.manager_id is not None}))
+
+    def _derive(self, key: object, make: Callable[[], T]) -> T:
+        """``make()``, kept until the staff change."""
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast(T, self._derived[key])
 
     def set_reachable(self, user_id: int, reachable: bool) -> None:
         staff = self.get(user_id)

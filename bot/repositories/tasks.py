@@ -10,6 +10,7 @@ tasks asked for.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from tinydb.table import Table
@@ -28,11 +29,24 @@ class _Row(NamedTuple):
     open: bool
 
 
+class OpenTask(NamedTuple):
+    """What the index keeps of an open task: what a list shows of it, without decoding it."""
+
+    id: int
+    visit_id: int
+    due: datetime
+    text: str
+
+
 _OPEN = TaskStatus.OPEN.value  # looked up once: an enum member's ``.value`` is slow
 
 
 def _row(doc: dict[str, Any]) -> _Row:
     return _Row(int(doc["owner"]), int(doc["visit_id"]), doc.get("status") == _OPEN)
+
+
+def _open(task_id: int, doc: dict[str, Any]) -> OpenTask:
+    return OpenTask(task_id, int(doc["visit_id"]), datetime.fromisoformat(doc["due"]), str(doc["text"]))
 
 
 class TaskRepository(KeyedDocuments[Task]):
@@ -45,7 +59,7 @@ class TaskRepository(KeyedDocuments[Task]):
         # visits); the warm-up once polling (``bot.warmup``) builds it before anyone asks.
         self._index: dict[int, _Row] | None = None
         # Each owner's open tasks, built and kept with the index: /mytasks asks for one person's.
-        self._open_of: dict[int, set[int]] = {}
+        self._open_of: dict[int, dict[int, OpenTask]] = {}
         self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
@@ -72,12 +86,12 @@ class TaskRepository(KeyedDocuments[Task]):
             raise
         doc = raw_documents(self._table).get(str(item.id))
         if doc is not None:
-            self._put(item.id, _row(doc))
+            self._put(item.id, _row(doc), doc)
         return saved
 
     def delete(self, key: int) -> None:
         super().delete(key)
-        self._put(key, None)
+        self._put(key, None, None)
 
     def for_visit(self, visit_id: int, origin: str) -> list[Task]:
         """The tasks ``origin`` (e.g. "debrief") made for a visit, in the order they were made."""
@@ -89,11 +103,17 @@ class TaskRepository(KeyedDocuments[Task]):
         morning digest asks for everyone's and person by person the chunk files were read again
         and again."""
         self.warm()  # the index, and the open tasks with it
-        wanted = {owner: self._open_of.get(owner, set()) for owner in owners}
+        wanted = {owner: set(self._open_of.get(owner, ())) for owner in owners}
         decoded = {task.id: task for task in self._decode(sorted(set().union(*wanted.values())))
                    if task.status is TaskStatus.OPEN}
         return {owner: sorted((decoded[i] for i in ids if i in decoded), key=lambda t: (t.due, t.id))
                 for owner, ids in wanted.items()}
+
+    def listed_open(self, owners: Iterable[int]) -> dict[int, list[OpenTask]]:
+        """Each owner's open tasks as the index keeps them, the most urgent first (nothing decoded)."""
+        self.warm()
+        return {owner: sorted(self._open_of.get(owner, {}).values(), key=lambda t: (t.due, t.id))
+                for owner in owners}
 
     def open_of_visits(self, visit_ids: set[int]) -> list[Task]:
         """The open tasks of these visits (a quarter's review), the most urgent first."""
@@ -104,19 +124,23 @@ class TaskRepository(KeyedDocuments[Task]):
         found = (self.get(task_id) for task_id in ids)
         return [task for task in found if task is not None]
 
-    def _put(self, task_id: int, row: _Row | None) -> None:
+    def _put(self, task_id: int, row: _Row | None, doc: dict[str, Any] | None) -> None:
         """Keeps the index and the open tasks true after a write (None: the task is gone)."""
         previous = self._rows.pop(task_id, None)
         if previous is not None:
-            self._open_of.get(previous.owner, set()).discard(task_id)
-        if row is not None:
+            self._open_of.get(previous.owner, {}).pop(task_id, None)
+        if row is not None and doc is not None:
             self._rows[task_id] = row
             if row.open:
-                self._open_of.setdefault(row.owner, set()).add(task_id)
+                self._open_of.setdefault(row.owner, {})[task_id] = _open(task_id, doc)
 
     def _reindex(self) -> None:
-        self._index = dict(each_document(self._table, lambda doc_id, doc: (int(doc_id), _row(doc))))
-        self._open_of = {}
-        for task_id, row in self._index.items():
-            if row.open:
-                self._open_of.setdefault(row.owner, set()).add(task_id)
+        def read(doc_id: str, doc: dict[str, Any]) -> tuple[int, _Row, OpenTask | None]:
+            row = _row(doc)
+            return int(doc_id), row, _open(int(doc_id), doc) if row.open else None
+
+        self._index, self._open_of = {}, {}
+        for task_id, row, listed in each_document(self._table, read):
+            self._index[task_id] = row
+            if listed is not None:
+                self._open_of.setdefault(row.owner, {})[task_id] = listed

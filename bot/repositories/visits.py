@@ -11,8 +11,8 @@ shows.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from tinydb.table import Table
 from bot.domain.visits import Visit, VisitStatus
 from bot.repositories.codec import each_document, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
+from bot.storage import kept_index
 
 # Decoded visits kept (see ``KeyedDocuments``): a month of a busy company, some 5 MB.
 KEEP_DECODED = 2000
@@ -38,21 +39,32 @@ class VisitRow:
     host: int
     with_executives: bool
     team: tuple[int, ...]  # besides the host
+    # Who drives or meets the guests (None: nobody named), and the client's name as the visit has it:
+    # what a list of open items shows and who holds them, without decoding the visit.
+    driver: int | None
+    client_name: str
 
     def has(self, person: int) -> bool:
         """Whether ``person`` is the host or on the team (``Visit.people``)."""
         return person == self.host or person in self.team
 
 
+# What the index kept between starts is, by field: read back only by a repository with these fields.
+_KEPT_VERSION = "1:" + ",".join(field.name for field in fields(VisitRow))
 # Looked up once: an enum member's ``.value`` costs a microsecond, 25,000 times at each start.
 _CANCELLED = VisitStatus.CANCELLED.value
 
 
-def _row(doc: dict[str, Any]) -> VisitRow:
+def _row(doc: dict[str, Any], names: dict[str, str]) -> VisitRow:
+    travel = doc.get("travel")
+    driver = travel.get("driver") if travel else None
+    name = str(doc["client_name"])
     return VisitRow(datetime.fromisoformat(doc["arrival"]).timestamp(),
                     datetime.fromisoformat(doc["departure"]).timestamp(),
                     int(doc["client_id"]), doc.get("status") == _CANCELLED,
-                    int(doc["host"]), bool(doc.get("executives")), tuple(map(int, doc.get("team", ()))))
+                    int(doc["host"]), bool(doc.get("executives")), tuple(map(int, doc.get("team", ()))),
+                    None if driver is None else int(driver),
+                    names.setdefault(name, name))  # one string per client, not one per visit
 
 
 class VisitRepository(KeyedDocuments[Visit]):
@@ -63,10 +75,14 @@ class VisitRepository(KeyedDocuments[Visit]):
         self._by_arrival: list[tuple[float, int]] = []
         self._by_client: dict[int, set[int]] = {}
         self._by_person: dict[int, set[int]] = {}  # host and team
+        self._by_driver: dict[int, set[int]] = {}
+        self._names: dict[str, str] = {}
         self._highest = 0
         # The longest stay, so that a period's search knows how far back an arrival may lie.
         self._longest = 0.0
-        self._reindex()
+        kept = kept_index(table, "visits", _KEPT_VERSION, self._index_data)
+        if kept is None or not self._read_kept(kept):
+            self._reindex()
         self.on_rollback(self._reindex)
 
     def next_id(self) -> int:
@@ -83,16 +99,12 @@ class VisitRepository(KeyedDocuments[Visit]):
         self._drop(item.id)
         doc = raw_documents(self._table).get(str(item.id))
         if doc is not None:
-            self._add(item.id, _row(doc), keep_sorted=True)
+            self._add(item.id, _row(doc, self._names), keep_sorted=True)
         return saved
 
     def delete(self, key: int) -> None:
         super().delete(key)
         self._drop(key)
-
-    def by_number(self) -> Mapping[int, Visit]:
-        """Every visit by number, each decoded when first looked up (iterating decodes them all)."""
-        return _Decoded(self, list(self._rows))
 
     def rows(self) -> list[VisitRow]:
         """Every visit as the index holds it (cancelled ones too), by number."""
@@ -120,6 +132,11 @@ class VisitRepository(KeyedDocuments[Visit]):
     def of_person(self, person: int) -> list[int]:
         """The numbers of the visits ``person`` hosts or is on the team of, cancelled ones aside."""
         return sorted(n for n in self._by_person.get(person, ()) if not self._rows[n].cancelled)
+
+    def held_by(self, person: int) -> set[int]:
+        """The numbers of the visits ``person`` hosts, is on the team of or drives for, cancelled
+        ones too: whose items they may hold."""
+        return self._by_person.get(person, set()) | self._by_driver.get(person, set())
 
     def row(self, number: int) -> VisitRow | None:
         """What the index holds of visit ``number``, without decoding it."""
@@ -150,9 +167,32 @@ class VisitRepository(KeyedDocuments[Visit]):
         visits = (self.get(visit_id) for _, visit_id in self._by_arrival[first:last])
         return [visit for visit in visits if visit is not None]
 
-    def _reindex(self) -> None:
+    def _index_data(self) -> list[list[Any]]:
+        """The index as JSON data, kept between starts (``bot.storage.kept_index``)."""
+        return [[number, *astuple(row)] for number, row in self._rows.items()]
+
+    def _read_kept(self, kept: Any) -> bool:
+        """The index from what a clean close kept; False if it cannot be read (then it is rebuilt)."""
+        self._clear()
+        names = self._names
+        try:
+            for number, arrival, departure, client, cancelled, host, executives, team, driver, name in kept:
+                self._add(int(number), VisitRow(arrival, departure, client, cancelled, host, executives,
+                                                tuple(team), driver, names.setdefault(name, name)))
+        except (TypeError, ValueError):
+            self._clear()
+            return False
+        self._by_arrival.sort()
+        return True
+
+    def _clear(self) -> None:
         self._rows, self._by_arrival, self._by_client, self._by_person, self._highest = {}, [], {}, {}, 0
-        for visit_id, row in each_document(self._table, lambda doc_id, doc: (int(doc_id), _row(doc))):
+        self._by_driver, self._names, self._longest = {}, {}, 0.0
+
+    def _reindex(self) -> None:
+        self._clear()
+        names = self._names
+        for visit_id, row in each_document(self._table, lambda doc_id, doc: (int(doc_id), _row(doc, names))):
             self._add(visit_id, row)
         self._by_arrival.sort()
 
@@ -165,6 +205,8 @@ class VisitRepository(KeyedDocuments[Visit]):
         self._by_client.setdefault(row.client_id, set()).add(visit_id)
         for person in (row.host, *row.team):
             self._by_person.setdefault(person, set()).add(visit_id)
+        if row.driver is not None:
+            self._by_driver.setdefault(row.driver, set()).add(visit_id)
         self._highest = max(self._highest, visit_id)
         self._longest = max(self._longest, row.departure - row.arrival)
 
@@ -178,29 +220,5 @@ class VisitRepository(KeyedDocuments[Visit]):
         self._by_client.get(row.client_id, set()).discard(visit_id)
         for person in (row.host, *row.team):
             self._by_person.get(person, set()).discard(visit_id)
-
-
-
-class _Decoded(Mapping[int, Visit]):
-    """A read-only view of the visits as they are now, decoding each one once, on first access."""
-
-    def __init__(self, repository: VisitRepository, numbers: list[int]) -> None:
-        self._repository = repository
-        self._numbers = numbers
-        self._known = set(numbers)
-        self._decoded: dict[int, Visit] = {}
-
-    def __getitem__(self, number: int) -> Visit:
-        visit = self._decoded.get(number)
-        if visit is None:
-            found = self._repository.get(number) if number in self._known else None
-            if found is None:
-                raise KeyError(number)
-            visit = self._decoded[number] = found
-        return visit
-
-    def __iter__(self) -> Iterator[int]:
-        return iter(self._numbers)
-
-    def __len__(self) -> int:
-        return len(self._numbers)
+        if row.driver is not None:
+            self._by_driver.get(row.driver, set()).discard(visit_id)

@@ -237,6 +237,11 @@ class AccessService:
         """Who holds each standing duty a timeline item may name (office, reception, executives)."""
         return {role: [s.user_id for s in self.staff.with_duty(duty)] for role, duty in DUTY_OF_ROLE.items()}
 
+    def possible_managers(self) -> set[int]:
+        """Everyone ``managers_of`` may name for somebody: the active managers and admins, and whoever
+        is chosen as someone's manager."""
+        return {m.user_id for m in self.staff.managers()} | self.staff.chosen_managers()
+
     def managers_of(self, user_id: int) -> list[int]:
         """``manager_of`` by user id: none for someone who is not staff."""
         person = self.staff.get(user_id)

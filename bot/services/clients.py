@@ -17,9 +17,8 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin, pinyin
-
 from bot.domain.clients import Client, Contact, ImportantDate, fold, greeting_name, has_han
+from bot.domain.pinyin import Style, lazy_pinyin, pinyin
 from bot.repositories.clients import ClientRepository, ContactRepository
 
 # Ranks of a match: the whole name, its start, or inside it; then how it matched.

@@ -28,14 +28,16 @@ from tinydb.table import Table
 
 from bot.clock import Clock
 from bot.core.events import Send
-from bot.domain.lookups import DayEntry, Item, Viewer, bucket, day_bounds
+from bot.core.slices import UNLIMITED, Batch, Budget
+from bot.domain.lookups import DayEntry, Item, ReceptionGroup, Viewer, bucket, day_bounds
 from bot.domain.policy import Policy
 from bot.domain.staff import Staff
 from bot.domain.workdays import WorkCalendar
 from bot.i18n import I18n, Translator
 from bot.repositories.keyed import KeyedDocuments
+from bot.repositories.nudges import OpenNudge
 from bot.repositories.staff import StaffRepository
-from bot.services.lookups import LookupService
+from bot.services.lookups import Holdings, LookupService
 from bot.views.days import BUCKET_KEYS, Look, Marks, assemble, day_rows, item_rows
 
 WINDOW = timedelta(hours=4)
@@ -93,14 +95,112 @@ class DigestLog:
     def keys_on(self, day: date) -> set[str]:
         return {str(doc["key"]) for doc in self._table.all() if doc.get("day") == day.isoformat()}
 
-    def record(self, entries: Iterable[tuple[str, bool]], day: date, now: datetime) -> None:
-        """Remembers each (key, sent); one write for all of them, then drops what is old."""
+    def record(self, entries: Iterable[tuple[str, bool]], day: date, now: datetime, *,
+               prune: bool = True) -> None:
+        """Remembers each (key, sent); one write for all of them, then (``prune``) drops what is old."""
         docs = [{"key": key, "day": day.isoformat(), "at": now.isoformat(), "sent": sent}
                 for key, sent in entries]
         if docs:
             self._table.insert_multiple(docs)
-        oldest = (day - timedelta(days=KEEP_DAYS)).isoformat()
-        self._table.remove(Query().day < oldest)
+        if prune:
+            oldest = (day - timedelta(days=KEEP_DAYS)).isoformat()
+            self._table.remove(Query().day < oldest)
+
+
+class DigestRun:
+    """One round of the digests due now, a slice of the core at a time (``bot.core.slices``): the
+    first slice reads who is due and today's visits, the next ones gather everyone's open items from
+    the index a batch at a time, then each slice writes some people's digests and records them in the
+    log, in the same write as the outbox gets them. What the first slices read is kept for the later
+    ones, not read again (an item ticked off in between may still be listed: it was open at 08:30).
+    A stop between slices loses nothing: whoever is not recorded yet gets theirs at the next run."""
+
+    # Index entries gathered between two looks at the budget (a few milliseconds' worth).
+    GATHER = 500
+
+    def __init__(self, service: DigestService) -> None:
+        self._service = service
+        self.outgoing: list[Outgoing] = []  # everything this run produced, for ``due_messages``
+        self._started = False
+        self._entries: list[OpenNudge] = []
+        self._gathered = 0
+        self._holdings: Holdings | None = None
+        self._people: list[Staff] = []
+        self._groups: list[ReceptionGroup] = []
+        self._pruned = False
+        # Read by the first slice: the moment of the round, its day, each person's visits of the day
+        # and the day's arrivals (the groups').
+        self._now: datetime
+        self._today: date
+        self._theirs: dict[int, list[DayEntry]] = {}
+        self._arrivals: list[DayEntry] = []
+
+    def step(self, budget: Budget) -> Batch:
+        """One slice: as much of what is left as ``budget`` allows, and at least one piece of it (who
+        is due, a batch of the index, the lists, one person's digest); ``more`` while anything is
+        left."""
+        worked = False
+        if not self._started:
+            self._start()
+            worked = True
+        if self._holdings is not None:
+            while self._gathered < len(self._entries) and (budget.left() or not worked):
+                self._holdings.add(self._entries[self._gathered:self._gathered + self.GATHER])
+                self._gathered += self.GATHER
+                worked = True
+            if self._gathered < len(self._entries):
+                return Batch([], more=True)
+        messages: list[tuple[str, Send | None]] = []
+        service, now, today = self._service, self._now, self._today
+        while self._people and (budget.left() or not worked):
+            person = self._people.pop(0)
+            items = self._holdings.list_of(person.user_id) if self._holdings is not None else []
+            messages.append((f"u:{person.user_id}:{today}",
+                             service._personal(person, self._theirs.get(person.user_id, []), items, now)))
+            worked = True
+        if not self._people:
+            messages += [(f"g:{g.chat_id}:{today}", service._group(g.chat_id, g.locale, self._arrivals, now))
+                         for g in self._groups]
+            self._groups = []
+        if messages:
+            service.log.record(((key, message is not None) for key, message in messages), today, now,
+                               prune=not self._pruned)
+            self._pruned = True
+        found = [Outgoing(message, key) for key, message in messages if message is not None]
+        self.outgoing += found
+        return Batch([item.message for item in found], more=bool(self._people))
+
+    def _start(self) -> None:
+        """Who is due, today's visits, and the open items to gather (nothing when nobody is due)."""
+        self._started = True
+        service = self._service
+        lookups = service.lookups
+        self._now = now = service.clock.now()
+        local = now.astimezone(lookups.tz)
+        self._today = today = local.date()
+        done = service.log.keys_on(today)
+        due = [person for person in service.staff.all() if person.active and person.reachable
+               and f"u:{person.user_id}:{today}" not in done and service._due(person.user_id, local)]
+        groups = [g for g in lookups.groups.all() if f"g:{g.chat_id}:{today}" not in done
+                  and is_due(local, service.policy.schedule.digest_at, True)]
+        if not due and not groups:
+            return
+        # Everyone's at once: today's visits and the open items are read once, not once a person.
+        todays = lookups.days(Viewer(None, sees_all=True), today, today, now)
+        for entry in todays:
+            for user_id in entry.visit.people:
+                self._theirs.setdefault(user_id, []).append(entry)
+        if not service.calendar.is_working_day(today):
+            # A day off: only whoever has a visit today hears from the bot.
+            due = [p for p in due if p.user_id in self._theirs]
+            groups = groups if todays else []
+        if groups:
+            self._arrivals = lookups.days(Viewer(None, group=True), today, today, now)
+        self._people, self._groups = due, groups
+        if due:
+            end = _end_of(today, lookups.tz)
+            self._holdings = Holdings(lookups, [p.user_id for p in due], now, end)
+            self._entries = lookups.nudges.open_entries(end)
 
 
 @dataclass(frozen=True)
@@ -137,32 +237,12 @@ class DigestService:
     # ---- sending --------------------------------------------------------------------------------
 
     def due_messages(self) -> list[Outgoing]:
-        """Every digest due now, recorded as sent; the caller queues them in the outbox."""
-        now = self.clock.now()
-        local = now.astimezone(self.lookups.tz)
-        today = local.date()
-        done = self.log.keys_on(today)
-        due = [person for person in self.staff.all() if person.active and person.reachable
-               and f"u:{person.user_id}:{today}" not in done and self._due(person.user_id, local)]
-        groups = [g for g in self.lookups.groups.all() if f"g:{g.chat_id}:{today}" not in done
-                  and is_due(local, self.policy.schedule.digest_at, True)]
-        if not due and not groups:
-            return []
-        # Everyone's at once: today's visits and the open items are read once, not once a person.
-        end = _end_of(today, self.lookups.tz)
-        todays = self.lookups.days(Viewer(None, sees_all=True), today, today, now)
-        if not self.calendar.is_working_day(today):
-            # A day off: only whoever has a visit today hears from the bot.
-            due = [p for p in due if _theirs(todays, p.user_id)]
-            groups = groups if todays else []
-            if not due and not groups:
-                return []
-        items = self.lookups.checklists([p.user_id for p in due], now, end, end, self.lookups.open_work(end))
-        messages = [(f"u:{p.user_id}:{today}", self._personal(p, _theirs(todays, p.user_id), items[p.user_id],
-                                                              now)) for p in due]
-        messages += [(f"g:{g.chat_id}:{today}", self._group(g.chat_id, g.locale, now)) for g in groups]
-        self.log.record(((key, message is not None) for key, message in messages), today, now)
-        return [Outgoing(message, key) for key, message in messages if message is not None]
+        """Every digest due now, recorded as sent; the caller queues them in the outbox. All at once:
+        the scheduler goes a slice at a time (``DigestRun``)."""
+        run = DigestRun(self)
+        while run.step(UNLIMITED).more:
+            pass
+        return run.outgoing
 
     def _due(self, user_id: int, local: datetime) -> bool:
         at = self.time_for(user_id)
@@ -179,8 +259,10 @@ class DigestService:
         look = self.lookups.look(t, now)
         marks = self.lookups.marks((e.visit for e in entries), now) if entries else Marks()
         # The day first: its visits and what is due today; then the backlog, cut short.
-        overdue = [item for item in items if bucket(item.due, today, self.lookups.tz) == "overdue"]
-        todays_items = [item for item in items if item not in overdue]
+        overdue: list[Item] = []
+        todays_items: list[Item] = []
+        for item in items:
+            (overdue if bucket(item.due, today, self.lookups.tz) == "overdue" else todays_items).append(item)
         rows = day_rows(look, entries, marks, today) + _today_rows(look, todays_items, today)
         rows += item_rows(look, overdue[:MAX_OVERDUE_LINES], today)
         more = len(overdue) - MAX_OVERDUE_LINES
@@ -188,12 +270,11 @@ class DigestService:
         title = t("digest.personal", name=person.name, date=look.day(today))
         return Send(person.user_id, assemble(t, title, rows, 0, 1, footer=footer))
 
-    def _group(self, chat_id: int, locale: str, now: datetime) -> Send | None:
-        """Today's arrivals for the reception team; None when nobody comes."""
-        today = self.lookups.today(now)
-        entries = self.lookups.days(Viewer(None, group=True), today, today, now)
+    def _group(self, chat_id: int, locale: str, entries: list[DayEntry], now: datetime) -> Send | None:
+        """Today's arrivals for the reception team (``entries``); None when nobody comes."""
         if not entries:
             return None
+        today = self.lookups.today(now)
         t = self.i18n.get(locale)
         look = self.lookups.look(t, now)
         rows = day_rows(look, entries, self.lookups.marks((e.visit for e in entries), now), today)
@@ -209,25 +290,19 @@ def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, s
     line saying how many and from when to when (each arrives as its own reminder at its time)."""
     by_visit: dict[int | None, list[Item]] = {}
     for item in items:
-        by_visit.setdefault(item.visit.id if item.visit else None, []).append(item)
+        by_visit.setdefault(item.number, []).append(item)
     today_key = BUCKET_KEYS["today"]
     section = look.t(today_key)
     rows: list[tuple[str, str]] = []
-    for visit_id, theirs in by_visit.items():
-        visit = theirs[0].visit
-        if visit_id is None or visit is None or len(theirs) <= TODAY_PER_VISIT:
+    for number, theirs in by_visit.items():
+        if number is None or len(theirs) <= TODAY_PER_VISIT:
             rows += item_rows(look, theirs, today)
             continue
         first, last = look.hhmm(theirs[0].due), look.hhmm(theirs[-1].due)
         rows.append((section, look.t.plural("digest.items_today", len(theirs),
                                             when=first if first == last else f"{first}–{last}",
-                                            number=visit.id, client=visit.client_name)))
+                                            number=number, client=theirs[0].client)))
     return rows
-
-
-def _theirs(entries: list[DayEntry], user_id: int) -> list[DayEntry]:
-    """The entries of the visits ``user_id`` hosts or is on the team of."""
-    return [entry for entry in entries if user_id in entry.visit.people]
 
 
 def _end_of(day: date, tz: tzinfo) -> datetime:

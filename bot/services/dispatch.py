@@ -8,12 +8,12 @@ once, retried when a delivery fails for a passing reason, put back when the bot 
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.events import Keyboard, Send
+from bot.core.slices import UNLIMITED, Batch, Budget
 from bot.domain.nudges import Nudge, NudgeState, holders, is_missed
 from bot.domain.policy import Recipient
 from bot.domain.staff import Staff
@@ -46,53 +46,82 @@ class Outgoing:
     nudges: tuple[str, ...]
 
 
+class NudgeRun:
+    """What is due now, a slice of the core at a time (``bot.core.slices``): a burst after downtime
+    spans thousands of items of hundreds of visits. The first slice finds which visits have items
+    due and in what order (from the index, nothing decoded); every slice then takes visits in turn,
+    reads their due items afresh (someone may have ticked one off between two slices), and records
+    what it sends in the same write as the outbox gets the messages. A stop between slices loses
+    nothing: what was not recorded is still due at the next run."""
+
+    def __init__(self, sender: NudgeSender) -> None:
+        self._sender = sender
+        self.outgoing: list[Outgoing] = []  # everything this run produced, for ``due_messages``
+        self._now: datetime | None = None
+        self._visits: list[int] = []  # still to do, by the moment their first item goes out
+
+    def step(self, budget: Budget) -> Batch:
+        """One slice: visits in turn while ``budget`` allows (at least one); ``more`` while any is left."""
+        services = self._sender.services
+        repo = services.nudges.nudges
+        worked = False
+        if self._now is None:
+            self._now = services.clock.now()
+            self._visits = repo.visits_due(self._now + JOIN_WITHIN)
+            worked = True
+        now, by = self._now, self._now + JOIN_WITHIN
+        outgoing: list[Outgoing] = []
+        recorded: list[Nudge] = []
+        while self._visits and (budget.left() or not worked):
+            worked = True
+            visit_id = self._visits.pop(0)
+            found = sorted((n for n in repo.due_of_visit(visit_id, by)), key=_moment)
+            if not found or _moment(found[0]) > now:
+                continue  # only joining: nothing of this visit is due yet
+            visit = services.visits.get(visit_id)
+            if visit is None:
+                continue
+            messages, nudges = self._sender.visit_messages(visit, found, now)
+            outgoing += messages
+            recorded += nudges
+        # One write for the slice: every write is fsynced, and a burst spans hundreds of visits.
+        repo.save_all(recorded)
+        self.outgoing += outgoing
+        return Batch([item.message for item in outgoing], more=bool(self._visits))
+
+
 class NudgeSender:
     def __init__(self, services: Services) -> None:
         self.services = services
 
-    def due_messages(self, limit: int | None = None) -> list[Outgoing]:
-        """Everything due now, recorded as sent in one write; the caller queues the messages in
-        the outbox, which sends them. With ``limit``, whole visits until there are that many
-        messages; the rest stay due for the next call (so a burst is prepared in slices and
-        replies get the core between).
+    def due_messages(self) -> list[Outgoing]:
+        """Everything due now, recorded as sent; the caller queues the messages in the outbox, which
+        sends them. All at once: the scheduler goes a slice at a time (``NudgeRun``)."""
+        run = NudgeRun(self)
+        while run.step(UNLIMITED).more:
+            pass
+        return run.outgoing
+
+    def visit_messages(self, visit: Visit, found: list[Nudge],
+                       now: datetime) -> tuple[list[Outgoing], list[Nudge]]:
+        """The messages of one visit's due items (``found``, by the moment each goes out), and the
+        nudges to record: sent, failed, or missed.
 
         Per visit and person, one message: the items due now, with those due within
         ``JOIN_WITHIN`` after them. Preparation items of a visit that has begun are closed as
         missed instead (``is_missed``): a "wait at the entrance" after the guests came is noise.
         """
-        services = self.services
-        now = services.clock.now()
-        repo = services.nudges.nudges
-        snoozed = [n for n in repo.in_state(NudgeState.SNOOZED)
-                   if n.snoozed_until is not None and n.snoozed_until <= now + JOIN_WITHIN]
-        candidates = sorted([*repo.planned_by(now + JOIN_WITHIN), *snoozed], key=_moment)
-        by_visit: dict[int, list[Nudge]] = defaultdict(list)
-        for nudge in candidates:
-            by_visit[nudge.visit_id].append(nudge)
-        outgoing: list[Outgoing] = []
-        recorded: list[Nudge] = []
-        for visit_id, found in by_visit.items():
-            if limit is not None and len(outgoing) >= limit:
-                break
-            if _moment(found[0]) > now:
-                continue  # only joining: nothing of this visit is due yet
-            visit = services.visits.get(visit_id)
-            if visit is None:
-                continue
-            missed = [n for n in found if is_missed(n, visit, now)]
-            recorded += [replace(n, state=NudgeState.MISSED, snoozed_until=None) for n in missed]
-            nudges = [n for n in found if n not in missed]
-            if not nudges or self._held(now, visit):
-                continue
-            messages = self._for_visit(visit, nudges, now)
-            carried = {nudge_id for item in messages for nudge_id in item.nudges}
-            outgoing += messages
-            # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent".
-            recorded += [replace(n, state=NudgeState.SENT, sent_at=now, snoozed_until=None) if n.id in carried
-                         else replace(n, state=NudgeState.FAILED) for n in nudges]
-        # One write for them all: every write is fsynced, and a burst spans hundreds of visits.
-        repo.save_all(recorded)
-        return outgoing
+        missed = [n for n in found if is_missed(n, visit, now)]
+        recorded = [replace(n, state=NudgeState.MISSED, snoozed_until=None) for n in missed]
+        nudges = [n for n in found if n not in missed]
+        if not nudges or self._held(now, visit):
+            return [], recorded
+        messages = self._for_visit(visit, nudges, now)
+        carried = {nudge_id for item in messages for nudge_id in item.nudges}
+        # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent".
+        recorded += [replace(n, state=NudgeState.SENT, sent_at=now, snoozed_until=None) if n.id in carried
+                     else replace(n, state=NudgeState.FAILED) for n in nudges]
+        return messages, recorded
 
     def _held(self, now: datetime, visit: Visit) -> bool:
         """Whether the visit's nudges wait: in quiet hours (unless the guests come within

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -31,16 +31,15 @@ from bot.domain.lookups import (
     day_entries,
     fold_question,
     is_behind,
-    is_open,
     same_in_either_script,
 )
-from bot.domain.nudges import Nudge, NudgeState, holders, is_missed, nudge_id
+from bot.domain.nudges import DUTY_ROLES, NudgeState, held, nudge_id
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import Translator
 from bot.repositories.clients import ContactKeys
 from bot.repositories.codec import from_doc, to_doc
-from bot.repositories.nudges import NudgeRepository
+from bot.repositories.nudges import NudgeRepository, OpenNudge
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
 from bot.services.clients import ClientService
@@ -88,20 +87,58 @@ class Subjects:
 
 
 @dataclass(frozen=True)
-class OpenWork:
-    """Every visit by number (decoded when looked up), and the checklist items open by some moment."""
-
-    visits: Mapping[int, Visit]
-    nudges: list[Nudge]
-
-
-@dataclass(frozen=True)
 class Found:
     """What /find turned up, each list in the order it is shown."""
 
     visits: list[Visit]
     clients: list[Client]
     contacts: list[Contact]
+
+
+class Holdings:
+    """The open items some people hold, gathered from the nudges' index a batch of entries at a time
+    (the morning digest gathers everyone's over several slices of the core) or all at once: each
+    item on the list of whoever holds it (the host for the host's items, the office for the banner,
+    the manager for the review ...), as its reminder went; then their debrief tasks."""
+
+    def __init__(self, lookups: LookupService, user_ids: Iterable[int], now: datetime,
+                 tasks_by: datetime | None) -> None:
+        self._lookups = lookups
+        self._items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
+        self._moment = now.timestamp()
+        self._tasks_by = tasks_by
+        self._on_duty = lookups.access.on_duty()  # read once
+        self._managers: dict[int, list[int]] = {}  # of each host met
+
+    def add(self, entries: Iterable[OpenNudge]) -> None:
+        items, visits, access = self._items, self._lookups.visits, self._lookups.access
+        for entry in entries:
+            row = visits.row(entry.visit_id)
+            # Cancelled visits have nothing open; a preparation item of a visit begun is missed.
+            if row is None or row.cancelled or entry.due <= row.arrival <= self._moment:
+                continue
+            managers = self._managers.get(row.host)
+            if managers is None:
+                managers = self._managers[row.host] = access.managers_of(row.host)
+            for person in held(row.host, row.team, row.driver, entry.recipients, on_duty=self._on_duty,
+                               managers=managers):
+                if person in items:
+                    items[person].append(Item(entry.due_at, entry.visit_id, row.client_name, key=entry.key))
+
+    def lists(self) -> dict[int, list[Item]]:
+        """Each person's items and open tasks (due by ``tasks_by``; None: all), the earliest first."""
+        return {user_id: self.list_of(user_id) for user_id in self._items}
+
+    def list_of(self, user_id: int) -> list[Item]:
+        """``lists`` of one person (the digest asks person by person, a slice at a time)."""
+        visits, found = self._lookups.visits, self._items[user_id]
+        for task in self._lookups.debriefs.tasks.listed_open([user_id])[user_id]:
+            if self._tasks_by is None or task.due <= self._tasks_by:
+                row = visits.row(task.visit_id)
+                found.append(Item(task.due, None if row is None else task.visit_id,
+                                  "" if row is None else row.client_name, text=task.text))
+        found.sort(key=lambda item: item.due)
+        return found
 
 
 class LookupService:
@@ -204,55 +241,30 @@ class LookupService:
 
     # ---- one's own list -----------------------------------------------------------------------
 
-    def open_work(self, by: datetime, person: int | None = None) -> OpenWork:
-        """Every visit, and the checklist items open by ``by`` (of ``person``'s visits, if given).
-
-        Items are picked from the nudge index and only they are decoded: reading the whole live tier
-        costs a third of a second at 25,000 visits. Unfinished live nudges only (a visit's nudges are
-        archived once all are settled and two months old); visits are decoded when looked at.
-        """
-        visits = self.visits.by_number()
-        if person is None:
-            return OpenWork(visits, self.nudges.open_by(by))
-        # From the visits' index: no visit is decoded to say whose it is.
-        return OpenWork(visits, self.nudges.open_by(by, of_visits=self.visits.of_person(person)))
-
     def checklist(self, user_id: int, now: datetime, tasks_by: datetime | None = None) -> list[Item]:
-        """Open items of this person's visits due by ``now``, and their debrief tasks due by
+        """Open items this person holds, due by ``now`` (``held``), and their debrief tasks due by
         ``tasks_by`` (None: all of them), the earliest (most overdue) first. Preparation items of
-        visits already begun are missed, not open (``is_missed``), and are left out."""
-        return self.checklists([user_id], now, now, tasks_by, self.open_work(now, person=user_id))[user_id]
+        visits already begun are missed, not open (``is_missed``), and are left out.
 
-    def checklists(self, user_ids: Iterable[int], now: datetime, by: datetime, tasks_by: datetime | None,
-                   work: OpenWork) -> dict[int, list[Item]]:
-        """``checklist`` for many people at once, items due by ``by``, from one pass over ``work``:
-        the morning digest asked each of 2,000 people in turn, which went over every open item
-        2,000 times."""
-        items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
-        nudges = [nudge for nudge in work.nudges if is_open(nudge, by)]
-        tasks = self.debriefs.tasks_for_each(items)
-        # Visits decoded by number, each chunk file once: in the items' order they thrashed the cache.
-        numbers = {n.visit_id for n in nudges} | {t.visit_id for found in tasks.values() for t in found}
-        visits = {number: work.visits.get(number) for number in sorted(numbers)}
-        # Each item on the list of whoever holds it (the host for the host's items, the office for
-        # the banner, the manager for the review ...), as its reminder went: duties read once.
+        Read from the indexes alone (the visits', the nudges', the tasks'), nothing decoded: only the
+        items of the visits the person hosts, is on the team of or drives for, and of the roles they
+        may hold for others (a duty, a manager's review)."""
         on_duty = self.access.on_duty()
-        managers: dict[int, list[int]] = {}
-        for nudge in nudges:
-            visit = visits[nudge.visit_id]
-            if visit is None or visit.status is VisitStatus.CANCELLED or is_missed(nudge, visit, now):
-                continue
-            if visit.host not in managers:
-                managers[visit.host] = self.access.managers_of(visit.host)
-            for person in holders(visit, nudge.recipients, on_duty=on_duty, managers=managers[visit.host]):
-                if person in items:
-                    items[person].append(Item(nudge.due, visit, key=nudge.key))
-        for user_id, found in items.items():
-            for task in tasks[user_id]:
-                if tasks_by is None or task.due <= tasks_by:
-                    found.append(Item(task.due, visits[task.visit_id], text=task.text))
-            found.sort(key=lambda item: item.due)
-        return items
+        roles = [role for role in DUTY_ROLES if user_id in on_duty.get(role, ())]
+        if user_id in self.access.possible_managers():
+            roles.append("host_manager")
+        held = Holdings(self, [user_id], now, tasks_by)
+        held.add(self.nudges.open_entries(now, visits=self.visits.held_by(user_id), roles=roles))
+        return held.lists()[user_id]
+
+    def checklists(self, user_ids: Iterable[int], now: datetime, by: datetime,
+                   tasks_by: datetime | None) -> dict[int, list[Item]]:
+        """``checklist`` for many people at once, items due by ``by``, from one pass over the open
+        items: the morning digest asked each of 2,000 people in turn, which went over every open item
+        2,000 times."""
+        held = Holdings(self, user_ids, now, tasks_by)
+        held.add(self.nudges.open_entries(by))
+        return held.lists()
 
     # ---- /find --------------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ write as the records; it sends them at most once and keeps what a stop left unse
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -73,6 +74,13 @@ HOSTS_WITHIN = timedelta(days=365)
 # Nudges one person gets in one sweep: the first run over an old client list must not flood anyone;
 # the most overdue go first, the rest on the following days.
 NUDGES_PER_DAY = 5
+# A message with the kind and id of the record that says it was sent.
+Outgoing = tuple[Send, str, str]
+# A reminder due, its client and the cadence in days.
+Overdue = tuple[Reminder, Client, int]
+# Clients (and reminders) looked at per piece of the sweep: a few milliseconds' worth each
+# (``sweep``); ten times as many visits, a tenth as many greeting digests.
+PIECE = 50
 # What a sent message's record is (``DueMessage.kind``).
 REMINDER, DIGEST = "reminder", "digest"
 CADENCE_WORDS = {7: N_("relationship.every.week"), 30: N_("relationship.every.month"),
@@ -197,43 +205,61 @@ class RelationshipService:
     def due_messages(self, now: datetime) -> list[DueMessage]:
         """Today's cadence nudges and greeting digests, recorded as sent; [] until the digest time,
         in quiet hours, on a day off (the next working day's sweep lists what came up meanwhile),
-        and once today's sweep is done."""
+        and once today's sweep is done. All at once: the scheduler goes a slice at a time (``sweep``)."""
+        return [message for piece in self.sweep(now) for message in piece]
+
+    def sweep(self, now: datetime) -> Iterator[list[DueMessage]]:
+        """``due_messages`` in pieces of a few milliseconds each, every piece recording what it
+        decided (``bot.core.slices.Pieces``: 2 s in one turn of the core at 50,000 visits). What the
+        first pieces read (``Book``) is kept for the later ones; a stop between two pieces loses
+        nothing, the next sweep sends what was not recorded."""
         local = now.astimezone(self.tz)
         schedule, sweep = self.policy.schedule, local.date().isoformat()
         if local.time() < schedule.digest_at or schedule.is_quiet(local.time()):
-            return []
+            return
         if not self.calendar.is_working_day(local.date()):
-            return []
+            return
         if self.records.sweeps.get(sweep) is not None:
-            return []
-        book = self._book(now)
-        messages = [DueMessage(message, kind, record, sweep)
-                    for message, kind, record in self._reminders(book, now) + self._digests(book, now)]
+            return
+        book = yield from self._book(now)
+        for piece in self._reminders(book, now):
+            yield [DueMessage(message, kind, record, sweep) for message, kind, record in piece]
+        for piece in self._digests(book, now):
+            yield [DueMessage(message, kind, record, sweep) for message, kind, record in piece]
         self.records.sweeps.save(Sweep(sweep, now))
-        return messages
+        yield []
 
-    def _book(self, now: datetime) -> Book:
+    def _book(self, now: datetime) -> Generator[list[DueMessage], None, Book]:
+        """What the sweep knows of every client, read a piece at a time (yielding nothing between)."""
         admins = [s.user_id for s in self.staff.all() if s.active and s.role is Role.ADMIN]
-        book = Book(self.clients.clients.all(), admins)
+        book = Book([], admins)
+        for clients in self.clients.clients.pieces(PIECE):
+            book.clients += clients
+            yield []
         latest: dict[int, datetime] = {}
         # From the visits' index, not the visits: decoding 25,000 of them took a second.
-        for row in self.visits.rows():
-            if row.cancelled:
-                continue
-            client, arrival = row.client_id, datetime.fromtimestamp(row.arrival, UTC)
-            if arrival <= now:
-                _later(book.last_contact, client, arrival)
-                if row.with_executives:
-                    _later(book.last_leader, client, arrival)
-            if arrival >= now - HOSTS_WITHIN:
-                book.recent_hosts[client].append(row.host)
-            if client not in latest or arrival > latest[client]:
-                latest[client], book.latest_host[client] = arrival, row.host
-        for entry in self.log_entries.all():
-            if entry.client_id is not None and entry.at <= now:
-                _later(book.last_contact, entry.client_id, entry.at)
-                if entry.channel is Channel.LEADER:
-                    _later(book.last_leader, entry.client_id, entry.at)
+        rows = self.visits.rows()
+        for start in range(0, len(rows), PIECE * 10):
+            for row in rows[start:start + PIECE * 10]:
+                if row.cancelled:
+                    continue
+                client, arrival = row.client_id, datetime.fromtimestamp(row.arrival, UTC)
+                if arrival <= now:
+                    _later(book.last_contact, client, arrival)
+                    if row.with_executives:
+                        _later(book.last_leader, client, arrival)
+                if arrival >= now - HOSTS_WITHIN:
+                    book.recent_hosts[client].append(row.host)
+                if client not in latest or arrival > latest[client]:
+                    latest[client], book.latest_host[client] = arrival, row.host
+            yield []
+        for entries in self.log_entries.pieces(PIECE):
+            for entry in entries:
+                if entry.client_id is not None and entry.at <= now:
+                    _later(book.last_contact, entry.client_id, entry.at)
+                    if entry.channel is Channel.LEADER:
+                        _later(book.last_leader, entry.client_id, entry.at)
+            yield []
         return book
 
     def _active(self, user_id: int) -> bool:
@@ -242,28 +268,34 @@ class RelationshipService:
 
     # ---- cadence nudges -----------------------------------------------------------------------
 
-    def _reminders(self, book: Book, now: datetime) -> list[tuple[Send, str, str]]:
+    def _reminders(self, book: Book, now: datetime) -> Iterator[list[Outgoing]]:
         today = now.astimezone(self.tz).date()
         sent: dict[int, int] = defaultdict(int)
-        messages: list[tuple[Send, str, str]] = []
-        recorded: list[Reminder] = []
-        for reminder, client, every in self._overdue(book, now):
-            people = [p for p in cadence_recipients(client, book.latest_host.get(client.id), book.admins,
-                                                    self._active) if sent[p] < NUDGES_PER_DAY]
-            if not people:
-                continue
-            recorded.append(replace(reminder, to=people[0]))
-            for person in people:
-                sent[person] += 1
-                messages.append((self._nudge(person, reminder, client, every, today), REMINDER, reminder.id))
-        self.records.reminders.save_all(recorded)  # all at once: thousands on a first sweep
-        return messages
+        overdue = yield from self._overdue(book, now)
+        for start in range(0, len(overdue), PIECE):
+            messages: list[Outgoing] = []
+            recorded: list[Reminder] = []
+            for reminder, client, every in overdue[start:start + PIECE]:
+                people = [p for p in cadence_recipients(client, book.latest_host.get(client.id), book.admins,
+                                                        self._active) if sent[p] < NUDGES_PER_DAY]
+                if not people:
+                    continue
+                recorded.append(replace(reminder, to=people[0]))
+                for person in people:
+                    sent[person] += 1
+                    messages.append((self._nudge(person, reminder, client, every, today), REMINDER,
+                                     reminder.id))
+            self.records.reminders.save_all(recorded)  # a piece at once: thousands on a first sweep
+            yield messages
 
-    def _overdue(self, book: Book, now: datetime) -> list[tuple[Reminder, Client, int]]:
-        """Reminders to send, most overdue first: a new overdue period, or a snooze that ran out."""
+    def _overdue(self, book: Book, now: datetime) -> Generator[list[Outgoing], None, list[Overdue]]:
+        """Reminders to send, most overdue first: a new overdue period, or a snooze that ran out
+        (found a piece of the clients at a time, yielding nothing between)."""
         today = now.astimezone(self.tz).date()
         due: list[tuple[int, Reminder, Client, int]] = []
-        for client in book.clients:
+        for number, client in enumerate(book.clients, 1):
+            if number % PIECE == 0:
+                yield []
             try:
                 rhythm = self.policy.class_(client.default_class).cadence
             except KeyError:  # a class the policy no longer has: no cadence to keep
@@ -292,30 +324,35 @@ class RelationshipService:
 
     # ---- greeting digests ---------------------------------------------------------------------
 
-    def _digests(self, book: Book, now: datetime) -> list[tuple[Send, str, str]]:
+    def _digests(self, book: Book, now: datetime) -> Iterator[list[Outgoing]]:
         today = now.astimezone(self.tz).date()
         lead = self.policy.relationship.festival_lead_days
         per_person: dict[int, list[Occasion]] = defaultdict(list)
-        for client in book.clients:
+        for number, client in enumerate(book.clients, 1):
+            if number % PIECE == 0:
+                yield []
             contacts = self.clients.contacts(client.id)
             found = occasions(client, contacts, today, today + timedelta(days=lead)) if contacts else []
             if found:
                 for person in greeting_recipients(client, book.recent_hosts.get(client.id, ()),
                                                   book.latest_host.get(client.id), book.admins, self._active):
                     per_person[person] += found
-        messages: list[tuple[Send, str, str]] = []
-        recorded: list[Digest] = []
-        for person, found in per_person.items():
-            listed = self._listed(person, today, lead)
-            fresh = sorted((o for o in found if o.key not in listed), key=lambda o: (o.day, _group(o)))
-            if fresh:
-                keys = tuple(o.key for o in fresh)
-                record = Digest(digest_id(person, today), person, today, keys, now)
-                recorded.append(record)
-                t = self._translator(self.staff.get(person))
-                messages.append((Send(person, self._render(t, fresh, lead, today.year)), DIGEST, record.id))
-        self.records.digests.save_all(recorded)
-        return messages
+        people = list(per_person.items())
+        for start in range(0, len(people), PIECE // 10):
+            messages: list[Outgoing] = []
+            recorded: list[Digest] = []
+            for person, found in people[start:start + PIECE // 10]:
+                listed = self._listed(person, today, lead)
+                fresh = sorted((o for o in found if o.key not in listed), key=lambda o: (o.day, _group(o)))
+                if fresh:
+                    keys = tuple(o.key for o in fresh)
+                    record = Digest(digest_id(person, today), person, today, keys, now)
+                    recorded.append(record)
+                    t = self._translator(self.staff.get(person))
+                    text = self._render(t, fresh, lead, today.year)
+                    messages.append((Send(person, text), DIGEST, record.id))
+            self.records.digests.save_all(recorded)
+            yield messages
 
     def _listed(self, person: int, today: date, lead: int) -> set[str]:
         """Occasions an earlier digest in the lead window listed already (and today's, if any)."""

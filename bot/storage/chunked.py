@@ -33,7 +33,7 @@ but none is read. A chunk is read from its file and decoded when one of its docu
 (the first time, it is checked to hold documents of that chunk; the repositories that index a
 collection do that for all of it at start). The file is the truth: this process is its only writer,
 and a write replaces it atomically. Only the ``keep`` most recently used decoded chunks stay in
-memory (``KEEP``: a dozen for the nudges, a few for the others; recent documents are the ones asked
+memory (``KEEP``: four for the nudges, two for the others; recent documents are the ones asked
 for). Iterating the collection decodes one chunk after another.
 
 Like ``AtomicJSONStorage``: store only JSON types, change data only through ``Table`` methods, and
@@ -72,9 +72,14 @@ CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs
 # How many decoded chunks each collection keeps in memory (None: all); the default is ``KEEP_DEFAULT``.
 # Clients all: a client search decodes the few best matches, which may lie in any chunk (five at
 # 5,000 clients, a megabyte or so on disk), and re-reading an evicted chunk cost 2-3 ms a search.
-KEEP: Final[dict[str, int | None]] = {"nudges": 12, "clients": None}
-KEEP_DEFAULT: Final = 4
+# The others few: lists and checklists read the indexes (``bot.repositories``), and each decoded chunk
+# costs about five times its file in memory (a dozen nudge chunks were 14 MB at 25,000 visits).
+KEEP: Final[dict[str, int | None]] = {"nudges": 4, "clients": None}
+KEEP_DEFAULT: Final = 2
 JOURNAL: Final = "journal.json"
+# An index a repository derived from the collection, written at a clean close (``keep``), hidden so
+# that backups leave it out.
+KEPT: Final = ".kept-{name}.json"
 _CHUNK_NAME = re.compile(r"c([0-9]{6})\.json")
 _DOC_ID = re.compile(r"[0-9]+")
 
@@ -272,6 +277,8 @@ class ChunkedStorage(Storage):
         self._durable_highest = highest
         self._docs = Documents(chunk_docs, self._keep, self._read_chunk, self._check_chunk, highest)
         self._data: Tables = {name: self._docs}  # type: ignore[dict-item]  # a Mapping, not a dict
+        # Indexes kept at close (``keep``): name -> (version, what makes the index's data).
+        self._keepers: dict[str, tuple[str, Callable[[], object]]] = {}
         self._load(repair)
 
     @property
@@ -388,6 +395,47 @@ class ChunkedStorage(Storage):
 
     def close(self) -> None:
         self._closed = True
+
+    # ---- indexes kept between starts ------------------------------------------------------------
+
+    def kept(self, name: str, version: str) -> Any | None:
+        """The data of the index ``name`` written at the last clean close (``keep``), if it was made by
+        this ``version`` of its repository from exactly the chunk files there are now (each file's
+        inode, size and modification time: every write replaces a chunk file by a new one); else None,
+        and the repository reads the chunks. Only while nothing is waiting to be written to them."""
+        if self._dirty != set():
+            return None
+        try:
+            kept = orjson.loads((self._dir / KEPT.format(name=name)).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        if not isinstance(kept, dict) or kept.get("version") != version:
+            return None
+        return kept.get("data") if kept.get("stamps") == self._stamps() else None
+
+    def keep(self, name: str, version: str, make: Callable[[], object]) -> None:
+        """At each clean close (``write_kept``), ``make()`` (JSON data) is written as the index
+        ``name``, for the next start to read instead of every chunk (``kept``)."""
+        self._keepers[name] = (version, make)
+
+    def write_kept(self) -> None:
+        """Writes the indexes ``keep`` asked for; right after a checkpoint, when the chunk files hold
+        every write (else nothing is written)."""
+        if self._dirty != set() or not self._dir.is_dir():
+            return
+        stamps = self._stamps()
+        for name, (version, make) in self._keepers.items():
+            payload = orjson.dumps({"version": version, "stamps": stamps, "data": make()})
+            replace_file(self._dir / KEPT.format(name=name), payload, self._fsync)
+        if self._keepers:
+            fsync_directory(self._dir, self._fsync)
+
+    def _stamps(self) -> dict[str, list[int]]:
+        stamps = {}
+        for path in self.files():
+            found = path.stat()
+            stamps[path.name] = [found.st_ino, found.st_size, found.st_mtime_ns]
+        return stamps
 
     def discard(self) -> None:
         """Forgets changes made in memory that were not written: back to what the disk holds."""

@@ -139,10 +139,9 @@ def item_rows(look: Look, items: Sequence[Item], today: date) -> list[tuple[str,
     rows = []
     for item in items:
         day = item.due.astimezone(look.tz).date()
-        visit = item.visit
         line = t("tasks.line", due=look.hhmm(item.due) if day == today else look.day(day),
                  what=t(item.key) if item.key else item.text,
-                 number=visit.id if visit else "—", client=visit.client_name if visit else "")
+                 number="—" if item.number is None else item.number, client=item.client)
         rows.append((t(BUCKET_KEYS[bucket(item.due, today, look.tz)]), line))
     return rows
 
