@@ -7,12 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.chat import World
+from tests.support.chat import MONDAY_9AM, World
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    """A bot whose only configured admin is user 1, speaking zh_Hans by default."""
-    created = World(tmp_path / "data")
+def admin_ids() -> frozenset[int]:
+    """The configured admins of ``world``; a test module that needs more overrides this fixture."""
+    return frozenset({1})
+
+
+@pytest.fixture
+def world(tmp_path: Path, admin_ids: frozenset[int]) -> Iterator[World]:
+    """A bot speaking zh_Hans by default, on Monday 09:00 in Shanghai, whose admins are ``admin_ids``."""
+    created = World(tmp_path / "data", admin_ids=admin_ids)
+    created.clock.current = MONDAY_9AM
     yield created
     created.db.close()

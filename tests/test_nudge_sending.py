@@ -3,28 +3,14 @@ downtime and restarts — with an injected clock, no sleeping."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.core.slices import Budget
 from bot.domain.nudges import NudgeState
 from bot.services.dispatch import NudgeRun, NudgeSender
 from tests.documents_support import documents
 from tests.support.chat import Person, World
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
 
 
 def plan_visit(host: Person, arrival: str = "周四上午10点", departure: str = "周四下午4点",

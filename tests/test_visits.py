@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.domain.visits import Travel, Visit
-from tests.support.chat import Person, World
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
+from tests.support.chat import MONDAY_9AM, Person, World
 
 
 def class_a_visit(host: Person) -> None:

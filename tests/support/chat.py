@@ -11,6 +11,7 @@ import html
 import itertools
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import bootstrap
@@ -37,6 +38,8 @@ from bot.settings import load_settings
 from bot.storage import Database
 
 _TAGS = re.compile(r"<[^>]+>")
+#: Monday 23 November 2026, 09:00 in Shanghai: the time every test world starts at.
+MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 @dataclass
