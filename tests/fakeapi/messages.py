@@ -146,40 +146,20 @@ class Messages(ApiState):
 
     async def _m_sendmessage(self, call: Call) -> Any:
         chat = self._chat(call.required_int("chat_id"))
-        raw = call.string("text")
-        if raw is None:
-            raise bad_request("message text is empty")
-        parsed = self._format(raw, call, "entities")
-        if not parsed.text:
-            raise bad_request("message text is empty")
-        if len(parsed.text) > MAX_TEXT:
-            raise bad_request("message is too long")
+        raw, parsed = self._text(call, too_long="message is too long")
         markup = self._reply_markup(call)
         payload = self._new_bot_message(call, chat)
-        payload["text"] = parsed.text
-        if parsed.entities:
-            payload["entities"] = parsed.entities
-        attach_markup(payload, markup)
+        put_text(payload, parsed, markup)
         return self._record_event("sent", call, payload, raw, markup)
 
     async def _m_editmessagetext(self, call: Call) -> Any:
         payload = self._editable(call)
         if "text" not in payload:
             raise bad_request("there is no text in the message to edit")
-        raw = call.string("text")
-        if raw is None:
-            raise bad_request("message text is empty")
-        parsed = self._format(raw, call, "entities")
-        if not parsed.text:
-            raise bad_request("message text is empty")
-        if len(parsed.text) > MAX_TEXT:
-            raise bad_request("MESSAGE_TOO_LONG")
+        raw, parsed = self._text(call, too_long="MESSAGE_TOO_LONG")
         markup = self._reply_markup(call)
         new = _without(payload, "text", "entities", "reply_markup")
-        new["text"] = parsed.text
-        if parsed.entities:
-            new["entities"] = parsed.entities
-        attach_markup(new, markup)
+        put_text(new, parsed, markup)
         return self._apply_edit(call, payload, new, raw, markup)
 
     async def _m_editmessagecaption(self, call: Call) -> Any:
@@ -248,6 +228,19 @@ class Messages(ApiState):
             ):
                 raise bad_request("message to be replied not found")
         return payload
+
+    def _text(self, call: Call, *, too_long: str) -> tuple[str, ParsedText]:
+        """The text of a sendMessage or editMessageText as sent and as parsed; Telegram words the
+        "too long" answer differently for the two."""
+        raw = call.string("text")
+        if raw is None:
+            raise bad_request("message text is empty")
+        parsed = self._format(raw, call, "entities")
+        if not parsed.text:
+            raise bad_request("message text is empty")
+        if len(parsed.text) > MAX_TEXT:
+            raise bad_request(too_long)
+        return raw, parsed
 
     def _format(self, raw: str, call: Call, entities_key: str) -> ParsedText:
         """Parse ``raw`` as Telegram would for the call's parse_mode (HTML strictly; others verbatim)."""
@@ -366,6 +359,13 @@ class ParseModeView(Call):
         if key == "parse_mode":
             return self._parse_mode
         return super().string(key, default)
+
+
+def put_text(payload: dict[str, Any], parsed: ParsedText, markup: dict[str, Any] | None) -> None:
+    payload["text"] = parsed.text
+    if parsed.entities:
+        payload["entities"] = parsed.entities
+    attach_markup(payload, markup)
 
 
 def attach_markup(payload: dict[str, Any], markup: dict[str, Any] | None) -> None:
