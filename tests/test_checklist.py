@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.chat import World
-from tests.test_nudge_sending import plan_visit
+from tests.support.walkthroughs import plan_visit
 
 
 @pytest.fixture

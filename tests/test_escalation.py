@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.chat import Person, World
-from tests.test_nudge_sending import at, plan_visit
+from tests.support.chat import Person, World, at
+from tests.support.walkthroughs import plan_visit
 
 
 @pytest.fixture

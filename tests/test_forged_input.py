@@ -9,7 +9,7 @@ import pytest
 
 from bot.core.events import Event
 from tests.support.chat import Person, World
-from tests.test_nudge_sending import plan_visit
+from tests.support.walkthroughs import plan_visit
 
 BAD_NUMBERS = ("²", "-1", "99999999999999999999", "١٢", "1e3")
 

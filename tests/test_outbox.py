@@ -14,8 +14,8 @@ from bot.core.events import Action, Outcome, Send
 from bot.core.outbox import RETRY_AFTER, PushState
 from bot.core.runner import Runner
 from bot.scheduling import send_nudges
-from tests.support.chat import World
-from tests.test_nudge_sending import at, plan_visit
+from tests.support.chat import World, at
+from tests.support.walkthroughs import plan_visit
 
 HOST, ADMIN = 1, 2
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from bot.domain.nudges import NudgeState
 from bot.domain.visits import Lodging
 from bot.services.digest import DigestService
-from tests.support.chat import Person, World
-from tests.test_nudge_sending import at, plan_visit
+from tests.support.chat import Person, World, at
+from tests.support.walkthroughs import plan_visit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

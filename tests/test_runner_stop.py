@@ -19,9 +19,9 @@ from bot.core.runner import Runner
 from bot.scheduling import send_digests, send_nudges, send_relationship
 from bot.services.dispatch import NudgeSender
 from tests import test_lookups
-from tests.support.chat import World
+from tests.support.chat import World, at
+from tests.support.walkthroughs import plan_visit
 from tests.test_lookups import LIN, MA, MANAGER, a_week
-from tests.test_nudge_sending import at, plan_visit
 from tests.test_ratelimit import Telegram, VirtualTimer
 from tests.test_relationship_digest import DIGEST_TIME, lin, two_clients
 

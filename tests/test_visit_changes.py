@@ -4,8 +4,7 @@ note for the client's lead drafted in the lead's language, ready to copy."""
 
 from __future__ import annotations
 
-from tests.support.chat import Person, World
-from tests.test_nudge_sending import at
+from tests.support.chat import Person, World, at
 from tests.visit_chat import company, new_visit, reschedule
 
 

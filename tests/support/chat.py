@@ -240,3 +240,8 @@ class Group:
         actions = self.world.dispatcher.handle(event)
         self.actions = [a for a in actions if getattr(a, "chat_id", None) == self.chat_id]
         self.world.deliver(actions)
+
+
+def at(world: World, local: str) -> None:
+    """Moves the clock to a Shanghai wall time, e.g. "2026-11-26 09:30"."""
+    world.clock.current = datetime.fromisoformat(local + "+08:00").astimezone(UTC)
