@@ -1,4 +1,4 @@
-"""Fixtures: a fresh bot world on a real database in a temporary folder."""
+"""Fixtures: a fresh bot world, or a bare database, on real files in a temporary folder."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage import Database
 from tests.support.chat import MONDAY_9AM, World
 
 
@@ -23,3 +24,16 @@ def world(tmp_path: Path, admin_ids: frozenset[int]) -> Iterator[World]:
     created.clock.current = MONDAY_9AM
     yield created
     created.db.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def db(data_dir: Path) -> Iterator[Database]:
+    """The database alone, open in ``data_dir``, for the tests of storage and of one repository."""
+    database = Database.open(data_dir)
+    yield database
+    database.close()
