@@ -36,6 +36,7 @@ from bot.flows.model import Flow
 from bot.services.dispatch import NudgeSender
 from bot.settings import load_settings
 from bot.storage import Database
+from tests.support.buttons import by_label
 
 _TAGS = re.compile(r"<[^>]+>")
 #: Monday 23 November 2026, 09:00 in Shanghai: the time every test world starts at.
@@ -53,12 +54,7 @@ class Message:
         return html.unescape(_TAGS.sub("", self.html))
 
     def button(self, label: str) -> Button:
-        for row in self.buttons:
-            for button in row:
-                if label in button.label:
-                    return button
-        labels = [b.label for row in self.buttons for b in row]
-        raise AssertionError(f"no button {label!r} on the message; buttons: {labels}")
+        return by_label(self.buttons, label, "the message")
 
 
 @dataclass
