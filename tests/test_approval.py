@@ -5,23 +5,13 @@ the printed form show where it stands — each person reading their own language
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from tests.documents_support import documents
 from tests.support.chat import World
 from tests.test_documents import fields
 from tests.visit_chat import company, new_visit, reschedule
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    yield created
-    created.db.close()
 
 
 def test_the_department_head_approves_and_the_card_and_form_say_who_and_when(world: World) -> None:

@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from bot.core.events import Event, SendDocument
 from bot.documents.backup import nightly_copies, nightly_snapshot, restore, take_nightly
 from bot.domain.visits import Visit
 from tests.documents_support import files
-from tests.support.chat import Person, World
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # the test clock's time, 09:00 in Shanghai
+from tests.support.chat import MONDAY_9AM, Person, World
 
 
 def documents(person: Person, text: str) -> list[SendDocument]:

@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
 from tests.support.chat import World
-from tests.test_nudge_sending import plan_visit
+from tests.support.walkthroughs import plan_visit
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data", admin_ids=frozenset({1, 2}))
-    created.clock.current = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
-    yield created
-    created.db.close()
+def admin_ids() -> frozenset[int]:
+    return frozenset({1, 2})
 
 
 def test_the_card_opens_the_checklist_and_a_tick_counts(world: World) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.domain.budget import estimate
@@ -15,10 +14,8 @@ from bot.domain.staff import Role, Staff
 from bot.domain.tasks import LineProblem, OpenItem, Task, TaskStatus, read_open_items, reconcile
 from bot.domain.visits import Meals, Visit, Visitor
 from bot.i18n import I18n
-from bot.repositories.debriefs import DebriefRepository
-from bot.repositories.tasks import TaskRepository
 from bot.services.debriefs import DebriefService
-from bot.storage import Database
+from tests.support.memory import MemoryDebriefs, MemoryTasks
 
 TZ = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)  # Thursday 10:00 in Shanghai
@@ -97,9 +94,10 @@ def test_a_memo_says_when_its_notes_are_in_another_language() -> None:
     assert "as written" not in render_memo(i18n.get("en"), english)
 
 
-def test_record_updates_tasks_deletes_dropped_ones_and_lists_open_tasks_by_due(tmp_path: Path) -> None:
-    db = Database.open(tmp_path)
-    service = DebriefService(DebriefRepository(db.table("debriefs")), TaskRepository(db.table("tasks")))
+def test_record_updates_tasks_deletes_dropped_ones_and_lists_open_tasks_by_due() -> None:
+    # The rule of a re-run, in memory: the stores answer as TinyDB's (test_memory_repositories), and
+    # the same through the chat, on a real database, is tested in test_debrief.
+    service = DebriefService(MemoryDebriefs(), MemoryTasks())
     visit = Visit(1, 5, "Acme", "B", NOW, NOW, 10, NOW, 10)
     debrief = Debrief(1, Outcome.SIGNED, "needs", NOW.date(), 5, 10, NOW)
     later, sooner, last = (NOW + timedelta(days=days) for days in (9, 2, 10))
@@ -115,4 +113,3 @@ def test_record_updates_tasks_deletes_dropped_ones_and_lists_open_tasks_by_due(t
     assert [t.id for t in service.tasks_for(12)] == [100]
     assert service.tasks.get(101) is None
     assert service.get(1) == replace(debrief, rating=3)
-    db.close()

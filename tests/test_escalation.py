@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
 
-from tests.support.chat import Person, World
-from tests.test_nudge_sending import at, plan_visit
+from tests.support.chat import Person, World, at
+from tests.support.walkthroughs import plan_visit
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data", admin_ids=frozenset({1, 2}))
-    created.clock.current = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 09:00 in Shanghai
-    yield created
-    created.db.close()
+def admin_ids() -> frozenset[int]:
+    return frozenset({1, 2})
 
 
 def escalate(world: World) -> int:

@@ -4,26 +4,14 @@ short answer in the person's language, and the log gets no traceback."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from bot.core.events import Event
 from tests.support.chat import Person, World
-from tests.test_nudge_sending import plan_visit
+from tests.support.walkthroughs import plan_visit
 
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 BAD_NUMBERS = ("²", "-1", "99999999999999999999", "١٢", "1e3")
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data", admin_ids=frozenset({1}))
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
 
 
 @pytest.fixture

@@ -3,12 +3,9 @@ by visit, after a restart, and back in the live tier when someone changes one.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.domain.nudges import Nudge, NudgeState
 from bot.repositories.nudges import VISITS_PER_SHELF, NudgeRepository
@@ -22,18 +19,6 @@ def nudge(visit_id: int, item: str, state: NudgeState, due: datetime = LONG_AGO)
     return Nudge(id=f"visit:{visit_id}:{item}", due=due, visit_id=visit_id, item=item,
                  key=f"nudge.item.{item}", recipients=("host",), state=state,
                  sent_at=due if state is not NudgeState.PLANNED else None)
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def db(data_dir: Path) -> Iterator[Database]:
-    database = Database.open(data_dir)
-    yield database
-    database.close()
 
 
 def repository(db: Database) -> NudgeRepository:

@@ -10,10 +10,8 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.documents_support import HOST, WANG, add_debrief, add_full_visit, add_staff, documents
-from tests.support.chat import Person, World
+from tests.support.chat import MONDAY_9AM, Person, World
 from tests.test_documents import has, pdf_text
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 def admin(world: World, language_code: str = "zh-hans") -> Person:

@@ -5,9 +5,7 @@ and the admins hear of it once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +14,15 @@ from bot.core.events import Action, Outcome, Send
 from bot.core.outbox import RETRY_AFTER, PushState
 from bot.core.runner import Runner
 from bot.scheduling import send_nudges
-from tests.support.chat import World
-from tests.test_nudge_sending import MONDAY_9AM, at, plan_visit
+from tests.support.chat import World, at
+from tests.support.walkthroughs import plan_visit
 
 HOST, ADMIN = 1, 2
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data", admin_ids=frozenset({HOST, ADMIN}))
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
+def admin_ids() -> frozenset[int]:
+    return frozenset({HOST, ADMIN})
 
 
 def test_a_passing_failure_is_retried_later_and_a_delivered_push_leaves(world: World) -> None:

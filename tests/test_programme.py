@@ -12,10 +12,9 @@ from openpyxl import load_workbook
 
 from bot.domain.visits import Meal, Slot
 from tests.documents_support import documents
-from tests.support.chat import Person, World
+from tests.support.chat import MONDAY_9AM, Person, World
 from tests.test_documents import fields, has, pdf_text, row_of
 
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 WED, THU = date(2026, 11, 25), date(2026, 11, 26)
 
 

@@ -4,37 +4,24 @@ nothing stale, one message per moment, and the debrief closing what it covers.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from dataclasses import replace as changed
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.domain.nudges import NudgeState
 from bot.domain.visits import Lodging
 from bot.services.digest import DigestService
-from tests.support.chat import Person, World
-from tests.test_nudge_sending import at, plan_visit
+from tests.support.chat import Person, World, at
+from tests.support.walkthroughs import plan_visit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # Monday 23 November, 09:00 in Shanghai
 
 
 @dataclass(frozen=True)
 class Received:
     at: datetime  # Shanghai time
     text: str
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
 
 
 def live(world: World, person: Person, until: str, step: timedelta = timedelta(minutes=15)) -> list[Received]:

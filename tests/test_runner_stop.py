@@ -19,9 +19,9 @@ from bot.core.runner import Runner
 from bot.scheduling import send_digests, send_nudges, send_relationship
 from bot.services.dispatch import NudgeSender
 from tests import test_lookups
-from tests.support.chat import World
+from tests.support.chat import World, at
+from tests.support.walkthroughs import plan_visit
 from tests.test_lookups import LIN, MA, MANAGER, a_week
-from tests.test_nudge_sending import at, plan_visit
 from tests.test_ratelimit import Telegram, VirtualTimer
 from tests.test_relationship_digest import DIGEST_TIME, lin, two_clients
 
@@ -43,6 +43,19 @@ async def stopped_while_preparing(runner: Runner, job: Callable[[], Coroutine[An
         sending.cancel()
         with pytest.raises(asyncio.CancelledError):
             await sending
+    finally:
+        runner.close()
+
+
+async def stopped_after_one(runner: Runner, telegram: Telegram,
+                            job: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """Starts the job and stops the bot once Telegram took its first message: a stop mid-burst."""
+    try:
+        sending = asyncio.create_task(job())
+        telegram.notify_after = 1
+        await telegram.reached.wait()
+        sending.cancel()
+        await sending
     finally:
         runner.close()
 
@@ -81,14 +94,7 @@ async def test_a_stop_while_nudges_are_prepared_sends_them_at_the_next_start(wor
 
 async def test_a_stop_mid_burst_sends_the_rest_at_the_next_start(world: World) -> None:
     runner, telegram = nudges_due_and_a_runner(world)
-    try:
-        sending = asyncio.create_task(send_nudges(runner))
-        telegram.notify_after = 1
-        await telegram.reached.wait()
-        sending.cancel()
-        await sending
-    finally:
-        runner.close()
+    await stopped_after_one(runner, telegram, lambda: send_nudges(runner))
     first = [action for _, action in telegram.sent]
     rest = await next_start(world)
     assert len(first) == 1 and len(rest) == 1
@@ -149,14 +155,7 @@ async def test_a_stop_mid_greetings_sends_the_rest_at_the_next_start(world: Worl
     services.clients.create("老客户", default_class="A", by=1, now=DIGEST_TIME - timedelta(days=40),
                             account_manager=1)  # a class-A client not contacted for 40 days
     runner, telegram = a_runner(world)
-    try:
-        sending = asyncio.create_task(send_relationship(runner))
-        telegram.notify_after = 1
-        await telegram.reached.wait()
-        sending.cancel()
-        await sending
-    finally:
-        runner.close()
+    await stopped_after_one(runner, telegram, lambda: send_relationship(runner))
     first = [getattr(action, "text", "") for _, action in telegram.sent]
     assert len(first) == 1 and "老客户" in first[0]
     assert services.relationship.due_messages(world.clock.now()) == []  # the sweep is done

@@ -5,9 +5,7 @@ standard per person times the people it is for), say that both are totals, and s
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -15,16 +13,7 @@ from openpyxl import load_workbook
 from tests.documents_support import documents
 from tests.support.chat import Person, World
 
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 THURSDAY_10AM = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
 
 
 def visit_with_meals(host: Person, *, meal_for: str, per_person: str = "", gift: str | None = None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,6 @@ from tinydb.table import Document
 from bot.storage import CURRENT_SCHEMA_VERSION, MIGRATIONS, Database, DatabaseError, Migration
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    return tmp_path / "data"
-
-
-@pytest.fixture
-def db(data_dir: Path) -> Iterator[Database]:
-    database = Database.open(data_dir)
-    yield database
-    database.close()
 
 
 def make_sample(data_dir: Path) -> None:

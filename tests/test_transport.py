@@ -9,10 +9,8 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.documents_support import documents
-from tests.support.chat import Person, World
+from tests.support.chat import MONDAY_9AM, Person, World
 from tests.test_documents import fields, has, pdf_text
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 @pytest.fixture

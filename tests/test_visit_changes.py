@@ -4,21 +4,8 @@ note for the client's lead drafted in the lead's language, ready to copy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
-from tests.support.chat import Person, World
-from tests.test_nudge_sending import at
+from tests.support.chat import Person, World, at
 from tests.visit_chat import company, new_visit, reschedule
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    yield created
-    created.db.close()
 
 
 def about_visit_1(person: Person) -> list[str]:

@@ -4,17 +4,14 @@ printed in the form's visitor table."""
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
 
 from bot.domain.per_person import by_person, phone_in
 from tests.documents_support import documents
-from tests.support.chat import Person, World
+from tests.support.chat import MONDAY_9AM, Person, World
 from tests.test_documents import row_of
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("text", "parts", "group"), [

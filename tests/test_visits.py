@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import errno
 import os
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.domain.visits import Travel, Visit
-from tests.support.chat import Person, World
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
+from tests.support.chat import MONDAY_9AM, Person, World
+from tests.support.walkthroughs import acme_form
 
 
 def class_a_visit(host: Person) -> None:
@@ -255,12 +244,7 @@ def test_only_the_visit_people_and_managers_see_it(world: World) -> None:
 def test_saving_is_one_durable_write_and_a_full_disk_keeps_the_form(
         world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Acme").press("New client: Acme").press("Germany").press("Skip")
-    host.send("Anna Schmidt / CTO").press("Class C").send("business talks").press("Done")
-    host.send("next Tuesday 10am").press("Correct").send("next Tuesday 4pm").press("Correct")
-    host.press("Car").press("Done").press("Skip").press("Skip").press("Done").press("Skip")
-    host.press("No").send("0")
-    form = host.last
+    form = acme_form(host)
     real, syncs = os.fdatasync, []
 
     def full_disk(fd: int) -> None:
@@ -356,12 +340,7 @@ def test_save_pressed_again_after_a_crash_lost_its_answer_shows_the_saved_visit(
 
 def test_save_pressed_twice_on_the_same_card_saves_one_visit(world: World) -> None:
     host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Acme").press("New client: Acme").press("Germany").press("Skip")
-    host.send("Anna Schmidt / CTO").press("Class C").send("business talks").press("Done")
-    host.send("next Tuesday 10am").press("Correct").send("next Tuesday 4pm").press("Correct")
-    host.press("Car").press("Done").press("Skip").press("Skip").press("Done").press("Skip")
-    host.press("No").send("0")
-    form = host.last
+    form = acme_form(host)
     save = form.button("Save")
     host.press("Save", form)
     assert "✅ Saved as visit #1." in form.text

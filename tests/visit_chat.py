@@ -3,12 +3,9 @@ executive, the office and the reception desk, each reading their own language.""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from bot.domain.staff import Duty, Role, Staff
-from tests.support.chat import Person, World
+from tests.support.chat import MONDAY_9AM, Person, World
 
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 ADMIN, HOST, MANAGER, EXECUTIVE, OFFICE, COLLEAGUE = 1, 2, 3, 4, 5, 6
 
 

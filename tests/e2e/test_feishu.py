@@ -7,7 +7,6 @@ import zipfile
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,6 +23,7 @@ from tests.e2e.conftest import BotProcess, stop_bot
 from tests.e2e.feishu_bot import start_feishu_bot
 from tests.e2e.shifted_bot import ShiftedClock
 from tests.fakefeishu import FakeFeishu, FeishuUser, Shown
+from tests.support.e2e_host import WEDNESDAY_2PM
 
 pytestmark = pytest.mark.e2e
 
@@ -86,7 +86,7 @@ async def test_an_invitation_opened_by_typing_its_code(fake: FakeFeishu, admin: 
 def wednesday() -> ShiftedClock:
     """A Wednesday afternoon in Shanghai whatever the hour of the run (as in ``test_visit_flow``):
     "明天下午3点" is a working day, and no morning digest comes between the replies."""
-    return ShiftedClock.reading(datetime(2026, 12, 9, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    return ShiftedClock.reading(WEDNESDAY_2PM)
 
 
 async def test_a_visit_prepared_with_card_buttons(fake: FakeFeishu, admin: FeishuUser,

@@ -30,12 +30,12 @@ from bot.storage import Database
 from bot.views.nudges import done_nudge
 from tests.e2e.conftest import ADMIN_ID, start_bot, stop_bot
 from tests.e2e.shifted_bot import ShiftedClock
-from tests.fakeapi import BotMessage, FakeBotApi, FakeUser
+from tests.fakeapi import BotMessage, FakeBotApi
 from tests.support.chat import World
+from tests.support.e2e_host import HOST
 
 pytestmark = pytest.mark.e2e
 
-HOST = FakeUser(ADMIN_ID, "Alice", language_code="en")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # (framework, moment): None is the real time (or the moment E2E_BOT_AT names, see conftest).

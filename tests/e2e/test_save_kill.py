@@ -5,35 +5,22 @@ visit ("Already saved as visit #N"), never a second visit nor "This form has exp
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.e2e.conftest import ADMIN_ID, start_bot, stop_bot
 from tests.e2e.shifted_bot import ShiftedClock
-from tests.fakeapi import BotMessage, FakeBotApi, FakeUser
+from tests.fakeapi import BotMessage, FakeBotApi
+from tests.support.e2e_host import HOST, WEDNESDAY_2PM, answer, press
 
 pytestmark = pytest.mark.e2e
-
-HOST = FakeUser(ADMIN_ID, "Alice", language_code="en")
 
 
 @pytest.fixture
 def bot_clock() -> ShiftedClock:
     """A Wednesday afternoon in Shanghai: "tomorrow 3pm" is a working day, and no digest is due."""
-    return ShiftedClock.reading(datetime(2026, 12, 9, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-
-
-async def answer(api: FakeBotApi, text: str, expect: str) -> BotMessage:
-    api.user_sends(HOST, text)
-    return await api.wait_for_message(ADMIN_ID, contains=expect)
-
-
-async def press(api: FakeBotApi, message: BotMessage, button: str, expect: str) -> BotMessage:
-    api.user_presses(HOST, message, button=button)
-    return await api.wait_for_message(ADMIN_ID, contains=expect)
+    return ShiftedClock.reading(WEDNESDAY_2PM)
 
 
 async def review_card(api: FakeBotApi, client: str) -> BotMessage:

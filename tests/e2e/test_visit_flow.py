@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
 
-from tests.e2e.conftest import ADMIN_ID, BotProcess
+from tests.e2e.conftest import BotProcess
 from tests.e2e.shifted_bot import ShiftedClock
-from tests.fakeapi import BotMessage, FakeBotApi, FakeUser
+from tests.fakeapi import FakeBotApi
+from tests.support.e2e_host import WEDNESDAY_2PM, answer, press
 
 pytestmark = pytest.mark.e2e
-
-HOST = FakeUser(ADMIN_ID, "Alice", language_code="en")
 
 
 @pytest.fixture
@@ -21,17 +17,7 @@ def bot_clock() -> ShiftedClock:
     """A Wednesday afternoon in Shanghai, whatever the hour of the run: the host types "tomorrow 3pm"
     and then asks who comes tomorrow, which a run across midnight would answer for another day; and
     outside the morning digest's hours, no digest of the new visit comes between the replies."""
-    return ShiftedClock.reading(datetime(2026, 12, 9, 14, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
-
-
-async def answer(api: FakeBotApi, text: str, expect: str) -> BotMessage:
-    api.user_sends(HOST, text)
-    return await api.wait_for_message(ADMIN_ID, contains=expect)
-
-
-async def press(api: FakeBotApi, message: BotMessage, button: str, expect: str) -> BotMessage:
-    api.user_presses(HOST, message, button=button)
-    return await api.wait_for_message(ADMIN_ID, contains=expect)
+    return ShiftedClock.reading(WEDNESDAY_2PM)
 
 
 async def test_a_visit_prepared_over_telegram(api: FakeBotApi, bot: BotProcess) -> None:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.support.buttons import by_label
+
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
 # A tag Feishu's card markdown would read as markup (it knows <at>, <font>, <text_tag>... and no
 # HTML): our markdown must never carry one, only entities.
@@ -42,12 +44,7 @@ class Shown:
 
     def button(self, label: str) -> Button:
         """The button whose label contains ``label``."""
-        for row in self.buttons:
-            for button in row:
-                if label in button.label:
-                    return button
-        labels = [b.label for row in self.buttons for b in row]
-        raise AssertionError(f"no button {label!r} on message {self.message_id}; buttons: {labels}")
+        return by_label(self.buttons, label, f"message {self.message_id}")
 
 
 def card_problem(card: Any) -> str | None:

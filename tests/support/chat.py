@@ -11,6 +11,7 @@ import html
 import itertools
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot import bootstrap
@@ -35,8 +36,11 @@ from bot.flows.model import Flow
 from bot.services.dispatch import NudgeSender
 from bot.settings import load_settings
 from bot.storage import Database
+from tests.support.buttons import by_label
 
 _TAGS = re.compile(r"<[^>]+>")
+#: Monday 23 November 2026, 09:00 in Shanghai: the time every test world starts at.
+MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
 
 @dataclass
@@ -50,12 +54,7 @@ class Message:
         return html.unescape(_TAGS.sub("", self.html))
 
     def button(self, label: str) -> Button:
-        for row in self.buttons:
-            for button in row:
-                if label in button.label:
-                    return button
-        labels = [b.label for row in self.buttons for b in row]
-        raise AssertionError(f"no button {label!r} on the message; buttons: {labels}")
+        return by_label(self.buttons, label, "the message")
 
 
 @dataclass
@@ -237,3 +236,8 @@ class Group:
         actions = self.world.dispatcher.handle(event)
         self.actions = [a for a in actions if getattr(a, "chat_id", None) == self.chat_id]
         self.world.deliver(actions)
+
+
+def at(world: World, local: str) -> None:
+    """Moves the clock to a Shanghai wall time, e.g. "2026-11-26 09:30"."""
+    world.clock.current = datetime.fromisoformat(local + "+08:00").astimezone(UTC)
