@@ -61,6 +61,13 @@ class VisitService:
         return [visit for visit in self.visits.for_client(client_id)
                 if any(visitor.contact_id == contact_id for visitor in visit.visitors)]
 
+    def not_over(self, person: int, now: datetime, end: datetime) -> list[Visit]:
+        """The visits ``person`` hosts or is on the team of that are not over at ``now`` and arrive
+        before ``end``, cancelled ones too, by arrival."""
+        mine = [visit for visit in self.visits.all()
+                if person in visit.people and visit.departure >= now and visit.arrival < end]
+        return sorted(mine, key=lambda visit: visit.arrival)
+
     def clashes(self, visit: Visit) -> list[Clash]:
         """The room, driver and car ``visit`` holds that other planned visits hold at the same time."""
         if visit.status is not VisitStatus.PLANNED:
