@@ -244,6 +244,9 @@ class ClientService:
         found = (self.clients.get(client_id) for client_id in self._names().search(query, limit))
         return [client for client in found if client is not None]
 
+    def all(self) -> list[Client]:
+        return self.clients.all()
+
     def get(self, client_id: int) -> Client | None:
         return self.clients.get(client_id)
 
