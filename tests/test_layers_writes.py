@@ -47,10 +47,16 @@ def _chain(node: ast.expr) -> tuple[str | None, list[str]]:
     return (node.id if isinstance(node, ast.Name) else None), names[::-1]
 
 
-def _chains(scope: ast.AST) -> Iterator[tuple[int, list[str]]]:
-    """Every longest attribute chain in ``scope`` that starts at ``services``, or at a local name
-    given a service (``lookups = ctx.services.lookups``), as the names after ``services``."""
+def _chains(scope: ast.AST, kinds: dict[str, str]) -> Iterator[tuple[int, list[str]]]:
+    """Every longest attribute chain in ``scope`` that starts at ``services``, at a local name given
+    a service (``lookups = ctx.services.lookups``) or at a parameter typed as one (``clients:
+    ClientService``: ``kinds`` maps the class's name to its field of ``Services``), as the names
+    after ``services``."""
     aliases: dict[str, list[str]] = {"services": []}
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for arg in (*scope.args.posonlyargs, *scope.args.args, *scope.args.kwonlyargs):
+            if isinstance(arg.annotation, ast.Name) and arg.annotation.id in kinds:
+                aliases[arg.arg] = [kinds[arg.annotation.id]]
     for node in ast.walk(scope):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             root, names = _chain(node.value)
@@ -91,8 +97,9 @@ def _reaches_storage(services: object, names: list[str]) -> str | None:
 
 def _findings(services: object, source: str) -> Iterator[tuple[int, str]]:
     """(line, the chain as far as the storage it reaches) for each such chain in ``source``."""
+    kinds = {type(value).__name__: name for name, value in vars(services).items()}
     for scope in _scopes(ast.parse(source)):
-        for line, names in _chains(scope):
+        for line, names in _chains(scope, kinds):
             reached = _reaches_storage(services, names)
             if reached:
                 yield line, reached
@@ -117,7 +124,8 @@ def test_no_handler_flow_view_or_document_reaches_a_repository(services: object)
 
 
 def test_the_scan_sees_a_write_around_a_service(services: object) -> None:
-    """The scan itself, on the shapes the code had: through ``ctx.services``, a local name, the db."""
+    """The scan itself, on the shapes the code had: through ``ctx.services``, a local name, the
+    database, a parameter."""
     source = """
 def act(ctx):
     ctx.services.nudges.nudges.save(nudge)
@@ -130,6 +138,10 @@ def register(ctx):
 
 def confirm(ctx):
     pending = PendingImports(ctx.services.db.table("pending_imports"))
+
+def check(clients: ClientService):
+    return clients.clients.next_id()
 """
     assert sorted(set(_findings(services, source))) == [
-        (3, "services.nudges.nudges"), (8, "services.lookups.groups"), (12, "services.db")]
+        (3, "services.nudges.nudges"), (8, "services.lookups.groups"), (12, "services.db"),
+        (15, "services.clients.clients")]

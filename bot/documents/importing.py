@@ -190,7 +190,7 @@ class Checker:
                  examples: Iterable[Row] = ()) -> None:
         self.plan = Plan()
         self._clients, self._by, self._now = clients, by, now
-        self._next_client, self._next_contact = clients.clients.next_id(), clients.contact_store.next_id()
+        self._next_client, self._next_contact = clients.next_ids()
         self._new_clients: dict[str, Client] = {}
         self._seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
         self._examples = [_fingerprint(example) for example in examples]

@@ -279,6 +279,10 @@ class ClientService:
         self._names().put(saved.id, saved.name)
         return saved
 
+    def next_ids(self) -> tuple[int, int]:
+        """The ids the next new client and the next new contact will get (``import_all`` takes them)."""
+        return self.clients.next_id(), self.contact_store.next_id()
+
     def import_all(self, clients: list[Client], contacts: list[Contact]) -> None:
         """Stores new clients and contacts (ids from ``next_id`` onwards) all or nothing.
 
