@@ -29,6 +29,7 @@ from bot.repositories.contact_log import ContactLogRepository, RelationshipRecor
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 from bot.repositories.escalations import EscalationRepository
+from bot.repositories.imports import PENDING, PendingImports
 from bot.repositories.nudges import ARCHIVE_AFTER, NudgeRepository
 from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
@@ -118,7 +119,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     nudges = NudgeService(NudgeRepository(db.table("nudges"), db.archive("nudges")), policy, calendar,
                           settings.tz, clock)
     visits = VisitService(VisitRepository(db.table("visits")), planner=nudges.plan_visit)
-    clients = ClientService(ClientRepository(db.table("clients")), ContactRepository(db.table("contacts")))
+    clients = ClientService(ClientRepository(db.table("clients")), ContactRepository(db.table("contacts")),
+                            pending=PendingImports(db.table(PENDING)))
     debriefs = DebriefService(DebriefRepository(db.table("debriefs")), TaskRepository(db.table("tasks")),
                               memo_language=lead_contact_language(clients.contacts))
     i18n = I18n(settings.bot_default_locale)

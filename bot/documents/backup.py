@@ -47,6 +47,11 @@ def archive(db: Database, made_at: datetime) -> bytes:
     return out.getvalue()
 
 
+def on_demand(services: Services, made_at: datetime) -> tuple[bytes, int]:
+    """/backup's archive (``archive``; on the core thread only) and how many nightly copies there are."""
+    return archive(services.db, made_at), len(nightly_copies(services.db.data_dir))
+
+
 def restore(content: bytes, data_dir: Path) -> list[str]:
     """Unpacks an archive into an empty (or new) data dir; returns the file names written.
 

@@ -31,7 +31,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import orjson
-from tinydb.table import Document, Table
 
 from bot.documents import sheets
 from bot.documents.sheets import SheetError
@@ -40,10 +39,11 @@ from bot.domain.policy import CLASS_IDS
 from bot.flows.client_fields import day_text, normal_phone, read_day
 from bot.flows.engine import MAX_TEXT
 from bot.i18n import N_, Translator
+from bot.repositories.imports import PENDING
 from bot.services.clients import ClientService, language_of_country
 from bot.storage.atomic import write_atomically
 
-__all__ = ["COLUMNS", "PENDING", "Checker", "PendingImports", "Plan", "Refusal", "SheetError", "check",
+__all__ = ["COLUMNS", "Checker", "Plan", "Refusal", "SheetError", "check",
            "example_row", "header_names", "read_sheet", "template"]
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ class Checker:
                  examples: Iterable[Row] = ()) -> None:
         self.plan = Plan()
         self._clients, self._by, self._now = clients, by, now
-        self._next_client, self._next_contact = clients.clients.next_id(), clients.contact_store.next_id()
+        self._next_client, self._next_contact = clients.next_ids()
         self._new_clients: dict[str, Client] = {}
         self._seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
         self._examples = [_fingerprint(example) for example in examples]
@@ -325,8 +325,6 @@ def template(t: Translator) -> bytes:
 # ---- a checked file waiting for the admin's confirmation --------------------------------------
 
 
-# The collection that keeps them.
-PENDING = "pending_imports"
 # Larger than this version ever writes: it keeps at most ``sheets.CHARACTERS`` characters of a sheet
 # (about 20 MB of JSON at worst) for each admin. An older version kept whatever it read: one file
 # of 400 MB made every start hang reading it.
@@ -348,33 +346,3 @@ def drop_oversized_pending(data_dir: Path) -> None:
         log.warning("dropped %s: %d MB of imports waiting for confirmation, kept by an older version with "
                     "no limit on a sheet's size; the admins who sent them must send those sheets again",
                     path, size // 2**20)
-
-
-class PendingImports:
-    """The rows of the file each admin sent last, kept until they press Import or Cancel.
-
-    Stored (not only in memory) so a restart between the report and the press loses nothing; the
-    rows are checked again at the press, against the database as it is then.
-    """
-
-    def __init__(self, table: Table) -> None:
-        self._table = table
-
-    def put(self, user_id: int, filename: str, rows: list[tuple[int, Row]]) -> int:
-        """Keeps the rows; returns a number that names this file in the buttons."""
-        previous = self._table.get(doc_id=user_id)
-        serial = int(previous["serial"]) + 1 if isinstance(previous, dict) else 1
-        self._table.upsert(Document({"serial": serial, "file": filename, "rows": rows}, doc_id=user_id))
-        return serial
-
-    def get(self, user_id: int, serial: int) -> tuple[str, list[tuple[int, Row]]] | None:
-        doc = self._table.get(doc_id=user_id)
-        if not isinstance(doc, dict) or doc["serial"] != serial or not doc["rows"]:
-            return None
-        return str(doc["file"]), [(int(number), dict(row)) for number, row in doc["rows"]]
-
-    def drop(self, user_id: int) -> None:
-        """Forgets the rows (the serial stays, so an old button never matches a newer file)."""
-        doc = self._table.get(doc_id=user_id)
-        if isinstance(doc, dict):
-            self._table.upsert(Document({"serial": doc["serial"], "file": "", "rows": []}, doc_id=user_id))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from bot.domain.budget import estimate
@@ -106,7 +106,7 @@ def build_review(services: Services, quarter: Quarter, now: datetime) -> Review:
     needs: Counter[str] = Counter()
     spellings: dict[str, str] = {}
     visit_ids = set()
-    for visit in services.visits.visits.arriving(start, end):
+    for visit in services.visits.arriving(start, end):
         if visit.status is VisitStatus.CANCELLED:
             review.cancelled += 1
             continue
@@ -129,7 +129,7 @@ def build_review(services: Services, quarter: Quarter, now: datetime) -> Review:
         _count(debrief.needs, needs, spellings)
     review.objections = [(spellings[key], n) for key, n in objections.most_common(TOP)]
     review.needs = [(spellings[key], n) for key, n in needs.most_common(TOP)]
-    review.open_tasks = services.debriefs.tasks.open_of_visits(visit_ids)
+    review.open_tasks = services.debriefs.open_tasks_of(visit_ids)
     review.late_tasks = sum(1 for task in review.open_tasks if task.due < now)
     review.overdue = overdue_clients(services, min(now, end))
     return review
@@ -138,17 +138,13 @@ def build_review(services: Services, quarter: Quarter, now: datetime) -> Review:
 def overdue_clients(services: Services, at: datetime) -> list[Overdue]:
     """Clients not contacted (a visit or a logged call, message...) within their class's cadence."""
     tz = services.settings.tz
-    last: dict[int, datetime] = {}
-    for row in services.visits.visits.rows():  # the index: decoding every visit took a second
-        arrival = datetime.fromtimestamp(row.arrival, UTC)
-        if not row.cancelled and arrival <= at:
-            last[row.client_id] = max(last.get(row.client_id, arrival), arrival)
-    for entry in services.relationship.log_entries.all():
+    last = services.visits.last_arrivals(at)
+    for entry in services.relationship.entries():
         if entry.client_id is not None and entry.at <= at:
             last[entry.client_id] = max(last.get(entry.client_id, entry.at), entry.at)
     found = []
     today = at.astimezone(tz).date()
-    for client in services.clients.clients.all():
+    for client in services.clients.all():
         if client.created_at > at:
             continue
         try:

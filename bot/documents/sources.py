@@ -43,9 +43,9 @@ class Sources:
     @classmethod
     def of(cls, services: Services, t: Translator, visit: Visit, others: Iterable[int] = ()) -> Sources:
         """Everything for ``visit``'s documents; ``others`` are more staff named in them (task owners)."""
-        staff = services.access.staff
+        access = services.access
         wanted = _people(visit) | set(others)
-        people = {user_id: person for user_id in wanted if (person := staff.get(user_id))}
+        people = {user_id: person for user_id in wanted if (person := access.person(user_id))}
         names = {user_id: person.name for user_id, person in people.items()}
         phones = {user_id: person.phone for user_id, person in people.items() if person.phone}
         contacts = {contact.id: contact for contact in services.clients.contacts(visit.client_id)}

@@ -24,7 +24,7 @@ def _send_back(ctx: Context, answers: Answers) -> None:
         ctx.show(ctx.t(error.key))
         return
     text, buttons = card(ctx, returned)
-    host = ctx.services.access.staff.get(returned.host)
+    host = ctx.services.access.person(returned.host)
     footer = ctx.t("approval.sent_back_done", host=host.name if host else "—", number=returned.id)
     ctx.show(text + "\n\n" + footer, buttons)
     approval.sent_back(ctx, returned, step, comment)

@@ -47,7 +47,7 @@ _HINTS = {
 def read_items(ctx: Context, text: str, *,
                allow_past: bool = False) -> tuple[list[OpenItem], list[LineProblem]]:
     """The open items typed, against today's active staff and the company clock."""
-    return read_open_items(text, ctx.services.access.staff.all(), now=ctx.now,
+    return read_open_items(text, ctx.services.access.everyone(), now=ctx.now,
                            tz=ctx.services.settings.tz, allow_past=allow_past)
 
 
@@ -154,7 +154,7 @@ def _memo_translator(ctx: Context, visit: Visit) -> Translator:
         return ctx.services.i18n.get(locale)
     if visit.host == ctx.event.user.id:
         return ctx.t
-    return ctx.translator_for(ctx.services.access.staff.get(visit.host))
+    return ctx.translator_for(ctx.services.access.person(visit.host))
 
 
 def _memo(ctx: Context, t: Translator, visit: Visit, *, needs: str, items: list[OpenItem],
@@ -168,7 +168,7 @@ def _memo(ctx: Context, t: Translator, visit: Visit, *, needs: str, items: list[
 
 def _tell_host(ctx: Context, visit: Visit, debrief: Debrief) -> None:
     """The memo goes to the host to forward, also when a teammate wrote the debrief."""
-    host = ctx.services.access.staff.get(visit.host)
+    host = ctx.services.access.person(visit.host)
     if host is None or not host.active or host.user_id == ctx.event.user.id:
         return
     t = ctx.translator_for(host)
@@ -181,7 +181,7 @@ def _tell_owners(ctx: Context, visit: Visit, tasks: list[Task]) -> None:
     """Each owner of a new or changed task hears of it in their language (not the writer: they know)."""
     author = ctx.staff.name if ctx.staff else ""
     for task in tasks:
-        owner = ctx.services.access.staff.get(task.owner)
+        owner = ctx.services.access.person(task.owner)
         if owner is None or not owner.active or owner.user_id == ctx.event.user.id:
             continue
         t = ctx.translator_for(owner)
@@ -213,13 +213,13 @@ def amount(value: float) -> str:
 
 
 def _name(ctx: Context, user_id: int) -> str:
-    staff = ctx.services.access.staff.get(user_id)
+    staff = ctx.services.access.person(user_id)
     return staff.name if staff else str(user_id)
 
 
 def _handle(ctx: Context, user_id: int) -> str:
     """How an owner is typed back: @username (unique) if they have one, else their name."""
-    staff = ctx.services.access.staff.get(user_id)
+    staff = ctx.services.access.person(user_id)
     if staff is None:
         return str(user_id)
     return f"@{staff.username}" if staff.username else staff.name

@@ -97,7 +97,7 @@ def _forget_removed(ctx: Context, before: Visit, after: Visit) -> None:
 def _team(ctx: Context, answers: Answers) -> tuple[int, ...]:
     team = []
     for item in answers.get("team", []):
-        staff = ctx.services.access.staff.get(int(item)) if item.isdigit() else opt.staff_by_name(ctx, item)
+        staff = ctx.services.access.person(int(item)) if item.isdigit() else opt.staff_by_name(ctx, item)
         if staff is not None and staff.user_id not in team:
             team.append(staff.user_id)
     return tuple(team)
@@ -163,7 +163,7 @@ def _driver(ctx: Context, answer: str) -> tuple[int | None, str]:
     is kept as typed ("刘师傅 13900001111") and the host passes the reminders on."""
     if not answer:
         return None, ""
-    staff = ctx.services.access.staff.get(int(answer)) if answer.isdigit() else opt.staff_by_name(ctx, answer)
+    staff = ctx.services.access.person(int(answer)) if answer.isdigit() else opt.staff_by_name(ctx, answer)
     return (staff.user_id, "") if staff is not None else (None, answer)
 
 
@@ -268,7 +268,7 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
 
 
 def _staff_name(ctx: Context, item: str) -> str:
-    staff = ctx.services.access.staff.get(int(item)) if item.isdigit() else opt.staff_by_name(ctx, item)
+    staff = ctx.services.access.person(int(item)) if item.isdigit() else opt.staff_by_name(ctx, item)
     return staff.name if staff else item
 
 

@@ -138,7 +138,7 @@ def executive_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
 
 def colleagues(ctx: Context) -> list[Staff]:
     me = ctx.event.user.id
-    return [s for s in ctx.services.access.staff.all() if s.active and s.user_id != me]
+    return [s for s in ctx.services.access.everyone() if s.active and s.user_id != me]
 
 
 def team_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:

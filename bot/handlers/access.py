@@ -39,7 +39,7 @@ def start(ctx: Context) -> None:
         ctx.reply(ctx.t("start.welcome_back", name=staff.name))
         return
     if outcome.result is StartResult.JOINED and outcome.invite is not None:
-        inviter = ctx.services.access.staff.get(outcome.invite.created_by)
+        inviter = ctx.services.access.person(outcome.invite.created_by)
         if inviter is not None and inviter.active:
             t = ctx.translator_for(inviter)
             ctx.push(inviter.user_id, t("invite.joined", name=staff.name, role=role_name(t, staff.role)))
@@ -58,7 +58,7 @@ def _welcome(ctx: Context, staff: Staff) -> None:
 def refuse_stranger(ctx: Context) -> None:
     """Anyone not registered: a polite refusal to their first message only (the admins hear of it),
     nothing to any later one, so that a flood of strangers costs a look-up each."""
-    known = ctx.services.access.staff.get(ctx.event.user.id)
+    known = ctx.services.access.person(ctx.event.user.id)
     if known is not None and not known.active:
         ctx.reply(ctx.t("access.deactivated"))
         return
@@ -75,7 +75,7 @@ def refuse_stranger(ctx: Context) -> None:
 def _tell_admins(ctx: Context, request: AccessRequest | None) -> None:
     if request is None:
         return
-    for admin in ctx.services.access.staff.active_admins():
+    for admin in ctx.services.access.active_admins():
         t = ctx.translator_for(admin)
         ctx.push(admin.user_id, *request_card(t, request))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.core.context import Context
 from bot.core.events import SendDocument
 from bot.core.router import Router
-from bot.documents.backup import archive, nightly_copies
+from bot.documents.backup import on_demand
 from bot.domain.staff import Role
 from bot.i18n import N_
 
@@ -18,8 +18,7 @@ MAX_SEND_BYTES = 50 * 1024 * 1024
 def back_up(ctx: Context) -> None:
     """Sends the archive (made here, on the core thread: no write can interleave)."""
     now = ctx.now.astimezone(ctx.services.settings.tz)
-    content = archive(ctx.services.db, now)
-    copies = len(nightly_copies(ctx.services.db.data_dir))
+    content, copies = on_demand(ctx.services, now)
     if len(content) > MAX_SEND_BYTES:
         ctx.reply(ctx.t("backup.too_large", size=len(content) // 2**20, copies=copies))
         return

@@ -5,8 +5,6 @@ and shows the list again, edited in place.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.core.callbacks import number, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
@@ -62,10 +60,9 @@ def _mark(ctx: Context, nudge: Nudge, visit: Visit) -> str:
 
 def _tick(ctx: Context, visit: Visit, item: str) -> None:
     assert ctx.staff is not None
-    repo = ctx.services.nudges.nudges
-    nudge = repo.get(nudge_id(visit.id, item))
+    nudge = ctx.services.nudges.get(nudge_id(visit.id, item))
     if nudge is None or nudge.state not in UNFINISHED:
         ctx.toast(ctx.t("nudge.already_done"))
         return
-    repo.save(replace(nudge, state=NudgeState.DONE, done_at=ctx.now, done_by=ctx.staff.user_id))
+    ctx.services.nudges.tick(nudge, ctx.staff.user_id, ctx.now)
     ctx.toast(ctx.t("checklist.ticked", item=ctx.t(nudge.key)))

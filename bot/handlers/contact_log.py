@@ -89,7 +89,7 @@ def _snooze(ctx: Context, reminder_id: str) -> None:
 def _logged(ctx: Context, entry: ContactEntry) -> tuple[str, Keyboard]:
     """What was recorded; while the way is unknown, the buttons that tell it."""
     client = ctx.services.clients.get(entry.client_id) if entry.client_id is not None else None
-    person = ctx.services.access.staff.get(entry.by)
+    person = ctx.services.access.person(entry.by)
     details = {"client": client.name if client else "?", "who": person.name if person else str(entry.by),
                "when": ctx.format_time(entry.at)}
     if entry.channel is None:

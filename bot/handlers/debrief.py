@@ -55,7 +55,7 @@ def start_debrief(ctx: Context, visit_id: int) -> None:
             ctx.reply(ctx.t("debrief.start", number=visit.id, client=visit.client_name))
             services.flows.start(ctx, "debrief", {"visit_id": visit.id})
             return
-        writer = services.access.staff.get(saved.written_by)
+        writer = services.access.person(saved.written_by)
         ctx.reply(ctx.t("debrief.again", number=visit.id, client=visit.client_name,
                         author=writer.name if writer else "", when=ctx.format_time(saved.written_at)))
         answers = answers_of(ctx, saved, services.debriefs.tasks_of(visit.id))

@@ -67,7 +67,7 @@ def register_group(ctx: Context) -> None:
         ctx.reply(ctx.t("group.in_group_only"))
         return
     group = ReceptionGroup(ctx.event.chat_id, ctx.staff.user_id, ctx.now, ctx.t.locale)
-    ctx.services.lookups.groups.save(group)
+    ctx.services.lookups.register_group(group)
     at = ctx.services.policy.schedule.digest_at.strftime("%H:%M")
     ctx.reply(ctx.t("group.registered", time=at))
 
@@ -75,7 +75,7 @@ def register_group(ctx: Context) -> None:
 @router.command("unregister_group", role=Role.ADMIN, groups=GroupUse.ANY)
 def unregister_group(ctx: Context) -> None:
     """This group stops seeing arrivals and getting the morning list."""
-    removed = ctx.services.lookups.groups.remove(ctx.event.chat_id)
+    removed = ctx.services.lookups.unregister_group(ctx.event.chat_id)
     ctx.reply(ctx.t(N_("group.unregistered") if removed else N_("group.not_registered")))
 
 

@@ -86,9 +86,7 @@ def _upcoming(ctx: Context, user_id: int) -> list[Visit]:
     """The person's visits not yet over, by arrival; cancelled ones too, so that importing the feed
     again marks them cancelled in a calendar that still has them."""
     end = ctx.now + timedelta(days=FEED_DAYS)
-    mine = [visit for visit in ctx.services.visits.visits.all()
-            if user_id in visit.people and visit.departure >= ctx.now and visit.arrival < end]
-    return sorted(mine, key=lambda visit: visit.arrival)
+    return ctx.services.visits.not_over(user_id, ctx.now, end)
 
 
 @router.callback(PREFIX)

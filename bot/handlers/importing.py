@@ -21,10 +21,8 @@ from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
 from bot.documents.importing import (
     COLUMNS,
-    PENDING,
     PROGRESS_EVERY,
     Checker,
-    PendingImports,
     Plan,
     Row,
     SheetError,
@@ -111,8 +109,7 @@ def _check_slice(ctx: Context, progress: Progress, name: str, rows: list[tuple[i
         ctx.later(lambda ctx: _check_slice(ctx, progress.resumed(ctx), name, rows, checker, done=done))
         return
     plan = checker.plan
-    pending = PendingImports(ctx.services.db.table(PENDING))
-    serial = pending.put(ctx.staff.user_id, name, rows)
+    serial = ctx.services.clients.hold_sheet(ctx.staff.user_id, name, rows)
     lines = [ctx.t.plural("import.report.title", len(rows), name=name), _summary(ctx, plan)]
     lines += _refusals(ctx, plan)
     if plan.accepted:
@@ -130,14 +127,13 @@ def confirm(ctx: Context) -> None:
     """Imports every accepted row in one go (or none), or forgets the file."""
     assert ctx.staff is not None
     action, serial = one_of(ctx.args, 0, ("go", "no")), number(ctx.args, 1)
-    pending = PendingImports(ctx.services.db.table(PENDING))
-    waiting = pending.get(ctx.staff.user_id, serial)
+    waiting = ctx.services.clients.held_sheet(ctx.staff.user_id, serial)
     if waiting is None:
         ctx.toast(ctx.t("import.expired"), alert=True)
         return
     name, rows = waiting
     if action != "go":
-        pending.drop(ctx.staff.user_id)
+        ctx.services.clients.drop_sheet(ctx.staff.user_id)
         ctx.show(ctx.t("import.cancelled", name=name))
         return
     progress = Progress(ctx, ctx.event.message_id)
@@ -151,7 +147,7 @@ def confirm(ctx: Context) -> None:
         log.exception("import of %s failed", name)
         progress.finish(ctx.t("import.failed", name=name))
         return
-    pending.drop(ctx.staff.user_id)
+    ctx.services.clients.drop_sheet(ctx.staff.user_id)
     progress.finish(ctx.t("import.done", name=name, clients=len(plan.clients), contacts=len(plan.contacts)))
 
 

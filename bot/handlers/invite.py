@@ -52,7 +52,7 @@ def revoke(ctx: Context) -> None:
 
 def _render(ctx: Context) -> None:
     roles = [Button(role_name(ctx.t, role), pack("inv", role)) for role in Role]
-    open_ones = ctx.services.access.invites.open_ones(ctx.now)
+    open_ones = ctx.services.access.open_invites(ctx.now)
     if not open_ones:
         ctx.show(ctx.t("invite.choose_role"), keyboard(roles))
         return
@@ -67,6 +67,6 @@ def _render(ctx: Context) -> None:
 
 
 def _line(ctx: Context, invite: Invite) -> str:
-    creator = ctx.services.access.staff.get(invite.created_by)
+    creator = ctx.services.access.person(invite.created_by)
     return ctx.t("invite.open_line", role=role_name(ctx.t, invite.role), tail=invite.code[-4:],
                  expires=ctx.format_time(invite.expires_at), admin=creator.name if creator else "—")

@@ -3,9 +3,6 @@ for the whole message (``bot.views.nudges`` describes the callback data)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, timedelta
-
 from bot.core.callbacks import arg, number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
@@ -31,7 +28,7 @@ def act(ctx: Context) -> None:
                                                     for n in nudges):
         ctx.toast(ctx.t("nudge.no_longer_applies"), alert=True)
         return
-    repo = ctx.services.nudges.nudges
+    service = ctx.services.nudges
     if action == DONE:
         nudge = nudges[0]
         if nudge.state is NudgeState.DONE:
@@ -40,18 +37,16 @@ def act(ctx: Context) -> None:
             ctx.toast(ctx.t("nudge.no_longer_applies"), alert=True)
             return
         else:
-            repo.save(replace(nudge, state=NudgeState.DONE, done_at=ctx.now, done_by=ctx.staff.user_id))
+            service.tick(nudge, ctx.staff.user_id, ctx.now)
     else:
-        until = ctx.now + timedelta(hours=1) if action == SNOOZE_HOUR else _next_morning(ctx, visit)
-        waiting = [n for n in nudges if n.state in UNFINISHED]
-        repo.save_all(replace(n, state=NudgeState.SNOOZED, snoozed_until=until) for n in waiting)
+        waiting, until = service.snooze(nudges, visit, ctx.now, to_morning=action != SNOOZE_HOUR)
         ctx.show(ctx.t("nudge.snoozed", item=", ".join(ctx.t(n.key) for n in waiting),
                        until=ctx.format_time(until)))
         return
     sender = NudgeSender(ctx.services)
     message = sender.message_for(ctx.staff, visit, stamp) if stamp is not None else None
     if message is None or not message.nudges:  # an older message, of one nudge
-        message = NudgeMessage(visit, [repo.get(nudges[0].id) or nudges[0]], stamp or 0)
+        message = NudgeMessage(visit, [service.get(nudges[0].id) or nudges[0]], stamp or 0)
     ctx.show(*sender.render(ctx.staff, message))
 
 
@@ -62,22 +57,14 @@ def _read(ctx: Context) -> tuple[str, Visit | None, int | None, list[Nudge]]:
     action = one_of(args, 0, (*_LEGACY, DONE, SNOOZE_HOUR, SNOOZE_MORNING))
     if action in _LEGACY:
         one_of(args, 1, ("visit",))  # the nudge's id follows: visit:<visit>:<item>
-        nudge = services.nudges.nudges.get(nudge_id(number(args, 2), arg(args, 3)))
+        nudge = services.nudges.get(nudge_id(number(args, 2), arg(args, 3)))
         visit = services.visits.get(nudge.visit_id) if nudge else None
         return _LEGACY[action], visit, None, [nudge] if nudge else []
     visit, stamp = services.visits.get(number(args, 1)), number(args, 2, high=2**40)
     if visit is None or ctx.staff is None:
         return action, None, stamp, []
     if action == DONE:
-        nudge = services.nudges.nudges.get(nudge_id(visit.id, arg(args, 3)))
+        nudge = services.nudges.get(nudge_id(visit.id, arg(args, 3)))
         return action, visit, stamp, [nudge] if nudge else []
     return action, visit, stamp, list(NudgeSender(services).message_for(ctx.staff, visit, stamp).nudges)
 
-
-def _next_morning(ctx: Context, visit: Visit) -> datetime:
-    """The next working day's digest time in the company zone, or tomorrow's if the visit is then."""
-    tz = ctx.services.settings.tz
-    tomorrow = ctx.now.astimezone(tz).date() + timedelta(days=1)
-    on_visit = visit.arrival.astimezone(tz).date() <= tomorrow <= visit.departure.astimezone(tz).date()
-    day = tomorrow if on_visit else ctx.services.calendar.at_or_after(tomorrow)
-    return datetime.combine(day, ctx.services.policy.schedule.digest_at, tzinfo=tz)

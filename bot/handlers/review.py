@@ -77,7 +77,7 @@ def summary(ctx: Context, review: Review) -> str:
             lines.append(t("review.none"))
     lines += ["", t.plural("review.tasks.head", len(review.open_tasks), late=review.late_tasks)]
     for task in review.open_tasks[:LISTED]:
-        owner = ctx.services.access.staff.get(task.owner)
+        owner = ctx.services.access.person(task.owner)
         lines.append(t("review.tasks.line", text=task.text, owner=owner.name if owner else "?",
                        due=ctx.format_date(task.due)))
     lines += ["", t.plural("review.overdue.head", len(review.overdue))]

@@ -73,7 +73,7 @@ _PAGE_AT = {"page": 1, "open": 2, "off": 2, "on": 2, "mgr": 2, "duty": 3, "role"
 
 
 def _render_list(ctx: Context, page: int) -> None:
-    everyone = ctx.services.access.staff.all()
+    everyone = ctx.services.access.everyone()
     pages = max(1, -(-len(everyone) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = everyone[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
@@ -81,7 +81,7 @@ def _render_list(ctx: Context, page: int) -> None:
     lines += [_line(ctx, person) for person in shown]
     rows = [[Button(ctx.t("staff.open", name=person.name), pack("stf", "open", person.user_id, page))]
             for person in shown]
-    waiting = ctx.services.access.requests.count_pending()
+    waiting = ctx.services.access.count_pending_requests()
     requests = [Button(ctx.t("staff.requests", count=waiting), pack("stf", "reqs", 0))] if waiting else []
     ctx.show("\n".join(lines), keyboard(*rows, _paging(ctx, "page", page, pages), requests))
 
@@ -97,7 +97,7 @@ def _paging(ctx: Context, action: str, page: int, pages: int) -> list[Button]:
 
 def _render_requests(ctx: Context, page: int) -> None:
     """The access requests no admin decided yet, the newest first, a page at a time."""
-    waiting = ctx.services.access.requests.pending()
+    waiting = ctx.services.access.pending_requests()
     if not waiting:
         ctx.toast(ctx.t("staff.requests_none"))
         _render_list(ctx, 0)
@@ -113,7 +113,7 @@ def _render_requests(ctx: Context, page: int) -> None:
 
 
 def _render_request(ctx: Context, user_id: int, page: int) -> None:
-    request = ctx.services.access.requests.get(user_id)
+    request = ctx.services.access.request(user_id)
     if request is None or request.status != "pending":
         ctx.toast(ctx.t("access.request_already_decided"), alert=True)
         _render_requests(ctx, page)
@@ -123,14 +123,14 @@ def _render_request(ctx: Context, user_id: int, page: int) -> None:
 
 
 def _render_person(ctx: Context, user_id: int, page: int) -> None:
-    staff = ctx.services.access.staff
-    person = staff.get(user_id)
+    access = ctx.services.access
+    person = access.person(user_id)
     if person is None:
         ctx.toast(ctx.t("staff.unknown"), alert=True)
         _render_list(ctx, page)
         return
     duties = ", ".join(ctx.t(DUTY_KEYS[d]) for d in person.duties) or ctx.t("staff.duties_none")
-    manager = staff.get(person.manager_id) if person.manager_id is not None else None
+    manager = access.person(person.manager_id) if person.manager_id is not None else None
     lines = [_line(ctx, person), "",
              ctx.t("staff.card.duties", duties=duties),
              ctx.t("staff.card.manager", manager=manager.name if manager else ctx.t("staff.manager_none"))]
@@ -153,11 +153,11 @@ def _render_person(ctx: Context, user_id: int, page: int) -> None:
 
 
 def _render_managers(ctx: Context, user_id: int, page: int) -> None:
-    person = ctx.services.access.staff.get(user_id)
+    person = ctx.services.access.person(user_id)
     if person is None:
         _render_list(ctx, page)
         return
-    choices = [m for m in ctx.services.access.staff.managers() if m.user_id != user_id]
+    choices = [m for m in ctx.services.access.managers() if m.user_id != user_id]
     rows = [[Button(_ticked(m.name, m.user_id == person.manager_id),
                     pack("stf", "setm", user_id, m.user_id, page))] for m in choices]
     rows.append([Button(_ticked(ctx.t("staff.manager_none"), person.manager_id is None),

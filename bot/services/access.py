@@ -91,6 +91,35 @@ class AccessService:
         self.notices = notices
         self.admin_ids = admin_ids
 
+    def person(self, user_id: int) -> Staff | None:
+        """Whoever is registered under ``user_id``, switched off or not."""
+        return self.staff.get(user_id)
+
+    def everyone(self) -> list[Staff]:
+        """Everyone registered, switched off or not."""
+        return self.staff.all()
+
+    def active_admins(self) -> list[Staff]:
+        return self.staff.active_admins()
+
+    def managers(self) -> list[Staff]:
+        """Whom an admin may choose as someone's manager: the active managers and admins."""
+        return self.staff.managers()
+
+    def open_invites(self, now: datetime) -> list[Invite]:
+        """Invitations whose link still lets someone in."""
+        return self.invites.open_ones(now)
+
+    def request(self, user_id: int) -> AccessRequest | None:
+        return self.requests.get(user_id)
+
+    def pending_requests(self) -> list[AccessRequest]:
+        """Access requests no admin decided yet, the newest first."""
+        return self.requests.pending()
+
+    def count_pending_requests(self) -> int:
+        return self.requests.count_pending()
+
     def active_staff(self, user_id: int) -> Staff | None:
         staff = self.staff.get(user_id)
         return staff if staff is not None and staff.active else None

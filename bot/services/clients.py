@@ -20,6 +20,7 @@ from functools import lru_cache
 from bot.domain.clients import Client, Contact, ImportantDate, fold, greeting_name, has_han
 from bot.domain.pinyin import Style, lazy_pinyin, pinyin
 from bot.repositories.clients import ClientRepository, ContactRepository
+from bot.repositories.imports import PendingImports, Rows
 
 # Ranks of a match: the whole name, its start, or inside it; then how it matched.
 EXACT, PREFIX, INSIDE = 0, 1, 2
@@ -207,11 +208,14 @@ def _rank(entry: _Entry, text: str, latin: str) -> tuple[int, int]:
 
 
 class ClientService:
-    """Client companies and their contacts; the only writer of both, so the name index stays true."""
+    """Client companies and their contacts; the only writer of both, so the name index stays true;
+    and the sheet of them each admin sent last, until it is imported or cancelled."""
 
-    def __init__(self, clients: ClientRepository, contacts: ContactRepository) -> None:
+    def __init__(self, clients: ClientRepository, contacts: ContactRepository, *,
+                 pending: PendingImports) -> None:
         self.clients = clients
         self.contact_store = contacts
+        self.pending = pending
         self._index: NameIndex | None = None
         # Names not yet in the index while it is built in slices by ``warm``.
         self._unindexed: list[tuple[int, str]] = []
@@ -239,6 +243,9 @@ class ClientService:
         or in the other Chinese script; whole-name and prefix matches first."""
         found = (self.clients.get(client_id) for client_id in self._names().search(query, limit))
         return [client for client in found if client is not None]
+
+    def all(self) -> list[Client]:
+        return self.clients.all()
 
     def get(self, client_id: int) -> Client | None:
         return self.clients.get(client_id)
@@ -272,6 +279,10 @@ class ClientService:
         self._names().put(saved.id, saved.name)
         return saved
 
+    def next_ids(self) -> tuple[int, int]:
+        """The ids the next new client and the next new contact will get (``import_all`` takes them)."""
+        return self.clients.next_id(), self.contact_store.next_id()
+
     def import_all(self, clients: list[Client], contacts: list[Contact]) -> None:
         """Stores new clients and contacts (ids from ``next_id`` onwards) all or nothing.
 
@@ -287,6 +298,19 @@ class ClientService:
         index = self._names()
         for client in clients:
             index.put(client.id, client.name)
+
+    def hold_sheet(self, user_id: int, filename: str, rows: Rows) -> int:
+        """Keeps the checked rows of the sheet an admin sent until they press Import or Cancel (a
+        restart meanwhile loses nothing); returns the number that names this sheet in the buttons."""
+        return self.pending.put(user_id, filename, rows)
+
+    def held_sheet(self, user_id: int, serial: int) -> tuple[str, Rows] | None:
+        """The name and rows of the admin's sheet numbered ``serial``; None once dealt with or replaced."""
+        return self.pending.get(user_id, serial)
+
+    def drop_sheet(self, user_id: int) -> None:
+        """Forgets the admin's held sheet (an old button then finds nothing)."""
+        self.pending.drop(user_id)
 
     def add_date(self, client_id: int, important: ImportantDate) -> Client:
         """Remembers a founding or partnership anniversary; the list stays in calendar order."""

@@ -74,6 +74,10 @@ class DebriefService:
         """``tasks_for`` of many people at once (read in storage order: /mytasks, the digest)."""
         return self.tasks.open_for_each(user_ids)
 
+    def open_tasks_of(self, visit_ids: set[int]) -> list[Task]:
+        """The tasks still open of these visits."""
+        return self.tasks.open_of_visits(visit_ids)
+
     def memo_locale(self, visit: Visit) -> str | None:
         """The client's locale for the memo, if it is known and one we write in."""
         language = self.memo_language(visit)

@@ -154,6 +154,14 @@ class LookupService:
         self.groups = groups
         self.tz = tz
 
+    def register_group(self, group: ReceptionGroup) -> ReceptionGroup:
+        """Makes the group chat a reception team's: it may ask about arrivals and gets them daily."""
+        return self.groups.save(group)
+
+    def unregister_group(self, chat_id: int) -> bool:
+        """Whether the chat was registered; it no longer is."""
+        return self.groups.remove(chat_id)
+
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from bot.clock import Clock
 from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, plan_visit, reconcile
@@ -47,6 +47,30 @@ class NudgeService:
             self.on_withdrawn(visit, withdrawn)
         current = {nudge.id: nudge for nudge in stored} | {nudge.id: nudge for nudge in changes}
         return sum(1 for nudge in current.values() if nudge.pending(now))
+
+    def get(self, nudge_id: str) -> Nudge | None:
+        return self.nudges.get(nudge_id)
+
+    def tick(self, nudge: Nudge, by: int, now: datetime) -> Nudge:
+        """Marks one item done by ``by``."""
+        return self.nudges.save(replace(nudge, state=NudgeState.DONE, done_at=now, done_by=by))
+
+    def snooze(self, nudges: list[Nudge], visit: Visit, now: datetime, *,
+               to_morning: bool) -> tuple[list[Nudge], datetime]:
+        """Moves the unfinished ones among ``nudges`` an hour later, or (``to_morning``) to the next
+        working morning's digest time, or tomorrow's if the visit is then; returns them and when."""
+        until = self.next_morning(visit, now) if to_morning else now + timedelta(hours=1)
+        waiting = [n for n in nudges if n.state in UNFINISHED]
+        self.nudges.save_all(replace(n, state=NudgeState.SNOOZED, snoozed_until=until) for n in waiting)
+        return waiting, until
+
+    def next_morning(self, visit: Visit, now: datetime) -> datetime:
+        """The next working day's digest time in the company zone, or tomorrow's if the visit is then."""
+        tz = self.tz
+        tomorrow = now.astimezone(tz).date() + timedelta(days=1)
+        on_visit = visit.arrival.astimezone(tz).date() <= tomorrow <= visit.departure.astimezone(tz).date()
+        day = tomorrow if on_visit else self.calendar.at_or_after(tomorrow)
+        return datetime.combine(day, self.policy.schedule.digest_at, tzinfo=tz)
 
     def due(self, now: datetime) -> list[Nudge]:
         """Planned nudges due at ``now``, oldest first; late ones among them belong in a catch-up list."""

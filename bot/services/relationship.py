@@ -184,6 +184,10 @@ class RelationshipService:
         entry = ContactEntry(self.log_entries.next_id(), client_id, by, at, channel_in(note), note.strip())
         return self.log_entries.save(entry)
 
+    def entries(self) -> list[ContactEntry]:
+        """Every contact logged (a call, a message, a meeting...)."""
+        return self.log_entries.all()
+
     def entry(self, entry_id: int) -> ContactEntry | None:
         return self.log_entries.get(entry_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.domain.clashes import Booking, Clash, bookings, clashes
 from bot.domain.programme import shifted
@@ -60,6 +60,31 @@ class VisitService:
         """The client's visits (cancelled ones too) that have this contact among the visitors."""
         return [visit for visit in self.visits.for_client(client_id)
                 if any(visitor.contact_id == contact_id for visitor in visit.visitors)]
+
+    def for_client(self, client_id: int) -> list[Visit]:
+        """The client's visits (cancelled ones too), newest first."""
+        return self.visits.for_client(client_id)
+
+    def arriving(self, start: datetime, end: datetime) -> list[Visit]:
+        """Visits arriving in [start, end), cancelled ones too, by arrival."""
+        return self.visits.arriving(start, end)
+
+    def last_arrivals(self, at: datetime) -> dict[int, datetime]:
+        """Each client's latest arrival up to ``at``, cancelled visits aside, from the index (decoding
+        every visit took a second)."""
+        last: dict[int, datetime] = {}
+        for row in self.visits.rows():
+            arrival = datetime.fromtimestamp(row.arrival, UTC)
+            if not row.cancelled and arrival <= at:
+                last[row.client_id] = max(last.get(row.client_id, arrival), arrival)
+        return last
+
+    def not_over(self, person: int, now: datetime, end: datetime) -> list[Visit]:
+        """The visits ``person`` hosts or is on the team of that are not over at ``now`` and arrive
+        before ``end``, cancelled ones too, by arrival."""
+        mine = [visit for visit in self.visits.all()
+                if person in visit.people and visit.departure >= now and visit.arrival < end]
+        return sorted(mine, key=lambda visit: visit.arrival)
 
     def clashes(self, visit: Visit) -> list[Clash]:
         """The room, driver and car ``visit`` holds that other planned visits hold at the same time."""

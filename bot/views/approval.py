@@ -132,12 +132,12 @@ def _open(t: Translator, visit: Visit) -> Keyboard:
 
 def _host(ctx: Context, visit: Visit) -> Staff | None:
     """The host, to be told of an answer, unless they gave it or cannot be reached."""
-    host = ctx.services.access.staff.get(visit.host)
+    host = ctx.services.access.person(visit.host)
     if host is None or not host.active or not host.reachable or host.user_id == ctx.event.user.id:
         return None
     return host
 
 
 def _name(ctx: Context, user_id: int) -> str:
-    staff = ctx.services.access.staff.get(user_id)
+    staff = ctx.services.access.person(user_id)
     return staff.name if staff else str(user_id)

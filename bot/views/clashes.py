@@ -25,7 +25,7 @@ def lines(ctx: Context, found: Sequence[Clash]) -> list[str]:
         other, theirs = clash.other, clash.theirs
         when = span(ctx, theirs.start, theirs.end)
         if clash.mine.what == DRIVER:
-            driver = ctx.services.access.staff.get(int(theirs.key))
+            driver = ctx.services.access.person(int(theirs.key))
             said.append(ctx.t("clash.driver", driver=driver.name if driver else theirs.key, number=other.id,
                               client=other.client_name, when=when))
         elif clash.mine.what == CAR:

@@ -17,7 +17,7 @@ from bot.views.clients import LANGUAGE_KEYS
 def offer(ctx: Context, before: Visit, after: Visit) -> None:
     """Gives the host the draft: in the reply if they made the change, else as a message of its own."""
     lead = before.lead
-    host = ctx.services.access.staff.get(after.host)
+    host = ctx.services.access.person(after.host)
     if lead is None or host is None or not host.active:
         return
     locale = ctx.services.debriefs.memo_locale(after) or ctx.translator_for(host).locale

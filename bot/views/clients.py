@@ -73,7 +73,7 @@ def country_name(ctx: Context, code: str) -> str:
 def _manager(ctx: Context, client: Client) -> str:
     if client.account_manager is None:
         return ctx.t("client.card.unset")
-    staff = ctx.services.access.staff.get(client.account_manager)
+    staff = ctx.services.access.person(client.account_manager)
     return staff.name if staff else str(client.account_manager)
 
 
@@ -117,7 +117,7 @@ def _last_contact(ctx: Context, client: Client) -> str:
 def _visits(ctx: Context, client: Client) -> list[str]:
     """Newest first; the most recent few, and how many more there are."""
     t = ctx.t
-    visits = ctx.services.visits.visits.for_client(client.id)
+    visits = ctx.services.visits.for_client(client.id)
     if not visits:
         return [t("client.card.visits"), t("client.card.no_visits")]
     lines = [t("client.card.visits")]

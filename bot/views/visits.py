@@ -165,7 +165,7 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
 
 
 def _name(ctx: Context, user_id: int) -> str:
-    staff = ctx.services.access.staff.get(user_id)
+    staff = ctx.services.access.person(user_id)
     return staff.name if staff else str(user_id)
 
 
@@ -200,7 +200,7 @@ def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "", *, also:
     actor = ctx.event.user.id
     author = ctx.staff.name if ctx.staff else ""
     for user_id in dict.fromkeys((*visit.people, *also)):
-        staff = ctx.services.access.staff.get(user_id)
+        staff = ctx.services.access.person(user_id)
         if user_id == actor or staff is None or not staff.active:
             continue
         t = ctx.translator_for(staff)
