@@ -29,7 +29,8 @@ class Duty(StrEnum):
 
 @dataclass(frozen=True)
 class Staff:
-    """A registered user of the bot. ``user_id`` is the Telegram user id (also their private chat)."""
+    """A registered user of the bot. ``user_id`` is the person's id (``bot.repositories.identities``):
+    the Telegram user id of those who came from Telegram, their private chat with the bot too."""
 
     user_id: int
     name: str
@@ -50,6 +51,9 @@ class Staff:
     # who skipped the question is not asked again: /phone sets it later).
     phone: str = ""
     phone_asked: bool = False
+    # Their accounts on the messengers (``telegram:<id>``, ``feishu:<open_id>``), one per platform;
+    # ``/link`` adds another.
+    identities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
