@@ -58,7 +58,7 @@ class Staff:
 
 @dataclass(frozen=True)
 class Invite:
-    """A one-time code behind a ``t.me/<bot>?start=<code>`` link."""
+    """A one-time code behind a ``t.me/<bot>?start=<code>`` link: an invitation, or a link code."""
 
     code: str
     role: Role
@@ -69,6 +69,9 @@ class Invite:
     used_at: datetime | None = None
     # The admin who withdrew it (``/invite``): its link then opens nothing.
     revoked_by: int | None = None
+    # A link code (``/link``): whoever opens it becomes this person (an account of theirs on another
+    # messenger) rather than a new staff member.
+    person: int | None = None
 
     def usable(self, now: datetime) -> bool:
         return self.used_by is None and self.revoked_by is None and now < self.expires_at

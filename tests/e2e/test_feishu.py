@@ -15,9 +15,10 @@ from bot import bootstrap
 from bot.clock import FixedClock
 from bot.core.events import User
 from bot.domain.visits import Visit
+from bot.repositories.identities import TABLE as IDS_TABLE
+from bot.repositories.identities import Identities
 from bot.settings import load_settings
 from bot.storage import Database
-from bot.transports.feishu_ids import TABLE as IDS_TABLE
 from bot.transports.feishu_ids import FeishuIds
 from bot.views.nudges import done_nudge
 from tests.e2e.conftest import BotProcess, stop_bot
@@ -189,7 +190,7 @@ def seed_a_visit_saved_ten_days_ago(data_dir: Path, host: FeishuUser, now: datet
     db = Database.open(data_dir)
     try:
         with db.unit():
-            host_id = FeishuIds(db.table(IDS_TABLE)).user(host.open_id, host.name).id
+            host_id = FeishuIds(Identities(db.table(IDS_TABLE))).user(host.open_id, host.name).id
         settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(host_id), TELEGRAM_BOT_TOKEN="")
         saved = now - timedelta(days=10)
         services = bootstrap.build(settings, FixedClock(saved), db).services
