@@ -26,7 +26,8 @@ from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHo
 from bot.repositories.identities import Identities, platform_of
 
 INVITE_LIFETIME = timedelta(days=7)
-# A code that links another messenger's account to its maker (``/link``) is used within minutes.
+# A code that links another messenger's account to its maker (``/link``): meant for the next few
+# minutes, with time left to install the other messenger first.
 LINK_LIFETIME = timedelta(days=1)
 # What ``secrets.token_urlsafe(12)`` makes: the shape a code carried back by a button must have.
 INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{16}")
@@ -47,8 +48,8 @@ class StartResult(StrEnum):
     SEEN_BEFORE = "seen_before"
     # A link code (``/link``) opened: the account is now its maker's.
     LINKED = "linked"
-    # A link code opened from an account that already is someone, or that the code's maker
-    # already has one on the same messenger of: nothing linked.
+    # A link code opened from an account already registered, or from a second account on a
+    # messenger its maker already uses: nothing linked.
     LINK_TAKEN = "link_taken"
     LINK_SAME_PLATFORM = "link_same_platform"
 

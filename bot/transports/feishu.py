@@ -303,7 +303,7 @@ class Receiver:
         contacts answer in time), as is their private chat."""
         person = self._ids.known_user(open_id)
         if person is None or (not person.name and open_id not in self._asked):
-            # Asked once a run for someone whose name is not known (a feishu: admin, before they wrote).
+            # Asked once a run for someone whose name is not known (the contacts did not answer in time).
             self._asked.add(open_id)
             name = await self._name(open_id)
             if person is None:
