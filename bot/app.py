@@ -16,7 +16,6 @@ from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from bot.storage import DamagedData, Database, DatabaseError
 from bot.transports.console import CONSOLE_USER_ID, run_console
-from bot.transports.feishu_ids import with_feishu_admins
 
 log = logging.getLogger("bot")
 
@@ -38,8 +37,6 @@ def main() -> int:
             settings = settings.model_copy(update={"bot_admin_ids": admins})
         drop_oversized_pending(settings.bot_data_dir)
         db = Database.open(settings.bot_data_dir)
-        if settings.bot_platform == "feishu":
-            settings = with_feishu_admins(settings, db)  # feishu:<open_id> admins as the core's ids
     except (SettingsError, DatabaseError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

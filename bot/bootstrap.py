@@ -29,6 +29,8 @@ from bot.repositories.contact_log import ContactLogRepository, RelationshipRecor
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 from bot.repositories.escalations import EscalationRepository
+from bot.repositories.identities import TABLE as IDENTITIES_TABLE
+from bot.repositories.identities import Identities
 from bot.repositories.imports import PENDING, PendingImports
 from bot.repositories.nudges import ARCHIVE_AFTER, NudgeRepository
 from bot.repositories.tasks import TaskRepository
@@ -80,6 +82,11 @@ class Services:
     # Built once the rest exists: it reads nudges, visits and people through the services.
     escalations: EscalationService = field(init=False)
 
+    @property
+    def identities(self) -> Identities:
+        """Who is who across messengers, which the transports translate people through."""
+        return self.access.identities
+
 
 def build(settings: Settings, clock: Clock | None = None, db: Database | None = None,
           flows: dict[str, Flow] | None = None) -> Dispatcher:
@@ -109,7 +116,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         InviteRepository(db.table("invites")),
         AccessRequestRepository(db.table("access_requests")),
         NoticeHourRepository(db.table("access_notices")),
-        settings.bot_admin_ids,
+        identities=Identities(db.table(IDENTITIES_TABLE)),
+        admins=settings.admin_identities,
     )
     engine = FlowEngine(all_flows() if flows is None else flows, DialogRepository(db.table("dialogs")),
                         SavedFormRepository(db.table("saved_forms")))

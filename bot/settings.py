@@ -21,8 +21,10 @@ from bot.i18n import LOCALES
 
 OFFICIAL_API_URL = "https://api.telegram.org"
 FEISHU_DOMAIN = "https://open.feishu.cn"
-# How ``BOT_ADMIN_IDS`` names a Feishu user: ``feishu:ou_…`` (their open_id in this app).
+# How ``BOT_ADMIN_IDS`` names a Feishu user: ``feishu:ou_…`` (their open_id in this app); a Telegram
+# user is their id, bare or as ``telegram:<id>``.
 FEISHU_PREFIX = "feishu:"
+TELEGRAM_PREFIX = "telegram:"
 _OPEN_ID = re.compile(r"ou_[A-Za-z0-9_-]{1,64}")
 
 
@@ -77,7 +79,7 @@ class Settings(BaseSettings):
             return value
         ids = set()
         for raw in value.replace(";", ",").split(","):
-            part = raw.strip()
+            part = raw.strip().removeprefix(TELEGRAM_PREFIX)
             if not part or part.startswith(FEISHU_PREFIX):
                 continue
             if not part.lstrip("-").isdigit():
@@ -137,6 +139,13 @@ class Settings(BaseSettings):
         if value not in LOCALES:
             raise ValueError(f"{value!r} is not one of {', '.join(LOCALES)}")
         return value
+
+    @property
+    def admin_identities(self) -> frozenset[str]:
+        """``BOT_ADMIN_IDS`` as identities (``telegram:<id>``, ``feishu:<open_id>``), which
+        ``bot.repositories.identities`` turns into people: the same person whichever they write from."""
+        return frozenset({f"{TELEGRAM_PREFIX}{user_id}" for user_id in self.bot_admin_ids}
+                         | {f"{FEISHU_PREFIX}{open_id}" for open_id in self.feishu_admin_open_ids})
 
     @property
     def tz(self) -> ZoneInfo:

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.events import Button
+from bot.repositories.identities import BASE, TABLE, Identities
 from bot.storage import Database
 from bot.transports.feishu_cards import card, markdown
-from bot.transports.feishu_ids import BASE, FeishuIds
+from bot.transports.feishu_ids import FeishuIds
 from tests.fakefeishu.cards import card_problem, read_card, shown_text
 
 
@@ -50,7 +51,7 @@ def test_keyboard_rows_become_card_buttons_carrying_the_callback_data() -> None:
 def test_feishu_ids_are_stable_and_clash_with_no_telegram_id(tmp_path: Path) -> None:
     db = Database.open(tmp_path)
     with db.unit():
-        ids = FeishuIds(db.table("feishu_ids"))
+        ids = FeishuIds(Identities(db.table(TABLE)))
         alice = ids.user("ou_alice", "Alice")
         group = ids.chat("oc_group")
         ids.private_chat("oc_alice", alice.id)
@@ -58,7 +59,7 @@ def test_feishu_ids_are_stable_and_clash_with_no_telegram_id(tmp_path: Path) -> 
     db.close()
     assert alice.id > BASE and bob.id > alice.id and group < -BASE  # Telegram's ids stay below 2**52
     db = Database.open(tmp_path)
-    again = FeishuIds(db.table("feishu_ids"))
+    again = FeishuIds(Identities(db.table(TABLE)))
     assert again.known_user("ou_alice") == alice
     assert again.known_chat("oc_group") == group and again.known_chat("oc_alice") == alice.id
     assert again.open_id(bob.id) == "ou_bob" and again.group(group) == "oc_group"

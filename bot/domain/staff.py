@@ -29,7 +29,8 @@ class Duty(StrEnum):
 
 @dataclass(frozen=True)
 class Staff:
-    """A registered user of the bot. ``user_id`` is the Telegram user id (also their private chat)."""
+    """A registered user of the bot. ``user_id`` is the person's id (``bot.repositories.identities``):
+    the Telegram user id of those who came from Telegram, their private chat with the bot too."""
 
     user_id: int
     name: str
@@ -50,11 +51,14 @@ class Staff:
     # who skipped the question is not asked again: /phone sets it later).
     phone: str = ""
     phone_asked: bool = False
+    # Their accounts on the messengers (``telegram:<id>``, ``feishu:<open_id>``), one per platform;
+    # ``/link`` adds another.
+    identities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Invite:
-    """A one-time code behind a ``t.me/<bot>?start=<code>`` link."""
+    """A one-time code behind a ``t.me/<bot>?start=<code>`` link: an invitation, or a link code."""
 
     code: str
     role: Role
@@ -65,6 +69,9 @@ class Invite:
     used_at: datetime | None = None
     # The admin who withdrew it (``/invite``): its link then opens nothing.
     revoked_by: int | None = None
+    # A link code (``/link``): whoever opens it becomes this person (an account of theirs on another
+    # messenger) rather than a new staff member.
+    person: int | None = None
 
     def usable(self, now: datetime) -> bool:
         return self.used_by is None and self.revoked_by is None and now < self.expires_at

@@ -38,6 +38,11 @@ def start(ctx: Context) -> None:
     if outcome.result is StartResult.WELCOME_BACK:
         ctx.reply(ctx.t("start.welcome_back", name=staff.name))
         return
+    if outcome.result in _LINK_ANSWERS:
+        ctx.reply(ctx.t(_LINK_ANSWERS[outcome.result], name=staff.name))
+        if outcome.result is StartResult.LINKED:
+            set_menu(ctx, staff)
+        return
     if outcome.result is StartResult.JOINED and outcome.invite is not None:
         inviter = ctx.services.access.person(outcome.invite.created_by)
         if inviter is not None and inviter.active:
@@ -48,6 +53,8 @@ def start(ctx: Context) -> None:
 
 _REFUSALS = {StartResult.INVITE_INVALID: N_("access.invite_invalid"),
              StartResult.INVITE_REVOKED: N_("access.invite_revoked")}
+_LINK_ANSWERS = {StartResult.LINKED: N_("link.done"), StartResult.LINK_TAKEN: N_("link.taken"),
+                 StartResult.LINK_SAME_PLATFORM: N_("link.same_platform")}
 
 
 def _welcome(ctx: Context, staff: Staff) -> None:

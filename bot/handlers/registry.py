@@ -20,6 +20,7 @@ from bot.handlers import (
     importing,
     invite,
     language,
+    link,
     lookups,
     nudges,
     phone,
@@ -30,7 +31,8 @@ from bot.handlers import (
 
 # Order matters: it is the order of /help and of the command menu.
 MODULES = (access, visits, approval, checklist, lookups, digest, clients, contact_log, debrief, documents,
-           phone, help, language, cancel, invite, staff, company, importing, backup, review, nudges, dialogs)
+           phone, help, language, link, cancel, invite, staff, company, importing, backup, review, nudges,
+           dialogs)
 
 
 def routes() -> Router:

@@ -117,8 +117,9 @@ class InviteRepository:
         return invite
 
     def open_ones(self, now: datetime) -> list[Invite]:
-        """The invitations whose link still works, the newest first."""
-        usable = [i for i in (from_doc(Invite, d) for d in self._table.all()) if i.usable(now)]
+        """The invitations whose link still works, the newest first (not the link codes of ``/link``)."""
+        usable = [i for i in (from_doc(Invite, d) for d in self._table.all())
+                  if i.usable(now) and i.person is None]  # link codes are their makers' own
         return sorted(usable, key=lambda invite: invite.created_at, reverse=True)
 
 

@@ -23,8 +23,12 @@ from bot.domain.policy import Recipient
 from bot.domain.staff import AccessRequest, Duty, Invite, NoticeHour, Role, Staff
 from bot.i18n import N_, I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
+from bot.repositories.identities import Identities, platform_of
 
 INVITE_LIFETIME = timedelta(days=7)
+# A code that links another messenger's account to its maker (``/link``): meant for the next few
+# minutes, with time left to install the other messenger first.
+LINK_LIFETIME = timedelta(days=1)
 # What ``secrets.token_urlsafe(12)`` makes: the shape a code carried back by a button must have.
 INVITE_CODE = re.compile(r"[A-Za-z0-9_-]{16}")
 # Requests the admins are told of one by one in a clock hour; beyond that, one summary.
@@ -42,6 +46,12 @@ class StartResult(StrEnum):
     STRANGER = "stranger"
     # A stranger who wrote before: no reply, nothing written.
     SEEN_BEFORE = "seen_before"
+    # A link code (``/link``) opened: the account is now its maker's.
+    LINKED = "linked"
+    # A link code opened from an account already registered, or from a second account on a
+    # messenger its maker already uses: nothing linked.
+    LINK_TAKEN = "link_taken"
+    LINK_SAME_PLATFORM = "link_same_platform"
 
 
 @dataclass(frozen=True)
@@ -83,13 +93,18 @@ class AccessService:
         invites: InviteRepository,
         requests: AccessRequestRepository,
         notices: NoticeHourRepository,
-        admin_ids: frozenset[int],
+        *,
+        identities: Identities,
+        admins: frozenset[str],
     ) -> None:
         self.staff = staff
         self.invites = invites
         self.requests = requests
         self.notices = notices
-        self.admin_ids = admin_ids
+        self.identities = identities
+        # ``BOT_ADMIN_IDS`` as identities; who they are is asked of ``identities`` at each message,
+        # so a configured admin's account linked later, or a Feishu one met later, is them too.
+        self._admins = tuple(sorted(admins))
 
     def person(self, user_id: int) -> Staff | None:
         """Whoever is registered under ``user_id``, switched off or not."""
@@ -128,12 +143,18 @@ class AccessService:
         """Handles /start with an optional deep-link payload (an invitation code). Admins named in
         the settings are registered before any handler runs (``configured_admin``)."""
         known = self.staff.get(user.id)
+        invite = self.invites.get(payload) if payload else None
         if known is not None:
             if not known.active:
                 return StartOutcome(StartResult.DEACTIVATED, known)
+            if invite is not None and invite.person is not None:
+                return StartOutcome(StartResult.LINK_TAKEN, known)
             return StartOutcome(StartResult.WELCOME_BACK, self._refresh(known, user))
-        invite = self.invites.get(payload) if payload else None
-        if invite is not None and invite.usable(now):
+        if invite is not None and invite.usable(now) and invite.person is not None:
+            linked = self._link(user, invite, now)
+            if linked is not None:
+                return linked
+        elif invite is not None and invite.usable(now):
             staff = self._register(user, invite.role, now)
             invite = self.invites.save(replace(invite, used_by=user.id, used_at=now))
             return StartOutcome(StartResult.JOINED, staff, invite)
@@ -145,6 +166,30 @@ class AccessService:
             revoked = invite is not None and invite.revoked_by is not None
             result = StartResult.INVITE_REVOKED if revoked else StartResult.INVITE_INVALID
         return StartOutcome(result, new_request=first.request if first.announce else None)
+
+    def _link(self, user: User, invite: Invite, now: datetime) -> StartOutcome | None:
+        """The account ``user`` wrote from becomes the person who made the link code ``invite``; None
+        when that person is no longer active staff (the code then opens nothing, like a stale one)."""
+        assert invite.person is not None
+        target = self.staff.get(invite.person)
+        own = self.identities.of(user.id)
+        if target is None or not target.active or not own:
+            return None
+        name = own[0]
+        if any(platform_of(other) == platform_of(name) for other in self.identities.of(target.user_id)):
+            return StartOutcome(StartResult.LINK_SAME_PLATFORM, target)
+        self.identities.link(name, target.user_id)
+        target = self.staff.save(replace(target, identities=tuple(self.identities.of(target.user_id))))
+        invite = self.invites.save(replace(invite, used_by=user.id, used_at=now))
+        self.requests.delete(user.id)  # their request, if they wrote before, is theirs no longer
+        return StartOutcome(StartResult.LINKED, target, invite)
+
+    def create_link(self, staff: Staff, now: datetime) -> Invite:
+        """A one-time code that makes the account it is opened from (``/start <code>``, on another
+        messenger) ``staff``'s: their visits, tasks and nudges reach them there too."""
+        code = Invite(secrets.token_urlsafe(12), staff.role, staff.user_id, now, now + LINK_LIFETIME,
+                      person=staff.user_id)
+        return self.invites.save(code)
 
     def configured_admin(self, user: User, now: datetime) -> tuple[Staff, bool]:
         """Someone named in ``BOT_ADMIN_IDS``, as the active admin they always are: registered at
@@ -248,7 +293,7 @@ class AccessService:
     def is_configured_admin(self, user_id: int) -> bool:
         """Named in ``BOT_ADMIN_IDS``: an admin whom nobody can switch off or demote from the chat
         (the owner must always be able to get back in)."""
-        return user_id in self.admin_ids
+        return any(self.identities.person(name) == user_id for name in self._admins)
 
     def _not_configured(self, user_id: int) -> None:
         if self.is_configured_admin(user_id):
@@ -306,7 +351,7 @@ class AccessService:
 
     def _register(self, user: User, role: Role, now: datetime) -> Staff:
         staff = Staff(user.id, user.full_name or str(user.id), role, now, user.username,
-                      language_code=user.language_code)
+                      language_code=user.language_code, identities=tuple(self.identities.of(user.id)))
         return self.staff.save(staff)
 
     def _refresh(self, staff: Staff, user: User) -> Staff:

@@ -16,6 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
+from tinydb.table import Document
+
 from bot.storage.chunked import CHUNKED
 
 if TYPE_CHECKING:
@@ -63,11 +65,58 @@ def _record_layout(db: Database) -> None:
     db.record_layout()
 
 
+# What schema 5 reads and writes (``bot.repositories.identities`` owns the new table): a migration
+# stays as it was written, whatever the code does later.
+_BASE = 2**52
+_OLD_KINDS = {"user": "person", "group": "group", "p2p": "p2p"}
+
+
+def _identities(db: Database) -> None:
+    """Version 5: a person is one staff record with an identity per platform (``telegram:<id>``,
+    ``feishu:<open_id>``). The Feishu transport's ``feishu_ids`` rows become rows of ``identities``
+    under the same numbers (so every person and group keeps its id, and visits, nudges and the rest
+    need no rewrite), and each staff record lists its identities: ``telegram:<user_id>`` for a
+    Telegram id, its open_id for a Feishu number. One unit, one durable write; run again after a
+    crash, it finds the rows it copied and the staff records it set and leaves them be."""
+    old, new, staff = db.table("feishu_ids"), db.table("identities"), db.table("staff")
+    with db.unit():
+        copied = {doc.doc_id for doc in new.all()}
+        private: dict[str, Document] = {}  # the last row of each private chat, as it was read
+        rows = []
+        for doc in old.all():
+            kind = _OLD_KINDS[str(doc["kind"])]
+            key = f"feishu:{doc['key']}"
+            if kind == "p2p":
+                private[key] = Document({"kind": kind, "key": key, "id": int(doc["user"])}, doc.doc_id)
+                continue
+            number = _BASE + doc.doc_id
+            row = {"kind": kind, "key": key, "id": number if kind == "person" else -number}
+            if kind == "person":
+                row["name"] = str(doc.get("name") or "")
+            rows.append(Document(row, doc.doc_id))
+        missing = [row for row in (*rows, *private.values()) if row.doc_id not in copied]
+        if missing:
+            new.insert_multiple(missing)
+        feishu = {int(doc["id"]): str(doc["key"]) for doc in new.all() if doc["kind"] == "person"}
+        for doc in staff.all():
+            if "identities" in doc:
+                continue
+            user_id = doc.doc_id  # staff are stored under their id
+            if 0 < user_id < _BASE:
+                names = [f"telegram:{user_id}"]
+            else:
+                names = [feishu[user_id]] if user_id in feishu else []
+            staff.update({"identities": names}, doc_ids=[doc.doc_id])
+        if len(old):
+            old.truncate()
+
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(0, 1, _initial_schema, "initial schema"),
     Migration(1, 2, _split_big_collections, "big collections in chunk files"),
     Migration(2, 3, _split_relationship_records, "relationship records in chunk files"),
     Migration(3, 4, _record_layout, "meta.json lists the data files and the next ids"),
+    Migration(4, 5, _identities, "a person's identities per platform"),
 )
 
 CURRENT_SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].to_version

@@ -1,14 +1,17 @@
-"""What every transport does the same way: start-up chores around the runner, and a keyboard as
-the Bot API reads it."""
+"""What every transport does the same way: start-up chores around the runner, a keyboard as the Bot
+API reads it, and Telegram accounts as the people the core knows (for both Telegram adapters)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from bot.core.events import Action, Keyboard, SetCommands, plain_label
+from bot.core.delivery import Performer, Rejected
+from bot.core.events import Action, Edit, Event, Keyboard, Send, SendDocument, SetCommands, plain_label
 from bot.core.runner import Runner
 from bot.handlers.menu import command_menu
 from bot.i18n import LOCALES
+from bot.repositories.identities import Identities
 
 # Telegram keys command menus on two-letter language codes only, so "zh" gets Simplified Chinese;
 # a Traditional Chinese user gets their own menu per chat once the bot knows them.
@@ -41,3 +44,32 @@ def inline_keyboard(buttons: Keyboard) -> dict[str, Any] | None:
     return {"inline_keyboard": [[{"text": plain_label(b), "url": b.url} if b.url
                                  else {"text": plain_label(b), "callback_data": b.data} for b in row]
                                 for row in buttons]}
+
+
+def from_telegram(event: Event, identities: Identities) -> Event:
+    """``event`` with its sender as the person they are: a Telegram account linked to someone
+    (``/link``) is that person, in their private chat too; any other is itself (a dictionary look-up
+    per update, nothing else)."""
+    person = identities.telegram_person(event.user.id)
+    if person == event.user.id:
+        return event
+    chat_id = person if event.chat_id == event.user.id else event.chat_id
+    return replace(event, user=replace(event.user, id=person), chat_id=chat_id)
+
+
+class ToTelegram:
+    """A Telegram adapter's performer, sending what the core addresses to a person to that person's
+    Telegram account (the same id, unless they linked it)."""
+
+    def __init__(self, performer: Performer, identities: Identities) -> None:
+        self._performer = performer
+        self._identities = identities
+
+    async def perform(self, action: Action) -> int | None:
+        if isinstance(action, Send | Edit | SendDocument | SetCommands) and action.chat_id is not None:
+            account = self._identities.telegram_chat(action.chat_id)
+            if account is None:
+                raise Rejected(f"person {action.chat_id} has no Telegram account")
+            if account != action.chat_id:
+                action = replace(action, chat_id=account)
+        return await self._performer.perform(action)

@@ -21,7 +21,7 @@ pushes them again to the next start.
 Sending (``FeishuPerformer``): text and keyboards as interactive cards (``feishu_cards``); an edit
 updates the card; a document is uploaded, then sent as a file message. Feishu has no command menu
 and no inline mode: those actions are done by doing nothing. People and chats get integer ids
-from ``feishu_ids``.
+from ``feishu_ids`` (a person linked to a Telegram account is that account's person).
 """
 
 from __future__ import annotations
@@ -61,7 +61,6 @@ from bot.transports.feishu_api import FeishuApi
 from bot.transports.feishu_cards import DATA_KEY, card, plain
 from bot.transports.feishu_events import TABLE as EVENTS_TABLE
 from bot.transports.feishu_events import SeenEvents, file_of, menu_command, message_text
-from bot.transports.feishu_ids import TABLE as IDS_TABLE
 from bot.transports.feishu_ids import FeishuIds, Person
 from bot.transports.polling import REPLY_HOLD, STOP_GRACE
 from bot.transports.retry import until_reachable
@@ -304,7 +303,7 @@ class Receiver:
         contacts answer in time), as is their private chat."""
         person = self._ids.known_user(open_id)
         if person is None or (not person.name and open_id not in self._asked):
-            # Asked once a run for someone whose name is not known (a feishu: admin, before they wrote).
+            # Asked once a run for someone whose name is not known (the contacts did not answer in time).
             self._asked.add(open_id)
             name = await self._name(open_id)
             if person is None:
@@ -394,7 +393,7 @@ async def run_feishu(runner: Runner, settings: Settings) -> int:
     assert settings.feishu_app_id is not None and settings.feishu_secret is not None
     api = FeishuApi(settings.feishu_app_id, settings.feishu_secret, settings.feishu_domain)
     db = runner.dispatcher.services.db
-    ids = await runner.call(FeishuIds, db.table(IDS_TABLE))
+    ids = FeishuIds(runner.dispatcher.services.identities)  # the core's, which /link writes to
     seen = await runner.call(_seen_events, db)
     try:
         name = await until_reachable(api.bot_name, (Transient, RetryAfter))

@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from bot.core.events import Event, Outcome
 from bot.core.runner import Accepted, Runner
 from bot.scheduling import start_scheduler
-from bot.transports.common import default_menus
+from bot.transports.common import default_menus, from_telegram
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -173,7 +173,7 @@ async def _handle(runner: Runner, incoming: Incoming) -> Accepted | None:
     if incoming.event is None:
         return None
     try:
-        return await runner.accept(incoming.event)
+        return await runner.accept(from_telegram(incoming.event, runner.dispatcher.services.identities))
     except Exception:  # one update's trouble must not stop the bot for everybody
         log.exception("update %d not handled", incoming.update_id)
         return None
@@ -182,4 +182,6 @@ async def _handle(runner: Runner, incoming: Incoming) -> Accepted | None:
 async def _download_then_process(runner: Runner,
                                  download: Callable[[], Awaitable[Event | None]]) -> list[Outcome]:
     event = await download()
-    return [] if event is None else await runner.process(event)
+    if event is None:
+        return []
+    return await runner.process(from_telegram(event, runner.dispatcher.services.identities))

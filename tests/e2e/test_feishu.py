@@ -13,10 +13,12 @@ import pytest
 from bot import bootstrap
 from bot.clock import FixedClock
 from bot.core.events import User
+from bot.domain.staff import Role
 from bot.domain.visits import Visit
+from bot.repositories.identities import TABLE as IDS_TABLE
+from bot.repositories.identities import Identities
 from bot.settings import load_settings
 from bot.storage import Database
-from bot.transports.feishu_ids import TABLE as IDS_TABLE
 from bot.transports.feishu_ids import FeishuIds
 from bot.views.nudges import done_nudge
 from tests.e2e.conftest import BotProcess, stop_bot
@@ -189,7 +191,7 @@ def seed_a_visit_saved_ten_days_ago(data_dir: Path, host: FeishuUser, now: datet
     db = Database.open(data_dir)
     try:
         with db.unit():
-            host_id = FeishuIds(db.table(IDS_TABLE)).user(host.open_id, host.name).id
+            host_id = FeishuIds(Identities(db.table(IDS_TABLE))).user(host.open_id, host.name).id
         settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(host_id), TELEGRAM_BOT_TOKEN="")
         saved = now - timedelta(days=10)
         services = bootstrap.build(settings, FixedClock(saved), db).services
@@ -264,4 +266,39 @@ async def test_in_a_group_the_bot_answers_where_it_is_mentioned(fake: FakeFeishu
     await fake.wait_until(lambda: next((push.answer for push in pushes if push.answer), None), 10)
     toasts = [push.answer for push in fake.longconn.pushes.values() if push.answer]
     assert toasts == [{"toast": {"type": "info", "content": "🔒 这个请在和我的私聊中使用。"}}]
+    assert not fake.errors()
+
+
+def seed_a_telegram_colleague_with_a_link_code(data_dir: Path, now: datetime) -> str:
+    """Lin, staff on Telegram (id 1001), who asked there for a /link code; the code."""
+    db = Database.open(data_dir)
+    try:
+        settings = load_settings(BOT_DATA_DIR=data_dir, TELEGRAM_BOT_TOKEN="")
+        services = bootstrap.build(settings, FixedClock(now), db).services
+        with db.unit():
+            admin, _ = services.access.configured_admin(User(1000, "Boss"), now)
+            invite = services.access.create_invite(admin, Role.STAFF, now)
+            joined = services.access.start(User(1001, "Lin"), invite.code, now).staff
+            assert joined is not None
+            return services.access.create_link(joined, now).code
+    finally:
+        db.close()
+
+
+async def test_a_telegram_colleague_links_their_feishu_account(
+        fake: FakeFeishu, admin: FeishuUser, bot_clock: ShiftedClock, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code = seed_a_telegram_colleague_with_a_link_code(data, bot_clock.now())
+    bot = await start_feishu_bot(fake, data, tmp_path / "bot.log", [admin], bot_clock)
+    try:
+        lin = fake.user("林 Lin")
+        fake.user_sends(lin, f"/start {code}")
+        await fake.wait_for_message(lin, contains="关联成功：此账号现已属于 Lin")
+        fake.user_sends(lin, "/today")  # staff only: they are Lin, staff member 1001
+        await fake.wait_for_message(lin, contains="今天")
+        eve = fake.user("Eve")
+        fake.user_sends(eve, f"/start {code}")  # used: the code opens nothing more
+        await fake.wait_for_message(eve, contains="已过期或已被使用")
+    finally:
+        await stop_bot(bot)
     assert not fake.errors()
