@@ -38,7 +38,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.transports.common import inline_keyboard
+from bot.transports.common import TELEGRAM, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
 from bot.transports.updates import Download, incoming
@@ -171,7 +171,8 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
     """Polls until stopped (SIGINT/SIGTERM)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
     bot = Bot(token, session=session)
-    runner.delivery = Delivery(AiogramPerformer(bot), limiter=RateLimiter())
+    runner.dispatcher.services.capabilities = TELEGRAM
+    runner.delivery = Delivery(AiogramPerformer(bot), limiter=RateLimiter(), max_text=TELEGRAM.max_text)
     # The HTTP request outlasts the long poll it carries.
     request_timeout = int(session.timeout + POLL_TIMEOUT)
 

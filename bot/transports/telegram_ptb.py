@@ -30,7 +30,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.transports.common import inline_keyboard
+from bot.transports.common import TELEGRAM, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
 from bot.transports.updates import Download, incoming
@@ -129,7 +129,8 @@ async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
     # too) takes one of them.
     bot = Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot",
               request=HTTPXRequest(connection_pool_size=SEND_CONNECTIONS))
-    runner.delivery = Delivery(PtbPerformer(bot), limiter=RateLimiter())
+    runner.dispatcher.services.capabilities = TELEGRAM
+    runner.delivery = Delivery(PtbPerformer(bot), limiter=RateLimiter(), max_text=TELEGRAM.max_text)
     download = _downloader(bot)
     # The request outlasts the long poll it carries.
     read_timeout = (bot.request.read_timeout or 0) + POLL_TIMEOUT
