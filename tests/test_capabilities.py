@@ -4,17 +4,19 @@ and a card holds more text than a Telegram message; the console has no link to i
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
 from bot.core.capabilities import Capabilities
 from bot.core.delivery import Delivery
-from bot.core.events import Action
+from bot.core.events import Action, Button
 from bot.core.events import Send as SendAction
 from bot.transports.common import TELEGRAM
 from bot.transports.console import CONSOLE
-from bot.transports.feishu_cards import capabilities
+from bot.transports.feishu_cards import capabilities, card
+from tests.fakefeishu.server import MAX_BODY
 from tests.support.chat import World
 
 FEISHU = capabilities("cli_a1b2c3")
@@ -104,3 +106,16 @@ async def test_a_long_message_is_split_at_the_messengers_limit(caps: Capabilitie
     await Delivery(recorder, max_text=caps.max_text).deliver([SendAction(1, text)])
     assert len(recorder.sent) == parts and all(len(part) <= caps.max_text for part in recorder.sent)
     assert "\n".join(recorder.sent) == text
+
+
+def test_a_card_at_feishus_text_limit_stays_within_its_30_kb() -> None:
+    """The longest part the core sends to Feishu, in Chinese with line breaks and quotes and under a
+    full keyboard, as the request body ``FeishuApi.send`` makes of it."""
+    line = "“客户”关心交货周期、售后服务与本地化生产，希望参观总装线。\n"
+    text = (line * (FEISHU.max_text // len(line) + 1))[:FEISHU.max_text]
+    row = (Button("✅ 确认会议室、展厅与投影设备", "x" * 64), Button("⏰ 明天上午再提醒我", "y" * 64))
+    buttons = (row,) * 8
+    content = json.dumps(card(text, buttons), ensure_ascii=False)
+    body = {"receive_id": "ou_" + "0" * 32, "msg_type": "interactive", "content": content, "uuid": "u" * 40}
+    sent = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    assert len(sent) <= MAX_BODY["interactive"]
