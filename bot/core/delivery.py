@@ -36,7 +36,7 @@ class DeliveryError(Exception):
 
 
 class RetryAfter(DeliveryError):
-    """Telegram's flood control (429): try again after ``seconds``."""
+    """Flood control (Telegram's 429, Feishu's rate-limit codes): try again after ``seconds``."""
 
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds}s")
@@ -168,7 +168,7 @@ class Delivery:
                     # An old message can no longer be edited: say it anew rather than say nothing.
                     anew = Send(action.chat_id, action.text, action.buttons)
                     return await self._deliver_one(anew, priority, handing)
-                log.error("Telegram rejected %s: %s", type(action).__name__, rejected)
+                log.error("the messenger rejected %s: %s", type(action).__name__, rejected)
                 return Outcome(action, delivered=False, error=str(rejected))
         log.error("gave up delivering %s: %s", type(action).__name__, error)
         return Outcome(action, delivered=False, error=str(error))

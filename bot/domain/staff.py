@@ -54,7 +54,7 @@ class Staff:
 
 @dataclass(frozen=True)
 class Invite:
-    """A one-time code behind a ``t.me/<bot>?start=<code>`` link."""
+    """A one-time code that ``/start <code>`` opens: typed, or carried by a link where the messenger can."""
 
     code: str
     role: Role
