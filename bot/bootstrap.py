@@ -6,6 +6,7 @@ import gc
 from dataclasses import dataclass, field
 
 from bot.clock import Clock, SystemClock
+from bot.core.capabilities import Capabilities
 from bot.core.dispatcher import Dispatcher
 from bot.core.outbox import TABLE as OUTBOX_TABLE
 from bot.core.outbox import Outbox
@@ -49,6 +50,7 @@ from bot.services.relationship import RelationshipService
 from bot.services.visits import VisitService
 from bot.settings import Settings
 from bot.storage import Database
+from bot.transports.common import TELEGRAM
 
 
 @dataclass
@@ -66,8 +68,10 @@ class Services:
     visits: VisitService
     nudges: NudgeService
     calendar: WorkCalendar
-    # Learnt from Telegram's getMe once a transport connects; used in invitation links.
+    # The bot's name, learnt once a transport connects (Telegram's getMe); used in invitation links.
     bot_username: str = "your_bot"
+    # What the messenger can do, as its transport declares it when it starts (Telegram's until then).
+    capabilities: Capabilities = TELEGRAM
     # Keyword-only, so fields with defaults may come before it.
     debriefs: DebriefService = field(kw_only=True)
     clients: ClientService = field(kw_only=True)

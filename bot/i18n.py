@@ -4,8 +4,8 @@ Code names messages by key (``t("start.welcome", name=...)``); the catalogs hold
 zh_Hans, zh_Hant and en, including plural forms. The ``.po`` files are compiled in memory at start
 (Babel), so there is no build step and no binary ``.mo`` in the repository.
 
-Parameters are HTML-escaped as they are formatted, because every message goes out in Telegram's
-HTML parse mode; pass ``Html(...)`` for a parameter that is already safe markup.
+Parameters are HTML-escaped as they are formatted, because every message is written in the core's
+HTML subset (``bot.core.events``); pass ``Html(...)`` for a parameter that is already safe markup.
 """
 
 from __future__ import annotations
@@ -45,13 +45,13 @@ def babel_locale(locale: str) -> str:
 
 
 class Html(str):
-    """A string that is already safe Telegram HTML and must not be escaped again."""
+    """A string that is already safe markup (the core's HTML subset) and must not be escaped again."""
 
     __slots__ = ()
 
 
 def escape(value: object) -> str:
-    """Escapes user text for Telegram's HTML parse mode (Html passes through)."""
+    """Escapes user text for the core's HTML subset (Html passes through)."""
     if isinstance(value, Html):
         return value
     return html.escape(str(value), quote=False)

@@ -29,13 +29,11 @@ def test_what_people_typed_shows_as_typed(typed: str) -> None:
     assert shown_text(converted) == f"客户：{typed}"
 
 
-def test_telegram_links_become_the_bots_chat() -> None:
-    def link(url: str) -> str:
-        return "https://applink.feishu.cn/client/bot/open?appId=cli_1" if "t.me" in url else url
-
-    text = "邀请：https://t.me/reception_bot?start=ab12_cd\n或 https://example.com/x_y"
-    assert markdown(text, link) == ("邀请：https://applink.feishu.cn/client/bot/open?appId=cli_1\n"
-                                    "或 https://example.com/x_y")
+def test_links_stay_as_written() -> None:
+    """The core writes Feishu's own links (``Capabilities``): no link is rewritten on the way, not
+    even a Telegram one someone typed into a note."""
+    text = "频道：https://t.me/reception_news\n或 https://example.com/x_y"
+    assert markdown(text) == text
 
 
 def test_keyboard_rows_become_card_buttons_carrying_the_callback_data() -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from babel.dates import format_datetime
 
+from bot.core.capabilities import Capabilities
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
 from bot.domain.staff import Staff
 from bot.i18n import N_, Translator, babel_locale
@@ -66,6 +67,16 @@ class Context:
     @property
     def now(self) -> datetime:
         return self.services.clock.now()
+
+    @property
+    def caps(self) -> Capabilities:
+        """What the messenger can do (its limits, its links, whether it has a command menu)."""
+        return self.services.capabilities
+
+    def chat_link(self, payload: str = "") -> str:
+        """The link that opens one's private chat with the bot, carrying ``payload`` where the
+        messenger can; "" where it has no such link."""
+        return self.caps.link(self.services.bot_username, payload)
 
     def reply(self, text: str, buttons: Keyboard = ()) -> None:
         """Sends a new message to the chat the event came from."""

@@ -3,7 +3,8 @@
 Both aiogram and python-telegram-bot drop a message when Telegram answers 429 (checked against a
 local Bot API server), so transports do not send directly: they give a ``Performer`` that carries
 out one action and raises the errors below, and ``Delivery`` waits ``retry_after`` on 429, backs
-off on server and network errors, splits long texts, and reports a user who blocked the bot
+off on server and network errors, splits texts longer than the platform takes (``max_text``, from
+its ``Capabilities``), and reports a user who blocked the bot
 instead of retrying forever.
 
 With a ``RateLimiter`` (the Telegram transports give one) every attempt first waits for its token,
@@ -25,7 +26,7 @@ from typing import Protocol
 
 from bot.core.events import Action, Edit, Outcome, RenderDocument, Send, SendDocument
 from bot.core.ratelimit import Priority, RateLimiter
-from bot.core.text import split_message
+from bot.core.text import MAX_MESSAGE, split_message
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class DeliveryError(Exception):
 
 
 class RetryAfter(DeliveryError):
-    """Telegram's flood control (429): try again after ``seconds``."""
+    """Flood control (Telegram's 429, Feishu's rate-limit codes): try again after ``seconds``."""
 
     def __init__(self, seconds: float) -> None:
         super().__init__(f"retry after {seconds}s")
@@ -89,8 +90,10 @@ class Delivery:
     """Delivers actions in order, with retries; never raises."""
 
     def __init__(self, performer: Performer, policy: RetryPolicy | None = None,
-                 sleep: Sleep = asyncio.sleep, limiter: RateLimiter | None = None) -> None:
+                 sleep: Sleep = asyncio.sleep, limiter: RateLimiter | None = None,
+                 max_text: int = MAX_MESSAGE) -> None:
         self._performer = performer
+        self._max_text = max_text
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self.limiter = limiter
@@ -128,7 +131,7 @@ class Delivery:
         for given in actions:
             # A file made here, on a worker thread: the core thread stays free for everybody else.
             action = await asyncio.to_thread(given.made) if isinstance(given, RenderDocument) else given
-            for part in _parts(action):
+            for part in _parts(action, self._max_text):
                 outcomes.append(await self._deliver_one(part, priority, handing))
         return outcomes
 
@@ -165,7 +168,7 @@ class Delivery:
                     # An old message can no longer be edited: say it anew rather than say nothing.
                     anew = Send(action.chat_id, action.text, action.buttons)
                     return await self._deliver_one(anew, priority, handing)
-                log.error("Telegram rejected %s: %s", type(action).__name__, rejected)
+                log.error("the messenger rejected %s: %s", type(action).__name__, rejected)
                 return Outcome(action, delivered=False, error=str(rejected))
         log.error("gave up delivering %s: %s", type(action).__name__, error)
         return Outcome(action, delivered=False, error=str(error))
@@ -195,11 +198,11 @@ def _chat_of(action: Action) -> int | None:
     return None
 
 
-def _parts(action: Action) -> list[Action]:
+def _parts(action: Action, max_text: int) -> list[Action]:
     """A long message becomes several; its buttons go with the last part."""
     if not isinstance(action, Send | Edit):
         return [action]
-    texts = split_message(action.text)
+    texts = split_message(action.text, max_text)
     if len(texts) == 1:
         return [action]
     first: Action = replace(action, text=texts[0], buttons=())

@@ -1,8 +1,15 @@
 """What the conversation core takes in and gives out, with no messenger framework in sight.
 
-A transport (aiogram, python-telegram-bot, the console) turns what it receives into an
-``Event`` and carries out the ``Action`` objects the core returns. Everything the core says is
-already translated and rendered as Telegram HTML; the transport only moves it.
+A transport (aiogram, python-telegram-bot, Feishu, the console) turns what it receives into an
+``Event`` and carries out the ``Action`` objects the core returns.
+
+Everything the core says is already translated and written in one markup, the core's HTML subset:
+``<b>``, ``<i>``, ``<u>``, ``<s>``, ``<code>``, ``<pre>``, ``<a href>``, and the entities ``&amp;``
+``&lt;`` ``&gt;`` for what people typed. Each transport renders it its own way: Telegram takes it as
+it is (it is a subset of Telegram's HTML), Feishu turns it into card markdown
+(``bot.transports.feishu_cards``), the console into plain text. Whatever else the core must know of
+the platform before it speaks (how long a message may be, whether links carry a ``/start``
+payload), the transport declares as its ``bot.core.capabilities.Capabilities``.
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ class User:
         return " ".join(part for part in (self.first_name, self.last_name) if part) or self.username
 
 
-# "private", "group", "supergroup" or "channel", as Telegram names them.
+# "private", "group", "supergroup" or "channel", as Telegram names them; other transports map their
+# own onto these (Feishu's "p2p" is "private"). "inline" is an inline query's.
 ChatType = str
 
 
@@ -40,7 +48,7 @@ MAX_INCOMING_FILE_BYTES = 10 * 1024 * 1024
 
 @dataclass(frozen=True, slots=True)
 class IncomingFile:
-    """A file a user sent (a Telegram document), downloaded by the transport.
+    """A file a user sent (a document, not a photo), downloaded by the transport.
 
     ``content`` is None when it was not downloaded: larger than ``MAX_INCOMING_FILE_BYTES``
     (``too_large``), or the download failed.
@@ -95,7 +103,7 @@ class Button:
     """An inline button. ``data`` is an id for the core, never the translated label.
 
     ``label`` is written like message text (the translator HTML-escapes what users typed), but
-    Telegram shows button text literally, so transports turn it into plain text with ``plain_label``.
+    messengers show button text literally, so transports turn it into plain text with ``plain_label``.
     """
 
     label: str
@@ -107,13 +115,13 @@ Keyboard = tuple[tuple[Button, ...], ...]
 
 
 def plain_label(button: Button) -> str:
-    """The label as Telegram must receive it: entities decoded, so "&lt;AG&gt;" shows as "<AG>"."""
+    """The label as a messenger must receive it: entities decoded, so "&lt;AG&gt;" shows as "<AG>"."""
     return html.unescape(button.label)
 
 
 @dataclass(frozen=True, slots=True)
 class Send:
-    """Send a new message (text is Telegram HTML)."""
+    """Send a new message (text in the core's HTML subset)."""
 
     chat_id: int
     text: str
@@ -179,7 +187,7 @@ class InlineArticle:
 
     id: str
     title: str
-    text: str  # Telegram HTML, sent when chosen
+    text: str  # in the core's HTML subset, sent when chosen
     description: str = ""
 
 
@@ -193,7 +201,8 @@ class AnswerInline:
 
 @dataclass(frozen=True, slots=True)
 class SetCommands:
-    """Set the command menu, for one chat or (chat_id None) as a language's default."""
+    """Set the command menu, for one chat or (chat_id None) as a language's default; only where the
+    messenger has one (``Capabilities.command_menu``)."""
 
     commands: tuple[tuple[str, str], ...]
     chat_id: int | None = None

@@ -8,8 +8,8 @@ staff, or staff who should not see every visit. So in a group chat:
   (``GroupUse.ANY``);
 - in the registered group, staff see the day's arrivals, today's and tomorrow's
   (``GroupUse.REGISTERED``, and questions typed in words);
-- anything else answers "ask me in a private chat", with a link that opens one (a button's press
-  only the notice).
+- anything else answers "ask me in a private chat", with a link that opens one where the
+  messenger has such links (a button's press only the notice).
 
 Every route declares its ``GroupUse`` (``bot.core.router``; by default private chats only) and the
 dispatcher asks ``admit`` before any handler runs, so no handler looks at the chat to decide.
@@ -54,15 +54,10 @@ def admit(ctx: Context, use: GroupUse) -> bool:
     return False
 
 
-def private_link(bot_username: str) -> str:
-    """The link that opens one's private chat with the bot."""
-    return f"https://t.me/{bot_username}?start={FROM_GROUP}"
-
-
 def _point_to_private(ctx: Context, key: str) -> None:
     text = ctx.t(key)
     if ctx.event.is_callback:
         ctx.toast(text, alert=True)
         return
-    link = private_link(ctx.services.bot_username)
-    ctx.reply(text, keyboard([Button(ctx.t("group.open_private"), url=link)]))
+    link = ctx.chat_link(FROM_GROUP)
+    ctx.reply(text, keyboard([Button(ctx.t("group.open_private"), url=link)] if link else []))

@@ -1,9 +1,11 @@
-"""Telegram text limits: long messages are split on line breaks, never inside an HTML tag."""
+"""Long messages split on line breaks, never inside an HTML tag, at the limit the platform declares
+(``Capabilities.max_text``)."""
 
 from __future__ import annotations
 
 import re
 
+# Where a ``Delivery`` told no platform's limit splits: Telegram's, the tightest of the platforms.
 MAX_MESSAGE = 4096
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 

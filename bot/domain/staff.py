@@ -58,7 +58,8 @@ class Staff:
 
 @dataclass(frozen=True)
 class Invite:
-    """A one-time code behind a ``t.me/<bot>?start=<code>`` link: an invitation, or a link code."""
+    """A one-time code that ``/start <code>`` opens (typed, or carried by a link where the messenger
+    can): an invitation, or a link code."""
 
     code: str
     role: Role

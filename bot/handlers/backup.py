@@ -10,8 +10,6 @@ from bot.domain.staff import Role
 from bot.i18n import N_
 
 router = Router()
-# Telegram refuses documents a bot sends above 50 MB.
-MAX_SEND_BYTES = 50 * 1024 * 1024
 
 
 @router.command("backup", role=Role.ADMIN, menu=N_("cmd.backup"))
@@ -19,8 +17,9 @@ def back_up(ctx: Context) -> None:
     """Sends the archive (made here, on the core thread: no write can interleave)."""
     now = ctx.now.astimezone(ctx.services.settings.tz)
     content, copies = on_demand(ctx.services, now)
-    if len(content) > MAX_SEND_BYTES:
-        ctx.reply(ctx.t("backup.too_large", size=len(content) // 2**20, copies=copies))
+    limit = ctx.caps.max_file_bytes  # the messenger refuses a larger file
+    if len(content) > limit:
+        ctx.reply(ctx.t("backup.too_large", size=len(content) // 2**20, limit=limit // 2**20, copies=copies))
         return
     caption = ctx.t("backup.caption", time=ctx.format_time(now), copies=copies,
                     keep=ctx.services.settings.bot_backup_keep)

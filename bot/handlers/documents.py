@@ -1,6 +1,6 @@
 """/form, /itinerary, /memo <n>, /calendar and the document buttons of a visit card.
 
-Each sends a file as a Telegram document: the arrangement form (PDF and XLSX, in the reader's
+Each sends a file as a document: the arrangement form (PDF and XLSX, in the reader's
 language), the itinerary and the memo (PDF, in the client lead's language), a visit's .ics, and a
 feed of the reader's own upcoming visits. Whoever may see the visit card may have its documents.
 """

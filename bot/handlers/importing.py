@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 router = Router()
 # How many refused rows the report lists one by one; the rest are counted.
 SHOWN_REFUSALS = 30
-# The longest cell value quoted in the report (the whole report must fit one Telegram message).
+# The longest cell value quoted in the report (the whole report should fit one message, also within
+# Telegram's 4,096 characters, the least of the messengers' limits).
 QUOTED = 40
 # The least time between two progress edits of one message.
 PROGRESS_SECONDS = 1.5
@@ -70,7 +71,7 @@ def receive(ctx: Context) -> None:
     headers = header_names(_translators(ctx))
 
     def read() -> tuple[Progress, list[tuple[int, Row]] | SheetError]:
-        # Off the core, so the core never waits for these messages to reach Telegram.
+        # Off the core, so the core never waits for these messages to reach the messenger.
         first = Send(ctx.event.chat_id, ctx.t("import.reading", name=name, done=0))
         progress = Progress(ctx, ctx.live(first), just_sent=True)
         try:

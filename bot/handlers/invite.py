@@ -1,5 +1,9 @@
-"""/invite: an admin makes a one-time link that registers whoever opens it, with a chosen role, and
-sees the links still open, each with a button that revokes it (a link sent to the wrong person)."""
+"""/invite: an admin makes a one-time invitation that registers whoever opens it, with a chosen role,
+and sees the invitations still open, each with a button that revokes it (one sent to the wrong person).
+
+Where the messenger's links carry a ``/start`` payload (Telegram), the invitation is a link; where they
+cannot (Feishu), it is a code the newcomer types, with the link to the bot's chat if there is one.
+"""
 
 from __future__ import annotations
 
@@ -26,12 +30,17 @@ def choose_role(ctx: Context) -> None:
 
 @router.callback("inv", role=Role.ADMIN)
 def create(ctx: Context) -> None:
-    """Creates the invitation and shows its link."""
+    """Creates the invitation and shows its link, or its code to type."""
     assert ctx.staff is not None
     invite = ctx.services.access.create_invite(ctx.staff, member(ctx.args, 0, Role), ctx.now)
-    link = f"https://t.me/{ctx.services.bot_username}?start={invite.code}"
-    ctx.show(ctx.t("invite.created", role=role_name(ctx.t, invite.role), link=link,
-                   expires=ctx.format_time(invite.expires_at), code=invite.code))
+    role, expires = role_name(ctx.t, invite.role), ctx.format_time(invite.expires_at)
+    if ctx.caps.start_payload:
+        ctx.show(ctx.t("invite.created", role=role, link=ctx.chat_link(invite.code), expires=expires,
+                       code=invite.code))
+        return
+    text = ctx.t("invite.created_code", role=role, expires=expires, code=invite.code)
+    chat = ctx.chat_link()
+    ctx.show(text + "\n" + ctx.t("invite.chat_link", link=chat) if chat else text)
 
 
 @router.callback("inv:rev", role=Role.ADMIN)

@@ -25,7 +25,10 @@ def command_menu(routes: Router, role: Role | None, t: Translator) -> tuple[tupl
 
 
 def set_menu(ctx: Context, staff: Staff) -> None:
-    """Gives ``staff`` the command menu of their role, in their language, in their private chat."""
+    """Gives ``staff`` the command menu of their role, in their language, in their private chat,
+    where the messenger has one (elsewhere /help and the buttons carry the commands)."""
+    if not ctx.caps.command_menu:
+        return
     t = ctx.translator_for(staff)
     commands = command_menu(ctx.services.routes, staff.role, t)
     ctx.actions.append(SetCommands(commands, chat_id=staff.user_id))

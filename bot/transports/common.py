@@ -1,17 +1,26 @@
-"""What every transport does the same way: start-up chores around the runner, a keyboard as the Bot
-API reads it, and Telegram accounts as the people the core knows (for both Telegram adapters)."""
+"""What both Telegram transports do the same way: what Telegram can do (``TELEGRAM``), start-up
+chores around the runner, a keyboard as the Bot API reads it, and Telegram accounts as the people
+the core knows."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from bot.core.capabilities import Capabilities
 from bot.core.delivery import Performer, Rejected
 from bot.core.events import Action, Edit, Event, Keyboard, Send, SendDocument, SetCommands, plain_label
 from bot.core.runner import Runner
 from bot.handlers.menu import command_menu
 from bot.i18n import LOCALES
 from bot.repositories.identities import Identities
+
+TELEGRAM = Capabilities(
+    max_text=4096,  # Telegram's limit for a message's text
+    max_file_bytes=50 * 1024 * 1024,  # Telegram refuses documents a bot sends above 50 MB
+    command_menu=True,  # setMyCommands, per chat and per language
+    chat_link="https://t.me/{bot}?start={payload}",  # a deep link: /start <payload> in the bot's chat
+)
 
 # Telegram keys command menus on two-letter language codes only, so "zh" gets Simplified Chinese;
 # a Traditional Chinese user gets their own menu per chat once the bot knows them.

@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.capabilities import Capabilities
 from bot.core.delivery import Delivery
 from bot.core.events import (
     MAX_INCOMING_FILE_BYTES,
@@ -40,6 +41,9 @@ from bot.core.runner import Runner
 from bot.scheduling import start_scheduler
 
 CONSOLE_USER_ID = 0
+# A terminal shows a message of any length and keeps a file of any size; it has no command menu,
+# and nobody else can open the chat, so there is no link to it (an invitation shows its code).
+CONSOLE = Capabilities(max_text=sys.maxsize, max_file_bytes=sys.maxsize, command_menu=False)
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -93,7 +97,8 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
                       out: TextIO = sys.stdout) -> int:
     """Reads lines until end of input; each is a message or a button number."""
     performer = ConsolePerformer(out, CONSOLE_USER_ID)
-    runner.delivery = Delivery(performer)
+    runner.dispatcher.services.capabilities = CONSOLE
+    runner.delivery = Delivery(performer, max_text=CONSOLE.max_text)
     user = User(CONSOLE_USER_ID, "Console", "Admin", "console", language_code)
     services = runner.dispatcher.services
     await runner.call(services.access.configured_admin, user, services.clock.now())

@@ -20,8 +20,9 @@ pushes them again to the next start.
 
 Sending (``FeishuPerformer``): text and keyboards as interactive cards (``feishu_cards``); an edit
 updates the card; a document is uploaded, then sent as a file message. Feishu has no command menu
-and no inline mode: those actions are done by doing nothing. People and chats get integer ids
-from ``feishu_ids`` (a person linked to a Telegram account is that account's person).
+and no inline mode: its ``capabilities`` (``feishu_cards``) keep the core from setting a menu, and
+no inline query ever comes. People and chats get integer ids from ``feishu_ids`` (a person linked
+to a Telegram account is that account's person).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ from bot.core.runner import Accepted, Runner
 from bot.scheduling import start_scheduler
 from bot.settings import Settings
 from bot.transports.feishu_api import FeishuApi
-from bot.transports.feishu_cards import DATA_KEY, card, plain
+from bot.transports.feishu_cards import DATA_KEY, capabilities, card, plain
 from bot.transports.feishu_events import TABLE as EVENTS_TABLE
 from bot.transports.feishu_events import SeenEvents, file_of, menu_command, message_text
 from bot.transports.feishu_ids import FeishuIds, Person
@@ -80,8 +81,6 @@ HANDLING_LIMIT = 2.8
 NAME_WAIT = 1.0
 # How many message ids the adapter remembers (for edits and button presses in this run).
 KEEP_MESSAGES = 20_000
-# The chat a Telegram deep link (an invitation, the way from a group) opens, in Feishu: the bot's.
-BOT_CHAT_LINK = "https://applink.feishu.cn/client/bot/open?appId={app_id}"
 
 
 class MessageIds:
@@ -111,11 +110,10 @@ class MessageIds:
 class FeishuPerformer:
     """Carries out one action through the Open API (``FeishuApi`` raises delivery's errors)."""
 
-    def __init__(self, api: FeishuApi, ids: FeishuIds, messages: MessageIds, app_id: str) -> None:
+    def __init__(self, api: FeishuApi, ids: FeishuIds, messages: MessageIds) -> None:
         self._api = api
         self._ids = ids
         self.messages = messages
-        self._link = _link_rewriter(app_id)
         self.toasts: dict[str, str] = {}  # a button press's toast, until its handler answers it
         # Each message keeps its uuid over the retries of its delivery (see ``FeishuApi.send``).
         self._uuids: OrderedDict[int, tuple[Action, str]] = OrderedDict()
@@ -123,12 +121,12 @@ class FeishuPerformer:
 
     async def perform(self, action: Action) -> int | None:
         if isinstance(action, Send):
-            return await self._send(action, "interactive", card(action.text, action.buttons, self._link))
+            return await self._send(action, "interactive", card(action.text, action.buttons))
         if isinstance(action, Edit):
             message_id = self.messages.message_id(action.message_id)
             if message_id is None:
                 raise Rejected("a message of an earlier run: sent anew")
-            await self._api.update_card(message_id, card(action.text, action.buttons, self._link))
+            await self._api.update_card(message_id, card(action.text, action.buttons))
             return action.message_id
         if isinstance(action, AnswerCallback):
             if action.text:
@@ -138,10 +136,9 @@ class FeishuPerformer:
             key = await self._api.upload(action.filename, action.content)
             number = await self._send(action, "file", {"file_key": key})
             if action.caption:
-                await self._send(action, "interactive", card(action.caption, (), self._link), part=1)
+                await self._send(action, "interactive", card(action.caption), part=1)
             return number
-        # Feishu has no command menu per person or language, and no inline mode: SetCommands and
-        # AnswerInline have nothing to do.
+        # SetCommands and AnswerInline do not come: no command menu is declared, no inline query comes.
         return None
 
     async def _send(self, action: Action, msg_type: str, content: dict[str, Any], part: int = 0) -> int:
@@ -167,17 +164,6 @@ class FeishuPerformer:
             if len(self._uuids) > KEEP_MESSAGES:
                 self._uuids.popitem(last=False)
         return kept[1]
-
-
-def _link_rewriter(app_id: str) -> Callable[[str], str]:
-    bot_chat = BOT_CHAT_LINK.format(app_id=app_id)
-
-    def link(url: str) -> str:
-        """A Telegram link to the bot's chat becomes the Feishu one (its start payload cannot go
-        along: an invitation's code is typed, as its message says)."""
-        return bot_chat if url.startswith("https://t.me/") else url
-
-    return link
 
 
 class Stopping(Exception):
@@ -403,8 +389,9 @@ async def run_feishu(runner: Runner, settings: Settings) -> int:
     services = runner.dispatcher.services
     services.bot_username = name or services.bot_username
     messages = MessageIds()
-    performer = FeishuPerformer(api, ids, messages, settings.feishu_app_id)
-    runner.delivery = Delivery(performer, limiter=RateLimiter(FEISHU_LIMITS))
+    performer = FeishuPerformer(api, ids, messages)
+    feishu = services.capabilities = capabilities(settings.feishu_app_id)
+    runner.delivery = Delivery(performer, limiter=RateLimiter(FEISHU_LIMITS), max_text=feishu.max_text)
     receiver = Receiver(runner, api, ids, seen, performer)
     stopped = asyncio.Event()
     failure: list[BaseException] = []

@@ -38,7 +38,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.transports.common import ToTelegram, inline_keyboard
+from bot.transports.common import TELEGRAM, ToTelegram, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
 from bot.transports.updates import Download, incoming
@@ -171,8 +171,10 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
     """Polls until stopped (SIGINT/SIGTERM)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url))
     bot = Bot(token, session=session)
-    identities = runner.dispatcher.services.identities
-    runner.delivery = Delivery(ToTelegram(AiogramPerformer(bot), identities), limiter=RateLimiter())
+    services = runner.dispatcher.services
+    services.capabilities = TELEGRAM
+    runner.delivery = Delivery(ToTelegram(AiogramPerformer(bot), services.identities), limiter=RateLimiter(),
+                               max_text=TELEGRAM.max_text)
     # The HTTP request outlasts the long poll it carries.
     request_timeout = int(session.timeout + POLL_TIMEOUT)
 

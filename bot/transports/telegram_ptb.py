@@ -30,7 +30,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.transports.common import ToTelegram, inline_keyboard
+from bot.transports.common import TELEGRAM, ToTelegram, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
 from bot.transports.updates import Download, incoming
@@ -129,8 +129,10 @@ async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
     # too) takes one of them.
     bot = Bot(token, base_url=f"{api_url}/bot", base_file_url=f"{api_url}/file/bot",
               request=HTTPXRequest(connection_pool_size=SEND_CONNECTIONS))
-    identities = runner.dispatcher.services.identities
-    runner.delivery = Delivery(ToTelegram(PtbPerformer(bot), identities), limiter=RateLimiter())
+    services = runner.dispatcher.services
+    services.capabilities = TELEGRAM
+    runner.delivery = Delivery(ToTelegram(PtbPerformer(bot), services.identities), limiter=RateLimiter(),
+                               max_text=TELEGRAM.max_text)
     download = _downloader(bot)
     # The request outlasts the long poll it carries.
     read_timeout = (bot.request.read_timeout or 0) + POLL_TIMEOUT

@@ -14,7 +14,7 @@ from bot import bootstrap
 from bot.clock import FixedClock
 from bot.core.events import User
 from bot.domain.staff import Role
-from bot.domain.visits import Visit
+from bot.domain.visits import Note, Visit
 from bot.repositories.identities import TABLE as IDS_TABLE
 from bot.repositories.identities import Identities
 from bot.settings import load_settings
@@ -302,3 +302,44 @@ async def test_a_telegram_colleague_links_their_feishu_account(
     finally:
         await stop_bot(bot)
     assert not fake.errors()
+
+
+def seed_a_visit_with_long_notes(data_dir: Path, host: FeishuUser, now: datetime) -> list[str]:
+    """``host`` and a visit next week whose card holds five long notes (about 5,000 characters in
+    all: more than a Telegram message, less than a card); the notes, the first naming a link."""
+    db = Database.open(data_dir)
+    wish = "客户关心交货周期、售后服务与本地化生产，希望参观总装线并与研发团队交流。"
+    notes = [f"第{n + 1}条：" + wish * 25 for n in range(5)]
+    notes[0] = "客户的 Telegram 频道 https://t.me/siemens_cn 。" + notes[0]
+    try:
+        with db.unit():
+            host_id = FeishuIds(Identities(db.table(IDS_TABLE))).user(host.open_id, host.name).id
+        settings = load_settings(BOT_DATA_DIR=data_dir, BOT_ADMIN_IDS=str(host_id), TELEGRAM_BOT_TOKEN="")
+        services = bootstrap.build(settings, FixedClock(now), db).services
+        services.access.configured_admin(User(host_id, host.name), now)
+        client = services.clients.create("Siemens", country="DE", by=host_id, now=now)
+        arrival = (now + timedelta(days=7)).replace(microsecond=0)
+        services.visits.create(Visit(0, client.id, client.name, "C", arrival, arrival + timedelta(hours=3),
+                                     host_id, now, host_id,
+                                     notes=tuple(Note(now, host_id, text) for text in notes)))
+    finally:
+        db.close()
+    return notes
+
+
+async def test_a_long_card_comes_whole_with_its_links_as_typed(fake: FakeFeishu, admin: FeishuUser,
+                                                               bot_clock: ShiftedClock,
+                                                               tmp_path: Path) -> None:
+    """Feishu declares its own text limit (a card's, not Telegram's 4,096 characters) and its own
+    links, so a long visit card is one card, and a Telegram link in a note is left as typed."""
+    data = tmp_path / "data"
+    notes = seed_a_visit_with_long_notes(data, admin, bot_clock.now())
+    bot = await start_feishu_bot(fake, data, tmp_path / "bot.log", [admin], bot_clock)
+    try:
+        fake.user_sends(admin, "/visit 1")
+        shown = await fake.wait_for_message(admin, contains="来访 #1")
+        assert len(shown.text) > 4096 and all(note in shown.text for note in notes)
+        assert "https://t.me/siemens_cn" in shown.text and "applink" not in shown.text
+        assert not fake.errors()
+    finally:
+        await stop_bot(bot)

@@ -28,6 +28,9 @@ T = TypeVar("T")
 APP_ID, APP_SECRET = "cli_fake0123456789", "fake-app-secret-Zq9x"
 BOT_OPEN_ID, BOT_NAME = "ou_bot0000000000000000", "接待助手"
 RATE_LIMITED, MESSAGE_RATE_LIMITED = 99991400, 230020
+# The largest request body Feishu takes for a message: 150 KB of text, 30 KB for a card or rich text.
+MAX_BODY = {"text": 150 * 1024, "interactive": 30 * 1024, "post": 30 * 1024}
+TOO_LONG, TOO_LONG_MSG = 230025, "The length of the message content reaches its limit."
 # "lost": the message is created but the answer is a 502, as when a proxy loses it on the way.
 Failure = Literal["rate", "message-rate", "server", "lost"]
 
@@ -303,6 +306,8 @@ class FakeFeishu:
             earlier = self._messages[self._uuids[uuid]]
             return self._answer(api, body, {"message_id": earlier["message_id"], "chat_id": chat})
         msg_type, content = str(body.get("msg_type")), json.loads(body.get("content") or "{}")
+        if (request.content_length or 0) > MAX_BODY.get(msg_type, 150 * 1024):
+            return self._answer(api, body, code=TOO_LONG, msg=TOO_LONG_MSG)
         if msg_type == "interactive" and (problem := card_problem(content)) is not None:
             return self._answer(api, body, code=230099, msg=f"Failed to create card content: {problem}")
         if msg_type == "file" and content.get("file_key") not in self._files:
@@ -329,6 +334,8 @@ class FakeFeishu:
         if message is None:
             return self._answer("update", body, code=230011, msg="message not found")
         content = json.loads(body.get("content") or "{}")
+        if (request.content_length or 0) > MAX_BODY["interactive"]:
+            return self._answer("update", body, code=TOO_LONG, msg=TOO_LONG_MSG)
         if (problem := card_problem(content)) is not None:
             return self._answer("update", body, code=230099, msg=f"Failed to update card: {problem}")
         response = self._answer("update", body)
