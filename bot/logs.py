@@ -21,8 +21,10 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # A Telegram bot token: the bot's numeric id, a colon, then its secret (35 characters today).
 TOKEN_SHAPE = re.compile(r"(\d+):[A-Za-z0-9_-]{30,}")
 MASK = "***"
-# They log every request with its URL at INFO (httpx, python-telegram-bot's client) or below.
-REQUEST_LOGGERS = ("httpx", "httpcore")
+# They log every request with its URL at INFO (httpx, python-telegram-bot's client) or below, and
+# APScheduler two lines for every run of every job (a dozen lines every 20 seconds): only their
+# warnings and errors are kept, so the journal shows what the bot did and what went wrong.
+QUIET_LOGGERS = ("httpx", "httpcore", "apscheduler")
 
 log = logging.getLogger("bot")
 
@@ -50,11 +52,11 @@ class RedactingFormatter(logging.Formatter):
 
 def configure_logging(token: str | None) -> None:
     """INFO and above to stderr, through the redacting formatter; the HTTP clients' request lines
-    left out; uncaught exceptions and warnings logged rather than printed."""
+    and the scheduler's job runs left out; uncaught exceptions and warnings logged rather than printed."""
     handler = logging.StreamHandler()
     handler.setFormatter(RedactingFormatter(FORMAT, [token] if token else []))
     logging.basicConfig(level=logging.INFO, handlers=[handler])
-    for name in REQUEST_LOGGERS:
+    for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     logging.captureWarnings(True)
     sys.excepthook = _log_uncaught

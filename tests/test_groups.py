@@ -112,6 +112,19 @@ def test_the_registered_group_still_sees_the_day_s_arrivals_and_nothing_more(wor
     assert not any(secret in m.text for m in group.messages for secret in private)
 
 
+def test_a_command_addressed_to_another_bot_is_left_to_it(world: World) -> None:
+    world.clock.current = datetime(2026, 12, 3, 0, 0, tzinfo=UTC)  # Thursday 08:00: visit #1 today
+    group = world.group()
+    group.send(world.person(ADMIN), "/register_group")
+    group.messages.clear()
+    lin = world.person(HOST)
+    for other in ("/today@weather_bot", "/visit@other_bot 1", "/start@other_bot"):
+        group.send(lin, other)
+    assert group.messages == [] and world.chats.get(HOST) is None
+    group.send(lin, "/today@Reception_Test_Bot")  # ours, however it is capitalised
+    assert group.last.text.startswith("📅 今天 12月3日 周四")
+
+
 def test_a_stranger_s_start_in_a_group_gets_no_reply_and_asks_no_admin(world: World, group: Group) -> None:
     stranger = world.person(STRANGER, "Mallory")
     group.send(stranger, "/start")

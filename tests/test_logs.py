@@ -76,6 +76,8 @@ from bot.logs import configure_logging
 configure_logging({CONFIGURED!r})
 url = "https://api.telegram.org/bot{CONFIGURED}/getUpdates"
 logging.getLogger("httpx").info("HTTP Request: POST %s", url)
+logging.getLogger("apscheduler.executors.default").info("Running job nudges (trigger: interval)")
+logging.getLogger("apscheduler.scheduler").warning("Execution of job nudges skipped: maximum reached")
 logging.getLogger("aiohttp.client").error("request to %s failed", url)
 warnings.warn("deprecated call to " + url)
 def fail() -> None:
@@ -91,6 +93,8 @@ raise RuntimeError("The token `{CONFIGURED}` was rejected by the server.")
     assert done.returncode == 1
     assert SECRET not in output, output
     assert "HTTP Request" not in output  # httpx's one line a call is left out
+    assert "Running job" not in output  # the scheduler's lines for every run too, not its warnings
+    assert "WARNING apscheduler.scheduler: Execution of job nudges skipped" in output
     assert f"ERROR aiohttp.client: request to {MASKED_URL} failed" in output
     assert f"UserWarning: deprecated call to {MASKED_URL}" in output
     assert "CRITICAL bot: sender stopped by an unexpected error" in output

@@ -190,7 +190,10 @@ class Dispatcher:
         text = (event.text or "").strip()
         if text.startswith("/"):
             name, _, rest = text[1:].partition(" ")
-            name = name.split("@", 1)[0].lower()
+            name, _, addressee = name.partition("@")
+            if addressee and addressee.lower() != self.services.bot_username.lower():
+                return  # ``/today@otherbot`` in a group: another bot's command, not ours to answer
+            name = name.lower()
             ctx.args = rest.split()
             route = self.routes.commands.get(name)
             if route is not None:

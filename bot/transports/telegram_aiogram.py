@@ -16,6 +16,7 @@ from aiogram.exceptions import (
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.methods.base import Response, TelegramMethod
 from aiogram.types import (
@@ -40,7 +41,7 @@ from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.transports.common import TELEGRAM, ToTelegram, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
-from bot.transports.retry import until_reachable
+from bot.transports.retry import credentials_refused, until_reachable
 from bot.transports.updates import Download, incoming
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,10 @@ async def run_aiogram(runner: Runner, token: str, api_url: str) -> int:
         return [incoming(update, download) for update in updates]
 
     try:
-        me = await until_reachable(bot.get_me, (TelegramNetworkError, TelegramServerError))
+        try:
+            me = await until_reachable(bot.get_me, (TelegramNetworkError, TelegramServerError))
+        except TelegramUnauthorizedError as error:
+            return credentials_refused("Telegram", error)
         runner.dispatcher.services.bot_username = me.username or runner.dispatcher.services.bot_username
         await bot.delete_webhook(drop_pending_updates=False)
         await serve(runner, fetch, "aiogram")

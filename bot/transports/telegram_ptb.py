@@ -14,7 +14,7 @@ from telegram import (
     InputFile,
     InputTextMessageContent,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.error import RetryAfter as TgRetryAfter
 from telegram.request import HTTPXRequest
 
@@ -32,7 +32,7 @@ from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
 from bot.transports.common import TELEGRAM, ToTelegram, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
-from bot.transports.retry import until_reachable
+from bot.transports.retry import credentials_refused, until_reachable
 from bot.transports.updates import Download, incoming
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,10 @@ async def run_ptb(runner: Runner, token: str, api_url: str) -> int:
         updates = await bot.do_api_request("getupdates", api_kwargs=parameters, read_timeout=read_timeout)
         return [incoming(update, download) for update in updates] if isinstance(updates, list) else []
 
-    await until_reachable(bot.initialize, (NetworkError,))
+    try:
+        await until_reachable(bot.initialize, (NetworkError,))
+    except InvalidToken as error:
+        return credentials_refused("Telegram", error)
     services = runner.dispatcher.services
     services.bot_username = bot.username or services.bot_username
     try:
