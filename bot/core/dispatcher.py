@@ -188,23 +188,28 @@ class Dispatcher:
             self._route_document(ctx, event.document)
             return
         text = (event.text or "").strip()
-        if text.startswith("/"):
-            name, _, rest = text[1:].partition(" ")
-            name, _, addressee = name.partition("@")
-            if addressee and addressee.lower() != self.services.bot_username.lower():
-                return  # ``/today@otherbot`` in a group: another bot's command, not ours to answer
-            name = name.lower()
-            ctx.args = rest.split()
-            route = self.routes.commands.get(name)
-            if route is not None:
-                self._call(route, ctx)
-                return
+        if text.startswith("/") and self._command(ctx, text):
+            return
         if ctx.staff is None:
             self._refuse(ctx)
         elif event.private:
             self.on_text(ctx)
         elif admit(ctx, GroupUse.REGISTERED):
             self.on_group_text(ctx)
+
+    def _command(self, ctx: Context, text: str) -> bool:
+        """Handles ``/name@bot args`` if it is one of our commands; False when no command of ours
+        has that name (the text then goes where any text goes)."""
+        name, _, rest = text[1:].partition(" ")
+        name, _, addressee = name.partition("@")
+        if addressee and addressee.lower() != self.services.bot_username.lower():
+            return True  # ``/today@otherbot`` in a group: another bot's command, not ours to answer
+        ctx.args = rest.split()
+        route = self.routes.commands.get(name.lower())
+        if route is None:
+            return False
+        self._call(route, ctx)
+        return True
 
     def _callback_route(self, data: str) -> tuple[Route | None, list[str]]:
         """The route of a button's callback data (None: a button of an older version) and its args:
