@@ -2,7 +2,7 @@
 
 A step says what it asks (a message key), what kind of answer it takes, whether it may be skipped,
 when it does not apply, and how an answer is checked beyond its kind. ``bot.flows.engine`` runs
-every flow the same way; see ``bot/flows/README.md`` for the state diagram.
+every flow the same way; its docstring has the state diagram.
 """
 
 from __future__ import annotations

@@ -91,10 +91,6 @@ class AccessService:
         self.notices = notices
         self.admin_ids = admin_ids
 
-    def active_staff(self, user_id: int) -> Staff | None:
-        staff = self.staff.get(user_id)
-        return staff if staff is not None and staff.active else None
-
     def start(self, user: User, payload: str, now: datetime) -> StartOutcome:
         """Handles /start with an optional deep-link payload (an invitation code). Admins named in
         the settings are registered before any handler runs (``configured_admin``)."""

@@ -115,7 +115,7 @@ class DigestRun:
     ones, not read again (an item ticked off in between may still be listed: it was open at 08:30).
     A stop between slices loses nothing: whoever is not recorded yet gets theirs at the next run."""
 
-    # Index entries gathered between two looks at the budget (a few milliseconds' worth).
+    # Index entries gathered between two looks at the budget (a small part of a slice).
     GATHER = 500
 
     def __init__(self, service: DigestService) -> None:

@@ -78,7 +78,7 @@ NUDGES_PER_DAY = 5
 Outgoing = tuple[Send, str, str]
 # A reminder due, its client and the cadence in days.
 Overdue = tuple[Reminder, Client, int]
-# Clients (and reminders) looked at per piece of the sweep: a few milliseconds' worth each
+# Clients (and reminders) looked at per piece of the sweep: small enough that an update waits little
 # (``sweep``); ten times as many visits, a tenth as many greeting digests.
 PIECE = 50
 # What a sent message's record is (``DueMessage.kind``).
@@ -209,8 +209,8 @@ class RelationshipService:
         return [message for piece in self.sweep(now) for message in piece]
 
     def sweep(self, now: datetime) -> Iterator[list[DueMessage]]:
-        """``due_messages`` in pieces of a few milliseconds each, every piece recording what it
-        decided (``bot.core.slices.Pieces``: 2 s in one turn of the core at 50,000 visits). What the
+        """``due_messages`` in short pieces, every piece recording what it decided
+        (``bot.core.slices.Pieces``: in one turn of the core it held everybody up for seconds). What the
         first pieces read (``Book``) is kept for the later ones; a stop between two pieces loses
         nothing, the next sweep sends what was not recorded."""
         local = now.astimezone(self.tz)

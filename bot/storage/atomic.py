@@ -2,8 +2,8 @@
 
 Why we do not use TinyDB's ``JSONStorage``: it rewrites its file in place (seek, write, truncate), so a
 ``kill -9`` or a power cut in the middle of a write leaves a torn file (about one corruption per 200
-kills in our measurement), and it re-reads and re-parses the whole file on every operation (~65 ms per
-query, ~150 ms per insert at 10k documents).
+kills in our measurement), and it re-reads and re-parses the whole file on every operation, which grows
+with the collection.
 
 ``AtomicJSONStorage`` instead:
 

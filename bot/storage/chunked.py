@@ -71,7 +71,7 @@ CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs
                             "relationship_reminders", "greeting_digests"})
 # How many decoded chunks each collection keeps in memory (None: all); the default is ``KEEP_DEFAULT``.
 # Clients all: a client search decodes the few best matches, which may lie in any chunk (five at
-# 5,000 clients, a megabyte or so on disk), and re-reading an evicted chunk cost 2-3 ms a search.
+# 5,000 clients, a megabyte or so on disk), and re-reading an evicted chunk slowed every search.
 # The others few: lists and checklists read the indexes (``bot.repositories``), and each decoded chunk
 # costs about five times its file in memory (a dozen nudge chunks were 14 MB at 25,000 visits).
 KEEP: Final[dict[str, int | None]] = {"nudges": 4, "clients": None}

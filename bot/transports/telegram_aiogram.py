@@ -49,8 +49,8 @@ class _SendText(TelegramMethod[dict[str, Any] | bool]):
     """``sendMessage`` as our replies use it, its answer kept as the API's JSON.
 
     Why not aiogram's ``SendMessage``: the core needs only the sent message's id, and aiogram builds
-    its whole ``Message`` from the answer, each entity and button through a Python validator (0.35 ms
-    for a reply with a keyboard), and the keyboard's models on the way out (0.3 ms more). Errors come
+    its whole ``Message`` from the answer, each entity and button through a Python validator, and
+    the keyboard's models on the way out: a measurable part of a reply with a keyboard. Errors come
     back as aiogram's exceptions all the same."""
 
     __returning__: ClassVar[Any] = dict[str, Any] | bool
@@ -87,10 +87,10 @@ def _keyboard_json(action: Send | Edit) -> str | None:
 
 
 # aiogram reads every answer from Telegram as ``Response[method.__returning__]``, a pydantic generic
-# class that pydantic's cache holds only weakly. In the running bot it was being built again (7-30 ms,
-# seen in a profile of the getUpdates answer) on the update after each question at 25,000 visits,
+# class that pydantic's cache holds only weakly. In the running bot it was being built again (seen in a
+# profile of the getUpdates answer) on the update after each question at 25,000 visits,
 # whose work on the core thread had set the garbage collector going. Holding the classes here
-# keeps them built: the update after a question went from 14-17 ms to 5-6 ms end to end.
+# keeps them built, so the update after a question is as quick as any other.
 _RESPONSE_TYPES = tuple(Response[method.__returning__] for method in (  # type: ignore[name-defined]
     _SendText, _GetUpdates, methods.AnswerCallbackQuery, methods.SendDocument,
     methods.AnswerInlineQuery, methods.SetMyCommands, methods.GetMe, methods.DeleteWebhook,

@@ -68,7 +68,7 @@ class PtbPerformer:
         # Replies go out as the API's plain parameters and come back as its JSON (``do_api_request``
         # without a return type): the core needs only the message id, and building python-telegram-
         # bot's keyboard objects and then a ``Message`` from the answer (each entity and button an
-        # object) took 0.36 + 0.66 ms of a reply with a keyboard. Method names are case-insensitive
+        # object) was a measurable part of a reply with a keyboard. Method names are case-insensitive
         # in the Bot API; the lower-case spelling keeps ``do_api_request`` from warning that
         # ``Bot.send_message`` exists.
         if isinstance(action, Send):
