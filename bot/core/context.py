@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from babel.dates import format_datetime
-
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
 from bot.domain.staff import Staff
-from bot.i18n import N_, Translator, babel_locale
+from bot.i18n import N_, Translator
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -122,9 +120,7 @@ class Context:
 
     def _format(self, moment: datetime, key: str, t: Translator) -> str:
         tz = self.services.settings.tz
-        local = moment.astimezone(tz)
-        pattern = t.pattern(key, local.year, self.now.astimezone(tz).year)
-        return format_datetime(local, pattern, locale=babel_locale(t.locale))
+        return t.format_moment(moment.astimezone(tz), self.now.astimezone(tz).year, key)
 
 
 

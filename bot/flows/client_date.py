@@ -9,10 +9,11 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.domain.clients import ImportantDate
-from bot.flows.client_fields import check_day, format_day, read_day
+from bot.domain.contact_fields import read_day
+from bot.flows.client_fields import check_day
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.i18n import N_
-from bot.views.clients import DATE_KINDS, show_card
+from bot.views.clients import DATE_KINDS, format_day, show_card
 
 STEPS = (
     Step("label", Kind.TEXT, N_("client_date.q.label"), N_("client_date.l.label")),

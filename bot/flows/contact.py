@@ -15,19 +15,12 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.domain.clients import Contact
-from bot.flows.client_fields import (
-    check_day,
-    check_email,
-    check_phone,
-    day_text,
-    format_day,
-    normal_phone,
-    read_day,
-)
+from bot.domain.contact_fields import day_text, normal_phone, read_day
+from bot.flows.client_fields import check_day, check_email, check_phone
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.i18n import N_
 from bot.services.clients import DuplicateContact
-from bot.views.clients import LANGUAGE_KEYS, show_card
+from bot.views.clients import LANGUAGE_KEYS, format_day, show_card
 
 
 def _distinct_name(ctx: Context, value: Any, answers: Answers) -> str | None:

@@ -32,9 +32,6 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from babel import Locale
-from babel.dates import format_date
-
 from bot.core.callbacks import pack
 from bot.core.context import keyboard
 from bot.core.events import Button, Send
@@ -61,7 +58,7 @@ from bot.domain.relationship import (
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import VisitStatus
 from bot.domain.workdays import WorkCalendar
-from bot.i18n import N_, Html, I18n, Translator
+from bot.i18n import N_, Html, I18n, Translator, country_names
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.staff import StaffRepository
 from bot.repositories.visits import VisitRepository
@@ -107,7 +104,6 @@ GREETINGS = {
 DATE_GREETINGS = {"founding": (N_("greet.founding_years"), N_("greet.founding")),
                   "partnership": (N_("greet.partnership_years"), N_("greet.partnership"))}
 OTHER_DATE = (N_("greet.anniversary_years"), N_("greet.anniversary"))
-_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
 
 
 @dataclass
@@ -378,8 +374,7 @@ class RelationshipService:
 
     def _heading(self, t: Translator, occasion: Occasion, this_year: int) -> str:
         # 元旦 told in December is shown with its year.
-        pattern = t.pattern(N_("format.date"), occasion.day.year, this_year)
-        day = format_date(occasion.day, pattern, locale=_BABEL.get(t.locale, "en"))
+        day = t.format_date(occasion.day, this_year, N_("format.date"))
         if occasion.festival is not None:
             name = Html(festival_name(t, occasion.festival))
             return t("relationship.digest.festival", festival=name, day=day)
@@ -427,8 +422,7 @@ def festival_name(t: Translator, festival: Festival) -> str:
 
 
 def country_name(code: str, locale: str) -> str:
-    territories = Locale.parse(_BABEL.get(locale, "en")).territories
-    return str(territories.get(code.upper(), code))
+    return country_names(locale).get(code.upper(), code)
 
 
 def _group(occasion: Occasion) -> str:

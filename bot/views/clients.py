@@ -6,15 +6,14 @@ handlers import it too; flows importing handlers would be circular).
 
 from __future__ import annotations
 
-from babel import Locale
+from datetime import date
 
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
-from bot.domain.clients import Client, Contact, ImportantDate
+from bot.domain.clients import NO_YEAR, Client, Contact, ImportantDate
 from bot.domain.visits import VisitStatus
-from bot.flows.client_fields import format_day
-from bot.i18n import N_, escape
+from bot.i18n import N_, country_names, escape
 from bot.services.relationship import PREFIX as LOG_PREFIX
 from bot.services.relationship import cadence_word
 
@@ -26,7 +25,6 @@ DATE_KINDS = {"founding": N_("client.date_kind.founding"), "partnership": N_("cl
               "anniversary": N_("client.date_kind.anniversary"), "other": N_("client.date_kind.other")}
 STATUS_KEYS = {VisitStatus.PLANNED: N_("client.visit.planned"), VisitStatus.DONE: N_("client.visit.done"),
                VisitStatus.CANCELLED: N_("client.visit.cancelled")}
-_BABEL_LOCALES = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
 
 
 def card(ctx: Context, client: Client) -> tuple[str, Keyboard]:
@@ -64,10 +62,15 @@ def show_card(ctx: Context, client_id: int, notice: str = "") -> None:
     ctx.show(f"{notice}\n\n{text}" if notice else text, buttons)
 
 
+def format_day(ctx: Context, day: date) -> str:
+    """A day for people to read, in their locale: 1985年3月12日, 3月12日, 12 Mar 1985, 12 Mar."""
+    pattern = ctx.t("client.format.day") if day.year == NO_YEAR else ctx.t("client.format.day_year")
+    return ctx.t.format_day(day, pattern)
+
+
 def country_name(ctx: Context, code: str) -> str:
     """"CN" as the reader says it: 中国, 中國, China (the code itself when unknown)."""
-    territories = Locale.parse(_BABEL_LOCALES.get(ctx.t.locale, "en")).territories
-    return str(territories.get(code.upper(), code))
+    return country_names(ctx.t.locale).get(code.upper(), code)
 
 
 def _manager(ctx: Context, client: Client) -> str:

@@ -10,10 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
-
-from babel.dates import format_date
 
 from bot.core.events import Button
 from bot.domain.lookups import Bucket, DayEntry, Item, bucket
@@ -21,7 +18,6 @@ from bot.domain.visits import Visit
 from bot.i18n import N_, Translator, escape
 
 PAGE_SIZE = 8
-_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}
 _ENTRY_KEYS = {"day": N_("days.entry.day"), "arrive": N_("days.entry.arrive"),
                "leave": N_("days.entry.leave")}
 BUCKET_KEYS: dict[Bucket, str] = {"overdue": N_("tasks.section.overdue"), "today": N_("tasks.section.today"),
@@ -46,8 +42,7 @@ class Look:
     this_year: int  # a day in another year is shown with its year
 
     def day(self, day: date) -> str:
-        pattern = self.t.pattern(N_("format.date"), day.year, self.this_year)
-        return _format_day(day, pattern, _BABEL.get(self.t.locale, "en"))
+        return self.t.format_date(day, self.this_year, N_("format.date"))
 
     def hhmm(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).strftime("%H:%M")
@@ -58,13 +53,6 @@ class Look:
         if day == today + timedelta(days=1):
             return self.t("days.tomorrow", date=self.day(day))
         return self.t("days.date", date=self.day(day))
-
-
-@lru_cache(maxsize=4096)
-def _format_day(day: date, pattern: str, locale: str) -> str:
-    """Babel takes 60-90 µs a date (it parses the pattern and the locale each time); a week's list
-    prints the same few dates a dozen times, and every list is asked for again and again."""
-    return str(format_date(day, pattern, locale=locale))
 
 
 # ---- a visit on one or two lines ------------------------------------------------------------
