@@ -1,10 +1,14 @@
-"""Telegram text limits: long messages are split on line breaks, never inside an HTML tag."""
+"""Text limits: Telegram's for a message (long messages are split on line breaks, never inside an HTML
+tag), and ours for one typed answer or one field of an imported sheet."""
 
 from __future__ import annotations
 
 import re
 
 MAX_MESSAGE = 4096
+# The longest answer a form takes, and the longest field an import keeps: a note or an address
+# longer than this is a paste gone wrong, and it would not fit a card or a printed sheet.
+MAX_TEXT = 1000
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 

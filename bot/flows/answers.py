@@ -15,8 +15,8 @@ from babel.lists import format_list
 from bot.core.context import Context
 from bot.domain.dates import DateReading, PartOfDay, read_datetime
 from bot.domain.dates_normalise import chinese_numeral
+from bot.domain.dialogs import Dialog
 from bot.flows.model import Choice, Kind, Step
-from bot.flows.state import Dialog
 from bot.i18n import N_, Html, babel_locale
 
 YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}

@@ -22,14 +22,14 @@ from bot.core import callbacks
 from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
+from bot.core.text import MAX_TEXT
+from bot.domain.dialogs import Dialog, SavedForm
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
-from bot.flows.state import Dialog, SavedForm
 from bot.i18n import N_, escape
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 
 PREFIX = "f"
-MAX_TEXT = 1000
 # Once this many answers are given, /cancel asks before throwing them away.
 CONFIRM_CANCEL_FROM = 3
 

@@ -14,7 +14,7 @@ from bot.domain.lookups import ReceptionGroup
 from bot.domain.staff import Role
 from bot.i18n import N_
 from bot.services.digest import read_clock_time
-from bot.views.days import PAGE_SIZE, assemble, clamp, item_rows, paging_row
+from bot.views.days import PAGE_SIZE, assemble, clamp, item_rows, look_for, paging_row
 
 router = Router()
 PREFIX = "tsk"
@@ -88,6 +88,6 @@ def _show(ctx: Context, page: int) -> None:
         return
     page, pages = clamp(page, len(items))
     shown = items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    rows = item_rows(lookups.look(ctx.t, ctx.now), shown, lookups.today(ctx.now))
+    rows = item_rows(look_for(lookups, ctx.t, ctx.now), shown, lookups.today(ctx.now))
     text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), rows, page, pages)
     ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: pack(PREFIX, p))))

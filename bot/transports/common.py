@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.events import Action, Keyboard, SetCommands, plain_label
+from bot.core.router import command_menu
 from bot.core.runner import Runner
-from bot.handlers.menu import command_menu
 from bot.i18n import LOCALES
 
 # Telegram keys command menus on two-letter language codes only, so "zh" gets Simplified Chinese;

@@ -13,23 +13,16 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.core.events import Button
-from bot.domain.lookups import Bucket, DayEntry, Item, bucket
+from bot.domain.lookups import Bucket, DayEntry, Item, Marks, bucket
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator, escape
+from bot.services.lookups import LookupService
 
 PAGE_SIZE = 8
 _ENTRY_KEYS = {"day": N_("days.entry.day"), "arrive": N_("days.entry.arrive"),
                "leave": N_("days.entry.leave")}
 BUCKET_KEYS: dict[Bucket, str] = {"overdue": N_("tasks.section.overdue"), "today": N_("tasks.section.today"),
                                   "later": N_("tasks.section.later")}
-
-
-@dataclass(frozen=True)
-class Marks:
-    """What the page's visits need beyond the visit itself (read from their checklists)."""
-
-    behind: frozenset[int] = frozenset()
-    pickup_done: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -53,6 +46,11 @@ class Look:
         if day == today + timedelta(days=1):
             return self.t("days.tomorrow", date=self.day(day))
         return self.t("days.date", date=self.day(day))
+
+
+def look_for(lookups: LookupService, t: Translator, now: datetime) -> Look:
+    """How lists print for a reader of ``t``'s language at ``now``."""
+    return Look(t, lookups.tz, lookups.name, lookups.today(now).year)
 
 
 # ---- a visit on one or two lines ------------------------------------------------------------
