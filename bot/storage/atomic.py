@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from tinydb.storages import Storage
 
-from bot.storage.errors import DamagedData, DatabaseError
+from bot.storage.errors import DamagedData, DatabaseError, decoded_json
 
 if TYPE_CHECKING:
     from bot.storage.wal import Journal
@@ -121,10 +121,7 @@ def write_atomically(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> N
 
 def decode_tables(path: Path, raw: bytes) -> Tables:
     """Parse a TinyDB file (``{table: {doc_id: {...}}}``); ``DamagedData`` naming ``path`` if it is not."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise DamagedData(f"data file {path} is not valid JSON ({exc})", [path]) from exc
+    data = decoded_json(raw, path, "data file")
     problem = _shape_problem(data)
     if problem is not None:
         raise DamagedData(f"data file {path} is not a TinyDB database: {problem}", [path])
