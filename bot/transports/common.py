@@ -1,11 +1,21 @@
-"""What every transport does the same way: start-up chores around the runner, and a keyboard as
-the Bot API reads it."""
+"""What every transport does the same way: start-up chores around the runner, a keyboard as the Bot
+API reads it, and which Bot API call carries out which action (``call``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from bot.core.events import Action, Keyboard, SetCommands, plain_label
+from bot.core.events import (
+    Action,
+    AnswerCallback,
+    AnswerInline,
+    Edit,
+    Keyboard,
+    Send,
+    SendDocument,
+    SetCommands,
+    plain_label,
+)
 from bot.core.router import command_menu
 from bot.core.runner import Runner
 from bot.i18n import LOCALES
@@ -41,3 +51,32 @@ def inline_keyboard(buttons: Keyboard) -> dict[str, Any] | None:
     return {"inline_keyboard": [[{"text": plain_label(b), "url": b.url} if b.url
                                  else {"text": plain_label(b), "callback_data": b.data} for b in row]
                                 for row in buttons]}
+
+
+class BotCalls(Protocol):
+    """One framework's Bot API call for each kind of action (the Telegram adapters' performers)."""
+
+    async def send(self, action: Send) -> int | None: ...  # the new message's id
+    async def edit(self, action: Edit) -> None: ...
+    async def answer_callback(self, action: AnswerCallback) -> None: ...
+    async def send_document(self, action: SendDocument) -> int: ...
+    async def answer_inline(self, action: AnswerInline) -> None: ...
+    async def set_commands(self, action: SetCommands) -> None: ...
+
+
+async def call(calls: BotCalls, action: Action) -> int | None:
+    """Carries out ``action`` through ``calls``: the id of the message it sent or edited, if any."""
+    if isinstance(action, Send):
+        return await calls.send(action)
+    if isinstance(action, Edit):
+        await calls.edit(action)
+        return action.message_id
+    if isinstance(action, AnswerCallback):
+        await calls.answer_callback(action)
+    elif isinstance(action, SendDocument):
+        return await calls.send_document(action)
+    elif isinstance(action, AnswerInline):
+        await calls.answer_inline(action)
+    elif isinstance(action, SetCommands):
+        await calls.set_commands(action)
+    return None

@@ -38,7 +38,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.transports.common import inline_keyboard
+from bot.transports.common import call, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import until_reachable
 from bot.transports.updates import Download, incoming
@@ -120,37 +120,40 @@ class AiogramPerformer:
             raise Rejected(error.message) from error
 
     async def _call(self, action: Action) -> int | None:
-        bot = self._bot
-        if isinstance(action, Send):
-            answer = await bot(_SendText(chat_id=action.chat_id, text=action.text,
-                                         reply_markup=_keyboard_json(action)))
-            return int(answer["message_id"]) if isinstance(answer, dict) else None
-        if isinstance(action, Edit):
-            await bot(_EditText(chat_id=action.chat_id, message_id=action.message_id, text=action.text,
-                                reply_markup=_keyboard_json(action)))
-            return action.message_id
-        if isinstance(action, AnswerCallback):
-            await bot.answer_callback_query(action.callback_id, text=action.text or None,
-                                            show_alert=action.alert)
-            return None
-        if isinstance(action, SendDocument):
-            sent = await bot.send_document(action.chat_id, BufferedInputFile(action.content, action.filename),
-                                           caption=action.caption or None, parse_mode="HTML")
-            return sent.message_id
-        if isinstance(action, AnswerInline):
-            results = [InlineQueryResultArticle(
-                id=a.id, title=a.title, description=a.description or None,
-                input_message_content=InputTextMessageContent(message_text=a.text, parse_mode="HTML"))
-                for a in action.results]
-            # Personal and uncached: each person's answer depends on who they are and on the minute.
-            await bot.answer_inline_query(action.inline_id, results=list(results), cache_time=0,
-                                          is_personal=True)
-            return None
-        if isinstance(action, SetCommands):
-            commands = [BotCommand(command=name, description=text) for name, text in action.commands]
-            scope = BotCommandScopeChat(chat_id=action.chat_id) if action.chat_id is not None else None
-            await bot.set_my_commands(commands, scope=scope, language_code=action.language_code or None)
-        return None
+        return await call(self, action)
+
+    async def send(self, action: Send) -> int | None:
+        answer = await self._bot(_SendText(chat_id=action.chat_id, text=action.text,
+                                           reply_markup=_keyboard_json(action)))
+        return int(answer["message_id"]) if isinstance(answer, dict) else None
+
+    async def edit(self, action: Edit) -> None:
+        await self._bot(_EditText(chat_id=action.chat_id, message_id=action.message_id, text=action.text,
+                                  reply_markup=_keyboard_json(action)))
+
+    async def answer_callback(self, action: AnswerCallback) -> None:
+        await self._bot.answer_callback_query(action.callback_id, text=action.text or None,
+                                              show_alert=action.alert)
+
+    async def send_document(self, action: SendDocument) -> int:
+        document = BufferedInputFile(action.content, action.filename)
+        sent = await self._bot.send_document(action.chat_id, document, caption=action.caption or None,
+                                             parse_mode="HTML")
+        return sent.message_id
+
+    async def answer_inline(self, action: AnswerInline) -> None:
+        results = [InlineQueryResultArticle(
+            id=a.id, title=a.title, description=a.description or None,
+            input_message_content=InputTextMessageContent(message_text=a.text, parse_mode="HTML"))
+            for a in action.results]
+        # Personal and uncached: each person's answer depends on who they are and on the minute.
+        await self._bot.answer_inline_query(action.inline_id, results=list(results), cache_time=0,
+                                            is_personal=True)
+
+    async def set_commands(self, action: SetCommands) -> None:
+        commands = [BotCommand(command=name, description=text) for name, text in action.commands]
+        scope = BotCommandScopeChat(chat_id=action.chat_id) if action.chat_id is not None else None
+        await self._bot.set_my_commands(commands, scope=scope, language_code=action.language_code or None)
 
 
 def _downloader(bot: Bot) -> Download:
