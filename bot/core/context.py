@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
+from bot.domain.clients import NO_YEAR
 from bot.domain.staff import Staff
 from bot.i18n import N_, Translator
 
@@ -117,6 +118,12 @@ class Context:
     def format_date(self, moment: datetime, t: Translator | None = None) -> str:
         """The day of a moment in the company time zone, e.g. "12月1日 周二" (with the year if not now's)."""
         return self._format(moment, N_("format.date"), t or self.t)
+
+    def format_day(self, day: date) -> str:
+        """A remembered day (a birthday, an anniversary) in this user's locale: 1985年3月12日, or 3月12日
+        without its year; 12 Mar 1985, 12 Mar."""
+        key = N_("client.format.day") if day.year == NO_YEAR else N_("client.format.day_year")
+        return self.t.format_day(day, self.t(key))
 
     def _format(self, moment: datetime, key: str, t: Translator) -> str:
         tz = self.services.settings.tz

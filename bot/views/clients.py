@@ -6,12 +6,10 @@ handlers import it too; flows importing handlers would be circular).
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
-from bot.domain.clients import NO_YEAR, Client, Contact, ImportantDate
+from bot.domain.clients import Client, Contact, ImportantDate
 from bot.domain.visits import VisitStatus
 from bot.i18n import N_, country_names, escape
 from bot.services.relationship import PREFIX as LOG_PREFIX
@@ -62,12 +60,6 @@ def show_card(ctx: Context, client_id: int, notice: str = "") -> None:
     ctx.show(f"{notice}\n\n{text}" if notice else text, buttons)
 
 
-def format_day(ctx: Context, day: date) -> str:
-    """A day for people to read, in their locale: 1985年3月12日, 3月12日, 12 Mar 1985, 12 Mar."""
-    pattern = ctx.t("client.format.day") if day.year == NO_YEAR else ctx.t("client.format.day_year")
-    return ctx.t.format_day(day, pattern)
-
-
 def country_name(ctx: Context, code: str) -> str:
     """"CN" as the reader says it: 中国, 中國, China (the code itself when unknown)."""
     return country_names(ctx.t.locale).get(code.upper(), code)
@@ -92,7 +84,7 @@ def _contact(ctx: Context, contact: Contact) -> list[str]:
     if contact.email:
         lines.append(t("client.contact.email", email=contact.email))
     if contact.birthday:
-        lines.append(t("client.contact.birthday", day=format_day(ctx, contact.birthday)))
+        lines.append(t("client.contact.birthday", day=ctx.format_day(contact.birthday)))
     language = t(LANGUAGE_KEYS.get(contact.language, LANGUAGE_KEYS["en"]))
     lines.append(t("client.contact.language", language=language))
     if contact.dietary:
@@ -102,7 +94,7 @@ def _contact(ctx: Context, contact: Contact) -> list[str]:
 
 def _date(ctx: Context, day: ImportantDate) -> str:
     kind = ctx.t(DATE_KINDS.get(day.kind, DATE_KINDS["other"]))
-    return ctx.t("client.card.date", label=day.label, day=format_day(ctx, day.day), kind=kind)
+    return ctx.t("client.card.date", label=day.label, day=ctx.format_day(day.day), kind=kind)
 
 
 def _last_contact(ctx: Context, client: Client) -> str:
