@@ -15,7 +15,7 @@ import html
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +45,11 @@ def locale_for(language_code: str | None, default: str) -> str:
 def babel_locale(locale: str) -> str:
     """The Babel locale for dates and numbers: mainland conventions for zh_Hans, Taiwan's for zh_Hant."""
     return {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(locale, "en")
+
+
+def clock(value: time | datetime) -> str:
+    """A time of day as every language here writes it: "09:30" (a moment: in its own zone)."""
+    return f"{value:%H:%M}"
 
 
 def country_names(locale: str) -> Mapping[str, str]:

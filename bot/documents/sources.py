@@ -13,7 +13,7 @@ from bot.documents.layout import plain
 from bot.domain.clients import Client, Contact
 from bot.domain.policy import Policy
 from bot.domain.visits import Visit
-from bot.i18n import N_, Translator, country_names
+from bot.i18n import N_, Translator, clock, country_names
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -87,7 +87,7 @@ class Sources:
         return datetime.combine(day, time(12), tzinfo=self.tz)
 
     def clock(self, moment: datetime) -> str:
-        return f"{moment.astimezone(self.tz):%H:%M}"
+        return clock(moment.astimezone(self.tz))
 
     def _format(self, moment: datetime, key: str, *, with_year: bool = False) -> str:
         """By the catalog's pattern ``key``: as it stands when ``with_year`` (a pattern that shows the

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.core.events import Button
 from bot.domain.lookups import Bucket, DayEntry, Item, Marks, bucket
 from bot.domain.visits import Visit
-from bot.i18n import N_, Translator, escape
+from bot.i18n import N_, Translator, clock, escape
 from bot.services.lookups import LookupService
 
 PAGE_SIZE = 8
@@ -38,7 +38,7 @@ class Look:
         return self.t.format_date(day, self.this_year, N_("format.date"))
 
     def hhmm(self, moment: datetime) -> str:
-        return moment.astimezone(self.tz).strftime("%H:%M")
+        return clock(moment.astimezone(self.tz))
 
     def day_header(self, day: date, today: date) -> str:
         if day == today:
