@@ -105,7 +105,7 @@ class AiogramPerformer:
 
     async def perform(self, action: Action) -> int | None:
         try:
-            return await self._call(action)
+            return await call(self, action)  # through this class's send, edit ... below
         except TelegramRetryAfter as error:
             raise RetryAfter(error.retry_after) from error
         except TelegramForbiddenError as error:
@@ -118,9 +118,6 @@ class AiogramPerformer:
             raise Rejected(error.message) from error
         except TelegramAPIError as error:
             raise Rejected(error.message) from error
-
-    async def _call(self, action: Action) -> int | None:
-        return await call(self, action)
 
     async def send(self, action: Send) -> int | None:
         answer = await self._bot(_SendText(chat_id=action.chat_id, text=action.text,

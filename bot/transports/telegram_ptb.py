@@ -48,7 +48,7 @@ class PtbPerformer:
 
     async def perform(self, action: Action) -> int | None:
         try:
-            return await self._call(action)
+            return await call(self, action)  # through this class's send, edit ... below
         except TgRetryAfter as error:
             wait = error.retry_after
             raise RetryAfter(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from error
@@ -62,9 +62,6 @@ class PtbPerformer:
             raise Transient(error.message) from error
         except TelegramError as error:
             raise Rejected(error.message) from error
-
-    async def _call(self, action: Action) -> int | None:
-        return await call(self, action)
 
     # Replies go out as the API's plain parameters and come back as its JSON (``do_api_request``
     # without a return type): the core needs only the message id, and building python-telegram-
