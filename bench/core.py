@@ -40,14 +40,21 @@ from typing import Any
 
 from bench.generate import ADMIN_ID, NOW
 from bench.jobs import measure as measure_jobs
+from bot.bootstrap import Services
 from bot.clock import FixedClock
 from bot.core.callbacks import pack
 from bot.domain.nudges import NudgeState
 from bot.storage.database import LOG_FILE
-from bot.warmup import warm_all
+from bot.warmup import warm_step
 from tests.support.chat import World
 
 Samples = list[float]
+
+
+def warm_all(services: Services) -> None:
+    """Every slice of the warm-up at once (the bot takes them one turn of the core at a time)."""
+    while not warm_step(services):
+        pass
 
 
 def rss_mb(field: str = "VmRSS") -> float:

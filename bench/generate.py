@@ -11,8 +11,8 @@ How it writes: every record is a real domain object (``Visit``, ``Nudge`` ...) t
 document by the repositories' own codec, and the nudges are planned by the real ``plan_visit`` with
 the shipped policy and China's working days. Writing them one by one through the repositories would
 take hours at this size (every save is one fsynced write), so each collection is written through
-``bot.storage.Database`` in one batch (``insert_multiple``), and the repositories' ``bulk_load``
-where a repository keeps its own layout. The result is exactly what the bot would have stored.
+``bot.storage.Database`` in one batch (``insert_multiple``), and the nudges by ``bulk_load_nudges``,
+which lays out their archive as the repository does. The result is exactly what the bot would have stored.
 
 Deterministic: the same ``visits`` and ``seed`` give the same data.
 """
@@ -20,9 +20,11 @@ Deterministic: the same ``visits`` and ``seed`` give the same data.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from tinydb.table import Document
@@ -36,7 +38,7 @@ from bot.domain.tasks import Task, TaskStatus
 from bot.domain.visits import Lodging, Meals, Travel, Visit, Visitor, VisitStatus
 from bot.domain.workdays import china_calendar
 from bot.repositories.codec import to_doc
-from bot.repositories.nudges import NudgeRepository
+from bot.repositories.nudges import ARCHIVE_AFTER, VISITS_PER_SHELF
 from bot.storage import Database
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -171,7 +173,28 @@ def generate(data_dir: Path, visits: int, seed: int = 1) -> None:
         _write(db, "visits", {v.id: v for v in visit_list})
         _write(db, "debriefs", {d.visit_id: d for d in debriefs})
         _write(db, "tasks", {t.id: t for t in tasks})
-        NudgeRepository.bulk_load(db, nudges, now=NOW)
+        bulk_load_nudges(db, nudges, now=NOW)
+
+
+def bulk_load_nudges(db: Database, nudges: Iterable[Nudge], *, now: datetime) -> None:
+    """Stores many nudges at once into an empty database, archiving what the repository's
+    ``archive_settled(now - ARCHIVE_AFTER)`` would: the visits none of whose nudges is still planned
+    or snoozed and whose last was due before then."""
+    active = {NudgeState.PLANNED.value, NudgeState.SNOOZED.value}
+    by_visit: dict[int, list[dict[str, Any]]] = {}
+    for nudge in nudges:
+        by_visit.setdefault(nudge.visit_id, []).append(to_doc(nudge))
+    before = now - ARCHIVE_AFTER
+    live: list[dict[str, Any]] = []
+    shelves: dict[int, dict[str, dict[str, Any]]] = {}
+    for visit_id, docs in by_visit.items():
+        if all(doc["state"] not in active and datetime.fromisoformat(doc["due"]) < before for doc in docs):
+            shelves.setdefault(visit_id // VISITS_PER_SHELF, {}).update({doc["id"]: doc for doc in docs})
+        else:
+            live += docs
+    for shelf, records in shelves.items():
+        db.archive("nudges").put(shelf, records)
+    db.table("nudges").insert_multiple(live)
 
 
 def _write(db: Database, name: str, items: dict[int, object]) -> None:

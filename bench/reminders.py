@@ -85,10 +85,11 @@ from bot.domain.staff import Duty, Role, Staff
 from bot.domain.tasks import OpenItem
 from bot.domain.visits import Lodging, Meals, Travel, Visit, VisitStatus
 from bot.domain.workdays import WorkCalendar
-from bot.services.digest import MAX_OVERDUE_LINES, WINDOW
+from bot.services.digest import WINDOW
 from bot.services.dispatch import NudgeSender
 from bot.settings import load_settings
 from bot.storage import Database
+from bot.views.digest import MAX_OVERDUE_LINES
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"

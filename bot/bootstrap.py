@@ -15,9 +15,9 @@ from bot.domain.nudges import Nudge
 from bot.domain.policy import Policy, load_policy
 from bot.domain.visits import Visit, VisitStatus
 from bot.domain.workdays import WorkCalendar, china_calendar
-from bot.flows import all_flows
 from bot.flows.engine import FlowEngine
 from bot.flows.model import Flow
+from bot.flows.registry import all_flows
 from bot.handlers import registry
 from bot.handlers.access import refuse_stranger
 from bot.handlers.dialogs import on_group_text, on_text
@@ -42,8 +42,8 @@ from bot.services.clients import ClientService
 from bot.services.company import CompanyService
 from bot.services.debriefs import DebriefService, lead_contact_language
 from bot.services.digest import DigestLog, DigestPreferences, DigestService
-from bot.services.dispatch import NudgeSender
-from bot.services.escalation import EscalationService
+from bot.services.dispatch import NudgeSender, NudgeText
+from bot.services.escalation import EscalationService, EscalationText
 from bot.services.lookups import LookupService, ReceptionGroups
 from bot.services.nudges import NudgeService
 from bot.services.relationship import RelationshipService
@@ -51,6 +51,9 @@ from bot.services.visits import VisitService
 from bot.settings import Settings
 from bot.storage import Database
 from bot.transports.common import TELEGRAM
+from bot.views.digest import DigestView
+from bot.views.escalations import render as render_escalation
+from bot.views.nudges import render as render_nudge
 
 
 @dataclass
@@ -83,6 +86,9 @@ class Services:
     # Our company's name, as the banner, the itinerary and the memo print it.
     company: CompanyService = field(kw_only=True)
     approval: ApprovalService = field(kw_only=True)
+    # How the pushes the services make read (bot.views): a service decides what goes to whom.
+    nudge_text: NudgeText = field(kw_only=True)
+    escalation_text: EscalationText = field(kw_only=True)
     # Built once the rest exists: it reads nudges, visits and people through the services.
     escalations: EscalationService = field(init=False)
 
@@ -145,7 +151,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     lookups = LookupService(visits.visits, nudges=nudges.nudges, clients=clients, debriefs=debriefs,
                             groups=ReceptionGroups(db.table("reception_groups")), access=access,
                             tz=settings.tz)
-    digests = DigestService(lookups, staff=access.staff,
+    digests = DigestService(lookups, DigestView(lookups), staff=access.staff,
                             preferences=DigestPreferences(db.table("digest_prefs")),
                             log=DigestLog(db.table("digests")), i18n=i18n, policy=policy,
                             calendar=calendar, clock=clock)
@@ -154,7 +160,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
                         debriefs=debriefs, clients=clients, relationship=relationship,
                         lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)),
                         company=CompanyService(CompanyRepository(db.table("company"))),
-                        approval=ApprovalService(visits.visits, access, policy))
+                        approval=ApprovalService(visits.visits, access, policy),
+                        nudge_text=render_nudge, escalation_text=render_escalation)
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     sender = NudgeSender(services)
 

@@ -13,11 +13,14 @@ from __future__ import annotations
 import gettext
 import html
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
-from babel.dates import format_datetime
+from babel import Locale
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -42,6 +45,24 @@ def locale_for(language_code: str | None, default: str) -> str:
 def babel_locale(locale: str) -> str:
     """The Babel locale for dates and numbers: mainland conventions for zh_Hans, Taiwan's for zh_Hant."""
     return {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(locale, "en")
+
+
+def clock(value: time | datetime) -> str:
+    """A time of day as every language here writes it: "09:30" (a moment: in its own zone)."""
+    return f"{value:%H:%M}"
+
+
+def country_names(locale: str) -> Mapping[str, str]:
+    """Country names by ISO code ("CN") in ``locale``: 中国, 中國, China (Babel's CLDR data)."""
+    names: Mapping[str, str] = Locale.parse(babel_locale(locale)).territories
+    return names
+
+
+@lru_cache(maxsize=4096)
+def _format_day(day: date, pattern: str, locale: str) -> str:
+    """Babel parses the pattern and the locale for every date; a week's list prints the same few
+    dates a dozen times, and every list is asked for again and again."""
+    return str(format_date(day, pattern, locale=locale))
 
 
 class Html(str):
@@ -84,11 +105,21 @@ class Translator:
     def __call__(self, key: str, /, **params: object) -> str:
         return self._format(self.catalog.gettext(key), params)
 
+    # Every date and moment the bot shows is formatted by one of these three.
+
     def format_moment(self, local: datetime, this_year: int, key: str = "format.datetime") -> str:
         """A moment already in the company zone, by the pattern the catalog names (``format.date``...),
         with its year when that is not ``this_year``."""
         return str(format_datetime(local, self.pattern(key, local.year, this_year),
                                    locale=babel_locale(self.locale)))
+
+    def format_date(self, day: date, this_year: int, key: str = "format.date") -> str:
+        """A day by the pattern the catalog names, with its year when that is not ``this_year``."""
+        return self.format_day(day, self.pattern(key, day.year, this_year))
+
+    def format_day(self, day: date, pattern: str) -> str:
+        """A day by a Babel pattern ("MMM", or one read from the catalog) in this locale."""
+        return _format_day(day, pattern, babel_locale(self.locale))
 
     def pattern(self, key: str, year: int, this_year: int) -> str:
         """The date pattern ``key`` names (``format.date``, ``format.datetime``), or the one that also

@@ -31,7 +31,7 @@ BACKUP_CHECK_SECONDS = 3600
 ESCALATE_EVERY_SECONDS = 600
 
 # Writes reach the collection files this often (they are durable in the log at once): a few dozen
-# chunk files at most, some tens of milliseconds of the core thread.
+# chunk files at most, a short hold of the core thread.
 CHECKPOINT_EVERY_SECONDS = 300
 # On stop, how long the runs under way get to put back what they had not sent.
 STOP_GRACE = 10.0

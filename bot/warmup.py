@@ -4,7 +4,7 @@ other than the default one, the codecs of every stored type, and a frozen heap.
 
 Why freeze: after start the process holds about half a million long-lived objects (indexes, decoded
 chunks, translations). Python's cyclic garbage collector walks all of them in each full collection,
-which at 25,000 visits took 170 ms, in the middle of whichever reply was running. ``gc.freeze``
+which with years of data is a long pause in the middle of whichever reply is running. ``gc.freeze``
 moves what exists after warming into a generation the collector never walks; what is created later
 is collected as usual, and what survives a burst is frozen too (``tidy``). Frozen objects are still
 freed when nothing refers to them; only a cycle among them would stay.
@@ -42,8 +42,8 @@ def warm_step(services: Services) -> bool:
 def tidy() -> None:
     """A full pass of the garbage collector, what survives frozen out of its way (see the module
     docstring), and the memory freed handed back to the system: after the warm-up, and after a burst
-    (a catch-up of thousands of messages grew the bot by some 40 MB at 25,000 visits; of those, 12 MB
-    are free but kept by the allocator until ``malloc_trim``, which takes a millisecond)."""
+    (a catch-up of thousands of messages grows the bot, and much of that is free but kept by the
+    allocator until ``malloc_trim``, which is cheap)."""
     gc.collect()
     gc.freeze()
     _trim()
@@ -57,9 +57,3 @@ def _trim() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # no such library or function here: memory is kept, no harm
         log.debug("malloc_trim is not available", exc_info=True)
-
-
-def warm_all(services: Services) -> None:
-    """Every slice at once (the console, the benchmarks)."""
-    while not warm_step(services):
-        pass

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from bot.domain.clients import NO_YEAR, fold, greeting_name
-from bot.flows.client_fields import day_text, read_day
+from bot.domain.contact_fields import day_text, read_day
 from bot.services.clients import NameIndex
 
 

@@ -22,10 +22,15 @@ from bot.domain.policy import (
     find_line,
     format_path,
     load_policy,
-    parse_offset,
 )
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def parse_offset(text: str) -> Offset:
+    """``"-3d"`` -> ``Offset(amount=-3, unit="d")``, as the policy file's offsets are read."""
+    return Offset.model_validate(text)
+
 EXECUTIVE_ITEMS = {"leaders", "president", "pickup_lead"}
 HOTEL_ITEMS = {"hotel_route", "hotel_room", "thank_booker"}
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
-
-from babel.dates import format_datetime
 
 from bot.core.capabilities import Capabilities
 from bot.core.events import Action, AnswerCallback, Button, Edit, Event, Keyboard, Send
+from bot.domain.clients import NO_YEAR
 from bot.domain.staff import Staff
-from bot.i18n import N_, Translator, babel_locale
+from bot.i18n import N_, Translator
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -131,11 +130,15 @@ class Context:
         """The day of a moment in the company time zone, e.g. "12月1日 周二" (with the year if not now's)."""
         return self._format(moment, N_("format.date"), t or self.t)
 
+    def format_day(self, day: date) -> str:
+        """A remembered day (a birthday, an anniversary) in this user's locale: 1985年3月12日, or 3月12日
+        without its year; 12 Mar 1985, 12 Mar."""
+        key = N_("client.format.day") if day.year == NO_YEAR else N_("client.format.day_year")
+        return self.t.format_day(day, self.t(key))
+
     def _format(self, moment: datetime, key: str, t: Translator) -> str:
         tz = self.services.settings.tz
-        local = moment.astimezone(tz)
-        pattern = t.pattern(key, local.year, self.now.astimezone(tz).year)
-        return format_datetime(local, pattern, locale=babel_locale(t.locale))
+        return t.format_moment(moment.astimezone(tz), self.now.astimezone(tz).year, key)
 
 
 

@@ -58,7 +58,7 @@ class Limits:
 
     overall_per_second: float = 30.0
     # Two tokens kept for replies, and half a token of slack: the wake-up that follows a token is
-    # a millisecond or two late, and without slack every late wake-up would cost pushes that time.
+    # often a little late, and without slack every late wake-up would cost pushes that time.
     overall_burst: float = 3.5
     overall_reserve: float = 2.0
     chat_per_second: float = 1.0

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.groups import GroupUse
 from bot.domain.staff import Role
+from bot.i18n import Translator
 
 if TYPE_CHECKING:
     from bot.core.context import Context
@@ -86,3 +87,12 @@ def merge(routers: list[Router]) -> Router:
                 raise ValueError(f"routed twice: {sorted(clash)}")
             table.update(source)
     return merged
+
+
+def command_menu(routes: Router, role: Role | None, t: Translator) -> tuple[tuple[str, str], ...]:
+    """The commands a person with ``role`` may use (None: a stranger), described in their language."""
+    return tuple(
+        (name, t(route.menu_key))
+        for name, route in routes.commands.items()
+        if route.menu_key and (route.role is None or (role is not None and role.at_least(route.role)))
+    )

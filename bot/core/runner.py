@@ -4,13 +4,13 @@ The core (TinyDB is not thread-safe) runs on one thread at a time, under one loc
 (the morning digests, a burst of nudges: seconds at 25,000 visits) and handlers that show progress
 as they go run on a dedicated core thread, so the event loop stays free to poll and send for
 everybody else meanwhile. An update finding the core free is handled right on the loop's thread:
-its handler takes about a millisecond, and the two thread hand-overs it saves were half a
-millisecond of every reply (``bench.e2e``). Work a handler sets aside (reading a sheet sent for
+its handler is quick, and the two thread hand-overs it saves were a large share of every reply
+(``bench.e2e``). Work a handler sets aside (reading a sheet sent for
 import: seconds for a big one) is done on a thread of its own, without the core, so everybody else
 is answered meanwhile; the handler then finishes on the core with its result (``Context.set_aside``).
 
-Such an update's reply goes out while the disk flushes what it wrote (``fdatasync``: 0.3 to 0.9 ms
-on this machine, most of what our replies took beyond a bare echo bot's). It stays crash-safe: the
+Such an update's reply goes out while the disk flushes what it wrote (``fdatasync``: most of
+what our replies took beyond a bare echo bot's). It stays crash-safe: the
 core is held until the flush returns, and the update is confirmed to Telegram only then (the
 polling loop waits for ``accept``), so after a crash in between Telegram hands it over again and it
 is handled again: the reply may come twice, the write is never lost. A full disk still fails before

@@ -1,5 +1,6 @@
-"""Long messages split on line breaks, never inside an HTML tag, at the limit the platform declares
-(``Capabilities.max_text``)."""
+"""Text limits: long messages split on line breaks, never inside an HTML tag, at the limit the
+platform declares (``Capabilities.max_text``), and ours for one typed answer or one field of an
+imported sheet."""
 
 from __future__ import annotations
 
@@ -7,6 +8,9 @@ import re
 
 # Where a ``Delivery`` told no platform's limit splits: Telegram's, the tightest of the platforms.
 MAX_MESSAGE = 4096
+# The longest answer a form takes, and the longest field an import keeps: a note or an address
+# longer than this is a paste gone wrong, and it would not fit a card or a printed sheet.
+MAX_TEXT = 1000
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 
 

@@ -100,7 +100,7 @@ def snapshot(db: Database, now: datetime, keep: int) -> Snapshot | None:
 
     Zipping five years of a company (300 MB) took seconds of the core thread, and everybody waited.
     So the core only brings the files up to date (a checkpoint) and links each into a hidden folder
-    (hard links: a few milliseconds); the copy is zipped from there off the core, while writes go on.
+    (hard links: quick); the copy is zipped from there off the core, while writes go on.
     The links keep the files as they were: every data file is replaced whole (a new file renamed
     over it), never changed in place, except the write-ahead log, which the checkpoint has emptied
     and which the copy holds empty."""

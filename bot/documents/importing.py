@@ -32,12 +32,12 @@ from pathlib import Path
 
 import orjson
 
+from bot.core.text import MAX_TEXT
 from bot.documents import sheets
 from bot.documents.sheets import SheetError
 from bot.domain.clients import NO_YEAR, Client, Contact, fold
+from bot.domain.contact_fields import day_text, normal_phone, read_day
 from bot.domain.policy import CLASS_IDS
-from bot.flows.client_fields import day_text, normal_phone, read_day
-from bot.flows.engine import MAX_TEXT
 from bot.i18n import N_, Translator
 from bot.repositories.imports import PENDING
 from bot.services.clients import ClientService, language_of_country

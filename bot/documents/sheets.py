@@ -29,7 +29,7 @@ from datetime import date, datetime
 from typing import IO, Final
 from xml.parsers import expat
 
-from bot.flows.engine import MAX_TEXT
+from bot.core.text import MAX_TEXT
 from bot.i18n import N_
 
 # Rows read in all, blank ones and the headers included.

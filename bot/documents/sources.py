@@ -9,19 +9,15 @@ from datetime import datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_datetime
-
 from bot.documents.layout import plain
 from bot.domain.clients import Client, Contact
 from bot.domain.policy import Policy
 from bot.domain.visits import Visit
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, clock, country_names
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
 
-_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
 
 
 @dataclass(frozen=True)
@@ -69,36 +65,36 @@ class Sources:
 
     def time(self, moment: datetime) -> str:
         """A moment as printed on paper, with its year: "2026年12月1日 周二 10:00"."""
-        return self._format(moment, self.translator(N_("doc.format.datetime")))
+        return self._format(moment, N_("doc.format.datetime"), with_year=True)
 
     def date(self, moment: datetime) -> str:
-        return self._format(moment, self.translator(N_("doc.format.date")))
+        return self._format(moment, N_("doc.format.date"), with_year=True)
 
     def day_time(self, moment: datetime) -> str:
         """Without the year, where the document gives it once elsewhere: "12月3日 周四 10:00"; with
         it for a moment in another year than now's."""
-        return self._format(moment, self._pattern(moment, N_("format.datetime")))
+        return self._format(moment, N_("format.datetime"))
 
     def day(self, moment: datetime) -> str:
-        return self._format(moment, self._pattern(moment, N_("format.date")))
+        return self._format(moment, N_("format.date"))
 
     def country(self, code: str) -> str:
         """A country's name from its ISO code: "CN" is 中国, 中國 or China."""
-        return Locale.parse(_BABEL.get(self.locale, "en")).territories.get(code, code) if code else ""
+        return country_names(self.locale).get(code, code) if code else ""
 
     def noon(self, day: dt.date) -> datetime:
         """A day as a moment to format (its noon, in the company zone)."""
         return datetime.combine(day, time(12), tzinfo=self.tz)
 
     def clock(self, moment: datetime) -> str:
-        return f"{moment.astimezone(self.tz):%H:%M}"
+        return clock(moment.astimezone(self.tz))
 
-    def _pattern(self, moment: datetime, key: str) -> str:
-        this_year = self.now.astimezone(self.tz).year
-        return self.translator.pattern(key, moment.astimezone(self.tz).year, this_year)
-
-    def _format(self, moment: datetime, pattern: str) -> str:
-        return format_datetime(moment.astimezone(self.tz), pattern, locale=_BABEL.get(self.locale, "en"))
+    def _format(self, moment: datetime, key: str, *, with_year: bool = False) -> str:
+        """By the catalog's pattern ``key``: as it stands when ``with_year`` (a pattern that shows the
+        year itself), else the one with the year for a moment in another year than now's."""
+        local = moment.astimezone(self.tz)
+        this_year = local.year if with_year else self.now.astimezone(self.tz).year
+        return self.translator.format_moment(local, this_year, key)
 
 
 def _people(visit: Visit) -> set[int]:

@@ -50,7 +50,7 @@ _VAGUE_PERIODS = ("week", "month", "quarter", "year")
 
 @lru_cache(maxsize=8)
 def _parser(base: datetime) -> DateDataParser:
-    """A parser for one minute's clock: RELATIVE_BASE is part of its settings (about 0.1 ms to make)."""
+    """A parser for one minute's clock: RELATIVE_BASE is part of its settings (costly to make)."""
     return DateDataParser(languages=list(LANGUAGES), settings={**_SETTINGS, "RELATIVE_BASE": base})
 
 

@@ -139,7 +139,7 @@ def _names_on(country: str, day: date, language: str) -> tuple[str, ...]:
 def _named_days(country: str, year: int, language: str) -> tuple[tuple[date, tuple[str, ...]], ...]:
     """Each holiday of the year with its names (a day may carry two: "Mid-Autumn; National Day").
 
-    Built once per country, year and language: the package takes milliseconds per year, and the
+    Built once per country, year and language: the package is slow for each year, and the
     daily sweep asks for every client. A language the country lacks gives nothing, except that
     the names matched on fall back to the country's own language.
     """

@@ -280,6 +280,14 @@ class Item:
     text: str = ""
 
 
+@dataclass(frozen=True)
+class Marks:
+    """What a list's visits need beyond the visit itself (read from their checklists)."""
+
+    behind: frozenset[int] = frozenset()
+    pickup_done: frozenset[int] = frozenset()
+
+
 Bucket = Literal["overdue", "today", "later"]
 
 

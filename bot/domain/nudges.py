@@ -277,3 +277,19 @@ def _replanned(old: Nudge, new: Nudge) -> Nudge:
     if old.state in OPEN_STATES and old.due == new.due:
         return replace(old, key=new.key, recipients=new.recipients)
     return new
+
+
+@dataclass(frozen=True)
+class NudgeMessage:
+    """What one person reads about one visit at one moment."""
+
+    visit: Visit
+    nudges: Sequence[Nudge]  # by due time; done ones are shown ticked
+    stamp: int  # when the sender recorded them as sent (epoch seconds): names the message
+    pass_on: Sequence[str] = ()  # translated roles the reader is asked to pass the items on to
+    late_since: datetime | None = None  # sent well after this due time (the bot was down)
+    catch_up: bool = False  # a visit saved at short notice: items that should already be done
+
+
+def stamp_of(moment: datetime) -> int:
+    return int(moment.timestamp())

@@ -126,11 +126,6 @@ class Offset(_Model):
         return (at.astimezone(UTC) + elapsed).astimezone(at.tzinfo)
 
 
-def parse_offset(text: str) -> Offset:
-    """``"-3d"`` -> ``Offset(amount=-3, unit="d")``; raises ``ValueError`` on anything else."""
-    return Offset.model_validate(_offset_fields(text))
-
-
 def _offset_fields(text: str) -> dict[str, object]:
     match = _OFFSET_RE.fullmatch(text.strip())
     if match is None:

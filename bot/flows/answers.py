@@ -13,10 +13,11 @@ from typing import Any
 from babel.lists import format_list
 
 from bot.core.context import Context
+from bot.domain.contact_fields import day_text, read_day
 from bot.domain.dates import DateReading, PartOfDay, read_datetime
 from bot.domain.dates_normalise import chinese_numeral
+from bot.domain.dialogs import Dialog
 from bot.flows.model import Choice, Kind, Step
-from bot.flows.state import Dialog
 from bot.i18n import N_, Html, babel_locale
 
 YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
@@ -78,6 +79,9 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
     folded = unicodedata.normalize("NFKC", text).strip().lower()
     if step.kind is Kind.TEXT:
         return Value(text)
+    if step.kind is Kind.DATE:
+        day = read_day(text)
+        return Value(day_text(day)) if day is not None else Problem(ctx.t("contact.bad_day"))
     if step.kind is Kind.YES_NO:
         if folded in YES_WORDS:
             return Value(True)

@@ -5,11 +5,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.core.context import Context
 from bot.domain.clients import ImportantDate
-from bot.flows.client_fields import check_day, format_day, read_day
+from bot.domain.contact_fields import read_day
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.i18n import N_
 from bot.views.clients import DATE_KINDS, show_card
@@ -18,22 +16,17 @@ STEPS = (
     Step("label", Kind.TEXT, N_("client_date.q.label"), N_("client_date.l.label")),
     Step("kind", Kind.CHOICE, N_("client_date.q.kind"), N_("client_date.l.kind"),
          choices=tuple(Choice(kind, key) for kind, key in DATE_KINDS.items())),
-    Step("day", Kind.TEXT, N_("client_date.q.day"), N_("client_date.l.day"), check=check_day),
+    Step("day", Kind.DATE, N_("client_date.q.day"), N_("client_date.l.day")),
 )
-
-
-def _describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
-    day = read_day(str(value)) if step.id == "day" else None
-    return format_day(ctx, day) if day is not None else ""
 
 
 def _save(ctx: Context, answers: Answers) -> None:
     """Adds the day to the client and shows the card again."""
     client_id = int(answers["client_id"])
     day = read_day(answers["day"])
-    assert day is not None, "the step's check read it"
+    assert day is not None, "the date step read it"
     ctx.services.clients.add_date(client_id, ImportantDate(answers["label"].strip(), day, answers["kind"]))
     show_card(ctx, client_id, ctx.t("client_date.saved", label=answers["label"].strip()))
 
 
-ADD_DATE = Flow("client_date", N_("client_date.title"), STEPS, on_save=_save, describe=_describe)
+ADD_DATE = Flow("client_date", N_("client_date.title"), STEPS, on_save=_save)

@@ -1,97 +1,18 @@
-"""Reading and checking what people type about contacts: a phone number, an email, a day of the year.
-
-A birthday or an anniversary is a day, often without its year and never with a time, so it is read
-here rather than by the visit date reader (which wants a future moment): 1985-03-12, 1985年3月12日,
-3月12日, 03-12, 12 Mar, March 12, 1985. A day without its year is stored in ``NO_YEAR``.
-"""
+"""The checks of the contact form's steps: a specific hint in the person's language, or None. What
+counts as a phone or an email is ``bot.domain.contact_fields``; a day is a ``DATE`` step's own."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from datetime import date
 from typing import Any
 
-from babel.dates import format_date
-
 from bot.core.context import Context
-from bot.domain.clients import NO_YEAR
+from bot.domain.contact_fields import is_email, is_phone
 from bot.flows.model import Answers
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-                "october", "november", "december")
-# "mar", "march", "sept": a month's name, or its first three letters, or "sept".
-_MONTHS = {**{name: n for n, name in enumerate(_MONTH_NAMES, 1)},
-           **{name[:3]: n for n, name in enumerate(_MONTH_NAMES, 1)}, "sept": 9}
-# Year first (the Chinese and ISO order), the year optional: 1985-03-12, 1985年3月12日, 3月12号, 3/12.
-_NUMERIC = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?")
-_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?(?:\s+(\d{4}))?")
-_MONTH_DAY = re.compile(r"([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?(?:\s+(\d{4}))?")
-_PHONE = re.compile(r"\+?[0-9][0-9 \-]*[0-9]")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
-_EARLIEST_YEAR = 1800
-
-
-def read_day(text: str) -> date | None:
-    """The day written in ``text`` (year ``NO_YEAR`` when none is given), or None."""
-    folded = " ".join(unicodedata.normalize("NFKC", text).strip().lower().split())
-    if match := _NUMERIC.fullmatch(folded):
-        year, month, day = match.groups()
-    elif match := _DAY_MONTH.fullmatch(folded):
-        day, month, year = match.groups()
-    elif match := _MONTH_DAY.fullmatch(folded):
-        month, day, year = match.groups()
-    else:
-        return None
-    number = int(month) if month.isdigit() else _MONTHS.get(month)
-    if number is None:
-        return None
-    return _day(int(year) if year else NO_YEAR, number, int(day))
-
-
-def _day(year: int, month: int, day: int) -> date | None:
-    if year != NO_YEAR and year < _EARLIEST_YEAR:
-        return None
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def day_text(day: date) -> str:
-    """A day as ``read_day`` reads it back: 1985-03-12, or 03-12 without the year."""
-    return f"{day:%m-%d}" if day.year == NO_YEAR else day.isoformat()
-
-
-def format_day(ctx: Context, day: date) -> str:
-    """A day for people to read, in their locale: 1985年3月12日, 3月12日, 12 Mar 1985, 12 Mar."""
-    pattern = ctx.t("client.format.day") if day.year == NO_YEAR else ctx.t("client.format.day_year")
-    return str(format_date(day, pattern, locale=_BABEL_LOCALES.get(ctx.t.locale, "en")))
-
-
-_BABEL_LOCALES = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
-
-
-def normal_phone(text: str) -> str:
-    """Full-width digits and spacing made plain: "＋86 138-0013 8000" → "+86 138-0013 8000"."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-# ---- step checks: a specific hint in the person's language, or None ---------------------------
 
 def check_phone(ctx: Context, value: Any, answers: Answers) -> str | None:
-    phone = normal_phone(str(value))
-    digits = sum(char.isdigit() for char in phone)
-    if not _PHONE.fullmatch(phone) or not 5 <= digits <= 20:
-        return ctx.t("contact.bad_phone")
-    return None
+    return None if is_phone(str(value)) else ctx.t("contact.bad_phone")
 
 
 def check_email(ctx: Context, value: Any, answers: Answers) -> str | None:
-    if not _EMAIL.fullmatch(unicodedata.normalize("NFKC", str(value)).strip()):
-        return ctx.t("contact.bad_email")
-    return None
-
-
-def check_day(ctx: Context, value: Any, answers: Answers) -> str | None:
-    return None if read_day(str(value)) is not None else ctx.t("contact.bad_day")
+    return None if is_email(str(value)) else ctx.t("contact.bad_email")

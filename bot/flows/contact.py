@@ -15,15 +15,8 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.domain.clients import Contact
-from bot.flows.client_fields import (
-    check_day,
-    check_email,
-    check_phone,
-    day_text,
-    format_day,
-    normal_phone,
-    read_day,
-)
+from bot.domain.contact_fields import day_text, normal_phone, read_day
+from bot.flows.client_fields import check_email, check_phone
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.i18n import N_
 from bot.services.clients import DuplicateContact
@@ -45,18 +38,11 @@ STEPS = (
     Step("title", Kind.TEXT, N_("contact.q.title"), N_("contact.l.title")),
     Step("phone", Kind.TEXT, N_("contact.q.phone"), N_("contact.l.phone"), optional=True, check=check_phone),
     Step("email", Kind.TEXT, N_("contact.q.email"), N_("contact.l.email"), optional=True, check=check_email),
-    Step("birthday", Kind.TEXT, N_("contact.q.birthday"), N_("contact.l.birthday"), optional=True,
-         check=check_day),
+    Step("birthday", Kind.DATE, N_("contact.q.birthday"), N_("contact.l.birthday"), optional=True),
     Step("language", Kind.CHOICE, N_("contact.q.language"), N_("contact.l.language"),
          choices=tuple(Choice(locale, key) for locale, key in LANGUAGE_KEYS.items())),
     Step("dietary", Kind.TEXT, N_("contact.q.dietary"), N_("contact.l.dietary"), optional=True),
 )
-
-
-def _describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
-    """The birthday as a day in the reader's locale; the engine shows the rest."""
-    day = read_day(str(value)) if step.id == "birthday" else None
-    return format_day(ctx, day) if day is not None else ""
 
 
 def _add(ctx: Context, answers: Answers) -> None:
@@ -100,5 +86,5 @@ def answers_of(contact: Contact) -> Answers:
     return answers
 
 
-ADD_CONTACT = Flow("contact_add", N_("contact.add_title"), STEPS, on_save=_add, describe=_describe)
-EDIT_CONTACT = Flow("contact_edit", N_("contact.edit_title"), STEPS, on_save=_edit, describe=_describe)
+ADD_CONTACT = Flow("contact_add", N_("contact.add_title"), STEPS, on_save=_add)
+EDIT_CONTACT = Flow("contact_edit", N_("contact.edit_title"), STEPS, on_save=_edit)

@@ -22,14 +22,15 @@ from bot.core import callbacks
 from bot.core.callbacks import pack, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
+from bot.core.text import MAX_TEXT
+from bot.domain.contact_fields import read_day
+from bot.domain.dialogs import Dialog, SavedForm
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
-from bot.flows.state import Dialog, SavedForm
 from bot.i18n import N_, escape
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 
 PREFIX = "f"
-MAX_TEXT = 1000
 # Once this many answers are given, /cancel asks before throwing them away.
 CONFIRM_CANCEL_FROM = 3
 
@@ -331,6 +332,9 @@ class FlowEngine:
             return ctx.t("flow.yes") if value else ctx.t("flow.no")
         if step.kind is Kind.DATETIME:
             return ctx.format_time(datetime.fromisoformat(value))
+        if step.kind is Kind.DATE:
+            day = read_day(str(value))
+            return ctx.format_day(day) if day is not None else escape(value)
         if step.kind in (Kind.CHOICE, Kind.MULTI):
             labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
             items = value if isinstance(value, list) else [value]

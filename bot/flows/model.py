@@ -2,7 +2,7 @@
 
 A step says what it asks (a message key), what kind of answer it takes, whether it may be skipped,
 when it does not apply, and how an answer is checked beyond its kind. ``bot.flows.engine`` runs
-every flow the same way; see ``bot/flows/README.md`` for the state diagram.
+every flow the same way; its docstring has the state diagram.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from bot.core.context import Context
 
 # Answers by step id, as JSON: text and choice ids are strings, multi-choice a list of ids,
-# numbers int/float, yes/no a bool, a date-time an ISO string with its offset.
+# numbers int/float, yes/no a bool, a date-time an ISO string with its offset, a date "1985-03-12"
+# or "03-12" without its year.
 Answers = dict[str, Any]
 
 
@@ -26,6 +27,9 @@ class Kind(StrEnum):
     CHOICE = "choice"
     MULTI = "multi"
     DATETIME = "datetime"
+    # A day with no time, its year optional (a birthday, an anniversary): 1985-03-12, 3月12日, 12 Mar.
+    # Stored as ``bot.domain.contact_fields.day_text`` writes it ("1985-03-12", "03-12").
+    DATE = "date"
     NUMBER = "number"
     YES_NO = "yes_no"
     # Typed text is a query; the matches come back as buttons, plus "new" to create one from it.

@@ -9,14 +9,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from babel import Locale
-
 from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
 from bot.domain.staff import Staff
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
-from bot.i18n import LOCALES, N_
+from bot.i18n import LOCALES, N_, country_names
 
 # Countries offered as buttons; any other is typed as its two-letter code (JP, FR...).
 COUNTRIES = ("CN", "HK", "TW", "SG", "JP", "KR", "US", "DE", "GB")
@@ -29,13 +27,9 @@ PAYERS = (Choice("guest", N_("visit.payer.guest")), Choice("company", N_("visit.
 TEAM_BUTTONS = 12
 
 
-def babel_locale(ctx: Context) -> Locale:
-    return Locale.parse({"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}.get(ctx.t.locale, "en"))
-
-
 def country_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     """Country names in the reader's language, from Babel's CLDR data."""
-    names = babel_locale(ctx).territories
+    names = country_names(ctx.t.locale)
     return tuple(Choice(code, names.get(code, code), literal=True) for code in COUNTRIES)
 
 

@@ -12,9 +12,9 @@ from bot.core.groups import GroupUse
 from bot.core.router import Router
 from bot.domain.lookups import ReceptionGroup
 from bot.domain.staff import Role
-from bot.i18n import N_
+from bot.i18n import N_, clock
 from bot.services.digest import read_clock_time
-from bot.views.days import PAGE_SIZE, assemble, clamp, item_rows, paging_row
+from bot.views.days import PAGE_SIZE, assemble, clamp, item_rows, look_for, paging_row
 
 router = Router()
 PREFIX = "tsk"
@@ -26,7 +26,7 @@ def digest(ctx: Context) -> None:
     assert ctx.staff is not None
     digests = ctx.services.digests
     user_id = ctx.staff.user_id
-    company = ctx.services.policy.schedule.digest_at.strftime("%H:%M")
+    company = clock(ctx.services.policy.schedule.digest_at)
     word = ctx.args[0].lower() if ctx.args else ""
     if word == "off":
         digests.choose(user_id, None, off=True)
@@ -40,10 +40,10 @@ def digest(ctx: Context) -> None:
             ctx.reply(ctx.t("digest.usage"))
             return
         digests.choose(user_id, at)
-        ctx.reply(ctx.t("digest.set", time=at.strftime("%H:%M")))
+        ctx.reply(ctx.t("digest.set", time=clock(at)))
     else:
         at = digests.time_for(user_id)
-        text = ctx.t("digest.status", time=at.strftime("%H:%M")) if at else ctx.t("digest.off", time=company)
+        text = ctx.t("digest.status", time=clock(at)) if at else ctx.t("digest.off", time=company)
         ctx.reply(text)
 
 
@@ -68,7 +68,7 @@ def register_group(ctx: Context) -> None:
         return
     group = ReceptionGroup(ctx.event.chat_id, ctx.staff.user_id, ctx.now, ctx.t.locale)
     ctx.services.lookups.register_group(group)
-    at = ctx.services.policy.schedule.digest_at.strftime("%H:%M")
+    at = clock(ctx.services.policy.schedule.digest_at)
     ctx.reply(ctx.t("group.registered", time=at))
 
 
@@ -88,6 +88,6 @@ def _show(ctx: Context, page: int) -> None:
         return
     page, pages = clamp(page, len(items))
     shown = items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    rows = item_rows(lookups.look(ctx.t, ctx.now), shown, lookups.today(ctx.now))
+    rows = item_rows(look_for(lookups, ctx.t, ctx.now), shown, lookups.today(ctx.now))
     text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), rows, page, pages)
     ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: pack(PREFIX, p))))

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.core.context import Context
-from bot.core.router import Router
-from bot.handlers.menu import command_menu
+from bot.core.router import Router, command_menu
 from bot.i18n import N_
 
 router = Router()

@@ -19,6 +19,7 @@ from bot.core.callbacks import number, one_of, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
+from bot.core.text import MAX_TEXT
 from bot.documents.importing import (
     COLUMNS,
     PROGRESS_EVERY,
@@ -33,7 +34,6 @@ from bot.documents.importing import (
     template,
 )
 from bot.domain.staff import Role
-from bot.flows.engine import MAX_TEXT
 from bot.i18n import LOCALES, N_, Translator
 
 log = logging.getLogger(__name__)

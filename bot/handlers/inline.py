@@ -14,7 +14,7 @@ from datetime import date
 from bot.core.context import Context
 from bot.core.events import AnswerInline, InlineArticle
 from bot.domain.lookups import PeriodQuestion, Viewer, read_question, relative_period
-from bot.views.days import assemble, day_rows, empty_days
+from bot.views.days import assemble, day_rows, empty_days, look_for
 
 # Everyone in the chat reads the result: the reception view, whoever asks.
 _SHARED = Viewer(None, group=True)
@@ -47,7 +47,7 @@ def _article(ctx: Context, first: date, last: date, today: date) -> InlineArticl
     if clipped is None:
         return None
     first, last = clipped
-    look = lookups.look(ctx.t, ctx.now)
+    look = look_for(lookups, ctx.t, ctx.now)
     entries = lookups.days(_SHARED, first, last, ctx.now)
     if entries:
         rows = day_rows(look, entries, lookups.marks((e.visit for e in entries), ctx.now), today)

@@ -37,7 +37,16 @@ from bot.domain.lookups import (
 from bot.domain.staff import Role
 from bot.domain.visits import Visit
 from bot.i18n import N_, Html, escape
-from bot.views.days import PAGE_SIZE, assemble, clamp, day_rows, empty_days, paging_row, period_title
+from bot.views.days import (
+    PAGE_SIZE,
+    assemble,
+    clamp,
+    day_rows,
+    empty_days,
+    look_for,
+    paging_row,
+    period_title,
+)
 
 router = Router()
 PREFIX = "lk"
@@ -177,7 +186,7 @@ def _show_days(ctx: Context, viewer: Viewer, first: date, last: date, page: int)
         return
     note = _scope_note(ctx, viewer, (first, last), clipped, today)
     first, last = clipped
-    look = lookups.look(ctx.t, ctx.now)
+    look = look_for(lookups, ctx.t, ctx.now)
     entries = lookups.days(viewer, first, last, ctx.now)
     if not entries:
         ctx.show("\n\n".join(filter(None, [empty_days(look, first, last, today), note])))
@@ -193,7 +202,7 @@ def _show_entries(ctx: Context, title: str, entries: list[DayEntry], page: int, 
     page, pages = clamp(page, len(entries))
     shown = entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     marks = lookups.marks((entry.visit for entry in shown), ctx.now)
-    rows = day_rows(lookups.look(ctx.t, ctx.now), shown, marks, lookups.today(ctx.now))
+    rows = day_rows(look_for(lookups, ctx.t, ctx.now), shown, marks, lookups.today(ctx.now))
     text = assemble(ctx.t, title, rows, page, pages, footer=note)
     ctx.show(text, keyboard(paging_row(ctx.t, page, pages, data)))
 

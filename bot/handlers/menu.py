@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.context import Context
 from bot.core.events import SetCommands
-from bot.core.router import Router
+from bot.core.router import command_menu
 from bot.domain.staff import Role, Staff
 from bot.i18n import N_, Translator
 
@@ -13,15 +13,6 @@ ROLE_KEYS = {Role.STAFF: N_("role.staff"), Role.MANAGER: N_("role.manager"), Rol
 
 def role_name(t: Translator, role: Role) -> str:
     return t(ROLE_KEYS[role])
-
-
-def command_menu(routes: Router, role: Role | None, t: Translator) -> tuple[tuple[str, str], ...]:
-    """The commands a person with ``role`` may use (None: a stranger), described in their language."""
-    return tuple(
-        (name, t(route.menu_key))
-        for name, route in routes.commands.items()
-        if route.menu_key and (route.role is None or (role is not None and role.at_least(route.role)))
-    )
 
 
 def set_menu(ctx: Context, staff: Staff) -> None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.core.callbacks import arg, number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
-from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, nudge_id
+from bot.domain.nudges import UNFINISHED, Nudge, NudgeMessage, NudgeState, nudge_id
 from bot.domain.visits import Visit, VisitStatus
 from bot.services.dispatch import NudgeSender
-from bot.views.nudges import DONE, PREFIX, SNOOZE_HOUR, SNOOZE_MORNING, NudgeMessage
+from bot.views.nudges import DONE, PREFIX, SNOOZE_HOUR, SNOOZE_MORNING
 
 router = Router()
 # Older messages name one nudge: nud:<d|h|m>:visit:<n>:<item>.

@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
-from babel.dates import format_date
 from babel.numbers import format_currency
 
 from bot.core.callbacks import EARLIEST_DAY, LATEST_DAY, number, pack
@@ -21,14 +20,13 @@ from bot.core.router import Router
 from bot.documents.chart import ChartText, review_chart
 from bot.documents.review import Quarter, Review, build_review
 from bot.domain.staff import Role
-from bot.i18n import N_
+from bot.i18n import N_, babel_locale
 
 router = Router()
 # How many quarters the question offers: this one and the ones before it.
 OFFERED = 4
 # How many open follow-ups and overdue clients the summary names; the rest are counted.
 LISTED = 8
-_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
 
 
 @router.command("review", role=Role.MANAGER, menu=N_("cmd.review"))
@@ -132,7 +130,7 @@ def _months(ctx: Context, quarter: Quarter) -> tuple[str, str, str]:
 
 
 def _month(ctx: Context, month: date) -> str:
-    return str(format_date(month, "MMM", locale=_BABEL.get(ctx.t.locale, "en")))
+    return ctx.t.format_day(month, "MMM")
 
 
 def _class(ctx: Context, class_id: str) -> str:
@@ -144,4 +142,4 @@ def _class(ctx: Context, class_id: str) -> str:
 
 def _money(ctx: Context, amount: float) -> str:
     return str(format_currency(amount, ctx.services.policy.budget.currency, format="¤#,##0",
-                               locale=_BABEL.get(ctx.t.locale, "en"), currency_digits=False))
+                               locale=babel_locale(ctx.t.locale), currency_digits=False))

@@ -20,7 +20,7 @@ _STORED: set[type[Any]] = set()
 
 
 def _adapter(kind: type[Any]) -> TypeAdapter[Any]:
-    """One adapter per type, built on first use (1 to 15 ms each, more for a nested type)."""
+    """One adapter per type, built on first use (slow to build, more so for a nested type)."""
     if kind not in _ADAPTERS:
         _ADAPTERS[kind] = TypeAdapter(kind)
     return _ADAPTERS[kind]
@@ -32,8 +32,8 @@ def stored(kind: type[Any]) -> None:
 
 
 def warm() -> None:
-    """Builds the adapters of every stored type, so the first save after a start (a visit: about
-    40 ms of schema building) costs what every later one does."""
+    """Builds the adapters of every stored type, so the first save after a start (a visit: much
+    schema building) costs what every later one does."""
     for kind in sorted(_STORED, key=lambda kind: kind.__qualname__):
         _adapter(kind)
 

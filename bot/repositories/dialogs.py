@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tinydb.table import Table
 
-from bot.flows.state import Dialog, SavedForm, SavedForms
+from bot.domain.dialogs import Dialog, SavedForm, SavedForms
 from bot.repositories.keyed import KeyedDocuments
 
 # Saved forms remembered per person: far more cards than anyone scrolls back to.

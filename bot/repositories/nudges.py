@@ -41,7 +41,7 @@ from tinydb.table import Table
 from bot.domain.nudges import VISIT_ROLES, Nudge, NudgeState, visit_prefix
 from bot.domain.policy import Recipient
 from bot.repositories.codec import each_document, from_doc, raw_documents, replace_by_id, stored, to_doc
-from bot.storage import Archive, Database, kept_index, on_rollback
+from bot.storage import Archive, kept_index, on_rollback
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
 ARCHIVE_AFTER: Final = timedelta(days=60)
@@ -301,27 +301,6 @@ class NudgeRepository:
         finally:
             self._reindex()
         return len(gone)
-
-    @staticmethod
-    def bulk_load(db: Database, nudges: Iterable[Nudge], *, now: datetime) -> None:
-        """Stores many nudges at once into an empty database (the benchmark's data generator),
-        archiving what ``archive_settled(now - ARCHIVE_AFTER)`` would."""
-        repo = NudgeRepository(db.table("nudges"), db.archive("nudges"))
-        by_visit: dict[int, list[dict[str, Any]]] = {}
-        for nudge in nudges:
-            by_visit.setdefault(nudge.visit_id, []).append(to_doc(nudge))
-        before = now - ARCHIVE_AFTER
-        live: list[dict[str, Any]] = []
-        shelves: dict[int, dict[str, dict[str, Any]]] = {}
-        for visit_id, docs in by_visit.items():
-            if all(doc["state"] not in _ACTIVE and datetime.fromisoformat(doc["due"]) < before
-                   for doc in docs):
-                shelves.setdefault(visit_id // VISITS_PER_SHELF, {}).update({doc["id"]: doc for doc in docs})
-            else:
-                live += docs
-        for shelf, records in shelves.items():
-            db.archive("nudges").put(shelf, records)
-        repo._table.insert_multiple(live)
 
     def _archived(self, visit_id: int | None) -> dict[str, dict[str, Any]]:
         """The archived nudges of ``visit_id`` by id (none if it has live ones)."""

@@ -52,7 +52,7 @@ def _open(task_id: int, doc: dict[str, Any]) -> OpenTask:
 class TaskRepository(KeyedDocuments[Task]):
     def __init__(self, table: Table) -> None:
         # Open tasks stay open for months and lie in every chunk of years of tasks: the latest read
-        # are kept decoded, so /mytasks does not read those chunks again each time (50 ms at 50,000).
+        # are kept decoded, so /mytasks does not read those chunks again each time.
         super().__init__(table, Task, lambda task: task.id, keep=KEEP_DECODED)
         self._table = table
         # Built on first use, not at start: a start-up reads enough (a quarter of a second at 25,000

@@ -135,10 +135,6 @@ class AccessService:
     def count_pending_requests(self) -> int:
         return self.requests.count_pending()
 
-    def active_staff(self, user_id: int) -> Staff | None:
-        staff = self.staff.get(user_id)
-        return staff if staff is not None and staff.active else None
-
     def start(self, user: User, payload: str, now: datetime) -> StartOutcome:
         """Handles /start with an optional deep-link payload (an invitation code). Admins named in
         the settings are registered before any handler runs (``configured_admin``)."""

@@ -2,8 +2,8 @@
 remembering each visitor once however often they come.
 
 Finding: "华为", "为", "huawei", "hw" and "華為" all find 华为. Converting names to pinyin is slow
-(about 0.15 ms a name), so ``NameIndex`` converts each name once, when the service first searches,
-and again only when a name is written; a query then costs a few string comparisons per client.
+(the slowest part of a search by far), so ``NameIndex`` converts each name once, when the service
+first searches, and again only when a name is written; a query then costs a few string comparisons per client.
 Every write of a client goes through this service, which is what keeps the index true.
 """
 
@@ -91,7 +91,7 @@ def _entry(name: str) -> _Entry:
 class _Column:
     """One field of every entry in one string, one entry a line, so that finding which entries hold a
     query is ``str.find`` over the whole (a few microseconds) rather than a test per entry in Python
-    (2 ms at 5,000 clients, on every step of /new that names a client)."""
+    (noticeable with thousands of clients, on every step of /new that names a client)."""
 
     def __init__(self, values: list[str]) -> None:
         self.text = "\n".join(values)  # folded names and pinyin hold no line break

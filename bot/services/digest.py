@@ -22,6 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Protocol
 
 from tinydb import Query
 from tinydb.table import Table
@@ -29,7 +30,7 @@ from tinydb.table import Table
 from bot.clock import Clock
 from bot.core.events import Send
 from bot.core.slices import UNLIMITED, Batch, Budget
-from bot.domain.lookups import DayEntry, Item, ReceptionGroup, Viewer, bucket, day_bounds
+from bot.domain.lookups import DayEntry, Item, ReceptionGroup, Viewer, day_bounds
 from bot.domain.policy import Policy
 from bot.domain.staff import Staff
 from bot.domain.workdays import WorkCalendar
@@ -38,15 +39,9 @@ from bot.repositories.keyed import KeyedDocuments
 from bot.repositories.nudges import OpenNudge
 from bot.repositories.staff import StaffRepository
 from bot.services.lookups import Holdings, LookupService
-from bot.views.days import BUCKET_KEYS, Look, Marks, assemble, day_rows, item_rows
 
 WINDOW = timedelta(hours=4)
-KEEP_DAYS = 14
-# Overdue items the digest lists before "and N more — /mytasks": a morning message is read on a
-# phone, and a backlog of a hundred lines hides the day.
-MAX_OVERDUE_LINES = 10
-# Items of one visit due today listed one by one up to this many; beyond, one line for them all.
-TODAY_PER_VISIT = 2  # the log only has to remember today; a fortnight helps whoever reads the file
+KEEP_DAYS = 14  # the log only has to remember today; a fortnight helps whoever reads the file
 _CLOCK_TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 
 
@@ -115,7 +110,7 @@ class DigestRun:
     ones, not read again (an item ticked off in between may still be listed: it was open at 08:30).
     A stop between slices loses nothing: whoever is not recorded yet gets theirs at the next run."""
 
-    # Index entries gathered between two looks at the budget (a few milliseconds' worth).
+    # Index entries gathered between two looks at the budget (a small part of a slice).
     GATHER = 500
 
     def __init__(self, service: DigestService) -> None:
@@ -203,6 +198,15 @@ class DigestRun:
             self._entries = lookups.nudges.open_entries(end)
 
 
+class DigestText(Protocol):
+    """What a digest says (``bot.views.digest.DigestView``): the service decides who gets one."""
+
+    def personal(self, t: Translator, person: Staff, entries: list[DayEntry], items: list[Item],
+                 now: datetime) -> str: ...
+
+    def group(self, t: Translator, entries: list[DayEntry], now: datetime) -> str: ...
+
+
 @dataclass(frozen=True)
 class Outgoing:
     """One digest and the log key it was recorded under."""
@@ -214,9 +218,11 @@ class Outgoing:
 class DigestService:
     """Who gets a digest when, what it says, and the record that keeps it to once a day."""
 
-    def __init__(self, lookups: LookupService, *, staff: StaffRepository, preferences: DigestPreferences,
-                 log: DigestLog, i18n: I18n, policy: Policy, calendar: WorkCalendar, clock: Clock) -> None:
+    def __init__(self, lookups: LookupService, text: DigestText, *, staff: StaffRepository,
+                 preferences: DigestPreferences, log: DigestLog, i18n: I18n, policy: Policy,
+                 calendar: WorkCalendar, clock: Clock) -> None:
         self.lookups = lookups
+        self.text = text
         self.staff = staff
         self.preferences = preferences
         self.log = log
@@ -252,57 +258,19 @@ class DigestService:
                   now: datetime) -> Send | None:
         """Today's own visits (``entries``: those the person hosts or is on the team of), then
         overdue items and the items due today; None if all are empty."""
-        today = now.astimezone(self.lookups.tz).date()
         if not entries and not items:
             return None
-        t = self._translator(person)
-        look = self.lookups.look(t, now)
-        marks = self.lookups.marks((e.visit for e in entries), now) if entries else Marks()
-        # The day first: its visits and what is due today; then the backlog, cut short.
-        overdue: list[Item] = []
-        todays_items: list[Item] = []
-        for item in items:
-            (overdue if bucket(item.due, today, self.lookups.tz) == "overdue" else todays_items).append(item)
-        rows = day_rows(look, entries, marks, today) + _today_rows(look, todays_items, today)
-        rows += item_rows(look, overdue[:MAX_OVERDUE_LINES], today)
-        more = len(overdue) - MAX_OVERDUE_LINES
-        footer = t.plural("digest.more_overdue", more) if more > 0 else ""
-        title = t("digest.personal", name=person.name, date=look.day(today))
-        return Send(person.user_id, assemble(t, title, rows, 0, 1, footer=footer))
+        return Send(person.user_id, self.text.personal(self._translator(person), person, entries, items, now))
 
     def _group(self, chat_id: int, locale: str, entries: list[DayEntry], now: datetime) -> Send | None:
         """Today's arrivals for the reception team (``entries``); None when nobody comes."""
         if not entries:
             return None
-        today = self.lookups.today(now)
-        t = self.i18n.get(locale)
-        look = self.lookups.look(t, now)
-        rows = day_rows(look, entries, self.lookups.marks((e.visit for e in entries), now), today)
-        return Send(chat_id, assemble(t, t("digest.group"), rows, 0, 1))
+        return Send(chat_id, self.text.group(self.i18n.get(locale), entries, now))
 
     def _translator(self, person: Staff) -> Translator:
         i18n = self.i18n
         return i18n.get(person.locale) if person.locale else i18n.for_language_code(person.language_code)
-
-
-def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, str]]:
-    """Today's items, one line each; a visit with more than ``TODAY_PER_VISIT`` of them gets one
-    line saying how many and from when to when (each arrives as its own reminder at its time)."""
-    by_visit: dict[int | None, list[Item]] = {}
-    for item in items:
-        by_visit.setdefault(item.number, []).append(item)
-    today_key = BUCKET_KEYS["today"]
-    section = look.t(today_key)
-    rows: list[tuple[str, str]] = []
-    for number, theirs in by_visit.items():
-        if number is None or len(theirs) <= TODAY_PER_VISIT:
-            rows += item_rows(look, theirs, today)
-            continue
-        first, last = look.hhmm(theirs[0].due), look.hhmm(theirs[-1].due)
-        rows.append((section, look.t.plural("digest.items_today", len(theirs),
-                                            when=first if first == last else f"{first}–{last}",
-                                            number=number, client=theirs[0].client)))
-    return rows
 
 
 def _end_of(day: date, tz: tzinfo) -> datetime:

@@ -8,18 +8,18 @@ once, retried when a delivery fails for a passing reason, put back when the bot 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, time, timedelta, tzinfo
+from typing import TYPE_CHECKING, Protocol
 
 from bot.core.events import Keyboard, Send
 from bot.core.slices import UNLIMITED, Batch, Budget
-from bot.domain.nudges import Nudge, NudgeState, holders, is_missed
+from bot.domain.nudges import Nudge, NudgeMessage, NudgeState, holders, is_missed, stamp_of
 from bot.domain.policy import Recipient
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator
-from bot.views.nudges import NudgeMessage, render, stamp_of
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -88,6 +88,14 @@ class NudgeRun:
         repo.save_all(recorded)
         self.outgoing += outgoing
         return Batch([item.message for item in outgoing], more=bool(self._visits))
+
+
+class NudgeText(Protocol):
+    """How a nudge message reads: its text and buttons (``bot.views.nudges.render``, handed down in
+    ``Services.nudge_text``: the sender decides what goes to whom, the view how it reads)."""
+
+    def __call__(self, t: Translator, tz: tzinfo, message: NudgeMessage, name_of: Callable[[int], str],
+                 /) -> tuple[str, Keyboard]: ...
 
 
 class NudgeSender:
@@ -222,7 +230,7 @@ class NudgeSender:
             found = staff.get(user_id)
             return found.name if found is not None else "—"
 
-        return render(self._translator(person), self.services.settings.tz, message, name_of)
+        return self.services.nudge_text(self._translator(person), self.services.settings.tz, message, name_of)
 
     def _send(self, person: Staff, message: NudgeMessage) -> Send:
         text, buttons = self.render(person, message)

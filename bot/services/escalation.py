@@ -12,17 +12,17 @@ working days outside quiet hours; escalations are recorded before they go into t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from datetime import datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING, Protocol
 
-from bot.core.events import Send
+from bot.core.events import Keyboard, Send
 from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit
 from bot.i18n import Translator
 from bot.repositories.escalations import EscalationRepository
-from bot.views.escalations import render
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -33,6 +33,14 @@ ESCALATED_ITEMS = frozenset({"follow_up", "memo", "minutes", "feedback"})
 GRACE_WORKING_DAYS = 1
 # Items due longer ago than this are history, not news: they are not escalated any more.
 HORIZON = timedelta(days=30)
+
+
+class EscalationText(Protocol):
+    """How a manager's list reads (``bot.views.escalations.render``, handed down in
+    ``Services.escalation_text``)."""
+
+    def __call__(self, t: Translator, tz: tzinfo, items: Sequence[tuple[Staff, Visit, Nudge]], this_year: int,
+                 /) -> tuple[str, Keyboard]: ...
 
 
 @dataclass(frozen=True)
@@ -75,7 +83,8 @@ class EscalationService:
             nudge_ids = tuple(n.id for _, _, n in items)
             self.records.record(list(nudge_ids), [manager_id], now)
             manager = managers[manager_id]
-            text, buttons = render(self._translator(manager), self.services.settings.tz, items, local.year)
+            text, buttons = self.services.escalation_text(self._translator(manager),
+                                                          self.services.settings.tz, items, local.year)
             messages.append(Escalation(Send(manager.user_id, text, buttons), nudge_ids))
         return messages
 

@@ -24,6 +24,7 @@ from bot.domain.lookups import (
     DayEntry,
     Direction,
     Item,
+    Marks,
     ReceptionGroup,
     Viewer,
     behind_cutoff,
@@ -36,7 +37,6 @@ from bot.domain.lookups import (
 from bot.domain.nudges import DUTY_ROLES, NudgeState, held, nudge_id
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
-from bot.i18n import Translator
 from bot.repositories.clients import ContactKeys
 from bot.repositories.codec import from_doc, to_doc
 from bot.repositories.nudges import NudgeRepository, OpenNudge
@@ -44,7 +44,6 @@ from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
 from bot.services.clients import ClientService
 from bot.services.debriefs import DebriefService
-from bot.views.days import Look, Marks
 
 # The timeline item whose "done" means the pickup is confirmed (see the policy's timeline).
 PICKUP_ITEM = "pickup"
@@ -165,11 +164,8 @@ class LookupService:
     def today(self, now: datetime) -> date:
         return now.astimezone(self.tz).date()
 
-    def look(self, t: Translator, now: datetime) -> Look:
-        """How lists print for a reader of ``t``'s language at ``now``."""
-        return Look(t, self.tz, self._name, self.today(now).year)
-
-    def _name(self, user_id: int) -> str:
+    def name(self, user_id: int) -> str:
+        """A staff member's name; their id when the bot does not know them."""
         staff = self.staff.get(user_id)
         return staff.name if staff else str(user_id)
 

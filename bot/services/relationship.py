@@ -32,9 +32,6 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from babel import Locale
-from babel.dates import format_date
-
 from bot.core.callbacks import pack
 from bot.core.context import keyboard
 from bot.core.events import Button, Send
@@ -61,7 +58,7 @@ from bot.domain.relationship import (
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import VisitStatus
 from bot.domain.workdays import WorkCalendar
-from bot.i18n import N_, Html, I18n, Translator
+from bot.i18n import N_, Html, I18n, Translator, country_names
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.staff import StaffRepository
 from bot.repositories.visits import VisitRepository
@@ -78,7 +75,7 @@ NUDGES_PER_DAY = 5
 Outgoing = tuple[Send, str, str]
 # A reminder due, its client and the cadence in days.
 Overdue = tuple[Reminder, Client, int]
-# Clients (and reminders) looked at per piece of the sweep: a few milliseconds' worth each
+# Clients (and reminders) looked at per piece of the sweep: small enough that an update waits little
 # (``sweep``); ten times as many visits, a tenth as many greeting digests.
 PIECE = 50
 # What a sent message's record is (``DueMessage.kind``).
@@ -107,7 +104,6 @@ GREETINGS = {
 DATE_GREETINGS = {"founding": (N_("greet.founding_years"), N_("greet.founding")),
                   "partnership": (N_("greet.partnership_years"), N_("greet.partnership"))}
 OTHER_DATE = (N_("greet.anniversary_years"), N_("greet.anniversary"))
-_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
 
 
 @dataclass
@@ -213,8 +209,8 @@ class RelationshipService:
         return [message for piece in self.sweep(now) for message in piece]
 
     def sweep(self, now: datetime) -> Iterator[list[DueMessage]]:
-        """``due_messages`` in pieces of a few milliseconds each, every piece recording what it
-        decided (``bot.core.slices.Pieces``: 2 s in one turn of the core at 50,000 visits). What the
+        """``due_messages`` in short pieces, every piece recording what it decided
+        (``bot.core.slices.Pieces``: in one turn of the core it held everybody up for seconds). What the
         first pieces read (``Book``) is kept for the later ones; a stop between two pieces loses
         nothing, the next sweep sends what was not recorded."""
         local = now.astimezone(self.tz)
@@ -382,8 +378,7 @@ class RelationshipService:
 
     def _heading(self, t: Translator, occasion: Occasion, this_year: int) -> str:
         # 元旦 told in December is shown with its year.
-        pattern = t.pattern(N_("format.date"), occasion.day.year, this_year)
-        day = format_date(occasion.day, pattern, locale=_BABEL.get(t.locale, "en"))
+        day = t.format_date(occasion.day, this_year, N_("format.date"))
         if occasion.festival is not None:
             name = Html(festival_name(t, occasion.festival))
             return t("relationship.digest.festival", festival=name, day=day)
@@ -431,8 +426,7 @@ def festival_name(t: Translator, festival: Festival) -> str:
 
 
 def country_name(code: str, locale: str) -> str:
-    territories = Locale.parse(_BABEL.get(locale, "en")).territories
-    return str(territories.get(code.upper(), code))
+    return country_names(locale).get(code.upper(), code)
 
 
 def _group(occasion: Occasion) -> str:

@@ -26,7 +26,7 @@ from typing import Any, Final
 import orjson
 
 from bot.storage.atomic import _ENCODE_OPTIONS, Fsync, fsync_directory, is_temp_file, write_atomically
-from bot.storage.errors import DamagedData, DatabaseError
+from bot.storage.errors import DatabaseError, json_object
 
 # How many shelves stay in memory after being read.
 KEEP_SHELVES: Final = 8
@@ -69,15 +69,7 @@ class Archive:
             while len(self._cache) > KEEP_SHELVES:
                 self._cache.popitem(last=False)
         self._cache.move_to_end(shelf)
-        try:
-            records = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise DamagedData(f"archive file {self._path(shelf)} is not valid JSON ({exc})",
-                              [self._path(shelf)]) from exc
-        if not isinstance(records, dict):
-            raise DamagedData(f"archive file {self._path(shelf)} is not an object of records",
-                              [self._path(shelf)])
-        shelf_records: Shelf = records
+        shelf_records: Shelf = json_object(raw, self._path(shelf), "archive file", "an object of records")
         return shelf_records
 
     def put(self, shelf: int, records: Shelf) -> None:

@@ -2,8 +2,8 @@
 
 Why we do not use TinyDB's ``JSONStorage``: it rewrites its file in place (seek, write, truncate), so a
 ``kill -9`` or a power cut in the middle of a write leaves a torn file (about one corruption per 200
-kills in our measurement), and it re-reads and re-parses the whole file on every operation (~65 ms per
-query, ~150 ms per insert at 10k documents).
+kills in our measurement), and it re-reads and re-parses the whole file on every operation, which grows
+with the collection.
 
 ``AtomicJSONStorage`` instead:
 
@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from tinydb.storages import Storage
 
-from bot.storage.errors import DamagedData, DatabaseError
+from bot.storage.errors import DamagedData, DatabaseError, decoded_json
 
 if TYPE_CHECKING:
     from bot.storage.wal import Journal
@@ -121,10 +121,7 @@ def write_atomically(target: Path, payload: bytes, fsync: Fsync = os.fsync) -> N
 
 def decode_tables(path: Path, raw: bytes) -> Tables:
     """Parse a TinyDB file (``{table: {doc_id: {...}}}``); ``DamagedData`` naming ``path`` if it is not."""
-    try:
-        data = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise DamagedData(f"data file {path} is not valid JSON ({exc})", [path]) from exc
+    data = decoded_json(raw, path, "data file")
     problem = _shape_problem(data)
     if problem is not None:
         raise DamagedData(f"data file {path} is not a TinyDB database: {problem}", [path])

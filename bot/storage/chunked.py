@@ -61,7 +61,7 @@ from bot.storage.atomic import (
     is_temp_file,
     replace_file,
 )
-from bot.storage.errors import DamagedData, DatabaseError
+from bot.storage.errors import DamagedData, DatabaseError, decoded_json, json_object
 from bot.storage.touches import TouchingTable
 from bot.storage.wal import Journal
 
@@ -71,7 +71,7 @@ CHUNKED: Final = frozenset({"visits", "nudges", "clients", "contacts", "debriefs
                             "relationship_reminders", "greeting_digests"})
 # How many decoded chunks each collection keeps in memory (None: all); the default is ``KEEP_DEFAULT``.
 # Clients all: a client search decodes the few best matches, which may lie in any chunk (five at
-# 5,000 clients, a megabyte or so on disk), and re-reading an evicted chunk cost 2-3 ms a search.
+# 5,000 clients, a megabyte or so on disk), and re-reading an evicted chunk slowed every search.
 # The others few: lists and checklists read the indexes (``bot.repositories``), and each decoded chunk
 # costs about five times its file in memory (a dozen nudge chunks were 14 MB at 25,000 visits).
 KEEP: Final[dict[str, int | None]] = {"nudges": 4, "clients": None}
@@ -543,11 +543,10 @@ class ChunkedStorage(Storage):
     def _read_journal(self, journal_path: Path) -> dict[int, bytes | None]:
         """The chunks a journal holds (None: removed, as earlier versions did), checked."""
         try:
-            journal = orjson.loads(journal_path.read_bytes())
+            raw = journal_path.read_bytes()
         except OSError as exc:
             raise DatabaseError(f"journal {journal_path} cannot be read ({exc})") from exc
-        except orjson.JSONDecodeError as exc:
-            raise DamagedData(f"journal {journal_path} is not valid JSON ({exc})", [journal_path]) from exc
+        journal = decoded_json(raw, journal_path, "journal")
         if not isinstance(journal, dict) or not all(_CHUNK_NAME.fullmatch(str(n)) for n in journal):
             raise DamagedData(f"journal {journal_path} is not a chunk journal", [journal_path])
         pending: dict[int, bytes | None] = {}
@@ -571,11 +570,7 @@ class ChunkedStorage(Storage):
     def _check_chunk(self, chunk: int, raw: bytes) -> dict[str, Any]:
         """A chunk decoded for the first time, checked to hold documents of this chunk."""
         path = self._dir / chunk_name(chunk)
-        try:
-            content = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise DamagedData(f"data file {path} is not valid JSON ({exc})", [path]) from exc
-        return self._check_content(chunk, content, path)
+        return self._check_content(chunk, json_object(raw, path, "data file", "a chunk of documents"), path)
 
     def _check_content(self, chunk: int, content: object, path: Path) -> dict[str, Any]:
         if not isinstance(content, dict):

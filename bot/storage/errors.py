@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 
 class DatabaseError(Exception):
@@ -35,3 +38,20 @@ class DamagedData(DatabaseError):
         if self.kept is None:
             return self.message
         return f"{self.message}; nothing was changed, the damaged files were copied to {self.kept}/"
+
+
+def decoded_json(raw: bytes, path: Path, what: str) -> Any:
+    """``raw``, the bytes of ``path``, decoded; else ``DamagedData``: "<what> <path> is not valid JSON"."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise DamagedData(f"{what} {path} is not valid JSON ({exc})", [path]) from exc
+
+
+def json_object(raw: bytes, path: Path, what: str, shape: str) -> dict[str, Any]:
+    """``raw`` decoded as a JSON object (``decoded_json``); anything else is "<what> <path> is not
+    <shape>"."""
+    decoded = decoded_json(raw, path, what)
+    if not isinstance(decoded, dict):
+        raise DamagedData(f"{what} {path} is not {shape}", [path])
+    return decoded

@@ -1,8 +1,8 @@
 """The write-ahead log: one append and one ``fdatasync`` make a write durable.
 
 Why: rewriting a chunk file on every write (a thousand visits, about 800 KB: encode, write, fsync,
-rename, fsync the directory) made one saved visit cost ~11 ms, and saving a new visit (client,
-contact, visit, nudges, dialog) ~13 ms median and 50 ms at the tail. A write now appends only the
+rename, fsync the directory) made every saved visit slow, and saving a new visit (client,
+contact, visit, nudges, dialog) slower still at the tail. A write now appends only the
 documents it changed to ``wal.log`` and syncs that one file; the collection files catch up later, all
 at once, at a checkpoint (``Database.checkpoint``), after which the log is emptied.
 

@@ -9,8 +9,8 @@ group the bot left, is ``Blocked``; a server error, a network error or an answer
 
 The SDK's request and response models are used as they are; they are sent here, over one HTTP
 client kept for the whole run. Why not the SDK's own async calls (``acreate`` and the like): each
-makes a new ``httpx.AsyncClient``, and building its TLS context took 3 ms of CPU every call here
-(30 ms on a loaded machine), on the event loop, for every message; and it fetches the tenant access
+makes a new ``httpx.AsyncClient``, and building its TLS context costs CPU on every call, on the
+event loop, for every message; and it fetches the tenant access
 token with a blocking HTTP client with no timeout, on the event loop too. The token is fetched here
 instead, asynchronously, and renewed before it expires.
 """

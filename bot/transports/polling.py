@@ -3,8 +3,8 @@
 Why our own loop rather than aiogram's ``Dispatcher.start_polling`` or python-telegram-bot's
 ``Application``: the core is the dispatcher here, so the frameworks' routers, middlewares and
 update queues were a pass-through that cost every update time on the way in (an echo bot answered
-in 4.2 ms on aiogram's dispatcher and in 2.7 ms on this loop, against the same local Bot API
-server; ``bench.e2e`` measures both). The frameworks still do what they are made for: the HTTP
+slower on aiogram's dispatcher than on this loop, against the same local Bot API server;
+``bench.e2e`` measures both). The frameworks still do what they are made for: the HTTP
 client, the API's types and its errors.
 
 The order is ours to choose, too: an update is confirmed to Telegram (by the next ``getUpdates``
@@ -47,7 +47,7 @@ STOP_GRACE = 5.0
 # How long the next poll waits for the replies of the updates just handled (it goes on regardless
 # after that: a reply waiting out Telegram's limits holds nobody up). Prepared side by side on
 # the same loop, the poll and the reply each took the other's time: a reply with no write to
-# flush reached the local server 2 ms later than one whose flush held the poll back (``bench.e2e``).
+# flush reached the local server later than one whose flush held the poll back (``bench.e2e``).
 REPLY_HEAD_START = 0.005
 # How long the next poll waits at most for the replies of updates that wrote something, so that
 # a crash before they reached Telegram hands those updates over again (see above). A reply that

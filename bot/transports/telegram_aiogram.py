@@ -39,7 +39,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.transports.common import TELEGRAM, ToTelegram, inline_keyboard
+from bot.transports.common import TELEGRAM, ToTelegram, call, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import credentials_refused, until_reachable
 from bot.transports.updates import Download, incoming
@@ -50,8 +50,8 @@ class _SendText(TelegramMethod[dict[str, Any] | bool]):
     """``sendMessage`` as our replies use it, its answer kept as the API's JSON.
 
     Why not aiogram's ``SendMessage``: the core needs only the sent message's id, and aiogram builds
-    its whole ``Message`` from the answer, each entity and button through a Python validator (0.35 ms
-    for a reply with a keyboard), and the keyboard's models on the way out (0.3 ms more). Errors come
+    its whole ``Message`` from the answer, each entity and button through a Python validator, and
+    the keyboard's models on the way out: a measurable part of a reply with a keyboard. Errors come
     back as aiogram's exceptions all the same."""
 
     __returning__: ClassVar[Any] = dict[str, Any] | bool
@@ -88,10 +88,10 @@ def _keyboard_json(action: Send | Edit) -> str | None:
 
 
 # aiogram reads every answer from Telegram as ``Response[method.__returning__]``, a pydantic generic
-# class that pydantic's cache holds only weakly. In the running bot it was being built again (7-30 ms,
-# seen in a profile of the getUpdates answer) on the update after each question at 25,000 visits,
+# class that pydantic's cache holds only weakly. In the running bot it was being built again (seen in a
+# profile of the getUpdates answer) on the update after each question at 25,000 visits,
 # whose work on the core thread had set the garbage collector going. Holding the classes here
-# keeps them built: the update after a question went from 14-17 ms to 5-6 ms end to end.
+# keeps them built, so the update after a question is as quick as any other.
 _RESPONSE_TYPES = tuple(Response[method.__returning__] for method in (  # type: ignore[name-defined]
     _SendText, _GetUpdates, methods.AnswerCallbackQuery, methods.SendDocument,
     methods.AnswerInlineQuery, methods.SetMyCommands, methods.GetMe, methods.DeleteWebhook,
@@ -106,7 +106,7 @@ class AiogramPerformer:
 
     async def perform(self, action: Action) -> int | None:
         try:
-            return await self._call(action)
+            return await call(self, action)  # through this class's send, edit ... below
         except TelegramRetryAfter as error:
             raise RetryAfter(error.retry_after) from error
         except TelegramForbiddenError as error:
@@ -120,38 +120,38 @@ class AiogramPerformer:
         except TelegramAPIError as error:
             raise Rejected(error.message) from error
 
-    async def _call(self, action: Action) -> int | None:
-        bot = self._bot
-        if isinstance(action, Send):
-            answer = await bot(_SendText(chat_id=action.chat_id, text=action.text,
-                                         reply_markup=_keyboard_json(action)))
-            return int(answer["message_id"]) if isinstance(answer, dict) else None
-        if isinstance(action, Edit):
-            await bot(_EditText(chat_id=action.chat_id, message_id=action.message_id, text=action.text,
-                                reply_markup=_keyboard_json(action)))
-            return action.message_id
-        if isinstance(action, AnswerCallback):
-            await bot.answer_callback_query(action.callback_id, text=action.text or None,
-                                            show_alert=action.alert)
-            return None
-        if isinstance(action, SendDocument):
-            sent = await bot.send_document(action.chat_id, BufferedInputFile(action.content, action.filename),
-                                           caption=action.caption or None, parse_mode="HTML")
-            return sent.message_id
-        if isinstance(action, AnswerInline):
-            results = [InlineQueryResultArticle(
-                id=a.id, title=a.title, description=a.description or None,
-                input_message_content=InputTextMessageContent(message_text=a.text, parse_mode="HTML"))
-                for a in action.results]
-            # Personal and uncached: each person's answer depends on who they are and on the minute.
-            await bot.answer_inline_query(action.inline_id, results=list(results), cache_time=0,
-                                          is_personal=True)
-            return None
-        if isinstance(action, SetCommands):
-            commands = [BotCommand(command=name, description=text) for name, text in action.commands]
-            scope = BotCommandScopeChat(chat_id=action.chat_id) if action.chat_id is not None else None
-            await bot.set_my_commands(commands, scope=scope, language_code=action.language_code or None)
-        return None
+    async def send(self, action: Send) -> int | None:
+        answer = await self._bot(_SendText(chat_id=action.chat_id, text=action.text,
+                                           reply_markup=_keyboard_json(action)))
+        return int(answer["message_id"]) if isinstance(answer, dict) else None
+
+    async def edit(self, action: Edit) -> None:
+        await self._bot(_EditText(chat_id=action.chat_id, message_id=action.message_id, text=action.text,
+                                  reply_markup=_keyboard_json(action)))
+
+    async def answer_callback(self, action: AnswerCallback) -> None:
+        await self._bot.answer_callback_query(action.callback_id, text=action.text or None,
+                                              show_alert=action.alert)
+
+    async def send_document(self, action: SendDocument) -> int:
+        document = BufferedInputFile(action.content, action.filename)
+        sent = await self._bot.send_document(action.chat_id, document, caption=action.caption or None,
+                                             parse_mode="HTML")
+        return sent.message_id
+
+    async def answer_inline(self, action: AnswerInline) -> None:
+        results = [InlineQueryResultArticle(
+            id=a.id, title=a.title, description=a.description or None,
+            input_message_content=InputTextMessageContent(message_text=a.text, parse_mode="HTML"))
+            for a in action.results]
+        # Personal and uncached: each person's answer depends on who they are and on the minute.
+        await self._bot.answer_inline_query(action.inline_id, results=list(results), cache_time=0,
+                                            is_personal=True)
+
+    async def set_commands(self, action: SetCommands) -> None:
+        commands = [BotCommand(command=name, description=text) for name, text in action.commands]
+        scope = BotCommandScopeChat(chat_id=action.chat_id) if action.chat_id is not None else None
+        await self._bot.set_my_commands(commands, scope=scope, language_code=action.language_code or None)
 
 
 def _downloader(bot: Bot) -> Download:

@@ -30,7 +30,7 @@ from bot.core.events import (
 )
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
-from bot.transports.common import TELEGRAM, ToTelegram, inline_keyboard
+from bot.transports.common import TELEGRAM, ToTelegram, call, inline_keyboard
 from bot.transports.polling import ALLOWED_UPDATES, POLL_TIMEOUT, Incoming, serve
 from bot.transports.retry import credentials_refused, until_reachable
 from bot.transports.updates import Download, incoming
@@ -48,7 +48,7 @@ class PtbPerformer:
 
     async def perform(self, action: Action) -> int | None:
         try:
-            return await self._call(action)
+            return await call(self, action)  # through this class's send, edit ... below
         except TgRetryAfter as error:
             wait = error.retry_after
             raise RetryAfter(wait.total_seconds() if isinstance(wait, timedelta) else float(wait)) from error
@@ -63,42 +63,41 @@ class PtbPerformer:
         except TelegramError as error:
             raise Rejected(error.message) from error
 
-    async def _call(self, action: Action) -> int | None:
-        bot = self._bot
-        # Replies go out as the API's plain parameters and come back as its JSON (``do_api_request``
-        # without a return type): the core needs only the message id, and building python-telegram-
-        # bot's keyboard objects and then a ``Message`` from the answer (each entity and button an
-        # object) took 0.36 + 0.66 ms of a reply with a keyboard. Method names are case-insensitive
-        # in the Bot API; the lower-case spelling keeps ``do_api_request`` from warning that
-        # ``Bot.send_message`` exists.
-        if isinstance(action, Send):
-            answer = await bot.do_api_request("sendmessage", api_kwargs=_text_parameters(action))
-            return int(answer["message_id"]) if isinstance(answer, dict) else None
-        if isinstance(action, Edit):
-            await bot.do_api_request("editmessagetext",
-                                     api_kwargs={**_text_parameters(action), "message_id": action.message_id})
-            return action.message_id
-        if isinstance(action, AnswerCallback):
-            await bot.answer_callback_query(action.callback_id, text=action.text or None,
-                                            show_alert=action.alert)
-            return None
-        if isinstance(action, SendDocument):
-            document = InputFile(action.content, filename=action.filename)
-            sent = await bot.send_document(action.chat_id, document, caption=action.caption or None,
-                                           parse_mode="HTML")
-            return int(sent.message_id)
-        if isinstance(action, AnswerInline):
-            results = [InlineQueryResultArticle(a.id, a.title,
-                                                InputTextMessageContent(a.text, parse_mode="HTML"),
-                                                description=a.description or None) for a in action.results]
-            # Personal and uncached: each person's answer depends on who they are and on the minute.
-            await bot.answer_inline_query(action.inline_id, results, cache_time=0, is_personal=True)
-            return None
-        if isinstance(action, SetCommands):
-            commands = [BotCommand(name, text) for name, text in action.commands]
-            scope = BotCommandScopeChat(action.chat_id) if action.chat_id is not None else None
-            await bot.set_my_commands(commands, scope=scope, language_code=action.language_code or None)
-        return None
+    # Replies go out as the API's plain parameters and come back as its JSON (``do_api_request``
+    # without a return type): the core needs only the message id, and building python-telegram-
+    # bot's keyboard objects and then a ``Message`` from the answer (each entity and button an
+    # object) was a measurable part of a reply with a keyboard. Method names are case-insensitive
+    # in the Bot API; the lower-case spelling keeps ``do_api_request`` from warning that
+    # ``Bot.send_message`` exists.
+
+    async def send(self, action: Send) -> int | None:
+        answer = await self._bot.do_api_request("sendmessage", api_kwargs=_text_parameters(action))
+        return int(answer["message_id"]) if isinstance(answer, dict) else None
+
+    async def edit(self, action: Edit) -> None:
+        parameters = {**_text_parameters(action), "message_id": action.message_id}
+        await self._bot.do_api_request("editmessagetext", api_kwargs=parameters)
+
+    async def answer_callback(self, action: AnswerCallback) -> None:
+        await self._bot.answer_callback_query(action.callback_id, text=action.text or None,
+                                              show_alert=action.alert)
+
+    async def send_document(self, action: SendDocument) -> int:
+        document = InputFile(action.content, filename=action.filename)
+        sent = await self._bot.send_document(action.chat_id, document, caption=action.caption or None,
+                                             parse_mode="HTML")
+        return int(sent.message_id)
+
+    async def answer_inline(self, action: AnswerInline) -> None:
+        results = [InlineQueryResultArticle(a.id, a.title, InputTextMessageContent(a.text, parse_mode="HTML"),
+                                            description=a.description or None) for a in action.results]
+        # Personal and uncached: each person's answer depends on who they are and on the minute.
+        await self._bot.answer_inline_query(action.inline_id, results, cache_time=0, is_personal=True)
+
+    async def set_commands(self, action: SetCommands) -> None:
+        commands = [BotCommand(name, text) for name, text in action.commands]
+        scope = BotCommandScopeChat(action.chat_id) if action.chat_id is not None else None
+        await self._bot.set_my_commands(commands, scope=scope, language_code=action.language_code or None)
 
 
 def _text_parameters(action: Send | Edit) -> dict[str, Any]:

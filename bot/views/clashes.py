@@ -11,7 +11,7 @@ from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.domain.clashes import CAR, DRIVER, ROOM, Clash
 from bot.domain.visits import Visit
-from bot.i18n import N_
+from bot.i18n import N_, clock
 
 # The step of the visit form that changes what clashes, and its button.
 FIX_STEPS = {ROOM: "room", DRIVER: "driver", CAR: "car"}
@@ -54,5 +54,5 @@ def span(ctx: Context, start: datetime, end: datetime) -> str:
     """"11月26日 周四 10:00–16:00", or both days in full when it runs over midnight."""
     tz = ctx.services.settings.tz
     if start.astimezone(tz).date() == end.astimezone(tz).date():
-        return f"{ctx.format_time(start)}–{end.astimezone(tz):%H:%M}"
+        return f"{ctx.format_time(start)}–{clock(end.astimezone(tz))}"
     return f"{ctx.format_time(start)} – {ctx.format_time(end)}"

@@ -6,15 +6,12 @@ handlers import it too; flows importing handlers would be circular).
 
 from __future__ import annotations
 
-from babel import Locale
-
 from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.domain.clients import Client, Contact, ImportantDate
 from bot.domain.visits import VisitStatus
-from bot.flows.client_fields import format_day
-from bot.i18n import N_, escape
+from bot.i18n import N_, country_names, escape
 from bot.services.relationship import PREFIX as LOG_PREFIX
 from bot.services.relationship import cadence_word
 
@@ -26,7 +23,6 @@ DATE_KINDS = {"founding": N_("client.date_kind.founding"), "partnership": N_("cl
               "anniversary": N_("client.date_kind.anniversary"), "other": N_("client.date_kind.other")}
 STATUS_KEYS = {VisitStatus.PLANNED: N_("client.visit.planned"), VisitStatus.DONE: N_("client.visit.done"),
                VisitStatus.CANCELLED: N_("client.visit.cancelled")}
-_BABEL_LOCALES = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW", "en": "en"}
 
 
 def card(ctx: Context, client: Client) -> tuple[str, Keyboard]:
@@ -66,8 +62,7 @@ def show_card(ctx: Context, client_id: int, notice: str = "") -> None:
 
 def country_name(ctx: Context, code: str) -> str:
     """"CN" as the reader says it: 中国, 中國, China (the code itself when unknown)."""
-    territories = Locale.parse(_BABEL_LOCALES.get(ctx.t.locale, "en")).territories
-    return str(territories.get(code.upper(), code))
+    return country_names(ctx.t.locale).get(code.upper(), code)
 
 
 def _manager(ctx: Context, client: Client) -> str:
@@ -89,7 +84,7 @@ def _contact(ctx: Context, contact: Contact) -> list[str]:
     if contact.email:
         lines.append(t("client.contact.email", email=contact.email))
     if contact.birthday:
-        lines.append(t("client.contact.birthday", day=format_day(ctx, contact.birthday)))
+        lines.append(t("client.contact.birthday", day=ctx.format_day(contact.birthday)))
     language = t(LANGUAGE_KEYS.get(contact.language, LANGUAGE_KEYS["en"]))
     lines.append(t("client.contact.language", language=language))
     if contact.dietary:
@@ -99,7 +94,7 @@ def _contact(ctx: Context, contact: Contact) -> list[str]:
 
 def _date(ctx: Context, day: ImportantDate) -> str:
     kind = ctx.t(DATE_KINDS.get(day.kind, DATE_KINDS["other"]))
-    return ctx.t("client.card.date", label=day.label, day=format_day(ctx, day.day), kind=kind)
+    return ctx.t("client.card.date", label=day.label, day=ctx.format_day(day.day), kind=kind)
 
 
 def _last_contact(ctx: Context, client: Client) -> str:

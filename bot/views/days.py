@@ -10,30 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from bot.core.events import Button
-from bot.domain.lookups import Bucket, DayEntry, Item, bucket
+from bot.domain.lookups import Bucket, DayEntry, Item, Marks, bucket
 from bot.domain.visits import Visit
-from bot.i18n import N_, Translator, escape
+from bot.i18n import N_, Translator, clock, escape
+from bot.services.lookups import LookupService
 
 PAGE_SIZE = 8
-_BABEL = {"zh_Hans": "zh_Hans_CN", "zh_Hant": "zh_Hant_TW"}
 _ENTRY_KEYS = {"day": N_("days.entry.day"), "arrive": N_("days.entry.arrive"),
                "leave": N_("days.entry.leave")}
 BUCKET_KEYS: dict[Bucket, str] = {"overdue": N_("tasks.section.overdue"), "today": N_("tasks.section.today"),
                                   "later": N_("tasks.section.later")}
-
-
-@dataclass(frozen=True)
-class Marks:
-    """What the page's visits need beyond the visit itself (read from their checklists)."""
-
-    behind: frozenset[int] = frozenset()
-    pickup_done: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -46,11 +35,10 @@ class Look:
     this_year: int  # a day in another year is shown with its year
 
     def day(self, day: date) -> str:
-        pattern = self.t.pattern(N_("format.date"), day.year, self.this_year)
-        return _format_day(day, pattern, _BABEL.get(self.t.locale, "en"))
+        return self.t.format_date(day, self.this_year, N_("format.date"))
 
     def hhmm(self, moment: datetime) -> str:
-        return moment.astimezone(self.tz).strftime("%H:%M")
+        return clock(moment.astimezone(self.tz))
 
     def day_header(self, day: date, today: date) -> str:
         if day == today:
@@ -60,11 +48,9 @@ class Look:
         return self.t("days.date", date=self.day(day))
 
 
-@lru_cache(maxsize=4096)
-def _format_day(day: date, pattern: str, locale: str) -> str:
-    """Babel takes 60-90 µs a date (it parses the pattern and the locale each time); a week's list
-    prints the same few dates a dozen times, and every list is asked for again and again."""
-    return str(format_date(day, pattern, locale=locale))
+def look_for(lookups: LookupService, t: Translator, now: datetime) -> Look:
+    """How lists print for a reader of ``t``'s language at ``now``."""
+    return Look(t, lookups.tz, lookups.name, lookups.today(now).year)
 
 
 # ---- a visit on one or two lines ------------------------------------------------------------

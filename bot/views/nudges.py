@@ -20,15 +20,13 @@ of callback data. Older messages carry ``nud:d|h|m:<nudge id>`` and still work.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from bot.core.callbacks import pack
 from bot.core.context import keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
-from bot.domain.nudges import Nudge, NudgeState
-from bot.domain.visits import Visit
+from bot.domain.nudges import Nudge, NudgeMessage, NudgeState
 from bot.i18n import N_, Translator
 
 PREFIX = "nud"
@@ -40,22 +38,6 @@ BRIEFING = "briefing"
 # Timeline items about a document: the message carries the button that sends it.
 DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin"),
                   "minutes": (N_("doc.button.minutes"), "min"), "feedback": (N_("doc.button.feedback"), "fb")}
-
-
-@dataclass(frozen=True)
-class NudgeMessage:
-    """What one person reads about one visit at one moment."""
-
-    visit: Visit
-    nudges: Sequence[Nudge]  # by due time; done ones are shown ticked
-    stamp: int  # when the sender recorded them as sent (epoch seconds): names the message
-    pass_on: Sequence[str] = ()  # translated roles the reader is asked to pass the items on to
-    late_since: datetime | None = None  # sent well after this due time (the bot was down)
-    catch_up: bool = False  # a visit saved at short notice: items that should already be done
-
-
-def stamp_of(moment: datetime) -> int:
-    return int(moment.timestamp())
 
 
 def done_nudge(data: str) -> str | None:
