@@ -1,5 +1,9 @@
 """Callback data for inline buttons: ``prefix:arg:arg``, ids only, within Telegram's 64 bytes.
 
+Each family of buttons is one ``CallbackData`` class, defined beside what draws its buttons:
+whoever draws one calls ``pack()``, the one handler ``unpack()``, so the words and their order are
+written once.
+
 Reading it back is strict, because anyone can send any callback data: a number is ASCII digits
 within a range, a day is ``yyyymmdd`` within ``EARLIEST_DAY``..``LATEST_DAY``, a word is one of the
 expected ones, and a missing argument is missing. Anything else raises ``Malformed``, which the
@@ -10,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from enum import Enum
-from typing import TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar, get_args, get_origin, get_type_hints
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -111,3 +116,164 @@ def member(args: Sequence[str], index: int, kind: type[E]) -> E:
         if candidate.value == value:
             return candidate
     raise Malformed(f"argument {index} is no {kind.__name__}")
+
+
+@dataclass(frozen=True)
+class Range:
+    """The numbers a field of ``CallbackData`` takes: ``Annotated[int, Range(high=2**40)]``."""
+
+    low: int = 0
+    high: int = MAX_NUMBER
+
+
+@dataclass(frozen=True)
+class CallbackData:
+    """One family of buttons: a frozen dataclass whose fields are the arguments after its prefix,
+    in order (in the spirit of aiogram's ``CallbackData``, with no framework).
+
+        @dataclass(frozen=True)
+        class VisitButton(CallbackData, prefix="vis"):
+            action: Literal["show", "edit"]
+            visit: int
+
+    A field is an ``int`` (``Annotated`` with a ``Range``, else ``0..MAX_NUMBER``), a ``date``
+    (``yyyymmdd``), an ``Enum`` (by value), a ``Literal`` of words, or a ``str``. Only the last field
+    may hold the separator (an id such as ``visit:1:banner``: it takes the rest of the data, as
+    buttons sent before these classes did); anywhere else it is refused. Trailing fields with a
+    default are left out while they have it. A value no button could carry raises ``ValueError``
+    when the button is made, and ``Malformed`` when it is read; ``check`` adds a family's own rule.
+    """
+
+    prefix: ClassVar[str]
+
+    def __init_subclass__(cls, prefix: str = "", **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix:
+            cls.prefix = prefix
+
+    def __post_init__(self) -> None:
+        specs = _specs(type(self))
+        for index, spec in enumerate(specs):
+            spec.check(getattr(self, spec.name), last=index == len(specs) - 1)
+        problem = self.check()
+        if problem:
+            raise ValueError(f"{type(self).__name__}: {problem}")
+
+    def check(self) -> str | None:
+        """What is wrong with a button of this family beyond its fields' types, if anything."""
+        return None
+
+    def pack(self) -> str:
+        """The callback data; ``CallbackTooLong`` if Telegram would reject it."""
+        specs = _specs(type(self))
+        values = [getattr(self, spec.name) for spec in specs]
+        while specs and specs[-1].default is not MISSING and values[-1] == specs[-1].default:
+            specs, values = specs[:-1], values[:-1]
+        return pack(self.prefix, *(spec.write(value) for spec, value in zip(specs, values, strict=True)))
+
+    @classmethod
+    def unpack(cls, data: str | None) -> Self:
+        """The button whose callback data is ``data``; ``Malformed`` for anything no button of this
+        family carries (another prefix, a missing or extra argument, a word or number out of range)."""
+        head = cls.prefix + SEPARATOR
+        if data is None or not (data + SEPARATOR).startswith(head):
+            raise Malformed(f"not a {cls.prefix} button")
+        return cls.from_args(data[len(head):].split(SEPARATOR) if len(data) > len(cls.prefix) else [])
+
+    @classmethod
+    def from_args(cls, args: Sequence[str]) -> Self:
+        """The button from the arguments after its prefix (``Context.args``)."""
+        specs = _specs(cls)
+        if len(args) > len(specs) and not (specs and specs[-1].kind is str):
+            raise Malformed(f"{len(args)} arguments for {len(specs)}")
+        values: dict[str, Any] = {}
+        for index, spec in enumerate(specs):
+            if index >= len(args) and spec.default is not MISSING:
+                break
+            text = rest(args, index) if index == len(specs) - 1 and spec.kind is str else arg(args, index)
+            values[spec.name] = spec.read(text, index)
+        try:
+            return cls(**values)
+        except ValueError as error:  # the family's own rule, or an empty word
+            raise Malformed(str(error)) from None
+
+
+def unpack_any(data: str | None, *kinds: type[CallbackData]) -> CallbackData:
+    """The button ``data`` is, read as the first of ``kinds`` that takes it (a family and its older
+    forms); ``Malformed`` if none does."""
+    for kind in kinds:
+        try:
+            return kind.unpack(data)
+        except Malformed:
+            continue
+    raise Malformed(f"none of {[kind.__name__ for kind in kinds]}")
+
+
+@dataclass(frozen=True)
+class _Field:
+    """How one field of a ``CallbackData`` is written and read."""
+
+    name: str
+    kind: Any  # int, str, date, an Enum class, or the tuple of a Literal's words
+    default: Any
+    range: Range
+
+    def write(self, value: Any) -> str:
+        if self.kind is date:
+            return f"{value:%Y%m%d}"
+        return str(value.value) if isinstance(value, Enum) else str(value)
+
+    def read(self, text: str, index: int) -> Any:
+        args = [""] * index + [text]
+        if self.kind is int:
+            return number(args, index, low=self.range.low, high=self.range.high)
+        if self.kind is date:
+            return day(args, index)
+        if isinstance(self.kind, tuple):
+            return one_of(args, index, self.kind)
+        if isinstance(self.kind, type) and issubclass(self.kind, Enum):
+            return member(args, index, self.kind)
+        return text
+
+    def check(self, value: Any, *, last: bool) -> None:
+        """Raises ``ValueError`` for a value no button of ours carries."""
+        if self.kind is int:
+            ok = type(value) is int and self.range.low <= value <= self.range.high
+        elif self.kind is date:
+            ok = isinstance(value, date) and EARLIEST_DAY <= value <= LATEST_DAY
+        elif isinstance(self.kind, tuple):
+            ok = value in self.kind
+        elif self.kind is str:
+            ok = isinstance(value, str) and (value == self.default or bool(value)) and (
+                last or SEPARATOR not in value)
+        else:
+            ok = isinstance(value, self.kind)
+        if not ok:
+            raise ValueError(f"{self.name}={value!r}")
+
+
+_SPECS: dict[type[CallbackData], tuple[_Field, ...]] = {}
+
+
+def _specs(cls: type[CallbackData]) -> tuple[_Field, ...]:
+    """The fields of ``cls``, read from its annotations once (every button drawn asks)."""
+    found = _SPECS.get(cls)
+    if found is None:
+        found = _SPECS[cls] = _read_specs(cls)
+    return found
+
+
+def _read_specs(cls: type[CallbackData]) -> tuple[_Field, ...]:
+    hints = get_type_hints(cls, include_extras=True)
+    specs = []
+    for item in fields(cls):
+        kind, bounds = hints[item.name], Range()
+        if get_origin(kind) is Annotated:
+            kind, *extras = get_args(kind)
+            bounds = next((extra for extra in extras if isinstance(extra, Range)), bounds)
+        if get_origin(kind) is Literal:
+            kind = tuple(str(word) for word in get_args(kind))
+        elif kind not in (int, str, date) and not (isinstance(kind, type) and issubclass(kind, Enum)):
+            raise TypeError(f"{cls.__name__}.{item.name}: {kind} cannot be callback data")
+        specs.append(_Field(item.name, kind, item.default, bounds))
+    return tuple(specs)

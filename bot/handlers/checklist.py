@@ -14,6 +14,7 @@ from bot.core.router import Router
 from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, is_missed, nudge_id
 from bot.domain.visits import Visit
 from bot.services.dispatch import NudgeSender
+from bot.views.visit_buttons import VisitButton
 
 router = Router()
 PREFIX = "chk"
@@ -48,7 +49,7 @@ def show_checklist(ctx: Context, visit: Visit) -> None:
     open_items = [n for n in nudges if n.state in UNFINISHED][:TICK_BUTTONS]
     rows = [[Button(ctx.t("checklist.tick", item=ctx.t(n.key)), pack(PREFIX, visit.id, n.item))]
             for n in open_items]
-    rows.append([Button(ctx.t("checklist.back"), pack("vis", "show", visit.id))])
+    rows.append([Button(ctx.t("checklist.back"), VisitButton("show", visit.id).pack())])
     ctx.show("\n".join(lines), keyboard(*rows))
 
 

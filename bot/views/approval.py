@@ -14,6 +14,7 @@ from bot.domain.approval import EXECUTIVE, ApprovalState, approvals, newly_waiti
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_, Translator
+from bot.views.visit_buttons import VisitButton, open_button
 
 PREFIX = "apv"
 APPROVE, SEND_BACK = "ok", "back"
@@ -122,12 +123,12 @@ def sent_back(ctx: Context, visit: Visit, step: str, comment: str) -> None:
     t = ctx.translator_for(host)
     text = t("approval.host_sent_back", name=ctx.staff.name, role=role_name(ctx, t, visit, step),
              number=visit.id, client=visit.client_name, comment=comment)
-    edit = Button(t("visit.button.edit"), pack("vis", "edit", visit.id))
+    edit = Button(t("visit.button.edit"), VisitButton("edit", visit.id).pack())
     ctx.services.outbox.add([Send(host.user_id, text, keyboard([edit], *_open(t, visit)))], KIND)
 
 
 def _open(t: Translator, visit: Visit) -> Keyboard:
-    return keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))])
+    return keyboard([open_button(t, visit.id)])
 
 
 def _host(ctx: Context, visit: Visit) -> Staff | None:

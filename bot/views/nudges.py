@@ -30,6 +30,7 @@ from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
 from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator
+from bot.views.visit_buttons import open_button
 
 PREFIX = "nud"
 DONE, SNOOZE_HOUR, SNOOZE_MORNING = "D", "H", "M"
@@ -114,7 +115,7 @@ def _buttons(t: Translator, message: NudgeMessage, open_items: Sequence[Nudge]) 
     if open_items:
         rows.append([Button(t("nudge.snooze_hour"), pack(PREFIX, SNOOZE_HOUR, visit.id, stamp)),
                      Button(t("nudge.snooze_morning"), pack(PREFIX, SNOOZE_MORNING, visit.id, stamp))])
-    rows.append([Button(t("visit.button.open"), pack("vis", "show", visit.id))])
+    rows.append([open_button(t, visit.id)])
     items = {n.item for n in message.nudges}
     if items & DEBRIEF_ITEMS:
         rows.append([Button(t("nudge.debrief"), pack("dbf", visit.id))])

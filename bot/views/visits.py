@@ -16,6 +16,7 @@ from bot.domain.programme import span
 from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
 from bot.views import approval
+from bot.views.visit_buttons import VisitButton, open_button
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
@@ -156,10 +157,10 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     return keyboard(
         answer,
         checklist,
-        [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
-         Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
-        [Button(ctx.t("visit.button.note"), pack("vis", "note", visit.id)),
-         Button(ctx.t("visit.button.cancel"), pack("vis", "cancel", visit.id))],
+        [Button(ctx.t("visit.button.edit"), VisitButton("edit", visit.id).pack()),
+         Button(ctx.t("visit.button.reschedule"), VisitButton("move", visit.id).pack())],
+        [Button(ctx.t("visit.button.note"), VisitButton("note", visit.id).pack()),
+         Button(ctx.t("visit.button.cancel"), VisitButton("cancel", visit.id).pack())],
         documents,
     )
 
@@ -207,7 +208,7 @@ def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "", *, also:
         text = t(key, author=author, number=visit.id, client=visit.client_name,
                  when=ctx.format_time(visit.arrival, t), reason=reason,
                  was=ctx.format_time(was, t) if was is not None else "")
-        ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
+        ctx.push(user_id, text, keyboard([open_button(t, visit.id)]))
 
 
 def visit_number(ctx: Context, usage: str) -> int | None:
