@@ -1,0 +1,141 @@
+"""Button data: each family of buttons is one definition that writes what its handler reads, the
+same bytes as before, never over Telegram's 64; anything no button of ours carries is refused."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Annotated, Literal
+
+import pytest
+
+from bot.core.callbacks import CallbackData, CallbackTooLong, Malformed, Range
+from bot.domain.nudges import NudgeState
+from bot.flows.engine import FlowButton, Op
+from bot.views.nudges import DONE, SNOOZE_HOUR, NudgeButton, OldNudgeButton, done_nudge, read_button
+from bot.views.visit_buttons import VisitButton
+from tests.support.chat import Person, World
+from tests.test_nudge_sending import at, plan_visit
+
+MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+
+
+@dataclass(frozen=True)
+class Report(CallbackData, prefix="rep"):
+    """A family with every kind of field, as a handler would define it."""
+
+    kind: Literal["day", "week"]
+    page: Annotated[int, Range(low=1, high=99)]
+    start: date
+    query: str = ""
+
+
+SENT = {  # what buttons already sent carry, and what they read as
+    "vis:show:12": VisitButton("show", 12),
+    "vis:fix:7:driver": VisitButton("fix", 7, "driver"),
+    "nud:D:3:1764000000:banner": NudgeButton(DONE, 3, 1764000000, "banner"),
+    "nud:H:3:1764000000": NudgeButton(SNOOZE_HOUR, 3, 1764000000),
+    "nud:d:visit:3:banner": OldNudgeButton("d", "visit", 3, "banner"),
+    "f:a1b2c3:c:1": FlowButton("a1b2c3", Op.CHOOSE, "1"),
+    "f:a1b2c3:md": FlowButton("a1b2c3", Op.TICKED),
+    "f:a1b2c3:c:client:12": FlowButton("a1b2c3", Op.CHOOSE, "client:12"),
+    "rep:week:2:20261123:华为:北京": Report("week", 2, date(2026, 11, 23), "华为:北京"),
+}
+
+
+@pytest.mark.parametrize("data", SENT)
+def test_buttons_read_back_what_they_wrote_in_the_same_bytes_as_before(data: str) -> None:
+    button = SENT[data]
+    assert button.pack() == data
+    kind = type(button)
+    read = read_button(data) if kind in (NudgeButton, OldNudgeButton) else kind.unpack(data)
+    assert read == button
+
+
+def test_a_done_button_of_either_form_names_its_nudge() -> None:
+    assert done_nudge("nud:D:3:1764000000:banner") == "visit:3:banner"
+    assert done_nudge("nud:d:visit:3:banner") == "visit:3:banner"
+    assert done_nudge("nud:H:3:1764000000") is None
+    assert done_nudge("vis:show:3") is None
+
+
+def test_data_over_64_bytes_is_refused_when_the_button_is_made() -> None:
+    FlowButton("a1b2c3", Op.CHOOSE, "x" * 53).pack()  # 64 bytes: the most Telegram takes
+    with pytest.raises(CallbackTooLong):
+        FlowButton("a1b2c3", Op.CHOOSE, "x" * 54).pack()
+    with pytest.raises(CallbackTooLong):
+        Report("day", 1, date(2026, 11, 23), "华为" * 10).pack()  # bytes count, not characters
+
+
+@pytest.mark.parametrize("make", [
+    lambda: VisitButton("show", -1),
+    lambda: VisitButton("fix", 1),  # a clash button names what clashes
+    lambda: VisitButton("show", 1, "room"),
+    lambda: NudgeButton(DONE, 1, 2),  # Done names its item
+    lambda: NudgeButton(SNOOZE_HOUR, 1, 2**41),
+    lambda: FlowButton("a1:b2", Op.BACK),  # the separator only in the last field
+    lambda: FlowButton("", Op.BACK),
+    lambda: Report("day", 0, date(2026, 11, 23)),
+    lambda: Report("day", 1, date(1999, 12, 31)),
+])
+def test_a_button_no_handler_would_take_cannot_be_made(make: Callable[[], object]) -> None:
+    with pytest.raises(ValueError):
+        make()
+
+
+READERS: dict[str, Callable[[str], object]] = {
+    "vis": VisitButton.unpack, "nud": read_button, "f": FlowButton.unpack, "rep": Report.unpack}
+
+
+@pytest.mark.parametrize("data", [
+    "vis", "vis:", "vis:show", "vis:show:²", "vis:show:1:room", "vis:fix:1", "vis:fix:1:sofa", "vis:open:1",
+    "visit:show:1", "vis:show:1:2",
+    "nud:D:1:2", "nud:H:1:2:banner", "nud:X:1:2", "nud:D:1:99999999999999:banner", "nud:d:client:1:x",
+    "nud:d:visit:1", "nud:h:visit:²:banner",
+    "f", "f:a1b2c3", "f:a1b2c3:zz", "f:a1b2c3:c:", "f::b",
+    "rep:day:0:20261123", "rep:day:1:20261301", "rep:month:1:20261123", "rep:day:1",
+])
+def test_data_no_button_carries_is_malformed(data: str) -> None:
+    read = READERS.get(data.split(":", 1)[0], VisitButton.unpack)
+    with pytest.raises(Malformed):
+        read(data)
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[World]:
+    created = World(tmp_path / "data")
+    created.clock.current = MONDAY_9AM
+    yield created
+    created.db.close()
+
+
+@pytest.fixture
+def host(world: World) -> Person:
+    person = world.person(1, "Lin", language_code="en").send("/start")
+    plan_visit(person.send("/lang").press("简体中文"))
+    return person.send("/lang").press("English")
+
+
+def test_a_visit_button_with_more_than_it_should_carry_is_refused(world: World, host: Person,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    before = len(host.messages)
+    host.press_data("vis:show:1:room")
+    assert world.toasts[-1] == "This button is no longer valid."
+    assert len(host.messages) == before  # no card
+    assert not [record for record in caplog.records if record.exc_info]
+    host.press_data("vis:show:1")
+    assert "Visit #1" in host.last.text
+
+
+def test_a_done_button_of_an_older_message_still_ticks_its_item(world: World, host: Person) -> None:
+    at(world, "2026-11-25 10:00")  # the day before: the room is due
+    world.tick()
+    host.press_data("nud:d:visit:1:venue")
+    venue = next(n for n in world.dispatcher.services.nudges.for_visit(1) if n.item == "venue")
+    assert venue.state is NudgeState.DONE and venue.done_by == 1
+    host.press_data("nud:d:visit:1:venue")
+    assert world.toasts[-1] == "This item is already done."
