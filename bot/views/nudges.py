@@ -24,14 +24,14 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Annotated, Final, Literal
 
-from bot.core.callbacks import CallbackData, Malformed, Range, pack
+from bot.core.callbacks import CallbackData, Malformed, Range
 from bot.core.context import keyboard
 from bot.core.events import Button, Keyboard
-from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
+from bot.documents.buttons import DocumentKind, document_button
 from bot.domain.nudges import Nudge, NudgeState, nudge_id
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator
-from bot.views.visit_buttons import open_button
+from bot.views.visit_buttons import DebriefButton, open_button
 
 PREFIX = "nud"
 DONE: Final = "D"
@@ -43,7 +43,8 @@ DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
 # The T-30 min team briefing on the client's background: its message carries the background.
 BRIEFING = "briefing"
 # Timeline items about a document: the message carries the button that sends it.
-DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin"),
+DOCUMENT_ITEMS: dict[str, tuple[str, DocumentKind]] = {
+    "form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin"),
                   "minutes": (N_("doc.button.minutes"), "min"), "feedback": (N_("doc.button.feedback"), "fb")}
 
 
@@ -157,10 +158,10 @@ def _buttons(t: Translator, message: NudgeMessage, open_items: Sequence[Nudge]) 
     rows.append([open_button(t, visit.id)])
     items = {n.item for n in message.nudges}
     if items & DEBRIEF_ITEMS:
-        rows.append([Button(t("nudge.debrief"), pack("dbf", visit.id))])
+        rows.append([Button(t("nudge.debrief"), DebriefButton(visit.id).pack())])
     for item, (key, kind) in DOCUMENT_ITEMS.items():
         if item in items:
-            rows.append([Button(t(key), pack(DOCUMENT_PREFIX, kind, visit.id))])
+            rows.append([document_button(t(key), kind, visit.id)])
     return keyboard(*rows)
 
 

@@ -1,9 +1,13 @@
-"""The buttons that act on one visit (``vis``): open its card, and the card's Edit, Reschedule, Add
-note, Cancel, and the Change room / driver / car of a clash. Drawn by the card, the clash warning,
-nudges, approvals, escalations and the checklist; handled by ``bot.handlers.visits``.
+"""The buttons that act on one visit, drawn by the card, the clash warning, nudges, approvals,
+escalations and the checklist:
 
-Defined here rather than in ``bot.views.visits`` because the card's own parts (``bot.views.approval``)
-draw them too.
+- ``VisitButton`` (``bot.handlers.visits``): open its card, the card's Edit, Reschedule, Add note,
+  Cancel, and the Change room / driver / car of a clash;
+- ``ChecklistButton`` (``bot.handlers.checklist``): its checklist, and a tick on it;
+- ``DebriefButton`` (``bot.handlers.debrief``): write its debrief.
+
+Defined here rather than beside their handlers because views draw them, and rather than in
+``bot.views.visits`` because the card's own parts (``bot.views.approval``) draw them too.
 """
 
 from __future__ import annotations
@@ -31,6 +35,21 @@ class VisitButton(CallbackData, prefix="vis"):
         if self.clash not in ("", ROOM, DRIVER, CAR) or (self.action == "fix") != bool(self.clash):
             return f"{self.action} with clash {self.clash!r}"
         return None
+
+
+@dataclass(frozen=True)
+class ChecklistButton(CallbackData, prefix="chk"):
+    """``chk:<visit>`` shows the checklist; ``chk:<visit>:<item>`` ticks the item off first."""
+
+    visit: int
+    item: str = ""
+
+
+@dataclass(frozen=True)
+class DebriefButton(CallbackData, prefix="dbf"):
+    """``dbf:<visit>``: the same as typing /debrief <visit>."""
+
+    visit: int
 
 
 def open_button(t: Translator, visit_id: int) -> Button:

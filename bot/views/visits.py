@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 
-from bot.core.callbacks import pack, read_number
+from bot.core.callbacks import read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
@@ -16,7 +16,7 @@ from bot.domain.programme import span
 from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
 from bot.views import approval
-from bot.views.visit_buttons import VisitButton, open_button
+from bot.views.visit_buttons import ChecklistButton, VisitButton, open_button
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
@@ -147,7 +147,7 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     nudges = [n for n in ctx.services.nudges.for_visit(visit.id) if n.state is not NudgeState.CANCELLED]
     done = sum(n.state is NudgeState.DONE for n in nudges)
     checklist = [Button(ctx.t("visit.button.checklist", done=done, total=len(nudges)),
-                        pack("chk", visit.id))] if nudges else []
+                        ChecklistButton(visit.id).pack())] if nudges else []
     answer = approval.buttons(ctx, visit)  # for whoever may approve it now
     if not ctx.services.visits.can_change(ctx.staff, visit):
         return keyboard(answer, checklist)  # the office, the reception desk: their items, not the visit
