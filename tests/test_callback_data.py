@@ -13,10 +13,12 @@ from typing import Annotated, Literal
 import pytest
 
 from bot.core.callbacks import CallbackData, CallbackTooLong, Malformed, Range
+from bot.documents.buttons import DocumentButton
 from bot.domain.nudges import NudgeState
 from bot.flows.engine import FlowButton, Op
+from bot.views.approval import SEND_BACK, ApprovalButton
 from bot.views.nudges import DONE, SNOOZE_HOUR, NudgeButton, OldNudgeButton, done_nudge, read_button
-from bot.views.visit_buttons import VisitButton
+from bot.views.visit_buttons import ChecklistButton, DebriefButton, VisitButton
 from tests.support.chat import Person, World
 from tests.test_nudge_sending import at, plan_visit
 
@@ -42,6 +44,11 @@ SENT = {  # what buttons already sent carry, and what they read as
     "f:a1b2c3:c:1": FlowButton("a1b2c3", Op.CHOOSE, "1"),
     "f:a1b2c3:md": FlowButton("a1b2c3", Op.TICKED),
     "f:a1b2c3:c:client:12": FlowButton("a1b2c3", Op.CHOOSE, "client:12"),
+    "chk:5": ChecklistButton(5),
+    "chk:5:banner": ChecklistButton(5, "banner"),
+    "dbf:6": DebriefButton(6),
+    "doc:itin:4": DocumentButton("itin", 4),
+    "apv:back:3:manager": ApprovalButton(SEND_BACK, 3, "manager"),
     "rep:week:2:20261123:华为:北京": Report("week", 2, date(2026, 11, 23), "华为:北京"),
 }
 
@@ -87,7 +94,9 @@ def test_a_button_no_handler_would_take_cannot_be_made(make: Callable[[], object
 
 
 READERS: dict[str, Callable[[str], object]] = {
-    "vis": VisitButton.unpack, "nud": read_button, "f": FlowButton.unpack, "rep": Report.unpack}
+    "vis": VisitButton.unpack, "nud": read_button, "f": FlowButton.unpack, "rep": Report.unpack,
+    "chk": ChecklistButton.unpack, "dbf": DebriefButton.unpack, "doc": DocumentButton.unpack,
+    "apv": ApprovalButton.unpack}
 
 
 @pytest.mark.parametrize("data", [
@@ -96,6 +105,7 @@ READERS: dict[str, Callable[[str], object]] = {
     "nud:D:1:2", "nud:H:1:2:banner", "nud:X:1:2", "nud:D:1:99999999999999:banner", "nud:d:client:1:x",
     "nud:d:visit:1", "nud:h:visit:²:banner",
     "f", "f:a1b2c3", "f:a1b2c3:zz", "f:a1b2c3:c:", "f::b",
+    "chk", "chk:5:", "dbf:6:7", "doc:pdf:4", "doc:itin", "apv:ok:3:ceo", "apv:yes:3:manager", "apv:ok:3",
     "rep:day:0:20261123", "rep:day:1:20261301", "rep:month:1:20261123", "rep:day:1",
 ])
 def test_data_no_button_carries_is_malformed(data: str) -> None:
