@@ -12,11 +12,20 @@ from typing import Annotated, Literal
 
 import pytest
 
-from bot.core.callbacks import CallbackData, CallbackTooLong, Malformed, Range
+from bot.core.callbacks import CallbackData, CallbackTooLong, Malformed, Range, unpack_any
 from bot.documents.buttons import DocumentButton
 from bot.domain.nudges import NudgeState
+from bot.domain.relationship import Channel
 from bot.flows.engine import FlowButton, Op
+from bot.services.relationship import (
+    LOG_BUTTONS,
+    ChannelButton,
+    ClientPickedButton,
+    LoggedButton,
+    SnoozeButton,
+)
 from bot.views.approval import SEND_BACK, ApprovalButton
+from bot.views.clients import ClientButton
 from bot.views.nudges import DONE, SNOOZE_HOUR, NudgeButton, OldNudgeButton, done_nudge, read_button
 from bot.views.visit_buttons import ChecklistButton, DebriefButton, VisitButton
 from tests.support.chat import Person, World
@@ -49,6 +58,11 @@ SENT = {  # what buttons already sent carry, and what they read as
     "dbf:6": DebriefButton(6),
     "doc:itin:4": DocumentButton("itin", 4),
     "apv:back:3:manager": ApprovalButton(SEND_BACK, 3, "manager"),
+    "cl:ek:8": ClientButton("ek", 8),
+    "log:n:9": LoggedButton(9),
+    "log:z:9:contact:2026-08-01": SnoozeButton("9:contact:2026-08-01"),  # the reminder's id
+    "log:c:10:9": ClientPickedButton(10, 9),
+    "log:h:10:call": ChannelButton(10, Channel.CALL),
     "rep:week:2:20261123:华为:北京": Report("week", 2, date(2026, 11, 23), "华为:北京"),
 }
 
@@ -58,7 +72,8 @@ def test_buttons_read_back_what_they_wrote_in_the_same_bytes_as_before(data: str
     button = SENT[data]
     assert button.pack() == data
     kind = type(button)
-    read = read_button(data) if kind in (NudgeButton, OldNudgeButton) else kind.unpack(data)
+    read = (read_button(data) if kind in (NudgeButton, OldNudgeButton)
+            else unpack_any(data, *LOG_BUTTONS) if kind in LOG_BUTTONS else kind.unpack(data))
     assert read == button
 
 
@@ -96,7 +111,8 @@ def test_a_button_no_handler_would_take_cannot_be_made(make: Callable[[], object
 READERS: dict[str, Callable[[str], object]] = {
     "vis": VisitButton.unpack, "nud": read_button, "f": FlowButton.unpack, "rep": Report.unpack,
     "chk": ChecklistButton.unpack, "dbf": DebriefButton.unpack, "doc": DocumentButton.unpack,
-    "apv": ApprovalButton.unpack}
+    "apv": ApprovalButton.unpack, "cl": ClientButton.unpack,
+    "log": lambda data: unpack_any(data, *LOG_BUTTONS)}
 
 
 @pytest.mark.parametrize("data", [
@@ -105,6 +121,7 @@ READERS: dict[str, Callable[[str], object]] = {
     "nud:D:1:2", "nud:H:1:2:banner", "nud:X:1:2", "nud:D:1:99999999999999:banner", "nud:d:client:1:x",
     "nud:d:visit:1", "nud:h:visit:²:banner",
     "f", "f:a1b2c3", "f:a1b2c3:zz", "f:a1b2c3:c:", "f::b",
+    "cl:x:1", "cl:s", "log", "log:n", "log:n:1:2", "log:z", "log:c:1", "log:h:1:pigeon", "log:q:1",
     "chk", "chk:5:", "dbf:6:7", "doc:pdf:4", "doc:itin", "apv:ok:3:ceo", "apv:yes:3:manager", "apv:ok:3",
     "rep:day:0:20261123", "rep:day:1:20261301", "rep:month:1:20261123", "rep:day:1",
 ])

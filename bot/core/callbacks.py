@@ -199,14 +199,13 @@ class CallbackData:
 
 
 def unpack_any(data: str | None, *kinds: type[CallbackData]) -> CallbackData:
-    """The button ``data`` is, read as the first of ``kinds`` that takes it (a family and its older
-    forms); ``Malformed`` if none does."""
-    for kind in kinds:
-        try:
-            return kind.unpack(data)
-        except Malformed:
-            continue
-    raise Malformed(f"none of {[kind.__name__ for kind in kinds]}")
+    """The button ``data`` is, read as the one of ``kinds`` whose prefix it has (a family whose
+    buttons differ in shape: ``log:n:<client>``, ``log:z:<reminder>``); ``Malformed`` if none."""
+    head = (data or "") + SEPARATOR
+    matching = [kind for kind in kinds if head.startswith(kind.prefix + SEPARATOR)]
+    if not matching:
+        raise Malformed(f"none of {[kind.__name__ for kind in kinds]}")
+    return max(matching, key=lambda kind: len(kind.prefix)).unpack(data)
 
 
 @dataclass(frozen=True)
