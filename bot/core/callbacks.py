@@ -126,6 +126,10 @@ class Range:
     high: int = MAX_NUMBER
 
 
+# A person's id on a button (``MAX_USER_ID``).
+UserId = Annotated[int, Range(high=MAX_USER_ID)]
+
+
 @dataclass(frozen=True)
 class CallbackData:
     """One family of buttons: a frozen dataclass whose fields are the arguments after its prefix,
@@ -199,13 +203,19 @@ class CallbackData:
 
 
 def unpack_any(data: str | None, *kinds: type[CallbackData]) -> CallbackData:
-    """The button ``data`` is, read as the one of ``kinds`` whose prefix it has (a family whose
-    buttons differ in shape: ``log:n:<client>``, ``log:z:<reminder>``); ``Malformed`` if none."""
+    """The button ``data`` is, for a family whose buttons differ in shape (``log:n:<client>``,
+    ``log:z:<reminder>``): read as the first of ``kinds`` with the longest prefix it has that takes
+    it; ``Malformed`` if none does."""
     head = (data or "") + SEPARATOR
-    matching = [kind for kind in kinds if head.startswith(kind.prefix + SEPARATOR)]
-    if not matching:
-        raise Malformed(f"none of {[kind.__name__ for kind in kinds]}")
-    return max(matching, key=lambda kind: len(kind.prefix)).unpack(data)
+    matching = sorted((kind for kind in kinds if head.startswith(kind.prefix + SEPARATOR)),
+                      key=lambda kind: -len(kind.prefix))
+    errors = []
+    for kind in matching:
+        try:
+            return kind.unpack(data)
+        except Malformed as error:
+            errors.append(f"{kind.__name__}: {error}")
+    raise Malformed("; ".join(errors) or f"none of {[kind.__name__ for kind in kinds]}")
 
 
 @dataclass(frozen=True)
