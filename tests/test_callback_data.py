@@ -19,6 +19,11 @@ from bot.domain.relationship import Channel
 from bot.domain.staff import Duty, Role
 from bot.flows.engine import FlowButton, Op
 from bot.handlers.access import ApproveButton, DenyButton
+from bot.handlers.digest import TasksPageButton
+from bot.handlers.importing import ImportButton
+from bot.handlers.invite import InviteButton, RevokeButton
+from bot.handlers.language import LanguageButton
+from bot.handlers.review import QuarterButton
 from bot.handlers.staff import DutyButton, ListButton, ManagerButton, PersonButton, RoleButton
 from bot.services.relationship import (
     LOG_BUTTONS,
@@ -73,6 +78,12 @@ SENT = {  # what buttons already sent carry, and what they read as
     "stf:duty:5:office:2": DutyButton(5, Duty.OFFICE, 2),
     "stf:role:5:admin:0": RoleButton(5, Role.ADMIN, 0),
     "stf:setm:5:0:1": ManagerButton(5, 0, 1),
+    "inv:manager": InviteButton(Role.MANAGER),
+    "inv:rev:Ab3_-x9QkLm2Zz0P": RevokeButton("Ab3_-x9QkLm2Zz0P"),
+    "rev:2026:4": QuarterButton(2026, 4),
+    "lang:zh_Hant": LanguageButton("zh_Hant"),
+    "tsk:3": TasksPageButton(3),
+    "imp:go:12": ImportButton("go", 12),
     "rep:week:2:20261123:华为:北京": Report("week", 2, date(2026, 11, 23), "华为:北京"),
 }
 
@@ -119,7 +130,7 @@ def test_a_button_no_handler_would_take_cannot_be_made(make: Callable[[], object
 FAMILIES = (
     VisitButton, ChecklistButton, DebriefButton, DocumentButton, ApprovalButton, FlowButton, ClientButton,
     *LOG_BUTTONS, ApproveButton, DenyButton, ListButton, PersonButton, DutyButton, RoleButton, ManagerButton,
-    Report)
+    InviteButton, RevokeButton, QuarterButton, LanguageButton, TasksPageButton, ImportButton, Report)
 
 
 def read(data: str) -> object:
@@ -135,6 +146,8 @@ def read(data: str) -> object:
     "cl:x:1", "cl:s", "log", "log:n", "log:n:1:2", "log:z", "log:c:1", "log:h:1:pigeon", "log:q:1",
     "acc:ok:5:king", "acc:ok:99999999999999999999:staff", "acc:no", "acc:maybe:5",
     "stf", "stf:page", "stf:open:5", "stf:duty:5:nonsense:0", "stf:setm:5:²:0", "stf:fire:5:0",
+    "inv", "inv:king", "inv:rev", "inv:rev:short", "rev:1999:1", "rev:2026:5", "rev:2026", "lang",
+    "lang:fr", "tsk", "tsk:-1", "imp:go", "imp:maybe:1",
     "chk", "chk:5:", "dbf:6:7", "doc:pdf:4", "doc:itin", "apv:ok:3:ceo", "apv:yes:3:manager", "apv:ok:3",
     "rep:day:0:20261123", "rep:day:1:20261301", "rep:month:1:20261123", "rep:day:1",
 ])

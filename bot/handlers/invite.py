@@ -3,7 +3,9 @@ sees the links still open, each with a button that revokes it (a link sent to th
 
 from __future__ import annotations
 
-from bot.core.callbacks import Malformed, arg, member, pack
+from dataclasses import dataclass
+
+from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -18,29 +20,44 @@ router = Router()
 INVITES_SHOWN = 10
 
 
+@dataclass(frozen=True)
+class InviteButton(CallbackData, prefix="inv"):
+    """``inv:<role>``: make an invitation for that role."""
+
+    role: Role
+
+
+@dataclass(frozen=True)
+class RevokeButton(CallbackData, prefix="inv:rev"):
+    """``inv:rev:<code>``: revoke an open invitation."""
+
+    code: str
+
+    def check(self) -> str | None:
+        return None if INVITE_CODE.fullmatch(self.code) else "no invitation code"
+
+
 @router.command("invite", role=Role.ADMIN, menu=N_("cmd.invite"))
 def choose_role(ctx: Context) -> None:
     """Asks which role the invited person gets, and lists the invitations still open."""
     _render(ctx)
 
 
-@router.callback("inv", role=Role.ADMIN)
+@router.callback(InviteButton.prefix, role=Role.ADMIN)
 def create(ctx: Context) -> None:
     """Creates the invitation and shows its link."""
     assert ctx.staff is not None
-    invite = ctx.services.access.create_invite(ctx.staff, member(ctx.args, 0, Role), ctx.now)
+    invite = ctx.services.access.create_invite(ctx.staff, InviteButton.from_args(ctx.args).role, ctx.now)
     link = f"https://t.me/{ctx.services.bot_username}?start={invite.code}"
     ctx.show(ctx.t("invite.created", role=role_name(ctx.t, invite.role), link=link,
                    expires=ctx.format_time(invite.expires_at), code=invite.code))
 
 
-@router.callback("inv:rev", role=Role.ADMIN)
+@router.callback(RevokeButton.prefix, role=Role.ADMIN)
 def revoke(ctx: Context) -> None:
     """Revokes an open invitation and shows the list again."""
     assert ctx.staff is not None
-    code = arg(ctx.args, 0)
-    if INVITE_CODE.fullmatch(code) is None:
-        raise Malformed("no invitation code")
+    code = RevokeButton.from_args(ctx.args).code
     try:
         ctx.services.access.revoke_invite(ctx.staff, code, ctx.now)
     except AccessError as error:
@@ -51,7 +68,7 @@ def revoke(ctx: Context) -> None:
 
 
 def _render(ctx: Context) -> None:
-    roles = [Button(role_name(ctx.t, role), pack("inv", role)) for role in Role]
+    roles = [Button(role_name(ctx.t, role), InviteButton(role).pack()) for role in Role]
     open_ones = ctx.services.access.invites.open_ones(ctx.now)
     if not open_ones:
         ctx.show(ctx.t("invite.choose_role"), keyboard(roles))
@@ -62,7 +79,7 @@ def _render(ctx: Context) -> None:
     if len(open_ones) > len(shown):
         lines.append(ctx.t.plural("invite.open_more", len(open_ones) - len(shown)))
     revoke_rows = [[Button(ctx.t("invite.revoke", role=role_name(ctx.t, invite.role), tail=invite.code[-4:]),
-                           pack("inv", "rev", invite.code))] for invite in shown]
+                           RevokeButton(invite.code).pack())] for invite in shown]
     ctx.show("\n".join(lines), keyboard(roles, *revoke_rows))
 
 
