@@ -23,6 +23,7 @@ from bot.handlers.digest import TasksPageButton
 from bot.handlers.importing import ImportButton
 from bot.handlers.invite import InviteButton, RevokeButton
 from bot.handlers.language import LanguageButton
+from bot.handlers.lookups import DaysButton, FindButton, NewVisitButton, PeriodButton, SubjectButton
 from bot.handlers.review import QuarterButton
 from bot.handlers.staff import DutyButton, ListButton, ManagerButton, PersonButton, RoleButton
 from bot.services.relationship import (
@@ -84,6 +85,11 @@ SENT = {  # what buttons already sent carry, and what they read as
     "lang:zh_Hant": LanguageButton("zh_Hant"),
     "tsk:3": TasksPageButton(3),
     "imp:go:12": ImportButton("go", 12),
+    "lk:r:week": PeriodButton("week"),
+    "lk:d:20261123:20261129:1": DaysButton(date(2026, 11, 23), date(2026, 11, 29), 1),
+    "lk:p:3:l:0": SubjectButton("p", 3, "l", 0),
+    "lk:f:2:10:30 华为": FindButton(2, "10:30 华为"),  # a query may hold the separator
+    "lk:new": NewVisitButton(),
     "rep:week:2:20261123:华为:北京": Report("week", 2, date(2026, 11, 23), "华为:北京"),
 }
 
@@ -130,7 +136,8 @@ def test_a_button_no_handler_would_take_cannot_be_made(make: Callable[[], object
 FAMILIES = (
     VisitButton, ChecklistButton, DebriefButton, DocumentButton, ApprovalButton, FlowButton, ClientButton,
     *LOG_BUTTONS, ApproveButton, DenyButton, ListButton, PersonButton, DutyButton, RoleButton, ManagerButton,
-    InviteButton, RevokeButton, QuarterButton, LanguageButton, TasksPageButton, ImportButton, Report)
+    InviteButton, RevokeButton, QuarterButton, LanguageButton, TasksPageButton, ImportButton,
+    PeriodButton, DaysButton, SubjectButton, FindButton, NewVisitButton, Report)
 
 
 def read(data: str) -> object:
@@ -148,6 +155,7 @@ def read(data: str) -> object:
     "stf", "stf:page", "stf:open:5", "stf:duty:5:nonsense:0", "stf:setm:5:²:0", "stf:fire:5:0",
     "inv", "inv:king", "inv:rev", "inv:rev:short", "rev:1999:1", "rev:2026:5", "rev:2026", "lang",
     "lang:fr", "tsk", "tsk:-1", "imp:go", "imp:maybe:1",
+    "lk", "lk:r:month", "lk:d:20261129:20261123:0", "lk:c:1:x:0", "lk:f:1", "lk:f:x:华为", "lk:new:1",
     "chk", "chk:5:", "dbf:6:7", "doc:pdf:4", "doc:itin", "apv:ok:3:ceo", "apv:yes:3:manager", "apv:ok:3",
     "rep:day:0:20261123", "rep:day:1:20261301", "rep:month:1:20261123", "rep:day:1",
 ])
