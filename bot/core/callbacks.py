@@ -194,8 +194,7 @@ class CallbackData:
         for index, spec in enumerate(specs):
             if index >= len(args) and spec.default is not MISSING:
                 break
-            text = rest(args, index) if index == len(specs) - 1 and spec.kind is str else arg(args, index)
-            values[spec.name] = spec.read(text, index)
+            values[spec.name] = spec.read(args, index, last=index == len(specs) - 1)
         try:
             return cls(**values)
         except ValueError as error:  # the family's own rule, or an empty word
@@ -232,8 +231,8 @@ class _Field:
             return f"{value:%Y%m%d}"
         return str(value.value) if isinstance(value, Enum) else str(value)
 
-    def read(self, text: str, index: int) -> Any:
-        args = [""] * index + [text]
+    def read(self, args: Sequence[str], index: int, *, last: bool) -> Any:
+        """The value at ``index``; a ``str`` last takes the rest, separators and all."""
         if self.kind is int:
             return number(args, index, low=self.range.low, high=self.range.high)
         if self.kind is date:
@@ -242,7 +241,7 @@ class _Field:
             return one_of(args, index, self.kind)
         if isinstance(self.kind, type) and issubclass(self.kind, Enum):
             return member(args, index, self.kind)
-        return text
+        return rest(args, index) if last else arg(args, index)
 
     def check(self, value: Any, *, last: bool) -> None:
         """Raises ``ValueError`` for a value no button of ours carries."""
