@@ -45,7 +45,7 @@ BRIEFING = "briefing"
 # Timeline items about a document: the message carries the button that sends it.
 DOCUMENT_ITEMS: dict[str, tuple[str, DocumentKind]] = {
     "form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin"),
-                  "minutes": (N_("doc.button.minutes"), "min"), "feedback": (N_("doc.button.feedback"), "fb")}
+    "minutes": (N_("doc.button.minutes"), "min"), "feedback": (N_("doc.button.feedback"), "fb")}
 
 
 @dataclass(frozen=True)
