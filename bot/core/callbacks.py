@@ -13,7 +13,7 @@ dispatcher answers with "this button is no longer valid" and one log line, no tr
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from enum import Enum
@@ -156,9 +156,10 @@ class CallbackData:
             cls.prefix = prefix
 
     def __post_init__(self) -> None:
-        specs = _specs(type(self))
-        for index, spec in enumerate(specs):
-            spec.check(getattr(self, spec.name), last=index == len(specs) - 1)
+        for spec in _specs(type(self)):
+            value = getattr(self, spec.name)
+            if not spec.takes(value):
+                raise ValueError(f"{type(self).__name__}.{spec.name}={value!r}")
         problem = self.check()
         if problem:
             raise ValueError(f"{type(self).__name__}: {problem}")
@@ -170,10 +171,10 @@ class CallbackData:
     def pack(self) -> str:
         """The callback data; ``CallbackTooLong`` if Telegram would reject it."""
         specs = _specs(type(self))
-        values = [getattr(self, spec.name) for spec in specs]
-        while specs and specs[-1].default is not MISSING and values[-1] == specs[-1].default:
-            specs, values = specs[:-1], values[:-1]
-        return pack(self.prefix, *(spec.write(value) for spec, value in zip(specs, values, strict=True)))
+        values = [spec.write(getattr(self, spec.name)) for spec in specs]
+        while values and values[-1] == specs[len(values) - 1].omitted:
+            values.pop()
+        return pack(self.prefix, *values)
 
     @classmethod
     def unpack(cls, data: str | None) -> Self:
@@ -194,7 +195,7 @@ class CallbackData:
         for index, spec in enumerate(specs):
             if index >= len(args) and spec.default is not MISSING:
                 break
-            values[spec.name] = spec.read(args, index, last=index == len(specs) - 1)
+            values[spec.name] = spec.read(args, index)
         try:
             return cls(**values)
         except ValueError as error:  # the family's own rule, or an empty word
@@ -219,19 +220,19 @@ def unpack_any(data: str | None, *kinds: type[CallbackData]) -> CallbackData:
 
 @dataclass(frozen=True)
 class _Field:
-    """How one field of a ``CallbackData`` is written and read."""
+    """How one field of a ``CallbackData`` is written and read (made once per class: every button
+    drawn is checked and written with it)."""
 
     name: str
     kind: Any  # int, str, date, an Enum class, or the tuple of a Literal's words
     default: Any
     range: Range
+    last: bool
+    write: Callable[[Any], str]
+    takes: Callable[[Any], bool]  # whether a button may carry the value
+    omitted: str | None  # the default as written: left out at the end; None: no default
 
-    def write(self, value: Any) -> str:
-        if self.kind is date:
-            return f"{value:%Y%m%d}"
-        return str(value.value) if isinstance(value, Enum) else str(value)
-
-    def read(self, args: Sequence[str], index: int, *, last: bool) -> Any:
+    def read(self, args: Sequence[str], index: int) -> Any:
         """The value at ``index``; a ``str`` last takes the rest, separators and all."""
         if self.kind is int:
             return number(args, index, low=self.range.low, high=self.range.high)
@@ -241,23 +242,8 @@ class _Field:
             return one_of(args, index, self.kind)
         if isinstance(self.kind, type) and issubclass(self.kind, Enum):
             return member(args, index, self.kind)
-        return rest(args, index) if last else arg(args, index)
+        return rest(args, index) if self.last else arg(args, index)
 
-    def check(self, value: Any, *, last: bool) -> None:
-        """Raises ``ValueError`` for a value no button of ours carries."""
-        if self.kind is int:
-            ok = type(value) is int and self.range.low <= value <= self.range.high
-        elif self.kind is date:
-            ok = isinstance(value, date) and EARLIEST_DAY <= value <= LATEST_DAY
-        elif isinstance(self.kind, tuple):
-            ok = value in self.kind
-        elif self.kind is str:
-            ok = isinstance(value, str) and (value == self.default or bool(value)) and (
-                last or SEPARATOR not in value)
-        else:
-            ok = isinstance(value, self.kind)
-        if not ok:
-            raise ValueError(f"{self.name}={value!r}")
 
 
 _SPECS: dict[type[CallbackData], tuple[_Field, ...]] = {}
@@ -273,15 +259,36 @@ def _specs(cls: type[CallbackData]) -> tuple[_Field, ...]:
 
 def _read_specs(cls: type[CallbackData]) -> tuple[_Field, ...]:
     hints = get_type_hints(cls, include_extras=True)
+    items = fields(cls)
     specs = []
-    for item in fields(cls):
+    for index, item in enumerate(items):
         kind, bounds = hints[item.name], Range()
         if get_origin(kind) is Annotated:
             kind, *extras = get_args(kind)
             bounds = next((extra for extra in extras if isinstance(extra, Range)), bounds)
         if get_origin(kind) is Literal:
             kind = tuple(str(word) for word in get_args(kind))
-        elif kind not in (int, str, date) and not (isinstance(kind, type) and issubclass(kind, Enum)):
-            raise TypeError(f"{cls.__name__}.{item.name}: {kind} cannot be callback data")
-        specs.append(_Field(item.name, kind, item.default, bounds))
+        last = index == len(items) - 1
+        write, takes = _write_and_take(f"{cls.__name__}.{item.name}", kind, bounds=bounds,
+                                       default=item.default, last=last)
+        omitted = None if item.default is MISSING else write(item.default)
+        specs.append(_Field(item.name, kind, item.default, bounds, last, write, takes, omitted))
     return tuple(specs)
+
+
+def _write_and_take(where: str, kind: Any, *, bounds: Range, default: Any,
+                    last: bool) -> tuple[Callable[[Any], str], Callable[[Any], bool]]:
+    """How a field of this kind is written, and which values a button may carry in it."""
+    if kind is int:
+        return str, lambda value: type(value) is int and bounds.low <= value <= bounds.high
+    if kind is date:
+        return (lambda value: f"{value:%Y%m%d}",
+                lambda value: isinstance(value, date) and EARLIEST_DAY <= value <= LATEST_DAY)
+    if isinstance(kind, tuple):
+        return str, lambda value: value in kind
+    if kind is str:
+        return str, lambda value: (isinstance(value, str) and (bool(value) or value == default)
+                                   and (last or SEPARATOR not in value))
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return lambda value: str(value.value), lambda value: isinstance(value, kind)
+    raise TypeError(f"{where}: {kind} cannot be callback data")
