@@ -17,7 +17,18 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import MISSING, dataclass, fields
 from datetime import date
 from enum import Enum
-from typing import Annotated, Any, ClassVar, Literal, Self, TypeVar, get_args, get_origin, get_type_hints
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Literal,
+    Self,
+    TypeVar,
+    get_args,
+    get_origin,
+    get_type_hints,
+    overload,
+)
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -202,7 +213,25 @@ class CallbackData:
             raise Malformed(str(error)) from None
 
 
-def unpack_any(data: str | None, *kinds: type[CallbackData]) -> CallbackData:
+A = TypeVar("A", bound=CallbackData)
+B = TypeVar("B", bound=CallbackData)
+C = TypeVar("C", bound=CallbackData)
+D = TypeVar("D", bound=CallbackData)
+F = TypeVar("F", bound=CallbackData)
+
+
+@overload
+def unpack_any(data: str | None, a: type[A], b: type[B], /) -> A | B: ...
+@overload
+def unpack_any(data: str | None, a: type[A], b: type[B], c: type[C], /) -> A | B | C: ...
+@overload
+def unpack_any(data: str | None, a: type[A], b: type[B], c: type[C], d: type[D], /) -> A | B | C | D: ...
+@overload
+def unpack_any(data: str | None, a: type[A], b: type[B], c: type[C], d: type[D], f: type[F], /
+               ) -> A | B | C | D | F: ...
+@overload
+def unpack_any(data: str | None, /, *kinds: type[CallbackData]) -> CallbackData: ...
+def unpack_any(data: str | None, /, *kinds: type[CallbackData]) -> CallbackData:
     """The button ``data`` is, for a family whose buttons differ in shape (``log:n:<client>``,
     ``log:z:<reminder>``): read as the first of ``kinds`` with the longest prefix it has that takes
     it; ``Malformed`` if none does."""

@@ -114,7 +114,6 @@ def decide(ctx: Context) -> None:
     """Approves or denies an access request from the admins' notice."""
     assert ctx.staff is not None
     button = unpack_any(ctx.event.callback_data, ApproveButton, DenyButton)
-    assert isinstance(button, ApproveButton | DenyButton)
     user_id, role = button.user, button.role if isinstance(button, ApproveButton) else None
     try:
         request, staff = ctx.services.access.decide(ctx.staff, user_id, role, ctx.now)

@@ -71,7 +71,6 @@ def log_button(ctx: Context) -> None:
     if isinstance(button, SnoozeButton):
         _snooze(ctx, button.reminder)
         return
-    assert isinstance(button, ClientPickedButton | ChannelButton)
     client_id = button.client if isinstance(button, ClientPickedButton) else None
     channel = button.channel if isinstance(button, ChannelButton) else None
     entry = relationship.entry(button.entry)

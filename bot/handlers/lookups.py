@@ -135,7 +135,6 @@ def press(ctx: Context) -> None:
     elif isinstance(button, DaysButton):
         _show_days(ctx, viewer, button.first, button.last, button.page)
     else:
-        assert isinstance(button, SubjectButton)
         _show_subject(ctx, viewer, button.kind, button.id, direction=_DIRECTIONS[button.direction],
                       page=button.page)
 

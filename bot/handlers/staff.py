@@ -91,7 +91,6 @@ def act(ctx: Context) -> None:
     if isinstance(button, PersonButton) and button.action == "req":
         _render_request(ctx, button.user, button.page)
         return
-    assert isinstance(button, PersonButton | DutyButton | RoleButton | ManagerButton)
     user_id, page = button.user, button.page
     access = ctx.services.access
     try:
