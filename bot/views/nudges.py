@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Annotated, Final, Literal
 
-from bot.core.callbacks import CallbackData, Malformed, Range
+from bot.core.callbacks import CallbackData, Malformed, Range, unpack_any
 from bot.core.context import keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import DocumentKind, document_button
@@ -91,8 +91,7 @@ class OldNudgeButton(CallbackData, prefix=PREFIX):
 
 def read_button(data: str | None) -> NudgeButton | OldNudgeButton:
     """The nudge button ``data`` is, in either form; ``Malformed`` if none."""
-    old = data is not None and data.split(":", 2)[1:2] in (["d"], ["h"], ["m"])
-    return OldNudgeButton.unpack(data) if old else NudgeButton.unpack(data)
+    return unpack_any(data, NudgeButton, OldNudgeButton)
 
 
 def stamp_of(moment: datetime) -> int:
