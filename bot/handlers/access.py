@@ -15,10 +15,11 @@ from bot.i18n import N_, Translator
 from bot.services.access import AccessError, StartResult
 
 router = Router()
+PREFIX = "acc"
 
 
 @dataclass(frozen=True)
-class ApproveButton(CallbackData, prefix="acc:ok"):
+class ApproveButton(CallbackData, prefix=f"{PREFIX}:ok"):
     """``acc:ok:<user>:<role>``: let a stranger in with that role."""
 
     user: UserId
@@ -26,7 +27,7 @@ class ApproveButton(CallbackData, prefix="acc:ok"):
 
 
 @dataclass(frozen=True)
-class DenyButton(CallbackData, prefix="acc:no"):
+class DenyButton(CallbackData, prefix=f"{PREFIX}:no"):
     """``acc:no:<user>``."""
 
     user: UserId
@@ -109,7 +110,7 @@ def request_card(t: Translator, request: AccessRequest) -> tuple[str, Keyboard]:
     return text, buttons
 
 
-@router.callback("acc", role=Role.ADMIN)
+@router.callback(PREFIX, role=Role.ADMIN)
 def decide(ctx: Context) -> None:
     """Approves or denies an access request from the admins' notice."""
     assert ctx.staff is not None

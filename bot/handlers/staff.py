@@ -23,13 +23,14 @@ from bot.i18n import N_
 from bot.services.access import AccessError
 
 router = Router()
+PREFIX = "stf"
 PAGE_SIZE = 8
 DUTY_KEYS = {Duty.OFFICE: N_("staff.duty.office"), Duty.RECEPTION: N_("staff.duty.reception"),
              Duty.EXECUTIVE: N_("staff.duty.executive")}
 
 
 @dataclass(frozen=True)
-class ListButton(CallbackData, prefix="stf"):
+class ListButton(CallbackData, prefix=PREFIX):
     """``stf:page|reqs:<page>``: a page of the staff list, or of the access requests."""
 
     list: Literal["page", "reqs"]
@@ -37,7 +38,7 @@ class ListButton(CallbackData, prefix="stf"):
 
 
 @dataclass(frozen=True)
-class PersonButton(CallbackData, prefix="stf"):
+class PersonButton(CallbackData, prefix=PREFIX):
     """``stf:<action>:<user>:<page>``: open a person's card, an access request (``req``), switch a
     person off or on, or choose their manager (``mgr``); ``page``: the list's page to go back to."""
 
@@ -47,7 +48,7 @@ class PersonButton(CallbackData, prefix="stf"):
 
 
 @dataclass(frozen=True)
-class DutyButton(CallbackData, prefix="stf:duty"):
+class DutyButton(CallbackData, prefix=f"{PREFIX}:duty"):
     """``stf:duty:<user>:<duty>:<page>``: switches a standing duty on or off."""
 
     user: UserId
@@ -56,7 +57,7 @@ class DutyButton(CallbackData, prefix="stf:duty"):
 
 
 @dataclass(frozen=True)
-class RoleButton(CallbackData, prefix="stf:role"):
+class RoleButton(CallbackData, prefix=f"{PREFIX}:role"):
     """``stf:role:<user>:<role>:<page>``."""
 
     user: UserId
@@ -65,7 +66,7 @@ class RoleButton(CallbackData, prefix="stf:role"):
 
 
 @dataclass(frozen=True)
-class ManagerButton(CallbackData, prefix="stf:setm"):
+class ManagerButton(CallbackData, prefix=f"{PREFIX}:setm"):
     """``stf:setm:<user>:<manager>:<page>``; manager 0: none."""
 
     user: UserId
@@ -79,7 +80,7 @@ def list_staff(ctx: Context) -> None:
     _render_list(ctx, 0)
 
 
-@router.callback("stf", role=Role.ADMIN)
+@router.callback(PREFIX, role=Role.ADMIN)
 def act(ctx: Context) -> None:
     """Pages the list, opens a person, or changes one thing about them and shows their card again."""
     assert ctx.staff is not None
