@@ -3,18 +3,15 @@ same bytes as before, never over Telegram's 64; anything no button of ours carri
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 from typing import Annotated, Literal
 
 import pytest
 
 from bot.core.callbacks import CallbackData, CallbackTooLong, Malformed, Range, unpack_any
 from bot.documents.buttons import DocumentButton
-from bot.domain.nudges import NudgeState
 from bot.domain.relationship import Channel
 from bot.domain.staff import Duty, Role
 from bot.flows.engine import FlowButton, Op
@@ -37,10 +34,6 @@ from bot.views.approval import SEND_BACK, ApprovalButton
 from bot.views.clients import ClientButton
 from bot.views.nudges import DONE, SNOOZE_HOUR, NudgeButton, OldNudgeButton, done_nudge, read_button
 from bot.views.visit_buttons import ChecklistButton, DebriefButton, VisitButton
-from tests.support.chat import Person, World
-from tests.test_nudge_sending import at, plan_visit
-
-MONDAY_9AM = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
 
 
 @dataclass(frozen=True)
@@ -162,40 +155,3 @@ def read(data: str) -> object:
 def test_data_no_button_carries_is_malformed(data: str) -> None:
     with pytest.raises(Malformed):
         read(data)
-
-
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    created = World(tmp_path / "data")
-    created.clock.current = MONDAY_9AM
-    yield created
-    created.db.close()
-
-
-@pytest.fixture
-def host(world: World) -> Person:
-    person = world.person(1, "Lin", language_code="en").send("/start")
-    plan_visit(person.send("/lang").press("简体中文"))
-    return person.send("/lang").press("English")
-
-
-def test_a_visit_button_with_more_than_it_should_carry_is_refused(world: World, host: Person,
-                                                                  caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG)
-    before = len(host.messages)
-    host.press_data("vis:show:1:room")
-    assert world.toasts[-1] == "This button is no longer valid."
-    assert len(host.messages) == before  # no card
-    assert not [record for record in caplog.records if record.exc_info]
-    host.press_data("vis:show:1")
-    assert "Visit #1" in host.last.text
-
-
-def test_a_done_button_of_an_older_message_still_ticks_its_item(world: World, host: Person) -> None:
-    at(world, "2026-11-25 10:00")  # the day before: the room is due
-    world.tick()
-    host.press_data("nud:d:visit:1:venue")
-    venue = next(n for n in world.dispatcher.services.nudges.for_visit(1) if n.item == "venue")
-    assert venue.state is NudgeState.DONE and venue.done_by == 1
-    host.press_data("nud:d:visit:1:venue")
-    assert world.toasts[-1] == "This item is already done."
