@@ -8,7 +8,8 @@ import logging
 import pytest
 
 from bot.core.events import Event
-from tests.support.chat import Person, World
+from bot.domain.nudges import NudgeState
+from tests.support.chat import Person, World, at
 from tests.support.walkthroughs import plan_visit
 
 BAD_NUMBERS = ("²", "-1", "99999999999999999999", "١٢", "1e3")
@@ -94,3 +95,25 @@ def test_a_forged_tick_in_a_form_is_refused_and_nothing_is_ticked(world: World, 
     host.send("Anna Schmidt / CTO").press("Class C")
     host.send("/cancel").press("Yes")
     assert "forged" not in host.sees_text()
+
+
+def test_a_visit_button_with_more_than_it_should_carry_is_refused(world: World, host: Person,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    before = len(host.messages)
+    host.press_data("vis:show:1:room")
+    assert world.toasts[-1] == "This button is no longer valid."
+    assert len(host.messages) == before  # no card
+    assert not [record for record in caplog.records if record.exc_info]
+    host.press_data("vis:show:1")
+    assert "Visit #1" in host.last.text
+
+
+def test_a_done_button_of_an_older_message_still_ticks_its_item(world: World, host: Person) -> None:
+    at(world, "2026-11-25 10:00")  # the day before: the room is due
+    world.tick()
+    host.press_data("nud:d:visit:1:venue")
+    venue = next(n for n in world.dispatcher.services.nudges.for_visit(1) if n.item == "venue")
+    assert venue.state is NudgeState.DONE and venue.done_by == 1
+    host.press_data("nud:d:visit:1:venue")
+    assert world.toasts[-1] == "This item is already done."

@@ -14,10 +14,8 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
-from bot.core.events import Button
-from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
+from bot.documents.buttons import document_button
 from bot.documents.form import MEAL_KEYS
 from bot.domain.budget import BudgetLine, budget_lines
 from bot.domain.dates import read_datetime
@@ -139,8 +137,8 @@ def save(ctx: Context, answers: Answers) -> None:
     if ticked:
         saved += "\n" + ctx.t("debrief.ticked", items="; ".join(ctx.t(nudge.key) for nudge in ticked))
     # The minutes (filed in the company) and the client's feedback form come from what was just saved.
-    documents = [Button(ctx.t(label), pack(DOCUMENT_PREFIX, kind, visit.id))
-                 for label, kind in ((N_("doc.button.minutes"), "min"), (N_("doc.button.feedback"), "fb"))]
+    documents = [document_button(ctx.t("doc.button.minutes"), "min", visit.id),
+                 document_button(ctx.t("doc.button.feedback"), "fb", visit.id)]
     ctx.show(saved, keyboard(documents))
     ctx.reply(debrief.memo)
     _tell_host(ctx, visit, debrief)

@@ -1,10 +1,11 @@
 """Runs every flow: asks each step, checks answers, Back / Skip / Cancel, the review card, Save.
 
-Buttons carry ``f:<token>:<op>[:<arg>]``. The token belongs to one dialog, so a button from an
-older form (or from before the person finished it) is answered with "this form has expired" and the
-current question again, never acted on; a button of a card whose Save was recorded (its reply lost
-to a crash, say) shows what was saved instead, where the flow can (``Flow.saved_again``). The dialog
-is saved after every answer, so a restart resumes exactly where the person was.
+Buttons carry ``f:<token>:<op>[:<arg>]`` (``FlowButton``). The token belongs to one dialog, so a
+button from an older form (or from before the person finished it) is answered with "this form has
+expired" and the current question again, never acted on; a button of a card whose Save was
+recorded (its reply lost to a crash, say) shows what was saved instead, where the flow can
+(``Flow.saved_again``). The dialog is saved after every answer, so a restart resumes exactly where
+the person was.
 
     start ──▶ step ──answer ok──▶ next applicable step ──…──▶ review ──Save──▶ on_save
                ▲  └─answer bad──▶ hint + same step        │  ▲
@@ -15,11 +16,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from bot.core import callbacks
-from bot.core.callbacks import pack, read_number
+from bot.core.callbacks import CallbackData, read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.text import MAX_TEXT
@@ -33,6 +35,38 @@ from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 PREFIX = "f"
 # Once this many answers are given, /cancel asks before throwing them away.
 CONFIRM_CANCEL_FROM = 3
+
+
+class Op(StrEnum):
+    """What a button inside a flow does; the values are what its callback data carries."""
+
+    CHOOSE = "c"  # a choice, Yes / No, a search result ("+": a new one named as typed)
+    TICK = "m"  # ticks or unticks a box of a multi-choice step
+    UNTICK = "mx"  # takes a typed item (by its place in the list) off a multi-choice step
+    TICKED = "md"  # Done under the boxes
+    QUICK_DATE = "d"  # Today (0) or Tomorrow (1)
+    DATE_YES = "dy"  # the date as the bot read it is right
+    DATE_NO = "dn"
+    HALF = "h"  # 上午 (0) or 下午 (1)
+    BACK = "b"
+    SKIP = "s"
+    EDIT = "e"  # ✏️ on the review card: the step's id
+    SAVE = "sv"
+    CANCEL = "x"
+    CANCEL_YES = "xy"  # /cancel asked first: yes, throw the answers away
+    CANCEL_NO = "xn"
+    REPLACE_YES = "ry"  # another form asked to open: yes, throw this one away
+    REPLACE_NO = "rn"
+
+
+@dataclass(frozen=True)
+class FlowButton(CallbackData, prefix=PREFIX):
+    """A button inside one dialog (``token``); what ``arg`` holds depends on ``op``, and the step
+    it is pressed at checks it."""
+
+    token: str
+    op: Op
+    arg: str = ""
 
 
 class FlowEngine:
@@ -58,8 +92,8 @@ class FlowEngine:
             open_dialog.replacing = {"flow": flow_name, "answers": answers or {}, "at_review": at_review,
                                      "edit": edit}
             self.dialogs.save(open_dialog)
-            yes = Button(ctx.t("flow.replace_yes"), pack(PREFIX, open_dialog.token, "ry"))
-            no = Button(ctx.t("flow.cancel_no"), pack(PREFIX, open_dialog.token, "rn"))
+            yes = _button(ctx.t("flow.replace_yes"), open_dialog.token, Op.REPLACE_YES)
+            no = _button(ctx.t("flow.cancel_no"), open_dialog.token, Op.REPLACE_NO)
             title = ctx.t(self.flows[open_dialog.flow].title)
             ctx.reply(ctx.t.plural("flow.replace_confirm", len(open_dialog.answers), title=title),
                       keyboard([yes, no]))
@@ -107,18 +141,13 @@ class FlowEngine:
 
     def on_button(self, ctx: Context) -> None:
         """Handles every ``f:`` button."""
-        token, op, arg = callbacks.arg(ctx.args, 0), callbacks.arg(ctx.args, 1), ":".join(ctx.args[2:])
+        button = FlowButton.from_args(ctx.args)
         dialog = self.active(ctx.event.user.id)
-        if dialog is None or dialog.token != token:
-            if not self._saved_again(ctx, token):
+        if dialog is None or dialog.token != button.token:
+            if not self._saved_again(ctx, button.token):
                 self._expired(ctx, dialog)
             return
-        flow = self.flows[dialog.flow]
-        handler = _BUTTONS.get(op)
-        if handler is None:
-            self._expired(ctx, dialog)
-            return
-        handler(self, ctx, flow, dialog, arg)
+        _BUTTONS[button.op](self, ctx, self.flows[dialog.flow], dialog, button.arg)
 
     def cancel(self, ctx: Context) -> bool:
         """/cancel: asks first when much was typed; False when there was nothing to cancel."""
@@ -128,8 +157,8 @@ class FlowEngine:
         if len(dialog.answers) >= CONFIRM_CANCEL_FROM and not dialog.confirming_cancel:
             dialog.confirming_cancel = True
             self.dialogs.save(dialog)
-            yes = Button(ctx.t("flow.cancel_yes"), pack(PREFIX, dialog.token, "xy"))
-            no = Button(ctx.t("flow.cancel_no"), pack(PREFIX, dialog.token, "xn"))
+            yes = _button(ctx.t("flow.cancel_yes"), dialog.token, Op.CANCEL_YES)
+            no = _button(ctx.t("flow.cancel_no"), dialog.token, Op.CANCEL_NO)
             ctx.reply(ctx.t.plural("flow.cancel_confirm", len(dialog.answers)), keyboard([yes, no]))
             return True
         self._drop(ctx, dialog)
@@ -233,44 +262,44 @@ class FlowEngine:
     def _answer_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
         token = dialog.token
         if step.kind is Kind.YES_NO:
-            return [[Button(ctx.t("flow.yes"), pack(PREFIX, token, "c", "1")),
-                     Button(ctx.t("flow.no"), pack(PREFIX, token, "c", "0"))]]
+            return [[_button(ctx.t("flow.yes"), token, Op.CHOOSE, "1"),
+                     _button(ctx.t("flow.no"), token, Op.CHOOSE, "0")]]
         if step.kind is Kind.DATETIME:
-            return [[Button(ctx.t("flow.today"), pack(PREFIX, token, "d", "0")),
-                     Button(ctx.t("flow.tomorrow"), pack(PREFIX, token, "d", "1"))]]
+            return [[_button(ctx.t("flow.today"), token, Op.QUICK_DATE, "0"),
+                     _button(ctx.t("flow.tomorrow"), token, Op.QUICK_DATE, "1")]]
         if step.kind is Kind.SEARCH:
             return self._search_buttons(ctx, step, dialog)
         choices = self._choices(ctx, step, dialog)
         if step.kind is Kind.CHOICE:
-            return _in_rows([Button(_label(ctx, c), pack(PREFIX, token, "c", c.id)) for c in choices])
+            return _in_rows([_button(_label(ctx, c), token, Op.CHOOSE, c.id) for c in choices])
         if step.kind is Kind.MULTI:
             ticked = set(self._ticked(step, dialog))
-            buttons = [Button(("✅ " if c.id in ticked else "▫️ ") + _label(ctx, c),
-                              pack(PREFIX, token, "m", c.id)) for c in choices]
+            buttons = [_button(("✅ " if c.id in ticked else "▫️ ") + _label(ctx, c), token, Op.TICK, c.id)
+                       for c in choices]
             # Typed items have no button of their own to untick: each gets one that takes it off.
             known = {c.id for c in choices}
-            buttons += [Button("➖ " + escape(item), pack(PREFIX, token, "mx", index))
+            buttons += [_button("➖ " + escape(item), token, Op.UNTICK, str(index))
                         for index, item in enumerate(self._ticked(step, dialog)) if item not in known]
-            return [*_in_rows(buttons), [Button(ctx.t("flow.multi_done"), pack(PREFIX, token, "md"))]]
+            return [*_in_rows(buttons), [_button(ctx.t("flow.multi_done"), token, Op.TICKED)]]
         return []
 
     def _search_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
         query = dialog.pending.get("query")
         if not query or step.search is None:
             return []
-        rows = [[Button(_label(ctx, c), pack(PREFIX, dialog.token, "c", c.id))]
+        rows = [[_button(_label(ctx, c), dialog.token, Op.CHOOSE, c.id)]
                 for c in step.search(ctx, query)]
         if step.create_label:
-            rows.append([Button(ctx.t(step.create_label, name=query), pack(PREFIX, dialog.token, "c", "+"))])
+            rows.append([_button(ctx.t(step.create_label, name=query), dialog.token, Op.CHOOSE, "+")])
         return rows
 
     def _nav_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[Button]:
         token, row = dialog.token, []
         if dialog.history or dialog.editing:
-            row.append(Button(ctx.t("flow.back"), pack(PREFIX, token, "b")))
+            row.append(_button(ctx.t("flow.back"), token, Op.BACK))
         if step.optional:
-            row.append(Button(ctx.t("flow.skip"), pack(PREFIX, token, "s")))
-        row.append(Button(ctx.t("flow.cancel"), pack(PREFIX, token, "x")))
+            row.append(_button(ctx.t("flow.skip"), token, Op.SKIP))
+        row.append(_button(ctx.t("flow.cancel"), token, Op.CANCEL))
         return row
 
     def _complain(self, ctx: Context, flow: Flow, dialog: Dialog, message: str, *,
@@ -285,8 +314,8 @@ class FlowEngine:
                          new_message: bool) -> None:
         dialog.pending = {"reading": reading.value.isoformat()}
         self.dialogs.save(dialog)
-        yes = Button(ctx.t("flow.date_yes"), pack(PREFIX, dialog.token, "dy"))
-        no = Button(ctx.t("flow.date_no"), pack(PREFIX, dialog.token, "dn"))
+        yes = _button(ctx.t("flow.date_yes"), dialog.token, Op.DATE_YES)
+        no = _button(ctx.t("flow.date_no"), dialog.token, Op.DATE_NO)
         text = ctx.t("flow.date_confirm", when=ctx.format_time(reading.value))
         (ctx.reply if new_message else ctx.show)(text, keyboard([yes, no]))
 
@@ -295,8 +324,8 @@ class FlowEngine:
         chosen before stays pending, so a time typed instead of a press is still read on it."""
         dialog.pending["half"] = [half.morning.isoformat(), half.afternoon.isoformat()]
         self.dialogs.save(dialog)
-        rows = [[Button(ctx.t(_half_label(ctx, moment), when=ctx.format_time(moment)),
-                        pack(PREFIX, dialog.token, "h", index))]
+        rows = [[_button(ctx.t(_half_label(ctx, moment), when=ctx.format_time(moment)), dialog.token, Op.HALF,
+                         str(index))]
                 for index, moment in enumerate((half.morning, half.afternoon))]
         ctx.reply(ctx.t("flow.date_am_pm", text=text), keyboard(*rows))
 
@@ -310,9 +339,9 @@ class FlowEngine:
                 continue
             shown = self._describe(ctx, flow, dialog, step)
             lines.append(f"{ctx.t(step.label)}: {shown}")
-            edit_buttons.append(Button("✏️ " + ctx.t(step.label), pack(PREFIX, dialog.token, "e", step.id)))
-        save = Button(ctx.t("flow.save"), pack(PREFIX, dialog.token, "sv"))
-        cancel = Button(ctx.t("flow.cancel"), pack(PREFIX, dialog.token, "x"))
+            edit_buttons.append(_button("✏️ " + ctx.t(step.label), dialog.token, Op.EDIT, step.id))
+        save = _button(ctx.t("flow.save"), dialog.token, Op.SAVE)
+        cancel = _button(ctx.t("flow.cancel"), dialog.token, Op.CANCEL)
         warnings = flow.warnings(ctx, dialog.answers) if flow.warnings is not None else []
         if warnings:
             lines += ["", *warnings]
@@ -528,13 +557,14 @@ class FlowEngine:
 
 
 _BUTTONS = {
-    "c": FlowEngine._on_choice, "m": FlowEngine._on_tick, "mx": FlowEngine._on_untype,
-    "md": FlowEngine._on_multi_done,
-    "d": FlowEngine._on_quick_date, "dy": FlowEngine._on_date_yes, "dn": FlowEngine._on_date_no,
-    "h": FlowEngine._on_half,
-    "b": FlowEngine._on_back, "s": FlowEngine._on_skip, "e": FlowEngine._on_edit,
-    "sv": FlowEngine._on_save, "x": FlowEngine._on_cancel, "xy": FlowEngine._on_cancel_yes,
-    "xn": FlowEngine._on_cancel_no, "ry": FlowEngine._on_replace_yes, "rn": FlowEngine._on_cancel_no,
+    Op.CHOOSE: FlowEngine._on_choice, Op.TICK: FlowEngine._on_tick, Op.UNTICK: FlowEngine._on_untype,
+    Op.TICKED: FlowEngine._on_multi_done,
+    Op.QUICK_DATE: FlowEngine._on_quick_date, Op.DATE_YES: FlowEngine._on_date_yes,
+    Op.DATE_NO: FlowEngine._on_date_no, Op.HALF: FlowEngine._on_half,
+    Op.BACK: FlowEngine._on_back, Op.SKIP: FlowEngine._on_skip, Op.EDIT: FlowEngine._on_edit,
+    Op.SAVE: FlowEngine._on_save, Op.CANCEL: FlowEngine._on_cancel, Op.CANCEL_YES: FlowEngine._on_cancel_yes,
+    Op.CANCEL_NO: FlowEngine._on_cancel_no, Op.REPLACE_YES: FlowEngine._on_replace_yes,
+    Op.REPLACE_NO: FlowEngine._on_cancel_no,
 }
 
 
@@ -549,6 +579,10 @@ def _half_label(ctx: Context, moment: datetime) -> str:
     """上午 before noon, 下午 until six, 晚上 after: 9:30 read in the afternoon is 21:30, an evening."""
     hour = moment.astimezone(ctx.services.settings.tz).hour
     return N_("flow.date_am") if hour < 12 else N_("flow.date_pm") if hour < 18 else N_("flow.date_evening")
+
+
+def _button(label: str, token: str, op: Op, arg: str = "") -> Button:
+    return Button(label, FlowButton(token, op, arg).pack())
 
 
 def _label(ctx: Context, choice: Choice) -> str:

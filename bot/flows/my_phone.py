@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
-from bot.core.events import Button, Keyboard
-from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
+from bot.core.events import Keyboard
+from bot.documents.buttons import document_button
 from bot.flows.model import Answers, Flow, Kind, Step
 from bot.i18n import N_
 
@@ -43,8 +42,7 @@ def _save(ctx: Context, answers: Answers) -> None:
     saved = access.set_phone(ctx.staff, answers["phone"])
     buttons: Keyboard = ()
     if "visit_id" in answers:
-        buttons = keyboard([Button(ctx.t("doc.button.itinerary"),
-                                   pack(DOCUMENT_PREFIX, "itin", int(answers["visit_id"])))])
+        buttons = keyboard([document_button(ctx.t("doc.button.itinerary"), "itin", int(answers["visit_id"]))])
     ctx.reply(ctx.t("phone.saved", phone=saved.phone), buttons)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import MAX_USER_ID, member, number, one_of, pack
+from dataclasses import dataclass
+
+from bot.core.callbacks import CallbackData, UserId, unpack_any
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.core.groups import FROM_GROUP
@@ -13,6 +15,22 @@ from bot.i18n import N_, Translator
 from bot.services.access import AccessError, StartResult
 
 router = Router()
+PREFIX = "acc"
+
+
+@dataclass(frozen=True)
+class ApproveButton(CallbackData, prefix=f"{PREFIX}:ok"):
+    """``acc:ok:<user>:<role>``: let a stranger in with that role."""
+
+    user: UserId
+    role: Role
+
+
+@dataclass(frozen=True)
+class DenyButton(CallbackData, prefix=f"{PREFIX}:no"):
+    """``acc:no:<user>``."""
+
+    user: UserId
 
 
 @router.command("start", role=None, menu=N_("cmd.start"))
@@ -92,19 +110,19 @@ def request_card(t: Translator, request: AccessRequest) -> tuple[str, Keyboard]:
     username = f"@{request.username}" if request.username else "—"
     text = t("access.request", name=request.name, username=username, user_id=request.user_id)
     buttons = keyboard(
-        [Button(t("access.approve_as", role=role_name(t, role)), pack("acc", "ok", request.user_id, role))
+        [Button(t("access.approve_as", role=role_name(t, role)), ApproveButton(request.user_id, role).pack())
          for role in (Role.STAFF, Role.MANAGER)],
-        [Button(t("access.deny"), pack("acc", "no", request.user_id))],
+        [Button(t("access.deny"), DenyButton(request.user_id).pack())],
     )
     return text, buttons
 
 
-@router.callback("acc", role=Role.ADMIN)
+@router.callback(PREFIX, role=Role.ADMIN)
 def decide(ctx: Context) -> None:
     """Approves or denies an access request from the admins' notice."""
     assert ctx.staff is not None
-    verdict, user_id = one_of(ctx.args, 0, ("ok", "no")), number(ctx.args, 1, high=MAX_USER_ID)
-    role = member(ctx.args, 2, Role) if verdict == "ok" else None
+    button = unpack_any(ctx.event.callback_data, ApproveButton, DenyButton)
+    user_id, role = button.user, button.role if isinstance(button, ApproveButton) else None
     try:
         request, staff = ctx.services.access.decide(ctx.staff, user_id, role, ctx.now)
     except AccessError as error:

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
-from bot.domain.approval import STEPS
 from bot.services.approval import ApprovalError
 from bot.views import approval
+from bot.views.approval import ApprovalButton
 from bot.views.visits import card, visible_visit
 
 router = Router()
 
 
-@router.callback(approval.PREFIX)
+@router.callback(ApprovalButton.prefix)
 def answer(ctx: Context) -> None:
     """Approves the step at once; Send back first asks for the comment the host will read."""
-    action = one_of(ctx.args, 0, (approval.APPROVE, approval.SEND_BACK))
-    step = one_of(ctx.args, 2, STEPS)
-    visit = visible_visit(ctx, number(ctx.args, 1))
+    button = ApprovalButton.from_args(ctx.args)
+    action, step = button.action, button.step
+    visit = visible_visit(ctx, button.visit)
     if visit is None:
         return
     assert ctx.staff is not None

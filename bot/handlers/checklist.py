@@ -5,31 +5,31 @@ and shows the list again, edited in place.
 
 from __future__ import annotations
 
-from bot.core.callbacks import number, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
 from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, is_missed, nudge_id
 from bot.domain.visits import Visit
 from bot.services.dispatch import NudgeSender
+from bot.views.visit_buttons import ChecklistButton, VisitButton
 
 router = Router()
-PREFIX = "chk"
 # Tick buttons under the list: the open items most due first; the rest are ticked from their nudges.
 TICK_BUTTONS = 6
 _MARKS = {NudgeState.DONE: "✅", NudgeState.CANCELLED: "➖", NudgeState.MISSED: "❌"}
 
 
-@router.callback(PREFIX)
+@router.callback(ChecklistButton.prefix)
 def checklist(ctx: Context) -> None:
     """Shows the checklist, or ticks one item off first."""
     assert ctx.staff is not None
-    visit = ctx.services.visits.get(number(ctx.args, 0))
+    button = ChecklistButton.from_args(ctx.args)
+    visit = ctx.services.visits.get(button.visit)
     if visit is None or not ctx.services.visits.can_tick(ctx.staff, visit):
         ctx.toast(ctx.t("error.stale_button"), alert=True)
         return
-    if len(ctx.args) > 1:
-        _tick(ctx, visit, ctx.args[1])
+    if button.item:
+        _tick(ctx, visit, button.item)
     show_checklist(ctx, visit)
 
 
@@ -44,9 +44,9 @@ def show_checklist(ctx: Context, visit: Visit) -> None:
         lines.append(ctx.t("checklist.line", mark=_mark(ctx, nudge, visit), when=ctx.format_time(nudge.due),
                            item=ctx.t(nudge.key), owners=owners))
     open_items = [n for n in nudges if n.state in UNFINISHED][:TICK_BUTTONS]
-    rows = [[Button(ctx.t("checklist.tick", item=ctx.t(n.key)), pack(PREFIX, visit.id, n.item))]
+    rows = [[Button(ctx.t("checklist.tick", item=ctx.t(n.key)), ChecklistButton(visit.id, n.item).pack())]
             for n in open_items]
-    rows.append([Button(ctx.t("checklist.back"), pack("vis", "show", visit.id))])
+    rows.append([Button(ctx.t("checklist.back"), VisitButton("show", visit.id).pack())])
     ctx.show("\n".join(lines), keyboard(*rows))
 
 

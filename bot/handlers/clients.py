@@ -7,7 +7,6 @@ business); strangers never get here, the dispatcher refuses them first. Buttons 
 
 from __future__ import annotations
 
-from bot.core.callbacks import number, one_of, pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -16,7 +15,7 @@ from bot.flows.client_date import ADD_DATE
 from bot.flows.client_notes import NOTES
 from bot.flows.contact import ADD_CONTACT, EDIT_CONTACT, answers_of
 from bot.i18n import N_
-from bot.views.clients import PREFIX, card, show_card
+from bot.views.clients import ClientButton, card, show_card
 
 router = Router()
 # Buttons offered when several clients match; more means the name should be typed more fully.
@@ -36,17 +35,18 @@ def find_client(ctx: Context) -> None:
     elif len(found) == 1:
         ctx.reply(*card(ctx, found[0]))
     else:
-        rows = [[Button(client.name, pack(PREFIX, "s", client.id))] for client in found[:CHOICES]]
+        rows = [[Button(client.name, ClientButton("s", client.id).pack())] for client in found[:CHOICES]]
         text = ctx.t("client.choose", query=query)
         if len(found) > CHOICES:
             text += "\n" + ctx.t("client.choose_more", count=CHOICES)
         ctx.reply(text, keyboard(*rows))
 
 
-@router.callback(PREFIX)
+@router.callback(ClientButton.prefix)
 def card_button(ctx: Context) -> None:
     """A client chosen from the list, or one of its card's buttons."""
-    op, record_id = one_of(ctx.args, 0, ("ek", "s", "ec", *_FLOWS)), number(ctx.args, 1)
+    button = ClientButton.from_args(ctx.args)
+    op, record_id = button.action, button.id
     if op == "ek":
         _edit_contact(ctx, record_id)
         return
@@ -72,7 +72,7 @@ def _choose_contact(ctx: Context, client: Client) -> None:
     elif len(contacts) == 1:
         _edit_contact(ctx, contacts[0].id)
     else:
-        rows = [[Button(f"{c.name} {c.title}".strip(), pack(PREFIX, "ek", c.id))] for c in contacts]
+        rows = [[Button(f"{c.name} {c.title}".strip(), ClientButton("ek", c.id).pack())] for c in contacts]
         ctx.reply(ctx.t("client.which_contact", name=client.name), keyboard(*rows))
 
 

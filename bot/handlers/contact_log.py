@@ -3,20 +3,29 @@ cadence nudge's "Logged a contact" and "Snooze a week".
 
 Any staff member may log a contact with any client (whoever called, the relationship was kept);
 strangers never get here, the dispatcher refuses them first. Buttons carry ids only:
-``log:c:<entry>:<client>``, ``log:h:<entry>:<channel>``, ``log:n:<client>``, ``log:z:<reminder>``.
+``log:c:<entry>:<client>``, ``log:h:<entry>:<channel>``, ``log:n:<client>``, ``log:z:<reminder>``
+(``bot.services.relationship`` defines them).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.callbacks import member, number, one_of, pack, rest
+from bot.core.callbacks import unpack_any
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.core.router import Router
 from bot.domain.relationship import Channel, ContactEntry
 from bot.i18n import N_
-from bot.services.relationship import CHOICES, PREFIX
+from bot.services.relationship import (
+    CHOICES,
+    LOG_BUTTONS,
+    PREFIX,
+    ChannelButton,
+    ClientPickedButton,
+    LoggedButton,
+    SnoozeButton,
+)
 
 router = Router()
 SNOOZE = timedelta(days=7)
@@ -41,7 +50,8 @@ def log_contact(ctx: Context) -> None:
         ctx.reply(*_logged(ctx, relationship.log(found[0].id, ctx.staff.user_id, ctx.now, note)))
     else:
         entry = relationship.log(None, ctx.staff.user_id, ctx.now, note)
-        rows = [[Button(client.name, pack(PREFIX, "c", entry.id, client.id))] for client in found[:CHOICES]]
+        rows = [[Button(client.name, ClientPickedButton(entry.id, client.id).pack())]
+                for client in found[:CHOICES]]
         ctx.reply(ctx.t("log.choose"), keyboard(*rows))
 
 
@@ -50,21 +60,20 @@ def log_button(ctx: Context) -> None:
     """The client picked, the way we were in touch, or a cadence nudge's two buttons."""
     assert ctx.staff is not None
     relationship = ctx.services.relationship
-    op = one_of(ctx.args, 0, ("n", "z", "c", "h"))
-    if op == "n":
-        client = ctx.services.clients.get(number(ctx.args, 1))
+    button = unpack_any(ctx.event.callback_data, *LOG_BUTTONS)
+    if isinstance(button, LoggedButton):
+        client = ctx.services.clients.get(button.client)
         if client is None:
             ctx.toast(ctx.t("error.stale_button"), alert=True)
             return
         ctx.show(*_logged(ctx, relationship.log(client.id, ctx.staff.user_id, ctx.now)))
         return
-    if op == "z":
-        _snooze(ctx, rest(ctx.args, 1))
+    if isinstance(button, SnoozeButton):
+        _snooze(ctx, button.reminder)
         return
-    entry_id = number(ctx.args, 1)
-    client_id = number(ctx.args, 2) if op == "c" else None
-    channel = member(ctx.args, 2, Channel) if op == "h" else None
-    entry = relationship.entry(entry_id)
+    client_id = button.client if isinstance(button, ClientPickedButton) else None
+    channel = button.channel if isinstance(button, ChannelButton) else None
+    entry = relationship.entry(button.entry)
     if entry is None or entry.by != ctx.staff.user_id:
         ctx.toast(ctx.t("error.stale_button"), alert=True)
         return
@@ -101,5 +110,5 @@ def _logged(ctx: Context, entry: ContactEntry) -> tuple[str, Keyboard]:
     if entry.channel is not None:
         return "\n".join(lines), ()
     lines.append(ctx.t("log.ask_channel"))
-    buttons = [Button(ctx.t(key), pack(PREFIX, "h", entry.id, way)) for way, key in CHANNEL_KEYS.items()]
+    buttons = [Button(ctx.t(key), ChannelButton(entry.id, way).pack()) for way, key in CHANNEL_KEYS.items()]
     return "\n".join(lines), keyboard(buttons[:3], buttons[3:])

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import number, pack
 from bot.core.context import Context
 from bot.core.events import Button
 from bot.core.router import Router
 from bot.domain.visits import VisitStatus
 from bot.flows.debrief import answers_of
 from bot.i18n import N_, Translator
+from bot.views.visit_buttons import DebriefButton
 from bot.views.visits import visit_number
 
 router = Router()
-PREFIX = "dbf"
 
 
 @router.command("debrief", menu=N_("cmd.debrief"))
@@ -23,15 +22,15 @@ def debrief_command(ctx: Context) -> None:
         start_debrief(ctx, visit_id)
 
 
-@router.callback(PREFIX)
+@router.callback(DebriefButton.prefix)
 def debrief_button(ctx: Context) -> None:
     """The nudge's button: the same as typing /debrief <n>."""
-    start_debrief(ctx, number(ctx.args, 0))
+    start_debrief(ctx, DebriefButton.from_args(ctx.args).visit)
 
 
 def start_button(t: Translator, visit_id: int) -> Button:
     """The button the after-visit nudge carries, in the reader's language."""
-    return Button(t("debrief.button"), pack(PREFIX, visit_id))
+    return Button(t("debrief.button"), DebriefButton(visit_id).pack())
 
 
 def start_debrief(ctx: Context, visit_id: int) -> None:

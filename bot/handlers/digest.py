@@ -6,7 +6,9 @@ reception group that gets the day's arrivals (/register_group, /unregister_group
 
 from __future__ import annotations
 
-from bot.core.callbacks import number, pack
+from dataclasses import dataclass
+
+from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.groups import GroupUse
 from bot.core.router import Router
@@ -17,7 +19,13 @@ from bot.services.digest import read_clock_time
 from bot.views.days import PAGE_SIZE, assemble, clamp, item_rows, look_for, paging_row
 
 router = Router()
-PREFIX = "tsk"
+
+
+@dataclass(frozen=True)
+class TasksPageButton(CallbackData, prefix="tsk"):
+    """``tsk:<page>``: Previous / Next on /mytasks."""
+
+    page: int
 
 
 @router.command("digest", menu=N_("cmd.digest"))
@@ -53,10 +61,10 @@ def my_tasks(ctx: Context) -> None:
     _show(ctx, 0)
 
 
-@router.callback(PREFIX)
+@router.callback(TasksPageButton.prefix)
 def page(ctx: Context) -> None:
     """Next / Previous on the list."""
-    _show(ctx, number(ctx.args, 0))
+    _show(ctx, TasksPageButton.from_args(ctx.args).page)
 
 
 @router.command("register_group", role=Role.ADMIN, menu=N_("cmd.register_group"), groups=GroupUse.ANY)
@@ -90,4 +98,4 @@ def _show(ctx: Context, page: int) -> None:
     shown = items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     rows = item_rows(look_for(lookups, ctx.t, ctx.now), shown, lookups.today(ctx.now))
     text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), rows, page, pages)
-    ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: pack(PREFIX, p))))
+    ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: TasksPageButton(p).pack())))

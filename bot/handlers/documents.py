@@ -11,12 +11,11 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from bot.core.callbacks import number, one_of
 from bot.core.context import Context, keyboard
 from bot.core.events import RenderDocument, SendDocument
 from bot.core.router import Router
 from bot.documents import ics
-from bot.documents.buttons import PREFIX
+from bot.documents.buttons import DocumentButton, DocumentKind
 from bot.documents.feedback import feedback_form, feedback_message
 from bot.documents.form import arrangement_form
 from bot.documents.itinerary import itinerary
@@ -89,13 +88,13 @@ def _upcoming(ctx: Context, user_id: int) -> list[Visit]:
     return ctx.services.visits.not_over(user_id, ctx.now, end)
 
 
-@router.callback(PREFIX)
+@router.callback(DocumentButton.prefix)
 def document_button(ctx: Context) -> None:
     """The card's buttons: 📄 Form, 🧭 Itinerary, 📝 Memo, 🗓 Calendar."""
-    sender = _SENDERS[one_of(ctx.args, 0, _SENDERS)]
-    visit = visible_visit(ctx, number(ctx.args, 1))
+    button = DocumentButton.from_args(ctx.args)
+    visit = visible_visit(ctx, button.visit)
     if visit is not None:
-        sender(ctx, visit)
+        _SENDERS[button.document](ctx, visit)
 
 
 def send_form(ctx: Context, visit: Visit) -> None:
@@ -197,7 +196,7 @@ def send_ics(ctx: Context, visit: Visit) -> None:
     _document(ctx, f"visit-{visit.id}.ics", content, ctx.t("doc.caption.ics", number=visit.id))
 
 
-_SENDERS: dict[str, Callable[[Context, Visit], None]] = {
+_SENDERS: dict[DocumentKind, Callable[[Context, Visit], None]] = {
     "form": send_form, "itin": send_itinerary, "memo": send_memo, "ics": send_ics, "min": send_minutes,
     "fb": send_feedback}
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
 
-from bot.core.callbacks import number, one_of, pack
+from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
@@ -115,19 +117,28 @@ def _check_slice(ctx: Context, progress: Progress, name: str, rows: list[tuple[i
     lines += _refusals(ctx, plan)
     if plan.accepted:
         lines += ["", ctx.t("import.report.ask")]
-        go = Button(ctx.t.plural("import.button.go", plan.accepted), pack("imp", "go", serial))
-        buttons = keyboard([go, Button(ctx.t("import.button.cancel"), pack("imp", "no", serial))])
+        go = Button(ctx.t.plural("import.button.go", plan.accepted), ImportButton("go", serial).pack())
+        buttons = keyboard([go, Button(ctx.t("import.button.cancel"), ImportButton("no", serial).pack())])
     else:
         lines += ["", ctx.t("import.report.nothing")]
         buttons = ()
     progress.finish("\n".join(lines), buttons)
 
 
-@router.callback("imp", role=Role.ADMIN, live=True)
+@dataclass(frozen=True)
+class ImportButton(CallbackData, prefix="imp"):
+    """``imp:go|no:<serial>``: import the checked file, or forget it."""
+
+    action: Literal["go", "no"]
+    serial: int
+
+
+@router.callback(ImportButton.prefix, role=Role.ADMIN, live=True)
 def confirm(ctx: Context) -> None:
     """Imports every accepted row in one go (or none), or forgets the file."""
     assert ctx.staff is not None
-    action, serial = one_of(ctx.args, 0, ("go", "no")), number(ctx.args, 1)
+    button = ImportButton.from_args(ctx.args)
+    action, serial = button.action, button.serial
     waiting = ctx.services.clients.held_sheet(ctx.staff.user_id, serial)
     if waiting is None:
         ctx.toast(ctx.t("import.expired"), alert=True)

@@ -7,7 +7,9 @@ cannot (Feishu), it is a code the newcomer types, with the link to the bot's cha
 
 from __future__ import annotations
 
-from bot.core.callbacks import Malformed, arg, member, pack
+from dataclasses import dataclass
+
+from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -22,17 +24,34 @@ router = Router()
 INVITES_SHOWN = 10
 
 
+@dataclass(frozen=True)
+class InviteButton(CallbackData, prefix="inv"):
+    """``inv:<role>``: make an invitation for that role."""
+
+    role: Role
+
+
+@dataclass(frozen=True)
+class RevokeButton(CallbackData, prefix="inv:rev"):
+    """``inv:rev:<code>``: revoke an open invitation."""
+
+    code: str
+
+    def check(self) -> str | None:
+        return None if INVITE_CODE.fullmatch(self.code) else "no invitation code"
+
+
 @router.command("invite", role=Role.ADMIN, menu=N_("cmd.invite"))
 def choose_role(ctx: Context) -> None:
     """Asks which role the invited person gets, and lists the invitations still open."""
     _render(ctx)
 
 
-@router.callback("inv", role=Role.ADMIN)
+@router.callback(InviteButton.prefix, role=Role.ADMIN)
 def create(ctx: Context) -> None:
     """Creates the invitation and shows its link, or its code to type."""
     assert ctx.staff is not None
-    invite = ctx.services.access.create_invite(ctx.staff, member(ctx.args, 0, Role), ctx.now)
+    invite = ctx.services.access.create_invite(ctx.staff, InviteButton.from_args(ctx.args).role, ctx.now)
     role, expires = role_name(ctx.t, invite.role), ctx.format_time(invite.expires_at)
     if ctx.caps.start_payload:
         ctx.show(ctx.t("invite.created", role=role, link=ctx.chat_link(invite.code), expires=expires,
@@ -43,13 +62,11 @@ def create(ctx: Context) -> None:
     ctx.show(text + "\n" + ctx.t("invite.chat_link", link=chat) if chat else text)
 
 
-@router.callback("inv:rev", role=Role.ADMIN)
+@router.callback(RevokeButton.prefix, role=Role.ADMIN)
 def revoke(ctx: Context) -> None:
     """Revokes an open invitation and shows the list again."""
     assert ctx.staff is not None
-    code = arg(ctx.args, 0)
-    if INVITE_CODE.fullmatch(code) is None:
-        raise Malformed("no invitation code")
+    code = RevokeButton.from_args(ctx.args).code
     try:
         ctx.services.access.revoke_invite(ctx.staff, code, ctx.now)
     except AccessError as error:
@@ -60,7 +77,7 @@ def revoke(ctx: Context) -> None:
 
 
 def _render(ctx: Context) -> None:
-    roles = [Button(role_name(ctx.t, role), pack("inv", role)) for role in Role]
+    roles = [Button(role_name(ctx.t, role), InviteButton(role).pack()) for role in Role]
     open_ones = ctx.services.access.open_invites(ctx.now)
     if not open_ones:
         ctx.show(ctx.t("invite.choose_role"), keyboard(roles))
@@ -71,7 +88,7 @@ def _render(ctx: Context) -> None:
     if len(open_ones) > len(shown):
         lines.append(ctx.t.plural("invite.open_more", len(open_ones) - len(shown)))
     revoke_rows = [[Button(ctx.t("invite.revoke", role=role_name(ctx.t, invite.role), tail=invite.code[-4:]),
-                           pack("inv", "rev", invite.code))] for invite in shown]
+                           RevokeButton(invite.code).pack())] for invite in shown]
     ctx.show("\n".join(lines), keyboard(roles, *revoke_rows))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from dataclasses import dataclass
+
+from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -15,21 +17,28 @@ LANGUAGE_NAMES = {"zh_Hans": N_("lang.name.zh_Hans"), "zh_Hant": N_("lang.name.z
                   "en": N_("lang.name.en")}
 
 
+@dataclass(frozen=True)
+class LanguageButton(CallbackData, prefix="lang"):
+    """``lang:<locale>``."""
+
+    locale: str
+
+    def check(self) -> str | None:
+        return None if self.locale in LOCALES else f"no locale {self.locale!r}"
+
+
 @router.command("lang", menu=N_("cmd.lang"))
 def choose(ctx: Context) -> None:
     """Offers the three languages as buttons."""
-    buttons = [Button(ctx.t(LANGUAGE_NAMES[locale]), pack("lang", locale)) for locale in LOCALES]
+    buttons = [Button(ctx.t(LANGUAGE_NAMES[locale]), LanguageButton(locale).pack()) for locale in LOCALES]
     ctx.reply(ctx.t("lang.choose"), keyboard(buttons))
 
 
-@router.callback("lang")
+@router.callback(LanguageButton.prefix)
 def chosen(ctx: Context) -> None:
     """Stores the choice and answers in the new language."""
     assert ctx.staff is not None
-    locale = ctx.args[0] if ctx.args and ctx.args[0] in LOCALES else None
-    if locale is None:
-        ctx.toast(ctx.t("error.stale_button"))
-        return
+    locale = LanguageButton.from_args(ctx.args).locale
     staff = ctx.services.access.set_locale(ctx.staff, locale)
     t = ctx.services.i18n.get(locale)
     ctx.show(t("lang.set", language=t(LANGUAGE_NAMES[locale])))

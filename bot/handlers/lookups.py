@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
-from bot.core.callbacks import MAX_BYTES, Malformed, arg, day, number, one_of, pack, rest
+from bot.core.callbacks import MAX_BYTES, CallbackData, unpack_any
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.core.groups import GroupUse
@@ -59,6 +61,49 @@ PageData = Callable[[int], str]
 _QUERY_BYTES = MAX_BYTES - len("lk:f:999:")
 
 
+@dataclass(frozen=True)
+class PeriodButton(CallbackData, prefix=f"{PREFIX}:r"):
+    """``lk:r:<period>``: Today / This week under the short help."""
+
+    period: Literal["today", "tomorrow", "week"]
+
+
+@dataclass(frozen=True)
+class DaysButton(CallbackData, prefix=f"{PREFIX}:d"):
+    """``lk:d:<first>:<last>:<page>``: a page of a period's arrivals and departures."""
+
+    first: date
+    last: date
+    page: int
+
+    def check(self) -> str | None:
+        return "a period that ends before it begins" if self.last < self.first else None
+
+
+@dataclass(frozen=True)
+class SubjectButton(CallbackData, prefix=PREFIX):
+    """``lk:c|p:<id>:<n|l>:<page>``: a page of a client's (``c``) or a contact's (``p``) next or
+    last visits."""
+
+    kind: Literal["c", "p"]
+    id: int
+    direction: Literal["n", "l"]
+    page: int
+
+
+@dataclass(frozen=True)
+class FindButton(CallbackData, prefix=f"{PREFIX}:f"):
+    """``lk:f:<page>:<query>``: a page of what /find found."""
+
+    page: int
+    query: str
+
+
+@dataclass(frozen=True)
+class NewVisitButton(CallbackData, prefix=f"{PREFIX}:new"):
+    """``lk:new``: New visit under the short help."""
+
+
 @router.command("today", menu=N_("cmd.today"), groups=GroupUse.REGISTERED)
 def today(ctx: Context) -> None:
     """Today's arrivals and departures."""
@@ -92,33 +137,29 @@ def find(ctx: Context) -> None:
 @router.callback(PREFIX, groups=GroupUse.REGISTERED)
 def press(ctx: Context) -> None:
     """Next / Previous, a client or contact chosen from a list, or Today / This week."""
-    kind, args = arg(ctx.args, 0), ctx.args[1:]
+    button = unpack_any(ctx.event.callback_data, PeriodButton, DaysButton, SubjectButton)
     viewer = _viewer(ctx)
-    if kind == "r":
-        period = one_of(args, 0, ("today", "tomorrow", "week"))
-        _show_days(ctx, viewer, *relative_period(period, ctx.services.lookups.today(ctx.now)), 0)
-    elif kind == "d":
-        first, last = day(args, 0), day(args, 1)
-        if last < first:
-            raise Malformed("a period that ends before it begins")
-        _show_days(ctx, viewer, first, last, number(args, 2))
-    elif kind in ("c", "p"):
-        direction = _DIRECTIONS[one_of(args, 1, _DIRECTIONS)]
-        _show_subject(ctx, viewer, kind, number(args, 0), direction=direction, page=number(args, 2))
+    if isinstance(button, PeriodButton):
+        _show_days(ctx, viewer, *relative_period(button.period, ctx.services.lookups.today(ctx.now)), 0)
+    elif isinstance(button, DaysButton):
+        _show_days(ctx, viewer, button.first, button.last, button.page)
     else:
-        ctx.toast(ctx.t("error.stale_button"))
+        _show_subject(ctx, viewer, button.kind, button.id, direction=_DIRECTIONS[button.direction],
+                      page=button.page)
 
 
-@router.callback(f"{PREFIX}:new")
+@router.callback(NewVisitButton.prefix)
 def new_visit(ctx: Context) -> None:
     """The short help's New visit: the arrangement form."""
+    NewVisitButton.from_args(ctx.args)
     ctx.services.flows.start(ctx, "new_visit")
 
 
-@router.callback(f"{PREFIX}:f")
+@router.callback(FindButton.prefix)
 def find_page(ctx: Context) -> None:
     """Next / Previous on what /find found."""
-    _show_find(ctx, rest(ctx.args, 1), number(ctx.args, 0))
+    button = FindButton.from_args(ctx.args)
+    _show_find(ctx, button.query, button.page)
 
 
 def answer_question(ctx: Context) -> bool:
@@ -164,9 +205,9 @@ def help_buttons(ctx: Context) -> Keyboard:
     """Today, This week, New visit (not in a group, where it would only point to the private chat):
     what people ask for most, one tap away."""
     t = ctx.t
-    new = [Button(t("lookup.button.new"), pack(PREFIX, "new"))] if ctx.event.private else []
-    return keyboard([Button(t("lookup.button.today"), pack(PREFIX, "r", "today")),
-                     Button(t("lookup.button.week"), pack(PREFIX, "r", "week"))], new)
+    new = [Button(t("lookup.button.new"), NewVisitButton().pack())] if ctx.event.private else []
+    return keyboard([Button(t("lookup.button.today"), PeriodButton("today").pack()),
+                     Button(t("lookup.button.week"), PeriodButton("week").pack())], new)
 
 
 # ---- days -----------------------------------------------------------------------------------
@@ -193,7 +234,7 @@ def _show_days(ctx: Context, viewer: Viewer, first: date, last: date, page: int)
         return
     title = period_title(look, first, last, len({entry.visit.id for entry in entries}))
     _show_entries(ctx, title, entries, page, note=note,
-                  data=lambda p: pack(PREFIX, "d", _ymd(first), _ymd(last), p))
+                  data=lambda p: DaysButton(first, last, p).pack())
 
 
 def _show_entries(ctx: Context, title: str, entries: list[DayEntry], page: int, *, note: str,
@@ -223,17 +264,18 @@ def _answer_when(ctx: Context, viewer: Viewer, question: WhenQuestion) -> None:
     """One match: the answer; several: a button each; none: says so and offers the usual."""
     lookups = ctx.services.lookups
     found = lookups.subjects(question.subject)
-    code = "n" if question.direction == "next" else "l"
+    code: Literal["n", "l"] = "n" if question.direction == "next" else "l"
     # Labels are plain text; the translator escaped the names for HTML.
-    choices = [(html.unescape(_contact_label(ctx, c.id)), pack(PREFIX, "p", c.id, code, 0))
+    choices = [(html.unescape(_contact_label(ctx, c.id)), SubjectButton("p", c.id, code, 0).pack())
                for c in found.contacts]
-    choices += [(c.name, pack(PREFIX, "c", c.id, code, 0)) for c in found.clients]
+    choices += [(c.name, SubjectButton("c", c.id, code, 0).pack()) for c in found.clients]
     if not choices and question.period is not None:
         _show_days(ctx, viewer, *question.period, 0)
     elif not choices:
         ctx.reply(ctx.t("lookup.unknown", name=question.subject), help_buttons(ctx))
     elif len(choices) == 1:
-        kind, number = ("p", found.contacts[0].id) if found.contacts else ("c", found.clients[0].id)
+        kind: Literal["c", "p"] = "p" if found.contacts else "c"
+        number = found.contacts[0].id if found.contacts else found.clients[0].id
         _show_subject(ctx, viewer, kind, number, direction=question.direction, page=0)
     else:
         rows = [[Button(label, data)] for label, data in choices]
@@ -242,7 +284,7 @@ def _answer_when(ctx: Context, viewer: Viewer, question: WhenQuestion) -> None:
         ctx.reply(ask, keyboard(*rows))
 
 
-def _show_subject(ctx: Context, viewer: Viewer, kind: str, number: int, *, direction: Direction,
+def _show_subject(ctx: Context, viewer: Viewer, kind: Literal["c", "p"], number: int, *, direction: Direction,
                   page: int) -> None:
     lookups = ctx.services.lookups
     visits: list[Visit]
@@ -263,9 +305,9 @@ def _show_subject(ctx: Context, viewer: Viewer, kind: str, number: int, *, direc
         ctx.show("\n\n".join(filter(None, [ctx.t(_NONE[direction], name=Html(name)), note])))
         return
     entries = day_entries(found, date.min, date.max, lookups.tz, arrivals_only=True)
-    code = "n" if direction == "next" else "l"
+    code: Literal["n", "l"] = "n" if direction == "next" else "l"
     _show_entries(ctx, ctx.t(_TITLES[direction], name=Html(name)), entries, page, note=note,
-                  data=lambda p: pack(PREFIX, kind, number, code, p))
+                  data=lambda p: SubjectButton(kind, number, code, p).pack())
 
 
 def _contact_label(ctx: Context, contact_id: int) -> str:
@@ -297,7 +339,7 @@ def _show_find(ctx: Context, query: str, page: int) -> None:
     page, pages = clamp(page, len(rows))
     shown = rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     text = assemble(t, t("find.title", query=query), shown, page, pages)
-    ctx.show(text, keyboard(paging_row(t, page, pages, lambda p: pack(PREFIX, "f", p, query))))
+    ctx.show(text, keyboard(paging_row(t, page, pages, lambda p: FindButton(p, query).pack())))
 
 
 def _contact_line(ctx: Context, contact_id: int, phone: str) -> str:
@@ -311,8 +353,4 @@ def _viewer(ctx: Context) -> Viewer:
     """Who looks from this chat (a group chat reaches here only when registered)."""
     assert ctx.staff is not None
     return ctx.services.lookups.viewer(ctx.staff, private=ctx.event.private)
-
-
-def _ymd(day: date) -> str:
-    return day.strftime("%Y%m%d")
 

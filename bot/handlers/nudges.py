@@ -3,17 +3,14 @@ for the whole message (``bot.views.nudges`` describes the callback data)."""
 
 from __future__ import annotations
 
-from bot.core.callbacks import arg, number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.domain.nudges import UNFINISHED, Nudge, NudgeMessage, NudgeState, nudge_id
 from bot.domain.visits import Visit, VisitStatus
 from bot.services.dispatch import NudgeSender
-from bot.views.nudges import DONE, PREFIX, SNOOZE_HOUR, SNOOZE_MORNING
+from bot.views.nudges import DONE, PREFIX, SNOOZE_HOUR, OldNudgeButton, read_button
 
 router = Router()
-# Older messages name one nudge: nud:<d|h|m>:visit:<n>:<item>.
-_LEGACY = {"d": DONE, "h": SNOOZE_HOUR, "m": SNOOZE_MORNING}
 
 
 @router.callback(PREFIX)
@@ -53,18 +50,16 @@ def act(ctx: Context) -> None:
 def _read(ctx: Context) -> tuple[str, Visit | None, int | None, list[Nudge]]:
     """(action, visit, message stamp, the nudges the button acts on) from the callback data;
     malformed data is refused by the dispatcher (``Malformed``)."""
-    args, services = ctx.args, ctx.services
-    action = one_of(args, 0, (*_LEGACY, DONE, SNOOZE_HOUR, SNOOZE_MORNING))
-    if action in _LEGACY:
-        one_of(args, 1, ("visit",))  # the nudge's id follows: visit:<visit>:<item>
-        nudge = services.nudges.get(nudge_id(number(args, 2), arg(args, 3)))
+    button, services = read_button(ctx.event.callback_data), ctx.services
+    if isinstance(button, OldNudgeButton):  # an older message, of one nudge
+        nudge = services.nudges.get(nudge_id(button.visit, button.item))
         visit = services.visits.get(nudge.visit_id) if nudge else None
-        return _LEGACY[action], visit, None, [nudge] if nudge else []
-    visit, stamp = services.visits.get(number(args, 1)), number(args, 2, high=2**40)
+        return button.current, visit, None, [nudge] if nudge else []
+    action, visit, stamp = button.action, services.visits.get(button.visit), button.stamp
     if visit is None or ctx.staff is None:
         return action, None, stamp, []
     if action == DONE:
-        nudge = services.nudges.get(nudge_id(visit.id, arg(args, 3)))
+        nudge = services.nudges.get(nudge_id(visit.id, button.item))
         return action, visit, stamp, [nudge] if nudge else []
     return action, visit, stamp, list(NudgeSender(services).message_for(ctx.staff, visit, stamp).nudges)
 

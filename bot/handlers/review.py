@@ -8,12 +8,14 @@ flowchart LR
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import Annotated
 
 from babel.numbers import format_currency
 
-from bot.core.callbacks import EARLIEST_DAY, LATEST_DAY, number, pack
+from bot.core.callbacks import EARLIEST_DAY, LATEST_DAY, CallbackData, Range
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, RenderDocument
 from bot.core.router import Router
@@ -29,6 +31,14 @@ OFFERED = 4
 LISTED = 8
 
 
+@dataclass(frozen=True)
+class QuarterButton(CallbackData, prefix="rev"):
+    """``rev:<year>:<quarter>``: the review of that quarter."""
+
+    year: Annotated[int, Range(EARLIEST_DAY.year, LATEST_DAY.year)]
+    quarter: Annotated[int, Range(1, 4)]
+
+
 @router.command("review", role=Role.MANAGER, menu=N_("cmd.review"))
 def ask(ctx: Context) -> None:
     """Asks which quarter, this one first."""
@@ -39,16 +49,16 @@ def ask(ctx: Context) -> None:
         if index < 2:
             key = N_("review.this_quarter") if index == 0 else N_("review.last_quarter")
             label = ctx.t(key, quarter=label)
-        rows.append([Button(label, pack("rev", quarter.year, quarter.number))])
+        rows.append([Button(label, QuarterButton(quarter.year, quarter.number).pack())])
         quarter = quarter.previous()
     ctx.reply(ctx.t("review.ask"), keyboard(*rows))
 
 
-@router.callback("rev", role=Role.MANAGER)
+@router.callback(QuarterButton.prefix, role=Role.MANAGER)
 def send(ctx: Context) -> None:
     """Sends the chosen quarter's summary and, if there were visits, its chart."""
-    quarter = Quarter(number(ctx.args, 0, low=EARLIEST_DAY.year, high=LATEST_DAY.year),
-                      number(ctx.args, 1, low=1, high=4))
+    button = QuarterButton.from_args(ctx.args)
+    quarter = Quarter(button.year, button.quarter)
     review = build_review(ctx.services, quarter, ctx.now)
     ctx.show(summary(ctx, review))
     if review.visits:

@@ -9,7 +9,10 @@ button under the list (the admins are told of only a few an hour), each with App
 
 from __future__ import annotations
 
-from bot.core.callbacks import MAX_USER_ID, member, number, one_of, pack
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.callbacks import CallbackData, UserId, unpack_any
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.core.router import Router
@@ -20,9 +23,55 @@ from bot.i18n import N_
 from bot.services.access import AccessError
 
 router = Router()
+PREFIX = "stf"
 PAGE_SIZE = 8
 DUTY_KEYS = {Duty.OFFICE: N_("staff.duty.office"), Duty.RECEPTION: N_("staff.duty.reception"),
              Duty.EXECUTIVE: N_("staff.duty.executive")}
+
+
+@dataclass(frozen=True)
+class ListButton(CallbackData, prefix=PREFIX):
+    """``stf:page|reqs:<page>``: a page of the staff list, or of the access requests."""
+
+    list: Literal["page", "reqs"]
+    page: int
+
+
+@dataclass(frozen=True)
+class PersonButton(CallbackData, prefix=PREFIX):
+    """``stf:<action>:<user>:<page>``: open a person's card, an access request (``req``), switch a
+    person off or on, or choose their manager (``mgr``); ``page``: the list's page to go back to."""
+
+    action: Literal["open", "req", "off", "on", "mgr"]
+    user: UserId
+    page: int
+
+
+@dataclass(frozen=True)
+class DutyButton(CallbackData, prefix=f"{PREFIX}:duty"):
+    """``stf:duty:<user>:<duty>:<page>``: switches a standing duty on or off."""
+
+    user: UserId
+    duty: Duty
+    page: int
+
+
+@dataclass(frozen=True)
+class RoleButton(CallbackData, prefix=f"{PREFIX}:role"):
+    """``stf:role:<user>:<role>:<page>``."""
+
+    user: UserId
+    role: Role
+    page: int
+
+
+@dataclass(frozen=True)
+class ManagerButton(CallbackData, prefix=f"{PREFIX}:setm"):
+    """``stf:setm:<user>:<manager>:<page>``; manager 0: none."""
+
+    user: UserId
+    manager: UserId
+    page: int
 
 
 @router.command("staff", role=Role.ADMIN, menu=N_("cmd.staff"))
@@ -31,45 +80,37 @@ def list_staff(ctx: Context) -> None:
     _render_list(ctx, 0)
 
 
-@router.callback("stf", role=Role.ADMIN)
+@router.callback(PREFIX, role=Role.ADMIN)
 def act(ctx: Context) -> None:
     """Pages the list, opens a person, or changes one thing about them and shows their card again."""
     assert ctx.staff is not None
-    action = one_of(ctx.args, 0, _PAGE_AT)
-    page = number(ctx.args, _PAGE_AT[action])
-    if action == "page":
-        _render_list(ctx, page)
+    button = unpack_any(ctx.event.callback_data, ListButton, PersonButton, DutyButton, RoleButton,
+                        ManagerButton)
+    if isinstance(button, ListButton):
+        (_render_list if button.list == "page" else _render_requests)(ctx, button.page)
         return
-    if action == "reqs":
-        _render_requests(ctx, page)
+    if isinstance(button, PersonButton) and button.action == "req":
+        _render_request(ctx, button.user, button.page)
         return
-    if action == "req":
-        _render_request(ctx, number(ctx.args, 1, high=MAX_USER_ID), page)
-        return
-    user_id = number(ctx.args, 1, high=MAX_USER_ID)
+    user_id, page = button.user, button.page
     access = ctx.services.access
     try:
-        if action in ("off", "on"):
-            changed = access.set_active(ctx.staff, user_id, action == "on")
+        if isinstance(button, PersonButton) and button.action in ("off", "on"):
+            changed = access.set_active(ctx.staff, user_id, button.action == "on")
             key = N_("staff.reactivated") if changed.active else N_("staff.deactivated")
             ctx.toast(ctx.t(key, name=changed.name))
-        elif action == "duty":
-            access.toggle_duty(ctx.staff, user_id, member(ctx.args, 2, Duty))
-        elif action == "role":
-            access.set_role(ctx.staff, user_id, member(ctx.args, 2, Role))
-        elif action == "mgr":
+        elif isinstance(button, DutyButton):
+            access.toggle_duty(ctx.staff, user_id, button.duty)
+        elif isinstance(button, RoleButton):
+            access.set_role(ctx.staff, user_id, button.role)
+        elif isinstance(button, PersonButton) and button.action == "mgr":
             _render_managers(ctx, user_id, page)
             return
-        elif action == "setm":
-            access.set_manager(ctx.staff, user_id, number(ctx.args, 2, high=MAX_USER_ID) or None)
+        elif isinstance(button, ManagerButton):
+            access.set_manager(ctx.staff, user_id, button.manager or None)
     except AccessError as error:
         ctx.toast(ctx.t(error.key), alert=True)
     _render_person(ctx, user_id, page)
-
-
-# Where each action's button carries the page of the list to go back to: ``stf:<action>:...:<page>``.
-_PAGE_AT = {"page": 1, "open": 2, "off": 2, "on": 2, "mgr": 2, "duty": 3, "role": 3, "setm": 3,
-            "reqs": 1, "req": 2}
 
 
 def _render_list(ctx: Context, page: int) -> None:
@@ -79,19 +120,20 @@ def _render_list(ctx: Context, page: int) -> None:
     shown = everyone[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
     lines = [ctx.t.plural("staff.header", len(everyone), page=page + 1, pages=pages), ""]
     lines += [_line(ctx, person) for person in shown]
-    rows = [[Button(ctx.t("staff.open", name=person.name), pack("stf", "open", person.user_id, page))]
+    rows = [[Button(ctx.t("staff.open", name=person.name), PersonButton("open", person.user_id, page).pack())]
             for person in shown]
     waiting = ctx.services.access.count_pending_requests()
-    requests = [Button(ctx.t("staff.requests", count=waiting), pack("stf", "reqs", 0))] if waiting else []
+    requests = ([Button(ctx.t("staff.requests", count=waiting), ListButton("reqs", 0).pack())]
+                if waiting else [])
     ctx.show("\n".join(lines), keyboard(*rows, _paging(ctx, "page", page, pages), requests))
 
 
-def _paging(ctx: Context, action: str, page: int, pages: int) -> list[Button]:
+def _paging(ctx: Context, action: Literal["page", "reqs"], page: int, pages: int) -> list[Button]:
     paging = []
     if page > 0:
-        paging.append(Button(ctx.t("button.previous"), pack("stf", action, page - 1)))
+        paging.append(Button(ctx.t("button.previous"), ListButton(action, page - 1).pack()))
     if page < pages - 1:
-        paging.append(Button(ctx.t("button.next"), pack("stf", action, page + 1)))
+        paging.append(Button(ctx.t("button.next"), ListButton(action, page + 1).pack()))
     return paging
 
 
@@ -105,11 +147,11 @@ def _render_requests(ctx: Context, page: int) -> None:
     pages = -(-len(waiting) // PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     shown = waiting[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
-    rows = [[Button(ctx.t("staff.open", name=request.name), pack("stf", "req", request.user_id, page))]
-            for request in shown]
+    rows = [[Button(ctx.t("staff.open", name=request.name),
+                    PersonButton("req", request.user_id, page).pack())] for request in shown]
     text = ctx.t("staff.requests_header", count=len(waiting), page=page + 1, pages=pages)
     ctx.show(text, keyboard(*rows, _paging(ctx, "reqs", page, pages),
-                            [Button(ctx.t("staff.back_to_list"), pack("stf", "page", 0))]))
+                            [Button(ctx.t("staff.back_to_list"), ListButton("page", 0).pack())]))
 
 
 def _render_request(ctx: Context, user_id: int, page: int) -> None:
@@ -119,7 +161,7 @@ def _render_request(ctx: Context, user_id: int, page: int) -> None:
         _render_requests(ctx, page)
         return
     text, buttons = request_card(ctx.t, request)
-    ctx.show(text, (*buttons, (Button(ctx.t("flow.back"), pack("stf", "reqs", page)),)))
+    ctx.show(text, (*buttons, (Button(ctx.t("flow.back"), ListButton("reqs", page).pack()),)))
 
 
 def _render_person(ctx: Context, user_id: int, page: int) -> None:
@@ -140,15 +182,15 @@ def _render_person(ctx: Context, user_id: int, page: int) -> None:
         lines.append(ctx.t("staff.card.configured"))
     locked = is_me or configured  # nobody switches off or demotes themselves or the owner
     rows: list[list[Button]] = [
-        [Button(_ticked(ctx.t(DUTY_KEYS[d]), d in person.duties), pack("stf", "duty", user_id, d.value, page))
+        [Button(_ticked(ctx.t(DUTY_KEYS[d]), d in person.duties), DutyButton(user_id, d, page).pack())
          for d in Duty]]
     if not locked:
         rows.append([Button(_ticked(role_name(ctx.t, r), r is person.role),
-                            pack("stf", "role", user_id, r.value, page)) for r in Role])
-    rows.append([Button(ctx.t("staff.set_manager"), pack("stf", "mgr", user_id, page))])
+                            RoleButton(user_id, r, page).pack()) for r in Role])
+    rows.append([Button(ctx.t("staff.set_manager"), PersonButton("mgr", user_id, page).pack())])
     if not locked:
         rows.append([_toggle(ctx, person, page)])
-    rows.append([Button(ctx.t("staff.back_to_list"), pack("stf", "page", page))])
+    rows.append([Button(ctx.t("staff.back_to_list"), ListButton("page", page).pack())])
     ctx.show("\n".join(lines), keyboard(*rows))
 
 
@@ -159,10 +201,10 @@ def _render_managers(ctx: Context, user_id: int, page: int) -> None:
         return
     choices = [m for m in ctx.services.access.managers() if m.user_id != user_id]
     rows = [[Button(_ticked(m.name, m.user_id == person.manager_id),
-                    pack("stf", "setm", user_id, m.user_id, page))] for m in choices]
+                    ManagerButton(user_id, m.user_id, page).pack())] for m in choices]
     rows.append([Button(_ticked(ctx.t("staff.manager_none"), person.manager_id is None),
-                        pack("stf", "setm", user_id, 0, page))])
-    rows.append([Button(ctx.t("flow.back"), pack("stf", "open", user_id, page))])
+                        ManagerButton(user_id, 0, page).pack())])
+    rows.append([Button(ctx.t("flow.back"), PersonButton("open", user_id, page).pack())])
     text = ctx.t("staff.choose_manager", name=person.name)
     if not choices:
         text += "\n" + ctx.t("staff.no_managers")
@@ -184,5 +226,7 @@ def _line(ctx: Context, person: Staff) -> str:
 
 def _toggle(ctx: Context, person: Staff, page: int) -> Button:
     if person.active:
-        return Button(ctx.t("staff.deactivate", name=person.name), pack("stf", "off", person.user_id, page))
-    return Button(ctx.t("staff.reactivate", name=person.name), pack("stf", "on", person.user_id, page))
+        return Button(ctx.t("staff.deactivate", name=person.name),
+                      PersonButton("off", person.user_id, page).pack())
+    return Button(ctx.t("staff.reactivate", name=person.name),
+                  PersonButton("on", person.user_id, page).pack())

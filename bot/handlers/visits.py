@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core.callbacks import number, one_of
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.flows.visit_form import answers_of
 from bot.i18n import N_
 from bot.views import clashes
+from bot.views.visit_buttons import VisitButton
 from bot.views.visits import card, visible_visit, visit_number
 
 router = Router()
@@ -28,14 +28,14 @@ def show_visit(ctx: Context) -> None:
         ctx.reply(*card(ctx, visit))
 
 
-@router.callback("vis")
+@router.callback(VisitButton.prefix)
 def card_button(ctx: Context) -> None:
     """Open, Edit, Reschedule, Cancel visit, Add note; Change the room (or driver) of a clash."""
-    action = one_of(ctx.args, 0, ("show", "edit", "fix", *_CHANGE_FLOWS))
-    visit = visible_visit(ctx, number(ctx.args, 1))
+    button = VisitButton.from_args(ctx.args)
+    visit = visible_visit(ctx, button.visit)
     if visit is None:
         return
-    if action == "show":
+    if button.action == "show":
         ctx.reply(*card(ctx, visit))
         return
     assert ctx.staff is not None
@@ -43,15 +43,13 @@ def card_button(ctx: Context) -> None:
         ctx.toast(ctx.t("visit.not_yours"), alert=True)
         return
     flows = ctx.services.flows
-    if action in ("edit", "fix"):
-        step = clashes.FIX_STEPS[one_of(ctx.args, 2, clashes.FIX_STEPS)] if action == "fix" else None
+    if button.action in ("edit", "fix"):
+        step = clashes.FIX_STEPS[button.clash] if button.action == "fix" else None
         contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
         flows.start(ctx, "new_visit", answers_of(visit, contacts, ctx.services.settings.tz), at_review=True,
                     edit=step)
-    elif action in _CHANGE_FLOWS:
-        flows.start(ctx, _CHANGE_FLOWS[action], {"visit_id": visit.id})
+    else:
+        flows.start(ctx, _CHANGE_FLOWS[button.action], {"visit_id": visit.id})
 
 
 _CHANGE_FLOWS = {"move": "reschedule_visit", "cancel": "cancel_visit", "note": "visit_note"}
-
-

@@ -32,7 +32,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import CallbackData
 from bot.core.context import keyboard
 from bot.core.events import Button, Send
 from bot.domain.clients import Client
@@ -66,6 +66,39 @@ from bot.services.clients import ClientService
 
 PREFIX = "log"
 """Callback prefix of the log's buttons, the nudge's included (``bot.handlers.contact_log``)."""
+
+
+@dataclass(frozen=True)
+class LoggedButton(CallbackData, prefix=f"{PREFIX}:n"):
+    """``log:n:<client>``: "Logged a contact" on a cadence nudge, and Log on the client card."""
+
+    client: int
+
+
+@dataclass(frozen=True)
+class SnoozeButton(CallbackData, prefix=f"{PREFIX}:z"):
+    """``log:z:<reminder>``: "Snooze a week" on a cadence nudge (the reminder's id holds ``:``)."""
+
+    reminder: str
+
+
+@dataclass(frozen=True)
+class ClientPickedButton(CallbackData, prefix=f"{PREFIX}:c"):
+    """``log:c:<entry>:<client>``: the client of a log entry, chosen when its name matched several."""
+
+    entry: int
+    client: int
+
+
+@dataclass(frozen=True)
+class ChannelButton(CallbackData, prefix=f"{PREFIX}:h"):
+    """``log:h:<entry>:<channel>``: how we were in touch."""
+
+    entry: int
+    channel: Channel
+
+
+LOG_BUTTONS = (LoggedButton, SnoozeButton, ClientPickedButton, ChannelButton)
 CHOICES = 8
 HOSTS_WITHIN = timedelta(days=365)
 # Nudges one person gets in one sweep: the first run over an old client list must not flood anyone;
@@ -318,8 +351,8 @@ class RelationshipService:
         days = (today - reminder.since).days
         text = t.plural(OVERDUE_KEYS[reminder.cadence], days, client=client.name,
                         class_id=client.default_class, cadence=cadence_word(t, every))
-        buttons = keyboard([Button(t("relationship.button.logged"), pack(PREFIX, "n", client.id)),
-                            Button(t("relationship.button.snooze"), pack(PREFIX, "z", reminder.id))])
+        buttons = keyboard([Button(t("relationship.button.logged"), LoggedButton(client.id).pack()),
+                            Button(t("relationship.button.snooze"), SnoozeButton(reminder.id).pack())])
         return Send(person, text, buttons)
 
     # ---- greeting digests ---------------------------------------------------------------------

@@ -7,16 +7,20 @@ recorded them: one that fails to be delivered is retried, none is lost to a rest
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard, Send
-from bot.domain.approval import EXECUTIVE, ApprovalState, approvals, newly_waiting, role_keys, standing
+from bot.domain.approval import EXECUTIVE, STEPS, ApprovalState, approvals, newly_waiting, role_keys, standing
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_, Translator
+from bot.views.visit_buttons import VisitButton, open_button
 
-PREFIX = "apv"
-APPROVE, SEND_BACK = "ok", "back"
+APPROVE: Final = "ok"
+SEND_BACK: Final = "back"
 KIND = "approval"  # the outbox's name for these pushes
 
 
@@ -54,9 +58,21 @@ def buttons(ctx: Context, visit: Visit, t: Translator | None = None) -> list[But
     return _answer_buttons(t or ctx.t, visit, step) if step is not None else []
 
 
+@dataclass(frozen=True)
+class ApprovalButton(CallbackData, prefix="apv"):
+    """``apv:ok|back:<visit>:<step>``: Approve or Send back the visit at an approval step."""
+
+    action: Literal["ok", "back"]
+    visit: int
+    step: str
+
+    def check(self) -> str | None:
+        return None if self.step in STEPS else f"no approval step {self.step!r}"
+
+
 def _answer_buttons(t: Translator, visit: Visit, step: str) -> list[Button]:
-    return [Button(t("approval.button.approve"), pack(PREFIX, APPROVE, visit.id, step)),
-            Button(t("approval.button.send_back"), pack(PREFIX, SEND_BACK, visit.id, step))]
+    return [Button(t("approval.button.approve"), ApprovalButton(APPROVE, visit.id, step).pack()),
+            Button(t("approval.button.send_back"), ApprovalButton(SEND_BACK, visit.id, step).pack())]
 
 
 def ask(ctx: Context, before: Visit | None, after: Visit) -> None:
@@ -122,12 +138,12 @@ def sent_back(ctx: Context, visit: Visit, step: str, comment: str) -> None:
     t = ctx.translator_for(host)
     text = t("approval.host_sent_back", name=ctx.staff.name, role=role_name(ctx, t, visit, step),
              number=visit.id, client=visit.client_name, comment=comment)
-    edit = Button(t("visit.button.edit"), pack("vis", "edit", visit.id))
+    edit = Button(t("visit.button.edit"), VisitButton("edit", visit.id).pack())
     ctx.services.outbox.add([Send(host.user_id, text, keyboard([edit], *_open(t, visit)))], KIND)
 
 
 def _open(t: Translator, visit: Visit) -> Keyboard:
-    return keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))])
+    return keyboard([open_button(t, visit.id)])
 
 
 def _host(ctx: Context, visit: Visit) -> Staff | None:

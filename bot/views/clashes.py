@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.core.callbacks import pack
 from bot.core.context import Context, keyboard
 from bot.core.events import Button
 from bot.domain.clashes import CAR, DRIVER, ROOM, Clash
 from bot.domain.visits import Visit
 from bot.i18n import N_, clock
+from bot.views.visit_buttons import VisitButton
 
 # The step of the visit form that changes what clashes, and its button.
 FIX_STEPS = {ROOM: "room", DRIVER: "driver", CAR: "car"}
@@ -45,7 +45,7 @@ def warn(ctx: Context, visit: Visit) -> None:
         return
     steps = {step.id for step in ctx.services.flows.flows["new_visit"].steps}
     kinds = sorted({clash.mine.what for clash in found}, key=list(FIX_STEPS).index)
-    buttons = [Button(ctx.t(FIX_KEYS[kind]), pack("vis", "fix", visit.id, kind))
+    buttons = [Button(ctx.t(FIX_KEYS[kind]), VisitButton("fix", visit.id, kind).pack())
                for kind in kinds if FIX_STEPS[kind] in steps]
     ctx.reply("\n".join(lines(ctx, found)), keyboard(buttons))
 

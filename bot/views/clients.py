@@ -6,16 +6,28 @@ handlers import it too; flows importing handlers would be circular).
 
 from __future__ import annotations
 
-from bot.core.callbacks import pack
+from dataclasses import dataclass
+from typing import Literal
+
+from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.domain.clients import Client, Contact, ImportantDate
 from bot.domain.visits import VisitStatus
 from bot.i18n import N_, country_names, escape
-from bot.services.relationship import PREFIX as LOG_PREFIX
-from bot.services.relationship import cadence_word
+from bot.services.relationship import LoggedButton, cadence_word
 
-PREFIX = "cl"
+
+@dataclass(frozen=True)
+class ClientButton(CallbackData, prefix="cl"):
+    """``cl:<action>:<id>``: a client chosen from a list (``s``), its card's Add contact (``ac``),
+    Edit contact (``ec``), Add date (``ad``) and Notes (``n``), all by client id; a contact chosen to
+    edit (``ek``), by contact id."""
+
+    action: Literal["s", "ac", "ec", "ad", "n", "ek"]
+    id: int
+
+
 VISITS_SHOWN = 5
 LANGUAGE_KEYS = {"zh_Hans": N_("lang.name.zh_Hans"), "zh_Hant": N_("lang.name.zh_Hant"),
                  "en": N_("lang.name.en")}
@@ -41,11 +53,11 @@ def card(ctx: Context, client: Client) -> tuple[str, Keyboard]:
     lines += ["", t("client.card.notes"), escape(client.notes) if client.notes else t("client.card.none")]
     lines += ["", *_visits(ctx, client), _last_contact(ctx, client)]
     buttons = keyboard(
-        [Button(t("client.button.add_contact"), pack(PREFIX, "ac", client.id)),
-         Button(t("client.button.edit_contact"), pack(PREFIX, "ec", client.id))],
-        [Button(t("client.button.add_date"), pack(PREFIX, "ad", client.id)),
-         Button(t("client.button.notes"), pack(PREFIX, "n", client.id))],
-        [Button(t("client.button.log"), pack(LOG_PREFIX, "n", client.id))],
+        [Button(t("client.button.add_contact"), ClientButton("ac", client.id).pack()),
+         Button(t("client.button.edit_contact"), ClientButton("ec", client.id).pack())],
+        [Button(t("client.button.add_date"), ClientButton("ad", client.id).pack()),
+         Button(t("client.button.notes"), ClientButton("n", client.id).pack())],
+        [Button(t("client.button.log"), LoggedButton(client.id).pack())],
     )
     return "\n".join(lines), buttons
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from bot.core.callbacks import pack
 from bot.core.context import keyboard
 from bot.core.events import Button, Keyboard
 from bot.domain.nudges import Nudge
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit
 from bot.i18n import Translator
+from bot.views.visit_buttons import VisitButton
 
 # A manager's list shows this many visits as buttons; the text lists every item.
 MAX_BUTTONS = 5
@@ -27,5 +27,5 @@ def render(t: Translator, tz: tzinfo, items: Sequence[tuple[Staff, Visit, Nudge]
         lines.append(t("escalation.line", host=host.name, number=visit.id, client=visit.client_name,
                        item=t(nudge.key), due=due))
     visits = list(dict.fromkeys(visit.id for _, visit, _ in items))[:MAX_BUTTONS]
-    rows = [[Button(t("escalation.open", number=n), pack("vis", "show", n))] for n in visits]
+    rows = [[Button(t("escalation.open", number=n), VisitButton("show", n).pack())] for n in visits]
     return "\n".join(lines), keyboard(*rows)

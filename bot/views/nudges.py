@@ -14,41 +14,82 @@ Buttons (``nud``):
   for an hour / until the next working morning.
 
 The stamp names the message without listing its items, which would not fit in Telegram's 64 bytes
-of callback data. Older messages carry ``nud:d|h|m:<nudge id>`` and still work.
+of callback data. Older messages carry ``nud:d|h|m:<nudge id>`` and still work (``OldNudgeButton``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
+from typing import Annotated, Final, Literal
 
-from bot.core.callbacks import pack
+from bot.core.callbacks import CallbackData, Malformed, Range, unpack_any
 from bot.core.context import keyboard
 from bot.core.events import Button, Keyboard
-from bot.documents.buttons import PREFIX as DOCUMENT_PREFIX
-from bot.domain.nudges import Nudge, NudgeMessage, NudgeState
+from bot.documents.buttons import DocumentKind, document_button
+from bot.domain.nudges import Nudge, NudgeMessage, NudgeState, nudge_id
 from bot.i18n import N_, Translator
+from bot.views.visit_buttons import DebriefButton, open_button
 
 PREFIX = "nud"
-DONE, SNOOZE_HOUR, SNOOZE_MORNING = "D", "H", "M"
+DONE: Final = "D"
+SNOOZE_HOUR: Final = "H"
+SNOOZE_MORNING: Final = "M"
+Action = Literal["D", "H", "M"]
 # Timeline items whose message offers to start the debrief.
 DEBRIEF_ITEMS = frozenset({"review", "memo", "minutes", "feedback"})
 # The T-30 min team briefing on the client's background: its message carries the background.
 BRIEFING = "briefing"
 # Timeline items about a document: the message carries the button that sends it.
-DOCUMENT_ITEMS = {"form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin"),
-                  "minutes": (N_("doc.button.minutes"), "min"), "feedback": (N_("doc.button.feedback"), "fb")}
+DOCUMENT_ITEMS: dict[str, tuple[str, DocumentKind]] = {
+    "form": (N_("doc.button.form"), "form"), "itinerary": (N_("doc.button.itinerary"), "itin"),
+    "minutes": (N_("doc.button.minutes"), "min"), "feedback": (N_("doc.button.feedback"), "fb")}
+
+
+@dataclass(frozen=True)
+class NudgeButton(CallbackData, prefix=PREFIX):
+    """``nud:D:<visit>:<stamp>:<item>`` (Done) and ``nud:H|M:<visit>:<stamp>`` (Snooze)."""
+
+    action: Action
+    visit: int
+    stamp: Annotated[int, Range(high=2**40)]  # names the message (``stamp_of``)
+    item: str = ""  # Done only: the timeline item it ticks
+
+    def check(self) -> str | None:
+        return None if (self.action == DONE) == bool(self.item) else f"{self.action} with item {self.item!r}"
+
+
+@dataclass(frozen=True)
+class OldNudgeButton(CallbackData, prefix=PREFIX):
+    """``nud:d|h|m:visit:<visit>:<item>``: the buttons of messages sent before they had stamps, each
+    on one nudge (named by its id); the same actions as ``NudgeButton`` in lower case."""
+
+    action: Literal["d", "h", "m"]
+    kind: Literal["visit"]
+    visit: int
+    item: str
+
+    @property
+    def current(self) -> Action:
+        """The action as ``NudgeButton`` names it."""
+        return DONE if self.action == "d" else SNOOZE_HOUR if self.action == "h" else SNOOZE_MORNING
+
+
+def read_button(data: str | None) -> NudgeButton | OldNudgeButton:
+    """The nudge button ``data`` is, in either form; ``Malformed`` if none."""
+    return unpack_any(data, NudgeButton, OldNudgeButton)
 
 
 def done_nudge(data: str) -> str | None:
     """The id of the nudge a Done button's callback data ticks (``visit:<n>:<item>``), else None;
     for whoever reads what was sent (the benchmarks, end-to-end tests)."""
-    parts = data.split(":")
-    if parts[:2] == [PREFIX, DONE] and len(parts) == 5:
-        return f"visit:{parts[2]}:{parts[4]}"
-    if parts[:3] == [PREFIX, "d", "visit"] and len(parts) == 5:
-        return ":".join(parts[2:])
-    return None
+    try:
+        button = read_button(data)
+    except Malformed:
+        return None
+    action = button.current if isinstance(button, OldNudgeButton) else button.action
+    return nudge_id(button.visit, button.item) if action == DONE else None
 
 
 def render(t: Translator, tz: tzinfo, message: NudgeMessage,
@@ -89,20 +130,20 @@ def _buttons(t: Translator, message: NudgeMessage, open_items: Sequence[Nudge]) 
     visit, stamp = message.visit, message.stamp
     rows: list[list[Button]] = []
     if len(message.nudges) == 1 and open_items:
-        rows.append([Button(t("nudge.done"), pack(PREFIX, DONE, visit.id, stamp, open_items[0].item))])
+        rows.append([Button(t("nudge.done"), NudgeButton(DONE, visit.id, stamp, open_items[0].item).pack())])
     else:
-        rows += [[Button(t("nudge.done_item", item=t(n.key)), pack(PREFIX, DONE, visit.id, stamp, n.item))]
-                 for n in open_items]
+        rows += [[Button(t("nudge.done_item", item=t(n.key)),
+                         NudgeButton(DONE, visit.id, stamp, n.item).pack())] for n in open_items]
     if open_items:
-        rows.append([Button(t("nudge.snooze_hour"), pack(PREFIX, SNOOZE_HOUR, visit.id, stamp)),
-                     Button(t("nudge.snooze_morning"), pack(PREFIX, SNOOZE_MORNING, visit.id, stamp))])
-    rows.append([Button(t("visit.button.open"), pack("vis", "show", visit.id))])
+        rows.append([Button(t("nudge.snooze_hour"), NudgeButton(SNOOZE_HOUR, visit.id, stamp).pack()),
+                     Button(t("nudge.snooze_morning"), NudgeButton(SNOOZE_MORNING, visit.id, stamp).pack())])
+    rows.append([open_button(t, visit.id)])
     items = {n.item for n in message.nudges}
     if items & DEBRIEF_ITEMS:
-        rows.append([Button(t("nudge.debrief"), pack("dbf", visit.id))])
+        rows.append([Button(t("nudge.debrief"), DebriefButton(visit.id).pack())])
     for item, (key, kind) in DOCUMENT_ITEMS.items():
         if item in items:
-            rows.append([Button(t(key), pack(DOCUMENT_PREFIX, kind, visit.id))])
+            rows.append([document_button(t(key), kind, visit.id)])
     return keyboard(*rows)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 
-from bot.core.callbacks import pack, read_number
+from bot.core.callbacks import read_number
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
@@ -16,6 +16,7 @@ from bot.domain.programme import span
 from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
 from bot.views import approval
+from bot.views.visit_buttons import ChecklistButton, VisitButton, open_button
 
 TRAVEL_KEYS = {"flight": N_("visit.travel.flight"), "train": N_("visit.travel.train"),
                "car": N_("visit.travel.car")}
@@ -146,7 +147,7 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     nudges = [n for n in ctx.services.nudges.for_visit(visit.id) if n.state is not NudgeState.CANCELLED]
     done = sum(n.state is NudgeState.DONE for n in nudges)
     checklist = [Button(ctx.t("visit.button.checklist", done=done, total=len(nudges)),
-                        pack("chk", visit.id))] if nudges else []
+                        ChecklistButton(visit.id).pack())] if nudges else []
     answer = approval.buttons(ctx, visit)  # for whoever may approve it now
     if not ctx.services.visits.can_change(ctx.staff, visit):
         return keyboard(answer, checklist)  # the office, the reception desk: their items, not the visit
@@ -156,10 +157,10 @@ def _buttons(ctx: Context, visit: Visit) -> Keyboard:
     return keyboard(
         answer,
         checklist,
-        [Button(ctx.t("visit.button.edit"), pack("vis", "edit", visit.id)),
-         Button(ctx.t("visit.button.reschedule"), pack("vis", "move", visit.id))],
-        [Button(ctx.t("visit.button.note"), pack("vis", "note", visit.id)),
-         Button(ctx.t("visit.button.cancel"), pack("vis", "cancel", visit.id))],
+        [Button(ctx.t("visit.button.edit"), VisitButton("edit", visit.id).pack()),
+         Button(ctx.t("visit.button.reschedule"), VisitButton("move", visit.id).pack())],
+        [Button(ctx.t("visit.button.note"), VisitButton("note", visit.id).pack()),
+         Button(ctx.t("visit.button.cancel"), VisitButton("cancel", visit.id).pack())],
         documents,
     )
 
@@ -207,7 +208,7 @@ def notify_team(ctx: Context, visit: Visit, key: str, reason: str = "", *, also:
         text = t(key, author=author, number=visit.id, client=visit.client_name,
                  when=ctx.format_time(visit.arrival, t), reason=reason,
                  was=ctx.format_time(was, t) if was is not None else "")
-        ctx.push(user_id, text, keyboard([Button(t("visit.button.open"), pack("vis", "show", visit.id))]))
+        ctx.push(user_id, text, keyboard([open_button(t, visit.id)]))
 
 
 def visit_number(ctx: Context, usage: str) -> int | None:
