@@ -14,7 +14,9 @@ import pytest
 
 from bot.core.context import Context
 from bot.core.events import Event, IncomingFile
+from bot.core.replays import KEEP, PRUNE_EVERY, TABLE, HandledUpdates
 from bot.flows.model import Answers, Flow, Kind, Step
+from bot.storage import Database
 from tests.support.chat import Message, Person, World
 
 SAVED: list[Answers] = []
@@ -111,3 +113,16 @@ def test_a_file_handled_after_a_later_update_is_not_taken_for_one_handed_over_ag
     sheet = IncomingFile("notes.txt", "text/plain", 5, b"hello")
     world.deliver(world.dispatcher.handle(Event(me.user, me.id, document=sheet, update_id=10)))
     assert "already done" not in me.last.text
+
+
+def test_the_last_ids_recorded_are_kept_across_a_restart_and_older_ones_dropped(tmp_path: Path) -> None:
+    with Database.open(tmp_path / "data") as db:
+        handled = HandledUpdates(db.table(TABLE))
+        for update_id in range(1, KEEP + PRUNE_EVERY + 1):
+            with db.unit():
+                handled.record(update_id)
+    with Database.open(tmp_path / "data") as db:
+        handled = HandledUpdates(db.table(TABLE))
+        assert len(db.table(TABLE)) == KEEP
+        assert handled.handled(KEEP + PRUNE_EVERY) and handled.handled(PRUNE_EVERY + 1)
+        assert not handled.handled(PRUNE_EVERY)
