@@ -10,6 +10,8 @@ from bot.core.capabilities import Capabilities
 from bot.core.dispatcher import Dispatcher
 from bot.core.outbox import TABLE as OUTBOX_TABLE
 from bot.core.outbox import Outbox
+from bot.core.replays import TABLE as HANDLED_TABLE
+from bot.core.replays import HandledUpdates
 from bot.core.router import Router
 from bot.domain.nudges import Nudge
 from bot.domain.policy import Policy, load_policy
@@ -20,7 +22,7 @@ from bot.flows.model import Flow
 from bot.flows.registry import all_flows
 from bot.handlers import registry
 from bot.handlers.access import refuse_stranger
-from bot.handlers.dialogs import on_group_text, on_text
+from bot.handlers.dialogs import on_group_text, on_replayed, on_text
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
@@ -178,4 +180,5 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     # first write of a start, once every index was read (a damaged document stops it, writing nothing).
     nudges.nudges.archive_settled(clock.now() - ARCHIVE_AFTER)
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text,
-                      on_group_text=on_group_text, on_inline=answer_inline)
+                      on_group_text=on_group_text, on_inline=answer_inline,
+                      handled=HandledUpdates(db.table(HANDLED_TABLE)), on_replayed=on_replayed)

@@ -26,6 +26,7 @@ from bot.core.events import (
     Send,
 )
 from bot.core.groups import GroupUse, admit
+from bot.core.replays import HandledUpdates
 from bot.core.router import Route, Router
 from bot.domain.staff import Role, Staff
 from bot.i18n import N_, Translator
@@ -54,6 +55,10 @@ class Dispatcher:
     # Set by the runner: delivers an action at once from the core thread (progress of long work).
     deliver_now: Callable[[Action], int | None] | None = None
     on_inline: InlineHandler | None = None
+    # The Telegram updates handled and written lately (``bot.core.replays``), and what answers one
+    # handed over again after a crash, instead of handling it twice: what its lost reply showed.
+    handled: HandledUpdates | None = None
+    on_replayed: TextHandler | None = None
 
     def handle(self, event: Event, sync: bool = True) -> list[Action]:
         """Processes one event and returns what to send, doing any work its handler set aside here
@@ -70,11 +75,16 @@ class Dispatcher:
         durable by the caller, with ``Database.sync``, while the reply goes out (``unsaved`` then
         says if that failed)."""
         ctx = self._context(event)
+        replayed = self._replayed(event)
         try:
             # One write for all the update changes (a saved visit: client, contact, visit,
             # checklist, dialog), made before the reply goes out; on failure none of it happened.
             with self.services.db.unit(sync):
-                self._route(ctx)
+                if replayed:
+                    self._answer_again(ctx)
+                else:
+                    self._route(ctx)
+                    self._remember(event)
         except Malformed as error:
             # Forged or cut-short callback data: refused like a stale button, one quiet line (a
             # probe sends hundreds), and whatever the handler wrote before it is undone.
@@ -90,6 +100,24 @@ class Dispatcher:
         if event.callback_id is not None and not ctx.answered:
             ctx.actions.insert(0, AnswerCallback(event.callback_id))
         return ctx.actions, ctx.aside
+
+    def _replayed(self, event: Event) -> bool:
+        """Whether ``event`` is a Telegram update handled and written before, handed over again
+        because a crash came before it was confirmed."""
+        handled = self.handled
+        return event.update_id is not None and handled is not None and handled.handled(event.update_id)
+
+    def _answer_again(self, ctx: Context) -> None:
+        """A replayed update: applied once already; its lost reply, as far as it can be shown again."""
+        log.info("update %s was handled before the restart; not applied again", ctx.event.update_id)
+        if self.on_replayed is not None:
+            self.on_replayed(ctx)
+
+    def _remember(self, event: Event) -> None:
+        """An update that wrote something is remembered in the same write, so that it is never
+        applied twice; one that wrote nothing (a lookup) stays without a write."""
+        if event.update_id is not None and self.handled is not None and self.services.db.writing:
+            self.handled.record(event.update_id)
 
     def resume(self, event: Event, rest: Callable[[Context], None]) -> tuple[list[Action], Aside[Any] | None]:
         """Finishes a handler whose work was set aside (``rest``: ``Aside.done``), in a write of its own;

@@ -87,6 +87,9 @@ class Event:
 
     # An inline query (``@bot 今天`` typed in any chat): its id to answer; the query is in ``text``.
     inline_id: str | None = None
+    # Telegram's id of the update (None elsewhere): one handed over again after a crash is known by
+    # it and not applied twice (``bot.core.replays``).
+    update_id: int | None = None
 
     @property
     def is_callback(self) -> bool:

@@ -12,10 +12,12 @@ is answered meanwhile; the handler then finishes on the core with its result (``
 Such an update's reply goes out while the disk flushes what it wrote (``fdatasync``: most of
 what our replies took beyond a bare echo bot's). It stays crash-safe: the
 core is held until the flush returns, and the update is confirmed to Telegram only then (the
-polling loop waits for ``accept``), so after a crash in between Telegram hands it over again and it
-is handled again: the reply may come twice, the write is never lost. A full disk still fails before
-the reply, at the write (``bot.storage.wal``); only a flush failing after it (a disk error) makes
-the core go back to what the disk holds and tell the sender the reply does not count.
+polling loop waits for ``accept``), so after a crash in between Telegram hands it over again: it is
+handled if its write did not reach the disk, else answered as one handled already
+(``bot.core.replays``). The reply may come twice; the write is never lost, nor made twice. A full
+disk still fails before the reply, at the write (``bot.storage.wal``); only a flush failing after it
+(a disk error) makes the core go back to what the disk holds and tell the sender the reply does not
+count.
 
 Whether the polling loop also waits for the reply before it confirms the update, ``Accepted`` says
 (``bot.transports.polling``): yes for an update that wrote something, unless its chat must first

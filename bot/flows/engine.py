@@ -139,6 +139,22 @@ class FlowEngine:
             self._take_text(ctx, flow, dialog, flow.step(dialog.step), text, aside=aside)
         return True
 
+    def ask_again(self, ctx: Context) -> bool:
+        """The open question (or review card) once more, as a new message, writing nothing: for an
+        update handled before a restart and handed over again, whose reply may be lost
+        (``bot.core.replays``). False when no flow is open."""
+        dialog = self.active(ctx.event.user.id)
+        flow = self.flows[dialog.flow] if dialog is not None else None
+        if dialog is None or flow is None or (dialog.step is None and not flow.review):
+            return False
+        self._prompt(ctx, flow, dialog, new_message=True)
+        return True
+
+    def show_saved(self, ctx: Context, token: str) -> bool:
+        """What the form of ``token`` saved ("Already saved as visit #N" and its card), if it was
+        saved and its flow can show it; writes nothing."""
+        return self._saved_again(ctx, token)
+
     def on_button(self, ctx: Context) -> None:
         """Handles every ``f:`` button."""
         button = FlowButton.from_args(ctx.args)
@@ -231,6 +247,10 @@ class FlowEngine:
         if dialog.step is None and not flow.review:
             self._on_save(ctx, flow, dialog, "")
             return
+        self._prompt(ctx, flow, dialog, new_message=new_message)
+
+    def _prompt(self, ctx: Context, flow: Flow, dialog: Dialog, *, new_message: bool) -> None:
+        """Shows the open question (or the review card), writing nothing."""
         if dialog.step is None:
             self._review(ctx, flow, dialog, new_message=new_message)
             return

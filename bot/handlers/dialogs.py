@@ -6,6 +6,7 @@ a form, which belongs to the private chat it was opened in.
 
 from __future__ import annotations
 
+from bot.core.callbacks import unpack
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.flows.engine import PREFIX
@@ -26,6 +27,24 @@ def on_text(ctx: Context) -> None:
     asked in the middle: answered, then the form's question again); else a question, if it is one."""
     if not ctx.services.flows.on_text(ctx, aside=answer_aside) and not answer_question(ctx):
         not_understood(ctx)
+
+
+def on_replayed(ctx: Context) -> None:
+    """An update handled and written before a restart, handed over again (``bot.core.replays``): it
+    is not applied twice, and its reply may have been lost, so the person sees where they are. A
+    form's Save shows what it saved; an open form, its question again; anything else, a short note
+    (a toast for a button). Strangers and groups get nothing more."""
+    if ctx.staff is None or not ctx.event.private:
+        return
+    flows = ctx.services.flows
+    data = ctx.event.callback_data
+    if data is not None:
+        prefix, args = unpack(data)
+        if prefix == PREFIX and args and flows.show_saved(ctx, args[0]):
+            return
+    if flows.ask_again(ctx):
+        return
+    (ctx.toast if data is not None else ctx.reply)(ctx.t("replay.already_done"))
 
 
 def on_group_text(ctx: Context) -> None:

@@ -98,6 +98,8 @@ class Database:
         self._log: WriteAheadLog | None = None
         # Inside ``unit``: the records written so far, appended to the log together when it ends.
         self._unit: list[tuple[str, bytes]] | None = None
+        # Whether the unit under way wrote anything so far (its records may already be in the log).
+        self._unit_wrote = False
         # The collections of the last unit written with ``sync=False``, until it is synced.
         self._unsynced: set[str] = set()
         # Temporary files a crash left, removed once every file was found sound.
@@ -175,6 +177,7 @@ class Database:
             return
         self.sync()
         self._unit = []
+        self._unit_wrote = False
         try:
             yield
             self._write_unit(sync)
@@ -184,6 +187,12 @@ class Database:
         finally:
             self._unit = None
         self.settle()
+
+    @property
+    def writing(self) -> bool:
+        """Whether the unit under way wrote something so far: what its write says about the whole of
+        it (the update it handled, ``bot.core.replays``) then goes in the same record."""
+        return self._unit is not None and self._unit_wrote
 
     @property
     def unsynced(self) -> bool:
@@ -250,6 +259,7 @@ class Database:
         assert self._log is not None
         if self._unit is not None:
             self._unit.append((name, part))
+            self._unit_wrote = True
         else:
             self.sync()  # an unsynced unit first: if its flush fails, it is undone, not cut off alone
             self._log.append(b"[" + _record(name, part) + b"]")
@@ -274,6 +284,7 @@ class Database:
         if self._unit:
             self._undo()
             self._unit = []
+            self._unit_wrote = False
 
     def archive(self, name: str) -> Archive:
         """The archive ``name`` (in ``data_dir/archive/<name>/``); the same object on every call."""

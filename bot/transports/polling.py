@@ -11,10 +11,11 @@ The order is ours to choose, too: an update is confirmed to Telegram (by the nex
 asking for later ones) only once the core has handled it and written what it changed, so a crash
 mid-update means Telegram hands it over again rather than it being lost. An update that wrote
 something is confirmed once its reply was handed to Telegram, too, for at most ``REPLY_HOLD``: a
-crash before then means it comes again and is answered (a Save pressed again finds its visit saved,
-``bot.flows.engine``), rather than "Saved as visit #N" never showing. Not when its chat must first
-wait out its limit (one a second): that reply is not waited for, or a person pressing buttons faster
-than that would hold up everybody's updates. Telegram confirms all updates up to an offset, so
+crash before then means it comes again and is answered, rather than "Saved as visit #N" never
+showing; not applied twice (``bot.core.replays``): a Save shows the visit it saved, a typed answer
+the form's question again. Not when its chat must first wait out its limit (one a second): that
+reply is not waited for, or a person pressing buttons faster than that would hold up everybody's
+updates. Telegram confirms all updates up to an offset, so
 waiting for one reply holds up the next poll for everybody; on a reply that has its turn that is
 one request's round trip. The rest of the replies are delivered while the loop goes on polling.
 """

@@ -32,13 +32,14 @@ def incoming(update: dict[str, Any], download: Download) -> Incoming:
         if document is not None:
             async def with_document() -> Event:
                 return Event(_user(sender), chat["id"], chat["type"], text=message.get("caption"),
-                             document=await _file(document, download))
+                             document=await _file(document, download), update_id=update_id)
 
             return Incoming(update_id, download=with_document)
         text = message.get("text")
         if text is None:
             return Incoming(update_id)
-        return Incoming(update_id, Event(_user(sender), chat["id"], chat["type"], text=text))
+        return Incoming(update_id, Event(_user(sender), chat["id"], chat["type"], text=text,
+                                         update_id=update_id))
     query = update.get("callback_query")
     if query is not None:
         pressed = query.get("message")
@@ -46,11 +47,13 @@ def incoming(update: dict[str, Any], download: Download) -> Incoming:
         chat = pressed["chat"] if pressed is not None else {"id": query["from"]["id"], "type": "private"}
         return Incoming(update_id, Event(
             _user(query["from"]), chat["id"], chat["type"], callback_data=query.get("data") or "",
-            callback_id=query["id"], message_id=pressed["message_id"] if pressed is not None else None))
+            callback_id=query["id"], message_id=pressed["message_id"] if pressed is not None else None,
+            update_id=update_id))
     inline = update.get("inline_query")
     if inline is not None:
         return Incoming(update_id, Event(_user(inline["from"]), inline["from"]["id"], "inline",
-                                         text=inline.get("query", ""), inline_id=inline["id"]))
+                                         text=inline.get("query", ""), inline_id=inline["id"],
+                                         update_id=update_id))
     return Incoming(update_id)
 
 
