@@ -6,10 +6,10 @@ a form, which belongs to the private chat it was opened in.
 
 from __future__ import annotations
 
-from bot.core.callbacks import unpack
+from bot.core.callbacks import Malformed
 from bot.core.context import Context
 from bot.core.router import Router
-from bot.flows.engine import PREFIX
+from bot.flows.engine import PREFIX, FlowButton
 from bot.handlers.help import not_understood
 from bot.handlers.lookups import answer_aside, answer_question
 
@@ -39,8 +39,11 @@ def on_replayed(ctx: Context) -> None:
     flows = ctx.services.flows
     data = ctx.event.callback_data
     if data is not None:
-        prefix, args = unpack(data)
-        if prefix == PREFIX and args and flows.show_saved(ctx, args[0]):
+        try:
+            button: FlowButton | None = FlowButton.unpack(data)
+        except Malformed:  # another family's button: no form's Save to show
+            button = None
+        if button is not None and flows.show_saved(ctx, button.token):
             return
     if flows.ask_again(ctx):
         return
