@@ -160,7 +160,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
                         debriefs=debriefs, clients=clients, relationship=relationship,
                         lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)),
                         company=CompanyService(CompanyRepository(db.table("company"))),
-                        approval=ApprovalService(visits.visits, access, policy),
+                        approval=ApprovalService(visits, access, policy),
                         nudge_text=render_nudge, escalation_text=render_escalation)
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     sender = NudgeSender(services)

@@ -232,6 +232,7 @@ class TimelineItem(_Model):
     when: Condition = ALWAYS
     to: tuple[Recipient, ...] = Field(min_length=1)
     closed_by_debrief: bool = False  # saving the visit's debrief ticks it (the notes, the review ...)
+    closed_by_approval: bool = False  # off once the department head approved (the form)
     note: str = ""
 
     def applies(self, facts: VisitFacts) -> bool:

@@ -17,8 +17,8 @@ from bot.domain.policy import Policy
 from bot.domain.staff import Duty, Role, Staff
 from bot.domain.visits import Decision, Visit, VisitStatus
 from bot.i18n import N_
-from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
+from bot.services.visits import VisitService
 
 
 class ApprovalError(Exception):
@@ -30,7 +30,7 @@ class ApprovalError(Exception):
 
 
 class ApprovalService:
-    def __init__(self, visits: VisitRepository, access: AccessService, policy: Policy) -> None:
+    def __init__(self, visits: VisitService, access: AccessService, policy: Policy) -> None:
         self.visits = visits
         self.access = access
         self.policy = policy
@@ -78,4 +78,5 @@ class ApprovalService:
 
     def _answer(self, visit: Visit, decision: Decision, staff: Staff) -> Visit:
         self.check(visit, staff, decision.step)
-        return self.visits.save(replace(visit, decisions=(*visit.decisions, decision)))
+        # Through VisitService, so that the visit's nudges follow the answer as they follow an edit.
+        return self.visits.record_decision(replace(visit, decisions=(*visit.decisions, decision)))
