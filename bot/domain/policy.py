@@ -384,6 +384,21 @@ class Access(_Model):
     invite_days: int = Field(ge=1, le=90)
 
 
+class ApprovalRules(_Model):
+    """When a visit still awaiting an approver's answer is reminded of (``bot.domain.approval``)."""
+
+    remind_before: Offset  # from the arrival: "-1wd"
+    remind_after: Offset  # from the request, at the soonest: "+2h"
+
+    @model_validator(mode="after")
+    def _signs(self) -> ApprovalRules:
+        if self.remind_before.amount >= 0:
+            raise ValueError(f"remind_before {self.remind_before} must be before the arrival (a minus sign)")
+        if self.remind_after.amount < 0:
+            raise ValueError(f"remind_after {self.remind_after} must be after the request (a plus sign)")
+        return self
+
+
 class Budget(_Model):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     lodging_approver: MessageKey
@@ -396,6 +411,7 @@ class Policy(_Model):
     schedule: Schedule
     relationship: Relationship
     access: Access
+    approval: ApprovalRules
     budget: Budget
     classes: Classes
     executives: dict[Ident, Executive]

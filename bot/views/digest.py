@@ -4,12 +4,15 @@ asks this for what it says (bootstrap hands it a ``DigestView``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from bot.domain.lookups import DayEntry, Item, bucket
 from bot.domain.staff import Staff
 from bot.i18n import Translator
+from bot.services.approval import Awaiting
 from bot.services.lookups import LookupService
+from bot.views.approval import waited
 from bot.views.days import BUCKET_KEYS, Look, assemble, day_rows, item_rows, look_for
 
 # Overdue items the digest lists before "and N more — /mytasks": a morning message is read on a
@@ -24,8 +27,9 @@ class DigestView:
         self.lookups = lookups
 
     def personal(self, t: Translator, person: Staff, entries: list[DayEntry], items: list[Item],
-                 now: datetime) -> str:
-        """Today's own visits (``entries``), then the items due today and the overdue ones."""
+                 now: datetime, *, awaiting: Sequence[Awaiting] = ()) -> str:
+        """Today's own visits (``entries``), the visits awaiting this person's approval, then the
+        items due today and the overdue ones."""
         lookups = self.lookups
         today = lookups.today(now)
         look = look_for(lookups, t, now)
@@ -35,7 +39,8 @@ class DigestView:
         todays_items: list[Item] = []
         for item in items:
             (overdue if bucket(item.due, today, lookups.tz) == "overdue" else todays_items).append(item)
-        rows = day_rows(look, entries, marks, today) + _today_rows(look, todays_items, today)
+        rows = day_rows(look, entries, marks, today) + _awaiting_rows(look, awaiting, now)
+        rows += _today_rows(look, todays_items, today)
         rows += item_rows(look, overdue[:MAX_OVERDUE_LINES], today)
         more = len(overdue) - MAX_OVERDUE_LINES
         footer = t.plural("digest.more_overdue", more) if more > 0 else ""
@@ -48,6 +53,14 @@ class DigestView:
         rows = day_rows(look_for(lookups, t, now), entries, lookups.marks((e.visit for e in entries), now),
                         lookups.today(now))
         return assemble(t, t("digest.group"), rows, 0, 1)
+
+
+def _awaiting_rows(look: Look, awaiting: Sequence[Awaiting], now: datetime) -> list[tuple[str, str]]:
+    """One line per visit waiting for this person's answer: the visit, its arrival, how long it waited."""
+    section = look.t("digest.awaiting")
+    return [(section, look.t("approval.digest_line", number=w.visit.id, client=w.visit.client_name,
+                             when=look.t.format_moment(w.visit.arrival.astimezone(look.tz), look.this_year),
+                             waited=waited(look.t, w.since, now))) for w in awaiting]
 
 
 def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, str]]:
