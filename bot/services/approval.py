@@ -20,8 +20,9 @@ from bot.i18n import N_
 from bot.services.access import AccessService
 from bot.services.visits import VisitService
 
-# Visits further ahead than this are not listed as awaiting anyone's answer: a year is any plan.
-AHEAD = timedelta(days=366)
+# Visits further ahead than this are not listed as awaiting anyone's answer: a quarter covers what
+# is pressing (the request itself reached the approver), and the digest reads these visits whole.
+AHEAD = timedelta(days=92)
 
 
 @dataclass(frozen=True)

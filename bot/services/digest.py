@@ -1,5 +1,6 @@
-"""The morning digest: each working day, each person's visits of the day, the items due that day
-and the overdue ones; and the day's arrivals for every registered reception group.
+"""The morning digest: each working day, each person's visits of the day, the visits awaiting their
+approval (``ApprovalService.awaiting``), the items due that day and the overdue ones; and the day's
+arrivals for every registered reception group.
 
 When: at the policy's ``schedule.digest_at`` (08:30) in the company zone, or the time a person
 chose with ``/digest HH:MM``; on a day off (weekends and public holidays, with the make-up working
