@@ -100,3 +100,16 @@ def test_no_reminder_once_answered_or_called_off(world: World) -> None:
     told = len(manager.messages)
     assert remind(world, "2026-11-25 10:00") == 0
     assert len(manager.messages) == told
+
+
+def test_a_long_list_of_approvals_is_cut_short_in_the_digest(world: World) -> None:
+    people = company(world)
+    new_visit(people["林晓"])
+    services = world.dispatcher.services
+    first = services.visits.get(1)
+    assert first is not None
+    for _ in range(11):
+        services.visits.create(first)
+    text = digests(world, "2026-11-24 08:30")[people["Maria Chen"].id]
+    assert "#10 华为" in text and "#11 华为" not in text
+    assert text.endswith("… and 2 more visits awaiting your approval")

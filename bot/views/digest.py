@@ -18,6 +18,9 @@ from bot.views.days import BUCKET_KEYS, Look, assemble, day_rows, item_rows, loo
 # Overdue items the digest lists before "and N more — /mytasks": a morning message is read on a
 # phone, and a backlog of a hundred lines hides the day.
 MAX_OVERDUE_LINES = 10
+# Visits awaiting the reader's approval listed before "and N more": where no department head is set
+# per person, every manager approves every visit.
+MAX_AWAITING_LINES = 10
 # Items of one visit due today listed one by one up to this many; beyond, one line for them all.
 TODAY_PER_VISIT = 2
 
@@ -58,9 +61,11 @@ class DigestView:
 def _awaiting_rows(look: Look, awaiting: Sequence[Awaiting], now: datetime) -> list[tuple[str, str]]:
     """One line per visit waiting for this person's answer: the visit, its arrival, how long it waited."""
     section = look.t("digest.awaiting")
-    return [(section, look.t("approval.digest_line", number=w.visit.id, client=w.visit.client_name,
+    rows = [(section, look.t("approval.digest_line", number=w.visit.id, client=w.visit.client_name,
                              when=look.t.format_moment(w.visit.arrival.astimezone(look.tz), look.this_year),
-                             waited=waited(look.t, w.since, now))) for w in awaiting]
+                             waited=waited(look.t, w.since, now))) for w in awaiting[:MAX_AWAITING_LINES]]
+    more = len(awaiting) - MAX_AWAITING_LINES
+    return [*rows, (section, look.t.plural("digest.more_awaiting", more))] if more > 0 else rows
 
 
 def _today_rows(look: Look, items: list[Item], today: date) -> list[tuple[str, str]]:
