@@ -26,6 +26,7 @@ from bot.handlers.dialogs import on_group_text, on_replayed, on_text
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
+from bot.repositories.approval_reminders import ApprovalReminderRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.company import CompanyRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
@@ -40,6 +41,7 @@ from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
 from bot.services.approval import ApprovalService
+from bot.services.approval_reminders import ApprovalReminderService
 from bot.services.clients import ClientService
 from bot.services.company import CompanyService
 from bot.services.debriefs import DebriefService, lead_contact_language
@@ -53,6 +55,7 @@ from bot.services.visits import VisitService
 from bot.settings import Settings
 from bot.storage import Database
 from bot.transports.common import TELEGRAM
+from bot.views.approval import ReminderView
 from bot.views.digest import DigestView
 from bot.views.escalations import render as render_escalation
 from bot.views.nudges import render as render_nudge
@@ -93,6 +96,8 @@ class Services:
     escalation_text: EscalationText = field(kw_only=True)
     # Built once the rest exists: it reads nudges, visits and people through the services.
     escalations: EscalationService = field(init=False)
+    # Likewise: approvals still awaited close to the arrival (bot.services.approval_reminders).
+    approval_reminders: ApprovalReminderService = field(init=False)
 
     @property
     def identities(self) -> Identities:
@@ -153,18 +158,22 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     lookups = LookupService(visits.visits, nudges=nudges.nudges, clients=clients, debriefs=debriefs,
                             groups=ReceptionGroups(db.table("reception_groups")), access=access,
                             tz=settings.tz)
+    approval = ApprovalService(visits, access, policy)
     digests = DigestService(lookups, DigestView(lookups), staff=access.staff,
                             preferences=DigestPreferences(db.table("digest_prefs")),
                             log=DigestLog(db.table("digests")), i18n=i18n, policy=policy,
-                            calendar=calendar, clock=clock)
+                            calendar=calendar, clock=clock, approvals=approval)
     services = Services(settings, clock, db, i18n, access,
                         registry.routes(), engine, policy, visits, nudges=nudges, calendar=calendar,
                         debriefs=debriefs, clients=clients, relationship=relationship,
                         lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)),
                         company=CompanyService(CompanyRepository(db.table("company"))),
-                        approval=ApprovalService(visits.visits, access, policy),
+                        approval=approval,
                         nudge_text=render_nudge, escalation_text=render_escalation)
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
+    services.approval_reminders = ApprovalReminderService(
+        services, ApprovalReminderRepository(db.table("approval_reminders")),
+        ReminderView(policy, lookups.name))
     sender = NudgeSender(services)
 
     def withdrawn(visit: Visit, items: list[Nudge]) -> int:

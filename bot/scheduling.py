@@ -1,6 +1,6 @@
-"""The scheduler only wakes the producers (nudges, relationship, digests, escalations), which write
-what is due into the outbox that one sender empties (``bot.core.outbox``), the nightly backup and
-the storage's checkpoint; what is due lives in the database.
+"""The scheduler only wakes the producers (nudges, relationship, digests, escalations, approval
+reminders), which write what is due into the outbox that one sender empties (``bot.core.outbox``),
+the nightly backup and the storage's checkpoint; what is due lives in the database.
 
 APScheduler keeps no jobs across restarts without a job store and by default drops a run that is
 more than a second late, so nothing is planned in it: interval jobs ask the database what is due,
@@ -79,6 +79,16 @@ async def send_escalations(runner: Runner) -> object:
     return await runner.produce(step, "escalation")
 
 
+async def send_approval_reminders(runner: Runner) -> object:
+    """Approvals still awaited close to the visit: the approver reminded once, the host told."""
+    services = runner.dispatcher.services
+
+    def step(budget: Budget) -> Batch:
+        return Batch(services.approval_reminders.due_messages(services.clock.now()))
+
+    return await runner.produce(step, "approval")
+
+
 async def send_access_summaries(runner: Runner) -> object:
     """Once an hour in which the admins were not told of every stranger's request is over: how
     many more there were (``AccessService.due_summaries``)."""
@@ -101,6 +111,9 @@ JOBS: tuple[tuple[str, Work, int], ...] = (
     ("relationship", send_relationship, CHECK_EVERY_SECONDS),
     ("digests", send_digests, CHECK_EVERY_SECONDS),
     ("escalations", send_escalations, ESCALATE_EVERY_SECONDS),
+    # Like escalations: the lead is a working day, and a look every ten minutes spares a scan of the
+    # coming month's visits every few seconds.
+    ("approval reminders", send_approval_reminders, ESCALATE_EVERY_SECONDS),
     ("access summaries", send_access_summaries, CHECK_EVERY_SECONDS),
     ("outbox", send_outbox, CHECK_EVERY_SECONDS),
     ("backup", _back_up, BACKUP_CHECK_SECONDS),

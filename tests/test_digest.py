@@ -227,4 +227,7 @@ def test_the_digest_counts_only_what_is_still_open(world: World, cast: Cast) -> 
     assert numbers(lin) == {1}
     assert "已逾期" not in lin.text and "今天到期" not in lin.text
     assert RECEPTION not in world.chats  # nothing of their own: silence
-    assert numbers(world.person(MANAGER).last) == {2}  # the form still to receive
+    boss = world.person(MANAGER).last.text
+    assert "📝 待您审批\n#1 华为" in boss  # every visit awaits their approval (test_approval_reminders)
+    items = boss.split("📌", 1)[1]
+    assert "#2 Acme" in items and not any(f"#{n} " in items for n in (1, 3, 4))  # the form still to receive

@@ -26,9 +26,10 @@ stateDiagram-v2
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 from enum import StrEnum
 
-from bot.domain.policy import Policy
+from bot.domain.policy import Policy, WorkingDays
 from bot.domain.visits import Decision, Visit
 from bot.i18n import N_
 
@@ -106,3 +107,19 @@ def newly_waiting(before: Visit | None, after: Visit, policy: Policy) -> str | N
     if before is not None and standing(before, policy) == now:
         return None
     return now.step
+
+
+def waiting_since(visit: Visit) -> datetime:
+    """Since when the visit has waited for the step it waits for: its latest answer (the department
+    head's, before the executive's step), else its saving. A visit changed after an answer starts a
+    new round whose moment is not recorded: it counts from the last answer it had."""
+    return max((visit.created_at, *(d.at for d in visit.decisions)))
+
+
+def reminder_due(visit: Visit, policy: Policy, add_working_days: WorkingDays, tz: tzinfo) -> datetime:
+    """When an approver who has not answered is reminded: the policy's lead before the arrival
+    (``approval.remind_before``), but never sooner than ``approval.remind_after`` the request."""
+    rules = policy.approval
+    before = rules.remind_before.apply(visit.arrival.astimezone(tz), add_working_days)
+    after = rules.remind_after.apply(waiting_since(visit).astimezone(tz), add_working_days)
+    return max(before, after)

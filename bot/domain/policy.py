@@ -232,6 +232,7 @@ class TimelineItem(_Model):
     when: Condition = ALWAYS
     to: tuple[Recipient, ...] = Field(min_length=1)
     closed_by_debrief: bool = False  # saving the visit's debrief ticks it (the notes, the review ...)
+    closed_by_approval: bool = False  # off once the department head approved (the form)
     note: str = ""
 
     def applies(self, facts: VisitFacts) -> bool:
@@ -383,6 +384,21 @@ class Access(_Model):
     invite_days: int = Field(ge=1, le=90)
 
 
+class ApprovalRules(_Model):
+    """When a visit still awaiting an approver's answer is reminded of (``bot.domain.approval``)."""
+
+    remind_before: Offset  # from the arrival: "-1wd"
+    remind_after: Offset  # from the request, at the soonest: "+2h"
+
+    @model_validator(mode="after")
+    def _signs(self) -> ApprovalRules:
+        if self.remind_before.amount >= 0:
+            raise ValueError(f"remind_before {self.remind_before} must be before the arrival (a minus sign)")
+        if self.remind_after.amount < 0:
+            raise ValueError(f"remind_after {self.remind_after} must be after the request (a plus sign)")
+        return self
+
+
 class Budget(_Model):
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")]
     lodging_approver: MessageKey
@@ -395,6 +411,7 @@ class Policy(_Model):
     schedule: Schedule
     relationship: Relationship
     access: Access
+    approval: ApprovalRules
     budget: Budget
     classes: Classes
     executives: dict[Ident, Executive]

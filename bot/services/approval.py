@@ -9,16 +9,29 @@ approved; the form names whoever approved, so an admin's approval of their own v
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 
-from bot.domain.approval import EXECUTIVE, ApprovalState, Standing, standing
+from bot.domain.approval import EXECUTIVE, ApprovalState, Standing, standing, waiting_since
 from bot.domain.policy import Policy
 from bot.domain.staff import Duty, Role, Staff
 from bot.domain.visits import Decision, Visit, VisitStatus
 from bot.i18n import N_
-from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
+from bot.services.visits import VisitService
+
+# Visits further ahead than this are not listed as awaiting anyone's answer: a quarter covers what
+# is pressing (the request itself reached the approver), and the digest reads these visits whole.
+AHEAD = timedelta(days=92)
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """A visit waiting for an answer: the step it waits for and since when."""
+
+    visit: Visit
+    step: str
+    since: datetime
 
 
 class ApprovalError(Exception):
@@ -30,7 +43,7 @@ class ApprovalError(Exception):
 
 
 class ApprovalService:
-    def __init__(self, visits: VisitRepository, access: AccessService, policy: Policy) -> None:
+    def __init__(self, visits: VisitService, access: AccessService, policy: Policy) -> None:
         self.visits = visits
         self.access = access
         self.policy = policy
@@ -46,6 +59,25 @@ class ApprovalService:
             host = self.access.staff.get(visit.host)
             people = self.access.manager_of(host) if host is not None else []
         return [person for person in people if person.user_id != visit.host]
+
+    def pending(self, visit: Visit) -> Awaiting | None:
+        """What ``visit`` waits for, if it is planned and waits for an answer."""
+        now = self.standing(visit)
+        if visit.status is not VisitStatus.PLANNED or now.state is not ApprovalState.PENDING:
+            return None
+        assert now.step is not None
+        return Awaiting(visit, now.step, waiting_since(visit))
+
+    def awaiting(self, now: datetime) -> dict[int, list[Awaiting]]:
+        """Each approver's visits not yet arrived that wait for their answer, by arrival (what the
+        morning digest lists as "awaiting your approval")."""
+        found: dict[int, list[Awaiting]] = {}
+        for visit in self.visits.arriving(now, now + AHEAD):
+            waiting = self.pending(visit)
+            if waiting is not None:
+                for person in self.approvers(visit, waiting.step):
+                    found.setdefault(person.user_id, []).append(waiting)
+        return found
 
     def may_answer(self, staff: Staff, visit: Visit, step: str) -> bool:
         return staff.active and (staff.role is Role.ADMIN
@@ -78,4 +110,5 @@ class ApprovalService:
 
     def _answer(self, visit: Visit, decision: Decision, staff: Staff) -> Visit:
         self.check(visit, staff, decision.step)
-        return self.visits.save(replace(visit, decisions=(*visit.decisions, decision)))
+        # Through VisitService, so that the visit's nudges follow the answer as they follow an edit.
+        return self.visits.record_decision(replace(visit, decisions=(*visit.decisions, decision)))

@@ -1,5 +1,6 @@
-"""The morning digest: each working day, each person's visits of the day, the items due that day
-and the overdue ones; and the day's arrivals for every registered reception group.
+"""The morning digest: each working day, each person's visits of the day, the visits awaiting their
+approval (``ApprovalService.awaiting``), the items due that day and the overdue ones; and the day's
+arrivals for every registered reception group.
 
 When: at the policy's ``schedule.digest_at`` (08:30) in the company zone, or the time a person
 chose with ``/digest HH:MM``; on a day off (weekends and public holidays, with the make-up working
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
@@ -38,6 +39,7 @@ from bot.i18n import I18n, Translator
 from bot.repositories.keyed import KeyedDocuments
 from bot.repositories.nudges import OpenNudge
 from bot.repositories.staff import StaffRepository
+from bot.services.approval import ApprovalService, Awaiting
 from bot.services.lookups import Holdings, LookupService
 
 WINDOW = timedelta(hours=4)
@@ -129,6 +131,7 @@ class DigestRun:
         self._today: date
         self._theirs: dict[int, list[DayEntry]] = {}
         self._arrivals: list[DayEntry] = []
+        self._awaiting: dict[int, list[Awaiting]] = {}  # each approver's visits waiting for them
 
     def step(self, budget: Budget) -> Batch:
         """One slice: as much of what is left as ``budget`` allows, and at least one piece of it (who
@@ -151,7 +154,8 @@ class DigestRun:
             person = self._people.pop(0)
             items = self._holdings.list_of(person.user_id) if self._holdings is not None else []
             messages.append((f"u:{person.user_id}:{today}",
-                             service._personal(person, self._theirs.get(person.user_id, []), items, now)))
+                             service._personal(person, self._theirs.get(person.user_id, []), items,
+                                               self._awaiting.get(person.user_id, []), now)))
             worked = True
         if not self._people:
             messages += [(f"g:{g.chat_id}:{today}", service._group(g.chat_id, g.locale, self._arrivals, now))
@@ -193,6 +197,7 @@ class DigestRun:
             self._arrivals = lookups.days(Viewer(None, group=True), today, today, now)
         self._people, self._groups = due, groups
         if due:
+            self._awaiting = service.approvals.awaiting(now)
             end = _end_of(today, lookups.tz)
             self._holdings = Holdings(lookups, [p.user_id for p in due], now, end)
             self._entries = lookups.nudges.open_entries(end)
@@ -202,7 +207,7 @@ class DigestText(Protocol):
     """What a digest says (``bot.views.digest.DigestView``): the service decides who gets one."""
 
     def personal(self, t: Translator, person: Staff, entries: list[DayEntry], items: list[Item],
-                 now: datetime) -> str: ...
+                 now: datetime, *, awaiting: Sequence[Awaiting] = ()) -> str: ...
 
     def group(self, t: Translator, entries: list[DayEntry], now: datetime) -> str: ...
 
@@ -220,8 +225,9 @@ class DigestService:
 
     def __init__(self, lookups: LookupService, text: DigestText, *, staff: StaffRepository,
                  preferences: DigestPreferences, log: DigestLog, i18n: I18n, policy: Policy,
-                 calendar: WorkCalendar, clock: Clock) -> None:
+                 calendar: WorkCalendar, clock: Clock, approvals: ApprovalService) -> None:
         self.lookups = lookups
+        self.approvals = approvals
         self.text = text
         self.staff = staff
         self.preferences = preferences
@@ -255,12 +261,13 @@ class DigestService:
         return at is not None and is_due(local, at, True)
 
     def _personal(self, person: Staff, entries: list[DayEntry], items: list[Item],
-                  now: datetime) -> Send | None:
-        """Today's own visits (``entries``: those the person hosts or is on the team of), then
-        overdue items and the items due today; None if all are empty."""
-        if not entries and not items:
+                  awaiting: Sequence[Awaiting], now: datetime) -> Send | None:
+        """Today's own visits (``entries``: those the person hosts or is on the team of), the visits
+        awaiting their approval, then overdue items and the items due today; None if all are empty."""
+        if not entries and not items and not awaiting:
             return None
-        return Send(person.user_id, self.text.personal(self._translator(person), person, entries, items, now))
+        return Send(person.user_id, self.text.personal(self._translator(person), person, entries, items,
+                                                       now, awaiting=awaiting))
 
     def _group(self, chat_id: int, locale: str, entries: list[DayEntry], now: datetime) -> Send | None:
         """Today's arrivals for the reception team (``entries``); None when nobody comes."""

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
 from bot.clock import Clock
+from bot.domain.approval import MANAGER
 from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, plan_visit, reconcile
 from bot.domain.policy import Policy
 from bot.domain.visits import Visit
@@ -39,14 +40,25 @@ class NudgeService:
         now = self.clock.now()
         stored = self.nudges.for_visit(visit.id)
         plan = plan_visit(visit, self.policy, self.calendar, now, tz=self.tz)
-        changes = reconcile(stored, plan)
+        # Items the department head's approval covers (``closed_by_approval``: the arrangement form)
+        # do not apply once it is given, and apply again in a new round (a change, a send-back).
+        approved = self._approved_items(visit)
+        changes = reconcile(stored, [n for n in plan if n.item not in approved])
         self.nudges.save_all(changes)
-        told = {n.id for n in stored if n.state in (NudgeState.SENT, NudgeState.SNOOZED)}
+        # Whoever was told to submit the form hears of the approval itself, not of an item called off.
+        told = {n.id for n in stored
+                if n.state in (NudgeState.SENT, NudgeState.SNOOZED) and n.item not in approved}
         withdrawn = [n for n in changes if n.state is NudgeState.CANCELLED and n.id in told]
         if withdrawn and self.on_withdrawn is not None:
             self.on_withdrawn(visit, withdrawn)
         current = {nudge.id: nudge for nudge in stored} | {nudge.id: nudge for nudge in changes}
         return sum(1 for nudge in current.values() if nudge.pending(now))
+
+    def _approved_items(self, visit: Visit) -> set[str]:
+        """The timeline items the visit's approval by the department head closes; none without it."""
+        if not any(d.approved and d.step == MANAGER for d in visit.decisions):
+            return set()
+        return {item.id for item in self.policy.timeline if item.closed_by_approval}
 
     def get(self, nudge_id: str) -> Nudge | None:
         return self.nudges.get(nudge_id)

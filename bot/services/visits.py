@@ -42,6 +42,12 @@ class VisitService:
         saved = self.visits.save(visit)
         return saved, self.planner(saved)
 
+    def record_decision(self, visit: Visit) -> Visit:
+        """Stores a visit with an approver's new answer (``bot.services.approval``) and re-plans its
+        nudges as any change does: an approval closes the items it covers (the arrangement form)."""
+        saved, _ = self.update(visit)
+        return saved
+
     def reschedule(self, visit: Visit, arrival: datetime, departure: datetime) -> tuple[Visit, int]:
         """Moves the visit; the flight or train and the hotel nights move by the same amount."""
         shift = arrival - visit.arrival

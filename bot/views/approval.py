@@ -7,16 +7,20 @@ recorded them: one that fails to be delivered is retried, none is lost to a rest
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 from typing import Final, Literal
 
 from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Keyboard, Send
 from bot.domain.approval import EXECUTIVE, STEPS, ApprovalState, approvals, newly_waiting, role_keys, standing
+from bot.domain.policy import Policy
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.i18n import N_, Translator
+from bot.services.approval import Awaiting
 from bot.views.visit_buttons import VisitButton, open_button
 
 APPROVE: Final = "ok"
@@ -157,3 +161,43 @@ def _host(ctx: Context, visit: Visit) -> Staff | None:
 def _name(ctx: Context, user_id: int) -> str:
     staff = ctx.services.access.person(user_id)
     return staff.name if staff else str(user_id)
+
+
+def waited(t: Translator, since: datetime, now: datetime) -> str:
+    """How long a request has waited, as people say it: "2 days", or "5 hours" within the first day."""
+    gone = max(now - since, timedelta(0))
+    if gone >= timedelta(days=1):
+        return t.plural("approval.waited_days", gone.days)
+    return t.plural("approval.waited_hours", max(1, int(gone.total_seconds() // 3600)))
+
+
+class ReminderView:
+    """The reminder an approver gets close to the arrival, and the host's note that it is still
+    pending (``bot.services.approval_reminders`` decides who gets them and when)."""
+
+    def __init__(self, policy: Policy, name_of: Callable[[int], str]) -> None:
+        self.policy = policy
+        self.name_of = name_of
+
+    def reminder(self, t: Translator, tz: tzinfo, waiting: Awaiting, now: datetime) -> tuple[str, Keyboard]:
+        visit = waiting.visit
+        text = t("approval.reminder", number=visit.id, client=visit.client_name,
+                 cls=t(self.policy.class_(visit.class_id).name_key), when=_when(t, tz, visit, now),
+                 host=self.name_of(visit.host), waited=waited(t, waiting.since, now))
+        return text, _request_keyboard(t, visit, waiting.step)
+
+    def still_pending(self, t: Translator, tz: tzinfo, waiting: Awaiting, approvers: list[Staff],
+                      now: datetime) -> tuple[str, Keyboard]:
+        visit = waiting.visit
+        role = " / ".join(t(key) for key in role_keys(visit, self.policy, waiting.step))
+        facts = {"number": visit.id, "client": visit.client_name, "when": _when(t, tz, visit, now),
+                 "role": role}
+        if approvers:
+            text = t("approval.still_pending", names=", ".join(p.name for p in approvers), **facts)
+        else:
+            text = t("approval.still_pending_nobody", **facts)
+        return text, _open(t, visit)
+
+
+def _when(t: Translator, tz: tzinfo, visit: Visit, now: datetime) -> str:
+    return t.format_moment(visit.arrival.astimezone(tz), now.astimezone(tz).year)
