@@ -101,7 +101,7 @@ def test_a_single_file_data_dir_migrates_to_chunks(tmp_path: Path) -> None:
         assert db.schema_version == CURRENT_SCHEMA_VERSION
         assert len(db.table("visits")) == 1202
         assert db.table("visits").get(doc_id=1202) == {"client": "C1202"}
-        assert db.table("staff").get(doc_id=7) == {"name": "Li Wei"}
+        assert db.table("staff").get(doc_id=7) == {"name": "Li Wei", "identities": ["telegram:7"]}  # schema 5
     assert not (data / "visits.json").exists() and (data / "staff.json").exists()
     assert sorted(p.name for p in (data / "visits").iterdir()) == [chunk_name(0), chunk_name(1)]
     with Database.open(data) as db:  # and it opens again as it is now
