@@ -116,6 +116,12 @@ class World:
         outbox.settle([(push, Outcome(push.message, delivered=True)) for push in taken], now)
         return len(taken)
 
+    def answer(self, actions: list[Action]) -> None:
+        """What the bot does for an update, as the runner does it: the reply, then what the handler
+        queued in the outbox for others (``Context.push``)."""
+        self.deliver(actions)
+        self.flush_outbox()
+
     def deliver(self, actions: list[Action]) -> None:
         for action in actions:
             if isinstance(action, Send):
@@ -152,7 +158,7 @@ class Person:
         return self.messages[-1]
 
     def send(self, text: str) -> Person:
-        self.world.deliver(self.world.dispatcher.handle(Event(self.user, self.user.id, text=text)))
+        self.world.answer(self.world.dispatcher.handle(Event(self.user, self.user.id, text=text)))
         return self
 
     def press(self, label: str, message: Message | None = None) -> Person:
@@ -166,7 +172,7 @@ class Person:
 
     def press_unanswered(self, label: str, message: Message) -> Person:
         """Presses a button on ``message`` whose answer never reaches the chat: the bot wrote what the
-        press changed, then a crash lost the reply before it was sent."""
+        press changed, then a crash lost the reply (and what it queued for others) before it was sent."""
         event = Event(self.user, self.user.id, callback_data=message.button(label).data,
                       callback_id=f"cb{message.message_id}", message_id=message.message_id)
         self.world.dispatcher.handle(event)
@@ -176,7 +182,7 @@ class Person:
         """Presses a button by its callback data (also one this person was never shown)."""
         event = Event(self.user, self.user.id, callback_data=data, callback_id=f"cb{message_id}",
                       message_id=message_id)
-        self.world.deliver(self.world.dispatcher.handle(event))
+        self.world.answer(self.world.dispatcher.handle(event))
         return self
 
     def start_flow(self, name: str) -> Person:
@@ -186,7 +192,7 @@ class Person:
         ctx = Context(Event(self.user, self.user.id, text="/flow"), services, staff,
                       services.i18n.for_language_code(self.user.language_code))
         services.flows.start(ctx, name)
-        self.world.deliver(ctx.actions)
+        self.world.answer(ctx.actions)
         return self
 
     def sees_text(self) -> str:
@@ -235,7 +241,7 @@ class Group:
     def _handle(self, event: Event) -> None:
         actions = self.world.dispatcher.handle(event)
         self.actions = [a for a in actions if getattr(a, "chat_id", None) == self.chat_id]
-        self.world.deliver(actions)
+        self.world.answer(actions)
 
 
 def at(world: World, local: str) -> None:
