@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from bot.core.delivery import Delivery
 from bot.core.events import Action, Edit, Event, Send
 from bot.core.runner import Runner
@@ -55,3 +57,16 @@ async def test_the_team_hears_of_a_cancellation_after_its_reply_and_once(world: 
     reply = next(n for n, a in enumerate(shown) if a.chat_id == manager.id and "Cancelled" in a.text)
     assert len(to_office) == 1 and reply < to_office[0]
     assert outbox.queued() == []
+
+
+def test_pushes_held_for_a_reply_leave_once_let_go_and_a_failed_turn_holds_nothing(world: World) -> None:
+    outbox, now = world.dispatcher.services.outbox, world.clock.now()
+    with outbox.holding() as held:
+        outbox.add([Send(2, "notice")], "notice")
+    assert outbox.take(now, 10) == []  # its reply is not out yet
+    outbox.let_go(held)
+    assert [p.text for p in outbox.take(now, 10)] == ["notice"]
+    with pytest.raises(RuntimeError), outbox.holding():
+        outbox.add([Send(2, "of a turn that failed")], "notice")
+        raise RuntimeError("the handler failed past the dispatcher")
+    assert [p.text for p in outbox.take(now, 10)] == ["of a turn that failed"]

@@ -100,12 +100,17 @@ class Outbox:
         self._holding = held
         try:
             yield held
+        except BaseException:
+            # A turn that raised has no reply to wait for, and its write was undone: were its ids
+            # kept, a push given one of them later would never be taken.
+            self.let_go(held)
+            raise
         finally:
             self._holding = None
 
     def let_go(self, ids: Sequence[int]) -> None:
-        """Pushes ``holding`` held back may be taken now (a rolled-back write's ids are no harm: an
-        id queued again later is held only until this call)."""
+        """Pushes ``holding`` held back may be taken now. The ids of a write that was undone since
+        (its flush failed) do no harm: one queued again meanwhile is held only until this call."""
         if ids:
             with self._lock:
                 self._held.difference_update(ids)
