@@ -63,3 +63,22 @@ def test_a_reschedule_in_traditional_chinese_names_both_times(world: World) -> N
     reschedule(host, 1, "下周一上午10点", "下周一下午4点")
     moved = "🕒 林晓 把來訪 #1（华为）從 11月26日 週四 10:00 改到了 11月30日 週一 10:00。"
     assert moved in executive.sees_text()
+
+
+def test_a_cancellation_whose_answer_a_crash_lost_still_reaches_the_team_once(world: World) -> None:
+    people = company(world)
+    host, manager, office = people["林晓"], people["Maria Chen"], people["周敏"]
+    new_visit(host)
+    told_host, told_office = len(host.messages), len(office.messages)
+    manager.send("/visit 1").press("Cancel visit").send("客户行程有变")
+    # The Save is written, then the bot is killed before anything reaches Telegram.
+    manager.press_unanswered("Save", manager.last)
+    world.restart()
+    assert office.messages[told_office:] == [] and host.messages[told_host:] == []
+    world.flush_outbox()  # the outbox's sender at the next start
+    assert [m.text for m in office.messages[told_office:]] == [
+        "❌ Maria Chen 取消了来访 #1（华为，11月26日 周四 10:00）。原因：客户行程有变"]
+    notes = [m.text for m in host.messages[told_host:]]
+    assert len(notes) == 2 and "Maria Chen 取消了来访 #1" in notes[0]  # and the draft for the lead
+    assert notes[1].startswith("✉️ 给 张伟 的通知草稿")
+    assert world.flush_outbox() == 0  # once

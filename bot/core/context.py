@@ -110,9 +110,11 @@ class Context:
         that whoever waits for the core goes first (long work in slices)."""
         self.aside = Aside(_nothing, lambda ctx, _: then(ctx))
 
-    def push(self, chat_id: int, text: str, buttons: Keyboard = ()) -> None:
-        """Sends a message to someone else (admins, a team member)."""
-        self.actions.append(Send(chat_id, text, buttons))
+    def push(self, chat_id: int, text: str, buttons: Keyboard = (), kind: str = "notice") -> None:
+        """Sends a message to someone else (admins, a team member): queued in the outbox in this
+        update's write, so a crash cannot keep the change and lose its notice, and sent by the
+        outbox's sender once the reply was handed over (``Runner``)."""
+        self.services.outbox.add([Send(chat_id, text, buttons)], kind)
 
     def translator_for(self, staff: Staff | None, language_code: str = "") -> Translator:
         """The translator for another person: their chosen locale, else their Telegram language."""

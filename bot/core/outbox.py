@@ -18,11 +18,18 @@ it rather than sending it twice (a reminder that comes twice teaches people to i
 at the next start, pushes left "sending" are dropped with a log line (``drop_interrupted``). A stop
 (SIGTERM) is no crash: what never reached Telegram goes back to "queued" and leaves at the next
 start. 429s are waited out by delivery; quiet hours are the producers' rule.
+
+A handler's notices to other people (``Context.push``: the team told of a change, the admins of a
+request) are queued here too, in the update's own write, so a crash after that write cannot lose
+them. They are held back from ``take`` (in memory: ``holding``) until the update's reply was handed
+over, so the person acting hears first and the others after, whoever sends the outbox meanwhile.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -65,6 +72,11 @@ class Outbox:
     def __init__(self, table: Table) -> None:
         self._table = table
         stored(Push)
+        # Pushes queued by an update whose reply is not yet handed over: not taken meanwhile. Kept
+        # by the core thread (``holding``) and the event loop's (``let_go``), hence the lock.
+        self._held: set[int] = set()
+        self._lock = threading.Lock()
+        self._holding: list[int] | None = None
 
     def add(self, messages: Iterable[Send], kind: str, not_before: datetime | None = None) -> int:
         """Queues ``messages`` (one write), to leave at once or from ``not_before``; returns how many."""
@@ -73,13 +85,44 @@ class Outbox:
                   for index, m in enumerate(messages)]
         if pushes:
             self._table.insert_multiple([Document(to_doc(p), doc_id=p.id) for p in pushes])
+            if self._holding is not None:
+                ids = [p.id for p in pushes]
+                self._holding.extend(ids)
+                with self._lock:
+                    self._held.update(ids)
         return len(pushes)
+
+    @contextmanager
+    def holding(self) -> Iterator[list[int]]:
+        """What is queued inside (an update's turn, on the core) is held back from ``take`` until
+        ``let_go`` gets the ids this yields (once the update's reply was handed over)."""
+        held: list[int] = []
+        self._holding = held
+        try:
+            yield held
+        except BaseException:
+            # A turn that raised has no reply to wait for, and its write was undone: were its ids
+            # kept, a push given one of them later would never be taken.
+            self.let_go(held)
+            raise
+        finally:
+            self._holding = None
+
+    def let_go(self, ids: Sequence[int]) -> None:
+        """Pushes ``holding`` held back may be taken now. The ids of a write that was undone since
+        (its flush failed) do no harm: one queued again meanwhile is held only until this call."""
+        if ids:
+            with self._lock:
+                self._held.difference_update(ids)
 
     def take(self, now: datetime, limit: int) -> list[Push]:
         """Up to ``limit`` queued pushes whose time has come, oldest first, marked as sending."""
         docs, queued = raw_documents(self._table), PushState.QUEUED.value
+        with self._lock:
+            held = frozenset(self._held)
         ids = sorted(int(doc_id) for doc_id, doc in docs.items() if doc.get("state") == queued
-                     and (doc.get("not_before") is None or datetime.fromisoformat(doc["not_before"]) <= now))
+                     and (doc.get("not_before") is None or datetime.fromisoformat(doc["not_before"]) <= now)
+                     and int(doc_id) not in held)
         due = [from_doc(Push, docs[str(doc_id)]) for doc_id in ids[:limit]]
         taken = [replace(p, state=PushState.SENDING, attempts=p.attempts + 1) for p in due]
         self._save(taken)

@@ -34,7 +34,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from bot.core.context import Aside
+from bot.core.context import Aside, Context
 from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome
@@ -51,6 +51,17 @@ log = logging.getLogger(__name__)
 OUTBOX_SLICE = 300
 # After a producer queued this many messages (a catch-up), memory is tidied (``bot.warmup.tidy``).
 TIDY_AFTER = 1000
+
+
+@dataclass(frozen=True)
+class Turn:
+    """What a turn of the core for an update says: its reply, the work its handler set aside, the
+    ids of the pushes it queued (held back until the reply was handed over), the reply's priority."""
+
+    actions: list[Action]
+    aside: Aside[Any] | None
+    pushed: list[int]
+    priority: Priority
 
 
 @dataclass(frozen=True)
@@ -132,18 +143,17 @@ class Runner:
         self._loop = loop = asyncio.get_running_loop()
         replied: asyncio.Future[None] = loop.create_future()
         if self.dispatcher.shows_progress(event) or not self._core.acquire(blocking=False):
-            actions, aside, priority = await self._on_core(self._turn, event, True)
+            turn = await self._on_core(self._turn, event, True)
             # Written or not, it is not known here: held as if it was.
             hold = self._chat_free(event.chat_id)
-            return Accepted(asyncio.create_task(self._reply(event, actions, aside, replied, priority)),
-                            replied, hold)
+            return Accepted(asyncio.create_task(self._reply(event, turn, replied)), replied, hold)
         try:
-            actions, aside, priority = self._turn(event, False)
+            turn = self._turn(event, False)
         except BaseException:
             self._core.release()
             raise
         hold = self._chat_free(event.chat_id)  # asked before the reply takes its own turn
-        reply = asyncio.create_task(self._reply(event, actions, aside, replied, priority))
+        reply = asyncio.create_task(self._reply(event, turn, replied))
         if not self.dispatcher.services.db.unsynced:  # nothing written (a lookup): nothing to wait for
             self._core.release()
             return Accepted(reply, replied)
@@ -157,11 +167,19 @@ class Runner:
         limiter = self.delivery.limiter if self.delivery is not None else None
         return limiter is None or limiter.chat_free(chat_id)
 
-    def _turn(self, event: Event, sync: bool) -> tuple[list[Action], Aside[Any] | None, Priority]:
+    def _turn(self, event: Event, sync: bool) -> Turn:
         """The core's turn for ``event`` (holding the core), and the priority of its reply: a
         stranger's goes behind pushes, so a flood of strangers cannot hold up staff's replies."""
-        actions, aside = self.dispatcher.turn(event, sync)
-        return actions, aside, Priority.REPLY if self.dispatcher.from_staff(event) else Priority.PUSH
+        with self.dispatcher.services.outbox.holding() as pushed:
+            actions, aside = self.dispatcher.turn(event, sync)
+        priority = Priority.REPLY if self.dispatcher.from_staff(event) else Priority.PUSH
+        return Turn(actions, aside, pushed, priority)
+
+    def _resume(self, event: Event, rest: Callable[[Context], None], priority: Priority) -> Turn:
+        """The rest of a handler whose work was set aside, on the core (``Dispatcher.resume``)."""
+        with self.dispatcher.services.outbox.holding() as pushed:
+            actions, aside = self.dispatcher.resume(event, rest)
+        return Turn(actions, aside, pushed, priority)
 
     def _flush_and_release(self, event: Event) -> list[Action]:
         """On the flush thread: makes the update's write durable, then frees the core. If the write
@@ -175,23 +193,37 @@ class Runner:
         finally:
             self._core.release()
 
-    async def _reply(self, event: Event, actions: list[Action], aside: Aside[Any] | None,
-                     replied: asyncio.Future[None], priority: Priority) -> list[Outcome]:
-        """Delivers an update's reply (then ``replied`` is done); then, if its handler set work aside,
-        does that work off the core and finishes the handler on the core with its result (as often as
-        it sets work aside), delivering what each turn says. The update is confirmed meanwhile: what
-        the work gives is written only at the end, so a crash before then loses nothing that was
-        acknowledged. A stranger's reply goes at push ``priority``."""
+    async def _reply(self, event: Event, turn: Turn, replied: asyncio.Future[None]) -> list[Outcome]:
+        """Delivers an update's reply (then ``replied`` is done), then what its handler queued for
+        others (``Context.push``); then, if its handler set work aside, does that work off the core
+        and finishes the handler on the core with its result (as often as it sets work aside),
+        delivering what each turn says. The update is confirmed meanwhile: what the work gives is
+        written only at the end, so a crash before then loses nothing that was acknowledged. A
+        stranger's reply goes at push priority."""
         try:
-            outcomes = await self.push(actions, priority)
+            outcomes = await self._answer(turn)
         finally:
             if not replied.done():
                 replied.set_result(None)
         loop = asyncio.get_running_loop()
-        while aside is not None:
-            rest = await loop.run_in_executor(self._aside, aside.done)
-            actions, aside = await self._on_core(self.dispatcher.resume, event, rest)
-            outcomes += await self.push(actions, priority)
+        while turn.aside is not None:
+            rest = await loop.run_in_executor(self._aside, turn.aside.done)
+            turn = await self._on_core(self._resume, event, rest, turn.priority)
+            outcomes += await self._answer(turn)
+        return outcomes
+
+    async def _answer(self, turn: Turn) -> list[Outcome]:
+        """A turn's reply, then its pushes, which the outbox held back until the reply was handed
+        over. A stop meanwhile leaves them queued, for the next start."""
+        try:
+            outcomes = await self.push(turn.actions, turn.priority)
+        finally:
+            self.dispatcher.services.outbox.let_go(turn.pushed)
+        if turn.pushed:
+            try:
+                await self.send_outbox()
+            except Exception:  # the reply is out; what is left in the outbox goes at its next run
+                log.exception("sending the outbox after a reply failed")
         return outcomes
 
     async def _after(self, reply: asyncio.Task[list[Outcome]], actions: list[Action]) -> list[Outcome]:

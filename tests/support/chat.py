@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,6 +72,9 @@ class World:
     files: dict[int, list[str]] = field(default_factory=dict)
     menus: list[SetCommands] = field(default_factory=list)
     flows: dict[str, Flow] | None = None
+    # Whether what an update queued for others is delivered after its reply (the bench, which times
+    # the reply alone, leaves it queued).
+    send_pushes: bool = True
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -116,6 +120,19 @@ class World:
         outbox.settle([(push, Outcome(push.message, delivered=True)) for push in taken], now)
         return len(taken)
 
+    def handle(self, update: Callable[[], list[Action]]) -> list[Action]:
+        """Handles an update (``update`` runs it through the core) as the runner does: its reply is
+        delivered, then, if its handler queued pushes for others (``Context.push``), the outbox; the
+        reply's actions are returned."""
+        outbox = self.dispatcher.services.outbox
+        with outbox.holding() as pushed:
+            actions = update()
+        self.deliver(actions)
+        outbox.let_go(pushed)
+        if pushed and self.send_pushes:
+            self.flush_outbox()
+        return actions
+
     def deliver(self, actions: list[Action]) -> None:
         for action in actions:
             if isinstance(action, Send):
@@ -152,7 +169,7 @@ class Person:
         return self.messages[-1]
 
     def send(self, text: str) -> Person:
-        self.world.deliver(self.world.dispatcher.handle(Event(self.user, self.user.id, text=text)))
+        self.world.handle(lambda: self.world.dispatcher.handle(Event(self.user, self.user.id, text=text)))
         return self
 
     def press(self, label: str, message: Message | None = None) -> Person:
@@ -166,7 +183,7 @@ class Person:
 
     def press_unanswered(self, label: str, message: Message) -> Person:
         """Presses a button on ``message`` whose answer never reaches the chat: the bot wrote what the
-        press changed, then a crash lost the reply before it was sent."""
+        press changed, then a crash lost the reply (and what it queued for others) before it was sent."""
         event = Event(self.user, self.user.id, callback_data=message.button(label).data,
                       callback_id=f"cb{message.message_id}", message_id=message.message_id)
         self.world.dispatcher.handle(event)
@@ -176,7 +193,7 @@ class Person:
         """Presses a button by its callback data (also one this person was never shown)."""
         event = Event(self.user, self.user.id, callback_data=data, callback_id=f"cb{message_id}",
                       message_id=message_id)
-        self.world.deliver(self.world.dispatcher.handle(event))
+        self.world.handle(lambda: self.world.dispatcher.handle(event))
         return self
 
     def start_flow(self, name: str) -> Person:
@@ -185,8 +202,12 @@ class Person:
         staff = services.access.staff.get(self.id)
         ctx = Context(Event(self.user, self.user.id, text="/flow"), services, staff,
                       services.i18n.for_language_code(self.user.language_code))
-        services.flows.start(ctx, name)
-        self.world.deliver(ctx.actions)
+
+        def start() -> list[Action]:
+            services.flows.start(ctx, name)
+            return ctx.actions
+
+        self.world.handle(start)
         return self
 
     def sees_text(self) -> str:
@@ -233,9 +254,8 @@ class Group:
         return self
 
     def _handle(self, event: Event) -> None:
-        actions = self.world.dispatcher.handle(event)
+        actions = self.world.handle(lambda: self.world.dispatcher.handle(event))
         self.actions = [a for a in actions if getattr(a, "chat_id", None) == self.chat_id]
-        self.world.deliver(actions)
 
 
 def at(world: World, local: str) -> None:
