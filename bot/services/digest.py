@@ -39,7 +39,7 @@ from bot.i18n import I18n, Translator
 from bot.repositories.keyed import KeyedDocuments
 from bot.repositories.nudges import OpenNudge
 from bot.repositories.staff import StaffRepository
-from bot.services.approval import ApprovalService, Awaiting
+from bot.services.approval import ApprovalService, Pending
 from bot.services.lookups import Holdings, LookupService
 
 WINDOW = timedelta(hours=4)
@@ -131,7 +131,7 @@ class DigestRun:
         self._today: date
         self._theirs: dict[int, list[DayEntry]] = {}
         self._arrivals: list[DayEntry] = []
-        self._awaiting: dict[int, list[Awaiting]] = {}  # each approver's visits waiting for them
+        self._awaiting: dict[int, list[Pending]] = {}  # each approver's visits waiting for them
 
     def step(self, budget: Budget) -> Batch:
         """One slice: as much of what is left as ``budget`` allows, and at least one piece of it (who
@@ -207,7 +207,7 @@ class DigestText(Protocol):
     """What a digest says (``bot.views.digest.DigestView``): the service decides who gets one."""
 
     def personal(self, t: Translator, person: Staff, entries: list[DayEntry], items: list[Item],
-                 now: datetime, *, awaiting: Sequence[Awaiting] = ()) -> str: ...
+                 now: datetime, *, awaiting: Sequence[Pending] = ()) -> str: ...
 
     def group(self, t: Translator, entries: list[DayEntry], now: datetime) -> str: ...
 
@@ -261,7 +261,7 @@ class DigestService:
         return at is not None and is_due(local, at, True)
 
     def _personal(self, person: Staff, entries: list[DayEntry], items: list[Item],
-                  awaiting: Sequence[Awaiting], now: datetime) -> Send | None:
+                  awaiting: Sequence[Pending], now: datetime) -> Send | None:
         """Today's own visits (``entries``: those the person hosts or is on the team of), the visits
         awaiting their approval, then overdue items and the items due today; None if all are empty."""
         if not entries and not items and not awaiting:
