@@ -20,8 +20,8 @@ from bot.i18n import N_
 from bot.services.access import AccessService
 from bot.services.visits import VisitService
 
-# Visits further ahead than this are not listed as awaiting anyone's answer: a quarter covers what
-# is pressing (the request itself reached the approver).
+# Visits further ahead than this are not listed in the digest as awaiting anyone's answer: a
+# quarter covers what is pressing (the request itself reached the approver).
 AHEAD = timedelta(days=92)
 
 
@@ -95,15 +95,6 @@ class ApprovalService:
             if step is not None:
                 found.append(Pending(number, row.client_name, datetime.fromtimestamp(row.arrival, UTC),
                                      row.host, step, datetime.fromtimestamp(row.since, UTC)))
-        return found
-
-    def awaiting(self, now: datetime) -> dict[int, list[Pending]]:
-        """Each approver's visits not yet arrived that wait for their answer, by arrival (what the
-        morning digest lists as "awaiting your approval")."""
-        found: dict[int, list[Pending]] = {}
-        for waiting in self.waiting(now, now + AHEAD):
-            for person in self.approvers_of(waiting.host, waiting.step):
-                found.setdefault(person.user_id, []).append(waiting)
         return found
 
     def may_answer(self, staff: Staff, visit: Visit, step: str) -> bool:
