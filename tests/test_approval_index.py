@@ -1,11 +1,13 @@
 """The visits awaiting an approval are read from the visit index, which follows every write of a
 visit and is kept across a clean stop: the approver's digest and the reminders read no visit to find
-them, an answer takes the visit off at once, and a restart keeps both right."""
+them, an answer takes the visit off at once, and a restart keeps both right. The reminders go out
+a visit at a time, between which the core serves whoever types."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.core.slices import Budget, Pieces
 from tests.support.chat import World, at
 from tests.test_approval_reminders import digests, remind
 from tests.test_kept_indexes import decoded_chunks
@@ -45,3 +47,21 @@ def test_an_answer_takes_the_visit_off_the_waiting_list_and_a_restart_keeps_it_o
     world.flush_outbox()
     assert remind(world, "2026-11-25 10:00") == 0  # sent back: nobody is reminded
 
+
+
+def test_the_reminders_go_a_visit_a_slice(world: World) -> None:
+    people = company(world)
+    host, manager = people["林晓"], people["Maria Chen"]
+    new_visit(host)
+    new_visit(host, room="302")
+    world.flush_outbox()
+    at(world, "2026-11-25 10:00")
+    services = world.dispatcher.services
+    run = Pieces(services.approval_reminders.pieces(world.clock.now()))
+    batches = []
+    for _ in range(3):
+        with services.db.unit():
+            batches.append(run.step(Budget(0)))  # no time to spare: the least a slice may do
+    assert [([m.chat_id for m in b.messages], b.more) for b in batches] == [
+        ([manager.id, host.id], True), ([manager.id, host.id], True), ([], False)]
+    assert ["#1" in b.messages[0].text for b in batches[:2]] == [True, False]
