@@ -1,5 +1,6 @@
 """How long an update waits behind each scheduled job (issue 19): the morning digests, the daily
-relationship sweep, the nightly backup, an import of 5,000 clients and the catch-up after downtime,
+relationship sweep, the approval reminders, the nightly backup, an import of 5,000 clients and the
+catch-up after downtime,
 each run as the bot runs it (``bot.scheduling``, or the admin's sheet and Import button, through a
 real ``Runner``) on the benchmark's data.
 
@@ -11,24 +12,33 @@ core thread's CPU time: on a shared machine the wall clock also counts whatever 
 turns it took and how long it ran in all.
 
 ``measure(world)`` runs them in this order on a ``tests.support.chat.World`` (it moves the clock a
-day on for the catch-up, so it comes last); ``bench.core`` calls it.
+day on for the catch-up, so it comes last); ``bench.core`` calls it. ``python -m bench.jobs
+--sizes 25000,50000`` runs only these, on a fresh copy of the generator's data started as the bot
+starts (``bench.__main__.dataset``), and prints the figures.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import statistics
+import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
-from bench.generate import ADMIN_ID
+from bench.generate import ADMIN_ID, NOW
+from bot.clock import FixedClock
 from bot.core.callbacks import pack
 from bot.core.delivery import Delivery
 from bot.core.events import Action, Event, IncomingFile, User
 from bot.core.runner import Runner
-from bot.scheduling import _back_up, send_digests, send_nudges, send_relationship
+from bot.scheduling import _back_up, send_approval_reminders, send_digests, send_nudges, send_relationship
+from bot.warmup import warm_step
 from tests.support.chat import World
 
 # Rows of the sheet imported (the template filled in: a client, a contact, a title and a phone each).
@@ -76,6 +86,7 @@ def measure(world: World) -> dict[str, Any]:
 
     runner._holding_core = timed  # type: ignore[method-assign]
     jobs: list[tuple[str, Job]] = [("digests", send_digests), ("relationship", send_relationship),
+                                   ("approval reminders", send_approval_reminders),
                                    ("backup", _back_up), ("import", lambda runner: _import(runner, telegram))]
     results: dict[str, Any] = {}
     try:
@@ -126,3 +137,31 @@ async def _during(runner: Runner, job: Job, world: World, turns: list[float]) ->
         "s": round(time.perf_counter() - started, 2),
         "result": outcome if isinstance(outcome, int) else str(outcome)[:80],
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="How long an update waits behind each scheduled job.")
+    parser.add_argument("--sizes", default="25000,50000", help="visits, comma-separated")
+    args = parser.parse_args(argv)
+    from bench.__main__ import dataset, fresh_copy  # the full bench imports this module
+
+    results: dict[str, Any] = {}
+    for visits in (int(size) for size in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix="reception-jobs-") as scratch:
+            copy = fresh_copy(dataset(visits), Path(scratch), "data")
+            # As ``bench.core``: 11:00 on a Monday, the digests due, after the start's catch-up and
+            # the warm-up (which builds the indexes read lazily).
+            world = World(copy, admin_ids=frozenset({ADMIN_ID}), clock=FixedClock(NOW + timedelta(hours=2)))
+            try:
+                world.tick()
+                while not warm_step(world.dispatcher.services):
+                    pass
+                results[str(visits)] = measure(world)
+            finally:
+                world.db.close()
+        print(json.dumps({visits: results[str(visits)]}, ensure_ascii=False), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

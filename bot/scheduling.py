@@ -80,13 +80,11 @@ async def send_escalations(runner: Runner) -> object:
 
 
 async def send_approval_reminders(runner: Runner) -> object:
-    """Approvals still awaited close to the visit: the approver reminded once, the host told."""
+    """Approvals still awaited close to the visit: the approver reminded once, the host told; a slice
+    of the core at a time (a first run after the feature, or after downtime, may find many due)."""
     services = runner.dispatcher.services
-
-    def step(budget: Budget) -> Batch:
-        return Batch(services.approval_reminders.due_messages(services.clock.now()))
-
-    return await runner.produce(step, "approval")
+    pieces = services.approval_reminders.pieces(services.clock.now())
+    return await runner.produce(Pieces(pieces).step, "approval")
 
 
 async def send_access_summaries(runner: Runner) -> object:

@@ -62,8 +62,8 @@ def monday(hour: int, minute: int = 0) -> datetime:
 def test_at_0830_on_a_working_day_each_person_gets_their_day(world: World, cast: Cast) -> None:
     assert tick(world, monday(8, 29)) == {}
     sent = tick(world, monday(8, 30))
-    # Each lists what they hold (the manager: the arrangement forms submitted to them); reception and
-    # the admin have nothing of their own.
+    # Each lists what they hold (the manager: the visits awaiting their approval); reception and the
+    # admin have nothing of their own.
     assert set(sent) == {LIN, MA, CHEN, MANAGER}
     lin = world.person(LIN).last.text.splitlines()
     assert lin[:4] == ["☀️ 早上好，Lin！11月23日 周一 的安排：", "", "📅 今天 11月23日 周一",
@@ -72,7 +72,8 @@ def test_at_0830_on_a_working_day_each_person_gets_their_day(world: World, cast:
     assert lin.index("📌 今天到期") < lin.index("⚠️ 已逾期")  # the day first, then the backlog
     assert "• 11:00 团队复盘：把客户需求转为有责任人和期限的任务（#5 华为）" in lin  # later today: listed
     assert not any("#2" in line or "#3" in line for line in lin)  # others' visits: not in one's own digest
-    assert "填写《客户接待安排表》并呈部门负责人" in sent[MANAGER]
+    assert "📝 待您审批\n#1 华为" in sent[MANAGER]
+    assert "填写《客户接待安排表》" not in sent[MANAGER]  # the host's item: the approval is theirs
     assert "#1" not in "".join(line for line in sent[MANAGER].splitlines() if "今天" in line)
     ma = world.person(MA).last.text
     assert ma.startswith("☀️ Good morning, Ma! Your day, Mon 23 Nov:\n\n📅 Today, Mon 23 Nov\n🕘 10:00–12:00")
@@ -229,5 +230,4 @@ def test_the_digest_counts_only_what_is_still_open(world: World, cast: Cast) -> 
     assert RECEPTION not in world.chats  # nothing of their own: silence
     boss = world.person(MANAGER).last.text
     assert "📝 待您审批\n#1 华为" in boss  # every visit awaits their approval (test_approval_reminders)
-    items = boss.split("📌", 1)[1]
-    assert "#2 Acme" in items and not any(f"#{n} " in items for n in (1, 3, 4))  # the form still to receive
+    assert "📌" not in boss and "安排表" not in boss  # the forms are the hosts' items, not theirs

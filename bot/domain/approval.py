@@ -56,7 +56,12 @@ class Standing:
 
 def steps(visit: Visit, policy: Policy) -> tuple[str, ...]:
     """The approvals ``visit`` needs, in order."""
-    return (MANAGER, EXECUTIVE) if policy.class_(visit.class_id).confirmed_by else (MANAGER,)
+    return steps_of_class(visit.class_id, policy)
+
+
+def steps_of_class(class_id: str, policy: Policy) -> tuple[str, ...]:
+    """The approvals a visit of class ``class_id`` needs, in order."""
+    return (MANAGER, EXECUTIVE) if policy.class_(class_id).confirmed_by else (MANAGER,)
 
 
 def role_keys(visit: Visit, policy: Policy, step: str) -> tuple[str, ...]:
@@ -116,10 +121,12 @@ def waiting_since(visit: Visit) -> datetime:
     return max((visit.created_at, *(d.at for d in visit.decisions)))
 
 
-def reminder_due(visit: Visit, policy: Policy, add_working_days: WorkingDays, tz: tzinfo) -> datetime:
-    """When an approver who has not answered is reminded: the policy's lead before the arrival
-    (``approval.remind_before``), but never sooner than ``approval.remind_after`` the request."""
+def reminder_due(arrival: datetime, since: datetime, policy: Policy, add_working_days: WorkingDays,
+                 tz: tzinfo) -> datetime:
+    """When an approver who has not answered a visit arriving at ``arrival``, waiting ``since``
+    (``waiting_since``), is reminded: the policy's lead before the arrival (``approval.remind_before``),
+    but never sooner than ``approval.remind_after`` the request."""
     rules = policy.approval
-    before = rules.remind_before.apply(visit.arrival.astimezone(tz), add_working_days)
-    after = rules.remind_after.apply(waiting_since(visit).astimezone(tz), add_working_days)
+    before = rules.remind_before.apply(arrival.astimezone(tz), add_working_days)
+    after = rules.remind_after.apply(since.astimezone(tz), add_working_days)
     return max(before, after)

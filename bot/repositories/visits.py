@@ -43,6 +43,20 @@ class VisitRow:
     # what a list of open items shows and who holds them, without decoding the visit.
     driver: int | None
     client_name: str
+    # Its approval (``bot.domain.approval``), so that the digest and the approval reminders read only
+    # the visits awaiting an answer: the steps approved so far in this round, comma-separated, or
+    # None when none is awaited (not planned, or sent back); since when it has waited (a timestamp);
+    # its class, which says which steps it needs.
+    answered: str | None
+    since: float
+    class_id: str
+
+    def awaited(self, needed: tuple[str, ...]) -> str | None:
+        """The step the visit waits for, of the ``needed`` ones, if it waits for one."""
+        if self.answered is None:
+            return None
+        given = self.answered.split(",")
+        return next((step for step in needed if step not in given), None)
 
     def has(self, person: int) -> bool:
         """Whether ``person`` is the host or on the team (``Visit.people``)."""
@@ -50,21 +64,31 @@ class VisitRow:
 
 
 # What the index kept between starts is, by field: read back only by a repository with these fields.
-_KEPT_VERSION = "1:" + ",".join(field.name for field in fields(VisitRow))
+_KEPT_VERSION = "2:" + ",".join(field.name for field in fields(VisitRow))
 # Looked up once: an enum member's ``.value`` costs a microsecond, 25,000 times at each start.
 _CANCELLED = VisitStatus.CANCELLED.value
+_PLANNED = VisitStatus.PLANNED.value
 
 
 def _row(doc: dict[str, Any], names: dict[str, str]) -> VisitRow:
     travel = doc.get("travel")
     driver = travel.get("driver") if travel else None
     name = str(doc["client_name"])
+    decisions = doc.get("decisions") or ()
+    answered: str | None = None
+    if doc.get("status", _PLANNED) == _PLANNED and all(d.get("approved") for d in decisions):
+        answered = ",".join(str(d["step"]) for d in decisions)
+    moments = (doc["created_at"], *(d["at"] for d in decisions))
+    since = max(datetime.fromisoformat(moment) for moment in moments)
     return VisitRow(datetime.fromisoformat(doc["arrival"]).timestamp(),
                     datetime.fromisoformat(doc["departure"]).timestamp(),
                     int(doc["client_id"]), doc.get("status") == _CANCELLED,
                     int(doc["host"]), bool(doc.get("executives")), tuple(map(int, doc.get("team", ()))),
                     None if driver is None else int(driver),
-                    names.setdefault(name, name))  # one string per client, not one per visit
+                    names.setdefault(name, name),  # one string per client, not one per visit
+                    answered and names.setdefault(answered, answered),
+                    since.timestamp(),
+                    names.setdefault(str(doc["class_id"]), str(doc["class_id"])))
 
 
 class VisitRepository(KeyedDocuments[Visit]):
@@ -167,6 +191,14 @@ class VisitRepository(KeyedDocuments[Visit]):
         visits = (self.get(visit_id) for _, visit_id in self._by_arrival[first:last])
         return [visit for visit in visits if visit is not None]
 
+    def awaiting_answer(self, start: datetime, end: datetime) -> list[tuple[int, VisitRow]]:
+        """The visits arriving in [start, end) that may await an approver's answer (planned, not sent
+        back; which step, if any, is the class's to say: ``VisitRow.awaited``), by arrival, undecoded."""
+        first = bisect_left(self._by_arrival, (start.timestamp(), -1))
+        last = bisect_left(self._by_arrival, (end.timestamp(), -1))
+        rows = ((number, self._rows[number]) for _, number in self._by_arrival[first:last])
+        return [(number, row) for number, row in rows if row.answered is not None]
+
     def _index_data(self) -> list[list[Any]]:
         """The index as JSON data, kept between starts (``bot.storage.kept_index``)."""
         return [[number, *astuple(row)] for number, row in self._rows.items()]
@@ -176,9 +208,12 @@ class VisitRepository(KeyedDocuments[Visit]):
         self._clear()
         names = self._names
         try:
-            for number, arrival, departure, client, cancelled, host, executives, team, driver, name in kept:
+            for (number, arrival, departure, client, cancelled, host, executives, team, driver, name,
+                 answered, since, class_id) in kept:
                 self._add(int(number), VisitRow(arrival, departure, client, cancelled, host, executives,
-                                                tuple(team), driver, names.setdefault(name, name)))
+                                                tuple(team), driver, names.setdefault(name, name),
+                                                answered and names.setdefault(answered, answered),
+                                                since, names.setdefault(class_id, class_id)))
         except (TypeError, ValueError):
             self._clear()
             return False

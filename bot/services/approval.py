@@ -10,9 +10,9 @@ approved; the form names whoever approved, so an admin's approval of their own v
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from bot.domain.approval import EXECUTIVE, ApprovalState, Standing, standing, waiting_since
+from bot.domain.approval import EXECUTIVE, ApprovalState, Standing, standing, steps_of_class, waiting_since
 from bot.domain.policy import Policy
 from bot.domain.staff import Duty, Role, Staff
 from bot.domain.visits import Decision, Visit, VisitStatus
@@ -20,9 +20,22 @@ from bot.i18n import N_
 from bot.services.access import AccessService
 from bot.services.visits import VisitService
 
-# Visits further ahead than this are not listed as awaiting anyone's answer: a quarter covers what
-# is pressing (the request itself reached the approver), and the digest reads these visits whole.
+# Visits further ahead than this are not listed in the digest as awaiting anyone's answer: a
+# quarter covers what is pressing (the request itself reached the approver).
 AHEAD = timedelta(days=92)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A visit waiting for an answer as the visit index holds it (``VisitRow``), not decoded: what
+    the digest's line shows and who is asked."""
+
+    number: int
+    client_name: str
+    arrival: datetime
+    host: int
+    step: str
+    since: datetime
 
 
 @dataclass(frozen=True)
@@ -53,12 +66,16 @@ class ApprovalService:
 
     def approvers(self, visit: Visit, step: str) -> list[Staff]:
         """Who is asked to answer ``step`` (the host never is): empty when nobody is set up for it."""
+        return self.approvers_of(visit.host, step)
+
+    def approvers_of(self, host_id: int, step: str) -> list[Staff]:
+        """``approvers`` of a visit hosted by ``host_id``."""
         if step == EXECUTIVE:
             people = self.access.staff.with_duty(Duty.EXECUTIVE)
         else:
-            host = self.access.staff.get(visit.host)
+            host = self.access.staff.get(host_id)
             people = self.access.manager_of(host) if host is not None else []
-        return [person for person in people if person.user_id != visit.host]
+        return [person for person in people if person.user_id != host_id]
 
     def pending(self, visit: Visit) -> Awaiting | None:
         """What ``visit`` waits for, if it is planned and waits for an answer."""
@@ -68,15 +85,16 @@ class ApprovalService:
         assert now.step is not None
         return Awaiting(visit, now.step, waiting_since(visit))
 
-    def awaiting(self, now: datetime) -> dict[int, list[Awaiting]]:
-        """Each approver's visits not yet arrived that wait for their answer, by arrival (what the
-        morning digest lists as "awaiting your approval")."""
-        found: dict[int, list[Awaiting]] = {}
-        for visit in self.visits.arriving(now, now + AHEAD):
-            waiting = self.pending(visit)
-            if waiting is not None:
-                for person in self.approvers(visit, waiting.step):
-                    found.setdefault(person.user_id, []).append(waiting)
+    def waiting(self, start: datetime, end: datetime) -> list[Pending]:
+        """The planned visits arriving in [start, end) that wait for an answer, by arrival, read from
+        the visit index (kept up to date by every write of a visit) without decoding them: the digest
+        and the reminders look at a month or a quarter of visits, a few of them waiting."""
+        found = []
+        for number, row in self.visits.awaiting_answer(start, end):
+            step = row.awaited(steps_of_class(row.class_id, self.policy))
+            if step is not None:
+                found.append(Pending(number, row.client_name, datetime.fromtimestamp(row.arrival, UTC),
+                                     row.host, step, datetime.fromtimestamp(row.since, UTC)))
         return found
 
     def may_answer(self, staff: Staff, visit: Visit, step: str) -> bool:

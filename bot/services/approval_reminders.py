@@ -13,6 +13,7 @@ reminded of.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Protocol
 
@@ -21,7 +22,7 @@ from bot.domain.approval import reminder_due
 from bot.domain.staff import Staff
 from bot.i18n import Translator
 from bot.repositories.approval_reminders import ApprovalReminderRepository
-from bot.services.approval import Awaiting
+from bot.services.approval import Awaiting, Pending
 from bot.services.dispatch import NudgeSender
 
 if TYPE_CHECKING:
@@ -52,28 +53,39 @@ class ApprovalReminderService:
 
     def due_messages(self, now: datetime) -> list[Send]:
         """The reminders due now and the hosts' notes, recorded as sent; the caller queues them."""
+        return [message for piece in self.pieces(now) for message in piece]
+
+    def pieces(self, now: datetime) -> Iterator[list[Send]]:
+        """``due_messages`` a visit at a time, each piece recording what it decided, for the
+        scheduler's slices (``bot.core.slices.Pieces``). The visits waiting for an answer come from the
+        visit index; only those whose reminder is due and not yet sent are decoded."""
         services = self.services
         tz = services.settings.tz
         sender = NudgeSender(services)
+        for waiting in services.approval.waiting(now, now + SCAN_AHEAD):
+            yield self._remind(waiting, now, tz, sender)
+
+    def _remind(self, pending: Pending, now: datetime, tz: tzinfo, sender: NudgeSender) -> list[Send]:
+        services = self.services
+        if self.records.reminded(pending.number, pending.step):
+            return []
+        if now < reminder_due(pending.arrival, pending.since, services.policy,
+                              services.calendar.add_working_days, tz):
+            return []
+        visit = services.visits.get(pending.number)
+        if visit is None or sender.first_moment(visit, now) > now:
+            return []  # quiet hours or a day off, and the visit is not that close
+        waiting = Awaiting(visit, pending.step, pending.since)
+        approvers = [p for p in services.approval.approvers(visit, waiting.step) if p.active and p.reachable]
+        self.records.record(visit.id, waiting.step, [p.user_id for p in approvers], now)
         messages: list[Send] = []
-        for visit in services.visits.arriving(now, now + SCAN_AHEAD):
-            waiting = services.approval.pending(visit)
-            if waiting is None or self.records.reminded(visit.id, waiting.step):
-                continue
-            if now < reminder_due(visit, services.policy, services.calendar.add_working_days, tz):
-                continue
-            if sender.first_moment(visit, now) > now:
-                continue  # quiet hours or a day off, and the visit is not that close
-            approvers = [p for p in services.approval.approvers(visit, waiting.step)
-                         if p.active and p.reachable]
-            self.records.record(visit.id, waiting.step, [p.user_id for p in approvers], now)
-            for person in approvers:
-                text, buttons = self.text.reminder(self._translator(person), tz, waiting, now)
-                messages.append(Send(person.user_id, text, buttons))
-            host = services.access.person(visit.host)
-            if host is not None and host.active and host.reachable:
-                text, buttons = self.text.still_pending(self._translator(host), tz, waiting, approvers, now)
-                messages.append(Send(host.user_id, text, buttons))
+        for person in approvers:
+            text, buttons = self.text.reminder(self._translator(person), tz, waiting, now)
+            messages.append(Send(person.user_id, text, buttons))
+        host = services.access.person(visit.host)
+        if host is not None and host.active and host.reachable:
+            text, buttons = self.text.still_pending(self._translator(host), tz, waiting, approvers, now)
+            messages.append(Send(host.user_id, text, buttons))
         return messages
 
     def _translator(self, person: Staff) -> Translator:

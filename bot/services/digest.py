@@ -1,5 +1,5 @@
 """The morning digest: each working day, each person's visits of the day, the visits awaiting their
-approval (``ApprovalService.awaiting``), the items due that day and the overdue ones; and the day's
+approval (``ApprovalService.waiting``), the items due that day and the overdue ones; and the day's
 arrivals for every registered reception group.
 
 When: at the policy's ``schedule.digest_at`` (08:30) in the company zone, or the time a person
@@ -39,7 +39,7 @@ from bot.i18n import I18n, Translator
 from bot.repositories.keyed import KeyedDocuments
 from bot.repositories.nudges import OpenNudge
 from bot.repositories.staff import StaffRepository
-from bot.services.approval import ApprovalService, Awaiting
+from bot.services.approval import AHEAD, ApprovalService, Pending
 from bot.services.lookups import Holdings, LookupService
 
 WINDOW = timedelta(hours=4)
@@ -112,8 +112,10 @@ class DigestRun:
     ones, not read again (an item ticked off in between may still be listed: it was open at 08:30).
     A stop between slices loses nothing: whoever is not recorded yet gets theirs at the next run."""
 
-    # Index entries gathered between two looks at the budget (a small part of a slice).
+    # Index entries gathered, and visits awaiting approval shared out, between two looks at the
+    # budget (a small part of a slice).
     GATHER = 500
+    SHARE = 50
 
     def __init__(self, service: DigestService) -> None:
         self._service = service
@@ -131,7 +133,13 @@ class DigestRun:
         self._today: date
         self._theirs: dict[int, list[DayEntry]] = {}
         self._arrivals: list[DayEntry] = []
-        self._awaiting: dict[int, list[Awaiting]] = {}  # each approver's visits waiting for them
+        self._awaiting: dict[int, list[Pending]] = {}  # each approver's visits waiting for them
+        # The visits waiting for an answer (from the visit index, by the first slice), handed to their
+        # approvers a batch at a time: where no department head is set, every manager approves every
+        # visit, tens of thousands of lines to share out.
+        self._waiting: list[Pending] = []
+        self._shared = 0
+        self._approvers: dict[tuple[int, str], list[int]] = {}  # by host and step
 
     def step(self, budget: Budget) -> Batch:
         """One slice: as much of what is left as ``budget`` allows, and at least one piece of it (who
@@ -142,11 +150,14 @@ class DigestRun:
             self._start()
             worked = True
         if self._holdings is not None:
-            while self._gathered < len(self._entries) and (budget.left() or not worked):
+            # A batch of the open items and one of the visits awaiting approval to a piece.
+            while self._lists_left() and (budget.left() or not worked):
                 self._holdings.add(self._entries[self._gathered:self._gathered + self.GATHER])
                 self._gathered += self.GATHER
+                self._share(self._waiting[self._shared:self._shared + self.SHARE])
+                self._shared += self.SHARE
                 worked = True
-            if self._gathered < len(self._entries):
+            if self._lists_left():
                 return Batch([], more=True)
         messages: list[tuple[str, Send | None]] = []
         service, now, today = self._service, self._now, self._today
@@ -168,6 +179,19 @@ class DigestRun:
         found = [Outgoing(message, key) for key, message in messages if message is not None]
         self.outgoing += found
         return Batch([item.message for item in found], more=bool(self._people))
+
+    def _lists_left(self) -> bool:
+        return self._gathered < len(self._entries) or self._shared < len(self._waiting)
+
+    def _share(self, waiting: list[Pending]) -> None:
+        """Each of ``waiting`` in its approvers' lists."""
+        approvals, approvers = self._service.approvals, self._approvers
+        for pending in waiting:
+            key = (pending.host, pending.step)
+            if key not in approvers:
+                approvers[key] = [p.user_id for p in approvals.approvers_of(pending.host, pending.step)]
+            for user_id in approvers[key]:
+                self._awaiting.setdefault(user_id, []).append(pending)
 
     def _start(self) -> None:
         """Who is due, today's visits, and the open items to gather (nothing when nobody is due)."""
@@ -197,7 +221,7 @@ class DigestRun:
             self._arrivals = lookups.days(Viewer(None, group=True), today, today, now)
         self._people, self._groups = due, groups
         if due:
-            self._awaiting = service.approvals.awaiting(now)
+            self._waiting = service.approvals.waiting(now, now + AHEAD)
             end = _end_of(today, lookups.tz)
             self._holdings = Holdings(lookups, [p.user_id for p in due], now, end)
             self._entries = lookups.nudges.open_entries(end)
@@ -207,7 +231,7 @@ class DigestText(Protocol):
     """What a digest says (``bot.views.digest.DigestView``): the service decides who gets one."""
 
     def personal(self, t: Translator, person: Staff, entries: list[DayEntry], items: list[Item],
-                 now: datetime, *, awaiting: Sequence[Awaiting] = ()) -> str: ...
+                 now: datetime, *, awaiting: Sequence[Pending] = ()) -> str: ...
 
     def group(self, t: Translator, entries: list[DayEntry], now: datetime) -> str: ...
 
@@ -261,7 +285,7 @@ class DigestService:
         return at is not None and is_due(local, at, True)
 
     def _personal(self, person: Staff, entries: list[DayEntry], items: list[Item],
-                  awaiting: Sequence[Awaiting], now: datetime) -> Send | None:
+                  awaiting: Sequence[Pending], now: datetime) -> Send | None:
         """Today's own visits (``entries``: those the person hosts or is on the team of), the visits
         awaiting their approval, then overdue items and the items due today; None if all are empty."""
         if not entries and not items and not awaiting:

@@ -10,7 +10,7 @@ from bot.domain.clashes import Booking, Clash, bookings, clashes
 from bot.domain.programme import shifted
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Note, Visit, VisitStatus
-from bot.repositories.visits import VisitRepository
+from bot.repositories.visits import VisitRepository, VisitRow
 
 # Plans (or re-plans, or clears for a cancelled visit) the nudges of a visit; returns how many are
 # planned. The nudge layer provides it; until then nothing is planned.
@@ -74,6 +74,10 @@ class VisitService:
     def arriving(self, start: datetime, end: datetime) -> list[Visit]:
         """Visits arriving in [start, end), cancelled ones too, by arrival."""
         return self.visits.arriving(start, end)
+
+    def awaiting_answer(self, start: datetime, end: datetime) -> list[tuple[int, VisitRow]]:
+        """The visits arriving in [start, end) that may await an approval, from the index."""
+        return self.visits.awaiting_answer(start, end)
 
     def last_arrivals(self, at: datetime) -> dict[int, datetime]:
         """Each client's latest arrival up to ``at``, cancelled visits aside, from the index (decoding

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from bot.domain.lookups import DayEntry, Item, bucket
 from bot.domain.staff import Staff
 from bot.i18n import Translator
-from bot.services.approval import Awaiting
+from bot.services.approval import Pending
 from bot.services.lookups import LookupService
 from bot.views.approval import waited
 from bot.views.days import BUCKET_KEYS, Look, assemble, day_rows, item_rows, look_for
@@ -30,7 +30,7 @@ class DigestView:
         self.lookups = lookups
 
     def personal(self, t: Translator, person: Staff, entries: list[DayEntry], items: list[Item],
-                 now: datetime, *, awaiting: Sequence[Awaiting] = ()) -> str:
+                 now: datetime, *, awaiting: Sequence[Pending] = ()) -> str:
         """Today's own visits (``entries``), the visits awaiting this person's approval, then the
         items due today and the overdue ones."""
         lookups = self.lookups
@@ -58,11 +58,11 @@ class DigestView:
         return assemble(t, t("digest.group"), rows, 0, 1)
 
 
-def _awaiting_rows(look: Look, awaiting: Sequence[Awaiting], now: datetime) -> list[tuple[str, str]]:
+def _awaiting_rows(look: Look, awaiting: Sequence[Pending], now: datetime) -> list[tuple[str, str]]:
     """One line per visit waiting for this person's answer: the visit, its arrival, how long it waited."""
     section = look.t("digest.awaiting")
-    rows = [(section, look.t("approval.digest_line", number=w.visit.id, client=w.visit.client_name,
-                             when=look.t.format_moment(w.visit.arrival.astimezone(look.tz), look.this_year),
+    rows = [(section, look.t("approval.digest_line", number=w.number, client=w.client_name,
+                             when=look.t.format_moment(w.arrival.astimezone(look.tz), look.this_year),
                              waited=waited(look.t, w.since, now))) for w in awaiting[:MAX_AWAITING_LINES]]
     more = len(awaiting) - MAX_AWAITING_LINES
     return [*rows, (section, look.t.plural("digest.more_awaiting", more))] if more > 0 else rows
