@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.core.context import Context
 from bot.core.events import SendDocument
 from bot.core.router import Router
-from bot.documents.backup import archive, nightly_copies
+from bot.documents.backup import nightly_copies, take
 from bot.domain.staff import Role
 from bot.i18n import N_
 
@@ -16,12 +18,20 @@ MAX_SEND_BYTES = 50 * 1024 * 1024
 
 @router.command("backup", role=Role.ADMIN, menu=N_("cmd.backup"))
 def back_up(ctx: Context) -> None:
-    """Sends the archive (made here, on the core thread: no write can interleave)."""
+    """Takes the database's files here, on the core (no write can interleave), and zips them off it
+    (``Context.set_aside``: seconds at 50,000 visits, and everybody else is answered meanwhile)."""
     now = ctx.now.astimezone(ctx.services.settings.tz)
-    content = archive(ctx.services.db, now)
+    taken = take(ctx.services.db, now)
+    ctx.set_aside(lambda: taken.archive(MAX_SEND_BYTES), lambda ctx, done: _send(ctx, now, *done))
+
+
+def _send(ctx: Context, now: datetime, size: int, content: bytes | None) -> None:
+    """The archive made, sent; or, over what Telegram takes, where the nightly copies are."""
+    if ctx.staff is None or not ctx.staff.role.at_least(Role.ADMIN):  # no longer, while it was made
+        return
     copies = len(nightly_copies(ctx.services.db.data_dir))
-    if len(content) > MAX_SEND_BYTES:
-        ctx.reply(ctx.t("backup.too_large", size=len(content) // 2**20, copies=copies))
+    if content is None:
+        ctx.reply(ctx.t("backup.too_large", size=size // 2**20, copies=copies))
         return
     caption = ctx.t("backup.caption", time=ctx.format_time(now), copies=copies,
                     keep=ctx.services.settings.bot_backup_keep)
