@@ -15,8 +15,8 @@ fixed clock) and measures, in this process:
 - one crash-safe write through the repositories: a nudge and a visit saved; then the checkpoint
   that brings the collection files up to date with everything written (``bot.storage.wal``);
 - the scheduled jobs (the morning digests of every staff member, the relationship sweep, the
-  nightly backup, the catch-up after a day's downtime) and how long an update typed meanwhile
-  waits (``bench.jobs``);
+  nightly backup, the catch-up after a day's downtime), an admin's ``/backup`` and an import of
+  5,000 clients, and how long an update typed meanwhile waits (``bench.jobs``);
 - memory: resident set size after start-up and its peak at the end.
 
 Run one size in a fresh process (``python -m bench.core DATA_DIR [--reps N]``, JSON on stdout) so

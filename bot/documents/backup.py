@@ -148,10 +148,13 @@ def _link(db: Database, prefix: str) -> Path:
     folder.mkdir(exist_ok=True)
     taken = Path(tempfile.mkdtemp(dir=folder, prefix=prefix))
     try:
+        made = {taken}
         for path in _files(db.data_dir):
             relative = path.relative_to(db.data_dir)
             linked = taken / relative
-            linked.parent.mkdir(parents=True, exist_ok=True)
+            if linked.parent not in made:
+                linked.parent.mkdir(parents=True, exist_ok=True)
+                made.add(linked.parent)
             if relative.name == LOG_FILE:
                 linked.write_bytes(b"")  # appended to in place, and empty after the checkpoint
                 continue
@@ -217,15 +220,16 @@ def nightly_copies(data_dir: Path) -> list[Path]:
 
 def _files(data_dir: Path) -> list[Path]:
     """Every file of the database, whatever its layout (one file per collection, chunk folders, the
-    archive): all of the data dir but the lock, temporary files and the nightly copies."""
+    archive): all of the data dir but the lock, temporary files and the nightly copies. Walked, not
+    globbed: the nightly copies' folder (files being zipped there included) is not even entered."""
     found = []
-    for path in sorted(data_dir.rglob("*")):
-        relative = path.relative_to(data_dir)
-        if not path.is_file() or relative.parts[0] == BACKUP_DIR or is_temp_file(path):
-            continue
-        if any(part.startswith(".") for part in relative.parts):
-            continue  # hidden: the lock, a write check, an editor's swap file
-        found.append(path)
+    for root, folders, names in os.walk(data_dir):
+        here = Path(root)
+        # Hidden ones (the lock, a write check, an editor's swap file) are no data.
+        folders[:] = sorted(name for name in folders
+                            if not name.startswith(".") and (here != data_dir or name != BACKUP_DIR))
+        found += [here / name for name in sorted(names)
+                  if not name.startswith(".") and not is_temp_file(here / name)]
     return found
 
 
