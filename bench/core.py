@@ -82,8 +82,9 @@ def new_visit_until_review(world: World, who: int, name: str) -> None:
     host.send("张伟 总经理").press("C类").press("商务洽谈").press("选好了")
     host.send("周四上午10点").press("对").send("周四下午4点").press("对")
     host.press("飞机").send("CA1234").send("首都机场").send("周四上午8点").press("对")
-    host.press("是").press("选好了").press("跳过")
-    host.send("301").press("选好了").press("跳过").press("否").send("0")
+    host.press("是").press("跳过").press("跳过").press("跳过")  # the visitors' phones, the driver, the car
+    host.press("选好了").press("跳过")  # our side, the executives
+    host.press("跳过").press("选好了").press("跳过").press("否").send("0")  # no room: rooms clash
 
 
 def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
