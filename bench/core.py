@@ -34,7 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +42,8 @@ from bench.generate import ADMIN_ID, NOW
 from bench.jobs import measure as measure_jobs
 from bot.clock import FixedClock
 from bot.core.callbacks import pack
-from bot.domain.nudges import NudgeState
+from bot.domain.nudges import Nudge, NudgeState
+from bot.repositories.nudges import NudgeRepository
 from bot.storage.database import LOG_FILE
 from bot.warmup import warm_all
 from tests.support.chat import World
@@ -85,6 +86,19 @@ def new_visit_until_review(world: World, who: int, name: str) -> None:
     host.press("是").press("跳过").press("跳过").press("跳过")  # the visitors' phones, the driver, the car
     host.press("选好了").press("跳过")  # our side, the executives
     host.press("跳过").press("选好了").press("跳过").press("否").send("0")  # no room: rooms clash
+
+
+def soonest_planned(repo: NudgeRepository, now: datetime, count: int) -> list[Nudge]:
+    """The first ``count`` planned nudges (by id) of those due by a day after ``now``, or by a window
+    doubled until it holds that many: only those are decoded. Decoding every planned one instead
+    (25,000 at 50,000 visits, which the bot never does) left 28 MB in this process, counted as the
+    core's."""
+    days = 1
+    while True:
+        due = sorted(repo.planned_by(now + timedelta(days=days)), key=lambda n: n.id)
+        if len(due) >= count or days > 3660:
+            return due[:count]
+        days *= 2
 
 
 def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
@@ -130,7 +144,7 @@ def run(data_dir: Path, reps: int = 200, save_reps: int = 60) -> dict[str, Any]:
     assert "已保存" in admin.last.text, admin.last.text
     updates["Save visit"] = save
     repo = services.nudges.nudges
-    planned = sorted((n for n in repo.in_state(NudgeState.PLANNED)), key=lambda n: n.id)[:reps]
+    planned = soonest_planned(repo, NOW, reps)
     updates["Done button"] = [
         timed(lambda n=n: admin.press_data(pack("nud", "d", n.id)))  # type: ignore[misc]
         for n in planned
