@@ -1,5 +1,6 @@
 """A producer that decides thousands of messages (a first relationship sweep, a long catch-up)
-sends them as it goes: the outbox never holds them all at once, and each goes out once."""
+sends them as it goes: the outbox never holds them all at once, and each goes out once; what it
+changed reaches the collection files at once, not at the next checkpoint."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from bot.core.delivery import Delivery
 from bot.core.events import Action, Send
 from bot.core.runner import OUTBOX_SLICE, Runner
 from bot.core.slices import Batch, Budget
+from bot.storage.database import LOG_FILE
 from tests.support.chat import World
 
 SLICES, PER_SLICE = 12, 100
@@ -47,3 +49,4 @@ def test_a_long_producer_sends_as_it_goes_and_each_message_once(world: World) ->
     assert sorted(telegram.texts) == sorted(f"message {n}" for n in range(SLICES * PER_SLICE))
     assert max(held) < OUTBOX_SLICE + PER_SLICE  # sent once a slice of the outbox was queued
     assert not outbox.queued()
+    assert (world.data_dir / LOG_FILE).stat().st_size == 0  # checkpointed: no chunk kept for the log
