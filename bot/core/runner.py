@@ -226,10 +226,10 @@ class Runner:
         """Runs a producer on the core thread a slice at a time (``bot.core.slices``) and queues what
         each slice returns in the outbox, in the same durable write as the producer's own records;
         then sends the outbox. Each slice is a separate turn of the core: someone typing meanwhile
-        gets the core between two. Once ``OUTBOX_SLICE`` are queued, they are sent before the
-        producer goes on: a first relationship sweep at 50,000 visits queued 8,752 messages, all
-        held in memory until sent (they go out no later: Telegram takes about 30 a second). Returns
-        how many were queued.
+        gets the core between two. Once ``OUTBOX_SLICE`` are queued, they are sent, and what the
+        producer changed is written to the collection files (a checkpoint), before it goes on: a
+        first relationship sweep at 50,000 visits queued 8,752 messages, all held in memory until
+        sent (they go out no later: Telegram takes about 30 a second). Returns how many were queued.
 
         A stop meanwhile cannot undo the turn under way, and need not: what it queued leaves at the
         next start, and what the producer had not yet decided is decided then."""
