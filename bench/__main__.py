@@ -167,7 +167,7 @@ def _pair(figures: dict[str, float]) -> str:
 
 
 # Jobs the scheduler runs, whose worst hold on an update typed meanwhile bench.core measures (issue 19).
-JOBS = ("digests", "relationship", "catch-up", "import", "backup")
+JOBS = ("digests", "relationship", "catch-up", "import", "backup", "backup on demand")
 JOB_WAIT_MS = 100.0
 MYTASKS_MEDIAN_MS = 5.0
 PTB_RSS_MB = 260.0

@@ -8,9 +8,12 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.core.events import Event, SendDocument
 from bot.documents.backup import nightly_copies, nightly_snapshot, restore, take_nightly
 from bot.domain.visits import Visit
+from bot.handlers import backup as backup_handler
 from tests.documents_support import files
 from tests.support.chat import MONDAY_9AM, Person, World
 
@@ -120,3 +123,31 @@ def test_only_admins_get_a_backup(world: World) -> None:
     assert manager.last.text == "Only administrators can do that."
     stranger = world.person(99, "Eve", language_code="en")
     assert not documents(stranger, "/backup")
+
+
+def test_backup_on_demand_takes_the_files_on_the_core_and_zips_them_while_others_are_answered(
+        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    furnish(world)
+    me = world.person(1, "林").send("/start")
+    event = Event(me.user, me.id, text="/backup")
+    actions, aside = world.dispatcher.turn(event)  # the files taken, as they are now
+    assert aside is not None and not actions
+    assert "华为技术有限公司" in me.send("/client 华为").last.text  # answered before the zip is made
+    world.dispatcher.services.clients.create("晚到科技", by=1, now=world.clock.now())  # a write meanwhile
+    world.dispatcher.services.db.checkpoint()
+    actions, aside = world.dispatcher.resume(event, aside.done())  # zipped off the core, then sent
+    [backup] = files(world, actions)
+    assert not list((world.data_dir / "backups").iterdir())  # nothing left of the files taken
+    restored_dir = tmp_path / "restored"
+    restore(backup.content, restored_dir)
+    restored = World(restored_dir, clock=world.clock)
+    try:
+        person = restored.person(1, "林")
+        assert person.send("/client 晚到").last.text.startswith("没有客户匹配")  # came after
+        assert "备注 0" in person.send("/client 华为").last.text
+    finally:
+        restored.db.close()
+
+    monkeypatch.setattr(backup_handler, "MAX_SEND_BYTES", 1000)
+    assert not documents(me, "/backup")
+    assert "超过 Telegram 允许机器人发送的 50 MB" in me.last.text

@@ -2,9 +2,9 @@
 
 An archive holds the data dir's files as they are, whatever the storage's layout (``meta.json``,
 ``<collection>.json`` files or chunk folders, the archive of old records, the company's ``*.toml``
-overrides), so restoring is unzipping it into an empty data dir. It must be
-made on the core's worker thread, the one thread that writes: every write there has reached the disk
-before the next starts, so the files read in between are consistent with each other.
+overrides), so restoring is unzipping it into an empty data dir. Its files are taken on the core
+(``take``), which runs one write at a time, so they are consistent with each other; they are
+zipped off it, while writes go on.
 
 Nightly copies go to ``<data dir>/backups/backup-<date>.zip`` (a directory, so never taken for a
 collection); the newest ``BOT_BACKUP_KEEP`` are kept.
@@ -21,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from bot.storage import Database
 from bot.storage.atomic import TEMP_SUFFIX, fsync_directory, is_temp_file
@@ -36,20 +36,53 @@ NIGHTLY_HOUR = 3
 _NIGHTLY = re.compile(r"backup-(\d{8})\.zip")
 
 
-def archive(db: Database, made_at: datetime) -> bytes:
-    """A zip of every data file and the company's overrides; call it on the core thread only."""
-    db.checkpoint()  # the files then hold every write, and the log in the zip is empty
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-        zipped.comment = f"reception bot backup {made_at.isoformat()} schema {db.schema_version}".encode()
-        for path in _files(db.data_dir):
-            zipped.writestr(path.relative_to(db.data_dir).as_posix(), path.read_bytes())
-    return out.getvalue()
+def take(db: Database, made_at: datetime) -> Taken:
+    """On the core thread, for /backup: the database's files as they are now (``_link``); their
+    archive is made off the core (``Taken.archive``)."""
+    for left in (db.data_dir / BACKUP_DIR).glob(".taken-*"):
+        if left not in _taking:  # a crash interrupted an archive of an earlier run
+            shutil.rmtree(left)
+    folder = _link(db, ".taken-")
+    _taking.add(folder)
+    comment = f"reception bot backup {made_at.isoformat()} schema {db.schema_version}".encode()
+    return Taken(folder, comment)
 
 
-def on_demand(services: Services, made_at: datetime) -> tuple[bytes, int]:
-    """/backup's archive (``archive``; on the core thread only) and how many nightly copies there are."""
-    return archive(services.db, made_at), len(nightly_copies(services.db.data_dir))
+# The folders of the archives being made by this process (``take``), the others' being leftovers.
+_taking: set[Path] = set()
+
+
+@dataclass(frozen=True)
+class Taken:
+    """The files of one archive for /backup (linked in ``folder``)."""
+
+    folder: Path
+    comment: bytes
+
+    def archive(self, limit: int) -> tuple[int, bytes | None]:
+        """Zips the files, then deletes them; any thread. The archive's size in bytes, and the archive
+        unless it is larger than ``limit`` (never held in memory then)."""
+        try:
+            with tempfile.TemporaryFile(dir=self.folder.parent) as out:
+                _zip(self.folder, out, self.comment)
+                size = out.tell()
+                if size > limit:
+                    return size, None
+                out.seek(0)
+                return size, out.read()
+        finally:
+            _taking.discard(self.folder)
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def on_demand(services: Services, made_at: datetime) -> Taken:
+    """/backup's files, taken on the core thread (``take``); zipped off it by ``Taken.archive``."""
+    return take(services.db, made_at)
+
+
+def copies_kept(services: Services) -> int:
+    """How many nightly copies the data dir holds."""
+    return len(nightly_copies(services.db.data_dir))
 
 
 def restore(content: bytes, data_dir: Path) -> list[str]:
@@ -113,13 +146,25 @@ def snapshot(db: Database, now: datetime, keep: int) -> Snapshot | None:
         return None
     for left in folder.glob(".snapshot-*"):  # a crash interrupted an earlier copy
         shutil.rmtree(left)
+    comment = f"reception bot backup {now.isoformat()} schema {db.schema_version}".encode()
+    return Snapshot(_link(db, ".snapshot-"), target, comment, keep)
+
+
+def _link(db: Database, prefix: str) -> Path:
+    """On the core thread: a hidden folder (named from ``prefix``) in ``backups/`` holding the
+    database's files as they are now, each linked, so taking them costs a few milliseconds."""
     db.checkpoint()  # the files then hold every write, and the log is empty
-    taken = Path(tempfile.mkdtemp(dir=folder, prefix=".snapshot-"))
+    folder = db.data_dir / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    taken = Path(tempfile.mkdtemp(dir=folder, prefix=prefix))
     try:
+        made = {taken}
         for path in _files(db.data_dir):
             relative = path.relative_to(db.data_dir)
             linked = taken / relative
-            linked.parent.mkdir(parents=True, exist_ok=True)
+            if linked.parent not in made:
+                linked.parent.mkdir(parents=True, exist_ok=True)
+                made.add(linked.parent)
             if relative.name == LOG_FILE:
                 linked.write_bytes(b"")  # appended to in place, and empty after the checkpoint
                 continue
@@ -130,8 +175,7 @@ def snapshot(db: Database, now: datetime, keep: int) -> Snapshot | None:
     except BaseException:
         shutil.rmtree(taken, ignore_errors=True)
         raise
-    comment = f"reception bot backup {now.isoformat()} schema {db.schema_version}".encode()
-    return Snapshot(taken, target, comment, keep)
+    return taken
 
 
 @dataclass(frozen=True)
@@ -152,10 +196,7 @@ class Snapshot:
             temp = Path(temp_name)
             try:
                 with os.fdopen(fd, "wb") as out:
-                    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
-                        zipped.comment = self.comment
-                        for path in sorted(p for p in self.folder.rglob("*") if p.is_file()):
-                            zipped.write(path, path.relative_to(self.folder).as_posix())
+                    _zip(self.folder, out, self.comment)
                     out.flush()
                     os.fsync(out.fileno())
                 os.replace(temp, self.target)
@@ -170,6 +211,14 @@ class Snapshot:
         return self.target
 
 
+def _zip(folder: Path, out: IO[bytes], comment: bytes) -> None:
+    """The files under ``folder`` zipped into ``out``."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zipped:
+        zipped.comment = comment
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            zipped.write(path, path.relative_to(folder).as_posix())
+
+
 def nightly_copies(data_dir: Path) -> list[Path]:
     """The nightly copies, newest first."""
     folder = data_dir / BACKUP_DIR
@@ -181,15 +230,16 @@ def nightly_copies(data_dir: Path) -> list[Path]:
 
 def _files(data_dir: Path) -> list[Path]:
     """Every file of the database, whatever its layout (one file per collection, chunk folders, the
-    archive): all of the data dir but the lock, temporary files and the nightly copies."""
+    archive): all of the data dir but the lock, temporary files and the nightly copies. Walked, not
+    globbed: the nightly copies' folder (files being zipped there included) is not even entered."""
     found = []
-    for path in sorted(data_dir.rglob("*")):
-        relative = path.relative_to(data_dir)
-        if not path.is_file() or relative.parts[0] == BACKUP_DIR or is_temp_file(path):
-            continue
-        if any(part.startswith(".") for part in relative.parts):
-            continue  # hidden: the lock, a write check, an editor's swap file
-        found.append(path)
+    for root, folders, names in os.walk(data_dir):
+        here = Path(root)
+        # Hidden ones (the lock, a write check, an editor's swap file) are no data.
+        folders[:] = sorted(name for name in folders
+                            if not name.startswith(".") and (here != data_dir or name != BACKUP_DIR))
+        found += [here / name for name in sorted(names)
+                  if not name.startswith(".") and not is_temp_file(here / name)]
     return found
 
 

@@ -4,16 +4,19 @@ One row is one contact with the client they work for; a client without contacts 
 contact columns are empty, and a client with three contacts is three rows repeating its name. The
 first non-empty row holds the headers, in Chinese (either script) or English, in any order.
 
-Every row is checked before anything is written, against the other rows and against the database:
-a row is refused for a missing client name, an unreadable birthday, an unknown class, stage, country
-or language, or for adding nothing new (the client, or that contact of that client, exists already,
-matched by the folded name as ``ClientService.named`` matches it). ``Plan`` holds what the accepted
-rows add, with their ids, ready for ``ClientService.import_all`` to write in one go.
+Every row is checked against the rows before it and against the database: a row is refused for a
+missing client name, an unreadable birthday, an unknown class, stage, country or language, or for
+adding nothing new (the client, or that contact of that client, exists already, matched by the
+folded name as ``ClientService.named`` matches it). ``Plan`` holds what the accepted rows add, with
+their ids, ready for ``ClientService.import_all`` to write.
 
-All or nothing: the clients are written in one write and the contacts in another; if the second
-fails, the first is undone, so nothing of the file remains. Only a crash of the process between the
-two writes leaves the new clients without their contacts, and the import is then resumable: sending
-the same file again matches those clients and adds the missing contacts, nothing twice.
+The Import button checks and writes the rows a slice at a time (``bot.handlers.importing``), each
+slice one turn of the core and one write of whole rows: 5,000 rows held the core for half a second
+in one turn, and everybody typing waited. ``Checker.fresh`` gives what the rows checked since the
+last slice add, with ids after the highest stored then (someone may have added a client between
+two slices). A crash, or a failed write, between two slices leaves the rows of the slices before
+it, each client with the contacts of those rows; the import is resumable: sending the same file
+again refuses those rows as already there and imports the rest, nothing twice.
 
 ```mermaid
 flowchart LR
@@ -181,9 +184,10 @@ class Checker:
     """Checks rows a slice at a time (``add``), against the rows before them and the database;
     ``plan`` holds what the rows so far add.
 
-    Between two slices the core may write (``bot.handlers.importing`` checks a sheet for its report
-    in slices, each a turn of the core of its own): the plan is then only a report, and the rows are
-    checked again, all in one turn, when the admin presses Import.
+    Between two slices the core may write (``bot.handlers.importing`` checks a sheet in slices, each
+    a turn of the core of its own). For the report the plan is then only a report; the rows are
+    checked again when the admin presses Import, each slice's rows in the turn that writes them
+    (``fresh``), so what is written was checked against the database as it was written.
     """
 
     def __init__(self, clients: ClientService, *, by: int, now: datetime,
@@ -194,8 +198,12 @@ class Checker:
         self._new_clients: dict[str, Client] = {}
         self._seen: dict[tuple[str, str], int] = {}  # (client, contact) folded → the row that added it
         self._examples = [_fingerprint(example) for example in examples]
+        self._taken = (0, 0)  # how many of the plan's clients and contacts ``fresh`` gave already
 
     def add(self, rows: Iterable[tuple[int, Row]]) -> None:
+        # The core may have stored clients or contacts since the last slice: new ids come after them.
+        self._next_client = max(self._next_client, self._clients.clients.next_id())
+        self._next_contact = max(self._next_contact, self._clients.contact_store.next_id())
         for number, row in rows:
             refusal = self._refusal(number, row)
             if refusal is not None:
@@ -212,10 +220,15 @@ class Checker:
         key = (fold(name), fold(row.get("contact", "")))
         if key in self._seen:
             return Refusal(number, N_("import.reason.duplicate_in_file"), str(self._seen[key]))
-        existing = self._clients.named(name)
-        client = existing or self._new_clients.get(key[0])
+        # A client an earlier row of this file adds is new to it, even once an earlier slice stored it.
+        client = self._new_clients.get(key[0])
+        existing = self._clients.named(name) if client is None else None
         if existing is not None and (not key[1] or self._clients.contact_named(existing.id, row["contact"])):
             return Refusal(number, N_("import.reason.duplicate"), existing.name)
+        if client is not None and key[1] and self._clients.contact_named(client.id, row["contact"]):
+            # Stored by an earlier slice, then given this contact by someone else in between.
+            return Refusal(number, N_("import.reason.duplicate"), client.name)
+        client = client or existing
         self._seen[key] = number
         if client is None:
             client = self._new_clients[key[0]] = _client(self._next_client, row, self._by, self._now)
@@ -226,6 +239,12 @@ class Checker:
             self._next_contact += 1
         self.plan.accepted += 1
         return None
+
+    def fresh(self) -> tuple[list[Client], list[Contact]]:
+        """The clients and contacts the rows checked since the last call add: what a slice writes."""
+        clients, contacts = self.plan.clients[self._taken[0]:], self.plan.contacts[self._taken[1]:]
+        self._taken = len(self.plan.clients), len(self.plan.contacts)
+        return clients, contacts
 
 
 def _problem(number: int, row: Row) -> Refusal | None:

@@ -4,7 +4,7 @@
 flowchart LR
     import[/import] --> template[explanation + template.xlsx]
     file[.xlsx / .csv sent] --> report[report: accepted, refused and why]
-    report -- Import --> done[all rows written, or none]
+    report -- Import --> done[the rows written, a slice at a time]
     report -- Cancel --> nothing[nothing written]
 ```
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +20,7 @@ from bot.core.callbacks import CallbackData
 from bot.core.context import Context, keyboard
 from bot.core.events import Button, Edit, Keyboard, Send, SendDocument
 from bot.core.router import Router
+from bot.core.slices import Budget
 from bot.core.text import MAX_TEXT
 from bot.documents.importing import (
     COLUMNS,
@@ -29,7 +29,6 @@ from bot.documents.importing import (
     Plan,
     Row,
     SheetError,
-    check,
     example_row,
     header_names,
     read_sheet,
@@ -47,6 +46,8 @@ SHOWN_REFUSALS = 30
 QUOTED = 40
 # The least time between two progress edits of one message.
 PROGRESS_SECONDS = 1.5
+# Rows checked for the Import button between two looks at the slice's time.
+ROWS_AT_A_TIME = 25
 _LABELS = {column.id: column.label_key for column in COLUMNS}
 
 
@@ -135,7 +136,7 @@ class ImportButton(CallbackData, prefix="imp"):
 
 @router.callback(ImportButton.prefix, role=Role.ADMIN, live=True)
 def confirm(ctx: Context) -> None:
-    """Imports every accepted row in one go (or none), or forgets the file."""
+    """Imports every accepted row, a slice at a time (``_import_slice``), or forgets the file."""
     assert ctx.staff is not None
     button = ImportButton.from_args(ctx.args)
     action, serial = button.action, button.serial
@@ -144,23 +145,51 @@ def confirm(ctx: Context) -> None:
         ctx.toast(ctx.t("import.expired"), alert=True)
         return
     name, rows = waiting
+    # Forgotten at once: the button pressed again while the slices go on finds nothing to import.
+    ctx.services.clients.drop_sheet(ctx.staff.user_id)
     if action != "go":
-        ctx.services.clients.drop_sheet(ctx.staff.user_id)
         ctx.show(ctx.t("import.cancelled", name=name))
         return
-    progress = Progress(ctx, ctx.event.message_id)
+    progress = Progress(ctx, ctx.event.message_id, live=False)
     progress.show(ctx.t("import.progress", name=name, done=0, total=len(rows)))
-    # Checked again: the database may have changed since the report.
-    plan = _check(ctx, rows, lambda done: progress.show(
-        ctx.t("import.progress", name=name, done=done, total=len(rows))))
-    try:
-        ctx.services.clients.import_all(plan.clients, plan.contacts)
-    except Exception:
-        log.exception("import of %s failed", name)
-        progress.finish(ctx.t("import.failed", name=name))
+    checker = Checker(ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=_examples(ctx))
+    ctx.later(lambda ctx: _import_slice(ctx, progress.resumed(ctx), name, rows, checker, done=0))
+
+
+def _import_slice(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row]], checker: Checker,
+                  *, done: int) -> None:
+    """Checks the next rows again (the database may have changed since the report) and writes what
+    they add, as many rows as a slice of the core's time allows (``bot.core.slices``), in this turn's
+    one write; the next rows in a turn of their own, so whoever typed meanwhile goes first. Then says
+    what was imported; if a write fails, what the rows before it imported (``bot.documents.importing``)."""
+    if ctx.staff is None:  # no longer allowed in: the rows the slices before wrote stay
         return
-    ctx.services.clients.drop_sheet(ctx.staff.user_id)
-    progress.finish(ctx.t("import.done", name=name, clients=len(plan.clients), contacts=len(plan.contacts)))
+    budget, start = Budget(), done
+    while done < len(rows) and (done == start or budget.left()):
+        # Written as checked, a few rows at a time: the writing (the name index's pinyin of each new
+        # client) is most of the cost, and the slice's time must count it.
+        checker.add(rows[done:done + ROWS_AT_A_TIME])
+        clients, contacts = checker.fresh()
+        try:
+            ctx.services.clients.import_all(clients, contacts)
+        except Exception:
+            log.exception("import of %s failed at row %d", name, rows[done][0])
+            saved = len(checker.plan.clients) - len(clients), len(checker.plan.contacts) - len(contacts)
+            if any(saved):
+                progress.finish(ctx.t("import.failed_part", name=name, row=rows[done][0], clients=saved[0],
+                                      contacts=saved[1]))
+            else:
+                progress.finish(ctx.t("import.failed", name=name))
+            return
+        done = min(done + ROWS_AT_A_TIME, len(rows))
+    if done < len(rows):
+        if done // PROGRESS_EVERY > start // PROGRESS_EVERY:
+            shown = done - done % PROGRESS_EVERY
+            progress.show(ctx.t("import.progress", name=name, done=shown, total=len(rows)))
+        ctx.later(lambda ctx: _import_slice(ctx, progress.resumed(ctx), name, rows, checker, done=done))
+        return
+    progress.finish(ctx.t("import.done", name=name, clients=len(checker.plan.clients),
+                          contacts=len(checker.plan.contacts)))
 
 
 class Progress:
@@ -202,12 +231,6 @@ class Progress:
             self._ctx.reply(text, buttons)
         else:
             self._ctx.actions.append(Edit(self._ctx.event.chat_id, self._message_id, text, buttons))
-
-
-def _check(ctx: Context, rows: list[tuple[int, dict[str, str]]], progress: Callable[[int], object]) -> Plan:
-    assert ctx.staff is not None
-    return check(rows, ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=_examples(ctx),
-                 progress=progress)
 
 
 def _examples(ctx: Context) -> list[Row]:
