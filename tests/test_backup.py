@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.core.events import Event, SendDocument
 from bot.documents.backup import nightly_copies, nightly_snapshot, restore, take_nightly
 from bot.domain.visits import Visit
-from bot.handlers import backup as backup_handler
 from tests.documents_support import files
 from tests.support.chat import MONDAY_9AM, Person, World
 
@@ -126,7 +124,7 @@ def test_only_admins_get_a_backup(world: World) -> None:
 
 
 def test_backup_on_demand_takes_the_files_on_the_core_and_zips_them_while_others_are_answered(
-        world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        world: World, tmp_path: Path) -> None:
     furnish(world)
     me = world.person(1, "林").send("/start")
     event = Event(me.user, me.id, text="/backup")
@@ -148,6 +146,7 @@ def test_backup_on_demand_takes_the_files_on_the_core_and_zips_them_while_others
     finally:
         restored.db.close()
 
-    monkeypatch.setattr(backup_handler, "MAX_SEND_BYTES", 1000)
+    services = world.dispatcher.services
+    services.capabilities = replace(services.capabilities, max_file_bytes=1000)  # the zip is larger
     assert not documents(me, "/backup")
-    assert "超过 Telegram 允许机器人发送的 50 MB" in me.last.text
+    assert "超过本通讯平台允许机器人发送的 0 MB" in me.last.text
