@@ -89,23 +89,31 @@ def ask(ctx: Context, before: Visit | None, after: Visit) -> None:
 
 
 def _requests(ctx: Context, visit: Visit, step: str) -> list[Send]:
+    """One request per approver. Its words and buttons depend only on the approver's language, so
+    each language's are made once: a company's managers can be dozens, and making each one's anew
+    (a date, the buttons' callback data) was most of what a Save cost."""
     sends = []
-    host = _name(ctx, visit.host)
-    given = approvals(visit, ctx.services.policy)
+    made: dict[str, tuple[str, Keyboard]] = {}
     for person in ctx.services.approval.approvers(visit, step):
         if person.user_id == ctx.event.user.id or not person.reachable:
             continue
         t = ctx.translator_for(person)
-        facts = {"host": host, "number": visit.id, "client": visit.client_name,
-                 "cls": t(ctx.services.policy.class_(visit.class_id).name_key),
-                 "when": ctx.format_time(visit.arrival, t)}
-        if step == EXECUTIVE:
-            text = t("approval.request_executive", role=role_name(ctx, t, visit, step),
-                     approved_by=", ".join(_name(ctx, d.by) for d in given) or "—", **facts)
-        else:
-            text = t("approval.request", **facts)
-        sends.append(Send(person.user_id, text, _request_keyboard(t, visit, step)))
+        if t.locale not in made:
+            made[t.locale] = (_request_text(ctx, t, visit, step), _request_keyboard(t, visit, step))
+        text, buttons = made[t.locale]
+        sends.append(Send(person.user_id, text, buttons))
     return sends
+
+
+def _request_text(ctx: Context, t: Translator, visit: Visit, step: str) -> str:
+    facts = {"host": _name(ctx, visit.host), "number": visit.id, "client": visit.client_name,
+             "cls": t(ctx.services.policy.class_(visit.class_id).name_key),
+             "when": ctx.format_time(visit.arrival, t)}
+    if step == EXECUTIVE:
+        given = approvals(visit, ctx.services.policy)
+        return t("approval.request_executive", role=role_name(ctx, t, visit, step),
+                 approved_by=", ".join(_name(ctx, d.by) for d in given) or "—", **facts)
+    return t("approval.request", **facts)
 
 
 def _request_keyboard(t: Translator, visit: Visit, step: str) -> Keyboard:
