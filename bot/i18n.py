@@ -15,7 +15,7 @@ import html
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +26,9 @@ from babel.messages.pofile import read_po
 
 LOCALES = ("zh_Hans", "zh_Hant", "en")
 DOMAIN = "messages"
+
+# A moment whose formatting reads a language's date data (``I18n.warm``); which one does not matter.
+_ANY_MOMENT = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
 
 # Telegram sends IETF-like codes ("zh-hans", "zh-TW", "en-GB"); a few mean Traditional script.
 _TRADITIONAL = {"zh-tw", "zh-hk", "zh-mo", "zh-hant"}
@@ -160,9 +163,13 @@ class I18n:
         return translator
 
     def warm(self) -> None:
-        """Reads every catalog not read yet."""
+        """Reads every catalog not read yet, and Babel's data for each language's dates: Babel reads
+        a locale's data at its first date, which was the first Save that asked approvers reading
+        another language than the saver (the slowest Save by far)."""
         for locale in LOCALES:
-            self.get(locale)
+            translator = self.get(locale)
+            translator.format_moment(_ANY_MOMENT, _ANY_MOMENT.year)
+            translator.format_date(_ANY_MOMENT.date(), _ANY_MOMENT.year + 1)
 
     def for_language_code(self, language_code: str | None) -> Translator:
         return self.get(locale_for(language_code, self.default_locale))
