@@ -37,6 +37,7 @@ from bot.repositories.identities import TABLE as IDENTITIES_TABLE
 from bot.repositories.identities import Identities
 from bot.repositories.imports import PENDING, PendingImports
 from bot.repositories.nudges import ARCHIVE_AFTER, NudgeRepository
+from bot.repositories.planned_policy import PLANNED_POLICY, PlannedPolicyRepository
 from bot.repositories.tasks import TaskRepository
 from bot.repositories.visits import VisitRepository
 from bot.services.access import AccessService
@@ -51,6 +52,7 @@ from bot.services.escalation import EscalationService, EscalationText
 from bot.services.lookups import LookupService, ReceptionGroups
 from bot.services.nudges import NudgeService
 from bot.services.relationship import RelationshipService
+from bot.services.replan import PolicyReplan
 from bot.services.visits import VisitService
 from bot.settings import Settings
 from bot.storage import Database
@@ -98,6 +100,8 @@ class Services:
     escalations: EscalationService = field(init=False)
     # Likewise: approvals still awaited close to the arrival (bot.services.approval_reminders).
     approval_reminders: ApprovalReminderService = field(init=False)
+    # Nudges planned by an older policy, planned again by the warm-up (bot.services.replan).
+    replan: PolicyReplan = field(kw_only=True)
 
     @property
     def identities(self) -> Identities:
@@ -169,6 +173,8 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
                         lookups=lookups, digests=digests, outbox=Outbox(db.table(OUTBOX_TABLE)),
                         company=CompanyService(CompanyRepository(db.table("company"))),
                         approval=approval,
+                        replan=PolicyReplan(nudges, visits, PlannedPolicyRepository(db.table(PLANNED_POLICY)),
+                                            clock),
                         nudge_text=render_nudge, escalation_text=render_escalation)
     services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
     services.approval_reminders = ApprovalReminderService(

@@ -1,6 +1,8 @@
 """What a fresh start prepares right after it begins polling, so the first people to write do not pay
 for it: the client name index (built in slices), the tasks' index, the catalogs of the languages
-other than the default one, the codecs of every stored type, and a frozen heap.
+other than the default one, the codecs of every stored type, and a frozen heap; first of all, when
+the policy's planning rules changed, the nudges of the visits not over planned again
+(``bot.services.replan``).
 
 Why freeze: after start the process holds about half a million long-lived objects (indexes, decoded
 chunks, translations). Python's cyclic garbage collector walks all of them in each full collection,
@@ -18,6 +20,7 @@ import logging
 import platform
 from typing import TYPE_CHECKING
 
+from bot.core.slices import Budget
 from bot.repositories import codec
 
 if TYPE_CHECKING:
@@ -30,6 +33,10 @@ log = logging.getLogger(__name__)
 
 def warm_step(services: Services) -> bool:
     """One slice of warming; True when everything is warm (call until then, on the core thread)."""
+    # First: nudges planned by an older policy, a few visits per slice, before the name index
+    # (which only makes a first search quicker); a no-op once the digest matches.
+    if not services.replan.step(Budget()):
+        return False
     if not services.clients.warm(NAMES_PER_SLICE):
         return False
     services.debriefs.tasks.warm()

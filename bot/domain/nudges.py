@@ -40,6 +40,8 @@ never sent late, never listed as overdue.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
@@ -248,6 +250,19 @@ def _class_id(value: str) -> ClassId:
 
 
 # --- re-planning -----------------------------------------------------------------------------
+
+
+def planning_digest(policy: Policy) -> str:
+    """A stable fingerprint of what planning reads from the policy: the timeline, and per class the
+    items it requires and whether executives count. Another digest than the one the stored nudges
+    were planned with means they may be wrong (``bot.services.replan``); other policy changes (a
+    budget, a purpose) leave it as it is."""
+    classes = {class_id: [list(cls.required_items), cls.executives_involved]
+               for class_id, cls in ((c, policy.class_(c)) for c in CLASS_IDS)}
+    rules = {"timeline": [item.model_dump(mode="json") for item in policy.timeline], "classes": classes}
+    text = json.dumps(rules, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
 
 
 def reconcile(stored: Iterable[Nudge], plan: Sequence[Nudge]) -> list[Nudge]:

@@ -162,6 +162,11 @@ class VisitRepository(KeyedDocuments[Visit]):
         ones too: whose items they may hold."""
         return self._by_person.get(person, set()) | self._by_driver.get(person, set())
 
+    def numbers_not_over(self, now: datetime) -> list[int]:
+        """The numbers of the visits not cancelled and not over at ``now``, from the index, by number."""
+        moment = now.timestamp()
+        return sorted(n for n, row in self._rows.items() if not row.cancelled and row.departure >= moment)
+
     def row(self, number: int) -> VisitRow | None:
         """What the index holds of visit ``number``, without decoding it."""
         return self._rows.get(number)

@@ -89,6 +89,10 @@ class VisitService:
                 last[row.client_id] = max(last.get(row.client_id, arrival), arrival)
         return last
 
+    def numbers_not_over(self, now: datetime) -> list[int]:
+        """The numbers of every visit not cancelled and not over at ``now`` (undecoded: the index's)."""
+        return self.visits.numbers_not_over(now)
+
     def not_over(self, person: int, now: datetime, end: datetime) -> list[Visit]:
         """The visits ``person`` hosts or is on the team of that are not over at ``now`` and arrive
         before ``end``, cancelled ones too, by arrival."""
