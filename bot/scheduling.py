@@ -53,7 +53,12 @@ async def _back_up(runner: Runner) -> object:
 
 async def send_nudges(runner: Runner) -> object:
     """The visit timeline's due items, a slice of the core at a time (``NudgeRun``: a burst spans
-    hundreds of visits)."""
+    hundreds of visits). After a change of the policy, not before every visit not over is planned
+    again (``bot.services.replan``, which the warm-up does too): the first run after a start would
+    otherwise send what came due by the old rules."""
+    replan = runner.dispatcher.services.replan
+    while not await runner.call(replan.step, Budget()):
+        pass
     return await runner.produce(NudgeRun(NudgeSender(runner.dispatcher.services)).step, "nudge")
 
 

@@ -5,9 +5,14 @@ item stays done; a start with the same rules re-plans nothing."""
 
 from __future__ import annotations
 
+import asyncio
 from importlib import resources
 
+from bot.core.delivery import Delivery
+from bot.core.events import Action, Send
+from bot.core.runner import Runner
 from bot.core.slices import Budget
+from bot.scheduling import send_nudges
 from bot.warmup import warm_step
 from tests.support.chat import Person, World, at
 from tests.test_approval_nudges import FORM_EN, FORM_ZH
@@ -89,3 +94,37 @@ def test_a_stop_midway_replans_the_rest_at_the_next_start(world: World) -> None:
     at(world, "2026-11-25 10:00")
     world.tick()
     assert not [m.text for m in manager.messages[told_manager:] if FORM_EN in m.text]
+
+
+class Messenger:
+    """Takes every message the runner sends: (chat, text), in order."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, str]] = []
+
+    async def perform(self, action: Action) -> int | None:
+        assert isinstance(action, Send)
+        self.sent.append((action.chat_id, action.text))
+        return len(self.sent)
+
+
+def test_the_first_nudges_after_an_upgrade_go_by_the_new_rules(world: World) -> None:
+    """The bot starts on the day the form is due: the nudges job, which starts with the warm-up,
+    plans the visits again before it sends anything."""
+    start(world, old_policy())
+    people = company(world)
+    host, manager = people["林晓"], people["Maria Chen"]
+    new_visit(host)
+    world.flush_outbox()
+    (world.data_dir / "policy.toml").unlink()  # the upgrade; the warm-up has not run yet
+    at(world, "2026-11-25 10:00")
+    world.restart()
+    runner = Runner(world.dispatcher)
+    messenger = Messenger()
+    runner.delivery = Delivery(messenger)
+    try:
+        asyncio.run(send_nudges(runner))
+    finally:
+        runner.close()
+    assert any(chat == host.id and FORM_ZH in text for chat, text in messenger.sent)
+    assert not any(chat == manager.id and FORM_EN in text for chat, text in messenger.sent)
