@@ -57,7 +57,7 @@ async def send_nudges(runner: Runner) -> object:
     again (``bot.services.replan``, which the warm-up does too): the first run after a start would
     otherwise send what came due by the old rules."""
     replan = runner.dispatcher.services.replan
-    while not await runner.call(replan.step, Budget()):
+    while not replan.finished and not await runner.call(replan.step, Budget()):
         pass
     return await runner.produce(NudgeRun(NudgeSender(runner.dispatcher.services)).step, "nudge")
 

@@ -16,6 +16,7 @@ from bot.core.delivery import Delivery
 from bot.core.events import Action
 from bot.core.ratelimit import RateLimiter
 from bot.core.runner import Runner
+from bot.core.slices import UNLIMITED
 from bot.scheduling import send_digests, send_nudges, send_relationship
 from bot.services.dispatch import NudgeSender
 from tests import test_lookups
@@ -67,6 +68,9 @@ def nudges_due_and_a_runner(world: World) -> tuple[Runner, Telegram]:
     plan_visit(host)
     plan_visit(host, arrival="周四下午2点", departure="周四下午5点")
     at(world, "2026-11-25 15:00")  # the day before, after both visits' day-before items came due
+    services = world.dispatcher.services
+    with services.db.unit():  # the start's warm-up (``bot.services.replan``): the rules are the same
+        assert services.replan.step(UNLIMITED)
     runner = Runner(world.dispatcher)
     timer = VirtualTimer()
     telegram = Telegram(timer)

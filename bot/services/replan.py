@@ -44,6 +44,11 @@ class PolicyReplan:
         self._done = False
         self.replanned = 0  # visits planned again by this start (the log says how many)
 
+    @property
+    def finished(self) -> bool:
+        """Whether every visit follows the policy in force (read on any thread: a flag)."""
+        return self._done
+
     def step(self, budget: Budget) -> bool:
         """One slice of the re-plan: at least one visit, more while ``budget`` lasts; True once
         there is nothing (more) to do. On the core thread, in a durable write (``Runner.call``)."""
