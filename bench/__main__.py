@@ -33,8 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.generate import generate
+from bot.domain.nudges import planning_digest
+from bot.domain.policy import load_policy
 from bot.repositories.nudges import ARCHIVE_AFTER, VISITS_PER_SHELF
-from bot.storage import CURRENT_SCHEMA_VERSION
+from bot.repositories.planned_policy import PLANNED_POLICY, PlannedPolicyRepository
+from bot.storage import CURRENT_SCHEMA_VERSION, Database
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
@@ -71,7 +74,20 @@ def dataset(visits: int, seed: int = 1) -> Path:
 def fresh_copy(source: Path, scratch: Path, name: str) -> Path:
     target = scratch / name
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".lock"))
+    planned_as_now(target)
     return target
+
+
+def planned_as_now(data_dir: Path) -> None:
+    """Records that the data's nudges follow the shipped policy, as they do (the generator plans them
+    by it) and as a bot that has been running would have recorded: else the bot under test would plan
+    every visit not over again at start (``bot.services.replan``), as after an upgrade, every run."""
+    db = Database.open(data_dir)
+    try:
+        with db.unit():
+            PlannedPolicyRepository(db.table(PLANNED_POLICY)).record(planning_digest(load_policy(None)))
+    finally:
+        db.close()
 
 
 def run_core(data_dir: Path, quick: bool) -> dict[str, Any]:
