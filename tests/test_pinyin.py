@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.domain.pinyin import CompactPhrases, lazy_pinyin, pypinyin
+from pypinyin.seg import mmseg
+
+from bot.domain.pinyin import CompactPhrases, SortedPrefixes, lazy_pinyin, pypinyin
 
 
 def test_every_phrase_reads_as_pypinyin_s_own_file_says() -> None:
@@ -25,3 +27,15 @@ def test_the_bot_starts_without_the_libraries_only_documents_need() -> None:
         capture_output=True, text=True, check=True).stdout.split()
     heavy = ("matplotlib", "fpdf", "openpyxl", "icalendar", "pypinyin.phrases_dict")
     assert [name for name in loaded if name.split(".")[0] in heavy or name in heavy] == []
+
+
+def test_the_segmenter_finds_the_phrases_the_stock_prefix_set_finds() -> None:
+    stock = mmseg.PrefixSet()
+    stock.train(pypinyin.constants.PHRASES_DICT.keys())
+    compact = mmseg.seg._prefix_set
+    assert isinstance(compact, SortedPrefixes)
+    asked = {phrase[:end] for phrase in pypinyin.constants.PHRASES_DICT for end in range(1, len(phrase) + 2)}
+    asked |= {"", "重庆银行长沙分行", "zz", "长沙分行x"}
+    assert [key for key in asked if (key in compact) != (key in stock)] == []
+    text = "重庆银行长沙分行的行长在银行门口，北京海川科技有限公司"
+    assert list(mmseg.seg.cut(text)) == list(mmseg.Seg(stock, no_non_phrases=True).cut(text))
