@@ -55,3 +55,16 @@ def test_added_or_renamed_clients_are_found_as_from_scratch_and_an_addition_make
     index.put(2, "华润置地")  # a rename: the columns are made again, with the new name only
     assert answers(index) == answers(fresh({**names, **dict(enumerate(NAMES[3:], start=4)), 2: "华润置地"}))
     assert index.search("华润集团", 8) == []
+
+
+def test_a_name_typed_in_the_other_script_follows_renames_and_removals() -> None:
+    index = fresh({1: "華為終端", 2: "华华物流", 3: "華潤集團"})
+    assert index.search("华为终端", 8) == [1]
+    assert index.search("华华", 8) == [2]  # a character twice in a name
+    index.put(2, "润华物流")  # renamed: found by its new name only
+    index.remove(3)
+    assert index.search("华华", 8) == []
+    assert index.search("润华", 8) == [2]
+    assert index.search("华润集团", 8) == []
+    index.put(3, "華潤集團")
+    assert index.search("华润集团", 8) == [3]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
@@ -67,6 +68,10 @@ class _Entry:
     def initials_hold(self, latin: str) -> bool:
         """Whether the initials hold ``latin`` (each initial starts a syllable)."""
         return latin in self.initials
+
+    def distinct_readings(self) -> set[str]:
+        """Every reading of any of the name's characters, each once."""
+        return set().union(*self.readings)
 
 
 @lru_cache(maxsize=20_000)
@@ -129,8 +134,10 @@ class NameIndex:
         # at the first search after a write.
         self._columns: tuple[list[int], _Column, _Column, _Column] | None = None
         self._by_name: dict[str, int] = {}
-        # reading ("hua2") → ids of clients with a character read so, to find other-script candidates.
-        self._by_reading: dict[str, set[int]] = {}
+        # reading ("hua2") → ids of clients with a character read so, to find other-script candidates;
+        # each id once, in arrays of machine integers: sets of ids took ten times the memory (a
+        # client's readings are tens of entries; a search makes sets of the few readings it asks).
+        self._by_reading: dict[str, array[int]] = {}
 
     def put(self, client_id: int, name: str) -> None:
         """Adds a client's name, or replaces it after a rename. A new client is added to the end of
@@ -148,9 +155,8 @@ class NameIndex:
             for column, value in zip(columns, (entry.name, entry.tails, entry.initial_tails), strict=True):
                 column.append(value)
         self._by_name.setdefault(entry.name, client_id)
-        for readings in entry.readings:
-            for reading in readings:
-                self._by_reading.setdefault(reading, set()).add(client_id)
+        for reading in entry.distinct_readings():
+            self._by_reading.setdefault(reading, array("i")).append(client_id)
 
     def remove(self, client_id: int) -> None:
         entry = self._entries.pop(client_id, None)
@@ -159,9 +165,8 @@ class NameIndex:
         self._columns = None
         if self._by_name.get(entry.name) == client_id:
             del self._by_name[entry.name]
-        for readings in entry.readings:
-            for reading in readings:
-                self._by_reading[reading].discard(client_id)
+        for reading in entry.distinct_readings():
+            self._by_reading[reading].remove(client_id)
 
     def named(self, name: str) -> int | None:
         """The client with this very name, however it is cased or spaced."""
@@ -205,7 +210,7 @@ class NameIndex:
         wanted = [_readings(char) for char in chars]
         candidates: set[int] | None = None
         for readings in wanted:
-            ids = set().union(*(self._by_reading.get(r, set()) for r in readings))
+            ids = set().union(*(self._by_reading.get(r, ()) for r in readings))
             candidates = ids if candidates is None else candidates & ids
         found = {}
         for client_id in (candidates or set()).difference(already):
