@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 OUTBOX_SLICE = 300
 # After a producer queued this many messages (a catch-up), memory is tidied (``bot.warmup.tidy``).
 TIDY_AFTER = 1000
+# Turns of the event loop a reply's task takes from its start to its request written to the messenger's
+# connection (its own step, then the performer's, ``Delivery._arriving``); a reply that must wait
+# for its chat's limit only waits that long.
+REPLY_STEPS = 2
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,11 @@ class Runner:
         if not self.dispatcher.services.db.unsynced:  # nothing written (a lookup): nothing to wait for
             self._core.release()
             return Accepted(reply, replied)
+        # The reply's request written first (``REPLY_STEPS``), then the write flushed: handed to the
+        # flush thread at once, that thread took the interpreter from the reply's task until its own
+        # Python work was done, and every reply of an update that wrote waited for it.
+        for _ in range(REPLY_STEPS):
+            await asyncio.sleep(0)
         unsaved = await loop.run_in_executor(self._flusher, self._flush_and_release, event)
         if unsaved:
             return Accepted(asyncio.create_task(self._after(reply, unsaved)), replied)
