@@ -44,16 +44,19 @@ class _Part:
     more: Callable[[int], str]
     section: str | None
 
-    def cut(self, shown: int) -> tuple[list[Row], str]:
-        """The first ``shown`` rows and the "and N more" line (empty when nothing is left out)."""
-        left = self.total - sum(self.counts[:shown])
-        return self.rows[:shown], self.more(left) if left > 0 else ""
+    def left_out(self, shown: int) -> int:
+        """How many things the first ``shown`` rows leave out."""
+        return self.total - sum(self.counts[:shown])
 
     def height(self, shown: int) -> int:
-        rows, more = self.cut(shown)
-        if more and self.section is not None:
-            return _height([*rows, (self.section, more)])
-        return _height(rows) + (2 if more else 0)  # a footer: a blank line, then it
+        """The lines of the first ``shown`` rows and, if anything is left out, the line saying so
+        (one line: a row of the section, or a footer after a blank line)."""
+        rows = self.rows[:shown]
+        if not self.left_out(shown):
+            return _height(rows)
+        if self.section is None:
+            return _height(rows) + 2
+        return _height([*rows, (self.section, "")])
 
 
 class DigestView:
@@ -115,12 +118,12 @@ def _fit(parts: list[_Part]) -> tuple[list[Row], str]:
         while shown > 0 and part.height(shown) > room:
             shown -= 1
         left -= part.height(shown)
-        own, more = part.cut(shown)
-        rows += own
-        if more and part.section is not None:
-            rows.append((part.section, more))
-        elif more:
-            footer = more
+        rows += part.rows[:shown]
+        left_out = part.left_out(shown)
+        if left_out and part.section is not None:
+            rows.append((part.section, part.more(left_out)))
+        elif left_out:
+            footer = part.more(left_out)
     return rows, footer
 
 
