@@ -161,7 +161,7 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
         calendar=calendar)
     lookups = LookupService(visits.visits, nudges=nudges.nudges, clients=clients, debriefs=debriefs,
                             groups=ReceptionGroups(db.table("reception_groups")), access=access,
-                            tz=settings.tz)
+                            tz=settings.tz, lapses=nudges.lapses)
     approval = ApprovalService(visits, access, policy)
     digests = DigestService(lookups, DigestView(lookups), staff=access.staff,
                             preferences=DigestPreferences(db.table("digest_prefs")),

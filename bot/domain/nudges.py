@@ -35,7 +35,8 @@ days (调休) count as working days; that is the ``WorkCalendar``'s business.
 
 Missed: a preparation item (due at or before the guests' arrival) that is not done when they
 arrive has no use any more. It is closed as missed (``is_missed``): kept on the visit's record,
-never sent late, never listed as overdue.
+never sent late, never listed as overdue. So is an after-visit chore whose moment passes (the
+policy's ``lapses``: tidying the room) still open at the end of the next working day (``Lapses``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Literal
 
@@ -62,7 +63,7 @@ class NudgeState(StrEnum):
     SNOOZED = "snoozed"
     CANCELLED = "cancelled"
     FAILED = "failed"
-    MISSED = "missed"  # a preparation item still open when the guests arrived
+    MISSED = "missed"  # a preparation item still open when the guests arrived, or a chore lapsed
 
 
 OPEN_STATES = frozenset({NudgeState.PLANNED, NudgeState.SNOOZED, NudgeState.FAILED, NudgeState.MISSED})
@@ -94,14 +95,44 @@ class Nudge:
         return self.state is NudgeState.PLANNED and self.due >= now
 
 
-def is_missed(nudge: Nudge, visit: Visit, now: datetime) -> bool:
-    """A preparation item still unfinished once the guests have arrived: closed as missed.
+class Lapses:
+    """The items that lapse (the policy's ``lapses``: tidying the room after the meeting) and when:
+    at the end of the first working day after the day each was due, in the company zone. The day's
+    evening and the next working day leave time to do it; after that the room has been used again."""
+
+    def __init__(self, items: frozenset[str], calendar: WorkCalendar, tz: tzinfo) -> None:
+        self.items = items
+        self._calendar = calendar
+        self._tz = tz
+        self._ends: dict[date, datetime] = {}  # by the day due: a few hundred days in a year
+
+    @classmethod
+    def of(cls, policy: Policy, calendar: WorkCalendar, tz: tzinfo) -> Lapses:
+        return cls(policy.lapsing, calendar, tz)
+
+    def lapsed(self, item: str, due: datetime, now: datetime) -> bool:
+        """Whether the item ``item`` due at ``due`` has lapsed at ``now``."""
+        return item in self.items and now >= self.end(due)
+
+    def end(self, due: datetime) -> datetime:
+        """The end of the first working day after the one of ``due``."""
+        day = due.astimezone(self._tz).date()
+        end = self._ends.get(day)
+        if end is None:
+            last = self._calendar.add_working_days(day, 1)
+            end = self._ends[day] = datetime.combine(last + timedelta(days=1), time(), tzinfo=self._tz)
+        return end
+
+
+def is_missed(nudge: Nudge, visit: Visit, now: datetime, lapses: Lapses) -> bool:
+    """An item closed as missed: a preparation item still unfinished once the guests have arrived,
+    or a chore that lapsed (``Lapses``).
 
     A preparation item is one due at or before the arrival (the banner, the pickup, the T-5 min
-    wait); follow-up items are due after the departure and stay open.
+    wait); follow-up items are due after the departure and stay open, unless they lapse.
     """
-    return nudge.state is NudgeState.MISSED or (
-        nudge.state in UNFINISHED and nudge.due <= visit.arrival <= now)
+    return nudge.state is NudgeState.MISSED or (nudge.state in UNFINISHED and (
+        nudge.due <= visit.arrival <= now or lapses.lapsed(nudge.item, nudge.due, now)))
 
 
 # Timeline roles held as standing duties (set per person in /staff); the rest are the visit's own.
@@ -147,6 +178,11 @@ def held(host: int, team: Sequence[int], driver: int | None, roles: Iterable[Rec
 
 def nudge_id(visit_id: int, item_id: str) -> str:
     return f"visit:{visit_id}:{item_id}"
+
+
+def item_of(nudge_id: str) -> str:
+    """The timeline item id of a nudge id (``visit:12:tidy`` -> ``tidy``)."""
+    return nudge_id.rsplit(":", 1)[-1]
 
 
 def visit_prefix(visit_id: int) -> str:
@@ -259,7 +295,10 @@ def planning_digest(policy: Policy) -> str:
     budget, a purpose) leave it as it is."""
     classes = {class_id: [list(cls.required_items), cls.executives_involved]
                for class_id, cls in ((c, policy.class_(c)) for c in CLASS_IDS)}
-    rules = {"timeline": [item.model_dump(mode="json") for item in policy.timeline], "classes": classes}
+    # ``lapses`` changes no plan, only when an open item counts as missed: left out, so that adding
+    # it does not re-plan every visit.
+    timeline = [item.model_dump(mode="json", exclude={"lapses"}) for item in policy.timeline]
+    rules = {"timeline": timeline, "classes": classes}
     text = json.dumps(rules, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -233,6 +233,7 @@ class TimelineItem(_Model):
     to: tuple[Recipient, ...] = Field(min_length=1)
     closed_by_debrief: bool = False  # saving the visit's debrief ticks it (the notes, the review ...)
     closed_by_approval: bool = False  # off once the department head approved (the form)
+    lapses: bool = False  # a chore whose moment passes: missed when still open a working day later
     note: str = ""
 
     def applies(self, facts: VisitFacts) -> bool:
@@ -434,6 +435,11 @@ class Policy(_Model):
         condition holds, and those the visit's class requires whatever was asked."""
         required = self.class_(facts.class_id).required_items
         return tuple(item for item in self.timeline if item.id in required or item.applies(facts))
+
+    @property
+    def lapsing(self) -> frozenset[str]:
+        """The ids of the items that lapse (``lapses``): closed as missed when left undone too long."""
+        return frozenset(item.id for item in self.timeline if item.lapses)
 
     def item(self, item_id: str) -> TimelineItem:
         """The timeline item ``item_id``; KeyError when the policy has none (it was removed)."""

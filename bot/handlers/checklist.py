@@ -51,7 +51,7 @@ def show_checklist(ctx: Context, visit: Visit) -> None:
 
 
 def _mark(ctx: Context, nudge: Nudge, visit: Visit) -> str:
-    if is_missed(nudge, visit, ctx.now):
+    if is_missed(nudge, visit, ctx.now, ctx.services.nudges.lapses):
         return _MARKS[NudgeState.MISSED]
     if nudge.state in _MARKS:
         return _MARKS[nudge.state]

@@ -117,9 +117,11 @@ class NudgeSender:
 
         Per visit and person, one message: the items due now, with those due within
         ``JOIN_WITHIN`` after them. Preparation items of a visit that has begun are closed as
-        missed instead (``is_missed``): a "wait at the entrance" after the guests came is noise.
+        missed instead (``is_missed``): a "wait at the entrance" after the guests came is noise; so
+        are chores that lapsed while they waited (the bot was down over a day).
         """
-        missed = [n for n in found if is_missed(n, visit, now)]
+        lapses = self.services.nudges.lapses
+        missed = [n for n in found if is_missed(n, visit, now, lapses)]
         recorded = [replace(n, state=NudgeState.MISSED, snoozed_until=None) for n in missed]
         nudges = [n for n in found if n not in missed]
         if not nudges or self._held(now, visit):

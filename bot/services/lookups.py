@@ -34,7 +34,7 @@ from bot.domain.lookups import (
     is_behind,
     same_in_either_script,
 )
-from bot.domain.nudges import DUTY_ROLES, NudgeState, held, nudge_id
+from bot.domain.nudges import DUTY_ROLES, Lapses, NudgeState, held, item_of, nudge_id
 from bot.domain.staff import Role, Staff
 from bot.domain.visits import Visit, VisitStatus
 from bot.repositories.clients import ContactKeys
@@ -104,6 +104,7 @@ class Holdings:
                  tasks_by: datetime | None) -> None:
         self._lookups = lookups
         self._items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
+        self._now = now
         self._moment = now.timestamp()
         self._tasks_by = tasks_by
         self._on_duty = lookups.access.on_duty()  # read once
@@ -111,10 +112,13 @@ class Holdings:
 
     def add(self, entries: Iterable[OpenNudge]) -> None:
         items, visits, access = self._items, self._lookups.visits, self._lookups.access
+        lapses = self._lookups.lapses
         for entry in entries:
             row = visits.row(entry.visit_id)
-            # Cancelled visits have nothing open; a preparation item of a visit begun is missed.
-            if row is None or row.cancelled or entry.due <= row.arrival <= self._moment:
+            # Cancelled visits have nothing open; a preparation item of a visit begun is missed, and
+            # so is a chore that lapsed (``is_missed``).
+            if row is None or row.cancelled or entry.due <= row.arrival <= self._moment or (
+                    item_of(entry.id) in lapses.items and lapses.end(entry.due_at) <= self._now):
                 continue
             managers = self._managers.get(row.host)
             if managers is None:
@@ -143,8 +147,9 @@ class Holdings:
 class LookupService:
     def __init__(self, visits: VisitRepository, *, nudges: NudgeRepository, clients: ClientService,
                  debriefs: DebriefService, groups: ReceptionGroups, access: AccessService,
-                 tz: ZoneInfo) -> None:
+                 tz: ZoneInfo, lapses: Lapses) -> None:
         self.visits = visits
+        self.lapses = lapses  # chores missed when left too long: never listed as open
         self.access = access
         self.staff = access.staff
         self.nudges = nudges
@@ -248,7 +253,8 @@ class LookupService:
     def checklist(self, user_id: int, now: datetime, tasks_by: datetime | None = None) -> list[Item]:
         """Open items this person holds, due by ``now`` (``held``), and their debrief tasks due by
         ``tasks_by`` (None: all of them), the earliest (most overdue) first. Preparation items of
-        visits already begun are missed, not open (``is_missed``), and are left out.
+        visits already begun and chores that lapsed are missed, not open (``is_missed``), and are
+        left out.
 
         Read from the indexes alone (the visits', the nudges', the tasks'), nothing decoded: only the
         items of the visits the person hosts, is on the team of or drives for, and of the roles they

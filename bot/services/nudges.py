@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from bot.clock import Clock
 from bot.domain.approval import MANAGER
-from bot.domain.nudges import UNFINISHED, Nudge, NudgeState, plan_visit, reconcile
+from bot.domain.nudges import UNFINISHED, Lapses, Nudge, NudgeState, plan_visit, reconcile
 from bot.domain.policy import Policy
 from bot.domain.visits import Visit
 from bot.domain.workdays import WorkCalendar
@@ -30,6 +30,7 @@ class NudgeService:
         self.calendar = calendar
         self.tz = tz
         self.clock = clock
+        self.lapses = Lapses.of(policy, calendar, tz)  # which chores are missed when left too long
         # Told when items people were already reminded of are called off (lodging removed, the visit
         # cancelled): bootstrap wires the note to them.
         self.on_withdrawn: Callable[[Visit, list[Nudge]], object] | None = None
