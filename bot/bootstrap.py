@@ -26,13 +26,12 @@ from bot.handlers.dialogs import on_group_text, on_replayed, on_text
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
-from bot.repositories.approval_reminders import ApprovalReminderRepository
 from bot.repositories.clients import ClientRepository, ContactRepository
 from bot.repositories.company import CompanyRepository
 from bot.repositories.contact_log import ContactLogRepository, RelationshipRecords
 from bot.repositories.debriefs import DebriefRepository
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
-from bot.repositories.escalations import EscalationRepository
+from bot.repositories.done_once import DoneOnceRepository
 from bot.repositories.identities import TABLE as IDENTITIES_TABLE
 from bot.repositories.identities import Identities
 from bot.repositories.imports import PENDING, PendingImports
@@ -176,9 +175,10 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
                         replan=PolicyReplan(nudges, visits, PlannedPolicyRepository(db.table(PLANNED_POLICY)),
                                             clock),
                         nudge_text=render_nudge, escalation_text=render_escalation)
-    services.escalations = EscalationService(services, EscalationRepository(db.table("escalations")))
+    services.escalations = EscalationService(services,
+                                             DoneOnceRepository(db.table("escalations"), ("nudge",)))
     services.approval_reminders = ApprovalReminderService(
-        services, ApprovalReminderRepository(db.table("approval_reminders")),
+        services, DoneOnceRepository(db.table("approval_reminders"), ("visit", "step")),
         ReminderView(policy, lookups.name))
     sender = NudgeSender(services)
 

@@ -13,10 +13,11 @@ import pytest
 from bot.domain.debriefs import Debrief, Outcome
 from bot.domain.tasks import Task, TaskStatus
 from bot.repositories.debriefs import DebriefRepository
-from bot.repositories.protocols import Debriefs, Tasks
+from bot.repositories.done_once import DoneOnceRepository
+from bot.repositories.protocols import Debriefs, DoneOnce, Tasks
 from bot.repositories.tasks import TaskRepository
 from bot.storage import Database
-from tests.support.memory import MemoryDebriefs, MemoryTasks
+from tests.support.memory import MemoryDebriefs, MemoryDoneOnce, MemoryTasks
 
 NOW = datetime(2026, 11, 26, 2, 0, tzinfo=UTC)
 
@@ -73,3 +74,37 @@ def test_a_debrief_saved_again_replaces_the_first(stores: tuple[Debriefs, Tasks]
     assert [d.visit_id for d in debriefs.all()] == [1, 2]
     debriefs.delete(2)
     assert debriefs.get(2) is None and debriefs.get(3) is None
+
+
+@pytest.fixture(params=["tinydb", "memory"])
+def done_once(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DoneOnce]:
+    if request.param == "memory":
+        yield MemoryDoneOnce()
+        return
+    db = Database.open(tmp_path / "data")
+    yield DoneOnceRepository(db.table("approval_reminders"), ("visit", "step"))
+    db.close()
+
+
+def test_a_key_done_once_stays_done_and_is_not_recorded_again(done_once: DoneOnce) -> None:
+    assert not done_once.done((3, "head"))
+    done_once.record([(3, "head"), (3, "head")], [7, 8], NOW)
+    done_once.record([(3, "head"), (4, "head")], [9], NOW)
+    assert done_once.done((3, "head")) and done_once.done((4, "head"))
+    assert not done_once.done((3, "gm")) and not done_once.done((4, "gm"))
+
+
+def test_done_once_keeps_the_documents_older_databases_hold(tmp_path: Path) -> None:
+    """The escalations and approval reminders of a database written before they shared a repository
+    are read as done, and new ones are written in the same shape."""
+    db = Database.open(tmp_path / "data")
+    db.table("escalations").insert({"nudge": "visit:1:memo", "to": [5], "at": NOW.isoformat()})
+    escalations = DoneOnceRepository(db.table("escalations"), ("nudge",))
+    assert escalations.done(("visit:1:memo",)) and not escalations.done(("visit:2:memo",))
+    escalations.record([("visit:2:memo",)], [6], NOW)
+    assert db.table("escalations").all()[-1] == {"nudge": "visit:2:memo", "to": [6], "at": NOW.isoformat()}
+    reminders = DoneOnceRepository(db.table("approval_reminders"), ("visit", "step"))
+    reminders.record([(3, "head")], [7, 8], NOW)
+    assert db.table("approval_reminders").all() == [{"visit": 3, "step": "head", "to": [7, 8],
+                                                     "at": NOW.isoformat()}]
+    db.close()

@@ -14,6 +14,7 @@ from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Te
 from bot.documents.sources import Sources
 from bot.domain.approval import ApprovalState, approvals, role_keys, standing
 from bot.domain.budget import ITEM_KEYS, BudgetLine, budget_lines
+from bot.domain.our_side import executive_names, named_colleagues
 from bot.domain.policy import BudgetItem
 from bot.domain.programme import span
 from bot.domain.visits import Slot, Travel, Visit, VisitStatus
@@ -54,11 +55,8 @@ def arrangement_form(visit: Visit, src: Sources) -> Document:
 def _basic(visit: Visit, src: Sources) -> Grid:
     t = src.t
     ours = [src.name(user_id) for user_id in visit.people]
-    ours += [f"{a.name} {a.title}".strip() for a in visit.attendees if not a.role and a.user_id is None]
-    executives = src.policy.executives
-    holders = {a.role: a.name for a in visit.attendees if a.role}
-    leaders = [" ".join(part for part in (t(executives[e].key), holders.get(e, "")) if part)
-               for e in visit.executives if e in executives]
+    ours += named_colleagues(visit)
+    leaders = executive_names(t, src.policy, visit)
     labels = {p.id: t(p.key) for p in src.policy.purposes}
     return Grid((
         Field(t("doc.form.host"), src.name(visit.host)),

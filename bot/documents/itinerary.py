@@ -14,6 +14,7 @@ from bot.documents.form import MEAL_KEYS, TRAVEL_KEYS, driver_of, noon
 from bot.documents.layout import NONE, Document, Field, Grid, Section, Table, Text
 from bot.documents.sources import Sources
 from bot.domain.clients import greeting_name
+from bot.domain.our_side import executive_names, named_colleagues
 from bot.domain.programme import meal_order, span
 from bot.domain.times_in_text import Stated, stated_when
 from bot.domain.visits import Slot, Visit
@@ -160,12 +161,9 @@ def _delegation(visit: Visit, src: Sources) -> Table | Text:
 
 def _hosts(visit: Visit, src: Sources) -> Grid:
     t = src.t
-    executives = src.policy.executives
-    holders = {a.role: a.name for a in visit.attendees if a.role}
-    leaders = [" ".join(part for part in (t(executives[e].key), holders.get(e, "")) if part)
-               for e in visit.executives if e in executives]
+    leaders = executive_names(t, src.policy, visit)
     team = [src.name(member) for member in visit.team if member != visit.host]
-    team += [f"{a.name} {a.title}".strip() for a in visit.attendees if not a.role and a.user_id is None]
+    team += named_colleagues(visit)
     host = " ".join(part for part in (src.name(visit.host), src.phones.get(visit.host, "")) if part)
     fields = [Field(t("doc.itin.host"), host),
               Field(t("doc.itin.team"), ", ".join(team) or NONE)]

@@ -16,7 +16,7 @@ from bot.domain.lookups import ReceptionGroup
 from bot.domain.staff import Role
 from bot.i18n import N_, clock
 from bot.services.digest import read_clock_time
-from bot.views.days import PAGE_SIZE, assemble, clamp, item_rows, look_for, paging_row
+from bot.views.days import assemble, item_rows, look_for, page_of, paging_row
 
 router = Router()
 
@@ -94,8 +94,7 @@ def _show(ctx: Context, page: int) -> None:
     if not items:
         ctx.show(ctx.t("tasks.empty"))
         return
-    page, pages = clamp(page, len(items))
-    shown = items[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown, page, pages = page_of(items, page)
     rows = item_rows(look_for(lookups, ctx.t, ctx.now), shown, lookups.today(ctx.now))
     text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), rows, page, pages)
     ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: TasksPageButton(p).pack())))

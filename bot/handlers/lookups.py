@@ -40,12 +40,11 @@ from bot.domain.staff import Role
 from bot.domain.visits import Visit
 from bot.i18n import N_, Html, escape
 from bot.views.days import (
-    PAGE_SIZE,
     assemble,
-    clamp,
     day_rows,
     empty_days,
     look_for,
+    page_of,
     paging_row,
     period_title,
 )
@@ -240,8 +239,7 @@ def _show_days(ctx: Context, viewer: Viewer, first: date, last: date, page: int)
 def _show_entries(ctx: Context, title: str, entries: list[DayEntry], page: int, *, note: str,
                   data: PageData) -> None:
     lookups = ctx.services.lookups
-    page, pages = clamp(page, len(entries))
-    shown = entries[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown, page, pages = page_of(entries, page)
     marks = lookups.marks((entry.visit for entry in shown), ctx.now)
     rows = day_rows(look_for(lookups, ctx.t, ctx.now), shown, marks, lookups.today(ctx.now))
     text = assemble(ctx.t, title, rows, page, pages, footer=note)
@@ -336,8 +334,7 @@ def _show_find(ctx: Context, query: str, page: int) -> None:
     if not rows:
         ctx.show(t("find.none", query=query))
         return
-    page, pages = clamp(page, len(rows))
-    shown = rows[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown, page, pages = page_of(rows, page)
     text = assemble(t, t("find.title", query=query), shown, page, pages)
     ctx.show(text, keyboard(paging_row(t, page, pages, lambda p: FindButton(p, query).pack())))
 

@@ -21,6 +21,7 @@ from bot.handlers.access import request_card
 from bot.handlers.menu import role_name
 from bot.i18n import N_
 from bot.services.access import AccessError
+from bot.views.days import page_of, paging_row
 
 router = Router()
 PREFIX = "stf"
@@ -115,9 +116,7 @@ def act(ctx: Context) -> None:
 
 def _render_list(ctx: Context, page: int) -> None:
     everyone = ctx.services.access.everyone()
-    pages = max(1, -(-len(everyone) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = everyone[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown, page, pages = page_of(everyone, page, PAGE_SIZE)
     lines = [ctx.t.plural("staff.header", len(everyone), page=page + 1, pages=pages), ""]
     lines += [_line(ctx, person) for person in shown]
     rows = [[Button(ctx.t("staff.open", name=person.name), PersonButton("open", person.user_id, page).pack())]
@@ -129,12 +128,7 @@ def _render_list(ctx: Context, page: int) -> None:
 
 
 def _paging(ctx: Context, action: Literal["page", "reqs"], page: int, pages: int) -> list[Button]:
-    paging = []
-    if page > 0:
-        paging.append(Button(ctx.t("button.previous"), ListButton(action, page - 1).pack()))
-    if page < pages - 1:
-        paging.append(Button(ctx.t("button.next"), ListButton(action, page + 1).pack()))
-    return paging
+    return paging_row(ctx.t, page, pages, lambda p: ListButton(action, p).pack())
 
 
 def _render_requests(ctx: Context, page: int) -> None:
@@ -144,9 +138,7 @@ def _render_requests(ctx: Context, page: int) -> None:
         ctx.toast(ctx.t("staff.requests_none"))
         _render_list(ctx, 0)
         return
-    pages = -(-len(waiting) // PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    shown = waiting[page * PAGE_SIZE:(page + 1) * PAGE_SIZE]
+    shown, page, pages = page_of(waiting, page, PAGE_SIZE)
     rows = [[Button(ctx.t("staff.open", name=request.name),
                     PersonButton("req", request.user_id, page).pack())] for request in shown]
     text = ctx.t("staff.requests_header", count=len(waiting), page=page + 1, pages=pages)

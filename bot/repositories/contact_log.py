@@ -16,7 +16,7 @@ from tinydb.table import Document, Table
 from bot.domain.relationship import ContactEntry, Digest, Reminder, Sweep
 from bot.repositories.codec import each_document, from_doc, highest_id, replace_by_id, stored, to_doc
 from bot.repositories.keyed import KeyedDocuments
-from bot.storage import on_rollback
+from bot.storage import on_rollback, rebuilt_on_failure
 
 T = TypeVar("T")
 
@@ -50,15 +50,11 @@ class Named(Generic[T]):
     def save(self, record: T) -> T:
         record_id = self._key(record)
         doc_id = self._doc_ids.get(record_id)
-        try:
+        with rebuilt_on_failure(self._reindex):
             if doc_id is None:
                 self._doc_ids[record_id] = self._table.insert(to_doc(record))
             else:
                 self._table.upsert(Document(to_doc(record), doc_id=doc_id))
-        except BaseException:
-            # A write can fail after the file was replaced; re-read, or the next save inserts twice.
-            self._reindex()
-            raise
         return record
 
     def save_all(self, records: list[T]) -> None:
@@ -71,27 +67,21 @@ class Named(Generic[T]):
             else:
                 changed[self._key(record)] = to_doc(record)
                 doc_ids.append(doc_id)
-        try:
+        with rebuilt_on_failure(self._reindex):
             if changed:
                 self._table.update(replace_by_id(changed), doc_ids=doc_ids)
             if new_docs:
                 ids = self._table.insert_multiple(new_docs)
                 self._doc_ids.update(
                     (str(doc["id"]), doc_id) for doc, doc_id in zip(new_docs, ids, strict=True))
-        except BaseException:
-            self._reindex()
-            raise
 
     def remove(self, record_ids: Iterable[str]) -> None:
         """Forgets these records (one write); unknown ids are ignored."""
         wanted = [record_id for record_id in record_ids if record_id in self._doc_ids]
         if not wanted:
             return
-        try:
+        with rebuilt_on_failure(self._reindex):
             self._table.remove(doc_ids=[self._doc_ids[record_id] for record_id in wanted])
-        except BaseException:
-            self._reindex()
-            raise
         for record_id in wanted:
             del self._doc_ids[record_id]
 

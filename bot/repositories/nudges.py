@@ -41,7 +41,7 @@ from tinydb.table import Table
 from bot.domain.nudges import VISIT_ROLES, Nudge, NudgeState, visit_prefix
 from bot.domain.policy import Recipient
 from bot.repositories.codec import each_document, from_doc, raw_documents, replace_by_id, stored, to_doc
-from bot.storage import Archive, kept_index, on_rollback
+from bot.storage import Archive, kept_index, on_rollback, rebuilt_on_failure
 
 # A visit's nudges leave the live tier this long after the last of them was due (all settled).
 ARCHIVE_AFTER: Final = timedelta(days=60)
@@ -145,18 +145,13 @@ class NudgeRepository:
             self._restore(visit_id)
         fresh = [doc for nudge_id, doc in docs.items() if nudge_id not in self._doc_ids]
         known = {nudge_id: doc for nudge_id, doc in docs.items() if nudge_id in self._doc_ids}
-        try:
+        with rebuilt_on_failure(self._reindex):
             if known:
                 self._table.update(replace_by_id(known), doc_ids=[self._doc_ids[i] for i in known])
                 self._index(_entry(self._doc_ids[nudge_id], doc) for nudge_id, doc in known.items())
             if fresh:
                 doc_ids = self._table.insert_multiple(fresh)
                 self._index(_entry(doc_id, doc) for doc, doc_id in zip(fresh, doc_ids, strict=True))
-        except BaseException:
-            # A write can fail after the file was replaced (the directory fsync); the table then
-            # holds documents this index does not know, which would be inserted twice next time.
-            self._reindex()
-            raise
 
     def for_visit(self, visit_id: int) -> list[Nudge]:
         """The visit's nudges in every state, by due time."""
@@ -320,12 +315,9 @@ class NudgeRepository:
         archived = self._archived(visit_id)
         if not archived or self._archive is None or visit_id is None:
             return
-        try:
+        with rebuilt_on_failure(self._reindex):
             doc_ids = self._table.insert_multiple(list(archived.values()))
             self._index(_entry(doc_id, doc) for doc, doc_id in zip(archived.values(), doc_ids, strict=True))
-        except BaseException:
-            self._reindex()
-            raise
         shelf = visit_id // VISITS_PER_SHELF
         records = self._archive.get(shelf)
         self._archive.put(shelf, {k: v for k, v in records.items() if k not in archived})

@@ -8,10 +8,12 @@ that the TinyDB repositories still answer them, so a protocol cannot drift from 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.domain.debriefs import Debrief
 from bot.domain.tasks import Task
+from bot.repositories.done_once import Key
 from bot.repositories.tasks import OpenTask
 
 T = TypeVar("T")
@@ -61,9 +63,21 @@ class Tasks(Keyed[Task], Protocol):
         ...
 
 
+class DoneOnce(Protocol):
+    """What was already done once per key (an escalation, an approval reminder)."""
+
+    def done(self, key: Key) -> bool: ...
+
+    def record(self, keys: Iterable[Key], to: list[int], at: datetime) -> None:
+        """Each key not done yet is done now, sent to ``to``; one already done keeps its first record."""
+        ...
+
+
 if TYPE_CHECKING:
     from bot.repositories.debriefs import DebriefRepository
+    from bot.repositories.done_once import DoneOnceRepository
     from bot.repositories.tasks import TaskRepository
 
-    def _tinydb_answers(debriefs: DebriefRepository, tasks: TaskRepository) -> tuple[Debriefs, Tasks]:
-        return debriefs, tasks
+    def _tinydb_answers(debriefs: DebriefRepository, tasks: TaskRepository,
+                        done_once: DoneOnceRepository) -> tuple[Debriefs, Tasks, DoneOnce]:
+        return debriefs, tasks, done_once

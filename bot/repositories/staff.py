@@ -21,6 +21,7 @@ from tinydb.table import Table
 from bot.domain.staff import AccessRequest, Duty, Invite, NoticeHour, Role, Staff
 from bot.repositories.codec import from_doc, raw_documents, to_doc
 from bot.repositories.keyed import KeyedDocuments
+from bot.storage import rebuilt_on_failure
 
 T = TypeVar("T")
 
@@ -42,11 +43,8 @@ class StaffRepository(KeyedDocuments[Staff]):
         return self._by_id.get(key)
 
     def save(self, item: Staff) -> Staff:
-        try:
+        with rebuilt_on_failure(self._forget):
             super().save(item)
-        except BaseException:
-            self._forget()
-            raise
         if self._everyone is not None:
             self._by_id[item.user_id] = item
             self._everyone = sorted(self._by_id.values(), key=lambda s: s.joined_at)

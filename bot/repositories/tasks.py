@@ -18,6 +18,7 @@ from tinydb.table import Table
 from bot.domain.tasks import Task, TaskStatus
 from bot.repositories.codec import each_document, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
+from bot.storage import rebuilt_on_failure
 
 # Decoded tasks kept (see ``KeyedDocuments``): a few hundred bytes each.
 KEEP_DECODED = 2000
@@ -79,11 +80,8 @@ class TaskRepository(KeyedDocuments[Task]):
         self._rows  # noqa: B018  # the property builds it
 
     def save(self, item: Task) -> Task:
-        try:
+        with rebuilt_on_failure(self._reindex):
             saved = super().save(item)
-        except BaseException:
-            self._reindex()  # a write can fail after the file was replaced (the directory fsync)
-            raise
         doc = raw_documents(self._table).get(str(item.id))
         if doc is not None:
             self._put(item.id, _row(doc), doc)

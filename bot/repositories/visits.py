@@ -21,7 +21,7 @@ from tinydb.table import Table
 from bot.domain.visits import Visit, VisitStatus
 from bot.repositories.codec import each_document, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
-from bot.storage import kept_index
+from bot.storage import kept_index, rebuilt_on_failure
 
 # Decoded visits kept (see ``KeyedDocuments``): a month of a busy company, some 5 MB.
 KEEP_DECODED = 2000
@@ -115,11 +115,8 @@ class VisitRepository(KeyedDocuments[Visit]):
         return max(self._highest, highest_id(self._table)) + 1
 
     def save(self, item: Visit) -> Visit:
-        try:
+        with rebuilt_on_failure(self._reindex):
             saved = super().save(item)
-        except BaseException:
-            self._reindex()  # a write can fail after the file was replaced (the directory fsync)
-            raise
         self._drop(item.id)
         doc = raw_documents(self._table).get(str(item.id))
         if doc is not None:

@@ -267,11 +267,7 @@ class AccessService:
         return request, staff
 
     def set_active(self, admin: Staff, user_id: int, active: bool) -> Staff:
-        if user_id == admin.user_id:
-            raise AccessError(N_("staff.not_yourself"))
-        staff = self._someone(admin, user_id)
-        self._not_configured(user_id)
-        return self.staff.save(replace(staff, active=active))
+        return self.staff.save(replace(self._someone_else(admin, user_id), active=active))
 
     def toggle_duty(self, admin: Staff, user_id: int, duty: Duty) -> Staff:
         staff = self._someone(admin, user_id)
@@ -280,20 +276,22 @@ class AccessService:
         return self.staff.save(replace(staff, duties=duties))
 
     def set_role(self, admin: Staff, user_id: int, role: Role) -> Staff:
-        if user_id == admin.user_id:
-            raise AccessError(N_("staff.not_yourself"))
-        staff = self._someone(admin, user_id)
-        self._not_configured(user_id)
-        return self.staff.save(replace(staff, role=role))
+        return self.staff.save(replace(self._someone_else(admin, user_id), role=role))
 
     def is_configured_admin(self, user_id: int) -> bool:
         """Named in ``BOT_ADMIN_IDS``: an admin whom nobody can switch off or demote from the chat
         (the owner must always be able to get back in)."""
         return any(self.identities.person(name) == user_id for name in self._admins)
 
-    def _not_configured(self, user_id: int) -> None:
+    def _someone_else(self, admin: Staff, user_id: int) -> Staff:
+        """``_someone`` whose access and role ``admin`` may change: neither themselves nor an admin
+        named in the settings."""
+        if user_id == admin.user_id:
+            raise AccessError(N_("staff.not_yourself"))
+        staff = self._someone(admin, user_id)
         if self.is_configured_admin(user_id):
             raise AccessError(N_("staff.configured_admin"))
+        return staff
 
     def set_manager(self, admin: Staff, user_id: int, manager_id: int | None) -> Staff:
         staff = self._someone(admin, user_id)

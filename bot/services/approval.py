@@ -79,11 +79,16 @@ class ApprovalService:
 
     def pending(self, visit: Visit) -> Awaiting | None:
         """What ``visit`` waits for, if it is planned and waits for an answer."""
+        step = self._awaited(visit)
+        return None if step is None else Awaiting(visit, step, waiting_since(visit))
+
+    def _awaited(self, visit: Visit) -> str | None:
+        """The step a planned visit waits for an answer to, if it waits for one."""
         now = self.standing(visit)
         if visit.status is not VisitStatus.PLANNED or now.state is not ApprovalState.PENDING:
             return None
         assert now.step is not None
-        return Awaiting(visit, now.step, waiting_since(visit))
+        return now.step
 
     def waiting(self, start: datetime, end: datetime) -> list[Pending]:
         """The planned visits arriving in [start, end) that wait for an answer, by arrival, read from
@@ -103,11 +108,8 @@ class ApprovalService:
 
     def waiting_for(self, staff: Staff, visit: Visit) -> str | None:
         """The step ``staff`` may answer now, if the visit waits for one they may answer."""
-        now = self.standing(visit)
-        if visit.status is not VisitStatus.PLANNED or now.state is not ApprovalState.PENDING:
-            return None
-        assert now.step is not None
-        return now.step if self.may_answer(staff, visit, now.step) else None
+        step = self._awaited(visit)
+        return step if step is not None and self.may_answer(staff, visit, step) else None
 
     def approve(self, visit: Visit, staff: Staff, step: str, now: datetime) -> Visit:
         return self._answer(visit, Decision(step, staff.user_id, now, approved=True), staff)

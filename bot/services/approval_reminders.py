@@ -21,7 +21,7 @@ from bot.core.events import Keyboard, Send
 from bot.domain.approval import reminder_due
 from bot.domain.staff import Staff
 from bot.i18n import Translator
-from bot.repositories.approval_reminders import ApprovalReminderRepository
+from bot.repositories.protocols import DoneOnce
 from bot.services.approval import Awaiting, Pending
 from bot.services.dispatch import NudgeSender
 
@@ -45,8 +45,8 @@ class ApprovalReminderText(Protocol):
 
 
 class ApprovalReminderService:
-    def __init__(self, services: Services, records: ApprovalReminderRepository,
-                 text: ApprovalReminderText) -> None:
+    def __init__(self, services: Services, records: DoneOnce, text: ApprovalReminderText) -> None:
+        """``records`` holds each (visit number, step) reminded of."""
         self.services = services
         self.records = records
         self.text = text
@@ -67,7 +67,7 @@ class ApprovalReminderService:
 
     def _remind(self, pending: Pending, now: datetime, tz: tzinfo, sender: NudgeSender) -> list[Send]:
         services = self.services
-        if self.records.reminded(pending.number, pending.step):
+        if self.records.done((pending.number, pending.step)):
             return []
         if now < reminder_due(pending.arrival, pending.since, services.policy,
                               services.calendar.add_working_days, tz):
@@ -77,7 +77,7 @@ class ApprovalReminderService:
             return []  # quiet hours or a day off, and the visit is not that close
         waiting = Awaiting(visit, pending.step, pending.since)
         approvers = [p for p in services.approval.approvers(visit, waiting.step) if p.active and p.reachable]
-        self.records.record(visit.id, waiting.step, [p.user_id for p in approvers], now)
+        self.records.record([(visit.id, waiting.step)], [p.user_id for p in approvers], now)
         messages: list[Send] = []
         for person in approvers:
             text, buttons = self.text.reminder(self._translator(person), tz, waiting, now)

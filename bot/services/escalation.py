@@ -22,7 +22,7 @@ from bot.domain.nudges import Nudge, NudgeState
 from bot.domain.staff import Staff
 from bot.domain.visits import Visit
 from bot.i18n import Translator
-from bot.repositories.escalations import EscalationRepository
+from bot.repositories.protocols import DoneOnce
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -52,7 +52,8 @@ class Escalation:
 
 
 class EscalationService:
-    def __init__(self, services: Services, records: EscalationRepository) -> None:
+    def __init__(self, services: Services, records: DoneOnce) -> None:
+        """``records`` holds each nudge id escalated."""
         self.services = services
         self.records = records
 
@@ -81,7 +82,7 @@ class EscalationService:
         messages = []
         for manager_id, items in by_manager.items():
             nudge_ids = tuple(n.id for _, _, n in items)
-            self.records.record(list(nudge_ids), [manager_id], now)
+            self.records.record([(i,) for i in nudge_ids], [manager_id], now)
             manager = managers[manager_id]
             text, buttons = self.services.escalation_text(self._translator(manager),
                                                           self.services.settings.tz, items, local.year)
@@ -89,7 +90,7 @@ class EscalationService:
         return messages
 
     def _overdue(self, nudge: Nudge, now: datetime) -> bool:
-        if nudge.item not in ESCALATED_ITEMS or self.records.escalated(nudge.id):
+        if nudge.item not in ESCALATED_ITEMS or self.records.done((nudge.id,)):
             return False
         tz = self.services.settings.tz
         due = nudge.due.astimezone(tz)

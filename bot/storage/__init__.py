@@ -6,7 +6,7 @@ Everything here is synchronous and must be used from ONE worker thread; see ``bo
 
 from bot.storage.archive import Archive
 from bot.storage.atomic import AtomicJSONStorage
-from bot.storage.database import Database, damaged_document, kept_index, on_rollback
+from bot.storage.database import Database, damaged_document, kept_index, on_rollback, rebuilt_on_failure
 from bot.storage.errors import DamagedData, DatabaseError
 from bot.storage.migrations import CURRENT_SCHEMA_VERSION, MIGRATIONS, Migration
 
@@ -22,4 +22,5 @@ __all__ = [
     "damaged_document",
     "kept_index",
     "on_rollback",
+    "rebuilt_on_failure",
 ]

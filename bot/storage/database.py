@@ -568,6 +568,19 @@ def on_rollback(table: Table, forget: Callable[[], None]) -> None:
     storage.listeners.append(forget)
 
 
+@contextmanager
+def rebuilt_on_failure(rebuild: Callable[[], None]) -> Iterator[None]:
+    """Calls ``rebuild`` if the writes inside fail, then lets the error through. ``on_rollback``
+    covers a write that failed before the file was replaced; one can also fail after it (the
+    directory's fsync), and then the table holds the new documents: an index of them kept in memory
+    must be built again, or the next save would insert a document twice."""
+    try:
+        yield
+    except BaseException:
+        rebuild()
+        raise
+
+
 def kept_index(table: Table, name: str, version: str, make: Callable[[], object]) -> Any | None:
     """An index ``table``'s owner derived from it, as written at the last clean close if that was
     made by this ``version`` of the owner from exactly the files there are now (else None: the owner

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.core.events import Button
@@ -17,6 +18,8 @@ from bot.domain.lookups import Bucket, DayEntry, Item, Marks, bucket
 from bot.domain.visits import Visit
 from bot.i18n import N_, Translator, clock, escape
 from bot.services.lookups import LookupService
+
+T = TypeVar("T")
 
 PAGE_SIZE = 8
 _ENTRY_KEYS = {"day": N_("days.entry.day"), "arrive": N_("days.entry.arrive"),
@@ -139,6 +142,12 @@ def clamp(page: int, count: int, size: int = PAGE_SIZE) -> tuple[int, int]:
     """The page to show (within range) and how many pages there are (at least one)."""
     pages = max(1, -(-count // size))
     return min(max(page, 0), pages - 1), pages
+
+
+def page_of(items: Sequence[T], page: int, size: int = PAGE_SIZE) -> tuple[Sequence[T], int, int]:
+    """The items on ``page`` (brought within range, as ``clamp``), that page and how many there are."""
+    page, pages = clamp(page, len(items), size)
+    return items[page * size:(page + 1) * size], page, pages
 
 
 def assemble(t: Translator, title: str, rows: Sequence[tuple[str, str]], page: int, pages: int, *,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, time
 
 from bot.core.callbacks import read_number
@@ -11,7 +11,7 @@ from bot.core.events import Button, Keyboard
 from bot.documents.buttons import document_buttons
 from bot.documents.form import MEAL_KEYS
 from bot.domain.nudges import NudgeState
-from bot.domain.policy import Policy
+from bot.domain.our_side import executive_names, named_colleagues
 from bot.domain.programme import span
 from bot.domain.visits import Travel, Visit, VisitStatus
 from bot.i18n import N_
@@ -57,7 +57,7 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
         purposes = ", ".join(labels.get(p) or p for p in visit.purposes)
         lines.append(t("visit.card.purposes", purposes=purposes))
     team = [_name(ctx, member) for member in visit.team]
-    team += [f"{a.name} {a.title}".strip() for a in visit.attendees if not a.role and a.user_id is None]
+    team += named_colleagues(visit)
     lines.append(t("visit.card.host", host=_name(ctx, visit.host), team=", ".join(team) or "—"))
     policy = ctx.services.policy
     if visit.executives:
@@ -80,14 +80,6 @@ def _phones(ctx: Context, visit: Visit) -> str:
     contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
     return ", ".join(f"{v.name} {contacts[v.contact_id].phone}" for v in visit.visitors
                      if v.contact_id in contacts and contacts[v.contact_id].phone)
-
-
-def executive_names(t: Callable[..., str], policy: Policy, visit: Visit) -> list[str]:
-    """Each executive who must attend: the role, with the person when named ("总经理 赵刚")."""
-    named = {a.role: a.name for a in visit.attendees if a.role}
-    executives = policy.executives
-    return [" ".join(part for part in (t(executives[e].key), named.get(e, "")) if part)
-            for e in visit.executives if e in executives]
 
 
 def _logistics(ctx: Context, visit: Visit) -> list[str]:

@@ -9,24 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ADMIN_ID, start_bot, stop_bot
-from tests.e2e.shifted_bot import ShiftedClock
-from tests.e2e.test_save_kill import confirmed
+from tests.e2e.conftest import ADMIN_ID
 from tests.fakeapi import FakeBotApi
-from tests.support.e2e_host import HOST, WEDNESDAY_2PM, answer, press
+from tests.support.e2e_host import HOST, KillableBot, answer, confirmed, press
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
-def bot_clock() -> ShiftedClock:
-    return ShiftedClock.reading(WEDNESDAY_2PM)
-
-
 async def test_a_typed_answer_killed_before_its_confirmation_is_taken_once(
-        api: FakeBotApi, framework: str, bot_clock: ShiftedClock, tmp_path: Path) -> None:
-    data, log = tmp_path / "data", tmp_path / "bot.log"
-    bot = await start_bot(api, framework, data, log, bot_clock)
+        api: FakeBotApi, framework: str, tmp_path: Path) -> None:
+    bot = await KillableBot.started(api, framework, tmp_path)
     await answer(api, "/start", "Welcome")
     await answer(api, "/new", "Which company is visiting?")
     found = await answer(api, "Acme", "Which company is visiting?")
@@ -40,12 +32,11 @@ async def test_a_typed_answer_killed_before_its_confirmation_is_taken_once(
     since = len(api.requests)
     typed = api.user_sends(HOST, "Machinery")
     await api.wait_for_call("sendMessage", since=since)
-    bot.process.kill()
-    await bot.process.wait()
+    await bot.kill()
     assert not confirmed(api, int(typed["update_id"])), "the answer was confirmed before its reply was sent"
 
-    bot = await start_bot(api, framework, data, log, bot_clock)
+    await bot.restart()
     again = await api.wait_for_message(ADMIN_ID, contains="Who is visiting?")
     assert "Machinery" not in (again.text or ""), "the industry was taken for a visitor"
     await answer(api, "Anna Schmidt / CTO", "Reception class?")
-    await stop_bot(bot)
+    await bot.stop()

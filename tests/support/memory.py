@@ -8,10 +8,12 @@ storage, restarts and damage keep the real TinyDB repositories.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from bot.domain.debriefs import Debrief
 from bot.domain.tasks import Task, TaskStatus
+from bot.repositories.done_once import Key
 from bot.repositories.tasks import OpenTask
 
 T = TypeVar("T")
@@ -74,3 +76,17 @@ class MemoryTasks(MemoryKeyed[Task]):
 
     def _open(self) -> list[Task]:
         return sorted((t for t in self.all() if t.status is TaskStatus.OPEN), key=lambda t: (t.due, t.id))
+
+
+class MemoryDoneOnce:
+    """The keys done, each with who it went to and when, in the order they were done."""
+
+    def __init__(self) -> None:
+        self.records: dict[Key, tuple[list[int], datetime]] = {}
+
+    def done(self, key: Key) -> bool:
+        return key in self.records
+
+    def record(self, keys: Iterable[Key], to: list[int], at: datetime) -> None:
+        for key in keys:
+            self.records.setdefault(key, (to, at))
