@@ -138,6 +138,7 @@ def _multi(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
     labels = {_fold(ctx, c): c.id for c in choices}
     aliases = _aliases(choices)
     unclear: list[tuple[str, list[str]]] = []
+    refused: list[str] = []
     for raw in (step.split or split_items)(text):
         item = raw.strip()
         if not item:
@@ -150,13 +151,19 @@ def _multi(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
             continue
         if known is None and not step.free_text:
             return Problem(ctx.t("flow.choice_hint"))
+        problem = step.check_item(ctx, item) if known is None and step.check_item is not None else None
+        if problem is not None:
+            refused.append(problem)
+            continue
         value = known or item
         if value not in ticked:
             ticked.append(value)
-    if unclear:
+    if unclear or refused:
         # What was clear stays ticked; the question comes again with the buttons to choose from.
-        dialog.pending = {"ticked": ticked}
-        return Problem("\n".join(_which_one(ctx, choices, item, meant) for item, meant in unclear))
+        # Nothing clear: the answer given before stays shown, as it stays kept.
+        dialog.pending = {"ticked": ticked} if ticked else {}
+        which = [_which_one(ctx, choices, item, meant) for item, meant in unclear]
+        return Problem("\n".join([*refused, *which]))
     return Value(ticked)
 
 

@@ -29,7 +29,8 @@ STEPS = (
     Step("industry", Kind.TEXT, N_("visit.q.industry"), N_("visit.l.industry"), optional=True,
          skip_if=lambda a: not opt.client_is_new(a)),
     Step("visitors", Kind.MULTI, N_("visit.q.visitors"), N_("visit.l.visitors"), free_text=True,
-         dynamic_choices=opt.known_contacts, split=opt.split_visitors, resets=("lead",)),
+         dynamic_choices=opt.known_contacts, split=opt.split_visitors, check_item=opt.check_visitor,
+         resets=("lead",)),
     Step("lead", Kind.CHOICE, N_("visit.q.lead"), N_("visit.l.lead"), dynamic_choices=opt.lead_choices,
          skip_if=lambda a: len(a.get("visitors", [])) < 2),
     # Printed as the client's country until someone says otherwise: filled from the review card.

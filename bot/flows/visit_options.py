@@ -12,6 +12,7 @@ from typing import Any
 from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
 from bot.domain.staff import Staff
+from bot.domain.typed_names import is_date, mistaken_name
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
 from bot.i18n import LOCALES, N_, country_names
@@ -85,6 +86,24 @@ def split_visitors(text: str) -> list[str]:
         elif item:
             people.append(item)
     return people
+
+
+# What a typed visitor that is no name is told, by what it looks like instead.
+_NOT_A_NAME = {"date": N_("visit.visitor_is_date"), "phone": N_("visit.visitor_is_phone"),
+               "count": N_("visit.visitor_is_count"), "no_letters": N_("visit.visitor_no_name")}
+
+
+def check_visitor(ctx: Context, item: str) -> str | None:
+    """A typed visitor that is plainly no name (明天下午3点, 13800138000, 3人); its name alone or
+    its title alone reading as a date counts too ("明天 下午3点" splits into both)."""
+    tz = ctx.services.settings.tz
+    name, title = split_visitor(item)
+    mistake = mistaken_name(item, now=ctx.now, tz=tz) or mistaken_name(name, now=ctx.now, tz=tz)
+    if mistake is None and title and is_date(title, now=ctx.now, tz=tz):
+        mistake = "date"
+    if mistake is None:
+        return None
+    return ctx.t(_NOT_A_NAME[mistake], text=item, phones=ctx.t("visit.l.phones"))
 
 
 def visitor_names(ctx: Context, answers: Answers) -> list[str]:

@@ -1,0 +1,76 @@
+"""A date, a phone number or a head count typed as a visitor's name is refused with its reason, and
+the question comes again with the names that were fine kept; real names that hold date words stay."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.typed_names import mistaken_name
+from tests.support.chat import World
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)
+
+
+@pytest.mark.parametrize(("typed", "mistake"), [
+    ("明天下午3点", "date"), ("下週二上午10點", "date"), ("next Tuesday 10am", "date"),
+    ("2026-12-08", "date"), ("tomorrow", "date"), ("15:00", "date"),
+    ("13800138000", "phone"), ("+65 9123 4567", "phone"),
+    ("3人", "count"), ("三位", "count"), ("4 people", "count"), ("12", "no_letters"), ("😀", "no_letters"),
+])
+def test_what_is_plainly_no_name(typed: str, mistake: str) -> None:
+    assert mistaken_name(typed, now=NOW, tz=SHANGHAI) == mistake
+
+
+@pytest.mark.parametrize("name", ["王明", "Li Na", "Mr. May", "April Chen", "June Li", "May", "Sun",
+                                  "Carol Day", "Dr. Wednesday", "Christmas Eve", "O'Brien", "张伟 总经理"])
+def test_names_with_date_words_stay_names(name: str) -> None:
+    assert mistaken_name(name, now=NOW, tz=SHANGHAI) is None
+
+
+def test_a_date_typed_as_a_visitor_is_refused_and_the_names_kept(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+        host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+        host.send("明天下午3点, 王明")
+        assert host.messages[-2].text.startswith("「明天下午3点」看起来是日期或时间，不是姓名")
+        assert host.last.text.startswith("4/16 来访人员有哪些？")
+        assert "当前：王明" in host.last.text
+        host.send("13800138000")
+        assert host.messages[-2].text.startswith("「13800138000」里有电话号码")
+        host.send("April Chen").press("✔ 选好了")
+        assert host.last.text == "5/17 谁是带队领导？"
+        assert [b.label for b in host.last.buttons[0]] == ["王明", "April Chen"]
+    finally:
+        world.db.close()
+
+
+def test_the_refusal_is_in_the_users_language(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="en").send("/start")
+        host.send("/new").send("Huawei").press("New client: Huawei").press("Singapore").press("Skip ▶")
+        host.send("next Tuesday 10am")
+        assert host.messages[-2].text.startswith("“next Tuesday 10am” looks like a date or time, not a name")
+        assert host.last.text.startswith("4/16 Who is visiting?")
+        host.send("3 people")
+        assert host.messages[-2].text.startswith("“3 people” is a number of people, not a name")
+    finally:
+        world.db.close()
+
+
+def test_the_refusal_in_traditional_chinese(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+        host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+        host.send("下週二上午10點")
+        assert host.messages[-2].text.startswith("「下週二上午10點」看起來是日期或時間，不是姓名")
+        assert host.last.text.startswith("4/16 來訪人員有哪些？")
+    finally:
+        world.db.close()
