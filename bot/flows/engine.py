@@ -143,10 +143,21 @@ class FlowEngine:
         """The open question (or review card) once more, as a new message, writing nothing: for an
         update handled before a restart and handed over again, whose reply may be lost
         (``bot.core.replays``). False when no flow is open."""
+        return self._prompt_open(ctx, note=None)
+
+    def show_open(self, ctx: Context) -> bool:
+        """The open form named, then its question (or review card) with its buttons, writing
+        nothing: for a chat shown anew (the console started again), where the buttons shown before
+        are gone. False when no form is open."""
+        return self._prompt_open(ctx, note=N_("flow.still_open"))
+
+    def _prompt_open(self, ctx: Context, note: str | None) -> bool:
         dialog = self.active(ctx.event.user.id)
         flow = self.flows[dialog.flow] if dialog is not None else None
         if dialog is None or flow is None or (dialog.step is None and not flow.review):
             return False
+        if note is not None:
+            ctx.reply(ctx.t(note, title=ctx.t(flow.title)))
         self._prompt(ctx, flow, dialog, new_message=True)
         return True
 
