@@ -195,11 +195,13 @@ def datetime_text(ctx: Context, step: Step, dialog: Dialog,
     """Reads a date-time; with a day already chosen, the text only needs to give the time."""
     tz = ctx.services.settings.tz
     day = dialog.pending.get("date")
-    # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins. Without
+    # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins, read
+    # from today ("tomorrow 9am" after the Tomorrow button is tomorrow, not the day after). Without
     # one, a bare time is on the step's own day, if it has one (the departure: the arrival's day).
     # A part of the day chosen with the day (明天下午) decides a bare hour typed after it ("3点").
-    read = partial(read_datetime, text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz,
-                   on_day=step.day_of(dialog.answers) if step.day_of is not None and not day else None)
+    on_day = (datetime.fromisoformat(day).astimezone(tz).date() if day
+              else step.day_of(dialog.answers) if step.day_of is not None else None)
+    read = partial(read_datetime, text, now=ctx.now, tz=tz, on_day=on_day)
     reading = read(part_of_day=dialog.pending.get("part"))
     if reading.kind == "unreadable" or reading.value is None:
         if day:

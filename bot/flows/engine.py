@@ -274,6 +274,10 @@ class FlowEngine:
             text += "\n" + detail
         if step.kind is Kind.MULTI and step.free_text:
             text += self._current_list(ctx, step, dialog)
+        if step.kind is Kind.DATETIME and dialog.pending.get("date"):
+            # The day chosen still holds (a time typed next is read on it): asked again, it is named.
+            text += "\n" + ctx.t("flow.date_need_time",
+                                 date=ctx.format_date(datetime.fromisoformat(dialog.pending["date"])))
         rows = self._answer_buttons(ctx, step, dialog)
         rows.append(self._nav_buttons(ctx, step, dialog))
         (ctx.reply if new_message else ctx.show)(text, keyboard(*rows))
