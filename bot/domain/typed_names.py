@@ -1,5 +1,6 @@
 """What a person typed where a name belongs, when it is plainly no name: a date or time (明天下午3点
-typed at the visitors' question by mistake), a phone number, a head count (3人) or no letters at all.
+typed at the visitors' question by mistake), a phone number, a head count (3人) or no letters at all;
+for a company's name, a date or time, or neither letters nor digits (360 is a company).
 
 Only a whole entry is judged, so real names that contain date words stay names: "April Chen",
 "Mr. May", "June Li" and 王明 do not read as dates. Dates are read by ``bot.domain.dates``, the same
@@ -40,6 +41,16 @@ def mistaken_name(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | None:
     if _COUNT.fullmatch(typed):
         return "count"
     if not any(unicodedata.category(char).startswith("L") for char in typed):
+        return "no_letters"
+    return None
+
+
+def mistaken_company(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | None:
+    """What ``text``, typed as (part of) a company's name, is instead, or None when it may be one."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    if typed and is_date(typed, now=now, tz=tz):
+        return "date"
+    if typed and not any(unicodedata.category(char)[0] in "LN" for char in typed):
         return "no_letters"
     return None
 

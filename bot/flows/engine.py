@@ -200,6 +200,10 @@ class FlowEngine:
             if aside is not None and aside(ctx):  # "今天谁来" asked at "which company": no name
                 self._ask(ctx, flow, dialog, new_message=True)
                 return
+            problem = step.check_item(ctx, text) if step.check_item is not None else None
+            if problem is not None:  # not searched, so not offered as a new one either
+                self._complain(ctx, flow, dialog, problem)
+                return
             dialog.pending = {"query": text}
             self._ask(ctx, flow, dialog, new_message=True)
             return

@@ -22,7 +22,7 @@ from bot.views.visits import show_already_saved
 
 STEPS = (
     Step("client", Kind.SEARCH, N_("visit.q.client"), N_("visit.l.client"), search=opt.find_clients,
-         create_label=N_("visit.client_new")),
+         create_label=N_("visit.client_new"), check_item=opt.check_client_query),
     Step("country", Kind.CHOICE, N_("visit.q.country"), N_("visit.l.country"), free_text=True,
          dynamic_choices=opt.country_choices, check=opt.check_country,
          skip_if=lambda a: not opt.client_is_new(a)),

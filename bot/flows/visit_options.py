@@ -12,7 +12,7 @@ from typing import Any
 from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
 from bot.domain.staff import Staff
-from bot.domain.typed_names import is_date, mistaken_name
+from bot.domain.typed_names import is_date, mistaken_company, mistaken_name
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
 from bot.i18n import LOCALES, N_, country_names
@@ -36,6 +36,14 @@ def country_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
 
 def find_clients(ctx: Context, query: str) -> tuple[Choice, ...]:
     return tuple(Choice(str(c.id), c.name, literal=True) for c in ctx.services.clients.search(query))
+
+
+def check_client_query(ctx: Context, text: str) -> str | None:
+    """A company typed that is plainly none (明天下午3点, ???): said, rather than offered as a new client."""
+    mistake = mistaken_company(text, now=ctx.now, tz=ctx.services.settings.tz)
+    if mistake is None:
+        return None
+    return ctx.t(N_("visit.client_is_date") if mistake == "date" else N_("visit.client_no_name"), text=text)
 
 
 def client_is_new(answers: Answers) -> bool:

@@ -1,5 +1,6 @@
 """A date, a phone number or a head count typed as a visitor's name is refused with its reason, and
-the question comes again with the names that were fine kept; real names that hold date words stay."""
+the question comes again with the names that were fine kept; real names that hold date words stay.
+A date or mere punctuation typed as the company is said, not offered as a new client."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.typed_names import mistaken_name
+from bot.domain.typed_names import mistaken_company, mistaken_name
 from tests.support.chat import World
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -72,5 +73,29 @@ def test_the_refusal_in_traditional_chinese(tmp_path: Path) -> None:
         host.send("下週二上午10點")
         assert host.messages[-2].text.startswith("「下週二上午10點」看起來是日期或時間，不是姓名")
         assert host.last.text.startswith("4/16 來訪人員有哪些？")
+    finally:
+        world.db.close()
+
+
+@pytest.mark.parametrize(("typed", "mistake"), [
+    ("明天下午3点", "date"), ("next Tuesday 10am", "date"), ("???", "no_letters"), ("😀", "no_letters"),
+    ("360", None), ("3M", None), ("Sun", None), ("华为", None), ("Acme 😀", None),
+])
+def test_what_is_plainly_no_company(typed: str, mistake: str | None) -> None:
+    assert mistaken_company(typed, now=NOW, tz=SHANGHAI) == mistake
+
+
+def test_a_date_typed_as_the_company_is_not_offered_as_a_new_client(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+        host.send("/new").send("明天下午3點")
+        assert host.messages[-2].text.startswith("「明天下午3點」看起來是日期或時間，不是公司名稱")
+        assert host.last.text.startswith("1/14 哪家客戶來訪？")
+        assert [b.label for row in host.last.buttons for b in row] == ["✖ 取消"]
+        host.send("???")
+        assert host.messages[-2].text.startswith("「???」不像公司名稱")
+        host.send("360").press("新客戶：360")
+        assert "國家或地區" in host.last.text
     finally:
         world.db.close()
