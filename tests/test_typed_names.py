@@ -99,3 +99,19 @@ def test_a_date_typed_as_the_company_is_not_offered_as_a_new_client(tmp_path: Pa
         assert "國家或地區" in host.last.text
     finally:
         world.db.close()
+
+
+def test_a_class_typed_as_its_letter(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+        host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+        host.send("王大明 總經理").press("✔ 選好了")
+        for typed in ("C", "c類", "A级", "class b"):
+            host.send(typed)
+            assert host.last.text.startswith("6/"), typed  # the purposes: the class was taken
+            host.press("◀ 上一步")
+        flows = world.dispatcher.services.flows
+        assert flows.active(host.id) is not None and flows.active(host.id).answers["cls"] == "B"
+    finally:
+        world.db.close()

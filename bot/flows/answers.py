@@ -94,6 +94,9 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
     if step.kind is Kind.CHOICE:
         if folded in labels:
             return Value(labels[folded])
+        meant = _aliases(choices).get(folded, [])
+        if len(meant) == 1:  # another way to say one choice: "C" or "C类" for class C
+            return Value(meant[0])
         # Part of one button's text is enough when it fits no other: "张伟" for "张伟 总经理".
         partial = {choice_id for label, choice_id in labels.items() if len(folded) >= 2 and folded in label}
         if len(partial) == 1 and not step.free_text:

@@ -133,8 +133,11 @@ def client_notes(ctx: Context, answers: Answers) -> str:
 
 
 def class_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    """The policy's classes; typed, a class is also its letter, alone or with 类 / 級 / class."""
     policy = ctx.services.policy
-    return tuple(Choice(cid, policy.class_(cid).name_key) for cid, _ in policy.classes.items())
+    return tuple(Choice(cid, policy.class_(cid).name_key,
+                        aliases=(cid, *(f"{cid}{word}" for word in "类類级級"), f"class {cid}"))
+                 for cid, _ in policy.classes.items())
 
 
 def class_detail(ctx: Context, answers: Answers) -> str:
