@@ -258,6 +258,9 @@ class FlowEngine:
     # ---- asking -------------------------------------------------------------------------------
 
     def _ask(self, ctx: Context, flow: Flow, dialog: Dialog, *, new_message: bool) -> None:
+        # A question asked after "Cancel? Sure?": the person went on, so a later Cancel asks again
+        # (a second Cancel right after the first confirms it).
+        dialog.confirming_cancel = False
         self.dialogs.save(dialog)
         if dialog.step is None and not flow.review:
             self._on_save(ctx, flow, dialog, "")
