@@ -1,15 +1,17 @@
-"""A date, a phone number or a head count typed as a visitor's name is refused with its reason, and
-the question comes again with the names that were fine kept; real names that hold date words stay.
-A date or mere punctuation typed as the company is said, not offered as a new client."""
+"""Answers typed by mistake in /new, each said with its reason and asked again, what was fine kept:
+a date, a phone number or a head count as a visitor's name (real names holding date words stay
+names); a date or mere punctuation as the company (not offered as a new client); a class as its
+letter (taken); a programme line at an impossible time (25:00, an end before its start)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.domain.programme import VisitDays, read_line
 from bot.domain.typed_names import mistaken_company, mistaken_name
 from tests.support.chat import World
 
@@ -113,5 +115,30 @@ def test_a_class_typed_as_its_letter(tmp_path: Path) -> None:
             host.press("◀ 上一步")
         flows = world.dispatcher.services.flows
         assert flows.active(host.id) is not None and flows.active(host.id).answers["cls"] == "B"
+    finally:
+        world.db.close()
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ("明天 25:00-26:00 车间", "bad_time"), ("明天 15:00-14:00 车间", "bad_time"), ("25:00 hall", "bad_time"),
+    ("明天 14:00-15:30 车间", ""), ("20:00-24:00 晚宴", ""), ("23:00-1:00 KTV", ""), ("下午2点-4点 车间", ""),
+])
+def test_a_programme_line_with_an_impossible_time_is_said(line: str, problem: str) -> None:
+    days = VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23))
+    assert read_line(line, days).problem == problem
+
+
+def test_a_tour_at_an_impossible_time_is_asked_again(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+        host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+        host.send("王大明 總經理").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
+        host.send("明天上午10點").press("✔ 對").send("明天下午5點").press("✔ 對").press("🚗 自駕/其他")
+        host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+        assert "參觀安排" in host.last.text
+        host.send("明天 25:00-26:00 生產車間")
+        assert host.messages[-2].text.startswith("第 1 行：這個時間不成立")
+        assert "參觀安排" in host.last.text
     finally:
         world.db.close()
