@@ -142,3 +142,20 @@ def test_a_tour_at_an_impossible_time_is_asked_again(tmp_path: Path) -> None:
         assert "參觀安排" in host.last.text
     finally:
         world.db.close()
+
+
+def test_rooms_counted_in_traditional_chinese(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+        host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+        host.send("王大明 總經理").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
+        host.send("明天上午10點").press("✔ 對").send("後天下午5點").press("✔ 對").press("🚗 自駕/其他")
+        host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+        host.send("是").send("君悅酒店").press("客戶自理").press("跳過 ▶")
+        assert "訂幾間房" in host.last.text
+        host.send("兩間")
+        assert "房價" in host.last.text
+        assert world.dispatcher.services.flows.active(host.id).answers["rooms"] == 2
+    finally:
+        world.db.close()

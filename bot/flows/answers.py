@@ -26,9 +26,9 @@ YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", 
 SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用",
               "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
 NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
-# A number with what people type around it: 4人, 4 people, 三位, ¥300, 300元, 1,200 yuan.
+# A number with what people type around it: 4人, 4 people, 三位, 兩間, ¥300, 300元, 1,200 yuan.
 _NUMERALS = "零〇一二两三四五六七八九十"
-_UNITS = r"人|位|个|個|名|元|块|塊|[¥￥]|rmb|cny|yuan|people|persons?|pax|guests?|visitors?"
+_UNITS = r"人|位|个|個|名|元|块|塊|间|間|[¥￥]|rmb|cny|yuan|people|persons?|pax|guests?|visitors?|rooms?"
 _AMOUNT = re.compile(rf"(?:[¥￥]|rmb|cny)?\s*(?P<number>[\d.,]+|[{_NUMERALS}]+)\s*(?:{_UNITS})?")
 # The two readings of a bare hour offered by "上午还是下午?", in the order of the buttons.
 HALVES: tuple[PartOfDay, PartOfDay] = ("morning", "afternoon")
@@ -108,7 +108,7 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
 
 
 def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
-    match = _AMOUNT.fullmatch(folded)
+    match = _AMOUNT.fullmatch(folded.replace("兩", "两"))  # 兩間: two rooms, in Traditional
     digits = match["number"].replace(",", "") if match else ""
     try:
         number = float(chinese_numeral(digits) if digits[:1] in _NUMERALS else digits)
