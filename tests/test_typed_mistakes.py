@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.programme import VisitDays, read_line
+from bot.domain.programme import VisitDays, read_line, read_stay
 from bot.domain.typed_names import mistaken_company, mistaken_name
 from tests.support.chat import World
 
@@ -157,5 +157,35 @@ def test_rooms_counted_in_traditional_chinese(tmp_path: Path) -> None:
         host.send("兩間")
         assert "房價" in host.last.text
         assert world.dispatcher.services.flows.active(host.id).answers["rooms"] == 2
+    finally:
+        world.db.close()
+
+
+@pytest.mark.parametrize(("typed", "stay"), [
+    ("昨天入住 後天退房", (date(2026, 11, 22), date(2026, 11, 25))),
+    ("yesterday to tomorrow", (date(2026, 11, 22), date(2026, 11, 24))),
+    ("明天入住 後天退房", (date(2026, 11, 24), date(2026, 11, 25))),
+])
+def test_a_stay_from_yesterday_reads_as_yesterday(typed: str, stay: tuple[date, date]) -> None:
+    assert read_stay(typed, VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23))) == stay
+
+
+def test_a_stay_that_began_in_the_past_is_asked_again(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="en").send("/start")
+        host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+        host.send("Anna Schmidt").press("✔ Done").send("C").send("Business negotiation").press("✔ Done")
+        host.send("tomorrow 10am").press("✔ Correct").send("day after tomorrow 5pm").press("✔ Correct")
+        host.press("🚗 Car / own way").press("✔ Done")
+        host.press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶")
+        host.send("yes").send("Hilton").press("the guests")
+        host.send("yesterday to tomorrow")
+        assert host.messages[-2].text.startswith("That check-in day has passed.")
+        assert host.last.text.startswith("19/22 Check-in and check-out?")
+        host.send("11月1日-11月3日")
+        assert host.messages[-2].text.startswith("That check-in day has passed.")
+        host.send("2 nights")
+        assert host.last.text.startswith("20/22 How many rooms?")
     finally:
         world.db.close()

@@ -33,8 +33,11 @@ _EN_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_NAMES
                       + r"|\b" + _MONTH_NAMES + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:周|星期|週|禮拜|礼拜)([一二三四五六日天])"
                       r"|\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"今天|明天|后天|後天|\btoday\b|\btomorrow\b", re.IGNORECASE)
-_RELATIVE_DAYS = {"今天": 0, "today": 0, "明天": 1, "tomorrow": 1, "后天": 2, "後天": 2}
+# 昨天 is read too, so that a line saying it is refused as not a day of the visit, not read as the next
+# day it names ("昨天入住 后天退房" was a stay from 后天).
+_RELATIVE = re.compile(r"昨天|今天|明天|后天|後天|\byesterday\b|\btoday\b|\btomorrow\b", re.IGNORECASE)
+_RELATIVE_DAYS = {"昨天": -1, "yesterday": -1, "今天": 0, "today": 0, "明天": 1, "tomorrow": 1, "后天": 2,
+                  "後天": 2}
 
 _PART = r"(?P<part{n}>上午|早上|早晨|中午|下午|傍晚|晚上|晚)?\s*"
 _CLOCK = (r"(?P<h{n}>\d{{1,2}})(?:[:：](?P<m{n}>\d{{2}})"

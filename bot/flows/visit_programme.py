@@ -61,7 +61,11 @@ def check_meals(ctx: Context, value: Any, answers: Answers) -> str | None:
 
 
 def check_stay(ctx: Context, value: Any, answers: Answers) -> str | None:
-    return None if read_stay(str(value), visit_days(ctx, answers)) else ctx.t("visit.stay_hint")
+    days = visit_days(ctx, answers)
+    stay = read_stay(str(value), days)
+    if stay is None:
+        return ctx.t("visit.stay_hint")
+    return ctx.t("visit.stay_past") if stay[0] < days.today else None
 
 
 def guest_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
