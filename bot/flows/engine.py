@@ -158,7 +158,11 @@ class FlowEngine:
             return False
         if note is not None:
             ctx.reply(ctx.t(note, title=ctx.t(flow.title)))
-        self._prompt(ctx, flow, dialog, new_message=True)
+        reading = dialog.pending.get("reading") if dialog.step is not None else None
+        if reading:  # a date read and not yet confirmed: that question, as it was left
+            self._show_reading(ctx, dialog, datetime.fromisoformat(reading), new_message=True)
+        else:
+            self._prompt(ctx, flow, dialog, new_message=True)
         return True
 
     def show_saved(self, ctx: Context, token: str) -> bool:
@@ -356,9 +360,14 @@ class FlowEngine:
                          new_message: bool) -> None:
         dialog.pending = {"reading": reading.value.isoformat()}
         self.dialogs.save(dialog)
+        self._show_reading(ctx, dialog, reading.value, new_message=new_message)
+
+    @staticmethod
+    def _show_reading(ctx: Context, dialog: Dialog, value: datetime, *, new_message: bool) -> None:
+        """"I read that as … — correct?" with its two buttons; writes nothing."""
         yes = _button(ctx.t("flow.date_yes"), dialog.token, Op.DATE_YES)
         no = _button(ctx.t("flow.date_no"), dialog.token, Op.DATE_NO)
-        text = ctx.t("flow.date_confirm", when=ctx.format_time(reading.value))
+        text = ctx.t("flow.date_confirm", when=ctx.format_time(value))
         (ctx.reply if new_message else ctx.show)(text, keyboard([yes, no]))
 
     def _ask_half(self, ctx: Context, dialog: Dialog, half: parse.AskHalf, text: str) -> None:
