@@ -189,3 +189,22 @@ def test_a_stay_that_began_in_the_past_is_asked_again(tmp_path: Path) -> None:
         assert host.last.text.startswith("20/22 How many rooms?")
     finally:
         world.db.close()
+
+
+def test_a_date_typed_as_a_purpose_is_refused_and_the_ticked_ones_kept(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="en").send("/start")
+        host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+        host.send("Anna Schmidt").send("C").press("▫️ Business negotiation")
+        host.send("tomorrow 3pm")
+        assert host.messages[-2].text.startswith("“tomorrow 3pm” looks like a date or time, not a purpose")
+        assert "✅ Business negotiation" in [b.label for row in host.last.buttons for b in row]
+        host.send("3")
+        assert host.messages[-2].text.startswith("“3” does not look like a purpose.")
+        host.send("factory audit")  # typed items answer the step
+        assert host.last.text.startswith("7/16 When do they arrive at the company?")
+        answers = world.dispatcher.services.flows.active(host.id).answers
+        assert answers["purposes"] == ["negotiation", "factory audit"]
+    finally:
+        world.db.close()

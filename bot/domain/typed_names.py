@@ -40,9 +40,14 @@ def mistaken_name(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | None:
         return "phone"
     if _COUNT.fullmatch(typed):
         return "count"
-    if not any(unicodedata.category(char).startswith("L") for char in typed):
+    if not has_letters(typed):
         return "no_letters"
     return None
+
+
+def has_letters(text: str) -> bool:
+    """Whether ``text`` has a letter of any script (not only digits, punctuation or emoji)."""
+    return any(unicodedata.category(char).startswith("L") for char in text)
 
 
 def mistaken_company(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | None:

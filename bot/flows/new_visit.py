@@ -39,7 +39,7 @@ STEPS = (
     Step("cls", Kind.CHOICE, N_("visit.q.class"), N_("visit.l.class"), dynamic_choices=opt.class_choices,
          detail=opt.class_detail),
     Step("purposes", Kind.MULTI, N_("visit.q.purposes"), N_("visit.l.purposes"), free_text=True,
-         dynamic_choices=opt.purpose_choices),
+         dynamic_choices=opt.purpose_choices, check_item=opt.check_purpose),
     # Asked for the important classes; for the others it waits on the review card.
     Step("background", Kind.TEXT, N_("visit.q.background"), N_("visit.l.background"), optional=True,
          detail=opt.client_notes, ask_if=lambda a: a.get("cls") in ("A", "B")),

@@ -12,7 +12,7 @@ from typing import Any
 from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
 from bot.domain.staff import Staff
-from bot.domain.typed_names import is_date, mistaken_company, mistaken_name
+from bot.domain.typed_names import has_letters, is_date, mistaken_company, mistaken_name
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
 from bot.i18n import LOCALES, N_, country_names
@@ -154,6 +154,14 @@ def class_detail(ctx: Context, answers: Answers) -> str:
 
 def purpose_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     return tuple(Choice(p.id, p.key) for p in ctx.services.policy.purposes)
+
+
+def check_purpose(ctx: Context, item: str) -> str | None:
+    """A purpose typed that is plainly none: a date or time (the arrival typed one step early), or
+    no word at all (3, 😀)."""
+    if is_date(item, now=ctx.now, tz=ctx.services.settings.tz):
+        return ctx.t("visit.purpose_is_date", text=item)
+    return None if has_letters(item) else ctx.t("visit.purpose_unclear", text=item)
 
 
 def executive_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
