@@ -208,3 +208,18 @@ def test_a_date_typed_as_a_purpose_is_refused_and_the_ticked_ones_kept(tmp_path:
         assert answers["purposes"] == ["negotiation", "factory audit"]
     finally:
         world.db.close()
+
+
+def test_a_question_asked_at_the_visitors_is_answered_not_taken_as_a_name(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+        host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+        host.send("今天谁来")
+        assert host.messages[-2].text == "☕ 今天没有客户来访。"
+        assert host.last.text.startswith("4/16 来访人员有哪些？")
+        assert "visitors" not in world.dispatcher.services.flows.active(host.id).answers
+        host.send("王明")
+        assert host.last.text.startswith("5/16 接待级别？")
+    finally:
+        world.db.close()

@@ -200,10 +200,13 @@ class FlowEngine:
     def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str, *,
                    aside: Callable[[Context], bool] | None) -> None:
         result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime | parse.AskHalf
+        # "今天谁来" asked at "which company" or "who is visiting" is a question, not a name: answered,
+        # then the question again. Other steps read the text first and ask only if they refuse it.
+        names = step.kind is Kind.SEARCH or (step.kind is Kind.MULTI and step.free_text)
+        if names and aside is not None and aside(ctx):
+            self._ask(ctx, flow, dialog, new_message=True)
+            return
         if step.kind is Kind.SEARCH:
-            if aside is not None and aside(ctx):  # "今天谁来" asked at "which company": no name
-                self._ask(ctx, flow, dialog, new_message=True)
-                return
             problem = step.check_item(ctx, text) if step.check_item is not None else None
             if problem is not None:  # not searched, so not offered as a new one either
                 self._complain(ctx, flow, dialog, problem)
