@@ -126,6 +126,7 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
 
 
 def _show_open_form(ctx: Context) -> None:
+    """Shows the console user's open form where they left it, if there is one."""
     ctx.services.flows.show_open(ctx)
 
 
