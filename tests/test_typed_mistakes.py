@@ -223,3 +223,21 @@ def test_a_question_asked_at_the_visitors_is_answered_not_taken_as_a_name(tmp_pa
         assert host.last.text.startswith("5/16 接待级别？")
     finally:
         world.db.close()
+
+
+def test_a_time_typed_as_the_driver_is_asked_again(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+        host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+        host.send("王大明 總經理").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
+        host.send("明天上午10點").press("✔ 對").send("後天下午5點").press("✔ 對").press("✈️ 飛機")
+        host.send("CI100").send("桃園機場").send("明天上午9點").press("✔ 對").press("是").send("0912345678")
+        assert host.last.text.startswith("15/24 誰去接？")
+        host.send("明天上午8點")
+        assert host.messages[-2].text.startswith("「明天上午8點」不像司機或接待人的姓名")
+        assert host.last.text.startswith("15/24 誰去接？")
+        host.send("劉師傅 0912345678")
+        assert host.last.text.startswith("16/24 ")
+    finally:
+        world.db.close()

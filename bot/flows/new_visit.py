@@ -62,7 +62,7 @@ STEPS = (
     Step("phones", Kind.TEXT, N_("visit.q.phones"), N_("visit.l.phones"), optional=True,
          check=details.check_phones, ask_if=lambda a: bool(a.get("pickup"))),
     Step("driver", Kind.CHOICE, N_("visit.q.driver"), N_("visit.l.driver"), optional=True, free_text=True,
-         dynamic_choices=opt.team_choices, skip_if=lambda a: not a.get("pickup")),
+         dynamic_choices=opt.team_choices, check=opt.check_driver, skip_if=lambda a: not a.get("pickup")),
     Step("car", Kind.TEXT, N_("visit.q.car"), N_("visit.l.car"), optional=True,
          skip_if=lambda a: not a.get("pickup")),
     Step("team", Kind.MULTI, N_("visit.q.team_named"), N_("visit.l.team"), optional=True, free_text=True,

@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
+from bot.domain.per_person import phone_in
 from bot.domain.staff import Staff
 from bot.domain.typed_names import has_letters, is_date, mistaken_company, mistaken_name
 from bot.flows.answers import split_items
@@ -240,6 +241,18 @@ def check_country(ctx: Context, value: Any, answers: Answers) -> str | None:
     if isinstance(value, str) and len(value.strip()) == 2 and value.strip().isalpha():
         return None
     return ctx.t("visit.country_hint")
+
+
+def check_driver(ctx: Context, value: Any, answers: Answers) -> str | None:
+    """A driver typed that is plainly no one: a date or time (the pickup's, typed here), or no word
+    at all; a phone alone is fine (the driver's number, the name to follow)."""
+    typed = str(value)
+    if typed in {c.id for c in team_choices(ctx, answers)}:
+        return None
+    wordless = not (has_letters(typed) or phone_in(typed))
+    if wordless or is_date(typed, now=ctx.now, tz=ctx.services.settings.tz):
+        return ctx.t("visit.driver_not_a_name", text=typed)
+    return None
 
 
 def check_team(ctx: Context, value: Any, answers: Answers) -> str | None:
