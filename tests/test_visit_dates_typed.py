@@ -44,3 +44,17 @@ def test_the_day_chosen_is_named_when_the_time_is_asked_again(tmp_path: Path) ->
         assert host.last.text.startswith("I read that as Tue 24 Nov 16:00 — correct?")
     finally:
         world.db.close()
+
+
+def test_a_bare_number_after_the_day_button_is_the_hour(tmp_path: Path) -> None:
+    world = World(tmp_path / "data")
+    try:
+        host = at_arrival(world)
+        host.press("Tomorrow").send("3")
+        assert host.last.text == "“3”: morning or afternoon?"
+        host.press("Afternoon")
+        assert host.last.text.startswith("8/16 When do they leave?")
+        answers = world.dispatcher.services.flows.active(host.id).answers
+        assert answers["arrival"] == "2026-11-24T15:00:00+08:00"
+    finally:
+        world.db.close()

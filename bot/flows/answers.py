@@ -204,7 +204,9 @@ def datetime_text(ctx: Context, step: Step, dialog: Dialog,
     # A part of the day chosen with the day (明天下午) decides a bare hour typed after it ("3点").
     on_day = (datetime.fromisoformat(day).astimezone(tz).date() if day
               else step.day_of(dialog.answers) if step.day_of is not None else None)
-    read = partial(read_datetime, text, now=ctx.now, tz=tz, on_day=on_day)
+    # Asked "at what time on Tue 24 Nov?", a bare number is the hour ("3": 3 o'clock), as said aloud.
+    hour = re.fullmatch(r"\s*(\d{1,2})\s*", text) if day else None
+    read = partial(read_datetime, f"{hour[1]}:00" if hour else text, now=ctx.now, tz=tz, on_day=on_day)
     reading = read(part_of_day=dialog.pending.get("part"))
     if reading.kind == "unreadable" or reading.value is None:
         if day:
