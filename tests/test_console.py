@@ -47,3 +47,24 @@ def test_choices_persist_across_console_sessions(tmp_path: Path) -> None:
     chat(tmp_path / "data", "/lang", "3")
     done = chat(tmp_path / "data", "/help", locale="zh_Hans")
     assert "Here is what I can do for you:" in done.stdout
+
+
+def test_a_form_left_open_is_shown_again_so_its_button_numbers_still_press(tmp_path: Path) -> None:
+    chat(tmp_path / "data", "/new", "Huawei", "1")  # stopped at the new client's country
+    done = chat(tmp_path / "data", "2")
+    assert done.returncode == 0, done.stderr
+    opened, typed = done.stdout.split("> 2")
+    assert "Your “Reception arrangement form” from last time is not finished yet" in opened
+    assert "  [2] Hong Kong" in opened
+    # "2" pressed Hong Kong: the next question, not a complaint about "2" as a country.
+    assert "What industry is the new client in?" in typed
+    assert "two-letter" not in typed
+
+
+def test_a_date_left_unconfirmed_is_asked_again_at_the_next_start(tmp_path: Path) -> None:
+    chat(tmp_path / "data", "/new", "Huawei", "1", "1", "-", "Anna", "Class C", "Business negotiation",
+         "tomorrow 3pm")  # the console runs on the real clock: tomorrow is always ahead
+    done = chat(tmp_path / "data", "1")
+    opened, typed = done.stdout.split("> 1")
+    assert "I read that as " in opened and " 15:00 — correct?\n  [1] ✔ Correct" in opened
+    assert "When do they leave?" in typed  # "1" confirmed the arrival

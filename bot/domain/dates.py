@@ -76,10 +76,11 @@ def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool
     """Read a date and time such as 明天下午3点, 下週二上午10點, 12月5日14:30 or next Tuesday 10am.
 
     A time alone is its next occurrence (today if still ahead, else tomorrow), or on ``on_day`` when
-    given (the flight lands at "8am" of the visit's day); a date without a year that has passed this
-    year is next year's; a bare weekday (周四, thursday) said on that day with a time already past
-    is next week's; with ``prefer_future=False`` all stay as said. Explicitly past phrases (昨天,
-    yesterday, 今天 or 这周四 with an earlier time) are returned as they are.
+    given (the flight lands at "8am" of the visit's day), as is a part of the day alone ("afternoon");
+    a date without a year that has passed this year is next year's; a bare weekday (周四, thursday)
+    said on that day with a time already past is next week's; with ``prefer_future=False`` all stay
+    as said. Explicitly past phrases (昨天, yesterday, 今天 or 这周四 with an earlier time) are
+    returned as they are.
 
     ``part_of_day`` is a part of the day named before (明天下午, then "3点" on its own): it decides a
     bare hour the text leaves open, so the reading is 15:00 and not ``hour_ambiguous``.
@@ -100,8 +101,8 @@ def read_datetime(text: str, *, now: datetime, tz: ZoneInfo, prefer_future: bool
     day = _read_day(rest, ctx) if rest else None
     if isinstance(day, str):
         return _unreadable(day)
-    if day is None and found.clock is not None:
-        day = on_day
+    if day is None and (found.clock is not None or found.part is not None):
+        day = on_day  # "4pm", and "下午" too (its time asked next), on the day given
     if isinstance(day, date) and found.clock is not None and rolls_weekly(rest):
         day = _next_week_if_passed(day, found.clock, ctx, tz)
     return _combine(day, found.clock, found.part, ctx, tz)

@@ -33,8 +33,11 @@ _EN_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_NAMES
                       + r"|\b" + _MONTH_NAMES + r"\s+(\d{1,2})(?:st|nd|rd|th)?\b", re.IGNORECASE)
 _WEEKDAY = re.compile(r"(?:周|星期|週|禮拜|礼拜)([一二三四五六日天])"
                       r"|\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?\b", re.IGNORECASE)
-_RELATIVE = re.compile(r"今天|明天|后天|後天|\btoday\b|\btomorrow\b", re.IGNORECASE)
-_RELATIVE_DAYS = {"今天": 0, "today": 0, "明天": 1, "tomorrow": 1, "后天": 2, "後天": 2}
+# 昨天 is read too, so that a line saying it is refused as not a day of the visit, not read as the next
+# day it names ("昨天入住 后天退房" was a stay from 后天).
+_RELATIVE = re.compile(r"昨天|今天|明天|后天|後天|\byesterday\b|\btoday\b|\btomorrow\b", re.IGNORECASE)
+_RELATIVE_DAYS = {"昨天": -1, "yesterday": -1, "今天": 0, "today": 0, "明天": 1, "tomorrow": 1, "后天": 2,
+                  "後天": 2}
 
 _PART = r"(?P<part{n}>上午|早上|早晨|中午|下午|傍晚|晚上|晚)?\s*"
 _CLOCK = (r"(?P<h{n}>\d{{1,2}})(?:[:：](?P<m{n}>\d{{2}})"
@@ -77,16 +80,18 @@ class Reading:
     start: time | None
     end: time | None
     rest: str
-    problem: str = ""  # "" | "no_day" (a date that does not exist) | "outside" (not a day of the visit)
+    # "" | "no_day" (a date that does not exist) | "outside" (not a day of the visit) | "bad_time"
+    problem: str = ""
 
 
 def read_line(text: str, days: VisitDays, *, outside_ok: bool = False) -> Reading:
     """The day, times and the rest of one line. A line naming no day is on the visit's first day;
     one naming a day the visit does not cover has ``problem`` "outside" unless ``outside_ok``."""
     day, rest, problem = _day(text, days)
-    start, end, rest = _times(rest)
+    start, end, rest, impossible = _times(rest)
     if day is not None and not days.holds(day) and not outside_ok:
         problem = "outside"
+    problem = problem or impossible
     return Reading(day, start, end, _tidy(rest), problem)
 
 
@@ -118,7 +123,7 @@ def read_meals(text: str, days: VisitDays) -> tuple[list[Meal], list[tuple[int, 
 
 
 def read_meal(line: str, days: VisitDays) -> tuple[Meal | None, str]:
-    """One meal, or None and why ("no_day", "outside", "empty")."""
+    """One meal, or None and why ("no_day", "outside", "bad_time", "empty")."""
     rest, count = _take(_COUNT, line)
     rest, amount = _take(_AMOUNT, rest)
     kind = "meal"
@@ -269,17 +274,25 @@ def _near(month: int, day: int, around: date) -> date:
     return min(options, key=lambda option: abs((option - around).days))
 
 
-def _times(text: str) -> tuple[time | None, time | None, str]:
+def _times(text: str) -> tuple[time | None, time | None, str, str]:
+    """The start and end times, the rest, and "bad_time" for a clock that cannot be (25:00) or an end
+    before its start (15:00-14:00): said, never kept as part of a place's name or dropped unseen.
+    An end at midnight or after it (20:00-24:00, 23:00-1:00) is kept as no end, as it was."""
     found = _TIME.search(text)
     if found is None:
-        return None, None, text
+        return None, None, text, ""
     start = _clock(found, 1, None)
     end = _clock(found, 2, found.group("part1") or found.group("ampm1")) if found.group("h2") else None
     if start is None:
-        return None, None, text
+        return None, None, text, "bad_time"
     if end is not None and end <= start and end.hour + 12 < 24 and time(end.hour + 12, end.minute) > start:
         end = time(end.hour + 12, end.minute)  # "2点到4点" in the afternoon
-    return start, end if end is None or end > start else None, text[:found.start()] + " " + text[found.end():]
+    midnight = found.group("h2") == "24" and int(found.group("m2") or found.group("mm2") or 0) == 0
+    overnight = end is not None and end < time(6) <= time(18) <= start
+    if found.group("h2") and not (midnight or overnight) and (end is None or end <= start):
+        return None, None, text, "bad_time"
+    rest = text[:found.start()] + " " + text[found.end():]
+    return start, end if end is None or end > start else None, rest, ""
 
 
 def _clock(found: re.Match[str], n: int, inherited: str | None) -> time | None:

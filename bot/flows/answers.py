@@ -26,9 +26,9 @@ YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", 
 SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用",
               "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
 NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
-# A number with what people type around it: 4人, 4 people, 三位, ¥300, 300元, 1,200 yuan.
+# A number with what people type around it: 4人, 4 people, 三位, 兩間, ¥300, 300元, 1,200 yuan.
 _NUMERALS = "零〇一二两三四五六七八九十"
-_UNITS = r"人|位|个|個|名|元|块|塊|[¥￥]|rmb|cny|yuan|people|persons?|pax|guests?|visitors?"
+_UNITS = r"人|位|个|個|名|元|块|塊|间|間|[¥￥]|rmb|cny|yuan|people|persons?|pax|guests?|visitors?|rooms?"
 _AMOUNT = re.compile(rf"(?:[¥￥]|rmb|cny)?\s*(?P<number>[\d.,]+|[{_NUMERALS}]+)\s*(?:{_UNITS})?")
 # The two readings of a bare hour offered by "上午还是下午?", in the order of the buttons.
 HALVES: tuple[PartOfDay, PartOfDay] = ("morning", "afternoon")
@@ -94,6 +94,9 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
     if step.kind is Kind.CHOICE:
         if folded in labels:
             return Value(labels[folded])
+        meant = _aliases(choices).get(folded, [])
+        if len(meant) == 1:  # another way to say one choice: "C" or "C类" for class C
+            return Value(meant[0])
         # Part of one button's text is enough when it fits no other: "张伟" for "张伟 总经理".
         partial = {choice_id for label, choice_id in labels.items() if len(folded) >= 2 and folded in label}
         if len(partial) == 1 and not step.free_text:
@@ -105,7 +108,7 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
 
 
 def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
-    match = _AMOUNT.fullmatch(folded)
+    match = _AMOUNT.fullmatch(folded.replace("兩", "两"))  # 兩間: two rooms, in Traditional
     digits = match["number"].replace(",", "") if match else ""
     try:
         number = float(chinese_numeral(digits) if digits[:1] in _NUMERALS else digits)
@@ -138,6 +141,7 @@ def _multi(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
     labels = {_fold(ctx, c): c.id for c in choices}
     aliases = _aliases(choices)
     unclear: list[tuple[str, list[str]]] = []
+    refused: list[str] = []
     for raw in (step.split or split_items)(text):
         item = raw.strip()
         if not item:
@@ -150,13 +154,19 @@ def _multi(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str,
             continue
         if known is None and not step.free_text:
             return Problem(ctx.t("flow.choice_hint"))
+        problem = step.check_item(ctx, item) if known is None and step.check_item is not None else None
+        if problem is not None:
+            refused.append(problem)
+            continue
         value = known or item
         if value not in ticked:
             ticked.append(value)
-    if unclear:
+    if unclear or refused:
         # What was clear stays ticked; the question comes again with the buttons to choose from.
-        dialog.pending = {"ticked": ticked}
-        return Problem("\n".join(_which_one(ctx, choices, item, meant) for item, meant in unclear))
+        # Nothing clear: the answer given before stays shown, as it stays kept.
+        dialog.pending = {"ticked": ticked} if ticked else {}
+        which = [_which_one(ctx, choices, item, meant) for item, meant in unclear]
+        return Problem("\n".join([*refused, *which]))
     return Value(ticked)
 
 
@@ -188,11 +198,15 @@ def datetime_text(ctx: Context, step: Step, dialog: Dialog,
     """Reads a date-time; with a day already chosen, the text only needs to give the time."""
     tz = ctx.services.settings.tz
     day = dialog.pending.get("date")
-    # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins. Without
+    # With a day chosen, a bare time ("下午3点") is read on that day; a full date still wins, read
+    # from today ("tomorrow 9am" after the Tomorrow button is tomorrow, not the day after). Without
     # one, a bare time is on the step's own day, if it has one (the departure: the arrival's day).
     # A part of the day chosen with the day (明天下午) decides a bare hour typed after it ("3点").
-    read = partial(read_datetime, text, now=datetime.fromisoformat(day) if day else ctx.now, tz=tz,
-                   on_day=step.day_of(dialog.answers) if step.day_of is not None and not day else None)
+    on_day = (datetime.fromisoformat(day).astimezone(tz).date() if day
+              else step.day_of(dialog.answers) if step.day_of is not None else None)
+    # Asked "at what time on Tue 24 Nov?", a bare number is the hour ("3": 3 o'clock), as said aloud.
+    hour = re.fullmatch(r"\s*(\d{1,2})\s*", text) if day else None
+    read = partial(read_datetime, f"{hour[1]}:00" if hour else text, now=ctx.now, tz=tz, on_day=on_day)
     reading = read(part_of_day=dialog.pending.get("part"))
     if reading.kind == "unreadable" or reading.value is None:
         if day:

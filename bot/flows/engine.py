@@ -143,11 +143,26 @@ class FlowEngine:
         """The open question (or review card) once more, as a new message, writing nothing: for an
         update handled before a restart and handed over again, whose reply may be lost
         (``bot.core.replays``). False when no flow is open."""
+        return self._prompt_open(ctx, note=None)
+
+    def show_open(self, ctx: Context) -> bool:
+        """The open form named, then its question (or review card) with its buttons, writing
+        nothing: for a chat shown anew (the console started again), where the buttons shown before
+        are gone. False when no form is open."""
+        return self._prompt_open(ctx, note=N_("flow.still_open"))
+
+    def _prompt_open(self, ctx: Context, note: str | None) -> bool:
         dialog = self.active(ctx.event.user.id)
         flow = self.flows[dialog.flow] if dialog is not None else None
         if dialog is None or flow is None or (dialog.step is None and not flow.review):
             return False
-        self._prompt(ctx, flow, dialog, new_message=True)
+        if note is not None:
+            ctx.reply(ctx.t(note, title=ctx.t(flow.title)))
+        reading = dialog.pending.get("reading") if dialog.step is not None else None
+        if reading:  # a date read and not yet confirmed: that question, as it was left
+            self._show_reading(ctx, dialog, datetime.fromisoformat(reading), new_message=True)
+        else:
+            self._prompt(ctx, flow, dialog, new_message=True)
         return True
 
     def show_saved(self, ctx: Context, token: str) -> bool:
@@ -185,9 +200,16 @@ class FlowEngine:
     def _take_text(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step, text: str, *,
                    aside: Callable[[Context], bool] | None) -> None:
         result: parse.Value | parse.Problem | parse.Confirm | parse.AskTime | parse.AskHalf
+        # "今天谁来" asked at "which company" or "who is visiting" is a question, not a name: answered,
+        # then the question again. Other steps read the text first and ask only if they refuse it.
+        names = step.kind is Kind.SEARCH or (step.kind is Kind.MULTI and step.free_text)
+        if names and aside is not None and aside(ctx):
+            self._ask(ctx, flow, dialog, new_message=True)
+            return
         if step.kind is Kind.SEARCH:
-            if aside is not None and aside(ctx):  # "今天谁来" asked at "which company": no name
-                self._ask(ctx, flow, dialog, new_message=True)
+            problem = step.check_item(ctx, text) if step.check_item is not None else None
+            if problem is not None:  # not searched, so not offered as a new one either
+                self._complain(ctx, flow, dialog, problem)
                 return
             dialog.pending = {"query": text}
             self._ask(ctx, flow, dialog, new_message=True)
@@ -243,6 +265,9 @@ class FlowEngine:
     # ---- asking -------------------------------------------------------------------------------
 
     def _ask(self, ctx: Context, flow: Flow, dialog: Dialog, *, new_message: bool) -> None:
+        # A question asked after "Cancel? Sure?": the person went on, so a later Cancel asks again
+        # (a second Cancel right after the first confirms it).
+        dialog.confirming_cancel = False
         self.dialogs.save(dialog)
         if dialog.step is None and not flow.review:
             self._on_save(ctx, flow, dialog, "")
@@ -263,6 +288,10 @@ class FlowEngine:
             text += "\n" + detail
         if step.kind is Kind.MULTI and step.free_text:
             text += self._current_list(ctx, step, dialog)
+        if step.kind is Kind.DATETIME and dialog.pending.get("date"):
+            # The day chosen still holds (a time typed next is read on it): asked again, it is named.
+            text += "\n" + ctx.t("flow.date_need_time",
+                                 date=ctx.format_date(datetime.fromisoformat(dialog.pending["date"])))
         rows = self._answer_buttons(ctx, step, dialog)
         rows.append(self._nav_buttons(ctx, step, dialog))
         (ctx.reply if new_message else ctx.show)(text, keyboard(*rows))
@@ -334,9 +363,14 @@ class FlowEngine:
                          new_message: bool) -> None:
         dialog.pending = {"reading": reading.value.isoformat()}
         self.dialogs.save(dialog)
+        self._show_reading(ctx, dialog, reading.value, new_message=new_message)
+
+    @staticmethod
+    def _show_reading(ctx: Context, dialog: Dialog, value: datetime, *, new_message: bool) -> None:
+        """"I read that as … — correct?" with its two buttons; writes nothing."""
         yes = _button(ctx.t("flow.date_yes"), dialog.token, Op.DATE_YES)
         no = _button(ctx.t("flow.date_no"), dialog.token, Op.DATE_NO)
-        text = ctx.t("flow.date_confirm", when=ctx.format_time(reading.value))
+        text = ctx.t("flow.date_confirm", when=ctx.format_time(value))
         (ctx.reply if new_message else ctx.show)(text, keyboard([yes, no]))
 
     def _ask_half(self, ctx: Context, dialog: Dialog, half: parse.AskHalf, text: str) -> None:

@@ -83,6 +83,10 @@ class Step:
     # For a multi-choice step with free text: how typed text splits into items (default: at commas,
     # semicolons and new lines).
     split: Callable[[str], list[str]] | None = None
+    # For a multi-choice step with free text: a complaint about one typed item that is none of the
+    # choices (a date typed as a visitor's name), translated; that item is dropped, the others stay.
+    # For a search step: about the text typed, which is then not searched (a date as a company).
+    check_item: Callable[[Context, str], str | None] | None = None
     # A step that applies but is asked on the way only when this holds (the visitors' phones: with a
     # pickup); otherwise it waits on the review card, where its ✏️ button fills it in. None: asked.
     ask_if: Callable[[Answers], bool] | None = None

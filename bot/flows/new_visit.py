@@ -22,14 +22,15 @@ from bot.views.visits import show_already_saved
 
 STEPS = (
     Step("client", Kind.SEARCH, N_("visit.q.client"), N_("visit.l.client"), search=opt.find_clients,
-         create_label=N_("visit.client_new")),
+         create_label=N_("visit.client_new"), check_item=opt.check_client_query),
     Step("country", Kind.CHOICE, N_("visit.q.country"), N_("visit.l.country"), free_text=True,
          dynamic_choices=opt.country_choices, check=opt.check_country,
          skip_if=lambda a: not opt.client_is_new(a)),
     Step("industry", Kind.TEXT, N_("visit.q.industry"), N_("visit.l.industry"), optional=True,
          skip_if=lambda a: not opt.client_is_new(a)),
     Step("visitors", Kind.MULTI, N_("visit.q.visitors"), N_("visit.l.visitors"), free_text=True,
-         dynamic_choices=opt.known_contacts, split=opt.split_visitors, resets=("lead",)),
+         dynamic_choices=opt.known_contacts, split=opt.split_visitors, check_item=opt.check_visitor,
+         resets=("lead",)),
     Step("lead", Kind.CHOICE, N_("visit.q.lead"), N_("visit.l.lead"), dynamic_choices=opt.lead_choices,
          skip_if=lambda a: len(a.get("visitors", [])) < 2),
     # Printed as the client's country until someone says otherwise: filled from the review card.
@@ -38,7 +39,7 @@ STEPS = (
     Step("cls", Kind.CHOICE, N_("visit.q.class"), N_("visit.l.class"), dynamic_choices=opt.class_choices,
          detail=opt.class_detail),
     Step("purposes", Kind.MULTI, N_("visit.q.purposes"), N_("visit.l.purposes"), free_text=True,
-         dynamic_choices=opt.purpose_choices),
+         dynamic_choices=opt.purpose_choices, check_item=opt.check_purpose),
     # Asked for the important classes; for the others it waits on the review card.
     Step("background", Kind.TEXT, N_("visit.q.background"), N_("visit.l.background"), optional=True,
          detail=opt.client_notes, ask_if=lambda a: a.get("cls") in ("A", "B")),
@@ -61,7 +62,7 @@ STEPS = (
     Step("phones", Kind.TEXT, N_("visit.q.phones"), N_("visit.l.phones"), optional=True,
          check=details.check_phones, ask_if=lambda a: bool(a.get("pickup"))),
     Step("driver", Kind.CHOICE, N_("visit.q.driver"), N_("visit.l.driver"), optional=True, free_text=True,
-         dynamic_choices=opt.team_choices, skip_if=lambda a: not a.get("pickup")),
+         dynamic_choices=opt.team_choices, check=opt.check_driver, skip_if=lambda a: not a.get("pickup")),
     Step("car", Kind.TEXT, N_("visit.q.car"), N_("visit.l.car"), optional=True,
          skip_if=lambda a: not a.get("pickup")),
     Step("team", Kind.MULTI, N_("visit.q.team_named"), N_("visit.l.team"), optional=True, free_text=True,

@@ -11,7 +11,9 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
+from bot.domain.per_person import phone_in
 from bot.domain.staff import Staff
+from bot.domain.typed_names import has_letters, is_date, mistaken_company, mistaken_name
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
 from bot.i18n import LOCALES, N_, country_names
@@ -35,6 +37,14 @@ def country_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
 
 def find_clients(ctx: Context, query: str) -> tuple[Choice, ...]:
     return tuple(Choice(str(c.id), c.name, literal=True) for c in ctx.services.clients.search(query))
+
+
+def check_client_query(ctx: Context, text: str) -> str | None:
+    """A company typed that is plainly none (明天下午3点, ???): said, rather than offered as a new client."""
+    mistake = mistaken_company(text, now=ctx.now, tz=ctx.services.settings.tz)
+    if mistake is None:
+        return None
+    return ctx.t(N_("visit.client_is_date") if mistake == "date" else N_("visit.client_no_name"), text=text)
 
 
 def client_is_new(answers: Answers) -> bool:
@@ -87,6 +97,24 @@ def split_visitors(text: str) -> list[str]:
     return people
 
 
+# What a typed visitor that is no name is told, by what it looks like instead.
+_NOT_A_NAME = {"date": N_("visit.visitor_is_date"), "phone": N_("visit.visitor_is_phone"),
+               "count": N_("visit.visitor_is_count"), "no_letters": N_("visit.visitor_no_name")}
+
+
+def check_visitor(ctx: Context, item: str) -> str | None:
+    """A typed visitor that is plainly no name (明天下午3点, 13800138000, 3人); its name alone or
+    its title alone reading as a date counts too ("明天 下午3点" splits into both)."""
+    tz = ctx.services.settings.tz
+    name, title = split_visitor(item)
+    mistake = mistaken_name(item, now=ctx.now, tz=tz) or mistaken_name(name, now=ctx.now, tz=tz)
+    if mistake is None and title and is_date(title, now=ctx.now, tz=tz):
+        mistake = "date"
+    if mistake is None:
+        return None
+    return ctx.t(_NOT_A_NAME[mistake], text=item, phones=ctx.t("visit.l.phones"))
+
+
 def visitor_names(ctx: Context, answers: Answers) -> list[str]:
     """The visitors as people read them, in the order given (known contacts by their stored name)."""
     known = {c.id: c.label for c in known_contacts(ctx, answers)}
@@ -106,8 +134,11 @@ def client_notes(ctx: Context, answers: Answers) -> str:
 
 
 def class_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
+    """The policy's classes; typed, a class is also its letter, alone or with 类 / 級 / class."""
     policy = ctx.services.policy
-    return tuple(Choice(cid, policy.class_(cid).name_key) for cid, _ in policy.classes.items())
+    return tuple(Choice(cid, policy.class_(cid).name_key,
+                        aliases=(cid, *(f"{cid}{word}" for word in "类類级級"), f"class {cid}"))
+                 for cid, _ in policy.classes.items())
 
 
 def class_detail(ctx: Context, answers: Answers) -> str:
@@ -124,6 +155,14 @@ def class_detail(ctx: Context, answers: Answers) -> str:
 
 def purpose_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
     return tuple(Choice(p.id, p.key) for p in ctx.services.policy.purposes)
+
+
+def check_purpose(ctx: Context, item: str) -> str | None:
+    """A purpose typed that is plainly none: a date or time (the arrival typed one step early), or
+    no word at all (3, 😀)."""
+    if is_date(item, now=ctx.now, tz=ctx.services.settings.tz):
+        return ctx.t("visit.purpose_is_date", text=item)
+    return None if has_letters(item) else ctx.t("visit.purpose_unclear", text=item)
 
 
 def executive_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
@@ -202,6 +241,18 @@ def check_country(ctx: Context, value: Any, answers: Answers) -> str | None:
     if isinstance(value, str) and len(value.strip()) == 2 and value.strip().isalpha():
         return None
     return ctx.t("visit.country_hint")
+
+
+def check_driver(ctx: Context, value: Any, answers: Answers) -> str | None:
+    """A driver typed that is plainly no one: a date or time (the pickup's, typed here), or no word
+    at all; a phone alone is fine (the driver's number, the name to follow)."""
+    typed = str(value)
+    if typed in {c.id for c in team_choices(ctx, answers)}:
+        return None
+    wordless = not (has_letters(typed) or phone_in(typed))
+    if wordless or is_date(typed, now=ctx.now, tz=ctx.services.settings.tz):
+        return ctx.t("visit.driver_not_a_name", text=typed)
+    return None
 
 
 def check_team(ctx: Context, value: Any, answers: Answers) -> str | None:

@@ -21,7 +21,7 @@ from bot.flows.model import Answers, Choice
 from bot.i18n import N_, escape
 
 _PROBLEM_KEYS = {"no_day": N_("visit.line_no_day"), "outside": N_("visit.line_outside"),
-                 "empty": N_("visit.line_empty")}
+                 "empty": N_("visit.line_empty"), "bad_time": N_("visit.line_bad_time")}
 # When only the day of a hotel stay is said: the hotel's usual hours.
 CHECK_IN, CHECK_OUT = time(14), time(12)
 _TYPED_KINDS = {"breakfast": "早餐", "lunch": "午餐", "dinner": "晚餐", "meal": ""}
@@ -61,7 +61,11 @@ def check_meals(ctx: Context, value: Any, answers: Answers) -> str | None:
 
 
 def check_stay(ctx: Context, value: Any, answers: Answers) -> str | None:
-    return None if read_stay(str(value), visit_days(ctx, answers)) else ctx.t("visit.stay_hint")
+    days = visit_days(ctx, answers)
+    stay = read_stay(str(value), days)
+    if stay is None:
+        return ctx.t("visit.stay_hint")
+    return ctx.t("visit.stay_past") if stay[0] < days.today else None
 
 
 def guest_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:

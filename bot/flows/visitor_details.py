@@ -36,10 +36,14 @@ def plain_names(ctx: Context, answers: Answers) -> list[str]:
 
 
 def check_phones(ctx: Context, value: Any, answers: Answers) -> str | None:
-    """Every visitor named has a number after the name; numbers for several need their names."""
+    """Every visitor named has a number after the name (one visitor needs no name, but a number);
+    numbers for several need their names."""
     names = plain_names(ctx, answers)
     parts, group = by_person(str(value), names)
-    missing = [names[index] for index in named(str(value), names) if not phone_in(parts.get(index, ""))]
+    said = sorted({*named(str(value), names), *parts})
+    missing = [names[index] for index in said if not phone_in(parts.get(index, ""))]
+    if missing and len(names) == 1:
+        return ctx.t("visit.phone_missing_one", name=names[0])
     if missing:
         return ctx.t("visit.phones_missing", names=", ".join(missing))
     if not parts or phone_in(group):

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core.capabilities import Capabilities
+from bot.core.context import Context
 from bot.core.delivery import Delivery
 from bot.core.events import (
     MAX_INCOMING_FILE_BYTES,
@@ -104,6 +105,10 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
     await runner.call(services.access.configured_admin, user, services.clock.now())
     t = services.i18n.for_language_code(language_code)
     await runner.push([Send(CONSOLE_USER_ID, t("console.hint"))])
+    # A form left open when the console last stopped: its question again, so that its buttons have
+    # numbers in this run too (a number typed would otherwise be taken as the answer's text).
+    shown, _ = await runner.call(runner.dispatcher.resume, Event(user, CONSOLE_USER_ID), _show_open_form)
+    await runner.push(shown)
     echo = not stdin.isatty()
     loop = asyncio.get_running_loop()
     jobs = start_scheduler(runner)  # nudges are printed as they come due
@@ -118,6 +123,11 @@ async def run_console(runner: Runner, language_code: str, stdin: TextIO = sys.st
     finally:
         await jobs.stop()
     return 0
+
+
+def _show_open_form(ctx: Context) -> None:
+    """Shows the console user's open form where they left it, if there is one."""
+    ctx.services.flows.show_open(ctx)
 
 
 def _event(user: User, text: str, performer: ConsolePerformer) -> Event:
