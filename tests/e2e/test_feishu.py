@@ -219,8 +219,8 @@ async def test_a_nudge_comes_once_and_its_done_button_ticks(fake: FakeFeishu, ad
         done = next(b.data for row in nudge.buttons for b in row if done_nudge(b.data))
         fake.user_presses(admin, nudge, done)
         # The card itself is updated (the morning digest, greeting Alice by name, may come meanwhile).
-        await fake.wait_for_message(admin, lambda shown: shown.message_id == nudge.message_id and shown.edited,
-                                    contains="Alice")
+        await fake.wait_for_message(admin, lambda shown: shown.message_id == nudge.message_id
+                                    and shown.edited, contains="Alice")
         await fake.wait_for_idle(quiet=2.5)
     finally:
         await stop_bot(bot)
