@@ -16,7 +16,7 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
 from typing import Literal
 
@@ -71,9 +71,11 @@ def _format_day(day: date, pattern: str, locale: str) -> str:
 
 
 # "standard" is CLDR's list of things a sentence names ("A、B和C", "A, B, and C"); "or" names
-# alternatives ("A、B或C", "A, B, or C"). The "unit" styles are for measures ("3小时5分钟"): in
-# zh_Hans they join with nothing at all, so they do not suit names.
-ListStyle = Literal["standard", "or"]
+# alternatives ("A、B或C", "A, B, or C"); "series" repeats the standard list's middle separator to the
+# end ("A、B、C", "A, B, C") for entries that are not words of a sentence, such as "张伟 138…" pairs,
+# where a 和 after a number reads as part of it. CLDR's "unit" styles are for measures ("3小时5分钟"):
+# in zh_Hans they join with nothing at all, so they do not suit names.
+ListStyle = Literal["standard", "or", "series"]
 
 
 class Html(str):
@@ -139,11 +141,15 @@ class Translator:
         return self(WITH_YEAR.get(key, key) if year != this_year else key)
 
     def join(self, items: Iterable[str], style: ListStyle = "standard") -> str:
-        """Items shown to a person as one list, as their language writes it (CLDR's list patterns):
-        "A、B和C" in Chinese, "A, B, and C" in English. Plain text like the items: a list of markup
-        stays markup only if the caller says so (``Html(t.join(...))``), which is safe because these
-        patterns hold no markup character."""
-        return str(format_list(list(items), style=style, locale=babel_locale(self.locale)))
+        """Items shown to a person as one list, as their language writes it (CLDR's list patterns,
+        ``ListStyle``): "A、B和C" in Chinese, "A, B, and C" in English. Plain text like the items: a
+        list of markup stays markup only if the caller says so (``Html(t.join(...))``), which is safe
+        because these patterns hold no markup character."""
+        listed = list(items)
+        if style == "series":
+            middle: str = Locale.parse(babel_locale(self.locale)).list_patterns["standard"]["middle"]
+            return reduce(middle.format, listed) if listed else ""
+        return str(format_list(listed, style=style, locale=babel_locale(self.locale)))
 
     def plural(self, key: str, count: int, /, **params: object) -> str:
         """A sentence whose form depends on ``count`` (available as ``{count}``)."""
