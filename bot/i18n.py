@@ -70,11 +70,13 @@ def _format_day(day: date, pattern: str, locale: str) -> str:
     return str(format_date(day, pattern, locale=locale))
 
 
-# "standard" is CLDR's list of things a sentence names ("A、B和C", "A, B, and C"); "or" names
-# alternatives ("A、B或C", "A, B, or C"); "series" repeats the standard list's middle separator to the
-# end ("A、B、C", "A, B, C") for entries that are not words of a sentence, such as "张伟 138…" pairs,
-# where a 和 after a number reads as part of it. CLDR's "unit" styles are for measures ("3小时5分钟"):
-# in zh_Hans they join with nothing at all, so they do not suit names.
+# "standard" is CLDR's list of things a sentence names ("需部门负责人、总经理和副总审批", "A, B, and
+# C"); "or" names alternatives, any one of which will do ("A、B或C", "A, B, or C"); "series" repeats
+# the standard list's middle separator to the end ("A、B、C", "A, B, C") for the value of a labelled
+# field (a card line, a form's box: "来访人员：张伟、李娜、王芳"), where Chinese writes 、 alone, and for
+# entries such as "张伟 138…" where a 和 after a number would read as part of it. CLDR's "unit"
+# styles are for measures ("3小时5分钟"): in zh_Hans they join with nothing at all, so they do not
+# suit names.
 ListStyle = Literal["standard", "or", "series"]
 
 

@@ -82,7 +82,7 @@ def test_a_whole_flow_with_every_kind_of_step(world: World) -> None:
     card = me.last.text
     assert "demo.company: 华为 <Huawei>" in card
     assert "demo.cls: Class A" in card
-    assert "demo.purposes: Tour and factory lunch" in card
+    assert "demo.purposes: Tour, factory lunch" in card
     assert "demo.arrival: Tue 24 Nov 15:00" in card
     assert "demo.note: (skipped)" in card
     me.press("Save")

@@ -1,5 +1,6 @@
-"""A list shown to a person reads as their language writes it: "张伟、李娜和王芳", "張偉、李娜和王芳",
-"Zhang Wei, Li Na, and Wang Fang", never ASCII commas in Chinese; what was typed is shown as typed."""
+"""A list shown to a person reads as their language writes it, never with ASCII commas in Chinese: the
+value of a labelled line joined by 、 alone ("当前：张伟、李娜、王芳"), and what was typed shown as typed
+(escaped once). Lists inside a sentence ("需部门负责人、总经理和副总审批") are in test_programme."""
 
 from __future__ import annotations
 
@@ -22,9 +23,9 @@ def start_new_visit(world: World, language_code: str) -> Person:
 
 
 @pytest.mark.parametrize(("language_code", "typed", "shown"), [
-    ("zh-hans", "张伟，李娜，明天下午3点，王芳", "当前：张伟、李娜和王芳"),
-    ("zh-tw", "張偉，李娜，明天下午3點，王芳", "目前：張偉、李娜和王芳"),
-    ("en", "Zhang Wei, Li Na, tomorrow, Wang & Co", "Now: Zhang Wei, Li Na, and Wang & Co"),
+    ("zh-hans", "张伟，李娜，明天下午3点，王芳", "当前：张伟、李娜、王芳"),
+    ("zh-tw", "張偉，李娜，明天下午3點，王芳", "目前：張偉、李娜、王芳"),
+    ("en", "Zhang Wei, Li Na, tomorrow, Wang & Co", "Now: Zhang Wei, Li Na, Wang & Co"),
 ])
 def test_the_visitors_typed_so_far_read_as_a_list_of_the_language(tmp_path: Path, language_code: str,
                                                                   typed: str, shown: str) -> None:

@@ -121,14 +121,14 @@ def test_our_attendees_not_on_the_bot_stay_a_name_and_title(monday: World) -> No
     host.send("Zhao Gang / General manager")
     host.press("Skip").press("Done").press("Skip").press("No").send("0")
     review = host.last.text
-    assert "Our team: Ma and Zhou Li / Chief engineer" in review
+    assert "Our team: Ma, Zhou Li / Chief engineer" in review
     assert "Executives: Zhao Gang / General manager" in review and "none is chosen" not in review
     host.press("Save")
     visit = monday.dispatcher.services.visits.get(1)
     assert visit is not None and visit.team == (2,) and visit.executives == ("general_manager",)
     assert [(a.name, a.title, a.role) for a in visit.attendees] == [
         ("Zhou Li", "Chief engineer", ""), ("Zhao Gang", "General manager", "general_manager")]
-    assert "team: Ma and Zhou Li Chief engineer" in host.last.text
+    assert "team: Ma, Zhou Li Chief engineer" in host.last.text
     assert "⭐ Executives: General manager Zhao Gang" in host.last.text
     assert "Acme" in colleague.last.text  # the colleague on the bot is told; the others cannot be
 

@@ -305,7 +305,7 @@ class FlowEngine:
         changing = bool(dialog.answers.get(step.id))
         if not ticked or not (changing or any(item not in labels for item in ticked)):
             return ""
-        items = Html(ctx.t.join(labels.get(i) or escape(i) for i in ticked))  # each item escaped once, here
+        items = Html(ctx.t.join((labels.get(i) or escape(i) for i in ticked), style="series"))  # escaped once
         text = "\n" + ctx.t("flow.multi_current", items=items)
         return text + ("\n" + ctx.t("flow.multi_replace") if changing else "")
 
@@ -422,7 +422,8 @@ class FlowEngine:
         if step.kind in (Kind.CHOICE, Kind.MULTI):
             labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
             items = value if isinstance(value, list) else [value]
-            return ctx.t.join(labels.get(item) or escape(item) for item in items) or ctx.t("flow.none")
+            listed = ctx.t.join((labels.get(item) or escape(item) for item in items), style="series")
+            return listed or ctx.t("flow.none")
         return escape(value)
 
     # ---- helpers ------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
         return escape(client.name) if client else ""
     if step.id == "visitors":
         names = opt.visitor_names(ctx, answers)
-        return ctx.t.join(escape(name) for name in names)
+        return ctx.t.join((escape(name) for name in names), style="series")
     if step.id == "lead":
         names = opt.visitor_names(ctx, answers)
         return escape(names[int(value)]) if int(value) < len(names) else ""
@@ -253,7 +253,8 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
         note = _clash_note(ctx, step, _pickup(ctx, DRIVER if step.id == "driver" else CAR, answers), answers)
         return "\n".join(part for part in (shown, note) if part)
     if step.id == "team":
-        return ctx.t.join(escape(_staff_name(ctx, item)) for item in value) or ctx.t("flow.none")
+        team = ctx.t.join((escape(_staff_name(ctx, item)) for item in value), style="series")
+        return team or ctx.t("flow.none")
     if step.id == "executives":
         return _executives(ctx, value, answers)
     if step.id in details.FIELDS:
@@ -274,8 +275,8 @@ def _staff_name(ctx: Context, item: str) -> str:
 
 def _executives(ctx: Context, value: list[str], answers: Answers) -> str:
     policy = ctx.services.policy
-    names = ctx.t.join(ctx.t(policy.executives[e].key) if e in policy.executives else escape(e)
-                       for e in value)
+    names = ctx.t.join((ctx.t(policy.executives[e].key) if e in policy.executives else escape(e)
+                        for e in value), style="series")
     if not names:
         return ctx.t("flow.none")
     needed = policy.notice_days(opt.executive_ids(ctx, value))
