@@ -117,13 +117,13 @@ def test_the_saved_visit_prints_a_form_and_an_itinerary_an_office_can_file(
     assert row_of(sheet, "11月25日 周三") == ["11月25日 周三", "午餐", "12:00", "公司餐厅", 6, 120]  # meals
     assert row_of(sheet, "午餐 11月25日 周三") == ["午餐 11月25日 周三", 150, 120, 6, 720, "—"]
     assert row_of(sheet, "晚餐 11月25日 周三") == ["晚餐 11月25日 周三", 150, 300, 8, 2400,
-                                                  "超标，需部门负责人, 总经理审批"]
+                                                  "超标，需部门负责人和总经理审批"]
     assert row_of(sheet, "午餐 11月26日 周四") == ["午餐 11月26日 周四", 150, 140, 6, 840, "—"]
     assert row_of(sheet, "住宿（2 间 × 1 晚）") == ["住宿（2 间 × 1 晚）", 1200, 1300, 2, 2600,
-                                                  "超标，需部门负责人, 总经理, 副总审批"]
+                                                  "超标，需部门负责人、总经理和副总审批"]
     assert row_of(sheet, "合计") == ["合计", 6560]
     assert has(pdf_text(pdf_file.content), "生产车间", "技术交流", "香格里拉",
-               "超标，需部门负责人, 总经理, 副总审批")
+               "超标，需部门负责人、总经理和副总审批")
 
     [itinerary] = documents(host, "/itinerary 1")
     text = pdf_text(itinerary.content)
