@@ -150,7 +150,7 @@ class Translator:
         listed = list(items)
         if style == "series":
             middle: str = Locale.parse(babel_locale(self.locale)).list_patterns["standard"]["middle"]
-            return reduce(middle.format, listed) if listed else ""
+            return str(reduce(middle.format, listed)) if listed else ""
         return str(format_list(listed, style=style, locale=babel_locale(self.locale)))
 
     def plural(self, key: str, count: int, /, **params: object) -> str:
