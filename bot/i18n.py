@@ -13,14 +13,16 @@ from __future__ import annotations
 import gettext
 import html
 import io
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
+from functools import lru_cache, reduce
 from pathlib import Path
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -66,6 +68,16 @@ def _format_day(day: date, pattern: str, locale: str) -> str:
     """Babel parses the pattern and the locale for every date; a week's list prints the same few
     dates a dozen times, and every list is asked for again and again."""
     return str(format_date(day, pattern, locale=locale))
+
+
+# "standard" is CLDR's list of things a sentence names ("需部门负责人、总经理和副总审批", "A, B, and
+# C"); "or" names alternatives, any one of which will do ("A、B或C", "A, B, or C"); "series" repeats
+# the standard list's middle separator to the end ("A、B、C", "A, B, C") for the value of a labelled
+# field (a card line, a form's box: "来访人员：张伟、李娜、王芳"), where Chinese writes 、 alone, and for
+# entries such as "张伟 138…" where a 和 after a number would read as part of it. CLDR's "unit"
+# styles are for measures ("3小时5分钟"): in zh_Hans they join with nothing at all, so they do not
+# suit names.
+ListStyle = Literal["standard", "or", "series"]
 
 
 class Html(str):
@@ -129,6 +141,17 @@ class Translator:
         shows the year when the date is in another year than ``this_year``: "1月5日 周二" said in
         January, "2027年1月5日 周二" said in December."""
         return self(WITH_YEAR.get(key, key) if year != this_year else key)
+
+    def join(self, items: Iterable[str], style: ListStyle = "standard") -> str:
+        """Items shown to a person as one list, as their language writes it (CLDR's list patterns,
+        ``ListStyle``): "A、B和C" in Chinese, "A, B, and C" in English. Plain text like the items: a
+        list of markup stays markup only if the caller says so (``Html(t.join(...))``), which is safe
+        because these patterns hold no markup character."""
+        listed = list(items)
+        if style == "series":
+            middle: str = Locale.parse(babel_locale(self.locale)).list_patterns["standard"]["middle"]
+            return str(reduce(middle.format, listed)) if listed else ""
+        return str(format_list(listed, style=style, locale=babel_locale(self.locale)))
 
     def plural(self, key: str, count: int, /, **params: object) -> str:
         """A sentence whose form depends on ``count`` (available as ``{count}``)."""

@@ -39,8 +39,8 @@ def test_the_minutes_keep_what_the_memo_leaves_out_and_wait_for_the_debrief(worl
     assert minutes.caption.startswith("📋 客户会谈纪要 · 来访 #1 华为技术有限公司：一式三份")
     text = pdf_text(minutes.content)
     assert has(text, "客户会谈纪要", "来访编号 #1", "3楼 301 会议室",
-               "David Lee Purchasing Director, 张伟 总经理",
-               "林晓, 王五, 赵刚 总经理", "了解生产体系, 商务洽谈", "需要一套样品和正式报价",
+               "David Lee Purchasing Director、张伟 总经理",
+               "林晓、王五、赵刚 总经理", "了解生产体系、商务洽谈", "需要一套样品和正式报价",
                "价格偏高", "发送报价单", "2026年12月7日", "推进中", "2026年12月9日", "市场部存档",
                "部门经理审阅", "机密")
     [english] = documents(world.person(10, "林晓", language_code="en"), "/minutes 1")

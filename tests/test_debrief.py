@@ -78,7 +78,7 @@ def test_a_whole_debrief_in_chinese_makes_tasks_tells_owners_and_writes_the_memo
     assert host.messages[-2].text.startswith("✅ 来访 #1 的复盘已保存，2 项待办已交给负责人。")
     memo = host.last
     assert memo.text.splitlines()[:5] == ["会谈备忘录", "", "致：华为 <Huawei>", "会谈日期：11月24日 周二",
-                                          "我方参会人员：Lin, 王五"]
+                                          "我方参会人员：Lin、王五"]
     assert "&lt;Huawei&gt;" in memo.html and "&lt;A型&gt;" in memo.html
     assert "需要一套样品 <A型> 和正式报价" in memo.text
     assert "1. 发送报价单（负责人：王五，12月4日 周五前完成）" in memo.text

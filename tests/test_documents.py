@@ -78,9 +78,9 @@ def test_the_form_in_chinese_as_pdf_and_xlsx(world: World) -> None:
     sheet = load_workbook(io.BytesIO(xlsx_file.content)).active
     assert sheet is not None and sheet["A1"].value == "客户接待安排表"
     form = fields(sheet)
-    assert form["接待人员"] == "林晓" and form["出席人数"] == 3 and form["我方出席人员"] == "林晓, 王五"
+    assert form["接待人员"] == "林晓" and form["出席人数"] == 3 and form["我方出席人员"] == "林晓、王五"
     assert form["须出席的公司领导"] == "总经理" and form["到访人数"] == 2
-    assert form["客户背景"] == "通信设备; 中国" and form["来访目的"] == "了解生产体系, 商务洽谈"
+    assert form["客户背景"] == "通信设备; 中国" and form["来访目的"] == "了解生产体系、商务洽谈"
     assert form["到达公司"] == "2026年12月3日 周四 10:00" and form["离开公司"] == "2026年12月3日 周四 16:30"
     assert (form["交通方式"], form["航班/车次"], form["机场/车站"]) == ("航班", "CA1234", "浦东机场 T2")
     assert form["抵达时间"] == "2026年12月3日 周四 08:15"
@@ -98,12 +98,12 @@ def test_the_form_in_chinese_as_pdf_and_xlsx(world: World) -> None:
     assert row_of(sheet, 2) == [2, "张伟", "总经理", "中国", "简体中文", "—", "不吃辣"]
     # Class A allows 150 a head for meals: 160 needs the approvers the policy names.
     # Six covers booked at 160 each (our people at the table included), over the class standard.
-    assert row_of(sheet, "用餐") == ["用餐", 150, 160, 6, 960, "超标，需部门负责人, 总经理审批"]
+    assert row_of(sheet, "用餐") == ["用餐", 150, 160, 6, 960, "超标，需部门负责人和总经理审批"]
     assert row_of(sheet, "合计") == ["合计", 1160]
 
     text = pdf_text(pdf_file.content)
     assert has(text, "客户接待安排表", "来访编号 #1", "A类（特别重要）", "浦东香格里拉大酒店", "赵师傅",
-               "超标，需部门负责人, 总经理审批", "客户想看新产线 <A型>", "部门负责人审批", "机密")
+               "超标，需部门负责人和总经理审批", "客户想看新产线 <A型>", "部门负责人审批", "机密")
 
 
 def test_the_form_in_english_for_an_english_reader(world: World) -> None:

@@ -92,3 +92,24 @@ def test_plural_forms_come_from_the_catalog() -> None:
     assert "1 person," in i18n.get("en").plural("staff.header", 1, page=1, pages=1)
     assert "2 people," in i18n.get("en").plural("staff.header", 2, page=1, pages=1)
     assert "共 2 人" in i18n.get("zh_Hans").plural("staff.header", 2, page=1, pages=1)
+
+
+@pytest.mark.parametrize(("locale", "three", "two", "alternatives", "series"), [
+    ("zh_Hans", "张伟、李娜和王芳", "张伟和李娜", "张伟、李娜或王芳", "张伟、李娜、王芳"),
+    ("zh_Hant", "張偉、李娜和王芳", "張偉和李娜", "張偉、李娜或王芳", "張偉、李娜、王芳"),
+    ("en", "Zhang Wei, Li Na, and Wang Fang", "Zhang Wei and Li Na", "Zhang Wei, Li Na, or Wang Fang",
+     "Zhang Wei, Li Na, Wang Fang"),
+])
+def test_a_list_of_names_reads_as_its_language_writes_it(locale: str, three: str, two: str,
+                                                          alternatives: str, series: str) -> None:
+    t = I18n(locale).get(locale)
+    names = {"zh_Hans": ["张伟", "李娜", "王芳"], "zh_Hant": ["張偉", "李娜", "王芳"],
+             "en": ["Zhang Wei", "Li Na", "Wang Fang"]}[locale]
+    assert t.join(names) == three
+    assert t.join(names[:2]) == two
+    assert t.join(names[:1]) == names[0]
+    assert t.join([]) == ""
+    assert t.join(names, style="or") == alternatives
+    assert t.join(names, style="series") == series
+    assert t.join(names[:1], style="series") == names[0]
+    assert t.join([], style="series") == ""

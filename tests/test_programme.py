@@ -60,10 +60,10 @@ def test_the_review_card_shows_each_line_as_read_with_its_warnings(host: Person)
     assert "日程: \n  11月26日 周四 09:00–10:00 技术交流\n  11月26日 周四 13:00 商务洽谈" in review
     assert "入住/退房: 11月25日 周三 → 11月26日 周四（1 晚）" in review
     assert ("房价: 1300 元/间·晚\n"
-            "⚠️ 超出本级别住宿标准（1200 元/间·晚），需 部门负责人, 总经理, 副总 审批。") in review
+            "⚠️ 超出本级别住宿标准（1200 元/间·晚），需 部门负责人、总经理和副总 审批。") in review
     assert "  11月25日 周三 午餐 12:00 公司餐厅 · 6 人 · 120 元/人\n" in review
     assert ("  11月25日 周三 晚餐 18:30 香格里拉 · 8 人 · 300 元/人 ⚠️ 超出本级别标准（150 元/人），"
-            "需 部门负责人, 总经理 审批。") in review
+            "需 部门负责人和总经理 审批。") in review
     assert "  11月26日 周四 午餐 12:00 公司餐厅 · 6 人 · 140 元/人" in review  # the standard asked after
     assert "⚠️ 住宿由我方承担，须经副总批准。" in review
     assert "须有公司领导出席" not in review
@@ -117,13 +117,13 @@ def test_the_saved_visit_prints_a_form_and_an_itinerary_an_office_can_file(
     assert row_of(sheet, "11月25日 周三") == ["11月25日 周三", "午餐", "12:00", "公司餐厅", 6, 120]  # meals
     assert row_of(sheet, "午餐 11月25日 周三") == ["午餐 11月25日 周三", 150, 120, 6, 720, "—"]
     assert row_of(sheet, "晚餐 11月25日 周三") == ["晚餐 11月25日 周三", 150, 300, 8, 2400,
-                                                  "超标，需部门负责人, 总经理审批"]
+                                                  "超标，需部门负责人和总经理审批"]
     assert row_of(sheet, "午餐 11月26日 周四") == ["午餐 11月26日 周四", 150, 140, 6, 840, "—"]
     assert row_of(sheet, "住宿（2 间 × 1 晚）") == ["住宿（2 间 × 1 晚）", 1200, 1300, 2, 2600,
-                                                  "超标，需部门负责人, 总经理, 副总审批"]
+                                                  "超标，需部门负责人、总经理和副总审批"]
     assert row_of(sheet, "合计") == ["合计", 6560]
     assert has(pdf_text(pdf_file.content), "生产车间", "技术交流", "香格里拉",
-               "超标，需部门负责人, 总经理, 副总审批")
+               "超标，需部门负责人、总经理和副总审批")
 
     [itinerary] = documents(host, "/itinerary 1")
     text = pdf_text(itinerary.content)

@@ -76,10 +76,10 @@ def test_typing_the_visitors_again_replaces_the_list(world: World) -> None:
     host = host_of(world)
     new_visit_up_to_the_card(host, "黄磊 销售经理，王芳 技术员")
     host.press("✏️ 来访人员")
-    assert "黄磊 销售经理, 王芳 技术员" in host.last.text
+    assert "黄磊 销售经理、王芳 技术员" in host.last.text
     assert {"➖ 黄磊 销售经理", "➖ 王芳 技术员"} <= set(button_labels(host))
     host.send("黄磊 销售经理，李娜 工程师").press("黄磊 销售经理")  # who leads, asked again
-    assert "来访人员: 黄磊 销售经理, 李娜 工程师\n" in host.last.text
+    assert "来访人员: 黄磊 销售经理、李娜 工程师\n" in host.last.text
 
 
 def test_a_visitor_is_removed_with_its_button(world: World) -> None:

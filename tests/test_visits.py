@@ -66,7 +66,7 @@ def test_a_class_a_visit_from_start_to_saved_card(world: World) -> None:
     card = host.last.text
     assert "客户接待安排表" in card
     assert "客户: 华为（新客户）" in card
-    assert "来访人员: 张伟 总经理, 李娜 采购经理" in card
+    assert "来访人员: 张伟 总经理、李娜 采购经理" in card
     assert "带队: 张伟 总经理" in card
     assert "⚠️ 超出本级别标准（150 元/人），需" in card
     assert "⚠️ 按规定需提前 3 天通知领导" in card
@@ -293,7 +293,7 @@ def test_skip_on_a_multi_choice_keeps_what_was_ticked(world: World) -> None:
     host.press("跳过")  # room
     host.press("选好了").press("跳过")  # extras, tour
     host.press("否").send("0")
-    assert "出席领导: 总裁/董事长, 副总" in host.last.text
+    assert "出席领导: 总裁/董事长、副总" in host.last.text
     host.press("保存")
     services = world.dispatcher.services
     visit = services.visits.get(1)

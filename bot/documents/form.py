@@ -62,14 +62,14 @@ def _basic(visit: Visit, src: Sources) -> Grid:
         Field(t("doc.form.host"), src.name(visit.host)),
         # 出席人数: everyone of ours at the talks, the executives who must attend included.
         Field(t("doc.form.our_count"), str(len(ours) + len(leaders))),
-        Field(t("doc.form.our_people"), ", ".join(ours), wide=True),
-        Field(t("doc.form.executives"), ", ".join(leaders) or NONE, wide=True),
+        Field(t("doc.form.our_people"), src.join(ours, style="series"), wide=True),
+        Field(t("doc.form.executives"), src.join(leaders, style="series") or NONE, wide=True),
         Field(t("doc.form.client"), visit.client_name),
         Field(t("doc.form.visitor_count"), str(len(visit.visitors))),
         Field(t("doc.form.background"), "\n".join(part for part in (visit.background, _background(src))
                                                     if part and part != NONE) or NONE, wide=True),
-        Field(t("doc.form.purposes"), ", ".join(labels.get(p) or p for p in visit.purposes) or NONE,
-              wide=True),
+        Field(t("doc.form.purposes"),
+              src.join((labels.get(p) or p for p in visit.purposes), style="series") or NONE, wide=True),
     ))
 
 
@@ -134,7 +134,8 @@ def _schedule(visit: Visit, src: Sources) -> Grid:
             Field(t("doc.form.rooms"), str(lodging.rooms) if lodging.rooms else NONE),
             Field(t("doc.form.room_rate", currency=src.policy.budget.currency),
                   money(lodging.rate) if lodging.rate is not None else NONE),
-            Field(t("doc.form.guests"), lodging.guests or ", ".join(v.name for v in visit.visitors) or NONE,
+            Field(t("doc.form.guests"),  # Lodging.guests is stored as one string, shown as stored
+                  lodging.guests or src.join((v.name for v in visit.visitors), style="series") or NONE,
                   wide=True),
         ]
     else:
@@ -243,7 +244,7 @@ def _line_approval(visit: Visit, src: Sources, item: BudgetItem, amount: float) 
     needs the one the policy names (the sales VP), whatever it costs."""
     t, policy = src.t, src.policy
     if policy.over_budget(visit.class_id, item, Decimal(str(amount))):
-        approvers = ", ".join(t(key) for key in policy.approvers_for(visit.class_id, item))
+        approvers = src.join(t(key) for key in policy.approvers_for(visit.class_id, item))
         return t("doc.form.over_budget", approvers=approvers)
     if item == "hotel":
         return t("doc.form.approval_by", approvers=t(policy.budget.lodging_approver))
@@ -286,7 +287,7 @@ def _approval(visit: Visit, src: Sources) -> str:
     t, policy = src.t, src.policy
 
     def role(step: str) -> str:
-        return " / ".join(t(key) for key in role_keys(visit, policy, step))
+        return src.join((t(key) for key in role_keys(visit, policy, step)), style="or")
 
     lines = [t("doc.form.approval.approved", role=role(d.step), name=src.name(d.by), when=src.time(d.at))
              for d in approvals(visit, policy)]

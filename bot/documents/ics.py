@@ -49,11 +49,11 @@ def visit_event(visit: Visit, src: Sources, bot: str) -> Event:
 def _description(visit: Visit, src: Sources) -> list[str]:
     t = src.t
     lead = visit.lead
-    visitors = ", ".join(f"{v.name} {v.title}".strip() for v in visit.visitors)
+    visitors = src.join((f"{v.name} {v.title}".strip() for v in visit.visitors), style="series")
     lines = [t("doc.ics.lead", name=f"{lead.name} {lead.title}".strip() if lead else NONE),
              t("doc.ics.visitors", names=visitors or NONE),
              t("doc.ics.host", host=src.name(visit.host),
-               team=", ".join(src.name(m) for m in visit.team if m != visit.host) or NONE)]
+               team=src.join((src.name(m) for m in visit.team if m != visit.host), style="series") or NONE)]
     travel = visit.travel
     if travel is not None and travel.arrives_at is not None and travel.pickup:
         key = N_("doc.ics.pickup_flight") if travel.meets_at_airport else N_("doc.ics.pickup_train")

@@ -166,9 +166,9 @@ def _hosts(visit: Visit, src: Sources) -> Grid:
     team += named_colleagues(visit)
     host = " ".join(part for part in (src.name(visit.host), src.phones.get(visit.host, "")) if part)
     fields = [Field(t("doc.itin.host"), host),
-              Field(t("doc.itin.team"), ", ".join(team) or NONE)]
+              Field(t("doc.itin.team"), src.join(team, style="series") or NONE)]
     if leaders:
-        fields.append(Field(t("doc.itin.executives"), ", ".join(leaders), wide=True))
+        fields.append(Field(t("doc.itin.executives"), src.join(leaders, style="series"), wide=True))
     return Grid(tuple(fields))
 
 

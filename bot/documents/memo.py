@@ -23,7 +23,7 @@ def memo_document(translator: Translator, facts: MemoFacts, visitors: str, numbe
         Field(t("doc.memo.next_contact"), facts.next_contact),
         Field(t("doc.memo.their_side"), visitors or NONE, wide=True),
         Field(t("doc.memo.our_side_of", company=facts.company) if facts.company else t("doc.memo.our_side"),
-              ", ".join(facts.attendees) or NONE, wide=True),
+              translator.join(facts.attendees, style="series") or NONE, wide=True),
     ))
     items: Table | Text = Text((t("doc.memo.no_items"),))
     if facts.items:

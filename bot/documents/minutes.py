@@ -31,14 +31,14 @@ def minutes(visit: Visit, debrief: Debrief, tasks: Sequence[Task], src: Sources)
     # Everyone of ours by name, then the executives who must attend and were not named.
     ours = [src.name(user_id) for user_id in visit.people] + list(visit.named_attendees)
     ours += [t(executives[e].key) for e in visit.executives if e in executives and e not in named]
-    theirs = ", ".join(f"{v.name} {v.title}".strip() for v in visit.visitors)
-    purposes = ", ".join(labels.get(p) or p for p in visit.purposes)
+    theirs = src.join((f"{v.name} {v.title}".strip() for v in visit.visitors), style="series")
+    purposes = src.join((labels.get(p) or p for p in visit.purposes), style="series")
     heading = Grid((
         Field(t("doc.min.client"), visit.client_name),
         Field(t("doc.min.place"), visit.room or NONE),
         Field(t("doc.min.when"), _when(visit, src), wide=True),
         Field(t("doc.min.their_side"), theirs or NONE, wide=True),
-        Field(t("doc.min.our_side"), ", ".join(ours) or NONE, wide=True),
+        Field(t("doc.min.our_side"), src.join(ours, style="series") or NONE, wide=True),
         Field(t("doc.min.purposes"), purposes or NONE, wide=True),
         Field(t("doc.min.recorder"), src.name(debrief.written_by)),
         Field(t("doc.min.written"), src.date(debrief.written_at)),

@@ -13,7 +13,7 @@ from bot.documents.layout import plain
 from bot.domain.clients import Client, Contact
 from bot.domain.policy import Policy
 from bot.domain.visits import Visit
-from bot.i18n import N_, Translator, clock, country_names
+from bot.i18n import N_, ListStyle, Translator, clock, country_names
 
 if TYPE_CHECKING:
     from bot.bootstrap import Services
@@ -55,6 +55,10 @@ class Sources:
     def t(self, key: str, /, **params: object) -> str:
         """The message as plain text, ready for paper."""
         return plain(self.translator, key, **params)
+
+    def join(self, items: Iterable[str], style: ListStyle = "standard") -> str:
+        """Items as one list in the reader's language (``Translator.join``), plain like the items."""
+        return self.translator.join(items, style)
 
     def ours(self, key: str, named: str, /, **params: object) -> str:
         """``named`` with our company's name in it once it is set, else ``key`` (我司, our company)."""

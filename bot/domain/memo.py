@@ -63,11 +63,12 @@ def as_written(locale: str, facts: MemoFacts) -> str | None:
 def render_memo(t: Translator, facts: MemoFacts) -> str:
     """The memo in ``t``'s language, as one message ready to forward."""
     title = t("memo.title")
+    attendees = t.join(facts.attendees, style="series")
     lines = [f"<b>{title}</b>", "",
              t("memo.client", client=facts.client),
              t("memo.date", date=facts.day),
-             (t("memo.attendees_of", company=facts.company, names=", ".join(facts.attendees)) if facts.company
-              else t("memo.attendees", names=", ".join(facts.attendees))), ""]
+             (t("memo.attendees_of", company=facts.company, names=attendees) if facts.company
+              else t("memo.attendees", names=attendees)), ""]
     note = as_written(t.locale, facts)
     if note is not None:
         lines += [t(note), ""]

@@ -135,7 +135,7 @@ def save(ctx: Context, answers: Answers) -> None:
     saved = ctx.t.plural("debrief.saved", len(recorded.tasks), number=visit.id,
                          language=ctx.t(f"lang.name.{memo_t.locale}"))
     if ticked:
-        saved += "\n" + ctx.t("debrief.ticked", items="; ".join(ctx.t(nudge.key) for nudge in ticked))
+        saved += "\n" + ctx.t("debrief.ticked", items=ctx.t.join(ctx.t(nudge.key) for nudge in ticked))
     # The minutes (filed in the company) and the client's feedback form come from what was just saved.
     documents = [document_button(ctx.t("doc.button.minutes"), "min", visit.id),
                  document_button(ctx.t("doc.button.feedback"), "fb", visit.id)]

@@ -29,7 +29,7 @@ from bot.domain.contact_fields import read_day
 from bot.domain.dialogs import Dialog, SavedForm
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
-from bot.i18n import N_, escape
+from bot.i18n import N_, Html, escape
 from bot.repositories.dialogs import DialogRepository, SavedFormRepository
 
 PREFIX = "f"
@@ -305,7 +305,8 @@ class FlowEngine:
         changing = bool(dialog.answers.get(step.id))
         if not ticked or not (changing or any(item not in labels for item in ticked)):
             return ""
-        text = "\n" + ctx.t("flow.multi_current", items=", ".join(labels.get(i) or escape(i) for i in ticked))
+        items = Html(ctx.t.join((labels.get(i) or escape(i) for i in ticked), style="series"))  # escaped once
+        text = "\n" + ctx.t("flow.multi_current", items=items)
         return text + ("\n" + ctx.t("flow.multi_replace") if changing else "")
 
     def _answer_buttons(self, ctx: Context, step: Step, dialog: Dialog) -> list[list[Button]]:
@@ -421,7 +422,8 @@ class FlowEngine:
         if step.kind in (Kind.CHOICE, Kind.MULTI):
             labels = {c.id: _label(ctx, c) for c in self._choices(ctx, step, dialog)}
             items = value if isinstance(value, list) else [value]
-            return ", ".join(labels.get(item) or escape(item) for item in items) or ctx.t("flow.none")
+            listed = ctx.t.join((labels.get(item) or escape(item) for item in items), style="series")
+            return listed or ctx.t("flow.none")
         return escape(value)
 
     # ---- helpers ------------------------------------------------------------------------------

@@ -244,7 +244,7 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
         return escape(client.name) if client else ""
     if step.id == "visitors":
         names = opt.visitor_names(ctx, answers)
-        return ", ".join(escape(name) for name in names)
+        return ctx.t.join((escape(name) for name in names), style="series")
     if step.id == "lead":
         names = opt.visitor_names(ctx, answers)
         return escape(names[int(value)]) if int(value) < len(names) else ""
@@ -253,7 +253,8 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
         note = _clash_note(ctx, step, _pickup(ctx, DRIVER if step.id == "driver" else CAR, answers), answers)
         return "\n".join(part for part in (shown, note) if part)
     if step.id == "team":
-        return ", ".join(escape(_staff_name(ctx, item)) for item in value) or ctx.t("flow.none")
+        team = ctx.t.join((escape(_staff_name(ctx, item)) for item in value), style="series")
+        return team or ctx.t("flow.none")
     if step.id == "executives":
         return _executives(ctx, value, answers)
     if step.id in details.FIELDS:
@@ -274,7 +275,8 @@ def _staff_name(ctx: Context, item: str) -> str:
 
 def _executives(ctx: Context, value: list[str], answers: Answers) -> str:
     policy = ctx.services.policy
-    names = ", ".join(ctx.t(policy.executives[e].key) if e in policy.executives else escape(e) for e in value)
+    names = ctx.t.join((ctx.t(policy.executives[e].key) if e in policy.executives else escape(e)
+                        for e in value), style="series")
     if not names:
         return ctx.t("flow.none")
     needed = policy.notice_days(opt.executive_ids(ctx, value))
@@ -288,7 +290,7 @@ def _budget(ctx: Context, item: BudgetItem, value: float, answers: Answers) -> s
     policy, cls = ctx.services.policy, answers.get("cls", "C")
     shown = ctx.t("visit.per_person", amount=_amount(value))
     if policy.over_budget(cls, item, Decimal(str(value))):
-        approvers = ", ".join(ctx.t(key) for key in policy.approvers_for(cls, item))
+        approvers = ctx.t.join(ctx.t(key) for key in policy.approvers_for(cls, item))
         limit = policy.limit(cls, item)
         return shown + "\n" + ctx.t("visit.over_budget", limit=_amount(limit), approvers=approvers)
     return shown

@@ -261,7 +261,7 @@ def check_team(ctx: Context, value: Any, answers: Answers) -> str | None:
     ids = {c.id for c in team_choices(ctx, answers)}
     unknown = [item for item in value
                if item not in ids and staff_by_name(ctx, item) is None and outsider(item) is None]
-    return ctx.t("visit.team_unknown_title", names=", ".join(unknown)) if unknown else None
+    return ctx.t("visit.team_unknown_title", names=ctx.t.join(unknown)) if unknown else None
 
 
 def check_executives(ctx: Context, value: Any, answers: Answers) -> str | None:
@@ -270,8 +270,8 @@ def check_executives(ctx: Context, value: Any, answers: Answers) -> str | None:
     unknown = [item for item in value if item not in ids and named_executive(ctx, item) is None]
     if not unknown:
         return None
-    titles = ", ".join(ctx.t(e.key) for e in ctx.services.policy.executives.values())
-    return ctx.t("visit.executive_unknown", names=", ".join(unknown), titles=titles)
+    titles = ctx.t.join((ctx.t(e.key) for e in ctx.services.policy.executives.values()), style="or")
+    return ctx.t("visit.executive_unknown", names=ctx.t.join(unknown), titles=titles)
 
 
 def executive_ids(ctx: Context, value: list[str]) -> list[str]:

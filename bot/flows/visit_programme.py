@@ -123,7 +123,7 @@ def meal_line(ctx: Context, meal: Meal, answers: Answers) -> str:
     cls = answers.get("cls", "C")
     policy = ctx.services.policy
     if standard is not None and policy.over_budget(cls, "meal", Decimal(str(standard))):
-        approvers = ", ".join(ctx.t(key) for key in policy.approvers_for(cls, "meal"))
+        approvers = ctx.t.join(ctx.t(key) for key in policy.approvers_for(cls, "meal"))
         limit = _amount(policy.limit(cls, "meal"))
         line += " " + ctx.t("visit.over_budget", limit=limit, approvers=approvers)
     return line
@@ -133,7 +133,7 @@ def _room_rate(ctx: Context, rate: float, answers: Answers) -> str:
     policy, cls = ctx.services.policy, answers.get("cls", "C")
     shown = ctx.t("visit.per_room_night", amount=_amount(rate))
     if answers.get("payer") == "company" and policy.over_budget(cls, "hotel", Decimal(str(rate))):
-        approvers = ", ".join(ctx.t(key) for key in policy.approvers_for(cls, "hotel"))
+        approvers = ctx.t.join(ctx.t(key) for key in policy.approvers_for(cls, "hotel"))
         return shown + "\n" + ctx.t("visit.over_hotel_limit", limit=_amount(policy.limit(cls, "hotel")),
                                     approvers=approvers)
     return shown

@@ -45,7 +45,7 @@ def check_phones(ctx: Context, value: Any, answers: Answers) -> str | None:
     if missing and len(names) == 1:
         return ctx.t("visit.phone_missing_one", name=names[0])
     if missing:
-        return ctx.t("visit.phones_missing", names=", ".join(missing))
+        return ctx.t("visit.phones_missing", names=ctx.t.join(missing))
     if not parts or phone_in(group):
         return ctx.t("visit.phones_hint")
     return None

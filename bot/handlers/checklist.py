@@ -40,7 +40,8 @@ def show_checklist(ctx: Context, visit: Visit) -> None:
     title = ctx.t("checklist.title", number=visit.id, client=visit.client_name, done=done, total=len(nudges))
     lines = [title, ""]
     for nudge in nudges:
-        owners = ", ".join(person.name for person in sender.recipients(visit, nudge)) or "—"
+        people = sender.recipients(visit, nudge)
+        owners = ctx.t.join((person.name for person in people), style="series") or "—"
         lines.append(ctx.t("checklist.line", mark=_mark(ctx, nudge, visit), when=ctx.format_time(nudge.due),
                            item=ctx.t(nudge.key), owners=owners))
     open_items = [n for n in nudges if n.state in UNFINISHED][:TICK_BUTTONS]

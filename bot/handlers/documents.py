@@ -144,7 +144,7 @@ def send_memo(ctx: Context, visit: Visit) -> None:
         attendees=[*(src.name(u) for u in visit.people), *visit.named_attendees],
         needs=debrief.needs, items=items, next_contact=src.date(_noon(src, debrief.next_contact)),
         company=src.company)
-    visitors = ", ".join(f"{v.name} {v.title}".strip() for v in visit.visitors)
+    visitors = t.join((f"{v.name} {v.title}".strip() for v in visit.visitors), style="series")
     caption = ctx.t("doc.caption.memo", number=visit.id, language=ctx.t(f"lang.name.{t.locale}"))
     document = memo_document(t, facts, visitors, visit.id)
     _made_later(ctx, f"visit-{visit.id}-memo.pdf", partial(_pdf, document), caption)

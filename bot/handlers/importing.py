@@ -54,7 +54,7 @@ _LABELS = {column.id: column.label_key for column in COLUMNS}
 @router.command("import", role=Role.ADMIN, menu=N_("cmd.import"))
 def explain(ctx: Context) -> None:
     """Explains the sheet and sends the template in the admin's language."""
-    columns = ", ".join(ctx.t(column.label_key) for column in COLUMNS)
+    columns = ctx.t.join((ctx.t(column.label_key) for column in COLUMNS), style="series")
     ctx.reply(ctx.t("import.help", columns=columns))
     ctx.actions.append(SendDocument(ctx.event.chat_id, ctx.t("import.template.file"), template(ctx.t),
                                     caption=ctx.t("import.template.caption")))
@@ -91,7 +91,7 @@ def _read(ctx: Context, progress: Progress, name: str, rows: list[tuple[int, Row
     if ctx.staff is None:  # no longer allowed in while the file was read
         return
     if isinstance(rows, SheetError):
-        headers = ", ".join(ctx.t(column.label_key) for column in COLUMNS[:3])
+        headers = ctx.t.join((ctx.t(column.label_key) for column in COLUMNS[:3]), style="series")
         progress.finish(ctx.t(rows.key, name=name, headers=headers, **rows.params))
         return
     checker = Checker(ctx.services.clients, by=ctx.staff.user_id, now=ctx.now, examples=_examples(ctx))

@@ -163,7 +163,8 @@ def _render_person(ctx: Context, user_id: int, page: int) -> None:
         ctx.toast(ctx.t("staff.unknown"), alert=True)
         _render_list(ctx, page)
         return
-    duties = ", ".join(ctx.t(DUTY_KEYS[d]) for d in person.duties) or ctx.t("staff.duties_none")
+    duties = (ctx.t.join((ctx.t(DUTY_KEYS[d]) for d in person.duties), style="series")
+              or ctx.t("staff.duties_none"))
     manager = access.person(person.manager_id) if person.manager_id is not None else None
     lines = [_line(ctx, person), "",
              ctx.t("staff.card.duties", duties=duties),

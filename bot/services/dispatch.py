@@ -206,7 +206,7 @@ class NudgeSender:
         for person, theirs in held.items():
             t = self._translator(person)
             notes.append(Send(person.user_id, t("nudge.withdrawn", number=visit.id, client=visit.client_name,
-                                                items="; ".join(t(n.key) for n in theirs))))
+                                                items=t.join(t(n.key) for n in theirs))))
         return notes
 
     def holders(self, visit: Visit) -> list[Staff]:

@@ -30,7 +30,7 @@ KIND = "approval"  # the outbox's name for these pushes
 
 def role_name(ctx: Context, t: Translator, visit: Visit, step: str) -> str:
     """Who answers ``step``, as a role: 部门负责人, or the executives the class's policy names."""
-    return " / ".join(t(key) for key in role_keys(visit, ctx.services.policy, step))
+    return t.join((t(key) for key in role_keys(visit, ctx.services.policy, step)), style="or")
 
 
 def card_lines(ctx: Context, visit: Visit) -> list[str]:
@@ -50,7 +50,8 @@ def card_lines(ctx: Context, visit: Visit) -> list[str]:
         role = role_name(ctx, t, visit, now.step)
         people = ctx.services.approval.approvers(visit, now.step)
         if people:
-            lines.append(t("approval.card.waiting", role=role, names=", ".join(p.name for p in people)))
+            names = t.join((p.name for p in people), style="or")
+            lines.append(t("approval.card.waiting", role=role, names=names))
         else:
             lines.append(t("approval.card.nobody", role=role))
     return lines
@@ -112,7 +113,7 @@ def _request_text(ctx: Context, t: Translator, visit: Visit, step: str) -> str:
     if step == EXECUTIVE:
         given = approvals(visit, ctx.services.policy)
         return t("approval.request_executive", role=role_name(ctx, t, visit, step),
-                 approved_by=", ".join(_name(ctx, d.by) for d in given) or "—", **facts)
+                 approved_by=t.join(_name(ctx, d.by) for d in given) or "—", **facts)
     return t("approval.request", **facts)
 
 
@@ -197,11 +198,11 @@ class ReminderView:
     def still_pending(self, t: Translator, tz: tzinfo, waiting: Awaiting, approvers: list[Staff],
                       now: datetime) -> tuple[str, Keyboard]:
         visit = waiting.visit
-        role = " / ".join(t(key) for key in role_keys(visit, self.policy, waiting.step))
+        role = t.join((t(key) for key in role_keys(visit, self.policy, waiting.step)), style="or")
         facts = {"number": visit.id, "client": visit.client_name, "when": _when(t, tz, visit, now),
                  "role": role}
         if approvers:
-            text = t("approval.still_pending", names=", ".join(p.name for p in approvers), **facts)
+            text = t("approval.still_pending", names=t.join((p.name for p in approvers), style="or"), **facts)
         else:
             text = t("approval.still_pending_nobody", **facts)
         return text, _open(t, visit)

@@ -114,7 +114,7 @@ def render(t: Translator, tz: tzinfo, message: NudgeMessage,
     if visit.background and any(n.item == BRIEFING for n in open_items):
         lines.append(t("nudge.background", text=visit.background))  # what the team reviews together
     if message.pass_on:
-        lines.append(t("nudge.pass_on", roles=", ".join(message.pass_on)))
+        lines.append(t("nudge.pass_on", roles=t.join(message.pass_on)))
     if message.late_since is not None:
         lines.append(t("nudge.late", due=_time(t, tz, message.stamp, message.late_since)))
     return "\n".join(lines), _buttons(t, message, open_items)

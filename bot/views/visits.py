@@ -46,7 +46,8 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
         # Plain text: the translator escapes parameters, so user text is escaped exactly once.
         names = [f"{v.name} {v.title}".strip() + (t("visit.card.lead_mark") if v.lead else "")
                  for v in visit.visitors]
-        lines.append(t.plural("visit.card.visitors", len(visit.visitors), names=", ".join(names)))
+        listed = t.join(names, style="series")
+        lines.append(t.plural("visit.card.visitors", len(visit.visitors), names=listed))
         phones = _phones(ctx, visit)
         if phones:
             lines.append(t("visit.card.phones", phones=phones))
@@ -54,14 +55,15 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
         lines.append(t("visit.card.background", text=visit.background))
     if visit.purposes:
         labels = {p.id: t(p.key) for p in ctx.services.policy.purposes}
-        purposes = ", ".join(labels.get(p) or p for p in visit.purposes)
+        purposes = t.join((labels.get(p) or p for p in visit.purposes), style="series")
         lines.append(t("visit.card.purposes", purposes=purposes))
     team = [_name(ctx, member) for member in visit.team]
     team += named_colleagues(visit)
-    lines.append(t("visit.card.host", host=_name(ctx, visit.host), team=", ".join(team) or "—"))
+    lines.append(t("visit.card.host", host=_name(ctx, visit.host), team=t.join(team, style="series") or "—"))
     policy = ctx.services.policy
     if visit.executives:
-        lines.append(t("visit.card.executives", names=", ".join(executive_names(ctx.t, policy, visit))))
+        leaders = t.join(executive_names(ctx.t, policy, visit), style="series")
+        lines.append(t("visit.card.executives", names=leaders))
     elif policy.class_(visit.class_id).executives_required:
         lines.append(t("visit.executives_missing", cls=t(policy.class_(visit.class_id).name_key)))
     return lines
@@ -76,10 +78,10 @@ def _dietary(ctx: Context, visit: Visit) -> str:
 
 
 def _phones(ctx: Context, visit: Visit) -> str:
-    """The visitors' numbers, for whoever meets them: "张伟 138 0013 8000, David Lee +65 9123 4567"."""
+    """The visitors' numbers, for whoever meets them: "张伟 138 0013 8000、David Lee +65 9123 4567"."""
     contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
-    return ", ".join(f"{v.name} {contacts[v.contact_id].phone}" for v in visit.visitors
-                     if v.contact_id in contacts and contacts[v.contact_id].phone)
+    return ctx.t.join((f"{v.name} {contacts[v.contact_id].phone}" for v in visit.visitors
+                       if v.contact_id in contacts and contacts[v.contact_id].phone), style="series")
 
 
 def _logistics(ctx: Context, visit: Visit) -> list[str]:
