@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ADMIN_ID, BotProcess, launch_bot, start_bot
+from tests.e2e.shifted_bot import ShiftedClock
 from tests.fakeapi import FakeBotApi, FakeUser
 
 pytestmark = pytest.mark.e2e
@@ -38,8 +39,8 @@ async def stop(bot: BotProcess) -> None:
 
 
 async def test_the_token_is_in_no_line_through_calls_and_failures(
-        api: FakeBotApi, framework: str, tmp_path: Path) -> None:
-    bot = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+        api: FakeBotApi, framework: str, bot_clock: ShiftedClock, tmp_path: Path) -> None:
+    bot = await start_bot(api, framework, tmp_path / "data", tmp_path / "bot.log", bot_clock)
     api.user_sends(ADMIN, "/start")
     await api.wait_for_message(ADMIN_ID, contains="Welcome")
     api.user_sends(ADMIN, "/lang")
@@ -75,10 +76,11 @@ async def test_the_token_is_in_no_line_through_calls_and_failures(
     assert_no_token(api, bot.output())
 
 
-async def test_a_rejected_token_stops_the_bot_without_printing_it(framework: str, tmp_path: Path) -> None:
+async def test_a_rejected_token_stops_the_bot_without_printing_it(framework: str, bot_clock: ShiftedClock,
+                                                                  tmp_path: Path) -> None:
     # Telegram answers 401 to a revoked token: the bot cannot start, and says so without the token.
     async with FakeBotApi(accepted_tokens=()) as api:
-        bot = await launch_bot(api, framework, tmp_path / "data", tmp_path / "bot.log")
+        bot = await launch_bot(api, framework, tmp_path / "data", tmp_path / "bot.log", bot_clock)
         await asyncio.wait_for(bot.process.wait(), 30)
         # Exit 2, as for a bad setting, so systemd's RestartPreventExitStatus=2 does not restart it
         # forever; one line that says why, no traceback.
