@@ -4,8 +4,6 @@ value of a labelled line joined by 、 alone ("当前：张伟、李娜、王芳
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.support.chat import Person, World
@@ -27,12 +25,8 @@ def start_new_visit(world: World, language_code: str) -> Person:
     ("zh-tw", "張偉，李娜，明天下午3點，王芳", "目前：張偉、李娜、王芳"),
     ("en", "Zhang Wei, Li Na, tomorrow, Wang & Co", "Now: Zhang Wei, Li Na, Wang & Co"),
 ])
-def test_the_visitors_typed_so_far_read_as_a_list_of_the_language(tmp_path: Path, language_code: str,
+def test_the_visitors_typed_so_far_read_as_a_list_of_the_language(world: World, language_code: str,
                                                                   typed: str, shown: str) -> None:
-    world = World(tmp_path / "data")
-    try:
-        host = start_new_visit(world, language_code)
-        host.send(typed)  # the date is refused and the names kept, listed under the question again
-        assert shown in host.last.text
-    finally:
-        world.db.close()
+    host = start_new_visit(world, language_code)
+    host.send(typed)  # the date is refused and the names kept, listed under the question again
+    assert shown in host.last.text

@@ -57,3 +57,13 @@ def reschedule(person: Person, number: int, arrival: str, departure: str) -> Non
     """``person`` moves visit ``number`` from its card, in Simplified Chinese."""
     person.send(f"/visit {number}").press("改期")
     person.send(arrival).press("对").send(departure).press("对").press("保存")
+
+
+def lin_at_transport(world: World, *, departure: str) -> Person:
+    """Lin, writing in Traditional Chinese, through /new up to how the guests come: 華為 (a new
+    client in Taiwan), 王大明 visiting, class C, arriving tomorrow 10:00 and leaving at ``departure``."""
+    host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+    host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+    host.send("王大明 總經理").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
+    host.send("明天上午10點").press("✔ 對").send(departure).press("✔ 對")
+    return host
