@@ -76,8 +76,10 @@ def _format_day(day: date, pattern: str, locale: str) -> str:
 # field (a card line, a form's box: "来访人员：张伟、李娜、王芳"), where Chinese writes 、 alone, and for
 # entries such as "张伟 138…" where a 和 after a number would read as part of it. CLDR's "unit"
 # styles are for measures ("3小时5分钟"): in zh_Hans they join with nothing at all, so they do not
-# suit names.
-ListStyle = Literal["standard", "or", "series"]
+# suit names. "notes" joins notes or clauses that may hold commas of their own ("都不喝酒；张伟 不吃辣",
+# "通信设备; China") with the semicolon of the language (the catalog's ``format.notes``), which
+# CLDR has no list pattern for.
+ListStyle = Literal["standard", "or", "series", "notes"]
 
 
 class Html(str):
@@ -148,6 +150,8 @@ class Translator:
         list of markup stays markup only if the caller says so (``Html(t.join(...))``), which is safe
         because these patterns hold no markup character."""
         listed = list(items)
+        if style == "notes":
+            return self(N_("format.notes")).join(listed)
         if style == "series":
             middle: str = Locale.parse(babel_locale(self.locale)).list_patterns["standard"]["middle"]
             return str(reduce(middle.format, listed)) if listed else ""

@@ -66,7 +66,7 @@ def test_a_pickup_asks_for_the_visitors_phones_and_the_form_prints_them(world: W
     assert "国籍: （跳过）" in review  # not asked: the client's country unless said otherwise
     host.press("保存")
     assert "📞 张伟 13800138000、李娜 139 0013 9000" in host.last.text
-    assert "🍽 用餐 4 人；忌口：都不喝酒; 张伟 不吃辣; 李娜 素食" in host.last.text
+    assert "🍽 用餐 4 人；忌口：都不喝酒；张伟 不吃辣；李娜 素食" in host.last.text
     services = world.dispatcher.services
     contacts = {c.name: c for c in services.clients.contacts(1)}
     assert (contacts["张伟"].phone, contacts["张伟"].dietary) == ("13800138000", "不吃辣")

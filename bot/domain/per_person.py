@@ -70,8 +70,9 @@ def phone_in(text: str) -> str:
     return " ".join(found.group().split())
 
 
-def per_person_text(values: Sequence[tuple[str, str]], group: str = "") -> str:
-    """(name, value) pairs typed back as the step takes them: "group note; 张伟 不吃辣; David Lee no pork"."""
+def per_person_parts(values: Sequence[tuple[str, str]], group: str = "") -> list[str]:
+    """(name, value) pairs as the step takes them typed, part by part: ["group note", "张伟 不吃辣",
+    "David Lee no pork"]; the flow joins them with the reader's semicolon, which ``by_person`` reads."""
     parts = [group] if group else []
     parts += [f"{name} {value}" for name, value in values if value]
-    return "; ".join(parts)
+    return parts

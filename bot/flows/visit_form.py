@@ -18,7 +18,7 @@ from bot.flows import visit_options as opt
 from bot.flows import visit_programme as prog
 from bot.flows import visitor_details as details
 from bot.flows.model import Answers, Step
-from bot.i18n import N_, escape
+from bot.i18n import N_, Translator, escape
 from bot.views import approval, clashes
 from bot.views.visits import notify_team, show_saved
 
@@ -179,8 +179,9 @@ def banner_text(ctx: Context, client: Client, visitors: tuple[Visitor, ...]) -> 
     return ctx.t("visit.banner_text", guest=guest, client=client.name)
 
 
-def answers_of(visit: Visit, contacts: Mapping[int, Contact], tz: tzinfo) -> Answers:
-    """A saved visit as the form's answers, to open its review card for editing."""
+def answers_of(visit: Visit, contacts: Mapping[int, Contact], tz: tzinfo, t: Translator) -> Answers:
+    """A saved visit as the form's answers, to open its review card for editing (what is typed
+    back, in ``t``'s language)."""
     extras = [name for name, on in (("projector", visit.projector), ("banner", bool(visit.banner)),
                                     ("name_cards", visit.name_cards), ("photo", visit.photo),
                                     ("gifts", bool(visit.gifts))) if on]
@@ -201,7 +202,7 @@ def answers_of(visit: Visit, contacts: Mapping[int, Contact], tz: tzinfo) -> Ans
         answers["room"] = visit.room
     if visit.background:
         answers["background"] = visit.background
-    answers |= details.answers_of(visit, contacts)
+    answers |= details.answers_of(visit, contacts, t)
     answers |= prog.answers_of(visit, tz)
     if visit.travel is not None:
         answers |= _travel_answers(visit.travel)

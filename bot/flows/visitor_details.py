@@ -14,11 +14,11 @@ from typing import Any
 
 from bot.core.context import Context
 from bot.domain.clients import Contact
-from bot.domain.per_person import by_person, named, per_person_text, phone_in
+from bot.domain.per_person import by_person, named, per_person_parts, phone_in
 from bot.domain.visits import Visit, Visitor
 from bot.flows import visit_options as opt
 from bot.flows.model import Answers
-from bot.i18n import escape
+from bot.i18n import Translator, escape
 
 # Step id: the contact field it fills.
 FIELDS = {"phones": "phone", "nationality": "nationality", "dietary": "dietary"}
@@ -89,14 +89,15 @@ def apply(ctx: Context, answers: Answers, visitors: Sequence[Visitor]) -> str:
     return group_diet
 
 
-def answers_of(visit: Visit, contacts: Mapping[int, Contact]) -> Answers:
-    """The steps as they would be typed again, from the visitors' contacts (and the meals' note)."""
+def answers_of(visit: Visit, contacts: Mapping[int, Contact], t: Translator) -> Answers:
+    """The steps as they would be typed again (in ``t``'s language), from the visitors' contacts (and
+    the meals' note)."""
     answers: Answers = {}
     group = {"dietary": visit.meals.dietary if visit.meals else ""}
     for step_id, attribute in FIELDS.items():
         values = [(v.name, str(getattr(contacts[v.contact_id], attribute)))
                   for v in visit.visitors if v.contact_id in contacts]
-        typed = per_person_text(values, group.get(step_id, ""))
+        typed = t.join(per_person_parts(values, group.get(step_id, "")), style="notes")
         if typed:
             answers[step_id] = typed
     return answers

@@ -46,8 +46,8 @@ def card_button(ctx: Context) -> None:
     if button.action in ("edit", "fix"):
         step = clashes.FIX_STEPS[button.clash] if button.action == "fix" else None
         contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
-        flows.start(ctx, "new_visit", answers_of(visit, contacts, ctx.services.settings.tz), at_review=True,
-                    edit=step)
+        flows.start(ctx, "new_visit", answers_of(visit, contacts, ctx.services.settings.tz, ctx.t),
+                    at_review=True, edit=step)
     else:
         flows.start(ctx, _CHANGE_FLOWS[button.action], {"visit_id": visit.id})
 

@@ -70,11 +70,12 @@ def _people(ctx: Context, visit: Visit) -> list[str]:
 
 
 def _dietary(ctx: Context, visit: Visit) -> str:
-    """The note for the whole table, then each visitor's own needs: "都不喝酒; 张伟 不吃辣"."""
+    """The note for the whole table, then each visitor's own needs: "都不喝酒；张伟 不吃辣"."""
     contacts = {c.id: c for c in ctx.services.clients.contacts(visit.client_id)}
     own = [f"{v.name} {contacts[v.contact_id].dietary}" for v in visit.visitors
            if v.contact_id in contacts and contacts[v.contact_id].dietary]
-    return "; ".join(part for part in (visit.meals.dietary if visit.meals else "", *own) if part)
+    group = visit.meals.dietary if visit.meals else ""
+    return ctx.t.join((part for part in (group, *own) if part), style="notes")
 
 
 def _phones(ctx: Context, visit: Visit) -> str:
