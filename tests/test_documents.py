@@ -80,7 +80,7 @@ def test_the_form_in_chinese_as_pdf_and_xlsx(world: World) -> None:
     form = fields(sheet)
     assert form["接待人员"] == "林晓" and form["出席人数"] == 3 and form["我方出席人员"] == "林晓、王五"
     assert form["须出席的公司领导"] == "总经理" and form["到访人数"] == 2
-    assert form["客户背景"] == "通信设备; 中国" and form["来访目的"] == "了解生产体系、商务洽谈"
+    assert form["客户背景"] == "通信设备；中国" and form["来访目的"] == "了解生产体系、商务洽谈"
     assert form["到达公司"] == "2026年12月3日 周四 10:00" and form["离开公司"] == "2026年12月3日 周四 16:30"
     assert (form["交通方式"], form["航班/车次"], form["机场/车站"]) == ("航班", "CA1234", "浦东机场 T2")
     assert form["抵达时间"] == "2026年12月3日 周四 08:15"

@@ -78,7 +78,7 @@ def _background(src: Sources) -> str:
     if client is None:
         return NONE
     parts = [part for part in (client.industry, src.country(client.country), client.notes) if part]
-    return "; ".join(parts) or NONE
+    return src.join(parts, style="notes") or NONE
 
 
 def _visitors(visit: Visit, src: Sources) -> Table | Text:

@@ -83,7 +83,7 @@ def describe(ctx: Context, step_id: str, value: Any, answers: Answers) -> str:
         lines = [slot_text(ctx, slot) for slot in slots]
         if loose:
             key = N_("visit.tour_open") if step_id == "tour" else N_("visit.agenda_open")
-            lines.append(ctx.t(key, text="; ".join(loose)))
+            lines.append(ctx.t(key, text=ctx.t.join(loose, style="notes")))
         return _listed(lines)
     if step_id == "meal_plan":
         meals, _ = read_meals(str(value), days)
@@ -163,7 +163,9 @@ def fields(ctx: Context, answers: Answers, visitors: tuple[Visitor, ...]) -> dic
     tours, loose, _ = read_slots(str(answers.get("tour", "")), days)
     agenda = read_slots(str(answers.get("agenda", "")), days)[0] if several_days(answers) else []
     meals = read_meals(str(answers.get("meal_plan", "")), days)[0] if answers.get("meals") else []
-    return {"tours": tuple(tours), "tour": "; ".join(loose), "agenda": tuple(agenda),
+    # The places not fixed yet, in the words and so the punctuation of whoever typed them; read back
+    # as lines (``lines_of`` splits at either semicolon).
+    return {"tours": tuple(tours), "tour": ctx.t.join(loose, style="notes"), "agenda": tuple(agenda),
             "meal_plan": tuple(meals), "lodging": _lodging(ctx, answers, visitors, days)}
 
 
