@@ -48,7 +48,7 @@ def add_full_visit(world: World, lead_language: str = "en", **changes: object) -
                       pickup=True, driver=DRIVER),
         room="3楼 301 会议室", projector=True, tour="生产线与质检中心（11:30-12:00）",
         lodging=Lodging("浦东香格里拉大酒店", datetime(2026, 12, 2, 20, 0, tzinfo=SHANGHAI),
-                        datetime(2026, 12, 4, 12, 0, tzinfo=SHANGHAI), guests="David Lee, 张伟",
+                        datetime(2026, 12, 4, 12, 0, tzinfo=SHANGHAI), guests=("David Lee", "张伟"),
                         payer="company"),
         meals=Meals(6, "12:00 午餐", "一位不吃猪肉，一位不吃辣"), gifts="公司定制茶具",
         banner="欢迎华为技术有限公司莅临指导",

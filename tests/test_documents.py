@@ -87,7 +87,7 @@ def test_the_form_in_chinese_as_pdf_and_xlsx(world: World) -> None:
     assert (form["接机"], form["接送人员"], form["车辆"]) == ("√", "赵师傅", "—")
     assert (form["会议室"], form["投影仪/电脑"]) == ("3楼 301 会议室", "√ 10:00 起")
     assert (form["入住酒店"], form["结算方式"]) == ("浦东香格里拉大酒店", "我司承担")
-    assert form["入住人员"] == "David Lee, 张伟"
+    assert form["入住人员"] == "David Lee、张伟"
     assert (form["入住日期"], form["离开日期"]) == ("2026年12月2日 周三", "2026年12月4日 周五")
     assert (form["订餐份数"], form["用餐时间"], form["忌口"]) == (6, "12:00 午餐", "一位不吃猪肉，一位不吃辣")
     assert (form["横幅/欢迎牌"], form["合影"], form["姓名牌"]) == ("欢迎华为技术有限公司莅临指导", "√", "√")

@@ -134,9 +134,8 @@ def _schedule(visit: Visit, src: Sources) -> Grid:
             Field(t("doc.form.rooms"), str(lodging.rooms) if lodging.rooms else NONE),
             Field(t("doc.form.room_rate", currency=src.policy.budget.currency),
                   money(lodging.rate) if lodging.rate is not None else NONE),
-            Field(t("doc.form.guests"),  # Lodging.guests is stored as one string, shown as stored
-                  lodging.guests or src.join((v.name for v in visit.visitors), style="series") or NONE,
-                  wide=True),
+            Field(t("doc.form.guests"), src.join(lodging.guests or (v.name for v in visit.visitors),
+                                                 style="series") or NONE, wide=True),
         ]
     else:
         fields.append(Field(t("doc.form.lodging"), mark(False), wide=True))

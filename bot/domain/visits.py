@@ -48,7 +48,7 @@ class Lodging:
     hotel: str
     check_in: datetime
     check_out: datetime
-    guests: str = ""
+    guests: tuple[str, ...] = ()  # who stays, by name; () when not said (every visitor)
     payer: str = "guest"  # guest | company
     rooms: int = 0  # 0: not said
     rate: float | None = None  # per room and night, in the policy currency

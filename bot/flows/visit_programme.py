@@ -183,9 +183,9 @@ def _lodging(ctx: Context, answers: Answers, visitors: tuple[Visitor, ...],
         if stay[1] != days.last:
             check_out = datetime.combine(stay[1], CHECK_OUT, tzinfo=tz)
     chosen = [int(index) for index in answers.get("lodging_guests", []) if index.isdigit()]
-    guests = [v.name for index, v in enumerate(visitors) if not chosen or index in chosen]
+    guests = tuple(v.name for index, v in enumerate(visitors) if not chosen or index in chosen)
     rate = answers.get("room_rate")
-    return Lodging(answers["hotel"], check_in, check_out, ", ".join(guests), answers.get("payer", "guest"),
+    return Lodging(answers["hotel"], check_in, check_out, guests, answers.get("payer", "guest"),
                    rooms=int(answers.get("rooms", 0)), rate=float(rate) if rate is not None else None)
 
 
@@ -208,9 +208,8 @@ def answers_of(visit: Visit, tz: Any) -> Answers:
             answers["rooms"] = lodging.rooms
         if lodging.rate is not None:
             answers["room_rate"] = int(lodging.rate) if lodging.rate.is_integer() else lodging.rate
-        guests = [name.strip() for name in lodging.guests.split(",") if name.strip()]
-        chosen = [str(index) for index, v in enumerate(visit.visitors) if v.name in guests]
-        if guests and len(chosen) < len(visit.visitors):
+        chosen = [str(index) for index, v in enumerate(visit.visitors) if v.name in lodging.guests]
+        if lodging.guests and len(chosen) < len(visit.visitors):
             answers["lodging_guests"] = chosen
     return answers
 

@@ -12,9 +12,9 @@ version newer than the last ``to_version`` is refused, so an old build never mis
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from tinydb.table import Document
 
@@ -111,12 +111,31 @@ def _identities(db: Database) -> None:
             old.truncate()
 
 
+def _lodging_guests(db: Database) -> None:
+    """Version 6: a visit's hotel guests are a list of names, no longer one string the form joined
+    with ", " ("David Lee, 张伟"), which each reader printed as it was, an ASCII comma in Chinese
+    text and all. That string is split where the form joined it, in one update (one write); run
+    again after a crash, it finds lists and leaves them be."""
+    visits = db.table("visits")
+    old = [doc.doc_id for doc in visits.all() if isinstance((doc.get("lodging") or {}).get("guests"), str)]
+    if old:
+        with db.unit():
+            visits.update(_split_guests, doc_ids=old)
+
+
+def _split_guests(doc: MutableMapping[str, Any]) -> None:
+    lodging = doc["lodging"]
+    names = [name.strip() for name in str(lodging["guests"]).split(", ") if name.strip()]
+    doc["lodging"] = {**lodging, "guests": names}
+
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(0, 1, _initial_schema, "initial schema"),
     Migration(1, 2, _split_big_collections, "big collections in chunk files"),
     Migration(2, 3, _split_relationship_records, "relationship records in chunk files"),
     Migration(3, 4, _record_layout, "meta.json lists the data files and the next ids"),
     Migration(4, 5, _identities, "a person's identities per platform"),
+    Migration(5, 6, _lodging_guests, "a visit's hotel guests as a list of names"),
 )
 
 CURRENT_SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].to_version
