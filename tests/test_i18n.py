@@ -113,3 +113,7 @@ def test_a_list_of_names_reads_as_its_language_writes_it(locale: str, three: str
     assert t.join(names, style="series") == series
     assert t.join(names[:1], style="series") == names[0]
     assert t.join([], style="series") == ""
+    # Notes, which may hold commas of their own, with the language's semicolon.
+    semicolon = "; " if locale == "en" else "；"
+    assert t.join(names, style="notes") == semicolon.join(names)
+    assert t.join(names[:1], style="notes") == names[0] and t.join([], style="notes") == ""
