@@ -1,0 +1,77 @@
+"""Counts and money typed in /new as a busy host types them: in words (two people, a dozen, 十二人,
+一千二), with yuan signs (¥300, 300元, RMB 300, 1,200 yuan) read; a sum in dollars, a decimal and
+a range said and asked again, never stored as a guess."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.typed_numbers import NumberMistake, TypedNumber, read_number
+from tests.support.chat import Person, World
+from tests.visit_chat import lin_at_transport
+
+
+@pytest.mark.parametrize(("typed", "number"), [
+    ("3", 3), ("两位", 2), ("兩間", 2), ("十二人", 12), ("一百二十", 120), ("一千二", 1200),
+    ("一千零二", 1002), ("三百五", 350), ("two people", 2), ("three rooms", 3), ("a dozen", 12),
+    ("twenty-five", 25),
+    ("one hundred and twenty", 120), ("¥300", 300), ("300元", 300), ("300 yuan", 300), ("RMB 300", 300),
+    ("1,200", 1200), ("¥1,200元", 1200), ("五十塊", 50), ("0", 0),
+])
+def test_a_number_as_people_type_it(typed: str, number: int) -> None:
+    assert read_number(typed).number == number
+
+
+@pytest.mark.parametrize(("typed", "mistake"), [
+    ("$300", "dollars"), ("US$ 50", "dollars"), ("50 dollars", "dollars"), ("100美元", "dollars"),
+    ("2.5", "not_whole"), ("1,2", "not_whole"), ("3-4", "range"), ("3到4", "range"),
+    ("two or three", "range"), ("one two", "unreadable"), ("十十", "unreadable"), ("二三十", "unreadable"),
+    ("1 200", "unreadable"),
+])
+def test_what_is_no_number_we_take(typed: str, mistake: NumberMistake) -> None:
+    assert read_number(typed) == TypedNumber(None, mistake)
+
+
+def _at_rooms_in_english(world: World) -> Person:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+    host.send("Anna Schmidt").press("✔ Done").send("C").send("Business negotiation").press("✔ Done")
+    host.send("tomorrow 10am").press("✔ Correct").send("day after tomorrow 5pm").press("✔ Correct")
+    host.press("🚗 Car / own way").press("✔ Done")
+    host.press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶")
+    host.send("yes").send("Hilton").press("the guests").send("2 nights")
+    assert host.last.text.startswith("20/22 How many rooms?")
+    return host
+
+
+def test_counts_in_words_and_money_with_its_signs_in_english(world: World) -> None:
+    host = _at_rooms_in_english(world)
+    host.send("2.5")
+    assert host.messages[-2].text.startswith("“2.5” is not a whole number.")
+    assert host.last.text.startswith("20/22 How many rooms?")
+    host.send("two rooms")
+    assert host.last.text.startswith("21/22 The rate per room and night?")
+    host.send("$300")
+    assert host.messages[-2].text.startswith("“$300”: amounts are in yuan (¥)")
+    assert host.last.text.startswith("21/22 The rate per room and night?")
+    host.send("1,200 yuan")
+    host.send("3-4")
+    assert host.messages[-2].text.startswith("“3-4” is a range. Please type one number")
+    host.send("a dozen")
+    answers = world.dispatcher.services.flows.active(host.id).answers
+    assert (answers["rooms"], answers["room_rate"], answers["meals"]) == (2, 1200, 12)
+
+
+def test_counts_in_chinese_numerals_and_money_in_yuan(world: World) -> None:
+    host = lin_at_transport(world, departure="後天下午5點")
+    host.press("🚗 自駕/其他")
+    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    host.send("是").send("君悅酒店").press("客戶自理").press("跳過 ▶")
+    host.send("三間")
+    host.send("$300")
+    assert host.messages[-2].text.startswith("「$300」：金額以人民幣（元）計")
+    assert "房價" in host.last.text
+    host.send("一千二百元")
+    host.send("十二人")
+    answers = world.dispatcher.services.flows.active(host.id).answers
+    assert (answers["rooms"], answers["room_rate"], answers["meals"]) == (3, 1200, 12)
