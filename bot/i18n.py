@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -61,6 +62,16 @@ def country_names(locale: str) -> Mapping[str, str]:
     """Country names by ISO code ("CN") in ``locale``: 中国, 中國, China (Babel's CLDR data)."""
     names: Mapping[str, str] = Locale.parse(babel_locale(locale)).territories
     return names
+
+
+@lru_cache(maxsize=1)
+def real_places() -> frozenset[str]:
+    """The two-letter codes of countries and regions people live in, from CLDR: without its unions
+    and pseudo-regions (EU, UN, XA) and without ZZ, its "unknown region"."""
+    lived_in = get_global("territory_languages")
+    return frozenset(code for code in Locale.parse("en").territories
+                     if isinstance(code, str) and len(code) == 2 and code.isalpha() and code in lived_in
+                     and code != "ZZ")
 
 
 @lru_cache(maxsize=4096)

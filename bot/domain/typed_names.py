@@ -55,9 +55,15 @@ def mistaken_company(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | Non
     typed = unicodedata.normalize("NFKC", text).strip()
     if typed and is_date(typed, now=now, tz=tz):
         return "date"
-    if typed and not any(unicodedata.category(char)[0] in "LN" for char in typed):
+    if typed and wordless(typed):
         return "no_letters"
     return None
+
+
+def wordless(text: str) -> bool:
+    """Whether ``text`` has neither a letter nor a digit of any script: only emoji or punctuation
+    (😀, ???), which names no company, room, hotel or flight."""
+    return not any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 def is_date(text: str, *, now: datetime, tz: ZoneInfo) -> bool:

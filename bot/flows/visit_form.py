@@ -18,7 +18,7 @@ from bot.flows import visit_options as opt
 from bot.flows import visit_programme as prog
 from bot.flows import visitor_details as details
 from bot.flows.model import Answers, Step
-from bot.i18n import N_, escape
+from bot.i18n import N_, country_names, escape
 from bot.views import approval, clashes
 from bot.views.visits import notify_team, show_saved
 
@@ -242,6 +242,8 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
             return ctx.t("visit.client_is_new", name=value["new"])
         client = ctx.services.clients.get(int(value))
         return escape(client.name) if client else ""
+    if step.id == "country":  # a typed code ("jp") by its name in the reader's language: 日本
+        return escape(country_names(ctx.t.locale).get(str(value).strip().upper(), str(value)))
     if step.id == "visitors":
         names = opt.visitor_names(ctx, answers)
         return ctx.t.join((escape(name) for name in names), style="series")
