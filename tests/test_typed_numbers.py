@@ -4,8 +4,11 @@ a range said and asked again, never stored as a guess."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from bot.domain.programme import VisitDays, read_meal
 from bot.domain.typed_numbers import NumberMistake, TypedNumber, read_number
 from tests.support.chat import Person, World
 from tests.visit_chat import lin_at_transport
@@ -75,3 +78,38 @@ def test_counts_in_chinese_numerals_and_money_in_yuan(world: World) -> None:
     host.send("十二人")
     answers = world.dispatcher.services.flows.active(host.id).answers
     assert (answers["rooms"], answers["room_rate"], answers["meals"]) == (3, 1200, 12)
+
+
+@pytest.mark.parametrize(("line", "covers", "per_person"), [
+    ("明天 午餐 12:00 餐厅 六人 150元", 6, 150), ("明天 晚餐 18:00 酒店 十二人 ¥1,200", 12, 1200),
+    ("明天午餐 餐厅 两位 一百五十元", 2, 150), ("tomorrow lunch 12:00 canteen two people 150 yuan", 2, 150),
+    ("Day 2 12:30 lunch, canteen, 8 people, 150 yuan", 8, 150),
+])
+def test_covers_and_standard_of_a_meal_line_as_typed(line: str, covers: int, per_person: int) -> None:
+    meal, problem = read_meal(line, VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23)))
+    assert problem == "" and meal is not None
+    assert (meal.count, meal.per_person, meal.place) == (covers, per_person, meal.place.strip())
+    assert not any(char.isdigit() for char in meal.place) and "people" not in meal.place
+
+
+def test_a_meal_standard_in_dollars_is_asked_again(world: World) -> None:
+    host = _at_rooms_in_english(world)
+    host.send("2").send("300").send("8")
+    assert host.last.text.startswith("23/25 Each meal on a line")
+    host.send("tomorrow lunch 12:00 canteen 8 people $20")
+    assert host.messages[-2].text.startswith("Line 1: amounts are in yuan (¥)")
+    assert host.last.text.startswith("23/25 Each meal on a line")
+    host.send("tomorrow lunch 12:00 canteen eight people 150 yuan")
+    assert host.last.text.startswith("24/25 ")
+
+
+def test_a_meal_line_in_chinese_numerals(world: World) -> None:
+    host = lin_at_transport(world, departure="後天下午5點")
+    host.press("🚗 自駕/其他")
+    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    host.send("否").send("六")
+    host.send("明天 午餐 12:00 公司餐廳 六人 20美元")
+    assert host.messages[-2].text.startswith("第 1 行：金額以人民幣（元）計")
+    host.send("明天 午餐 12:00 公司餐廳 六人 一百五十元")
+    host.press("跳過 ▶").press("跳過 ▶")
+    assert "午餐 12:00 公司餐廳 · 6 人 · 150 元/人" in host.last.text  # the card, read before Save
