@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.programme import VisitDays, read_meal
+from bot.domain.programme import VisitDays, read_meal, read_stay
 from bot.domain.typed_numbers import NumberMistake, TypedNumber, read_number
 from tests.support.chat import Person, World
 from tests.visit_chat import lin_at_transport
@@ -113,3 +113,26 @@ def test_a_meal_line_in_chinese_numerals(world: World) -> None:
     host.send("明天 午餐 12:00 公司餐廳 六人 一百五十元")
     host.press("跳過 ▶").press("跳過 ▶")
     assert "午餐 12:00 公司餐廳 · 6 人 · 150 元/人" in host.last.text  # the card, read before Save
+
+
+def test_a_head_count_in_words_is_no_visitor(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+    host.send("Anna Schmidt, two guests")
+    assert host.messages[-2].text.startswith("“two guests” is a number of people, not a name")
+    assert "Anna Schmidt" in host.last.text and host.last.text.startswith("4/16 Who is visiting?")
+
+
+def test_a_stay_in_nights_written_in_words(world: World) -> None:
+    host = _at_rooms_in_english(world)
+    host.press("◀ Back")
+    assert host.last.text.startswith("19/22 Check-in and check-out?")
+    host.send("two nights")
+    assert host.last.text.startswith("20/22 How many rooms?")
+
+
+@pytest.mark.parametrize(("typed", "nights"), [("十二晚", 12), ("兩晚", 2), ("two nights", 2),
+                                               ("a night", 1)])
+def test_nights_of_a_stay_as_typed(typed: str, nights: int) -> None:
+    stay = read_stay(typed, VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23)))
+    assert stay is not None and (stay[1] - stay[0]).days == nights

@@ -17,8 +17,6 @@ from datetime import date, time, timedelta
 from bot.domain.typed_numbers import read_number
 from bot.domain.visits import Meal, Slot, Visit
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9, "十": 10}
 _MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _WEEKDAYS_CN = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -62,12 +60,13 @@ _AMOUNT = re.compile(rf"(?:¥|￥|rmb|cny|每人|人均|per person)\s*({_FIGURE}
                      r"(?:\s*/\s*(?:人|位|person|head|pp))?"
                      rf"|({_FIGURE})\s*(?:元|块|塊|yuan\b|rmb\b|cny\b)(?:\s*/\s*(?:人|位|person|head|pp)|每人)?",
                      re.IGNORECASE)
+_NIGHTS = re.compile(rf"(\d{{1,2}}|{_CN_FIGURE}|\b{_EN_FIGURE})\s*(?:晚|夜|nights?\b)", re.IGNORECASE)
 # A standard in dollars is not converted, nor read as yuan: the line is asked again.
 _DOLLARS = re.compile(r"\$|\busd\b|\bdollars?\b|美元|美金", re.IGNORECASE)
 _KINDS = (("breakfast", re.compile(r"早餐|早饭|早飯|\bbreakfast\b", re.IGNORECASE)),
           ("lunch", re.compile(r"午餐|中餐|午饭|午飯|午宴|工作餐|\blunch\b", re.IGNORECASE)),
           ("dinner", re.compile(r"晚餐|晚饭|晚飯|晚宴|宴请|宴請|\bdinner\b|\bbanquet\b", re.IGNORECASE)))
-_NIGHTS = re.compile(r"(\d{1,2}|[一二两兩三四五六七八九十])\s*(?:晚|夜|nights?\b)", re.IGNORECASE)
+
 
 
 @dataclass(frozen=True)
@@ -225,15 +224,8 @@ def _figure(text: str) -> float | None:
 
 
 def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text in _CN_DIGITS:
-        return _CN_DIGITS[text]
-    if text.startswith("十"):  # 十二
-        return 10 + _CN_DIGITS.get(text[1:], 0)
-    if len(text) >= 2 and text[1] == "十":  # 二十, 二十三
-        return _CN_DIGITS.get(text[0], 0) * 10 + (_CN_DIGITS.get(text[2:], 0) if len(text) > 2 else 0)
-    return None
+    """A day's or a stay's number: 3, 十二, 两, two."""
+    return read_number(text).number
 
 
 def _day(text: str, days: VisitDays, month_of: date | None = None,
