@@ -19,7 +19,8 @@ from tests.visit_chat import lin_at_transport
     ("一千零二", 1002), ("三百五", 350), ("two people", 2), ("three rooms", 3), ("a dozen", 12),
     ("twenty-five", 25),
     ("one hundred and twenty", 120), ("¥300", 300), ("300元", 300), ("300 yuan", 300), ("RMB 300", 300),
-    ("1,200", 1200), ("¥1,200元", 1200), ("五十塊", 50), ("0", 0),
+    ("1,200", 1200), ("¥1,200元", 1200), ("五十塊", 50), ("0", 0), ("80元/人", 80), ("每人80元", 80),
+    ("600 a night", 600),
 ])
 def test_a_number_as_people_type_it(typed: str, number: int) -> None:
     assert read_number(typed).number == number
@@ -29,7 +30,7 @@ def test_a_number_as_people_type_it(typed: str, number: int) -> None:
     ("$300", "dollars"), ("US$ 50", "dollars"), ("50 dollars", "dollars"), ("100美元", "dollars"),
     ("2.5", "not_whole"), ("1,2", "not_whole"), ("3-4", "range"), ("3到4", "range"),
     ("two or three", "range"), ("one two", "unreadable"), ("十十", "unreadable"), ("二三十", "unreadable"),
-    ("1 200", "unreadable"),
+    ("1 200", "unreadable"), ("2 nights", "unreadable"), ("2桌", "unreadable"), ("1,200.50", "not_whole"),
 ])
 def test_what_is_no_number_we_take(typed: str, mistake: NumberMistake) -> None:
     assert read_number(typed) == TypedNumber(None, mistake)

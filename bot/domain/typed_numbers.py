@@ -29,12 +29,14 @@ _EN_SCALES = {"dozen": 12, "hundred": 100, "thousand": 1000}
 
 # Money in yuan and what is counted, before or after the number; dropped, as they change nothing.
 _YUAN = r"[¥￥]|rmb|cny|元|块|塊|yuan|kuai"
-_COUNTED = (r"人|位|个|個|名|间|間|桌|份|people|persons?|pax|guests?|visitors?|rooms?|nights?|meals?"
-            r"|tables?|of them")
-_AROUND = re.compile(rf"^(?:{_YUAN})\s*|\s*(?:{_YUAN}|{_COUNTED})$")
+# Not nights nor tables: "2 nights" typed as the rooms, "2桌" as the diners, is another number.
+_COUNTED = r"人|位|个|個|名|间|間|份|people|persons?|pax|guests?|visitors?|rooms?|of them"
+# What an amount is per, asked per person or per room and night: 80元/人, 每人80, 600 a night.
+_PER = r"(?:/|每|per |a )\s*(?:人|位|晚|间|間|person|head|night|room)|pp|人均"
+_AROUND = re.compile(rf"^(?:{_YUAN}|每人|人均|每晚)\s*|\s*(?:{_YUAN}|{_COUNTED}|{_PER})$")
 _DOLLARS = re.compile(r"\$|usd|dollars?|美元|美金")
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
-_DECIMAL = re.compile(r"\d+[.,]\d{1,2}|\d*\.\d+")
+_DECIMAL = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*)\.\d+|\d+,\d{1,2}")
 _RANGE = re.compile(r"\s*(?:-|–|~|～|到|至|或|\bor\b|\bto\b)\s*")
 
 
@@ -52,7 +54,7 @@ def read_number(text: str) -> TypedNumber:
     if _DOLLARS.search(typed):
         return TypedNumber(None, "dollars")
     bare = typed
-    for _ in range(2):  # a sign before and a unit after: ¥300元, RMB 300 yuan
+    for _ in range(3):  # a sign before, a unit and what it is per after: ¥300元, RMB 300 yuan, 80元/人
         bare = _AROUND.sub("", bare).strip()
     number = _whole(bare)
     if number is not None:
