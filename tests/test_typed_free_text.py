@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.flows.visit_options import check_travel_number
 from tests.support.chat import Person, World
+from tests.test_import import upload, xlsx
 from tests.visit_chat import lin_at_transport
 
 
@@ -98,3 +99,26 @@ def test_what_shape_a_flight_or_train_number_has() -> None:
         assert check_travel_number(Said(), typed, train) is None, typed  # type: ignore[arg-type]
     for typed in ("CA1234", "高鐵", "GG12"):
         assert check_travel_number(Said(), typed, train) is not None, typed  # type: ignore[arg-type]
+
+
+def test_a_country_typed_by_its_name_is_its_code(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+    host.send("/new").send("空中巴士").press("新客戶：空中巴士")
+    host.send("法国")  # the Simplified name, typed by a colleague on a mainland phone
+    assert host.last.text.startswith("3/16 ")
+    host.press("跳過 ▶").send("Anna Schmidt").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
+    host.send("明天上午10點").press("✔ 對").send("明天下午5點").press("✔ 對")
+    host.press("🚗 自駕/其他").press("✔ 選好了").press("跳過 ▶")
+    host.send("301").press("跳過 ▶").press("跳過 ▶").send("否").send("0")
+    assert "國家/地區: 法國" in host.last.text
+    host.press("💾 儲存")
+    client = world.dispatcher.services.clients.search("空中巴士")[0]
+    assert client.country == "FR"
+
+
+def test_an_imported_client_of_a_made_up_country_is_refused(world: World) -> None:
+    me = world.person(1, "Lin", language_code="en").send("/start")
+    sheet = xlsx(["Client name", "Country"], ["Acme", "ZZ"], ["Globex", "France"])
+    upload(me, "clients.xlsx", sheet)
+    assert "Row 2:" in me.last.text and "ZZ" in me.last.text
+    assert "1 row can be imported" in me.last.text

@@ -17,7 +17,7 @@ from bot.domain.staff import Staff
 from bot.domain.typed_names import has_letters, is_date, mistaken_company, mistaken_name, wordless
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
-from bot.i18n import LOCALES, N_, country_names, real_places
+from bot.i18n import LOCALES, N_, country_code, country_names
 
 # Countries offered as buttons; any other is typed as its two-letter code (JP, FR...).
 COUNTRIES = ("CN", "HK", "TW", "SG", "JP", "KR", "US", "DE", "GB")
@@ -239,11 +239,19 @@ def check_travel_arrival(ctx: Context, value: Any, answers: Answers) -> str | No
 
 
 def check_country(ctx: Context, value: Any, answers: Answers) -> str | None:
-    """A country typed as its code must be a real one (JP, FR; not ZZ, CLDR's "unknown region")."""
+    """A country typed must be a real one, by its code or its name (JP, 法国; not ZZ, CLDR's
+    "unknown region", nor EU)."""
     typed = str(value).strip()
+    if country_code(typed) is not None:
+        return None
     if len(typed) == 2 and typed.isalpha():
-        return None if typed.upper() in real_places() else ctx.t("visit.country_unknown", text=typed)
+        return ctx.t("visit.country_unknown", text=typed)
     return ctx.t("visit.country_hint")
+
+
+def country_of(answers: Answers) -> str:
+    """The new client's country code, as pressed or typed (jp, 法國); China when none was asked."""
+    return country_code(str(answers.get("country", "CN"))) or "CN"
 
 
 def check_words(ctx: Context, value: Any, answers: Answers) -> str | None:
