@@ -20,7 +20,7 @@ from tests.visit_chat import lin_at_transport
     ("twenty-five", 25),
     ("one hundred and twenty", 120), ("¥300", 300), ("300元", 300), ("300 yuan", 300), ("RMB 300", 300),
     ("1,200", 1200), ("¥1,200元", 1200), ("五十塊", 50), ("0", 0), ("80元/人", 80), ("每人80元", 80),
-    ("600 a night", 600),
+    ("600 a night", 600), ("2万", 20000), ("1.5万元", 15000), ("3千", 3000), ("5k", 5000),
 ])
 def test_a_number_as_people_type_it(typed: str, number: int) -> None:
     assert read_number(typed).number == number

@@ -1,5 +1,5 @@
 """A count or an amount of money as a busy host types it on a phone: 3, 两位, 十二人, 兩間, two people,
-a dozen, 300元, ¥300, RMB 300, 300 yuan, 1,200, 一千二.
+a dozen, 300元, ¥300, RMB 300, 300 yuan, 1,200, 一千二, 2万, 1.5万.
 
 Our counts are whole and our money is whole yuan, so what reads as anything else is said, never
 stored as a guess: a decimal (2.5 rooms), a range (3-4), a sum in dollars ($300: we do not convert,
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 NumberMistake = Literal["unreadable", "dollars", "not_whole", "range"]
@@ -37,6 +38,9 @@ _AROUND = re.compile(rf"^(?:{_YUAN}|每人|人均|每晚)\s*|\s*(?:{_YUAN}|{_COU
 _DOLLARS = re.compile(r"\$|usd|dollars?|美元|美金")
 _DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
 _DECIMAL = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*)\.\d+|\d+,\d{1,2}")
+# Digits with a Chinese or a shorthand unit, as budgets are typed: 2万, 1.5万, 3千, 5k.
+_SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬千k])")
+_SCALES = {"万": 10000, "萬": 10000, "千": 1000, "k": 1000}
 _RANGE = re.compile(r"\s*(?:-|–|~|～|到|至|或|\bor\b|\bto\b)\s*")
 
 
@@ -70,6 +74,9 @@ def read_number(text: str) -> TypedNumber:
 def _whole(text: str) -> int | None:
     if _DIGITS.fullmatch(text):
         return int(text.replace(",", ""))
+    if scaled := _SCALED.fullmatch(text):
+        amount = Decimal(scaled[1]) * _SCALES[scaled[2]]
+        return int(amount) if amount == amount.to_integral_value() else None
     if _CN_NUMBER.fullmatch(text):
         return chinese_number(text)
     return english_number(text)
