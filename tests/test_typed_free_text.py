@@ -95,7 +95,8 @@ def test_what_shape_a_flight_or_train_number_has() -> None:
         assert check_travel_number(Said(), typed, flight) is None, typed  # type: ignore[arg-type]
     for typed in ("CA12345", "1234", "Pudong", "😀", "C"):
         assert check_travel_number(Said(), typed, flight) is not None, typed  # type: ignore[arg-type]
-    for typed in ("G1234", "D301", "K1461", "g 12", "1461", "G1234次"):
+    for typed in ("G1234", "D301", "K1461", "g 12", "1461", "G1234次",
+                  "高铁G7032次列车"):
         assert check_travel_number(Said(), typed, train) is None, typed  # type: ignore[arg-type]
     for typed in ("CA1234", "高鐵", "GG12"):
         assert check_travel_number(Said(), typed, train) is not None, typed  # type: ignore[arg-type]

@@ -261,9 +261,10 @@ def check_words(ctx: Context, value: Any, answers: Answers) -> str | None:
 
 # A flight: the airline's two-character code (CA, MU, 3U) and up to four digits (a letter may
 # follow); a train: China's class letter (G, D, C, Z, T, K...) and up to four digits, or a number
-# alone (a slow train, Taiwan's 123), 次 after it allowed. Connecting legs come with / or a comma.
+# alone (a slow train, Taiwan's 123), 高铁 before it and 次(列车) after it allowed. Connecting legs
+# come with / or a comma.
 _FLIGHT = re.compile(r"(?:[a-z]\d|\d[a-z]|[a-z]{2})\s?\d{1,4}[a-z]?")
-_TRAIN = re.compile(r"[gdcztklsy]?\s?\d{1,5}次?")
+_TRAIN = re.compile(r"(?:高铁|高鐵|动车|動車)?\s?[gdcztklsy]?\s?\d{1,5}\s?(?:次(?:列车|列車)?)?")
 _LEGS = re.compile(r"\s*(?:/|,|，|、|\+|→|->)\s*")
 
 
