@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import html
 import io
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from babel import Locale
+from babel.core import get_global
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -61,6 +63,37 @@ def country_names(locale: str) -> Mapping[str, str]:
     """Country names by ISO code ("CN") in ``locale``: 中国, 中國, China (Babel's CLDR data)."""
     names: Mapping[str, str] = Locale.parse(babel_locale(locale)).territories
     return names
+
+
+# Names people use that CLDR spells otherwise (中国香港特别行政区, United Kingdom, South Korea).
+_COUNTRY_NAMES = {"香港": "HK", "hongkong": "HK", "澳门": "MO", "澳門": "MO", "macau": "MO", "macao": "MO",
+                  "usa": "US", "america": "US", "uk": "GB", "england": "GB", "korea": "KR", "韩国": "KR",
+                  "韓國": "KR"}
+
+
+def country_code(text: str) -> str | None:
+    """The code of the country or region ``text`` names: its code (jp, FR; UK for GB) or its name in
+    any of our languages (日本, 法國, France); None for one no one lives in (ZZ, EU) or no place."""
+    folded = "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    if len(folded) == 2 and folded.isascii() and folded.isalpha() and folded.upper() in real_places():
+        return folded.upper()
+    return _COUNTRY_NAMES.get(folded) or _codes_by_name().get(folded)
+
+
+@lru_cache(maxsize=1)
+def _codes_by_name() -> dict[str, str]:
+    return {"".join(name.casefold().split()): code for locale in LOCALES
+            for code, name in country_names(locale).items() if code in real_places()}
+
+
+@lru_cache(maxsize=1)
+def real_places() -> frozenset[str]:
+    """The two-letter codes of countries and regions people live in, from CLDR: without its unions
+    and pseudo-regions (EU, UN, XA) and without ZZ, its "unknown region"."""
+    lived_in = get_global("territory_languages")
+    return frozenset(code for code in Locale.parse("en").territories
+                     if isinstance(code, str) and len(code) == 2 and code.isalpha() and code in lived_in
+                     and code != "ZZ")
 
 
 @lru_cache(maxsize=4096)

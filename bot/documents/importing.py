@@ -41,7 +41,7 @@ from bot.documents.sheets import SheetError
 from bot.domain.clients import NO_YEAR, Client, Contact, fold
 from bot.domain.contact_fields import day_text, normal_phone, read_day
 from bot.domain.policy import CLASS_IDS
-from bot.i18n import N_, Translator
+from bot.i18n import N_, Translator, country_code
 from bot.repositories.imports import PENDING
 from bot.services.clients import ClientService, language_of_country
 from bot.storage.atomic import write_atomically
@@ -95,11 +95,6 @@ _LANGUAGES = {"zh_hans": "zh_Hans", "zh-hans": "zh_Hans", "zh": "zh_Hans", "zh-c
               "zh_hant": "zh_Hant", "zh-hant": "zh_Hant", "zh-tw": "zh_Hant", "zh-hk": "zh_Hant",
               "繁體": "zh_Hant", "繁体": "zh_Hant", "繁體中文": "zh_Hant", "繁体中文": "zh_Hant",
               "en": "en", "english": "en", "英文": "en", "英语": "en", "英語": "en"}
-_COUNTRIES = {"中国": "CN", "中國": "CN", "china": "CN", "台湾": "TW", "台灣": "TW", "taiwan": "TW",
-              "香港": "HK", "hongkong": "HK", "澳门": "MO", "澳門": "MO", "macau": "MO", "macao": "MO",
-              "美国": "US", "美國": "US", "usa": "US", "日本": "JP", "japan": "JP", "韩国": "KR",
-              "韓國": "KR", "korea": "KR", "德国": "DE", "德國": "DE", "germany": "DE", "英国": "GB",
-              "英國": "GB", "uk": "GB", "新加坡": "SG", "singapore": "SG"}
 
 
 @dataclass(frozen=True)
@@ -278,10 +273,8 @@ def _stage(text: str) -> str | None:
 
 
 def _country(text: str) -> str | None:
-    folded = fold(text).replace(" ", "")
-    if len(folded) == 2 and folded.isascii() and folded.isalpha():
-        return folded.upper()
-    return _COUNTRIES.get(folded)
+    """A real country or region, by code or name (ZZ, the "unknown region", is refused)."""
+    return country_code(text)
 
 
 def _language(text: str) -> str | None:

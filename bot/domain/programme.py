@@ -14,10 +14,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
+from bot.domain.typed_numbers import read_number
 from bot.domain.visits import Meal, Slot, Visit
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9, "十": 10}
 _MONTHS = {name: number for number, name in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _WEEKDAYS_CN = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
@@ -48,16 +47,26 @@ _TIME = re.compile(_PART.format(n=1) + _CLOCK.format(n=1)
                    re.IGNORECASE)
 _LATE = {"下午", "傍晚", "晚上", "晚", "pm", "p.m."}
 
-_COUNT = re.compile(r"(\d{1,3})\s*(?:人|位|个人|個人|pax\b|people\b|persons\b|guests\b|covers\b)",
-                    re.IGNORECASE)
-_AMOUNT = re.compile(r"(?:¥|￥|rmb|cny|每人|人均|per person)\s*(\d{1,6}(?:\.\d{1,2})?)\s*(?:元|块|塊)?"
+# Covers and the standard per person as typed: 8人, 六位, two people; 150元, ¥1,200, 一百五十元. Each
+# figure is read by ``bot.domain.typed_numbers``, as the number questions read theirs.
+_CN_FIGURE = r"[零〇一二两兩三四五六七八九十百千]+"
+_EN_FIGURE = (r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+              r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozen)"
+              r"\b[\s-]*)+")
+_FIGURE = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{1,2}})?|\d{{1,6}}(?:\.\d{{1,2}})?|{_CN_FIGURE}"
+_COUNT = re.compile(rf"(\d{{1,3}}|{_CN_FIGURE}|\b{_EN_FIGURE})\s*"
+                    r"(?:人|位|个人|個人|pax\b|people\b|persons\b|guests\b|covers\b)", re.IGNORECASE)
+_AMOUNT = re.compile(rf"(?:¥|￥|rmb|cny|每人|人均|per person)\s*({_FIGURE})\s*(?:元|块|塊)?"
                      r"(?:\s*/\s*(?:人|位|person|head|pp))?"
-                     r"|(\d{1,6}(?:\.\d{1,2})?)\s*(?:元|块|塊|yuan\b|rmb\b|cny\b)(?:\s*/\s*(?:人|位|person|head|pp)|每人)?",
+                     rf"|({_FIGURE})\s*(?:元|块|塊|yuan\b|rmb\b|cny\b)(?:\s*/\s*(?:人|位|person|head|pp)|每人)?",
                      re.IGNORECASE)
+_NIGHTS = re.compile(rf"(\d{{1,2}}|{_CN_FIGURE}|\b{_EN_FIGURE})\s*(?:晚|夜|nights?\b)", re.IGNORECASE)
+# A standard in dollars is not converted, nor read as yuan: the line is asked again.
+_DOLLARS = re.compile(r"\$|\busd\b|\bdollars?\b|美元|美金", re.IGNORECASE)
 _KINDS = (("breakfast", re.compile(r"早餐|早饭|早飯|\bbreakfast\b", re.IGNORECASE)),
           ("lunch", re.compile(r"午餐|中餐|午饭|午飯|午宴|工作餐|\blunch\b", re.IGNORECASE)),
           ("dinner", re.compile(r"晚餐|晚饭|晚飯|晚宴|宴请|宴請|\bdinner\b|\bbanquet\b", re.IGNORECASE)))
-_NIGHTS = re.compile(r"(\d{1,2}|[一二两兩三四五六七八九十])\s*(?:晚|夜|nights?\b)", re.IGNORECASE)
+
 
 
 @dataclass(frozen=True)
@@ -123,7 +132,9 @@ def read_meals(text: str, days: VisitDays) -> tuple[list[Meal], list[tuple[int, 
 
 
 def read_meal(line: str, days: VisitDays) -> tuple[Meal | None, str]:
-    """One meal, or None and why ("no_day", "outside", "bad_time", "empty")."""
+    """One meal, or None and why ("no_day", "outside", "bad_time", "empty", "dollars")."""
+    if _DOLLARS.search(line):
+        return None, "dollars"
     rest, count = _take(_COUNT, line)
     rest, amount = _take(_AMOUNT, rest)
     kind = "meal"
@@ -139,9 +150,9 @@ def read_meal(line: str, days: VisitDays) -> tuple[Meal | None, str]:
         return None, "empty"
     if kind == "meal" and reading.start is not None:
         kind = "lunch" if reading.start < time(15) else "dinner"
-    per_person = float(amount) if amount is not None else None
-    return Meal(reading.day or days.first, kind, reading.start, reading.rest,
-                int(count) if count is not None else 0, per_person), ""
+    per_person = _figure(amount) if amount is not None else None
+    covers = int(_figure(count) or 0) if count is not None else 0
+    return Meal(reading.day or days.first, kind, reading.start, reading.rest, covers, per_person), ""
 
 
 def read_stay(text: str, days: VisitDays) -> tuple[date, date] | None:
@@ -202,16 +213,19 @@ def _take(pattern: re.Pattern[str], text: str) -> tuple[str, str | None]:
     return text[:found.start()] + " " + text[found.end():], value
 
 
+def _figure(text: str) -> float | None:
+    """A figure of a meal line: 1,200 -> 1200, 150.5, 六 -> 6, 一百五十 -> 150, two -> 2."""
+    plain = text.strip().replace(",", "")
+    try:
+        return float(plain)
+    except ValueError:
+        number = read_number(plain).number
+        return float(number) if number is not None else None
+
+
 def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text in _CN_DIGITS:
-        return _CN_DIGITS[text]
-    if text.startswith("十"):  # 十二
-        return 10 + _CN_DIGITS.get(text[1:], 0)
-    if len(text) >= 2 and text[1] == "十":  # 二十, 二十三
-        return _CN_DIGITS.get(text[0], 0) * 10 + (_CN_DIGITS.get(text[2:], 0) if len(text) > 2 else 0)
-    return None
+    """A day's or a stay's number: 3, 十二, 两, two."""
+    return read_number(text).number
 
 
 def _day(text: str, days: VisitDays, month_of: date | None = None,

@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.dates import read_datetime
 from bot.domain.per_person import phone_in
+from bot.domain.typed_numbers import read_number
 
 Mistake = Literal["date", "phone", "count", "no_letters"]
 
-# "3人", "三位", "4 people": how many are coming, typed instead of who.
-_COUNT = re.compile(r"(?:\d+|[零〇一二两兩三四五六七八九十]+)\s*"
-                    r"(?:人|位|个|個|名|people|persons?|pax|guests?|visitors?)", re.IGNORECASE)
+# "3人", "三位", "4 people", "two guests": how many are coming, typed instead of who; the number is
+# read as the count questions read theirs.
+_COUNT = re.compile(r"(?P<number>.+?)\s*(?:人|位|个|個|名|people|persons?|pax|guests?|visitors?)",
+                    re.IGNORECASE)
 # A surname such as Sun, which is also a weekday's short form, stays a name: a single Latin word this
 # short is a name far more often than a date at a name's question.
 _SHORT_WORD = re.compile(r"[A-Za-z]{1,3}")
@@ -38,7 +40,8 @@ def mistaken_name(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | None:
         return "date"
     if phone_in(typed):
         return "phone"
-    if _COUNT.fullmatch(typed):
+    count = _COUNT.fullmatch(typed)
+    if count is not None and read_number(count["number"]).number is not None:
         return "count"
     if not has_letters(typed):
         return "no_letters"
@@ -55,9 +58,15 @@ def mistaken_company(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | Non
     typed = unicodedata.normalize("NFKC", text).strip()
     if typed and is_date(typed, now=now, tz=tz):
         return "date"
-    if typed and not any(unicodedata.category(char)[0] in "LN" for char in typed):
+    if typed and wordless(typed):
         return "no_letters"
     return None
+
+
+def wordless(text: str) -> bool:
+    """Whether ``text`` has neither a letter nor a digit of any script: only emoji or punctuation
+    (😀, ???), which names no company, room, hotel or flight."""
+    return not any(unicodedata.category(char)[0] in "LN" for char in text)
 
 
 def is_date(text: str, *, now: datetime, tz: ZoneInfo) -> bool:

@@ -15,8 +15,8 @@ from babel.lists import format_list
 from bot.core.context import Context
 from bot.domain.contact_fields import day_text, read_day
 from bot.domain.dates import DateReading, PartOfDay, read_datetime
-from bot.domain.dates_normalise import chinese_numeral
 from bot.domain.dialogs import Dialog
+from bot.domain.typed_numbers import read_number
 from bot.flows.model import Choice, Kind, Step
 from bot.i18n import N_, Html, babel_locale
 
@@ -26,10 +26,6 @@ YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", 
 SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用",
               "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
 NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
-# A number with what people type around it: 4人, 4 people, 三位, 兩間, ¥300, 300元, 1,200 yuan.
-_NUMERALS = "零〇一二两三四五六七八九十"
-_UNITS = r"人|位|个|個|名|元|块|塊|间|間|[¥￥]|rmb|cny|yuan|people|persons?|pax|guests?|visitors?|rooms?"
-_AMOUNT = re.compile(rf"(?:[¥￥]|rmb|cny)?\s*(?P<number>[\d.,]+|[{_NUMERALS}]+)\s*(?:{_UNITS})?")
 # The two readings of a bare hour offered by "上午还是下午?", in the order of the buttons.
 HALVES: tuple[PartOfDay, PartOfDay] = ("morning", "afternoon")
 
@@ -89,7 +85,7 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
             return Value(False)
         return Problem(ctx.t("flow.yes_no_hint"))
     if step.kind is Kind.NUMBER:
-        return _number(ctx, step, folded)
+        return _number(ctx, step, text)
     labels = {_fold(ctx, c): c.id for c in choices}
     if step.kind is Kind.CHOICE:
         if folded in labels:
@@ -107,18 +103,21 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
     return _multi(ctx, step, choices, text, dialog)
 
 
-def _number(ctx: Context, step: Step, folded: str) -> Value | Problem:
-    match = _AMOUNT.fullmatch(folded.replace("兩", "两"))  # 兩間: two rooms, in Traditional
-    digits = match["number"].replace(",", "") if match else ""
-    try:
-        number = float(chinese_numeral(digits) if digits[:1] in _NUMERALS else digits)
-    except ValueError:
-        return Problem(ctx.t("flow.number_hint"))
+# What a number typed that is none, or not one we take, is told ("$300": amounts are in yuan).
+_NOT_A_NUMBER = {"unreadable": N_("flow.number_hint"), "dollars": N_("flow.number_dollars"),
+                 "not_whole": N_("flow.number_whole"), "range": N_("flow.number_one")}
+
+
+def _number(ctx: Context, step: Step, text: str) -> Value | Problem:
+    typed = read_number(text)
+    if typed.number is None:
+        said = _NOT_A_NUMBER[typed.mistake] if typed.mistake is not None else N_("flow.number_hint")
+        return Problem(ctx.t(said, text=text.strip()))
     low = step.minimum if step.minimum is not None else float("-inf")
     high = step.maximum if step.maximum is not None else float("inf")
-    if not low <= number <= high:
+    if not low <= typed.number <= high:
         return Problem(ctx.t("flow.number_range", low=_plain(step.minimum), high=_plain(step.maximum)))
-    return Value(int(number) if number.is_integer() else number)
+    return Value(typed.number)
 
 
 def split_items(text: str) -> list[str]:

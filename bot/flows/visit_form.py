@@ -18,7 +18,7 @@ from bot.flows import visit_options as opt
 from bot.flows import visit_programme as prog
 from bot.flows import visitor_details as details
 from bot.flows.model import Answers, Step
-from bot.i18n import N_, Translator, escape
+from bot.i18n import N_, Translator, country_names, escape
 from bot.views import approval, clashes
 from bot.views.visits import notify_team, show_saved
 
@@ -50,7 +50,7 @@ def _client(ctx: Context, answers: Answers) -> Client:
     chosen = answers["client"]
     if isinstance(chosen, dict):
         return ctx.services.clients.create(
-            chosen["new"], country=str(answers.get("country", "CN")).strip().upper(),
+            chosen["new"], country=opt.country_of(answers),
             industry=answers.get("industry", ""), default_class=answers["cls"],
             by=ctx.staff.user_id, now=ctx.now)
     client = ctx.services.clients.get(int(chosen))
@@ -243,6 +243,8 @@ def describe(ctx: Context, step: Step, value: Any, answers: Answers) -> str:
             return ctx.t("visit.client_is_new", name=value["new"])
         client = ctx.services.clients.get(int(value))
         return escape(client.name) if client else ""
+    if step.id == "country":  # as typed ("jp", "法國"), by its name in the reader's language: 日本, 法国
+        return escape(country_names(ctx.t.locale).get(opt.country_of(answers), str(value)))
     if step.id == "visitors":
         names = opt.visitor_names(ctx, answers)
         return ctx.t.join((escape(name) for name in names), style="series")

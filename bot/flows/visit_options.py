@@ -6,6 +6,7 @@ Kept apart from ``new_visit`` so the flow itself reads as the arrangement form, 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -13,10 +14,10 @@ from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
 from bot.domain.per_person import phone_in
 from bot.domain.staff import Staff
-from bot.domain.typed_names import has_letters, is_date, mistaken_company, mistaken_name
+from bot.domain.typed_names import has_letters, is_date, mistaken_company, mistaken_name, wordless
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
-from bot.i18n import LOCALES, N_, country_names
+from bot.i18n import LOCALES, N_, country_code, country_names
 
 # Countries offered as buttons; any other is typed as its two-letter code (JP, FR...).
 COUNTRIES = ("CN", "HK", "TW", "SG", "JP", "KR", "US", "DE", "GB")
@@ -238,9 +239,42 @@ def check_travel_arrival(ctx: Context, value: Any, answers: Answers) -> str | No
 
 
 def check_country(ctx: Context, value: Any, answers: Answers) -> str | None:
-    if isinstance(value, str) and len(value.strip()) == 2 and value.strip().isalpha():
+    """A country typed must be a real one, by its code or its name (JP, 法国; not ZZ, CLDR's
+    "unknown region", nor EU)."""
+    typed = str(value).strip()
+    if country_code(typed) is not None:
         return None
+    if len(typed) == 2 and typed.isalpha():
+        return ctx.t("visit.country_unknown", text=typed)
     return ctx.t("visit.country_hint")
+
+
+def country_of(answers: Answers) -> str:
+    """The new client's country code, as pressed or typed (jp, 法國); China when none was asked."""
+    return country_code(str(answers.get("country", "CN"))) or "CN"
+
+
+def check_words(ctx: Context, value: Any, answers: Answers) -> str | None:
+    """Free text that is only emoji or punctuation (😀, ???) names no room, hotel or place."""
+    return ctx.t("visit.text_no_words", text=value) if wordless(str(value)) else None
+
+
+# A flight: the airline's two-character code (CA, MU, 3U) and up to four digits (a letter may
+# follow); a train: China's class letter (G, D, C, Z, T, K...) and up to four digits, or a number
+# alone (a slow train, Taiwan's 123), 高铁 before it and 次(列车) after it allowed. Connecting legs
+# come with / or a comma.
+_FLIGHT = re.compile(r"(?:[a-z]\d|\d[a-z]|[a-z]{2})\s?\d{1,4}[a-z]?")
+_TRAIN = re.compile(r"(?:高铁|高鐵|动车|動車)?\s?[gdcztklsy]?\s?\d{1,5}\s?(?:次(?:列车|列車)?)?")
+_LEGS = re.compile(r"\s*(?:/|,|，|、|\+|→|->)\s*")
+
+
+def check_travel_number(ctx: Context, value: Any, answers: Answers) -> str | None:
+    """A flight or train number of the shape its mode has (CA1234, MU 5101; G1234, D301)."""
+    typed = str(value).strip()
+    shape, hint = ((_FLIGHT, N_("visit.flight_number_hint")) if answers.get("travel") == "flight"
+                   else (_TRAIN, N_("visit.train_number_hint")))
+    legs = _LEGS.split(unicodedata.normalize("NFKC", typed).lower())
+    return None if all(shape.fullmatch(leg) for leg in legs) else ctx.t(hint, text=typed)
 
 
 def check_driver(ctx: Context, value: Any, answers: Answers) -> str | None:

@@ -21,7 +21,8 @@ from bot.flows.model import Answers, Choice
 from bot.i18n import N_, escape
 
 _PROBLEM_KEYS = {"no_day": N_("visit.line_no_day"), "outside": N_("visit.line_outside"),
-                 "empty": N_("visit.line_empty"), "bad_time": N_("visit.line_bad_time")}
+                 "empty": N_("visit.line_empty"), "bad_time": N_("visit.line_bad_time"),
+                 "dollars": N_("visit.line_dollars")}
 # When only the day of a hotel stay is said: the hotel's usual hours.
 CHECK_IN, CHECK_OUT = time(14), time(12)
 _TYPED_KINDS = {"breakfast": "早餐", "lunch": "午餐", "dinner": "晚餐", "meal": ""}
