@@ -228,6 +228,10 @@ def visit_anchors(visit: Visit, tz: tzinfo) -> dict[Anchor, datetime]:
     }
     if visit.travel is not None and visit.travel.arrives_at is not None:
         anchors["pickup"] = visit.travel.arrives_at
+    if visit.lodging is not None:
+        # The hotel's own checks ([004] 抵店前: before reaching the hotel) follow the check-in, which
+        # may be the evening before the visit; a visit nobody stays for has none.
+        anchors["check_in"] = visit.lodging.check_in
     for name, at in anchors.items():
         if at.tzinfo is None:
             raise ValueError(f"visit {visit.id}: {name} time {at.isoformat()} has no time zone")
@@ -239,7 +243,8 @@ def plan_visit(
 ) -> list[Nudge]:
     """The nudges ``visit`` should have, by due time; past ones (at ``now``) are marked ``late``.
 
-    A cancelled visit has none. An item whose anchor the visit lacks (no flight time) is skipped.
+    A cancelled visit has none. An item whose anchor the visit lacks (no flight time, no hotel stay)
+    is skipped, even one its class requires.
     """
     if visit.status is VisitStatus.CANCELLED:
         return []
