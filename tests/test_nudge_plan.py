@@ -373,3 +373,27 @@ def test_a_save_that_does_not_move_a_snoozed_nudge_keeps_the_snooze(planner: Pla
     planner.service.plan_visit(b_visit("2026-12-11 10:00", "2026-12-11 16:00"))
     moved = planner.repo.get("visit:7:form")
     assert moved is not None and moved.state is NudgeState.PLANNED and moved.snoozed_until is None
+
+
+def test_the_hotel_checks_are_timed_from_the_check_in(policy: Policy, calendar: WorkCalendar) -> None:
+    """[004] 抵店前2-3小时: before the guests reach the HOTEL. Guests who check in at 14:00 the day
+    before their 10:00 visit have their route and room checked that morning, not on the visit's."""
+    lodging = Lodging("锦江饭店", at("2026-12-09 14:00"), at("2026-12-11 12:00"))
+    visit = make_visit("A", "2026-12-10 10:00", "2026-12-10 16:00", saved="2026-12-01 09:00", lodging=lodging)
+    planned = table(plan_visit(visit, policy, calendar, at("2026-12-01 09:00"), tz=SHANGHAI))
+    assert (planned["hotel_route"], planned["hotel_room"]) == ("12-09 Wed 11:00", "12-09 Wed 12:00")
+    assert planned["briefing"] == "12-10 Thu 09:30"  # the company's own items keep the arrival
+
+
+def test_a_visit_without_a_hotel_stay_has_no_hotel_checks_even_when_its_class_requires_them(
+    policy: Policy, calendar: WorkCalendar
+) -> None:
+    """A company may require the room check for class A; a class A visit nobody stays for still has
+    no room to check."""
+    a = policy.class_("A")
+    requiring = policy.model_copy(update={"classes": policy.classes.model_copy(update={
+        "A": a.model_copy(update={"required_items": (*a.required_items, "hotel_room")})})})
+    visit = make_visit("A", "2026-12-10 10:00", "2026-12-10 16:00", saved="2026-12-01 09:00", lodging=None)
+    planned = table(plan_visit(visit, requiring, calendar, at("2026-12-01 09:00"), tz=SHANGHAI))
+    assert not planned.keys() & HOTEL_ITEMS
+    assert "banner" in planned  # what the class requires otherwise is still there

@@ -52,7 +52,7 @@ def test_a_snooze_moves_the_open_items_only_and_keeps_them(service: NudgeService
     form, venue = (service.get(f"visit:7:{item}") for item in ("form", "venue"))
     assert form is not None and venue is not None
     done = service.tick(venue, 11, at("2026-12-09 10:05"))
-    moved, until = service.snooze([form, done], VISIT, at("2026-12-09 10:10"), to_morning=False)
+    moved, until = service.snooze([form, done], VISIT, at("2026-12-09 10:10"), by=11, to_morning=False)
     assert [n.item for n in moved] == ["form"] and local(until) == "12-09 Wed 11:10"
     stored = {n.item: n for n in service.for_visit(VISIT.id)}
     assert stored["form"].state is NudgeState.SNOOZED and stored["form"].snoozed_until == until

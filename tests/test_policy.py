@@ -105,7 +105,7 @@ def test_shipped_timeline_covers_every_row_of_the_handbook(policy: Policy) -> No
     for item_id in ("form", "banner", "name_cards", "itinerary"):
         assert when[item_id] == ("arrival", "-1d")
     assert when["pickup"][0] == "pickup"
-    assert when["hotel_room"] == ("arrival", "-2h")
+    assert when["hotel_room"] == ("check_in", "-2h")  # [004] 抵店前: before reaching the hotel
     assert when["tour"] == when["meal"] == ("arrival", "-1h")
     assert when["briefing"] == ("arrival", "-30m")
     assert when["posts"] == ("arrival", "-15m")

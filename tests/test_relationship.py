@@ -177,3 +177,21 @@ def test_the_sweep_goes_a_piece_at_a_time_and_a_stop_midway_repeats_nothing(worl
     rest = [due.message for piece in services(world).relationship.sweep(world.clock.now()) for due in piece]
     told = sorted(re.findall(r"客户\d{3}", " ".join(message.text for message in first + rest)))
     assert told == sorted(names)
+
+
+def test_five_nudges_a_day_hold_across_a_stop_midway_and_the_next_day_brings_five_more(world: World) -> None:
+    """Lin owns many overdue clients: five nudges a day, the most overdue first. A sweep stopped
+    after its first nudges (a restart, or the scheduler's slices) and run again the same day sends
+    Lin nothing more; the next day brings the next five."""
+    lin(world)
+    for number in range(3 * PIECE):
+        add_client(world, f"客户{number:03d}")
+    later(world, 35)
+    pieces = services(world).relationship.sweep(world.clock.now())
+    while not (piece := next(pieces)):  # what the sweep reads first, then its first nudges
+        pass
+    assert [due.message.chat_id for due in piece] == [1] * 5
+    world.restart()  # stopped between two pieces
+    assert tick(world) == 0
+    later(world, 1)
+    assert tick(world) == 5

@@ -13,6 +13,8 @@ Re-planning rules (``reconcile``), per item:
 - new item: planned.
 - planned, snoozed or failed with the same due time: kept as it is (a save that did not move the
   visit must not undo a snooze or reset a failure); its message and recipients follow the policy.
+  A snooze holds the item for everyone it is for; when it is over, the item goes to whoever
+  snoozed it (``snoozed_by``), not again to all the others it is shared with.
 - planned, snoozed, failed or cancelled with another due time, or cancelled and applying again:
   planned afresh at the new time (a snooze or a failure was about the old time).
 - done: kept. Someone said the task is done; a reschedule does not undo a printed banner.
@@ -86,6 +88,9 @@ class Nudge:
     state: NudgeState = NudgeState.PLANNED
     late: bool = False  # already past when planned: goes into the host's catch-up list
     snoozed_until: datetime | None = None
+    # Who asked for it later ("in an hour"): when the snooze is over it comes back to them, not to
+    # everyone it is shared with (the whole reception desk), who had it and asked for nothing.
+    snoozed_by: tuple[int, ...] = ()
     sent_at: datetime | None = None
     done_at: datetime | None = None
     done_by: int | None = None  # staff user id
@@ -228,6 +233,10 @@ def visit_anchors(visit: Visit, tz: tzinfo) -> dict[Anchor, datetime]:
     }
     if visit.travel is not None and visit.travel.arrives_at is not None:
         anchors["pickup"] = visit.travel.arrives_at
+    if visit.lodging is not None:
+        # The hotel's own checks ([004] 抵店前: before reaching the hotel) follow the check-in, which
+        # may be the evening before the visit; a visit nobody stays for has none.
+        anchors["check_in"] = visit.lodging.check_in
     for name, at in anchors.items():
         if at.tzinfo is None:
             raise ValueError(f"visit {visit.id}: {name} time {at.isoformat()} has no time zone")
@@ -239,7 +248,8 @@ def plan_visit(
 ) -> list[Nudge]:
     """The nudges ``visit`` should have, by due time; past ones (at ``now``) are marked ``late``.
 
-    A cancelled visit has none. An item whose anchor the visit lacks (no flight time) is skipped.
+    A cancelled visit has none. An item whose anchor the visit lacks (no flight time, no hotel stay)
+    is skipped, even one its class requires.
     """
     if visit.status is VisitStatus.CANCELLED:
         return []
@@ -318,7 +328,7 @@ def reconcile(stored: Iterable[Nudge], plan: Sequence[Nudge]) -> list[Nudge]:
             changes.append(merged)
     for old in remaining.values():
         if old.state in OPEN_STATES or old.state is NudgeState.SENT:
-            changes.append(replace(old, state=NudgeState.CANCELLED, snoozed_until=None))
+            changes.append(replace(old, state=NudgeState.CANCELLED, snoozed_until=None, snoozed_by=()))
     return changes
 
 

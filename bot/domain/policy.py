@@ -37,7 +37,9 @@ from pydantic_core import ErrorDetails
 
 ClassId = Literal["A", "B", "C", "D"]
 Unit = Literal["m", "h", "d", "wd"]
-Anchor = Literal["arrival", "departure", "pickup", "saved"]
+Anchor = Literal["arrival", "departure", "pickup", "check_in", "saved"]
+"""What an offset counts from: the guests' arrival and departure at the company, the flight or train's
+arrival (``pickup``), their hotel check-in (``check_in``: the visit's lodging), the visit's recording."""
 Recipient = Literal["host", "team", "office", "executives", "driver", "host_manager", "reception"]
 Flag = Literal[
     "always", "needs_executive", "president_attends", "has_pickup", "has_lodging", "has_tour", "has_meals",
@@ -253,7 +255,8 @@ class TimelineItem(_Model):
         return minutes is None or abs(self.offset.amount) * minutes >= 24 * 60
 
     def due(self, anchors: Mapping[Anchor, datetime], add_working_days: WorkingDays) -> datetime | None:
-        """When the nudge is due, or None when the visit has no such anchor (no pickup time)."""
+        """When the nudge is due, or None when the visit has no such anchor (no pickup time, no hotel
+        stay): an item counted from what the visit does not have is not due at all."""
         at = anchors.get(self.anchor)
         return None if at is None else self.offset.apply(at, add_working_days)
 

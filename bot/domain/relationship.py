@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -76,10 +76,16 @@ class Digest:
 
 @dataclass(frozen=True)
 class Sweep:
-    """The daily pass over all clients happened on ``day``: later ticks that day do nothing."""
+    """The daily pass over all clients on the day ``id``: once ``done``, later ticks that day do
+    nothing. Until then it is the pass's progress, saved with each piece that nudged someone:
+    how many cadence nudges each person got today (``nudged``, by user id), so that a pass stopped
+    midway (a restart) and run again keeps to the day's few nudges a person rather than starting
+    the count afresh. Records from before there was progress have neither field: done."""
 
     id: str
     at: datetime
+    nudged: dict[int, int] = field(default_factory=dict)
+    done: bool = True
 
 
 def reminder_id(client_id: int, cadence: Cadence, since: date) -> str:

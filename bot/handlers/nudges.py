@@ -36,7 +36,8 @@ def act(ctx: Context) -> None:
         else:
             service.tick(nudge, ctx.staff.user_id, ctx.now)
     else:
-        waiting, until = service.snooze(nudges, visit, ctx.now, to_morning=action != SNOOZE_HOUR)
+        waiting, until = service.snooze(nudges, visit, ctx.now, by=ctx.staff.user_id,
+                                        to_morning=action != SNOOZE_HOUR)
         ctx.show(ctx.t("nudge.snoozed", item=ctx.t.join((ctx.t(n.key) for n in waiting), style="series"),
                        until=ctx.format_time(until)))
         return

@@ -122,15 +122,15 @@ class NudgeSender:
         """
         lapses = self.services.nudges.lapses
         missed = [n for n in found if is_missed(n, visit, now, lapses)]
-        recorded = [replace(n, state=NudgeState.MISSED, snoozed_until=None) for n in missed]
+        recorded = [replace(n, state=NudgeState.MISSED, snoozed_until=None, snoozed_by=()) for n in missed]
         nudges = [n for n in found if n not in missed]
         if not nudges or self._held(now, visit):
             return [], recorded
         messages = self._for_visit(visit, nudges, now)
         carried = {nudge_id for item in messages for nudge_id in item.nudges}
         # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent".
-        recorded += [replace(n, state=NudgeState.SENT, sent_at=now, snoozed_until=None) if n.id in carried
-                     else replace(n, state=NudgeState.FAILED) for n in nudges]
+        recorded += [replace(n, state=NudgeState.SENT, sent_at=now, snoozed_until=None, snoozed_by=())
+                     if n.id in carried else replace(n, state=NudgeState.FAILED) for n in nudges]
         return messages, recorded
 
     def _held(self, now: datetime, visit: Visit) -> bool:
@@ -166,7 +166,7 @@ class NudgeSender:
         per_person: dict[Staff, list[Nudge]] = {}
         roles: dict[Staff, list[Recipient]] = {}
         for nudge in (n for n in nudges if not n.late):
-            for person, pass_on in self.recipients(visit, nudge).items():
+            for person, pass_on in self._woken(self.recipients(visit, nudge), nudge).items():
                 per_person.setdefault(person, []).append(nudge)
                 roles.setdefault(person, [])
                 roles[person] += [role for role in pass_on if role not in roles[person]]
@@ -176,6 +176,14 @@ class NudgeSender:
                                    late_since=self._offline_since(visit, theirs, now))
             outgoing.append(Outgoing(self._send(person, message), tuple(n.id for n in theirs)))
         return outgoing
+
+    @staticmethod
+    def _woken(recipients: dict[Staff, list[Recipient]], nudge: Nudge) -> dict[Staff, list[Recipient]]:
+        """Who a nudge goes to: after a snooze, whoever asked for it later among its recipients
+        (the others of a desk that shares it had it and asked for nothing); everyone when none of
+        them holds it any more (they left the desk), so it is not lost."""
+        again = {person: roles for person, roles in recipients.items() if person.user_id in nudge.snoozed_by}
+        return again or recipients
 
     def _offline_since(self, visit: Visit, nudges: list[Nudge], now: datetime) -> datetime | None:
         """The due time the message says it is late for, because the bot was offline: the oldest

@@ -68,13 +68,17 @@ class NudgeService:
         """Marks one item done by ``by``."""
         return self.nudges.save(replace(nudge, state=NudgeState.DONE, done_at=now, done_by=by))
 
-    def snooze(self, nudges: list[Nudge], visit: Visit, now: datetime, *,
+    def snooze(self, nudges: list[Nudge], visit: Visit, now: datetime, *, by: int,
                to_morning: bool) -> tuple[list[Nudge], datetime]:
         """Moves the unfinished ones among ``nudges`` an hour later, or (``to_morning``) to the next
-        working morning's digest time, or tomorrow's if the visit is then; returns them and when."""
+        working morning's digest time, or tomorrow's if the visit is then; returns them and when.
+
+        For everyone each is for; when the time is up it comes back to ``by`` (and whoever else
+        snoozed it meanwhile), not to the rest of a desk that shares it."""
         until = self.next_morning(visit, now) if to_morning else now + timedelta(hours=1)
         waiting = [n for n in nudges if n.state in UNFINISHED]
-        self.nudges.save_all(replace(n, state=NudgeState.SNOOZED, snoozed_until=until) for n in waiting)
+        self.nudges.save_all(replace(n, state=NudgeState.SNOOZED, snoozed_until=until,
+                                     snoozed_by=_snoozers(n, by)) for n in waiting)
         return waiting, until
 
     def next_morning(self, visit: Visit, now: datetime) -> datetime:
@@ -105,3 +109,10 @@ class NudgeService:
     def late(self, visit_id: int) -> list[Nudge]:
         """The visit's planned nudges that were already past when planned: the host's catch-up list."""
         return [n for n in self.nudges.for_visit(visit_id) if n.state is NudgeState.PLANNED and n.late]
+
+
+def _snoozers(nudge: Nudge, by: int) -> tuple[int, ...]:
+    """Who asked for ``nudge`` later: ``by``, and whoever did while it was already snoozed (a
+    snooze of an item sent again starts afresh)."""
+    earlier = nudge.snoozed_by if nudge.state is NudgeState.SNOOZED else ()
+    return earlier if by in earlier else (*earlier, by)

@@ -12,7 +12,9 @@ flowchart LR
 
 - A client whose class cadence is overdue gets its owner one nudge per overdue period: the period
   is named by the day of the last contact, so only a new contact (a log entry, a visit) starts a
-  new one, and "Snooze a week" asks for the same nudge again later.
+  new one, and "Snooze a week" asks for the same nudge again later. A person gets at most
+  ``NUDGES_PER_DAY`` a day, the most overdue first; the day's count is kept in the sweep's record
+  with each piece, so a sweep stopped midway and run again the same day keeps to it.
 - Each person gets one digest a day listing the occasions of their clients from today to
   ``festival_lead_days`` ahead (festivals, birthdays, company dates) that no earlier digest listed,
   each with a greeting drafted per contact in the contact's language. Listing from today rather
@@ -252,14 +254,16 @@ class RelationshipService:
             return
         if not self.calendar.is_working_day(local.date()):
             return
-        if self.records.sweeps.get(sweep) is not None:
+        progress = self.records.sweeps.get(sweep)
+        if progress is not None and progress.done:
             return
+        nudged = dict(progress.nudged) if progress is not None else {}
         book = yield from self._book(now)
-        for piece in self._reminders(book, now):
+        for piece in self._reminders(book, now, sweep, nudged):
             yield [DueMessage(message, kind, record, sweep) for message, kind, record in piece]
         for piece in self._digests(book, now):
             yield [DueMessage(message, kind, record, sweep) for message, kind, record in piece]
-        self.records.sweeps.save(Sweep(sweep, now))
+        self.records.sweeps.save(Sweep(sweep, now, nudged))
         yield []
 
     def _book(self, now: datetime) -> Generator[list[DueMessage], None, Book]:
@@ -301,24 +305,30 @@ class RelationshipService:
 
     # ---- cadence nudges -----------------------------------------------------------------------
 
-    def _reminders(self, book: Book, now: datetime) -> Iterator[list[Outgoing]]:
+    def _reminders(self, book: Book, now: datetime, sweep: str,
+                   sent: dict[int, int]) -> Iterator[list[Outgoing]]:
+        """The cadence nudges, at most ``NUDGES_PER_DAY`` a person: ``sent`` counts what today's
+        sweep ``sweep`` sent each person before (a pass stopped midway) and goes on counting."""
         today = now.astimezone(self.tz).date()
-        sent: dict[int, int] = defaultdict(int)
         overdue = yield from self._overdue(book, now)
         for start in range(0, len(overdue), PIECE):
             messages: list[Outgoing] = []
             recorded: list[Reminder] = []
             for reminder, client, every in overdue[start:start + PIECE]:
                 people = [p for p in cadence_recipients(client, book.latest_host.get(client.id), book.admins,
-                                                        self._active) if sent[p] < NUDGES_PER_DAY]
+                                                        self._active) if sent.get(p, 0) < NUDGES_PER_DAY]
                 if not people:
                     continue
                 recorded.append(replace(reminder, to=people[0]))
                 for person in people:
-                    sent[person] += 1
+                    sent[person] = sent.get(person, 0) + 1
                     messages.append((self._nudge(person, reminder, client, every, today), REMINDER,
                                      reminder.id))
             self.records.reminders.save_all(recorded)  # a piece at once: thousands on a first sweep
+            if recorded:
+                # The day's count so far, in the write that queues these nudges: a restart after it
+                # goes on from here, not from nought.
+                self.records.sweeps.save(Sweep(sweep, now, dict(sent), done=False))
             yield messages
 
     def _overdue(self, book: Book, now: datetime) -> Generator[list[Outgoing], None, list[Overdue]]:
