@@ -30,7 +30,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
-from typing import Literal
+from operator import itemgetter
+from typing import Literal, NamedTuple
 from zoneinfo import ZoneInfo
 
 from bot.domain.clients import has_han
@@ -178,6 +179,8 @@ class Viewer:
     reception: bool = True
 
     def sees(self, visit: Visit, today: date, tz: tzinfo) -> bool:
+        if self.sees_all and not self.group:
+            return True  # a manager's week: no date to work out per visit
         arrives = visit.arrival.astimezone(tz).date()
         reception = self.reception and today <= arrives <= today + timedelta(days=1)
         if self.group:
@@ -198,8 +201,10 @@ class Viewer:
 EntryKind = Literal["day", "arrive", "leave"]
 
 
-@dataclass(frozen=True)
-class DayEntry:
+class DayEntry(NamedTuple):
+    """A visit's line on one day. A named tuple, not a dataclass: a manager's week makes one for
+    each arrival and departure of every visit in it, and each reply pays for their making."""
+
     day: date
     kind: EntryKind
     visit: Visit
@@ -211,18 +216,21 @@ class DayEntry:
 def day_entries(visits: Iterable[Visit], first: date, last: date, tz: tzinfo, *,
                 arrivals_only: bool = False) -> list[DayEntry]:
     """The arrivals and departures between ``first`` and ``last``, by day and time."""
-    entries: list[DayEntry] = []
+    # Sorted by (day, local time, number), each worked out once per visit: a week has a hundred.
+    keyed: list[tuple[date, datetime, int, DayEntry]] = []
     for visit in visits:
-        arrives = visit.arrival.astimezone(tz).date()
-        leaves = visit.departure.astimezone(tz).date()
+        arrival, departure = visit.arrival.astimezone(tz), visit.departure.astimezone(tz)
+        arrives, leaves = arrival.date(), departure.date()
         if arrives == leaves:
-            entries.append(DayEntry(arrives, "day", visit))
+            if first <= arrives <= last:
+                keyed.append((arrives, arrival, visit.id, DayEntry(arrives, "day", visit)))
             continue
-        entries.append(DayEntry(arrives, "arrive", visit))
-        if not arrivals_only:
-            entries.append(DayEntry(leaves, "leave", visit))
-    inside = [entry for entry in entries if first <= entry.day <= last]
-    return sorted(inside, key=lambda entry: (entry.day, entry.at(tz), entry.visit.id))
+        if first <= arrives <= last:
+            keyed.append((arrives, arrival, visit.id, DayEntry(arrives, "arrive", visit)))
+        if not arrivals_only and first <= leaves <= last:
+            keyed.append((leaves, departure, visit.id, DayEntry(leaves, "leave", visit)))
+    keyed.sort(key=itemgetter(0, 1, 2))
+    return [row[3] for row in keyed]
 
 
 def relative_period(name: str, today: date) -> tuple[date, date]:

@@ -138,17 +138,20 @@ class VisitRepository(KeyedDocuments[Visit]):
 
     def between(self, start: datetime, end: datetime) -> list[Visit]:
         """Planned visits overlapping [start, end), by arrival."""
-        low, high = start.timestamp() - self._longest, end.timestamp()
-        first = bisect_left(self._by_arrival, (low, -1))
+        begins, high = start.timestamp(), end.timestamp()
+        first = bisect_left(self._by_arrival, (begins - self._longest, -1))
         wanted = []
-        for arrival, visit_id in self._by_arrival[first:]:
+        arrivals = self._by_arrival
+        for index in range(first, len(arrivals)):  # not a slice: that would copy all the rest
+            arrival, visit_id = arrivals[index]
             if arrival >= high:
                 break
             row = self._rows[visit_id]
-            if not row.cancelled and row.departure >= start.timestamp():
+            if not row.cancelled and row.departure >= begins:
                 wanted.append(visit_id)
+        # Already by arrival (then number): the index is kept in that order.
         visits = (self.get(visit_id) for visit_id in wanted)
-        return sorted((v for v in visits if v is not None), key=lambda v: v.arrival)
+        return [v for v in visits if v is not None]
 
     def of_person(self, person: int) -> list[int]:
         """The numbers of the visits ``person`` hosts or is on the team of, cancelled ones aside."""

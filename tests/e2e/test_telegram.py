@@ -58,6 +58,21 @@ async def test_language_choice_and_menus(api: FakeBotApi, bot: BotProcess) -> No
     await api.wait_for_message(ADMIN_ID, contains="/invite — 邀請同事加入")
 
 
+async def test_replies_travel_as_json_with_text_and_buttons_whole(api: FakeBotApi, bot: BotProcess) -> None:
+    # A reply is one JSON object, not a urlencoded form: a third the bytes for Chinese text, and
+    # encoded and read in C at both ends (``bench.e2e``); its text and buttons arrive as written.
+    api.user_sends(ADMIN, "/start")
+    await api.wait_for_message(ADMIN_ID, contains="Welcome, Alice!")
+    api.user_sends(ADMIN, "/lang")
+    choose = await api.wait_for_message(ADMIN_ID, contains="Choose your language")
+    sent = next(call for call in api.calls("sendMessage") if "Choose your language" in call.params["text"])
+    assert sent.content_type == "application/json"
+    labels = [button["text"] for row in sent.params["reply_markup"]["inline_keyboard"] for button in row]
+    assert {"简体中文", "繁體中文", "English"} <= set(labels)
+    api.user_presses(ADMIN, choose, button="简体中文")
+    await api.wait_for_message(ADMIN_ID, contains="好的")
+
+
 async def test_flood_control_delays_but_delivers(api: FakeBotApi, bot: BotProcess) -> None:
     api.user_sends(ADMIN, "/start")
     await api.wait_for_message(ADMIN_ID, contains="Welcome")
