@@ -62,7 +62,7 @@ class _SendText(TelegramMethod[dict[str, Any] | bool]):
     chat_id: int
     text: str
     parse_mode: str = "HTML"
-    reply_markup: str | None = None  # JSON, as Telegram reads it in a form
+    reply_markup: dict[str, Any] | None = None  # the API's JSON, as ``inline_keyboard`` makes it
 
 
 class _GetUpdates(TelegramMethod[list[dict[str, Any]]]):
@@ -106,10 +106,10 @@ class JsonSession(AiohttpSession):
         fields: dict[str, Any] = {}
         files: dict[str, InputFile] = {}
         for key, value in method.model_dump(warnings=False).items():
-            # The same values aiogram's form holds: nested objects as JSON text, which the API reads
-            # in a JSON body as well.
-            prepared = self.prepare_value(value, bot=bot, files=files)
-            if prepared:
+            # As aiogram prepares a value inside an object: numbers, flags and objects as JSON has
+            # them, not as the text a form holds (an offset is 7, not "7").
+            prepared = self.prepare_value(value, bot=bot, files=files, _dumps_json=False)
+            if prepared is not None:
                 fields[key] = prepared
         if files:  # an upload: aiogram's multipart form
             return super().build_form_data(bot, method)
@@ -118,11 +118,6 @@ class JsonSession(AiohttpSession):
 
 def session_for(api_url: str) -> JsonSession:
     return JsonSession(api=TelegramAPIServer.from_base(api_url))
-
-
-def _keyboard_json(action: Send | Edit) -> str | None:
-    keyboard = inline_keyboard(action.buttons)
-    return None if keyboard is None else json.dumps(keyboard, ensure_ascii=False)
 
 
 # aiogram reads every answer from Telegram as ``Response[method.__returning__]``, a pydantic generic
@@ -160,12 +155,12 @@ class AiogramPerformer:
 
     async def send(self, action: Send) -> int | None:
         answer = await self._bot(_SendText(chat_id=action.chat_id, text=action.text,
-                                           reply_markup=_keyboard_json(action)))
+                                           reply_markup=inline_keyboard(action.buttons)))
         return int(answer["message_id"]) if isinstance(answer, dict) else None
 
     async def edit(self, action: Edit) -> None:
         await self._bot(_EditText(chat_id=action.chat_id, message_id=action.message_id, text=action.text,
-                                  reply_markup=_keyboard_json(action)))
+                                  reply_markup=inline_keyboard(action.buttons)))
 
     async def answer_callback(self, action: AnswerCallback) -> None:
         await self._bot.answer_callback_query(action.callback_id, text=action.text or None,

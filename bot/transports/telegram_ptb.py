@@ -67,7 +67,8 @@ class JsonRequest(HTTPXRequest):
                                 read=_given(read_timeout, defaults.read),
                                 write=_given(write_timeout, defaults.write),
                                 pool=_given(pool_timeout, defaults.pool))
-        body = json.dumps(request_data.json_parameters, ensure_ascii=False).encode()
+        # The values as JSON has them (an offset is 7, not the "7" of a form's ``json_parameters``).
+        body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
         try:
             answer = await self._client.request(
                 method=method, url=url, content=body, timeout=timeout,

@@ -71,6 +71,9 @@ async def test_replies_travel_as_json_with_text_and_buttons_whole(api: FakeBotAp
     assert {"简体中文", "繁體中文", "English"} <= set(labels)
     api.user_presses(ADMIN, choose, button="简体中文")
     await api.wait_for_message(ADMIN_ID, contains="好的")
+    # Numbers go as numbers, as JSON has them: the polls confirm updates by their offset.
+    offsets = [call.params["offset"] for call in api.calls("getUpdates") if "offset" in call.params]
+    assert offsets and all(isinstance(offset, int) for offset in offsets)
 
 
 async def test_flood_control_delays_but_delivers(api: FakeBotApi, bot: BotProcess) -> None:
