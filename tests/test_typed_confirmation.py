@@ -87,3 +87,22 @@ def test_typed_yes_discards_the_form_in_english(world: World) -> None:
     host = at_arrival_en(world)
     host.send("/cancel").send("y")
     assert host.last.text == "Cancelled; nothing was saved."
+
+
+def test_typed_yes_and_no_answer_start_another_form(world: World) -> None:
+    host = at_arrival_zh(world)
+    host.send("/new")
+    assert "要放弃它，重新开始吗？" in host.last.text, host.last.text
+    host.send("不是")
+    assert host.last.text.startswith("7/16 "), host.last.text
+    host.send("/new").send("对")
+    assert host.messages[-2].text == "已取消，没有保存任何内容。"
+    assert host.last.text.startswith("1/"), host.last.text
+
+
+def test_a_yes_typed_to_a_later_question_is_no_longer_about_another_form(world: World) -> None:
+    host = at_arrival_en(world)
+    host.send("/new").send("tomorrow 10am").send("yes")  # the date, not "start anew?"
+    assert host.last.text.startswith("8/16 When do they leave?"), host.last.text
+    host.send("/new").send("yes")
+    assert host.messages[-2].text == "Cancelled; nothing was saved."

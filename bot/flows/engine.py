@@ -130,9 +130,12 @@ class FlowEngine:
             return False
         flow = self.flows[dialog.flow]
         text = (ctx.event.text or "").strip()
+        pressed = self._typed_confirmation(dialog, text)
+        if pressed is None:  # the Yes / No question left unanswered: what comes next is not about it
+            dialog.confirming_cancel, dialog.replacing = False, {}
         if len(text) > MAX_TEXT:
             self._complain(ctx, flow, dialog, ctx.t("flow.too_long", limit=MAX_TEXT, length=len(text)))
-        elif (pressed := self._typed_confirmation(dialog, text)) is not None:
+        elif pressed is not None:
             pressed(self, ctx, flow, dialog, "")
         elif dialog.step is None:
             self._complain(ctx, flow, dialog, ctx.t("flow.review_use_buttons"))
@@ -150,8 +153,10 @@ class FlowEngine:
         typed = read_confirmation(text)
         if typed is None:
             return None
-        if dialog.confirming_cancel:  # cleared by every question asked since
+        if dialog.confirming_cancel:  # cleared by every question asked since, as ``replacing``
             return FlowEngine._on_cancel_yes if typed else FlowEngine._on_cancel_no
+        if dialog.replacing:
+            return FlowEngine._on_replace_yes if typed else FlowEngine._on_cancel_no
         if dialog.step is not None and dialog.pending.get("reading"):
             return FlowEngine._on_date_yes if typed else FlowEngine._on_date_no
         return None
@@ -285,6 +290,8 @@ class FlowEngine:
         # A question asked after "Cancel? Sure?": the person went on, so a later Cancel asks again
         # (a second Cancel right after the first confirms it).
         dialog.confirming_cancel = False
+        # So is "start another form?": a 好 typed to a later question answers that question.
+        dialog.replacing = {}
         self.dialogs.save(dialog)
         if dialog.step is None and not flow.review:
             self._on_save(ctx, flow, dialog, "")
