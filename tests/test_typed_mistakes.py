@@ -191,3 +191,28 @@ def test_a_time_typed_as_the_driver_is_asked_again(world: World) -> None:
     assert host.last.text.startswith("15/24 誰去接？")
     host.send("劉師傅 0912345678")
     assert host.last.text.startswith("16/24 ")
+
+
+def test_a_single_letter_typed_as_a_purpose_is_refused(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host.send("王明").send("C类")
+    assert host.last.text.startswith("6/16 "), host.last.text
+    host.send("C")
+    assert host.messages[-2].text.startswith("「C」只是一个字母，不是来访目的。")
+    assert host.last.text.startswith("6/16 "), host.last.text
+    host.send("商务洽谈, x.")
+    assert host.messages[-2].text.startswith("「x.」只是一个字母")
+    assert "✅ 商务洽谈" in [b.label for row in host.last.buttons for b in row]
+    host.send("茶")  # one Chinese character may be a word
+    assert host.last.text.startswith("7/16 "), host.last.text
+
+
+def test_a_single_letter_typed_as_a_purpose_is_refused_in_english(world: World) -> None:
+    host = world.person(1, "Lin", language_code="en").send("/start")
+    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+    host.send("Anna Schmidt").send("C").send("b")
+    assert host.messages[-2].text.startswith("“b” is a single letter, not a purpose.")
+    assert host.last.text.startswith("6/16 "), host.last.text
+    host.send("QA audit")
+    assert host.last.text.startswith("7/16 When do they arrive at the company?")

@@ -63,6 +63,15 @@ def mistaken_company(text: str, *, now: datetime, tz: ZoneInfo) -> Mistake | Non
     return None
 
 
+def single_letter(text: str) -> bool:
+    """Whether ``text`` is one letter and no word: "C", "x." (a class's letter typed a question
+    late, a slip of the keyboard). A single Chinese character may be a word (茶), so it is not one."""
+    kept = [char for char in unicodedata.normalize("NFKC", text)
+            if unicodedata.category(char)[0] in "LN"]
+    return (len(kept) == 1 and unicodedata.category(kept[0]).startswith("L")
+            and not unicodedata.name(kept[0], "").startswith("CJK"))
+
+
 def wordless(text: str) -> bool:
     """Whether ``text`` has neither a letter nor a digit of any script: only emoji or punctuation
     (😀, ???), which names no company, room, hotel or flight."""

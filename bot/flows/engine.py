@@ -27,6 +27,7 @@ from bot.core.events import Button
 from bot.core.text import MAX_TEXT
 from bot.domain.contact_fields import read_day
 from bot.domain.dialogs import Dialog, SavedForm
+from bot.domain.typed_confirmation import read_confirmation
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.i18n import N_, Html, escape
@@ -129,8 +130,13 @@ class FlowEngine:
             return False
         flow = self.flows[dialog.flow]
         text = (ctx.event.text or "").strip()
+        pressed = self._typed_confirmation(dialog, text)
+        if pressed is None:  # the Yes / No question left unanswered: what comes next is not about it
+            dialog.confirming_cancel, dialog.replacing = False, {}
         if len(text) > MAX_TEXT:
             self._complain(ctx, flow, dialog, ctx.t("flow.too_long", limit=MAX_TEXT, length=len(text)))
+        elif pressed is not None:
+            pressed(self, ctx, flow, dialog, "")
         elif dialog.step is None:
             self._complain(ctx, flow, dialog, ctx.t("flow.review_use_buttons"))
         elif flow.step(dialog.step).optional and parse.is_skip_word(text):
@@ -138,6 +144,22 @@ class FlowEngine:
         else:
             self._take_text(ctx, flow, dialog, flow.step(dialog.step), text, aside=aside)
         return True
+
+    @staticmethod
+    def _typed_confirmation(dialog: Dialog, text: str) -> _Handler | None:
+        """The Yes or No button of the Yes / No question last asked, when ``text`` is a typed yes
+        or no (对, 不对, yes, no); None when no such question is open or the text is something else,
+        which is then read as an answer."""
+        typed = read_confirmation(text)
+        if typed is None:
+            return None
+        if dialog.confirming_cancel:  # cleared by every question asked since, as ``replacing``
+            return FlowEngine._on_cancel_yes if typed else FlowEngine._on_cancel_no
+        if dialog.replacing:
+            return FlowEngine._on_replace_yes if typed else FlowEngine._on_cancel_no
+        if dialog.step is not None and dialog.pending.get("reading"):
+            return FlowEngine._on_date_yes if typed else FlowEngine._on_date_no
+        return None
 
     def ask_again(self, ctx: Context) -> bool:
         """The open question (or review card) once more, as a new message, writing nothing: for an
@@ -268,6 +290,8 @@ class FlowEngine:
         # A question asked after "Cancel? Sure?": the person went on, so a later Cancel asks again
         # (a second Cancel right after the first confirms it).
         dialog.confirming_cancel = False
+        # So is "start another form?": a 好 typed to a later question answers that question.
+        dialog.replacing = {}
         self.dialogs.save(dialog)
         if dialog.step is None and not flow.review:
             self._on_save(ctx, flow, dialog, "")
@@ -612,7 +636,9 @@ class FlowEngine:
         return flow.step(dialog.step) if dialog.step is not None else None
 
 
-_BUTTONS = {
+_Handler = Callable[[FlowEngine, Context, Flow, Dialog, str], None]
+
+_BUTTONS: dict[Op, _Handler] = {
     Op.CHOOSE: FlowEngine._on_choice, Op.TICK: FlowEngine._on_tick, Op.UNTICK: FlowEngine._on_untype,
     Op.TICKED: FlowEngine._on_multi_done,
     Op.QUICK_DATE: FlowEngine._on_quick_date, Op.DATE_YES: FlowEngine._on_date_yes,

@@ -14,7 +14,14 @@ from bot.core.context import Context
 from bot.domain.clients import greetings, looks_like_title
 from bot.domain.per_person import phone_in
 from bot.domain.staff import Staff
-from bot.domain.typed_names import has_letters, is_date, mistaken_company, mistaken_name, wordless
+from bot.domain.typed_names import (
+    has_letters,
+    is_date,
+    mistaken_company,
+    mistaken_name,
+    single_letter,
+    wordless,
+)
 from bot.flows.answers import split_items
 from bot.flows.model import Answers, Choice
 from bot.i18n import LOCALES, N_, country_code, country_names
@@ -159,10 +166,12 @@ def purpose_choices(ctx: Context, answers: Answers) -> tuple[Choice, ...]:
 
 
 def check_purpose(ctx: Context, item: str) -> str | None:
-    """A purpose typed that is plainly none: a date or time (the arrival typed one step early), or
-    no word at all (3, 😀)."""
+    """A purpose typed that is plainly none: a date or time (the arrival typed one step early), a
+    single letter (C, the class typed one step late), or no word at all (3, 😀)."""
     if is_date(item, now=ctx.now, tz=ctx.services.settings.tz):
         return ctx.t("visit.purpose_is_date", text=item)
+    if single_letter(item):
+        return ctx.t("visit.purpose_one_letter", text=item)
     return None if has_letters(item) else ctx.t("visit.purpose_unclear", text=item)
 
 
