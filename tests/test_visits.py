@@ -122,7 +122,7 @@ def test_wrong_answers_along_the_way_are_explained(world: World) -> None:
     host = world.person(1, "Lin", language_code="zh-tw").send("/start")
     host.send("/new").send("台積電").press("新客戶：台積電")
     host.send("Formosa Island")  # no country or region by that name: Taiwan or 台灣 would do
-    assert "請點擊一個國家，或輸入兩位國家代碼" in host.messages[-2].text
+    assert "請點擊一個國家，或輸入國家名稱或兩位國家代碼" in host.messages[-2].text
     host.send("TW")
     host.press("跳過")
     host.send("林先生 / 經理")
