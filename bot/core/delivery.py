@@ -86,6 +86,10 @@ class RetryPolicy:
 Sleep = Callable[[float], Awaitable[None]]
 
 
+def _nothing() -> None:
+    return None
+
+
 class Delivery:
     """Delivers actions in order, with retries; never raises."""
 
@@ -102,11 +106,12 @@ class Delivery:
         """Delivers ``actions`` one after the other (a reply's messages keep their order)."""
         return await self._deliver_all(actions, priority, _nothing)
 
-    async def deliver_each(self, batches: Sequence[list[Action]],
-                           priority: Priority = Priority.PUSH) -> list[list[Outcome]]:
+    async def deliver_each(self, batches: Sequence[list[Action]], priority: Priority = Priority.PUSH,
+                           landed: Callable[[], None] = _nothing) -> list[list[Outcome]]:
         """Delivers independent batches, one chat's in the given order and chats side by side;
-        the outcomes come back in the order of ``batches``. Cancelled (the bot stops), it raises
-        ``Stopped`` naming the batches that never reached Telegram."""
+        the outcomes come back in the order of ``batches`` (``landed`` is called as each is
+        done). Cancelled (the bot stops), it raises ``Stopped`` naming the batches that never
+        reached Telegram."""
         by_chat: dict[int | None, list[int]] = {}
         for index, batch in enumerate(batches):
             by_chat.setdefault(_chat_of(batch[0]) if batch else None, []).append(index)
@@ -117,6 +122,7 @@ class Delivery:
             for index in indexes:
                 outcomes[index] = await self._deliver_all(batches[index], priority,
                                                           partial(handed.add, index))
+                landed()
 
         try:
             await asyncio.gather(*(one_chat(indexes) for indexes in by_chat.values()))
@@ -185,10 +191,6 @@ class Delivery:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(sending, IN_FLIGHT_GRACE)
             raise
-
-
-def _nothing() -> None:
-    return None
 
 
 def _chat_of(action: Action) -> int | None:

@@ -28,7 +28,7 @@ over, so the person acting hears first and the others after, whoever sends the o
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence, Set
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -115,14 +115,15 @@ class Outbox:
             with self._lock:
                 self._held.difference_update(ids)
 
-    def take(self, now: datetime, limit: int) -> list[Push]:
-        """Up to ``limit`` queued pushes whose time has come, oldest first, marked as sending."""
+    def take(self, now: datetime, limit: int, busy: Set[int] = frozenset()) -> list[Push]:
+        """Up to ``limit`` queued pushes whose time has come, oldest first, marked as sending; none
+        to a chat in ``busy`` (one whose earlier pushes are still on their way: they go first)."""
         docs, queued = raw_documents(self._table), PushState.QUEUED.value
         with self._lock:
             held = frozenset(self._held)
         ids = sorted(int(doc_id) for doc_id, doc in docs.items() if doc.get("state") == queued
                      and (doc.get("not_before") is None or datetime.fromisoformat(doc["not_before"]) <= now)
-                     and int(doc_id) not in held)
+                     and int(doc_id) not in held and doc.get("chat_id") not in busy)
         due = [from_doc(Push, docs[str(doc_id)]) for doc_id in ids[:limit]]
         taken = [replace(p, state=PushState.SENDING, attempts=p.attempts + 1) for p in due]
         self._save(taken)

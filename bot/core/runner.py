@@ -27,17 +27,21 @@ wait out its limit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, TypeVar
 
 from bot.core.context import Aside, Context
 from bot.core.delivery import Delivery, Stopped
 from bot.core.dispatcher import Dispatcher
 from bot.core.events import Action, Event, Outcome
+from bot.core.outbox import Push
 from bot.core.ratelimit import Priority
 from bot.core.slices import Batch, Budget
 from bot.warmup import tidy, warm_step
@@ -49,6 +53,9 @@ LIVE_WAIT = 10.0
 log = logging.getLogger(__name__)
 # The outbox is sent this many messages at a time (each slice one turn of the core to take it).
 OUTBOX_SLICE = 300
+# The next slice is taken once this few of those under way are still on their way: about a second
+# of Telegram's 30 a second (``Runner.send_outbox``).
+OUTBOX_LOW = 30
 # After a producer queued this many messages (a catch-up), memory is tidied (``bot.warmup.tidy``).
 TIDY_AFTER = 1000
 # Turns of the event loop a reply's task takes from its start to its request written to the messenger's
@@ -97,6 +104,12 @@ class Runner:
         self._aside = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aside")
         self.delivery: Delivery | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # Set when a sender has taken all that was queued (``produce`` waits for it before it queues
+        # more), cleared when more is queued; one per event loop (``_taken``).
+        # The chats with a push on its way, whichever sender took it: the next slices skip them
+        # (``Runner.send_outbox``), so that a chat's pushes keep their order.
+        self._on_way: Counter[int] = Counter()
+        self._taken_all: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
         dispatcher.deliver_now = self.deliver_now
 
     async def call(self, fn: Callable[..., T], *args: object) -> T:
@@ -248,11 +261,15 @@ class Runner:
             await self.call(self.dispatcher.learn, outcomes)
         return outcomes
 
-    async def push_each(self, messages: Sequence[Action]) -> list[list[Outcome]]:
-        """Delivers independent pushes as fast as the limits allow: chats side by side."""
+    async def push_each(self, messages: Sequence[Action],
+                        landed: Callable[[], None] | None = None) -> list[list[Outcome]]:
+        """Delivers independent pushes as fast as the limits allow: chats side by side (``landed``
+        is called as each is done)."""
         if self.delivery is None:
             raise RuntimeError("no transport attached")
-        outcomes = await self.delivery.deliver_each([[message] for message in messages])
+        batches = [[message] for message in messages]
+        outcomes = await (self.delivery.deliver_each(batches) if landed is None
+                          else self.delivery.deliver_each(batches, landed=landed))
         flat = [outcome for batch in outcomes for outcome in batch]
         if any(outcome.blocked for outcome in flat):
             await self.call(self.dispatcher.learn, flat)
@@ -268,14 +285,18 @@ class Runner:
     async def produce(self, step: Callable[[Budget], Batch], kind: str) -> int:
         """Runs a producer on the core thread a slice at a time (``bot.core.slices``) and queues what
         each slice returns in the outbox, in the same durable write as the producer's own records;
-        then sends the outbox. Each slice is a separate turn of the core: someone typing meanwhile
-        gets the core between two. Once ``OUTBOX_SLICE`` are queued, they are sent, and what the
-        producer changed is written to the collection files (a checkpoint), before it goes on: a
-        first relationship sweep at 50,000 visits queued 8,752 messages, all held in memory until
-        sent (they go out no later: Telegram takes about 30 a second). Returns how many were queued.
+        the outbox is sent meanwhile. Each slice is a separate turn of the core: someone typing
+        meanwhile gets the core between two. Once ``OUTBOX_SLICE`` are queued, a sender takes them
+        and what the producer changed is written to the collection files (a checkpoint); the
+        producer goes on once the sender has taken all that is queued, so the outbox holds about
+        two slices at most (a first relationship sweep at 50,000 visits queued 8,752 messages, all
+        held in memory until sent; they go out no later: Telegram takes about 30 a second), and
+        the line to Telegram is never idle while the next slice is decided. Returns how many were
+        queued.
 
         A stop meanwhile cannot undo the turn under way, and need not: what it queued leaves at the
-        next start, and what the producer had not yet decided is decided then."""
+        next start, and what the producer had not yet decided is decided then. The sender is
+        stopped with the producer (what it never handed over is queued again)."""
         outbox = self.dispatcher.services.outbox
 
         def turn() -> tuple[int, bool]:
@@ -283,18 +304,33 @@ class Runner:
             return outbox.add(batch.messages, kind), batch.more
 
         queued = unsent = 0
-        while True:
-            added, more = await self.call(turn)
-            queued += added
-            unsent += added
-            if not more:
-                break
-            if unsent >= OUTBOX_SLICE:
-                await self.send_outbox()
-                await self.call(self.dispatcher.services.db.checkpoint)
-                unsent = 0
-        if unsent:
-            await self.send_outbox()
+        sender: asyncio.Task[int] | None = None
+        try:
+            while True:
+                added, more = await self.call(turn)
+                if added:
+                    self._taken().clear()
+                queued += added
+                unsent += added
+                if not more:
+                    break
+                if unsent >= OUTBOX_SLICE:
+                    sender = self._sending(sender)
+                    await self.call(self.dispatcher.services.db.checkpoint)
+                    unsent = 0
+                    taken = asyncio.ensure_future(self._taken().wait())
+                    try:
+                        await asyncio.wait([sender, taken], return_when=asyncio.FIRST_COMPLETED)
+                    finally:
+                        taken.cancel()
+            if unsent or sender is not None:
+                await self._sending(sender)
+        except asyncio.CancelledError:
+            if sender is not None:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
+            raise
         if queued >= TIDY_AFTER:
             # What the burst left: the chunks it changed, kept decoded until written (a catch-up at
             # 50,000 visits: a dozen of the nudges', three times what is kept otherwise), written
@@ -303,33 +339,101 @@ class Runner:
             await self._on_core(tidy)
         return queued
 
+    def _taken(self) -> asyncio.Event:
+        """The event loop's ``_taken_all`` (an event belongs to one loop; tests run several)."""
+        loop = asyncio.get_running_loop()
+        if self._taken_all is None or self._taken_all[0] is not loop:
+            self._taken_all = (loop, asyncio.Event())
+        return self._taken_all[1]
+
+    def _sending(self, sender: asyncio.Task[int] | None) -> asyncio.Task[int]:
+        """The sender under way, which takes what was queued meanwhile as it goes; else a new one."""
+        if sender is None or sender.done():
+            return asyncio.create_task(self.send_outbox())
+        return sender
+
     async def send_outbox(self) -> int:
         """Sends what the outbox holds, chats side by side within Telegram's limits: each push is
         recorded as sending before it is handed over (at most once), delivered ones leave, failed
-        ones are retried later, and a stop puts back what never reached Telegram."""
+        ones are retried later, and a stop puts back what never reached Telegram. Returns how many
+        were delivered.
+
+        Slice by slice (``OUTBOX_SLICE``), the next taken once only ``OUTBOX_LOW`` of the slices
+        under way are still on their way: a slice's last messages can wait seconds (a chat held by
+        a 429 for up to 3 s), and waiting for them left the line to Telegram idle meanwhile
+        (``bench.burst``: 2.9 s once, 27.5 messages a second against 30). A chat with a push still on
+        its way (from this sender or another) gets nothing from the next slice, so each chat's pushes
+        keep their order."""
         outbox = self.dispatcher.services.outbox
+        await self._drop_interrupted_once()
+        flights: dict[asyncio.Task[list[list[Outcome]]], tuple[list[Push], datetime]] = {}
+        on_way = 0
+        low = asyncio.Event()
+
+        def landed() -> None:
+            nonlocal on_way
+            on_way -= 1
+            if on_way <= OUTBOX_LOW:
+                low.set()
+
+        sent = 0
+        try:
+            while True:
+                now = self.dispatcher.services.clock.now()
+                batch = await self._prepare(outbox.take, (now, OUTBOX_SLICE, frozenset(self._on_way)),
+                                            outbox.release)
+                if batch is None:  # stopping
+                    raise asyncio.CancelledError
+                if batch:
+                    on_way += len(batch)
+                    low.clear()
+                    task = asyncio.create_task(self.push_each([push.message for push in batch], landed))
+                    flights[task] = (batch, now)
+                    self._on_way.update(push.chat_id for push in batch)
+                full = len(batch) == OUTBOX_SLICE
+                if not full:
+                    self._taken().set()
+                if not flights:
+                    return sent
+                await _first_of(set(flights), low if full else None)
+                for task in [task for task in flights if task.done()]:
+                    sent += await self._settle(task, *flights.pop(task))
+        except asyncio.CancelledError:
+            for task in flights:
+                task.cancel()
+            for task, (batch, now) in flights.items():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([task])
+                sent += await self._settle(task, batch, now)
+            raise
+
+    async def _drop_interrupted_once(self) -> None:
+        """At the first send: pushes a crash left half-sent are dropped (``Outbox.drop_interrupted``)."""
         if not self._outbox_checked:
             self._outbox_checked = True
-            lost: int = await self.call(outbox.drop_interrupted)
+            lost: int = await self.call(self.dispatcher.services.outbox.drop_interrupted)
             if lost:
                 log.warning("%d message(s) were being sent when the bot stopped last; not sent again", lost)
-        sent = 0
-        while True:
-            now = self.dispatcher.services.clock.now()
-            batch = await self._prepare(outbox.take, (now, OUTBOX_SLICE), outbox.release)
-            if not batch:
-                return sent
-            try:
-                outcomes = await self.push_each([push.message for push in batch])
-            except Stopped as stopped:
-                back: int = await self.call(outbox.release, [batch[index] for index in stopped.unsent])
-                log.info("stopping: %d message(s) not yet sent are kept for the next start", back)
-                return sent + len(batch) - back
+
+    async def _settle(self, task: asyncio.Task[list[list[Outcome]]], batch: list[Push],
+                      now: datetime) -> int:
+        """Records how a slice's sending ended: delivered ones leave the outbox, failed ones are
+        retried later, what a stop kept from Telegram is queued again. How many were delivered."""
+        outbox = self.dispatcher.services.outbox
+        self._on_way -= Counter(push.chat_id for push in batch)
+        try:
+            outcomes = task.result()  # once only: a stopped task's ``Stopped`` is handed out once
+        except Stopped as stopped:
+            unsent = stopped.unsent
+        except asyncio.CancelledError:  # stopped before it began
+            unsent = list(range(len(batch)))
+        else:
             results = [(push, found[0]) for push, found in zip(batch, outcomes, strict=True)]
             await self.call(outbox.settle, results, now)
-            sent += sum(found[0].delivered for found in outcomes)
-            if len(batch) < OUTBOX_SLICE:
-                return sent
+            return sum(found[0].delivered for found in outcomes)
+        back: int = await self.call(outbox.release, [batch[index] for index in unsent])
+        log.info("stopping: %d message(s) not yet sent are kept for the next start", back)
+        return len(batch) - back
 
     async def _prepare(self, prepare: Callable[..., list[P]], args: tuple[object, ...],
                        undo: Callable[[list[P]], object]) -> list[P] | None:
@@ -349,6 +453,17 @@ class Runner:
         self._aside.shutdown(wait=True, cancel_futures=True)
         self._executor.shutdown(wait=True)
         self._flusher.shutdown(wait=True)
+
+
+async def _first_of(tasks: set[asyncio.Task[Any]], event: asyncio.Event | None) -> None:
+    """Waits for the first of ``tasks`` to end or ``event`` to be set."""
+    waiting = asyncio.ensure_future(event.wait()) if event is not None else None
+    try:
+        await asyncio.wait(tasks if waiting is None else {*tasks, waiting},
+                           return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        if waiting is not None:
+            waiting.cancel()
 
 
 def _is_loop_thread(loop: asyncio.AbstractEventLoop) -> bool:
