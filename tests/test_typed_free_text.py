@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.flows.visit_options import check_travel_number
 from tests.support.chat import Person, World
 from tests.test_import import upload, xlsx
-from tests.visit_chat import lin_at_transport
+from tests.visit_chat import by_car_skipping, lin_at_transport
 
 
 def _answers(world: World, host: Person) -> dict[str, object]:
@@ -44,7 +44,7 @@ def test_a_made_up_country_code_is_refused_in_english_and_a_real_one_named(world
 
 def test_emoji_or_punctuation_as_the_room_or_hotel_is_asked_again(world: World) -> None:
     host = lin_at_transport(world, departure="後天下午5點")
-    host.press("🚗 自駕/其他").press("✔ 選好了").press("跳過 ▶")
+    by_car_skipping(host, 1)
     assert host.last.text.startswith("12/17 會議室？")
     host.send("😀")
     assert host.messages[-2].text.startswith("「😀」裡沒有文字或數字")
@@ -60,10 +60,7 @@ def test_emoji_or_punctuation_as_the_room_or_hotel_is_asked_again(world: World) 
 
 
 def test_a_flight_number_of_the_wrong_shape_is_asked_again(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
-    host.send("Anna Schmidt").press("✔ Done").send("C").send("Business negotiation").press("✔ Done")
-    host.send("tomorrow 10am").press("✔ Correct").send("day after tomorrow 5pm").press("✔ Correct")
+    host = lin_at_transport(world, departure="day after tomorrow 5pm", language_code="en")
     host.press("✈️ Flight")
     host.send("😀")
     assert host.messages[-2].text.startswith("“😀” does not look like a flight number.")
@@ -109,7 +106,7 @@ def test_a_country_typed_by_its_name_is_its_code(world: World) -> None:
     assert host.last.text.startswith("3/16 ")
     host.press("跳過 ▶").send("Anna Schmidt").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
     host.send("明天上午10點").press("✔ 對").send("明天下午5點").press("✔ 對")
-    host.press("🚗 自駕/其他").press("✔ 選好了").press("跳過 ▶")
+    by_car_skipping(host, 1)
     host.send("301").press("跳過 ▶").press("跳過 ▶").send("否").send("0")
     assert "國家/地區: 法國" in host.last.text
     host.press("💾 儲存")

@@ -11,7 +11,7 @@ import pytest
 from bot.domain.programme import VisitDays, read_meal, read_stay
 from bot.domain.typed_numbers import NumberMistake, TypedNumber, read_number
 from tests.support.chat import Person, World
-from tests.visit_chat import lin_at_transport
+from tests.visit_chat import at_visitors, by_car_skipping, lin_at_transport
 
 
 @pytest.mark.parametrize(("typed", "number"), [
@@ -37,12 +37,8 @@ def test_what_is_no_number_we_take(typed: str, mistake: NumberMistake) -> None:
 
 
 def _at_rooms_in_english(world: World) -> Person:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
-    host.send("Anna Schmidt").press("✔ Done").send("C").send("Business negotiation").press("✔ Done")
-    host.send("tomorrow 10am").press("✔ Correct").send("day after tomorrow 5pm").press("✔ Correct")
-    host.press("🚗 Car / own way").press("✔ Done")
-    host.press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶")
+    host = lin_at_transport(world, departure="day after tomorrow 5pm", language_code="en")
+    by_car_skipping(host, 5)
     host.send("yes").send("Hilton").press("the guests").send("2 nights")
     assert host.last.text.startswith("20/22 How many rooms?")
     return host
@@ -68,8 +64,7 @@ def test_counts_in_words_and_money_with_its_signs_in_english(world: World) -> No
 
 def test_counts_in_chinese_numerals_and_money_in_yuan(world: World) -> None:
     host = lin_at_transport(world, departure="後天下午5點")
-    host.press("🚗 自駕/其他")
-    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    by_car_skipping(host, 5)
     host.send("是").send("君悅酒店").press("客戶自理").press("跳過 ▶")
     host.send("三間")
     host.send("$300")
@@ -106,8 +101,7 @@ def test_a_meal_standard_in_dollars_is_asked_again(world: World) -> None:
 
 def test_a_meal_line_in_chinese_numerals(world: World) -> None:
     host = lin_at_transport(world, departure="後天下午5點")
-    host.press("🚗 自駕/其他")
-    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    by_car_skipping(host, 5)
     host.send("否").send("六")
     host.send("明天 午餐 12:00 公司餐廳 六人 20美元")
     assert host.messages[-2].text.startswith("第 1 行：金額以人民幣（元）計")
@@ -117,8 +111,7 @@ def test_a_meal_line_in_chinese_numerals(world: World) -> None:
 
 
 def test_a_head_count_in_words_is_no_visitor(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+    host = at_visitors(world, "en")
     host.send("Anna Schmidt, two guests")
     assert host.messages[-2].text.startswith("“two guests” is a number of people, not a name")
     assert "Anna Schmidt" in host.last.text and host.last.text.startswith("4/16 Who is visiting?")
