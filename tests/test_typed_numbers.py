@@ -130,3 +130,24 @@ def test_a_stay_in_nights_written_in_words(world: World) -> None:
 def test_nights_of_a_stay_as_typed(typed: str, nights: int) -> None:
     stay = read_stay(typed, VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23)))
     assert stay is not None and (stay[1] - stay[0]).days == nights
+
+
+@pytest.mark.parametrize(("line", "covers", "place"), [
+    ("明天 午餐 12:00 三人行餐厅 六人 150元", 6, "三人行餐厅"), ("明天 午餐 3人行餐厅 8人", 8, "3人行餐厅"),
+    ("明天 晚餐 三人行餐厅", 0, "三人行餐厅"), ("明天 晚餐 餐厅 三人", 3, "餐厅"),
+    ("明天午餐三人 食堂", 3, "食堂"), ("明天 午餐 食堂 六人一百五十元", 6, "食堂"),
+    ("明天 午餐 十人桌 8人", 8, "十人桌"),
+])
+def test_a_counting_word_glued_to_a_name_is_no_count(line: str, covers: int, place: str) -> None:
+    meal, problem = read_meal(line, VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23)))
+    assert problem == "" and meal is not None
+    assert (meal.count, meal.place.strip()) == (covers, place)
+
+
+def test_a_restaurant_named_with_a_number_keeps_its_name_and_the_count_typed(world: World) -> None:
+    host = lin_at_transport(world, departure="後天下午5點")
+    by_car_skipping(host, 5)
+    host.send("否").send("六")
+    host.send("明天 午餐 12:00 三人行餐廳 六人 一百五十元")
+    host.press("跳過 ▶").press("跳過 ▶")
+    assert "午餐 12:00 三人行餐廳 · 6 人 · 150 元/人" in host.last.text  # the card, read before Save
