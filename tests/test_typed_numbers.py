@@ -21,6 +21,7 @@ from tests.visit_chat import at_visitors, by_car_skipping, lin_at_transport
     ("one hundred and twenty", 120), ("¥300", 300), ("300元", 300), ("300 yuan", 300), ("RMB 300", 300),
     ("1,200", 1200), ("¥1,200元", 1200), ("五十塊", 50), ("0", 0), ("80元/人", 80), ("每人80元", 80),
     ("600 a night", 600), ("2万", 20000), ("1.5万元", 15000), ("3千", 3000), ("5k", 5000),
+    ("1 200", 1200), ("¥12 000", 12000), ("1\u00a0200 yuan", 1200), ("1 000 000", 1000000),
 ])
 def test_a_number_as_people_type_it(typed: str, number: int) -> None:
     assert read_number(typed).number == number
@@ -30,7 +31,8 @@ def test_a_number_as_people_type_it(typed: str, number: int) -> None:
     ("$300", "dollars"), ("US$ 50", "dollars"), ("50 dollars", "dollars"), ("100美元", "dollars"),
     ("2.5", "not_whole"), ("1,2", "not_whole"), ("3-4", "range"), ("3到4", "range"),
     ("two or three", "range"), ("one two", "unreadable"), ("十十", "unreadable"), ("二三十", "unreadable"),
-    ("1 200", "unreadable"), ("2 nights", "unreadable"), ("2桌", "unreadable"), ("1,200.50", "not_whole"),
+    ("1 20", "spaced"), ("1 2000", "spaced"), ("2 nights", "unreadable"), ("2桌", "unreadable"),
+    ("1,200.50", "not_whole"),
 ])
 def test_what_is_no_number_we_take(typed: str, mistake: NumberMistake) -> None:
     assert read_number(typed) == TypedNumber(None, mistake)
@@ -151,3 +153,12 @@ def test_a_restaurant_named_with_a_number_keeps_its_name_and_the_count_typed(wor
     host.send("明天 午餐 12:00 三人行餐廳 六人 一百五十元")
     host.press("跳過 ▶").press("跳過 ▶")
     assert "午餐 12:00 三人行餐廳 · 6 人 · 150 元/人" in host.last.text  # the card, read before Save
+
+
+def test_a_thousands_space_is_read_as_grouping(world: World) -> None:
+    host = _at_rooms_in_english(world)
+    host.send("2").send("1 200")
+    assert host.last.text.startswith("22/22 "), host.last.text
+    host.press("◀ Back").send("1 20")
+    assert host.messages[-2].text.startswith("“1 20” has a space between its digits.")
+    assert world.dispatcher.services.flows.active(host.id).answers["room_rate"] == 1200
