@@ -7,6 +7,7 @@ import pytest
 
 from bot.domain.typed_confirmation import read_confirmation
 from tests.support.chat import Person, World
+from tests.visit_chat import at_arrival
 
 
 @pytest.mark.parametrize(("typed", "meant"), [
@@ -22,20 +23,11 @@ def test_what_reads_as_yes_or_no(typed: str, meant: bool | None) -> None:
 
 
 def at_arrival_zh(world: World) -> Person:
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
-    host.send("王明").press("✔ 选好了").press("C类").press("商务洽谈").press("✔ 选好了")
-    assert host.last.text.startswith("7/16 "), host.last.text
-    return host
+    return at_arrival(world, "zh-hans")
 
 
 def at_arrival_en(world: World) -> Person:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
-    host.send("Anna Schmidt").press("✔ Done").send("Class C")
-    host.send("Business negotiation").press("✔ Done")
-    assert host.last.text.startswith("7/16 When do they arrive at the company?"), host.last.text
-    return host
+    return at_arrival(world, "en")
 
 
 def test_dui_typed_to_the_date_read_takes_it(world: World) -> None:

@@ -4,10 +4,13 @@ number of the wrong shape."""
 
 from __future__ import annotations
 
+import pytest
+
+from bot.domain.typed_undecided import is_undecided
 from bot.flows.visit_options import check_travel_number
 from tests.support.chat import Person, World
 from tests.test_import import upload, xlsx
-from tests.visit_chat import lin_at_transport
+from tests.visit_chat import by_car_skipping, lin_at_transport
 
 
 def _answers(world: World, host: Person) -> dict[str, object]:
@@ -44,7 +47,7 @@ def test_a_made_up_country_code_is_refused_in_english_and_a_real_one_named(world
 
 def test_emoji_or_punctuation_as_the_room_or_hotel_is_asked_again(world: World) -> None:
     host = lin_at_transport(world, departure="後天下午5點")
-    host.press("🚗 自駕/其他").press("✔ 選好了").press("跳過 ▶")
+    by_car_skipping(host, 1)
     assert host.last.text.startswith("12/17 會議室？")
     host.send("😀")
     assert host.messages[-2].text.startswith("「😀」裡沒有文字或數字")
@@ -60,10 +63,7 @@ def test_emoji_or_punctuation_as_the_room_or_hotel_is_asked_again(world: World) 
 
 
 def test_a_flight_number_of_the_wrong_shape_is_asked_again(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
-    host.send("Anna Schmidt").press("✔ Done").send("C").send("Business negotiation").press("✔ Done")
-    host.send("tomorrow 10am").press("✔ Correct").send("day after tomorrow 5pm").press("✔ Correct")
+    host = lin_at_transport(world, departure="day after tomorrow 5pm", language_code="en")
     host.press("✈️ Flight")
     host.send("😀")
     assert host.messages[-2].text.startswith("“😀” does not look like a flight number.")
@@ -109,7 +109,7 @@ def test_a_country_typed_by_its_name_is_its_code(world: World) -> None:
     assert host.last.text.startswith("3/16 ")
     host.press("跳過 ▶").send("Anna Schmidt").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
     host.send("明天上午10點").press("✔ 對").send("明天下午5點").press("✔ 對")
-    host.press("🚗 自駕/其他").press("✔ 選好了").press("跳過 ▶")
+    by_car_skipping(host, 1)
     host.send("301").press("跳過 ▶").press("跳過 ▶").send("否").send("0")
     assert "國家/地區: 法國" in host.last.text
     host.press("💾 儲存")
@@ -123,3 +123,37 @@ def test_an_imported_client_of_a_made_up_country_is_refused(world: World) -> Non
     upload(me, "clients.xlsx", sheet)
     assert "Row 2:" in me.last.text and "ZZ" in me.last.text
     assert "1 row can be imported" in me.last.text
+
+
+@pytest.mark.parametrize("typed", ["待定", "未定", "TBD", "tbd.", "To be decided", "待確定"])
+def test_what_reads_as_not_known_yet(typed: str) -> None:
+    assert is_undecided(typed)
+
+
+@pytest.mark.parametrize("typed", ["CA1234", "定", "decided", "TBD CA1234", ""])
+def test_what_is_not_read_as_not_known_yet(typed: str) -> None:
+    assert not is_undecided(typed)
+
+
+def test_a_flight_number_typed_as_to_be_decided_is_noted_and_left_open(world: World) -> None:
+    host = lin_at_transport(world, departure="day after tomorrow 5pm", language_code="en")
+    host.press("✈️ Flight").send("TBD")
+    assert host.messages[-2].text == "Noted: the flight or train number is to be decided."
+    assert host.last.text.startswith("11/21 "), host.last.text
+    assert "travel_number" not in _answers(world, host)  # as Skip leaves it
+    host.press("◀ Back").send("to be decided")
+    assert host.messages[-2].text == "Noted: the flight or train number is to be decided."
+
+
+def test_a_train_number_typed_as_daiding_in_chinese(world: World) -> None:
+    host = lin_at_transport(world, departure="後天下午5點")
+    host.press("🚄 火車/高鐵").send("待定")
+    assert host.messages[-2].text == "已記下：航班號或車次待定。"
+    assert "travel_number" not in _answers(world, host)
+
+
+def test_a_flight_number_typed_as_weiding_in_simplified_chinese(world: World) -> None:
+    host = lin_at_transport(world, departure="后天下午5点", language_code="zh-hans")
+    host.press("✈️ 飞机").send("未定")
+    assert host.messages[-2].text == "已记下：航班号或车次待定。"
+    assert "travel_number" not in _answers(world, host)

@@ -13,7 +13,7 @@ import pytest
 from bot.domain.programme import VisitDays, read_line, read_stay
 from bot.domain.typed_names import mistaken_company, mistaken_name
 from tests.support.chat import World
-from tests.visit_chat import lin_at_transport
+from tests.visit_chat import at_visitors, by_car_skipping, lin_at_transport
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)
@@ -36,8 +36,7 @@ def test_names_with_date_words_stay_names(name: str) -> None:
 
 
 def test_a_date_typed_as_a_visitor_is_refused_and_the_names_kept(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host = at_visitors(world, "zh-hans")
     host.send("明天下午3点, 王明")
     assert host.messages[-2].text.startswith("「明天下午3点」看起来是日期或时间，不是姓名")
     assert host.last.text.startswith("4/16 来访人员有哪些？")
@@ -50,8 +49,7 @@ def test_a_date_typed_as_a_visitor_is_refused_and_the_names_kept(world: World) -
 
 
 def test_the_refusal_is_in_the_users_language(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("Singapore").press("Skip ▶")
+    host = at_visitors(world, "en", country="Singapore")
     host.send("next Tuesday 10am")
     assert host.messages[-2].text.startswith("“next Tuesday 10am” looks like a date or time, not a name")
     assert host.last.text.startswith("4/16 Who is visiting?")
@@ -60,8 +58,7 @@ def test_the_refusal_is_in_the_users_language(world: World) -> None:
 
 
 def test_the_refusal_in_traditional_chinese(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-tw").send("/start")
-    host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+    host = at_visitors(world, "zh-tw")
     host.send("下週二上午10點")
     assert host.messages[-2].text.startswith("「下週二上午10點」看起來是日期或時間，不是姓名")
     assert host.last.text.startswith("4/16 來訪人員有哪些？")
@@ -88,8 +85,7 @@ def test_a_date_typed_as_the_company_is_not_offered_as_a_new_client(world: World
 
 
 def test_a_class_typed_as_its_letter(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-tw").send("/start")
-    host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
+    host = at_visitors(world, "zh-tw")
     host.send("王大明 總經理").press("✔ 選好了")
     for typed in ("C", "c類", "A级", "class b"):
         host.send(typed)
@@ -110,8 +106,7 @@ def test_a_programme_line_with_an_impossible_time_is_said(line: str, problem: st
 
 def test_a_tour_at_an_impossible_time_is_asked_again(world: World) -> None:
     host = lin_at_transport(world, departure="明天下午5點")
-    host.press("🚗 自駕/其他")
-    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    by_car_skipping(host, 3)
     assert "參觀安排" in host.last.text
     host.send("明天 25:00-26:00 生產車間")
     assert host.messages[-2].text.startswith("第 1 行：這個時間不成立")
@@ -120,8 +115,7 @@ def test_a_tour_at_an_impossible_time_is_asked_again(world: World) -> None:
 
 def test_rooms_counted_in_traditional_chinese(world: World) -> None:
     host = lin_at_transport(world, departure="後天下午5點")
-    host.press("🚗 自駕/其他")
-    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    by_car_skipping(host, 5)
     host.send("是").send("君悅酒店").press("客戶自理").press("跳過 ▶")
     assert "訂幾間房" in host.last.text
     host.send("兩間")
@@ -139,12 +133,8 @@ def test_a_stay_from_yesterday_reads_as_yesterday(typed: str, stay: tuple[date, 
 
 
 def test_a_stay_that_began_in_the_past_is_asked_again(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
-    host.send("Anna Schmidt").press("✔ Done").send("C").send("Business negotiation").press("✔ Done")
-    host.send("tomorrow 10am").press("✔ Correct").send("day after tomorrow 5pm").press("✔ Correct")
-    host.press("🚗 Car / own way").press("✔ Done")
-    host.press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶")
+    host = lin_at_transport(world, departure="day after tomorrow 5pm", language_code="en")
+    by_car_skipping(host, 5)
     host.send("yes").send("Hilton").press("the guests")
     host.send("yesterday to tomorrow")
     assert host.messages[-2].text.startswith("That check-in day has passed.")
@@ -156,8 +146,7 @@ def test_a_stay_that_began_in_the_past_is_asked_again(world: World) -> None:
 
 
 def test_a_date_typed_as_a_purpose_is_refused_and_the_ticked_ones_kept(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+    host = at_visitors(world, "en")
     host.send("Anna Schmidt").send("C").press("▫️ Business negotiation")
     host.send("tomorrow 3pm")
     assert host.messages[-2].text.startswith("“tomorrow 3pm” looks like a date or time, not a purpose")
@@ -171,8 +160,7 @@ def test_a_date_typed_as_a_purpose_is_refused_and_the_ticked_ones_kept(world: Wo
 
 
 def test_a_question_asked_at_the_visitors_is_answered_not_taken_as_a_name(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host = at_visitors(world, "zh-hans")
     host.send("今天谁来")
     assert host.messages[-2].text == "☕ 今天没有客户来访。"
     assert host.last.text.startswith("4/16 来访人员有哪些？")
@@ -194,8 +182,7 @@ def test_a_time_typed_as_the_driver_is_asked_again(world: World) -> None:
 
 
 def test_a_single_letter_typed_as_a_purpose_is_refused(world: World) -> None:
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host = at_visitors(world, "zh-hans")
     host.send("王明").send("C类")
     assert host.last.text.startswith("6/16 "), host.last.text
     host.send("C")
@@ -209,8 +196,7 @@ def test_a_single_letter_typed_as_a_purpose_is_refused(world: World) -> None:
 
 
 def test_a_single_letter_typed_as_a_purpose_is_refused_in_english(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+    host = at_visitors(world, "en")
     host.send("Anna Schmidt").send("C").send("b")
     assert host.messages[-2].text.startswith("“b” is a single letter, not a purpose.")
     assert host.last.text.startswith("6/16 "), host.last.text

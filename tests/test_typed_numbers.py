@@ -11,7 +11,7 @@ import pytest
 from bot.domain.programme import VisitDays, read_meal, read_stay
 from bot.domain.typed_numbers import NumberMistake, TypedNumber, read_number
 from tests.support.chat import Person, World
-from tests.visit_chat import lin_at_transport
+from tests.visit_chat import at_visitors, by_car_skipping, lin_at_transport
 
 
 @pytest.mark.parametrize(("typed", "number"), [
@@ -21,6 +21,7 @@ from tests.visit_chat import lin_at_transport
     ("one hundred and twenty", 120), ("¥300", 300), ("300元", 300), ("300 yuan", 300), ("RMB 300", 300),
     ("1,200", 1200), ("¥1,200元", 1200), ("五十塊", 50), ("0", 0), ("80元/人", 80), ("每人80元", 80),
     ("600 a night", 600), ("2万", 20000), ("1.5万元", 15000), ("3千", 3000), ("5k", 5000),
+    ("1 200", 1200), ("¥12 000", 12000), ("1\u00a0200 yuan", 1200), ("1 000 000", 1000000),
 ])
 def test_a_number_as_people_type_it(typed: str, number: int) -> None:
     assert read_number(typed).number == number
@@ -30,19 +31,16 @@ def test_a_number_as_people_type_it(typed: str, number: int) -> None:
     ("$300", "dollars"), ("US$ 50", "dollars"), ("50 dollars", "dollars"), ("100美元", "dollars"),
     ("2.5", "not_whole"), ("1,2", "not_whole"), ("3-4", "range"), ("3到4", "range"),
     ("two or three", "range"), ("one two", "unreadable"), ("十十", "unreadable"), ("二三十", "unreadable"),
-    ("1 200", "unreadable"), ("2 nights", "unreadable"), ("2桌", "unreadable"), ("1,200.50", "not_whole"),
+    ("1 20", "spaced"), ("1 2000", "spaced"), ("2 nights", "unreadable"), ("2桌", "unreadable"),
+    ("1,200.50", "not_whole"),
 ])
 def test_what_is_no_number_we_take(typed: str, mistake: NumberMistake) -> None:
     assert read_number(typed) == TypedNumber(None, mistake)
 
 
 def _at_rooms_in_english(world: World) -> Person:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
-    host.send("Anna Schmidt").press("✔ Done").send("C").send("Business negotiation").press("✔ Done")
-    host.send("tomorrow 10am").press("✔ Correct").send("day after tomorrow 5pm").press("✔ Correct")
-    host.press("🚗 Car / own way").press("✔ Done")
-    host.press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶").press("Skip ▶")
+    host = lin_at_transport(world, departure="day after tomorrow 5pm", language_code="en")
+    by_car_skipping(host, 5)
     host.send("yes").send("Hilton").press("the guests").send("2 nights")
     assert host.last.text.startswith("20/22 How many rooms?")
     return host
@@ -68,8 +66,7 @@ def test_counts_in_words_and_money_with_its_signs_in_english(world: World) -> No
 
 def test_counts_in_chinese_numerals_and_money_in_yuan(world: World) -> None:
     host = lin_at_transport(world, departure="後天下午5點")
-    host.press("🚗 自駕/其他")
-    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    by_car_skipping(host, 5)
     host.send("是").send("君悅酒店").press("客戶自理").press("跳過 ▶")
     host.send("三間")
     host.send("$300")
@@ -106,8 +103,7 @@ def test_a_meal_standard_in_dollars_is_asked_again(world: World) -> None:
 
 def test_a_meal_line_in_chinese_numerals(world: World) -> None:
     host = lin_at_transport(world, departure="後天下午5點")
-    host.press("🚗 自駕/其他")
-    host.press("✔ 選好了").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶").press("跳過 ▶")
+    by_car_skipping(host, 5)
     host.send("否").send("六")
     host.send("明天 午餐 12:00 公司餐廳 六人 20美元")
     assert host.messages[-2].text.startswith("第 1 行：金額以人民幣（元）計")
@@ -117,8 +113,7 @@ def test_a_meal_line_in_chinese_numerals(world: World) -> None:
 
 
 def test_a_head_count_in_words_is_no_visitor(world: World) -> None:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
+    host = at_visitors(world, "en")
     host.send("Anna Schmidt, two guests")
     assert host.messages[-2].text.startswith("“two guests” is a number of people, not a name")
     assert "Anna Schmidt" in host.last.text and host.last.text.startswith("4/16 Who is visiting?")
@@ -137,3 +132,33 @@ def test_a_stay_in_nights_written_in_words(world: World) -> None:
 def test_nights_of_a_stay_as_typed(typed: str, nights: int) -> None:
     stay = read_stay(typed, VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23)))
     assert stay is not None and (stay[1] - stay[0]).days == nights
+
+
+@pytest.mark.parametrize(("line", "covers", "place"), [
+    ("明天 午餐 12:00 三人行餐厅 六人 150元", 6, "三人行餐厅"), ("明天 午餐 3人行餐厅 8人", 8, "3人行餐厅"),
+    ("明天 晚餐 三人行餐厅", 0, "三人行餐厅"), ("明天 晚餐 餐厅 三人", 3, "餐厅"),
+    ("明天午餐三人 食堂", 3, "食堂"), ("明天 午餐 食堂 六人一百五十元", 6, "食堂"),
+    ("明天 午餐 十人桌 8人", 8, "十人桌"),
+])
+def test_a_counting_word_glued_to_a_name_is_no_count(line: str, covers: int, place: str) -> None:
+    meal, problem = read_meal(line, VisitDays(date(2026, 11, 24), date(2026, 11, 25), date(2026, 11, 23)))
+    assert problem == "" and meal is not None
+    assert (meal.count, meal.place.strip()) == (covers, place)
+
+
+def test_a_restaurant_named_with_a_number_keeps_its_name_and_the_count_typed(world: World) -> None:
+    host = lin_at_transport(world, departure="後天下午5點")
+    by_car_skipping(host, 5)
+    host.send("否").send("六")
+    host.send("明天 午餐 12:00 三人行餐廳 六人 一百五十元")
+    host.press("跳過 ▶").press("跳過 ▶")
+    assert "午餐 12:00 三人行餐廳 · 6 人 · 150 元/人" in host.last.text  # the card, read before Save
+
+
+def test_a_thousands_space_is_read_as_grouping(world: World) -> None:
+    host = _at_rooms_in_english(world)
+    host.send("2").send("1 200")
+    assert host.last.text.startswith("22/22 "), host.last.text
+    host.press("◀ Back").send("1 20")
+    assert host.messages[-2].text.startswith("“1 20” has a space between its digits.")
+    assert world.dispatcher.services.flows.active(host.id).answers["room_rate"] == 1200

@@ -3,22 +3,14 @@ today, a bare time or part of the day on the day chosen, and that day is named w
 
 from __future__ import annotations
 
-from tests.support.chat import Person, World
+from tests.support.chat import World
+from tests.visit_chat import at_arrival
 
 # Monday 23 November 2026, 09:00 in Shanghai (``tests.support.chat.MONDAY_9AM``).
 
 
-def at_arrival(world: World) -> Person:
-    host = world.person(1, "Lin", language_code="en").send("/start")
-    host.send("/new").send("Huawei").press("New client: Huawei").press("China").press("Skip ▶")
-    host.send("Anna Schmidt").press("✔ Done").send("Class C")
-    host.send("Business negotiation").press("✔ Done")
-    assert host.last.text.startswith("7/16 When do they arrive at the company?"), host.last.text
-    return host
-
-
 def test_a_full_date_after_the_tomorrow_button_counts_from_today(world: World) -> None:
-    host = at_arrival(world)
+    host = at_arrival(world, "en")
     host.press("Tomorrow").send("tomorrow 9am")
     assert host.last.text.startswith("I read that as Tue 24 Nov 09:00 — correct?")
     host.press("✖ No, let me retype").press("Tomorrow").send("afternoon")
@@ -28,7 +20,7 @@ def test_a_full_date_after_the_tomorrow_button_counts_from_today(world: World) -
 
 
 def test_the_day_chosen_is_named_when_the_time_is_asked_again(world: World) -> None:
-    host = at_arrival(world)
+    host = at_arrival(world, "en")
     host.press("Tomorrow").send("banana")
     assert host.messages[-2].text == "I could not read that time. Please type e.g. 10:00, 3pm or 15:30."
     assert host.last.text.endswith("At what time on Tue 24 Nov? For example: 10:00, 3pm.")
@@ -37,7 +29,7 @@ def test_the_day_chosen_is_named_when_the_time_is_asked_again(world: World) -> N
 
 
 def test_a_bare_number_after_the_day_button_is_the_hour(world: World) -> None:
-    host = at_arrival(world)
+    host = at_arrival(world, "en")
     host.press("Tomorrow").send("3")
     assert host.last.text == "“3”: morning or afternoon?"
     host.press("Afternoon")

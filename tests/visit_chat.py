@@ -3,6 +3,8 @@ executive, the office and the reception desk, each reading their own language.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.domain.staff import Duty, Role, Staff
 from tests.support.chat import MONDAY_9AM, Person, World
 
@@ -59,11 +61,66 @@ def reschedule(person: Person, number: int, arrival: str, departure: str) -> Non
     person.send(arrival).press("对").send(departure).press("对").press("保存")
 
 
-def lin_at_transport(world: World, *, departure: str) -> Person:
-    """Lin, writing in Traditional Chinese, through /new up to how the guests come: 華為 (a new
-    client in Taiwan), 王大明 visiting, class C, arriving tomorrow 10:00 and leaving at ``departure``."""
-    host = world.person(1, "Lin", language_code="zh-tw").send("/start")
-    host.send("/new").send("華為").press("新客戶：華為").press("台灣").press("跳過")
-    host.send("王大明 總經理").press("✔ 選好了").send("C").send("商務洽談").press("✔ 選好了")
-    host.send("明天上午10點").press("✔ 對").send(departure).press("✔ 對")
+@dataclass(frozen=True)
+class Walk:
+    """What Lin types and presses through the start of /new in one language."""
+
+    client: str
+    new_client: str
+    country: str
+    skip: str
+    visitor: str
+    done: str
+    purpose: str
+    arrival: str
+    correct: str
+    car: str
+    more: str  # the "Skip ▶" of the steps after the first ones
+
+
+WALKS = {
+    "zh-hans": Walk("华为", "新客户：华为", "中国", "跳过", "王明", "✔ 选好了", "商务洽谈",
+                    "明天上午10点", "✔ 对", "🚗 自驾/其他", "跳过 ▶"),
+    "zh-tw": Walk("華為", "新客戶：華為", "台灣", "跳過", "王大明 總經理", "✔ 選好了", "商務洽談",
+                  "明天上午10點", "✔ 對", "🚗 自駕/其他", "跳過 ▶"),
+    "en": Walk("Huawei", "New client: Huawei", "China", "Skip ▶", "Anna Schmidt", "✔ Done",
+               "Business negotiation", "tomorrow 10am", "✔ Correct", "🚗 Car / own way", "Skip ▶"),
+}
+
+
+def at_visitors(world: World, language_code: str = "zh-hans", *, country: str = "") -> Person:
+    """Lin through /new up to who is visiting: 华为 / 華為 / Huawei as a new client in China (Taiwan
+    in Traditional Chinese, or ``country``), its industry skipped."""
+    walk = WALKS[language_code]
+    host = world.person(1, "Lin", language_code=language_code).send("/start")
+    host.send("/new").send(walk.client).press(walk.new_client).press(country or walk.country).press(walk.skip)
+    return host
+
+
+def at_arrival(world: World, language_code: str = "zh-hans") -> Person:
+    """Lin through /new up to when the guests arrive: one visitor, class C typed, a business
+    negotiation typed."""
+    walk = WALKS[language_code]
+    host = at_visitors(world, language_code)
+    host.send(walk.visitor).press(walk.done).send("C").send(walk.purpose).press(walk.done)
+    assert host.last.text.startswith("7/16 "), host.last.text
+    return host
+
+
+def lin_at_transport(world: World, *, departure: str, language_code: str = "zh-tw") -> Person:
+    """Lin, writing in Traditional Chinese (or ``language_code``), through /new up to how the guests
+    come: 王大明 visiting, class C, arriving tomorrow 10:00 and leaving at ``departure``."""
+    walk = WALKS[language_code]
+    host = at_arrival(world, language_code)
+    host.send(walk.arrival).press(walk.correct).send(departure).press(walk.correct)
+    return host
+
+
+def by_car_skipping(host: Person, skips: int) -> Person:
+    """The guests come by car with no one of ours on the team, then ``skips`` optional steps are
+    skipped: the executives, the room, the extras, the tour, the agenda (five reach the lodging)."""
+    walk = WALKS[host.user.language_code]
+    host.press(walk.car).press(walk.done)
+    for _ in range(skips):
+        host.press(walk.more)
     return host

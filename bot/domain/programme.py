@@ -54,8 +54,11 @@ _EN_FIGURE = (r"(?:(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|elev
               r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|dozen)"
               r"\b[\s-]*)+")
 _FIGURE = rf"\d{{1,3}}(?:,\d{{3}})+(?:\.\d{{1,2}})?|\d{{1,6}}(?:\.\d{{1,2}})?|{_CN_FIGURE}"
+# A count's counting word ends a word: 三人行餐厅 is a restaurant's name, not three covers. A Chinese
+# amount or 每人 may follow unspaced (六人一百五十元, 6人每人150元).
 _COUNT = re.compile(rf"(\d{{1,3}}|{_CN_FIGURE}|\b{_EN_FIGURE})\s*"
-                    r"(?:人|位|个人|個人|pax\b|people\b|persons\b|guests\b|covers\b)", re.IGNORECASE)
+                    r"(?:人|位|个人|個人|pax\b|people\b|persons\b|guests\b|covers\b)"
+                    rf"(?!(?!{_CN_FIGURE}\s*(?:元|块|塊)|每人|人均)[^\W\d_])", re.IGNORECASE)
 _AMOUNT = re.compile(rf"(?:¥|￥|rmb|cny|每人|人均|per person)\s*({_FIGURE})\s*(?:元|块|塊)?"
                      r"(?:\s*/\s*(?:人|位|person|head|pp))?"
                      rf"|({_FIGURE})\s*(?:元|块|塊|yuan\b|rmb\b|cny\b)(?:\s*/\s*(?:人|位|person|head|pp)|每人)?",

@@ -3,7 +3,7 @@ a dozen, 300元, ¥300, RMB 300, 300 yuan, 1,200, 一千二, 2万, 1.5万.
 
 Our counts are whole and our money is whole yuan, so what reads as anything else is said, never
 stored as a guess: a decimal (2.5 rooms), a range (3-4), a sum in dollars ($300: we do not convert,
-and reading it as 300 yuan would be wrong), a badly grouped number (1,2 is not 12).
+and reading it as 300 yuan would be wrong), a badly grouped number (1,2 is not 12, 1 20 is not 120).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-NumberMistake = Literal["unreadable", "dollars", "not_whole", "range"]
+NumberMistake = Literal["unreadable", "dollars", "not_whole", "range", "spaced"]
 
 _CN_DIGIT_CHARS = ("零〇", "一壹", "二两兩贰貳", "三叁參", "四肆", "五伍", "六陆陸", "七柒", "八捌", "九玖")
 _CN_DIGITS = {char: value for value, chars in enumerate(_CN_DIGIT_CHARS) for char in chars}
@@ -36,7 +36,10 @@ _COUNTED = r"人|位|个|個|名|间|間|份|people|persons?|pax|guests?|visitor
 _PER = r"(?:/|每|per |a )\s*(?:人|位|晚|间|間|person|head|night|room)|pp|人均"
 _AROUND = re.compile(rf"^(?:{_YUAN}|每人|人均|每晚)\s*|\s*(?:{_YUAN}|{_COUNTED}|{_PER})$")
 _DOLLARS = re.compile(r"\$|usd|dollars?|美元|美金")
-_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d+")
+# Thousands grouped by commas or by spaces (1 200, as many phones and Europeans type it); a space
+# only where every group after it has three digits: "1 20" is said, not read as 120 nor as 1.
+_DIGITS = re.compile(r"\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+")
+_SPACED = re.compile(r"\d+(?: \d+)+")
 _DECIMAL = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d*)\.\d+|\d+,\d{1,2}")
 # Digits with a Chinese or a shorthand unit, as budgets are typed: 2万, 1.5万, 3千, 5k.
 _SCALED = re.compile(r"(\d+(?:\.\d+)?)\s*([万萬千k])")
@@ -68,12 +71,14 @@ def read_number(text: str) -> TypedNumber:
     ends = _RANGE.split(bare)
     if len(ends) == 2 and all(_whole(end) is not None for end in ends):
         return TypedNumber(None, "range")
+    if _SPACED.fullmatch(bare):
+        return TypedNumber(None, "spaced")
     return TypedNumber(None, "unreadable")
 
 
 def _whole(text: str) -> int | None:
     if _DIGITS.fullmatch(text):
-        return int(text.replace(",", ""))
+        return int(re.sub("[, ]", "", text))
     if scaled := _SCALED.fullmatch(text):
         amount = Decimal(scaled[1]) * _SCALES[scaled[2]]
         return int(amount) if amount == amount.to_integral_value() else None

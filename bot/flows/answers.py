@@ -105,7 +105,8 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
 
 # What a number typed that is none, or not one we take, is told ("$300": amounts are in yuan).
 _NOT_A_NUMBER = {"unreadable": N_("flow.number_hint"), "dollars": N_("flow.number_dollars"),
-                 "not_whole": N_("flow.number_whole"), "range": N_("flow.number_one")}
+                 "not_whole": N_("flow.number_whole"), "range": N_("flow.number_one"),
+                 "spaced": N_("flow.number_spaced")}
 
 
 def _number(ctx: Context, step: Step, text: str) -> Value | Problem:

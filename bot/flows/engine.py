@@ -28,6 +28,7 @@ from bot.core.text import MAX_TEXT
 from bot.domain.contact_fields import read_day
 from bot.domain.dialogs import Dialog, SavedForm
 from bot.domain.typed_confirmation import read_confirmation
+from bot.domain.typed_undecided import is_undecided
 from bot.flows import answers as parse
 from bot.flows.model import Answers, Choice, Flow, Kind, Step
 from bot.i18n import N_, Html, escape
@@ -141,6 +142,8 @@ class FlowEngine:
             self._complain(ctx, flow, dialog, ctx.t("flow.review_use_buttons"))
         elif flow.step(dialog.step).optional and parse.is_skip_word(text):
             self._on_skip(ctx, flow, dialog, "")
+        elif flow.step(dialog.step).optional and flow.step(dialog.step).undecided and is_undecided(text):
+            self._on_undecided(ctx, flow, dialog, flow.step(dialog.step))
         else:
             self._take_text(ctx, flow, dialog, flow.step(dialog.step), text, aside=aside)
         return True
@@ -589,6 +592,12 @@ class FlowEngine:
             return self._on_multi_done(ctx, flow, dialog, "")
         dialog.answers.pop(step.id, None)
         return self._advance(ctx, flow, dialog, step, new_message=False)
+
+    def _on_undecided(self, ctx: Context, flow: Flow, dialog: Dialog, step: Step) -> None:
+        """Says "待定" / TBD was noted and goes on, the step unanswered as Skip leaves it."""
+        dialog.answers.pop(step.id, None)
+        ctx.reply(ctx.t(step.undecided))
+        self._advance(ctx, flow, dialog, step, new_message=True)
 
     def _on_edit(self, ctx: Context, flow: Flow, dialog: Dialog, arg: str) -> None:
         if dialog.step is not None or arg not in {s.id for s in flow.steps}:

@@ -93,6 +93,9 @@ class Step:
     # Later steps whose answers depend on this one's: a changed answer here asks them again (the
     # lead, chosen by position among the visitors, after the visitors change).
     resets: tuple[str, ...] = ()
+    # For an optional step whose answer may come later (the flight number): the message key said when
+    # "待定" / TBD is typed; the step is then left unanswered, as Skip leaves it.
+    undecided: str = ""
 
     def applies(self, answers: Answers) -> bool:
         return self.skip_if is None or not self.skip_if(answers)
