@@ -138,3 +138,16 @@ def test_buyongle_typed_at_the_date_read_asks_the_date_again(world: World) -> No
     assert host.messages[-2].text.startswith("我没有读懂这个日期。")
     assert host.last.text.startswith("7/16 "), host.last.text
     assert "arrival" not in answers(world, host)
+
+
+def test_buyongle_or_meiyou_with_a_full_stop_skips_an_optional_question(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
+    host.send("/new").send("华为").press("新客户：华为").press("中国").press("跳过")
+    host.send("王明").press("✔ 选好了").press("C类").press("商务洽谈").press("✔ 选好了")
+    host.send("明天上午10点").send("嗯").send("明天下午4点").send("好的")
+    host.send("不用了")  # how do they travel here?
+    assert host.last.text.startswith("10/16 "), host.last.text
+    host.press("✔ 选好了").press("跳过").send("没有。")  # team, executives; the meeting room
+    assert host.last.text.startswith("13/16 "), host.last.text
+    answers_given = answers(world, host)
+    assert "travel" not in answers_given and "room" not in answers_given

@@ -27,11 +27,17 @@ _POLITE = ("谢谢", "謝謝", "thanks", "thank you", "please")
 def read_confirmation(text: str, *, need: bool = False) -> bool | None:
     """True for a typed Yes, False for a typed No, None for anything else; ``need`` when the
     question asks whether something is needed or there is one (a form's yes / no step)."""
-    word = unicodedata.normalize("NFKC", text).strip(_AROUND).lower()
-    for polite in _POLITE:
-        word = word.removesuffix(polite).strip(_AROUND)
+    word = plain_word(text)
     if word in YES or (need and word in NEED_YES):
         return True
     if word in NO or (need and word in NEED_NO):
         return False
     return None
+
+
+def plain_word(text: str) -> str:
+    """What was typed, folded (full-width letters, case) and without what is said around it."""
+    word = unicodedata.normalize("NFKC", text).strip(_AROUND).lower()
+    for polite in _POLITE:
+        word = word.removesuffix(polite).strip(_AROUND)
+    return word
