@@ -151,3 +151,15 @@ def test_buyongle_or_meiyou_with_a_full_stop_skips_an_optional_question(world: W
     assert host.last.text.startswith("13/16 "), host.last.text
     answers_given = answers(world, host)
     assert "travel" not in answers_given and "room" not in answers_given
+
+
+def test_traditional_forms_answer_the_date_read_and_the_lodging_question(world: World) -> None:
+    host = world.person(1, "Lin", language_code="zh-tw").send("/start")
+    host.send("/new").send("华为").press("新客戶：华为").press("中國").press("跳過")
+    host.send("王明").press("C類").press("商務洽談").press("✔ 選好了")
+    host.send("明天上午10點").send("沒錯").send("明天下午4點").send("對的")
+    host.press("跳過").press("✔ 選好了").press("跳過").send("301").press("✔ 選好了").press("跳過")
+    assert host.last.text == "15/16 需要安排住宿嗎？"
+    host.send("不用了，謝謝")
+    assert host.last.text.startswith("16/16 "), host.last.text
+    assert answers(world, host)["lodging"] is False
