@@ -16,22 +16,22 @@ from bot.core.context import Context
 from bot.domain.contact_fields import day_text, read_day
 from bot.domain.dates import DateReading, PartOfDay, read_datetime
 from bot.domain.dialogs import Dialog
+from bot.domain.typed_confirmation import plain_word, read_confirmation
 from bot.domain.typed_numbers import read_number
 from bot.flows.model import Choice, Kind, Step
 from bot.i18n import N_, Html, babel_locale
 
-YES_WORDS = {"是", "是的", "对", "對", "好", "要", "需要", "有", "y", "yes", "ok", "1"}
 # Typed instead of pressing Skip on an optional step (the console has no buttons to press), and what
 # people type to an optional question they have nothing for ("参观安排？" "没有"): never content.
 SKIP_WORDS = {"跳过", "跳過", "skip", "-", "—", "无", "無", "none", "没有", "沒有", "暂无", "暫無", "不用",
-              "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
-NO_WORDS = {"否", "不", "不是", "不要", "不需要", "没有", "沒有", "无", "無", "n", "no", "0"}
+              "不用了", "不需要", "否", "no", "n/a", "na", "nothing", "nil"}
 # The two readings of a bare hour offered by "上午还是下午?", in the order of the buttons.
 HALVES: tuple[PartOfDay, PartOfDay] = ("morning", "afternoon")
 
 
 def is_skip_word(text: str) -> bool:
-    return unicodedata.normalize("NFKC", text).strip().lower() in SKIP_WORDS
+    """Read as the yes / no words are ("没有。", "不用了，谢谢")."""
+    return plain_word(text) in SKIP_WORDS
 
 
 @dataclass(frozen=True)
@@ -79,11 +79,8 @@ def text_answer(ctx: Context, step: Step, choices: tuple[Choice, ...], text: str
         day = read_day(text)
         return Value(day_text(day)) if day is not None else Problem(ctx.t("contact.bad_day"))
     if step.kind is Kind.YES_NO:
-        if folded in YES_WORDS:
-            return Value(True)
-        if folded in NO_WORDS:
-            return Value(False)
-        return Problem(ctx.t("flow.yes_no_hint"))
+        typed = read_confirmation(text, need=True)
+        return Problem(ctx.t("flow.yes_no_hint")) if typed is None else Value(typed)
     if step.kind is Kind.NUMBER:
         return _number(ctx, step, text)
     labels = {_fold(ctx, c): c.id for c in choices}
