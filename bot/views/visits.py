@@ -101,7 +101,7 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     lines += [t("visit.card.tour", tour=_when(ctx, slot.day, slot.start, slot.end, slot.text))
               for slot in visit.tours]
     if visit.tour:
-        lines.append(t("visit.card.tour", tour=visit.tour))
+        lines.append(t("visit.card.tour", tour=t.join(visit.tour, style="notes")))
     lines += [t("visit.card.agenda", item=_when(ctx, slot.day, slot.start, slot.end, slot.text))
               for slot in visit.agenda]
     if visit.lodging is not None:
