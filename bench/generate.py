@@ -362,7 +362,7 @@ def _visits(
                 travel=travel,
                 room=rng.choice(_ROOMS),
                 projector=rng.random() < 0.5,
-                tour="生产车间 16:00" if rng.random() < 0.3 else "",
+                tour=("生产车间 16:00",) if rng.random() < 0.3 else (),
                 lodging=lodging,
                 meals=meals,
                 banner=f"热烈欢迎{client.name}莅临我司考察指导工作" if rng.random() < 0.3 else "",

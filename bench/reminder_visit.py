@@ -71,7 +71,7 @@ def the_visit(client_id: int, client_name: str) -> Visit:
                       driver=DRIVER),
         room="3楼大会议室",
         projector=True,
-        tour="生产车间 14:00",
+        tour=("生产车间 14:00",),
         lodging=Lodging("香格里拉酒店", ARRIVAL - timedelta(hours=13), DEPARTURE + timedelta(hours=16),
                         payer="company"),
         meals=Meals(6, "12:00", "不吃辣"),

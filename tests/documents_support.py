@@ -46,7 +46,7 @@ def add_full_visit(world: World, lead_language: str = "en", **changes: object) -
         purposes=("production", "negotiation"), team=(WANG,), executives=("general_manager",),
         travel=Travel("flight", "CA1234", "浦东机场 T2", datetime(2026, 12, 3, 8, 15, tzinfo=SHANGHAI),
                       pickup=True, driver=DRIVER),
-        room="3楼 301 会议室", projector=True, tour="生产线与质检中心（11:30-12:00）",
+        room="3楼 301 会议室", projector=True, tour=("生产线与质检中心（11:30-12:00）",),
         lodging=Lodging("浦东香格里拉大酒店", datetime(2026, 12, 2, 20, 0, tzinfo=SHANGHAI),
                         datetime(2026, 12, 4, 12, 0, tzinfo=SHANGHAI), guests=("David Lee", "张伟"),
                         payer="company"),

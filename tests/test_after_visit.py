@@ -67,7 +67,7 @@ def test_the_feedback_form_asks_about_what_the_visit_had_in_the_leads_language(w
 def test_a_simple_visit_is_asked_only_about_what_it_had(world: World) -> None:
     visit = add_full_visit(world)
     services = world.dispatcher.services
-    services.visits.update(replace(visit, travel=None, lodging=None, meals=None, tour=""))
+    services.visits.update(replace(visit, travel=None, lodging=None, meals=None, tour=()))
     documents(world.person(HOST, "林晓", language_code="en"), "/feedback 1")
     message = world.person(HOST).last.text
     assert "4. Overall: Very good / Good / Fair / Poor" in message

@@ -94,7 +94,7 @@ def test_emoji_leave_no_gaps_and_the_document_says_they_were_left_out(world: Wor
     src = sources(world, visit, locale)
     for document in (itinerary(visit, src), arrangement_form(visit, src)):
         assert "".join(note.split()) not in "".join(page_text(pdf.render(document)).split())
-    toured = replace(visit, tour="🚗 自驾去工厂👍🏻")
+    toured = replace(visit, tour=("🚗 自驾去工厂👍🏻",))
     text = page_text(pdf.render(itinerary(toured, sources(world, toured, locale))))
     assert "".join(note.split()) in "".join(text.split())
     assert "自驾去工厂" in text

@@ -27,7 +27,7 @@ def itinerary_text(world: World) -> str:
 
 
 def test_a_tour_on_the_second_day_is_printed_on_that_day(world: World) -> None:
-    add_full_visit(world, lead_language="zh_Hans", tour="12月4日上午 参观生产线与质检中心", **TWO_DAYS)
+    add_full_visit(world, lead_language="zh_Hans", tour=("12月4日上午 参观生产线与质检中心",), **TWO_DAYS)
     text = itinerary_text(world)
     assert "12月4日周五上午参观12月4日上午参观生产线与质检中心" in text
     assert "12月3日周四参观" not in text
@@ -36,12 +36,12 @@ def test_a_tour_on_the_second_day_is_printed_on_that_day(world: World) -> None:
 
 
 def test_a_tour_with_only_a_time_is_on_the_arrival_day_at_that_time(world: World) -> None:
-    add_full_visit(world, lead_language="zh_Hans", tour="生产车间 15:00", **TWO_DAYS)
+    add_full_visit(world, lead_language="zh_Hans", tour=("生产车间 15:00",), **TWO_DAYS)
     assert "12月3日周四15:00参观生产车间15:00" in itinerary_text(world)
 
 
 def test_a_tour_without_a_day_on_a_two_day_visit_names_no_day_it_does_not_know(world: World) -> None:
-    add_full_visit(world, lead_language="zh_Hans", tour="生产车间", **TWO_DAYS)
+    add_full_visit(world, lead_language="zh_Hans", tour=("生产车间",), **TWO_DAYS)
     text = itinerary_text(world)
     assert "12月3日周四–12月4日周五参观生产车间时间另行通知" in text
 

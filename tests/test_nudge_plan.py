@@ -226,7 +226,7 @@ def test_a_cancelled_visit_plans_nothing(policy: Policy, calendar: WorkCalendar)
 
 def test_short_notice_marks_past_items_late(policy: Policy, calendar: WorkCalendar) -> None:
     visit = make_visit("C", "2026-12-10 14:00", "2026-12-10 17:00", saved="2026-12-10 12:00",
-                       travel=None, tour="车间", meals=Meals(count=6))  # fmt: skip
+                       travel=None, tour=("车间",), meals=Meals(count=6))  # fmt: skip
     nudges = plan_visit(visit, policy, calendar, at("2026-12-10 12:00"), tz=SHANGHAI)
     late = {n.item for n in nudges if n.late}
     assert late == {"venue", "equipment", "form", "banner", "name_cards", "itinerary", "hotel_route"}

@@ -154,7 +154,7 @@ def _tours(visit: Visit, src: Sources) -> str:
     """Each tour on a line with its day and time; places not fixed yet with the one-hour rule."""
     lines = [slot_line(slot, src) for slot in visit.tours]
     if visit.tour:
-        lines.append(src.t("doc.form.tour_pending", places=visit.tour))
+        lines.append(src.t("doc.form.tour_pending", places=src.join(visit.tour, style="notes")))
     return "\n".join(lines) or src.t("doc.form.tour_open")
 
 

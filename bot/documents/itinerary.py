@@ -99,7 +99,8 @@ def _entries(visit: Visit, src: Sources) -> list[_Entry]:
     entries += [_slot(slot, src, later, t("doc.itin.tour"), slot.text) for slot in visit.tours]
     entries += [_slot(slot, src, later, slot.text) for slot in visit.agenda]
     if visit.tour:
-        entries.append(_planned(visit, src, visit.tour, t("doc.itin.tour"), where=visit.tour))
+        places = src.join(visit.tour, style="notes")
+        entries.append(_planned(visit, src, places, t("doc.itin.tour"), where=places))
     for meal in visit.meal_plan:
         at = datetime.combine(meal.day, meal_order(meal)[1], tzinfo=src.tz)
         when = " ".join(part for part in (src.day(at), span(meal.at, None)) if part)

@@ -139,7 +139,8 @@ class Visit:
     travel: Travel | None = None
     room: str = ""
     projector: bool = False
-    tour: str = ""  # the tour as typed when its times are not fixed (told one hour before)
+    # The places of a tour whose times are not fixed (told one hour before), each as typed.
+    tour: tuple[str, ...] = ()
     tours: tuple[Slot, ...] = ()  # tours with their day and time, in order
     agenda: tuple[Slot, ...] = ()  # the day-by-day agenda of a visit of several days
     lodging: Lodging | None = None

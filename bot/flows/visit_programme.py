@@ -164,9 +164,8 @@ def fields(ctx: Context, answers: Answers, visitors: tuple[Visitor, ...]) -> dic
     tours, loose, _ = read_slots(str(answers.get("tour", "")), days)
     agenda = read_slots(str(answers.get("agenda", "")), days)[0] if several_days(answers) else []
     meals = read_meals(str(answers.get("meal_plan", "")), days)[0] if answers.get("meals") else []
-    # The places not fixed yet, in the words and so the punctuation of whoever typed them; read back
-    # as lines (``lines_of`` splits at either semicolon).
-    return {"tours": tuple(tours), "tour": ctx.t.join(loose, style="notes"), "agenda": tuple(agenda),
+    # The places not fixed yet, each as typed: every reader lists them with their own punctuation.
+    return {"tours": tuple(tours), "tour": tuple(loose), "agenda": tuple(agenda),
             "meal_plan": tuple(meals), "lodging": _lodging(ctx, answers, visitors, days)}
 
 
@@ -193,7 +192,7 @@ def _lodging(ctx: Context, answers: Answers, visitors: tuple[Visitor, ...],
 def answers_of(visit: Visit, tz: Any) -> Answers:
     """The programme as it would be typed again (read back by the same steps)."""
     answers: Answers = {}
-    typed_tours = [_typed_slot(slot) for slot in visit.tours] + ([visit.tour] if visit.tour else [])
+    typed_tours = [_typed_slot(slot) for slot in visit.tours] + list(visit.tour)
     if typed_tours:
         answers["tour"] = "\n".join(typed_tours)
     if visit.agenda:

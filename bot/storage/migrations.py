@@ -12,6 +12,7 @@ version newer than the last ``to_version`` is refused, so an old build never mis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
@@ -129,6 +130,26 @@ def _split_guests(doc: MutableMapping[str, Any]) -> None:
     doc["lodging"] = {**lodging, "guests": names}
 
 
+# Where schema 7 splits a tour's places: where /new joined them ("; " at first, then the typist's own
+# semicolon, "；" in Chinese) and the line breaks it read them from.
+_PLACE_BREAKS = re.compile(r"[\n;；]")
+
+
+def _tour_places(db: Database) -> None:
+    """Version 7: the places of a tour not fixed yet are a list, no longer one string joined with the
+    semicolon of whoever typed them, which an English reader saw as "生产车间；研发中心". Split as the
+    guests were (schema 6): one update, one write; run again after a crash, it finds lists."""
+    visits = db.table("visits")
+    old = [doc.doc_id for doc in visits.all() if isinstance(doc.get("tour"), str)]
+    if old:
+        with db.unit():
+            visits.update(_split_places, doc_ids=old)
+
+
+def _split_places(doc: MutableMapping[str, Any]) -> None:
+    doc["tour"] = [place.strip() for place in _PLACE_BREAKS.split(str(doc["tour"])) if place.strip()]
+
+
 MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(0, 1, _initial_schema, "initial schema"),
     Migration(1, 2, _split_big_collections, "big collections in chunk files"),
@@ -136,6 +157,7 @@ MIGRATIONS: Final[tuple[Migration, ...]] = (
     Migration(3, 4, _record_layout, "meta.json lists the data files and the next ids"),
     Migration(4, 5, _identities, "a person's identities per platform"),
     Migration(5, 6, _lodging_guests, "a visit's hotel guests as a list of names"),
+    Migration(6, 7, _tour_places, "the places of a tour not fixed yet as a list"),
 )
 
 CURRENT_SCHEMA_VERSION: Final[int] = MIGRATIONS[-1].to_version

@@ -13,7 +13,7 @@ from bot.documents.form import MEAL_KEYS
 from bot.domain.nudges import NudgeState
 from bot.domain.our_side import executive_names, named_colleagues
 from bot.domain.programme import span
-from bot.domain.visits import Travel, Visit, VisitStatus
+from bot.domain.visits import Lodging, Travel, Visit, VisitStatus
 from bot.i18n import N_
 from bot.views import approval
 from bot.views.visit_buttons import ChecklistButton, VisitButton, open_button
@@ -101,12 +101,11 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     lines += [t("visit.card.tour", tour=_when(ctx, slot.day, slot.start, slot.end, slot.text))
               for slot in visit.tours]
     if visit.tour:
-        lines.append(t("visit.card.tour", tour=visit.tour))
+        lines.append(t("visit.card.tour", tour=t.join(visit.tour, style="notes")))
     lines += [t("visit.card.agenda", item=_when(ctx, slot.day, slot.start, slot.end, slot.text))
               for slot in visit.agenda]
     if visit.lodging is not None:
-        lines.append(t("visit.card.lodging", hotel=visit.lodging.hotel,
-                       payer=t(PAYER_KEYS.get(visit.lodging.payer, "visit.payer.guest"))))
+        lines.append(_lodging(ctx, visit, visit.lodging))
     if visit.meals is not None:
         lines.append(t("visit.card.meals", count=visit.meals.count, dietary=_dietary(ctx, visit) or "—"))
     lines += [t("visit.card.meal", meal=_when(ctx, m.day, m.at, None, " ".join(
@@ -114,6 +113,17 @@ def _logistics(ctx: Context, visit: Visit) -> list[str]:
     if visit.banner:
         lines.append(t("visit.card.banner", text=visit.banner))
     return lines
+
+
+def _lodging(ctx: Context, visit: Visit, lodging: Lodging) -> str:
+    """"🏨 住宿：香格里拉酒店（客户自理），入住：张伟、李娜": who stays, as the form lists them (every
+    visitor when the stay does not say)."""
+    t = ctx.t
+    payer = t(PAYER_KEYS.get(lodging.payer, "visit.payer.guest"))
+    guests = t.join(lodging.guests or (v.name for v in visit.visitors), style="series")
+    if not guests:
+        return t("visit.card.lodging", hotel=lodging.hotel, payer=payer)
+    return t("visit.card.lodging_guests", hotel=lodging.hotel, payer=payer, guests=guests)
 
 
 def _when(ctx: Context, day: date, start: time | None, end: time | None, text: str) -> str:
