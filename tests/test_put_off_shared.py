@@ -13,10 +13,13 @@ from tests.support.walkthroughs import plan_visit
 WORDS = {
     "zh-hans": {"tidy": "整理会议室", "hour": "1小时后", "morning": "明早提醒", "put_off": "同事已推迟",
                 "by_qian": "Qian已推迟到 {until}", "today": "今天到期", "overdue": "已逾期",
-                "nothing_open": "没有未完成的事项"},
+                "nothing_open": "没有未完成的事项", "yours": "此事现由您跟进：{names}会在待办中看到您已推迟",
+                "names": "Sun和Zhao"},
     "en": {"tidy": "Tidy the room", "hour": "In 1 hour", "morning": "Tomorrow morning",
            "put_off": "Put off by a colleague", "by_qian": "Qian put this off until {until}",
-           "today": "Due today", "overdue": "Overdue", "nothing_open": "Nothing open on your list"},
+           "today": "Due today", "overdue": "Overdue", "nothing_open": "Nothing open on your list",
+           "yours": "It is yours now: {names} will see on their lists that you put it off",
+           "names": "Sun and Zhao"},
 }
 
 
@@ -53,6 +56,7 @@ def test_the_others_read_on_mytasks_who_put_it_off_until_when(world: World, lang
     words = WORDS[language]
     qian, zhao, sun = a_desk_of_three_told_to_tidy(world, language)
     qian.press(words["hour"], message=qian.last)
+    assert words["yours"].format(names=words["names"]) in qian.last.text  # Qian knows the desk is told
     at(world, "2026-11-26 16:40")
     for member in (zhao, sun):
         text = member.send("/mytasks").last.text
