@@ -51,6 +51,13 @@ def section(text: str, header: str) -> str:
     return "\n".join(lines[start:end])
 
 
+def digests(world: World) -> dict[int, str]:
+    """The morning digests due now, by chat, as read."""
+    outgoing = world.dispatcher.services.digests.due_messages()
+    world.deliver([item.message for item in outgoing])
+    return {item.message.chat_id: world.chats[item.message.chat_id][-1].text for item in outgoing}
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_others_read_on_mytasks_who_put_it_off_until_when(world: World, language: str) -> None:
     words = WORDS[language]
@@ -72,13 +79,11 @@ def test_the_others_read_on_mytasks_who_put_it_off_until_when(world: World, lang
     text = zhao.send("/mytasks").last.text  # still Qian's, not open again for the desk
     assert words["by_qian"].format(until="17:30") in text
     assert words["tidy"] not in section(text, words["today"])
-
-
-def digests(world: World) -> dict[int, str]:
-    """The morning digests due now, by chat, as read."""
-    outgoing = world.dispatcher.services.digests.due_messages()
-    world.deliver([item.message for item in outgoing])
-    return {item.message.chat_id: world.chats[item.message.chat_id][-1].text for item in outgoing}
+    at(world, "2026-11-27 08:30")  # the next morning's digest tells Zhao too, not as overdue
+    sent = digests(world)
+    assert words["tidy"] in section(sent[zhao.id], words["put_off"]) and "17:30" in sent[zhao.id]
+    assert words["tidy"] not in section(sent[zhao.id], words["overdue"])
+    assert words["tidy"] in section(sent[qian.id], words["overdue"])  # Qian's, from 17:30 yesterday
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
