@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -128,13 +128,12 @@ class Holdings:
             self._hand_out(entry, row.client_name, held(row.host, row.team, row.driver, entry.recipients,
                                                         on_duty=self._on_duty, managers=managers))
 
-    def _hand_out(self, entry: OpenNudge, client: str, holders: Iterable[int]) -> None:
+    def _hand_out(self, entry: OpenNudge, client: str, holders: Collection[int]) -> None:
         """``entry`` on the list of each of ``holders`` among the people gathered for.
 
         A shared item someone who still holds it put off is theirs, at the time they asked for (as
         the sender sends it: ``NudgeSender._woken``); the others see who has it and until when."""
         items, until = self._items, entry.put_off_until
-        holders = list(holders)
         snoozers = tuple(p for p in entry.snoozed_by if p in holders) if until is not None else ()
         for person in holders:
             if person not in items:
