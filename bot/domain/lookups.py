@@ -286,6 +286,9 @@ class Item:
     client: str = ""  # the client's name as the visit has it
     key: str = ""
     text: str = ""
+    # A shared item one or more colleagues put off ("in an hour"), who took it on: listed for the
+    # others as put off by them until ``due`` (the snooze's end), not as open for the reader.
+    put_off_by: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

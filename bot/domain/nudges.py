@@ -14,7 +14,9 @@ Re-planning rules (``reconcile``), per item:
 - planned, snoozed or failed with the same due time: kept as it is (a save that did not move the
   visit must not undo a snooze or reset a failure); its message and recipients follow the policy.
   A snooze holds the item for everyone it is for; when it is over, the item goes to whoever
-  snoozed it (``snoozed_by``), not again to all the others it is shared with.
+  snoozed it (``snoozed_by``), not again to all the others it is shared with. Who snoozed it and
+  until when stay on the record once it went back to them: it is theirs now, and the others' lists
+  (/mytasks, the digest) say who put it off until when instead of listing it as open for them.
 - planned, snoozed, failed or cancelled with another due time, or cancelled and applying again:
   planned afresh at the new time (a snooze or a failure was about the old time).
 - done: kept. Someone said the task is done; a reschedule does not undo a printed banner.
@@ -90,6 +92,7 @@ class Nudge:
     snoozed_until: datetime | None = None
     # Who asked for it later ("in an hour"): when the snooze is over it comes back to them, not to
     # everyone it is shared with (the whole reception desk), who had it and asked for nothing.
+    # Both stay once it was sent back (state sent): who took it on, and at what time.
     snoozed_by: tuple[int, ...] = ()
     sent_at: datetime | None = None
     done_at: datetime | None = None

@@ -96,5 +96,8 @@ def _show(ctx: Context, page: int) -> None:
         return
     shown, page, pages = page_of(items, page)
     rows = item_rows(look_for(lookups, ctx.t, ctx.now), shown, lookups.today(ctx.now))
-    text = assemble(ctx.t, ctx.t.plural("tasks.title", len(items)), rows, page, pages)
+    # What colleagues put off is listed (who has it, until when) but is not the reader's to do.
+    count = sum(1 for item in items if not item.put_off_by)
+    title = ctx.t.plural("tasks.title", count) if count else ctx.t("tasks.empty")
+    text = assemble(ctx.t, title, rows, page, pages)
     ctx.show(text, keyboard(paging_row(ctx.t, page, pages, lambda p: TasksPageButton(p).pack())))

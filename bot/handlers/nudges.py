@@ -38,14 +38,26 @@ def act(ctx: Context) -> None:
     else:
         waiting, until = service.snooze(nudges, visit, ctx.now, by=ctx.staff.user_id,
                                         to_morning=action != SNOOZE_HOUR)
-        ctx.show(ctx.t("nudge.snoozed", item=ctx.t.join((ctx.t(n.key) for n in waiting), style="series"),
-                       until=ctx.format_time(until)))
+        text = ctx.t("nudge.snoozed", item=ctx.t.join((ctx.t(n.key) for n in waiting), style="series"),
+                     until=ctx.format_time(until))
+        others = _sharing(ctx, visit, waiting)
+        if others:  # a shared duty: it is theirs now, and the rest of the desk will not do it
+            text += "\n" + ctx.t("nudge.snoozed_shared", names=ctx.t.join(others))
+        ctx.show(text)
         return
     sender = NudgeSender(ctx.services)
     message = sender.message_for(ctx.staff, visit, stamp) if stamp is not None else None
     if message is None or not message.nudges:  # an older message, of one nudge
         message = NudgeMessage(visit, [service.get(nudges[0].id) or nudges[0]], stamp or 0)
     ctx.show(*sender.render(ctx.staff, message))
+
+
+def _sharing(ctx: Context, visit: Visit, nudges: list[Nudge]) -> list[str]:
+    """The names of the others ``nudges`` are for, who read on their lists who put them off."""
+    assert ctx.staff is not None
+    sender, me = NudgeSender(ctx.services), ctx.staff.user_id
+    others = {p.user_id: p.name for n in nudges for p in sender.recipients(visit, n) if p.user_id != me}
+    return sorted(others.values())
 
 
 def _read(ctx: Context) -> tuple[str, Visit | None, int | None, list[Nudge]]:

@@ -69,10 +69,18 @@ class OpenNudge(NamedTuple):
     visit_id: int
     key: str
     recipients: tuple[Recipient, ...]
+    # Who put it off and until when (a timestamp): ``Nudge.snoozed_by`` and ``snoozed_until``, kept
+    # once the snooze is over and it went back to them.
+    snoozed_by: tuple[int, ...] = ()
+    snoozed_until: float | None = None
 
     @property
     def due_at(self) -> datetime:
         return datetime.fromtimestamp(self.due, UTC)
+
+    @property
+    def put_off_until(self) -> datetime | None:
+        return None if self.snoozed_until is None else datetime.fromtimestamp(self.snoozed_until, UTC)
 
 
 # What the indexes keep of a stored nudge: its id, document id, state and due time (a timestamp), and
@@ -91,8 +99,11 @@ def _entry(doc_id: str | int, doc: Mapping[str, Any]) -> _Entry:
         return nudge_id, number, state, due, None
     recipients = cast(tuple[Recipient, ...], tuple(doc["recipients"]))
     recipients = _RECIPIENTS.setdefault(recipients, recipients)
-    return nudge_id, number, state, due, OpenNudge(nudge_id, number, str(state), due, int(doc["visit_id"]),
-                                                   str(doc["key"]), recipients)
+    until = doc.get("snoozed_until")
+    return nudge_id, number, state, due, OpenNudge(
+        nudge_id, number, str(state), due, int(doc["visit_id"]), str(doc["key"]), recipients,
+        tuple(int(user_id) for user_id in doc.get("snoozed_by") or ()),
+        None if until is None else datetime.fromisoformat(until).timestamp())
 
 
 def visit_of(nudge_id: str) -> int | None:
@@ -376,11 +387,13 @@ class NudgeRepository:
                     self._by_visit.setdefault(visit_id, set()).add(nudge_id)
             self._last_due = {int(visit_id): float(due) for visit_id, due in kept["last_due"]}
             entries = []
-            for nudge_id, doc_id, state, due, visit_id, key, recipients in kept["unfinished"]:
+            for (nudge_id, doc_id, state, due, visit_id, key, recipients, snoozed_by,
+                 snoozed_until) in kept["unfinished"]:
                 roles = tuple(recipients)
                 roles = _RECIPIENTS.setdefault(roles, roles)
                 entries.append((nudge_id, doc_id, state, due,
-                                OpenNudge(nudge_id, doc_id, state, due, visit_id, key, roles)))
+                                OpenNudge(nudge_id, doc_id, state, due, visit_id, key, roles,
+                                          tuple(snoozed_by), snoozed_until)))
             self._index(entries)
         except (KeyError, TypeError, ValueError):
             self._clear()

@@ -223,7 +223,12 @@ class DigestRun:
         if due:
             self._waiting = service.approvals.waiting(now, now + AHEAD)
             end = _end_of(today, lookups.tz)
-            self._holdings = Holdings(lookups, [p.user_id for p in due], now, end)
+            # A shared item a colleague put off is told of in the first digest after their snooze
+            # ends (the desk hears once who has it: a "tomorrow morning" snooze ends at this time),
+            # then only /mytasks lists it.
+            since = datetime.combine(service.calendar.at_or_before(today - timedelta(days=1)),
+                                     service.policy.schedule.digest_at, tzinfo=lookups.tz)
+            self._holdings = Holdings(lookups, [p.user_id for p in due], now, end, put_off_since=since)
             self._entries = lookups.nudges.open_entries(end)
 
 

@@ -128,8 +128,9 @@ class NudgeSender:
             return [], recorded
         messages = self._for_visit(visit, nudges, now)
         carried = {nudge_id for item in messages for nudge_id in item.nudges}
-        # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent".
-        recorded += [replace(n, state=NudgeState.SENT, sent_at=now, snoozed_until=None, snoozed_by=())
+        # A nudge nobody can receive (everyone on it blocked the bot) is failed, not "sent". Who put
+        # it off and until when stay: it is theirs now, and the others' lists say so (``Holdings``).
+        recorded += [replace(n, state=NudgeState.SENT, sent_at=now)
                      if n.id in carried else replace(n, state=NudgeState.FAILED) for n in nudges]
         return messages, recorded
 

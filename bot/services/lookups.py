@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import islice
@@ -101,18 +101,20 @@ class Holdings:
     the manager for the review ...), as its reminder went; then their debrief tasks."""
 
     def __init__(self, lookups: LookupService, user_ids: Iterable[int], now: datetime,
-                 tasks_by: datetime | None) -> None:
+                 tasks_by: datetime | None, *, put_off_since: datetime | None = None) -> None:
         self._lookups = lookups
         self._items: dict[int, list[Item]] = {user_id: [] for user_id in user_ids}
         self._now = now
         self._moment = now.timestamp()
         self._tasks_by = tasks_by
+        # Items colleagues put off are listed for the others only if the snooze ends after this
+        # (None: all of them): the digest tells of one once, /mytasks while it is open.
+        self._put_off_since = None if put_off_since is None else put_off_since.timestamp()
         self._on_duty = lookups.access.on_duty()  # read once
         self._managers: dict[int, list[int]] = {}  # of each host met
 
     def add(self, entries: Iterable[OpenNudge]) -> None:
-        items, visits, access = self._items, self._lookups.visits, self._lookups.access
-        lapses = self._lookups.lapses
+        visits, access, lapses = self._lookups.visits, self._lookups.access, self._lookups.lapses
         for entry in entries:
             row = visits.row(entry.visit_id)
             # Cancelled visits have nothing open; a preparation item of a visit begun is missed, and
@@ -123,13 +125,31 @@ class Holdings:
             managers = self._managers.get(row.host)
             if managers is None:
                 managers = self._managers[row.host] = access.managers_of(row.host)
-            for person in held(row.host, row.team, row.driver, entry.recipients, on_duty=self._on_duty,
-                               managers=managers):
-                if person in items:
-                    items[person].append(Item(entry.due_at, entry.visit_id, row.client_name, key=entry.key))
+            self._hand_out(entry, row.client_name, held(row.host, row.team, row.driver, entry.recipients,
+                                                        on_duty=self._on_duty, managers=managers))
+
+    def _hand_out(self, entry: OpenNudge, client: str, holders: Collection[int]) -> None:
+        """``entry`` on the list of each of ``holders`` among the people gathered for.
+
+        A shared item someone who still holds it put off is theirs, at the time they asked for (as
+        the sender sends it: ``NudgeSender._woken``); the others see who has it and until when."""
+        items, until = self._items, entry.put_off_until
+        snoozers = tuple(p for p in entry.snoozed_by if p in holders) if until is not None else ()
+        for person in holders:
+            if person not in items:
+                continue
+            if until is None or entry.snoozed_until is None or not snoozers:
+                items[person].append(Item(entry.due_at, entry.visit_id, client, key=entry.key))
+            elif person in snoozers:
+                # Put off past ``tasks_by`` (the digest's day): not today's to do, like a task.
+                if self._tasks_by is None or until <= self._tasks_by:
+                    items[person].append(Item(until, entry.visit_id, client, key=entry.key))
+            elif self._put_off_since is None or entry.snoozed_until > self._put_off_since:
+                items[person].append(Item(until, entry.visit_id, client, key=entry.key, put_off_by=snoozers))
 
     def lists(self) -> dict[int, list[Item]]:
-        """Each person's items and open tasks (due by ``tasks_by``; None: all), the earliest first."""
+        """Each person's items and open tasks (due by ``tasks_by``; None: all), the earliest first,
+        then the items colleagues put off."""
         return {user_id: self.list_of(user_id) for user_id in self._items}
 
     def list_of(self, user_id: int) -> list[Item]:
@@ -140,7 +160,8 @@ class Holdings:
                 row = visits.row(task.visit_id)
                 found.append(Item(task.due, None if row is None else task.visit_id,
                                   "" if row is None else row.client_name, text=task.text))
-        found.sort(key=lambda item: item.due)
+        # What colleagues put off last: it is not the reader's to do.
+        found.sort(key=lambda item: (bool(item.put_off_by), item.due))
         return found
 
 

@@ -128,11 +128,24 @@ def item_rows(look: Look, items: Sequence[Item], today: date) -> list[tuple[str,
     rows = []
     for item in items:
         day = item.due.astimezone(look.tz).date()
+        if item.put_off_by:
+            rows.append(put_off_row(look, item, today))
+            continue
         line = t("tasks.line", due=look.hhmm(item.due) if day == today else look.day(day),
                  what=t(item.key) if item.key else item.text,
                  number="—" if item.number is None else item.number, client=item.client)
         rows.append((t(BUCKET_KEYS[bucket(item.due, today, look.tz)]), line))
     return rows
+
+
+def put_off_row(look: Look, item: Item, today: date) -> tuple[str, str]:
+    """(section, line) of a shared item colleagues put off: who, and until when."""
+    t = look.t
+    day = item.due.astimezone(look.tz).date()
+    until = look.hhmm(item.due) if day == today else f"{look.day(day)} {look.hhmm(item.due)}"
+    line = t("tasks.put_off_line", what=t(item.key), number=item.number, client=item.client,
+             names=t.join(look.name_of(user_id) for user_id in item.put_off_by), until=until)
+    return t("tasks.section.put_off"), line
 
 
 # ---- paging ---------------------------------------------------------------------------------

@@ -66,13 +66,15 @@ class DigestView:
     def personal(self, t: Translator, person: Staff, entries: list[DayEntry], items: list[Item],
                  now: datetime, *, awaiting: Sequence[Pending] = ()) -> str:
         """Today's own visits (``entries``), the visits awaiting this person's approval, then the
-        items due today and the overdue ones; within ``MAX_LINES``, cut short in the reverse order."""
+        items due today, the overdue ones and those a colleague put off (who, until when); within
+        ``MAX_LINES``, cut short in the reverse order."""
         lookups = self.lookups
         today = lookups.today(now)
         look = look_for(lookups, t, now)
         overdue: list[Item] = []
         todays_items: list[Item] = []
-        for item in items:
+        put_off = [item for item in items if item.put_off_by]
+        for item in (item for item in items if not item.put_off_by):
             (overdue if bucket(item.due, today, lookups.tz) == "overdue" else todays_items).append(item)
         todays = _today_rows(look, todays_items, today)
         today_key = BUCKET_KEYS["today"]  # a key from a table: the catalog check reads t(...) literals
@@ -85,6 +87,9 @@ class DigestView:
                   lambda n: t.plural("digest.more_today", n), t(today_key)),
             _Part(item_rows(look, shown_overdue, today), [1] * len(shown_overdue), len(overdue),
                   lambda n: t.plural("digest.more_overdue", n), None),
+            # Not the reader's to do: said last, and cut first.
+            _Part(item_rows(look, put_off, today), [1] * len(put_off), len(put_off),
+                  lambda n: t.plural("digest.more_put_off", n), t("tasks.section.put_off")),
         ]
         rows, footer = _fit(parts)
         title = t("digest.personal", name=person.name, date=look.day(today))
