@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.chat import Person, World, at
-from tests.support.walkthroughs import plan_visit
+from tests.support.chat import World, at
+from tests.test_shared_snooze import a_desk_of_three_told_to_tidy
 
 # What each language's desk reads: the item, the buttons, the section and line of a put-off item.
 WORDS = {
@@ -21,24 +21,6 @@ WORDS = {
            "yours": "It is yours now: {names} will see on their lists that you put it off",
            "names": "Sun and Zhao"},
 }
-
-
-def a_desk_of_three_told_to_tidy(world: World, language: str) -> tuple[Person, Person, Person]:
-    """Lin hosts a visit on Thursday 26 November, 10:00-16:00; Qian, Zhao and Sun hold the
-    reception desk (in ``language``) and all three get "tidy the room" at 16:30."""
-    world.admin_ids = frozenset({1, 3, 4, 5})
-    world.restart()
-    host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    desk = tuple(world.person(user_id, name, language_code=language).send("/start")
-                 for user_id, name in ((3, "Qian"), (4, "Zhao"), (5, "Sun")))
-    for name in ("Qian", "Zhao", "Sun"):
-        host.send("/staff").press(f"{name} ›").press("前台")
-    plan_visit(host)
-    for moment in ("2026-11-25 10:00", "2026-11-26 08:00", "2026-11-26 09:55", "2026-11-26 16:30"):
-        at(world, moment)
-        world.tick()
-    assert all(WORDS[language]["tidy"] in member.last.text for member in desk)
-    return desk[0], desk[1], desk[2]
 
 
 def section(text: str, header: str) -> str:
@@ -61,7 +43,7 @@ def digests(world: World) -> dict[int, str]:
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_others_read_on_mytasks_who_put_it_off_until_when(world: World, language: str) -> None:
     words = WORDS[language]
-    qian, zhao, sun = a_desk_of_three_told_to_tidy(world, language)
+    qian, zhao, sun = a_desk_of_three_told_to_tidy(world, language, WORDS[language]["tidy"])
     qian.press(words["hour"], message=qian.last)
     assert words["yours"].format(names=words["names"]) in qian.last.text  # Qian knows the desk is told
     at(world, "2026-11-26 16:40")
@@ -90,7 +72,7 @@ def test_the_others_read_on_mytasks_who_put_it_off_until_when(world: World, lang
 def test_a_tomorrow_morning_snooze_is_in_the_snoozer_s_digest_only_and_the_others_told_once(
         world: World, language: str) -> None:
     words = WORDS[language]
-    qian, zhao, sun = a_desk_of_three_told_to_tidy(world, language)
+    qian, zhao, sun = a_desk_of_three_told_to_tidy(world, language, WORDS[language]["tidy"])
     qian.press(words["morning"], message=qian.last)
     at(world, "2026-11-27 08:30")  # Friday: the morning Qian asked for
     world.tick()  # the reminder goes back to Qian, before or after the digests

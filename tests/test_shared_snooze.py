@@ -13,13 +13,14 @@ from tests.support.walkthroughs import plan_visit
 TIDY = "整理会议室"
 
 
-def a_desk_of_three_told_to_tidy(world: World) -> tuple[Person, Person, Person]:
+def a_desk_of_three_told_to_tidy(world: World, language: str = "zh-hans",
+                                 tidy: str = TIDY) -> tuple[Person, Person, Person]:
     """Lin hosts a visit on Thursday 26 November, 10:00-16:00; Qian, Zhao and Sun hold the
-    reception desk and all three get "tidy the room" at 16:30."""
+    reception desk (in ``language``) and all three get "tidy the room" (``tidy``) at 16:30."""
     world.admin_ids = frozenset({1, 3, 4, 5})
     world.restart()
     host = world.person(1, "Lin", language_code="zh-hans").send("/start")
-    desk = tuple(world.person(user_id, name, language_code="zh-hans").send("/start")
+    desk = tuple(world.person(user_id, name, language_code=language).send("/start")
                  for user_id, name in ((3, "Qian"), (4, "Zhao"), (5, "Sun")))
     for name in ("Qian", "Zhao", "Sun"):
         host.send("/staff").press(f"{name} ›").press("前台")
@@ -27,8 +28,8 @@ def a_desk_of_three_told_to_tidy(world: World) -> tuple[Person, Person, Person]:
     for moment in ("2026-11-25 10:00", "2026-11-26 08:00", "2026-11-26 09:55", "2026-11-26 16:30"):
         at(world, moment)
         world.tick()
-    assert all(TIDY in member.last.text for member in desk)
-    return desk
+    assert all(tidy in member.last.text for member in desk)
+    return desk[0], desk[1], desk[2]
 
 
 def tidy_state(world: World) -> NudgeState:
