@@ -22,7 +22,7 @@ from bot.flows.model import Flow
 from bot.flows.registry import all_flows
 from bot.handlers import registry
 from bot.handlers.access import refuse_stranger
-from bot.handlers.dialogs import on_group_text, on_replayed, on_text
+from bot.handlers.dialogs import on_group_text, on_replayed, on_text, side_question_lapses
 from bot.handlers.inline import answer_inline
 from bot.i18n import I18n
 from bot.repositories import AccessRequestRepository, InviteRepository, NoticeHourRepository, StaffRepository
@@ -196,4 +196,5 @@ def _build(settings: Settings, clock: Clock | None, db: Database | None,
     nudges.nudges.archive_settled(clock.now() - ARCHIVE_AFTER)
     return Dispatcher(services, services.routes, on_stranger=refuse_stranger, on_text=on_text,
                       on_group_text=on_group_text, on_inline=answer_inline,
-                      handled=HandledUpdates(db.table(HANDLED_TABLE)), on_replayed=on_replayed)
+                      handled=HandledUpdates(db.table(HANDLED_TABLE)), on_replayed=on_replayed,
+                      before_route=side_question_lapses)

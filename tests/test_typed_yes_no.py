@@ -163,3 +163,28 @@ def test_traditional_forms_answer_the_date_read_and_the_lodging_question(world: 
     host.send("不用了，謝謝")
     assert host.last.text.startswith("16/16 "), host.last.text
     assert answers(world, host)["lodging"] is False
+
+
+def test_a_yes_typed_after_something_else_does_not_discard_the_form(world: World) -> None:
+    """/cancel asks "discard the form?"; the host looks something up instead (/help, /today) and
+    later types 好的 to something else: the form stays, and 好的 is read as the open question's
+    answer. The Discard button on the old question still discards."""
+    host = at_lodging_zh(world)
+    host.send("/cancel")
+    asked = host.last
+    assert "确定放弃吗？" in asked.text, asked.text
+    host.send("/help").send("/today").send("好的")
+    assert world.dispatcher.services.flows.active(host.id) is not None
+    assert host.last.text == "16/21 住哪家酒店？"  # 好的: yes, they need lodging
+    host.send("/cancel").send("/cancel")  # a second /cancel right after the first still confirms
+    assert host.last.text == "已取消，没有保存任何内容。"
+    assert world.dispatcher.services.flows.active(host.id) is None
+
+
+def test_a_yes_typed_after_something_else_does_not_start_another_form_in_english(world: World) -> None:
+    host = at_lodging_en(world)
+    host.send("/new")
+    assert "Discard" in host.last.text or "discard" in host.last.text, host.last.text
+    host.send("/mytasks").send("yes")
+    assert host.last.text == "16/21 Which hotel?", host.last.text
+    assert answers(world, host)["lodging"] is True

@@ -59,6 +59,8 @@ class Dispatcher:
     # handed over again after a crash, instead of handling it twice: what its lost reply showed.
     handled: HandledUpdates | None = None
     on_replayed: TextHandler | None = None
+    # Called with every update before it is routed (not one handled before a restart).
+    before_route: TextHandler | None = None
 
     def handle(self, event: Event, sync: bool = True) -> list[Action]:
         """Processes one event and returns what to send, doing any work its handler set aside here
@@ -83,6 +85,8 @@ class Dispatcher:
                 if replayed:
                     self._answer_again(ctx)
                 else:
+                    if self.before_route is not None:
+                        self.before_route(ctx)
                     self._route(ctx)
                     self._remember(event)
         except Malformed as error:

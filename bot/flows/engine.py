@@ -164,6 +164,16 @@ class FlowEngine:
             return FlowEngine._on_date_yes if typed else FlowEngine._on_date_no
         return None
 
+    def side_question_lapses(self, user_id: int) -> None:
+        """"Discard the form?" or "start another form?" asked and not answered before something
+        else (``bot.handlers.dialogs.side_question_lapses``): a Yes typed later is no answer to it
+        (its Discard button still is), so the form is never thrown away by a 好的 meant for
+        something else."""
+        dialog = self.active(user_id)
+        if dialog is not None and (dialog.confirming_cancel or dialog.replacing):
+            dialog.confirming_cancel, dialog.replacing = False, {}
+            self.dialogs.save(dialog)
+
     def ask_again(self, ctx: Context) -> bool:
         """The open question (or review card) once more, as a new message, writing nothing: for an
         update handled before a restart and handed over again, whose reply may be lost

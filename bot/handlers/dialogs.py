@@ -6,7 +6,7 @@ a form, which belongs to the private chat it was opened in.
 
 from __future__ import annotations
 
-from bot.core.callbacks import Malformed
+from bot.core.callbacks import Malformed, unpack
 from bot.core.context import Context
 from bot.core.router import Router
 from bot.flows.engine import PREFIX, FlowButton
@@ -27,6 +27,26 @@ def on_text(ctx: Context) -> None:
     asked in the middle: answered, then the form's question again); else a question, if it is one."""
     if not ctx.services.flows.on_text(ctx, aside=answer_aside) and not answer_question(ctx):
         not_understood(ctx)
+
+
+def side_question_lapses(ctx: Context) -> None:
+    """Before every update: a Yes / No question asked beside an open form ("discard it?", "start
+    another form?") is answered by what the person does next or not at all. A command other than
+    /cancel (a second /cancel confirms the first) or a button other than the form's leaves it
+    unanswered: a 好的 typed after /help, meant for something else, must not discard the form.
+    Typed text goes to the form, which reads it as the answer or lets the question lapse."""
+    event = ctx.event
+    if not event.private:
+        return
+    if event.callback_data is not None:
+        if unpack(event.callback_data)[0] == PREFIX:
+            return
+    else:
+        text = (event.text or "").strip()
+        name = (text[1:].split() or [""])[0].partition("@")[0].lower()
+        if not text.startswith("/") or name == "cancel":
+            return
+    ctx.services.flows.side_question_lapses(event.user.id)
 
 
 def on_replayed(ctx: Context) -> None:
