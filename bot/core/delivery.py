@@ -86,10 +86,6 @@ class RetryPolicy:
 Sleep = Callable[[float], Awaitable[None]]
 
 
-def _nothing() -> None:
-    return None
-
-
 class Delivery:
     """Delivers actions in order, with retries; never raises."""
 
@@ -107,7 +103,7 @@ class Delivery:
         return await self._deliver_all(actions, priority, _nothing)
 
     async def deliver_each(self, batches: Sequence[list[Action]], priority: Priority = Priority.PUSH,
-                           landed: Callable[[], None] = _nothing) -> list[list[Outcome]]:
+                           landed: Callable[[], None] | None = None) -> list[list[Outcome]]:
         """Delivers independent batches, one chat's in the given order and chats side by side;
         the outcomes come back in the order of ``batches`` (``landed`` is called as each is
         done). Cancelled (the bot stops), it raises ``Stopped`` naming the batches that never
@@ -122,7 +118,8 @@ class Delivery:
             for index in indexes:
                 outcomes[index] = await self._deliver_all(batches[index], priority,
                                                           partial(handed.add, index))
-                landed()
+                if landed is not None:
+                    landed()
 
         try:
             await asyncio.gather(*(one_chat(indexes) for indexes in by_chat.values()))
@@ -191,6 +188,10 @@ class Delivery:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(sending, IN_FLIGHT_GRACE)
             raise
+
+
+def _nothing() -> None:
+    return None
 
 
 def _chat_of(action: Action) -> int | None:

@@ -267,9 +267,7 @@ class Runner:
         is called as each is done)."""
         if self.delivery is None:
             raise RuntimeError("no transport attached")
-        batches = [[message] for message in messages]
-        outcomes = await (self.delivery.deliver_each(batches) if landed is None
-                          else self.delivery.deliver_each(batches, landed=landed))
+        outcomes = await self.delivery.deliver_each([[message] for message in messages], landed=landed)
         flat = [outcome for batch in outcomes for outcome in batch]
         if any(outcome.blocked for outcome in flat):
             await self.call(self.dispatcher.learn, flat)
@@ -318,11 +316,7 @@ class Runner:
                     sender = self._sending(sender)
                     await self.call(self.dispatcher.services.db.checkpoint)
                     unsent = 0
-                    taken = asyncio.ensure_future(self._taken().wait())
-                    try:
-                        await asyncio.wait([sender, taken], return_when=asyncio.FIRST_COMPLETED)
-                    finally:
-                        taken.cancel()
+                    await _first_of({sender}, self._taken())
             if unsent or sender is not None:
                 await self._sending(sender)
         except asyncio.CancelledError:
