@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.lookups import (
-    DayEntry,
     PeriodQuestion,
+    Span,
     Viewer,
     WhenQuestion,
     bucket,
@@ -118,19 +118,45 @@ def test_the_morning_digest_viewer_sees_only_its_own_visits() -> None:
     assert own.sees(visit(1, at(MONDAY, 10), team=(11,)), MONDAY, SHANGHAI)
 
 
+def entries(visits: list[Visit], first: date, last: date, *,
+            arrivals_only: bool = False) -> list[tuple[date, str, int]]:
+    by_number = {v.id: v for v in visits}
+    found = day_entries(map(Span.of, visits), first, last, SHANGHAI, by_number.get,
+                        arrivals_only=arrivals_only)
+    assert all(entry.visit is by_number[entry.visit_id] for entry in found)
+    return [(entry.day, entry.kind, entry.visit_id) for entry in found]
+
+
 def test_a_stay_over_several_days_arrives_on_one_day_and_leaves_on_another() -> None:
     one_day, stay = visit(1, at(MONDAY, 10)), visit(2, at(MONDAY, 14), hours=48)
-    assert day_entries([stay, one_day], MONDAY, date(2026, 11, 25), SHANGHAI) == [
-        DayEntry(MONDAY, "day", one_day), DayEntry(MONDAY, "arrive", stay),
-        DayEntry(date(2026, 11, 25), "leave", stay)]
-    assert day_entries([stay], TUESDAY, TUESDAY, SHANGHAI) == []
-    arrivals = day_entries([stay], MONDAY, date(2026, 11, 30), SHANGHAI, arrivals_only=True)
-    assert [entry.kind for entry in arrivals] == ["arrive"]
+    assert entries([stay, one_day], MONDAY, date(2026, 11, 25)) == [
+        (MONDAY, "day", 1), (MONDAY, "arrive", 2), (date(2026, 11, 25), "leave", 2)]
+    assert entries([stay], TUESDAY, TUESDAY) == []
+    assert entries([stay], MONDAY, date(2026, 11, 30), arrivals_only=True) == [(MONDAY, "arrive", 2)]
 
 
 def test_the_day_is_the_company_s_day_not_utc_s() -> None:
-    early = visit(1, at(MONDAY, 7))  # 23:00 on Sunday in UTC
-    assert day_entries([early], MONDAY, MONDAY, SHANGHAI)[0].day == MONDAY
+    early, late = visit(1, at(MONDAY, 7)), visit(2, at(MONDAY, 7), hours=17)  # 23:00 on Sunday in UTC
+    assert entries([early, late], MONDAY, TUESDAY) == [(MONDAY, "day", 1), (MONDAY, "arrive", 2),
+                                                       (TUESDAY, "leave", 2)]  # at 00:00 on Tuesday
+
+
+def test_days_are_right_across_a_time_change_that_skips_midnight() -> None:
+    # São Paulo went from 00:00 straight to 01:00 on 4 November 2018: that day began at 01:00.
+    sao_paulo = ZoneInfo("America/Sao_Paulo")
+    night = Visit(1, 1, "华为", "B", datetime(2018, 11, 3, 23, 30, tzinfo=sao_paulo),
+                  datetime(2018, 11, 4, 1, 30, tzinfo=sao_paulo), host=10, created_at=NOW, created_by=10)
+    morning = Visit(2, 1, "华为", "B", datetime(2018, 11, 4, 9, tzinfo=sao_paulo),
+                    datetime(2018, 11, 4, 11, tzinfo=sao_paulo), host=10, created_at=NOW, created_by=10)
+    found = day_entries(map(Span.of, [night, morning]), date(2018, 11, 3), date(2018, 11, 4), sao_paulo,
+                        {1: night, 2: morning}.get)
+    assert [(e.day, e.kind, e.visit_id) for e in found] == [
+        (date(2018, 11, 3), "arrive", 1), (date(2018, 11, 4), "leave", 1), (date(2018, 11, 4), "day", 2)]
+
+
+def test_a_day_s_entries_go_by_time_whatever_order_the_visits_come_in() -> None:
+    late, early = visit(1, at(MONDAY, 15)), visit(2, at(MONDAY, 9))
+    assert entries([late, early], date.min, date.max) == [(MONDAY, "day", 2), (MONDAY, "day", 1)]
 
 
 def nudge(state: NudgeState, due: datetime) -> Nudge:

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -178,9 +179,14 @@ class Viewer:
     # False for a person's own list (the morning digest): only the visits they host or are on.
     reception: bool = True
 
+    @property
+    def sees_every_visit(self) -> bool:
+        """A manager in their own chat: no visit to read to know whether they may see it."""
+        return self.sees_all and not self.group
+
     def sees(self, visit: Visit, today: date, tz: tzinfo) -> bool:
-        if self.sees_all and not self.group:
-            return True  # a manager's week: no date to work out per visit
+        if self.sees_every_visit:
+            return True
         arrives = visit.arrival.astimezone(tz).date()
         reception = self.reception and today <= arrives <= today + timedelta(days=1)
         if self.group:
@@ -201,36 +207,85 @@ class Viewer:
 EntryKind = Literal["day", "arrive", "leave"]
 
 
+class Span(NamedTuple):
+    """When a visit arrives and leaves (timestamps): all a list of days needs to place it."""
+
+    visit_id: int
+    arrival: float
+    departure: float
+
+    @classmethod
+    def of(cls, visit: Visit) -> Span:
+        return cls(visit.id, visit.arrival.timestamp(), visit.departure.timestamp())
+
+
 class DayEntry(NamedTuple):
     """A visit's line on one day. A named tuple, not a dataclass: a manager's week makes one for
-    each arrival and departure of every visit in it, and each reply pays for their making."""
+    each arrival and departure of every visit in it, and each reply pays for their making.
+
+    The visit itself is read only when asked for (``visit``): a week's list places a hundred
+    visits to show a page of eight."""
 
     day: date
+    instant: float  # when it arrives or leaves that day (a timestamp): a day's entries go by it
+    visit_id: int
     kind: EntryKind
-    visit: Visit
+    read: Callable[[int], Visit | None]  # the visit of a number (a repository's ``get``)
 
-    def at(self, tz: tzinfo) -> datetime:
-        return (self.visit.departure if self.kind == "leave" else self.visit.arrival).astimezone(tz)
+    @property
+    def visit(self) -> Visit:
+        visit = self.read(self.visit_id)
+        if visit is None:  # the entries are made and shown in one turn of the core
+            raise LookupError(f"visit {self.visit_id} is gone")
+        return visit
 
 
-def day_entries(visits: Iterable[Visit], first: date, last: date, tz: tzinfo, *,
-                arrivals_only: bool = False) -> list[DayEntry]:
-    """The arrivals and departures between ``first`` and ``last``, by day and time."""
-    # Sorted by (day, local time, number), each worked out once per visit: a week has a hundred.
-    keyed: list[tuple[date, datetime, int, DayEntry]] = []
-    for visit in visits:
-        arrival, departure = visit.arrival.astimezone(tz), visit.departure.astimezone(tz)
-        arrives, leaves = arrival.date(), departure.date()
-        if arrives == leaves:
+class _LocalDays:
+    """The day in ``tz`` of instants (timestamps), each day's bounds worked out once: a week's
+    hundred visits arrive and leave on seven days, and a conversion to local time each took
+    longer than the rest of placing them."""
+
+    def __init__(self, tz: tzinfo) -> None:
+        self._tz = tz
+        self._starts: list[float] = []  # each known day's first instant, sorted
+        self._days: list[tuple[date, float, float]] = []  # the same days, their starts and ends
+
+    def of(self, instant: float) -> tuple[date, float, float]:
+        """The day of ``instant``, and the instants that day starts and ends (the next midnight)."""
+        at = bisect_right(self._starts, instant) - 1
+        if at >= 0 and instant < self._days[at][2]:
+            return self._days[at]
+        day = datetime.fromtimestamp(instant, self._tz).date()
+        start, end = (bound.timestamp() for bound in day_bounds(day, day, self._tz))
+        if start <= instant < end:  # not so where a time change at midnight repeats an hour
+            at = bisect_right(self._starts, start)
+            self._starts.insert(at, start)
+            self._days.insert(at, (day, start, end))
+        return day, start, end
+
+
+def day_entries(spans: Iterable[Span], first: date, last: date, tz: tzinfo,
+                read: Callable[[int], Visit | None], *, arrivals_only: bool = False) -> list[DayEntry]:
+    """The arrivals and departures between ``first`` and ``last``, by day and time; ``read`` gives
+    the visit of a number, for whoever shows an entry."""
+    days = _LocalDays(tz)
+    entries = []
+    arrives, start, midnight = date.min, 0.0, 0.0
+    for visit_id, arrival, departure in spans:
+        if not start <= arrival < midnight:  # not the day of the last one (they come by arrival)
+            arrives, start, midnight = days.of(arrival)
+        if departure < midnight:
             if first <= arrives <= last:
-                keyed.append((arrives, arrival, visit.id, DayEntry(arrives, "day", visit)))
+                entries.append(DayEntry(arrives, arrival, visit_id, "day", read))
             continue
         if first <= arrives <= last:
-            keyed.append((arrives, arrival, visit.id, DayEntry(arrives, "arrive", visit)))
-        if not arrivals_only and first <= leaves <= last:
-            keyed.append((leaves, departure, visit.id, DayEntry(leaves, "leave", visit)))
-    keyed.sort(key=itemgetter(0, 1, 2))
-    return [row[3] for row in keyed]
+            entries.append(DayEntry(arrives, arrival, visit_id, "arrive", read))
+        if not arrivals_only:
+            leaves = days.of(departure)[0]
+            if first <= leaves <= last:
+                entries.append(DayEntry(leaves, departure, visit_id, "leave", read))
+    entries.sort(key=itemgetter(0, 1, 2))
+    return entries
 
 
 def relative_period(name: str, today: date) -> tuple[date, date]:

@@ -55,7 +55,7 @@ def _article(ctx: Context, first: date, last: date, today: date) -> InlineArticl
     else:
         text = empty_days(look, first, last, today)
     title = look.day_header(first, today)
-    count = len({entry.visit.id for entry in entries})
+    count = len({entry.visit_id for entry in entries})
     description = ctx.t.plural("inline.count", count)
     return InlineArticle(f"{first:%Y%m%d}-{last:%Y%m%d}", _plain(title), text, _plain(description))
 

@@ -29,6 +29,7 @@ from bot.domain.lookups import (
     Direction,
     PeriodQuestion,
     Question,
+    Span,
     Viewer,
     WhenQuestion,
     day_entries,
@@ -231,7 +232,7 @@ def _show_days(ctx: Context, viewer: Viewer, first: date, last: date, page: int)
     if not entries:
         ctx.show("\n\n".join(filter(None, [empty_days(look, first, last, today), note])))
         return
-    title = period_title(look, first, last, len({entry.visit.id for entry in entries}))
+    title = period_title(look, first, last, len({entry.visit_id for entry in entries}))
     _show_entries(ctx, title, entries, page, note=note,
                   data=lambda p: DaysButton(first, last, p).pack())
 
@@ -302,7 +303,8 @@ def _show_subject(ctx: Context, viewer: Viewer, kind: Literal["c", "p"], number:
     if not found:
         ctx.show("\n\n".join(filter(None, [ctx.t(_NONE[direction], name=Html(name)), note])))
         return
-    entries = day_entries(found, date.min, date.max, lookups.tz, arrivals_only=True)
+    entries = day_entries(map(Span.of, found), date.min, date.max, lookups.tz, {v.id: v for v in found}.get,
+                          arrivals_only=True)
     code: Literal["n", "l"] = "n" if direction == "next" else "l"
     _show_entries(ctx, ctx.t(_TITLES[direction], name=Html(name)), entries, page, note=note,
                   data=lambda p: SubjectButton(kind, number, code, p).pack())

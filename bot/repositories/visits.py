@@ -18,6 +18,7 @@ from typing import Any
 
 from tinydb.table import Table
 
+from bot.domain.lookups import Span
 from bot.domain.visits import Visit, VisitStatus
 from bot.repositories.codec import each_document, highest_id, raw_documents
 from bot.repositories.keyed import KeyedDocuments
@@ -138,6 +139,12 @@ class VisitRepository(KeyedDocuments[Visit]):
 
     def between(self, start: datetime, end: datetime) -> list[Visit]:
         """Planned visits overlapping [start, end), by arrival."""
+        visits = (self.get(span.visit_id) for span in self.spans(start, end))
+        return [v for v in visits if v is not None]
+
+    def spans(self, start: datetime, end: datetime) -> list[Span]:
+        """When the planned visits overlapping [start, end) arrive and leave, by arrival (then
+        number), from the index: none of them decoded or read."""
         begins, high = start.timestamp(), end.timestamp()
         first = bisect_left(self._by_arrival, (begins - self._longest, -1))
         wanted = []
@@ -148,10 +155,8 @@ class VisitRepository(KeyedDocuments[Visit]):
                 break
             row = self._rows[visit_id]
             if not row.cancelled and row.departure >= begins:
-                wanted.append(visit_id)
-        # Already by arrival (then number): the index is kept in that order.
-        visits = (self.get(visit_id) for visit_id in wanted)
-        return [v for v in visits if v is not None]
+                wanted.append(Span(visit_id, arrival, row.departure))
+        return wanted
 
     def of_person(self, person: int) -> list[int]:
         """The numbers of the visits ``person`` hosts or is on the team of, cancelled ones aside."""

@@ -26,6 +26,7 @@ from bot.domain.lookups import (
     Item,
     Marks,
     ReceptionGroup,
+    Span,
     Viewer,
     behind_cutoff,
     day_bounds,
@@ -211,9 +212,11 @@ class LookupService:
         clipped = viewer.clip(first, last, today)
         if clipped is None:
             return []
-        start, end = day_bounds(*clipped, self.tz)
-        seen = [v for v in self.visits.between(start, end) if viewer.sees(v, today, self.tz)]
-        return day_entries(seen, *clipped, self.tz, arrivals_only=viewer.group)
+        spans = self.visits.spans(*day_bounds(*clipped, self.tz))
+        if not viewer.sees_every_visit:  # whose visit it is, or when it comes: read each
+            seen = (self.visits.get(span.visit_id) for span in spans)
+            spans = [Span.of(v) for v in seen if v is not None and viewer.sees(v, today, self.tz)]
+        return day_entries(spans, *clipped, self.tz, self.visits.get, arrivals_only=viewer.group)
 
     def marks(self, visits: Iterable[Visit], now: datetime) -> Marks:
         """Which visits are behind on their checklist and whose pickup is confirmed."""
